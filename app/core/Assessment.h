@@ -1,0 +1,76 @@
+// The verdict on a target at one moment: red flags, growth and recommendations. Computed from a TargetState
+// and Thresholds by pure functions, so every front end gets the same answer.
+#pragma once
+
+#include "Samples.h"
+#include "TargetState.h"
+#include "Thresholds.h"
+
+#include <QString>
+
+#include <vector>
+
+namespace heapwatch {
+
+struct GrowthResult
+{
+    double rssMiBPerHour = kUnknown;
+    double heapUsedMiBPerHour = kUnknown;
+    double observedMinutes = 0; // span of samples used (after warm-up, since the last start, within window)
+    bool enoughObservation = false;
+    int samples = 0;
+    // When RSS reaches the nearer of the heap limit and the container limit at the current rate; -1 when
+    // not growing or unknown.
+    qint64 projectedLimitAtMs = -1;
+    QString projectedLimitName; // "heap limit" or "container limit"
+    double projectedLimitMiB = kUnknown;
+};
+
+struct Flag
+{
+    QString id; // rss, heap_usage, memory_growth, cache_hit_rate, buffer_overflows, container_memory, restarts
+    QString metric; // "RSS Memory", … as the seed's table names them
+    QString unit; // "MiB", "%", "MiB/h", "events", "restarts"
+    double value = kUnknown;
+    double warning = 0;
+    double critical = 0;
+    bool lowerIsWorse = false;
+    Level level = Level::Unknown;
+    QString note; // "approaching warning", "needs longer observation (12 of 30 min)", …
+    // Short trend word for the table: "rising", "falling", "steady" or empty.
+    QString trend;
+};
+
+struct Recommendation
+{
+    QString id; // stable: increase-heap-limit, heap-gc-pressure, …
+    Level level = Level::Warning;
+    QString title;
+    QString action; // the concrete thing to do (a Dockerfile line, a command, a setting)
+    QString evidence; // the numbers that fired it
+};
+
+struct Assessment
+{
+    qint64 atMs = 0;
+    Level overall = Level::Unknown;
+    std::vector<Flag> flags;
+    GrowthResult growth;
+    std::vector<Recommendation> recommendations;
+
+    const Flag* flag(const QString& id) const;
+    const Recommendation* recommendation(const QString& id) const;
+};
+
+// Least-squares slope of RSS and heap used over the growth window, skipping the warm-up after the last start.
+GrowthResult estimateGrowth(const TargetState& state, const Thresholds& t, qint64 nowMs);
+std::vector<Flag> evaluateFlags(const TargetState& state, const Thresholds& t, const GrowthResult& growth);
+std::vector<Recommendation> recommend(const TargetState& state, const Thresholds& t, const GrowthResult& growth,
+                                      const std::vector<Flag>& flags, qint64 nowMs);
+// All of the above; overall is the worst flag level (unknown flags do not count unless every flag is unknown).
+Assessment assess(const TargetState& state, const Thresholds& t, qint64 nowMs);
+
+QString levelName(Level level); // "ok", "warning", "critical", "unknown"
+QString levelTitle(Level level); // "OK", "WARNING", "CRITICAL", "UNKNOWN"
+
+} // namespace heapwatch

@@ -1,0 +1,239 @@
+// The seed report's recommendations as rules: each has a stable id, a title, a concrete action and the
+// evidence that fired it.
+#include "Assessment.h"
+
+#include <cmath>
+
+namespace heapwatch {
+namespace {
+
+constexpr double kMsPerMinute = 60.0 * 1000.0;
+
+QString mib(double v) { return QString::number(v, 'f', 1) + QStringLiteral(" MiB"); }
+QString pct(double v) { return QString::number(v, 'f', 1) + QLatin1Char('%'); }
+
+// How long (minutes) the newest values of a column have stayed strictly above (or below) a line, counted
+// back from the newest row; 0 when the newest value is not past it.
+template<int N, typename Past>
+double sustainedMinutes(const SampleRing<N>& ring, int column, Past past)
+{
+    if (ring.isEmpty() || !past(double(ring.last().v[size_t(column)])))
+        return 0;
+    qsizetype i = ring.size() - 1;
+    while (i > 0 && past(double(ring.at(i - 1).v[size_t(column)])))
+        --i;
+    return double(ring.last().atMs - ring.at(i).atMs) / kMsPerMinute;
+}
+
+// How long heap used / heap total has stayed above percent, counted back from the newest sample.
+double heapUsageAboveMinutes(const ProcessRing& ring, double percent)
+{
+    auto above = [&](qsizetype i) {
+        const auto& r = ring.at(i);
+        return r.v[HeapTotalColumn] > 0 && 100.0 * double(r.v[HeapUsedColumn]) / double(r.v[HeapTotalColumn]) > percent;
+    };
+    if (ring.isEmpty() || !above(ring.size() - 1))
+        return 0;
+    qsizetype i = ring.size() - 1;
+    while (i > 0 && above(i - 1))
+        --i;
+    return double(ring.last().atMs - ring.at(i).atMs) / kMsPerMinute;
+}
+
+// The next heap limit to suggest: the seed went from 384 to 512; beyond that, half as much again, in 128s.
+int nextHeapLimit(double current)
+{
+    if (!isKnown(current) || current < 512)
+        return 512;
+    return int(std::ceil(current * 1.5 / 128.0) * 128.0);
+}
+
+const Flag* find(const std::vector<Flag>& flags, const char* id)
+{
+    for (const Flag& f : flags) {
+        if (f.id == QLatin1String(id))
+            return &f;
+    }
+    return nullptr;
+}
+
+} // namespace
+
+std::vector<Recommendation> recommend(const TargetState& s, const Thresholds& t, const GrowthResult& growth,
+                                      const std::vector<Flag>& flags, qint64 nowMs)
+{
+    Q_UNUSED(nowMs)
+    std::vector<Recommendation> out;
+    auto add = [&out](const char* id, Level level, QString title, QString action, QString evidence) {
+        out.push_back(Recommendation {QLatin1String(id), level, std::move(title), std::move(action), std::move(evidence)});
+    };
+    const auto& memory = s.lastMemory();
+    const double heapLimit = s.heapLimitMiB();
+    const double limitForAdvice = isKnown(heapLimit) ? heapLimit : t.defaultHeapLimitMiB;
+
+    // OOM kills and heap exhaustion first: they are the incidents the rest tries to prevent.
+    if (s.oomKills() > 0 || s.heapOomLines() > 0) {
+        add("oom-restart", Level::Critical, QStringLiteral("The container was killed for lack of memory"),
+            QStringLiteral("Raise the heap limit (ENV NODE_OPTIONS=\"--max-old-space-size=%1\") and the container "
+                           "memory limit together, then capture heap snapshots (node --heapsnapshot-near-heap-limit=2) "
+                           "to find what filled the heap.")
+                .arg(nextHeapLimit(limitForAdvice)),
+            QStringLiteral("%1 OOM incident(s), %2 'JavaScript heap out of memory' line(s), %3 restart(s) while watched")
+                .arg(s.oomKills())
+                .arg(s.heapOomLines())
+                .arg(s.restartsWhileWatched()));
+    }
+
+    if (s.devModeLines() > 0) {
+        add("dev-mode", Level::Critical, QStringLiteral("Next.js is running in development mode"),
+            QStringLiteral("Start the container with NODE_ENV=production (and ENVIRONMENT=prod) so that next() gets "
+                           "dev: false and turbopack: false; development mode costs ~50-100 MB (source maps, HMR, "
+                           "larger caches)."),
+            QStringLiteral("%1 development-mode line(s) (Compiling / Compiled / Fast Refresh / HMR) in the logs")
+                .arg(s.devModeLines()));
+    }
+
+    if (s.info() && s.info()->nodeOptionsKnown && !isKnown(heapLimit)) {
+        add("no-heap-limit", Level::Warning, QStringLiteral("No V8 heap limit is set"),
+            QStringLiteral("Add ENV NODE_OPTIONS=\"--max-old-space-size=%1\" to the Dockerfile so V8 collects "
+                           "garbage before the container runs out of memory.")
+                .arg(int(t.defaultHeapLimitMiB)),
+            s.info()->nodeOptions.isEmpty()
+                ? QStringLiteral("NODE_OPTIONS is not set in the container")
+                : QStringLiteral("NODE_OPTIONS=%1 has no --max-old-space-size").arg(s.info()->nodeOptions));
+    }
+
+    const double rssAbove
+        = sustainedMinutes(s.process(), RssColumn, [&](double v) { return std::isfinite(v) && v > t.increaseHeapRssMiB; });
+    if (memory && isKnown(memory->rssMiB) && memory->rssMiB > t.increaseHeapRssMiB
+        && rssAbove >= t.increaseHeapSustainMinutes) {
+        const Flag* rss = find(flags, "rss");
+        add("increase-heap-limit", rss && rss->level == Level::Critical ? Level::Critical : Level::Warning,
+            QStringLiteral("Increase the heap limit to %1 MB").arg(nextHeapLimit(limitForAdvice)),
+            QStringLiteral("ENV NODE_OPTIONS=\"--max-old-space-size=%1\"").arg(nextHeapLimit(limitForAdvice)),
+            QStringLiteral("RSS %1 has stayed above %2 for %3 min (heap limit %4)")
+                .arg(mib(memory->rssMiB), mib(t.increaseHeapRssMiB))
+                .arg(int(rssAbove))
+                .arg(isKnown(heapLimit) ? mib(heapLimit) : QStringLiteral("unknown")));
+    }
+
+    const Flag* heap = find(flags, "heap_usage");
+    if (heap && (heap->level == Level::Warning || heap->level == Level::Critical)
+        && heapUsageAboveMinutes(s.process(), t.heapUsagePercent.warning) >= t.gcPressureSustainMinutes) {
+        add("heap-gc-pressure", heap->level,
+            QStringLiteral("High heap utilization: GC pressure likely"),
+            QStringLiteral("Give V8 headroom (ENV NODE_OPTIONS=\"--max-old-space-size=%1\") or reduce what stays "
+                           "reachable; confirm with node --trace-gc and watch whether usage stays above %2%.")
+                .arg(nextHeapLimit(limitForAdvice))
+                .arg(t.heapUsagePercent.warning, 0, 'f', 0),
+            QStringLiteral("heap %1 / %2 = %3 (warning > %4%, critical > %5%)")
+                .arg(mib(memory->heapUsedMiB), mib(memory->heapTotalMiB), pct(heap->value))
+                .arg(t.heapUsagePercent.warning)
+                .arg(t.heapUsagePercent.critical));
+    }
+
+    const double heapOver
+        = sustainedMinutes(s.process(), HeapUsedColumn, [&](double v) { return std::isfinite(v) && v > t.heapOverMiB; });
+    if (memory && isKnown(memory->heapUsedMiB) && memory->heapUsedMiB > t.heapOverMiB
+        && heapOver >= t.heapOverSustainMinutes) {
+        add("heap-over-300", Level::Warning,
+            QStringLiteral("Heap used consistently above %1 MB").arg(t.heapOverMiB, 0, 'f', 0),
+            QStringLiteral("The heap limit may be too small for the workload: raise it to %1 MB "
+                           "(ENV NODE_OPTIONS=\"--max-old-space-size=%1\") or find what holds memory "
+                           "with a heap snapshot.")
+                .arg(nextHeapLimit(limitForAdvice)),
+            QStringLiteral("heap used %1 for %2 min").arg(mib(memory->heapUsedMiB)).arg(int(heapOver)));
+    }
+
+    if (growth.enoughObservation && isKnown(growth.rssMiBPerHour)
+        && growth.rssMiBPerHour > t.growthMiBPerHour.warning) {
+        add("possible-leak", growth.rssMiBPerHour > t.growthMiBPerHour.critical ? Level::Critical : Level::Warning,
+            QStringLiteral("Memory keeps growing after warm-up: possible leak"),
+            QStringLiteral("Take two heap snapshots some minutes apart (node --inspect, then Chrome DevTools > "
+                           "Memory, or kill -USR2 with --heapsnapshot-signal=SIGUSR2) and compare the retained "
+                           "objects; check caches, Maps and listeners that only grow."),
+            QStringLiteral("RSS +%1 MiB/h, heap used +%2 MiB/h over %3 min after warm-up%4")
+                .arg(growth.rssMiBPerHour, 0, 'f', 1)
+                .arg(growth.heapUsedMiBPerHour, 0, 'f', 1)
+                .arg(int(growth.observedMinutes))
+                .arg(growth.projectedLimitAtMs >= 0 ? QStringLiteral("; reaches the %1 at this rate").arg(growth.projectedLimitName)
+                                                    : QString()));
+    }
+
+    if (!growth.enoughObservation && memory) {
+        add("observe-longer", Level::Ok, QStringLiteral("Keep watching: growth needs a longer observation"),
+            QStringLiteral("Monitor for the next 30-60 minutes to see whether memory stabilises or keeps growing; "
+                           "the growth rate is judged after %1 min of data past the %2 min warm-up.")
+                .arg(t.growthMinObservationMinutes, 0, 'f', 0)
+                .arg(t.growthWarmupMinutes, 0, 'f', 0),
+            QStringLiteral("%1 of %2 min observed since the warm-up ended")
+                .arg(int(std::floor(growth.observedMinutes)))
+                .arg(t.growthMinObservationMinutes, 0, 'f', 0));
+    }
+
+    if (const auto& cache = s.lastCache(); cache && isKnown(cache->hitRatePercent)) {
+        const double hitRate = cache->hitRatePercent;
+        if (hitRate < t.cacheHitRatePercent.warning) {
+            add("cache-ttl-short", hitRate < t.cacheHitRatePercent.critical ? Level::Critical : Level::Warning,
+                QStringLiteral("Cache hit rate is low: TTL may be too short"),
+                QStringLiteral("Raise the NodeCache stdTTL (e.g. from 300 s to 600 s) for entries that are read "
+                               "repeatedly, and check that keys are stable."),
+                QStringLiteral("hit rate %1 (%2 hits, %3 misses)").arg(pct(hitRate)).arg(cache->hits).arg(cache->misses));
+        }
+        const double highFor = sustainedMinutes(s.cache(), HitRateColumn,
+                                                [&](double v) { return std::isfinite(v) && v > t.cacheTtlIncreasePercent; });
+        if (hitRate > t.cacheTtlIncreasePercent && highFor >= t.cacheTtlIncreaseSustainMinutes) {
+            add("cache-ttl-increase", Level::Ok, QStringLiteral("Cache works well: a longer TTL could save more"),
+                QStringLiteral("Consider raising stdTTL from 5 to 10 minutes while the hit rate stays above %1%.")
+                    .arg(t.cacheTtlIncreasePercent, 0, 'f', 0),
+                QStringLiteral("hit rate above %1% for %2 min (now %3)")
+                    .arg(t.cacheTtlIncreasePercent, 0, 'f', 0)
+                    .arg(int(highFor))
+                    .arg(pct(hitRate)));
+        }
+        if (cache->keys >= 0 && double(cache->keys) >= t.cacheMaxKeys * t.cacheMaxKeysFraction) {
+            add("cache-maxkeys", Level::Warning, QStringLiteral("Cache is close to maxKeys"),
+                QStringLiteral("Raise maxKeys above %1 or lower the TTL; a full NodeCache throws on set().")
+                    .arg(t.cacheMaxKeys, 0, 'f', 0),
+                QStringLiteral("%1 keys of %2 (%3)")
+                    .arg(cache->keys)
+                    .arg(t.cacheMaxKeys, 0, 'f', 0)
+                    .arg(pct(100.0 * double(cache->keys) / t.cacheMaxKeys)));
+        }
+        const qint64 lookups = cache->hits + cache->misses;
+        if (lookups > 0 && cache->keys >= 0) {
+            const double missPercent = 100.0 * double(cache->misses) / double(lookups);
+            if (missPercent > t.cacheStrategyMissPercent && double(cache->keys) <= t.cacheStrategyFewKeys) {
+                add("cache-strategy", Level::Warning, QStringLiteral("Many misses with few keys: review the caching strategy"),
+                    QStringLiteral("Most lookups miss although almost nothing is cached: check that what is read is "
+                                   "also written to the cache, and that keys do not expire before reuse."),
+                    QStringLiteral("%1 misses of %2 lookups (%3) with %4 key(s)")
+                        .arg(cache->misses)
+                        .arg(lookups)
+                        .arg(pct(missPercent))
+                        .arg(cache->keys));
+            }
+        }
+    }
+
+    if (s.overflowEvents() > 0) {
+        add("db-write-slow", s.overflowEvents() >= t.bufferOverflows.critical ? Level::Critical : Level::Warning,
+            QStringLiteral("Audit log buffer overflowed: database writes are too slow"),
+            QStringLiteral("Any overflow means audit entries were dropped. Check database write latency and locks "
+                           "(e.g. SQLITE_BUSY), batch inserts, and alert on the dropped total."),
+            QStringLiteral("%1 overflow event(s), %2 entries dropped in total").arg(s.overflowEvents()).arg(s.totalDropped()));
+    }
+
+    if (const Flag* container = find(flags, "container_memory");
+        container && (container->level == Level::Warning || container->level == Level::Critical)) {
+        add("container-memory-high", container->level, QStringLiteral("Container memory is close to its limit"),
+            QStringLiteral("Raise the container limit (docker update --memory …, or mem_limit in compose) above the "
+                           "heap limit plus ~100 MB for native memory, or lower the heap limit."),
+            QStringLiteral("container memory at %1 of its limit (%2)")
+                .arg(pct(container->value))
+                .arg(mib(s.containerLimitMiB())));
+    }
+    return out;
+}
+
+} // namespace heapwatch

@@ -1,0 +1,202 @@
+// The seed report's red-flag table as rules, plus container memory and restarts.
+#include "Assessment.h"
+
+#include "Units.h"
+
+#include <QDateTime>
+
+#include <cmath>
+
+namespace heapwatch {
+namespace {
+
+constexpr qint64 kTrendLookbackMs = 15 * 60 * 1000;
+
+Level levelAbove(double value, const ThresholdPair& p)
+{
+    if (!isKnown(value))
+        return Level::Unknown;
+    if (value > p.critical)
+        return Level::Critical;
+    if (value > p.warning)
+        return Level::Warning;
+    return Level::Ok;
+}
+
+Level levelBelow(double value, const ThresholdPair& p)
+{
+    if (!isKnown(value))
+        return Level::Unknown;
+    if (value < p.critical)
+        return Level::Critical;
+    if (value < p.warning)
+        return Level::Warning;
+    return Level::Ok;
+}
+
+// "approaching warning" as the seed writes it: ok, but within the approaching fraction of the warning line.
+QString approachingNote(const Flag& f, double fraction)
+{
+    if (f.level != Level::Ok || !isKnown(f.value))
+        return {};
+    const bool near = f.lowerIsWorse ? f.value < f.warning * (1.0 + fraction) : f.value > f.warning * (1.0 - fraction);
+    return near ? QStringLiteral("approaching warning") : QString();
+}
+
+// Compares the newest value of a ring column with the value about fifteen minutes earlier.
+// Samples from before the last container start belong to another process and say nothing of this trend.
+template<int N>
+QString trendOf(const SampleRing<N>& ring, int column, double epsilon, qint64 notBefore)
+{
+    if (ring.size() < 2)
+        return {};
+    const auto& last = ring.last();
+    const qsizetype earlier = ring.lowerBound(std::max(last.atMs - kTrendLookbackMs, notBefore));
+    if (earlier >= ring.size() - 1)
+        return {};
+    const double before = double(ring.at(earlier).v[size_t(column)]);
+    const double now = double(last.v[size_t(column)]);
+    if (!std::isfinite(before) || !std::isfinite(now))
+        return {};
+    if (now - before > epsilon)
+        return QStringLiteral("rising");
+    if (before - now > epsilon)
+        return QStringLiteral("falling");
+    return QStringLiteral("steady");
+}
+
+QString slopeTrend(double perHour)
+{
+    if (!isKnown(perHour))
+        return {};
+    if (perHour > 1.0)
+        return QStringLiteral("rising");
+    if (perHour < -1.0)
+        return QStringLiteral("falling");
+    return QStringLiteral("steady");
+}
+
+Flag makeFlag(const char* id, const char* metric, const char* unit, double value, const ThresholdPair& p,
+              bool lowerIsWorse)
+{
+    Flag f;
+    f.id = QLatin1String(id);
+    f.metric = QLatin1String(metric);
+    f.unit = QLatin1String(unit);
+    f.value = value;
+    f.warning = p.warning;
+    f.critical = p.critical;
+    f.lowerIsWorse = lowerIsWorse;
+    f.level = lowerIsWorse ? levelBelow(value, p) : levelAbove(value, p);
+    return f;
+}
+
+} // namespace
+
+std::vector<Flag> evaluateFlags(const TargetState& s, const Thresholds& t, const GrowthResult& growth)
+{
+    std::vector<Flag> flags;
+    const auto& memory = s.lastMemory();
+
+    {
+        Flag f = makeFlag("rss", "RSS Memory", "MiB", memory ? memory->rssMiB : kUnknown, t.rssMiB, false);
+        f.note = approachingNote(f, t.approachingFraction);
+        f.trend = trendOf(s.process(), RssColumn, 1.0, s.lastStartMs());
+        flags.push_back(f);
+    }
+    {
+        double usage = kUnknown;
+        if (memory && isKnown(memory->heapUsedMiB) && isKnown(memory->heapTotalMiB) && memory->heapTotalMiB > 0)
+            usage = 100.0 * memory->heapUsedMiB / memory->heapTotalMiB;
+        Flag f = makeFlag("heap_usage", "Heap Usage %", "%", usage, t.heapUsagePercent, false);
+        f.note = approachingNote(f, t.approachingFraction);
+        f.trend = trendOf(s.process(), HeapUsedColumn, 1.0, s.lastStartMs());
+        flags.push_back(f);
+    }
+    {
+        const double value = growth.enoughObservation ? growth.rssMiBPerHour : kUnknown;
+        Flag f = makeFlag("memory_growth", "Memory Growth", "MiB/h", value, t.growthMiBPerHour, false);
+        if (!growth.enoughObservation) {
+            f.note = QStringLiteral("needs longer observation (%1 of %2 min)")
+                         .arg(int(std::floor(growth.observedMinutes)))
+                         .arg(int(std::ceil(t.growthMinObservationMinutes)));
+        } else {
+            f.note = approachingNote(f, t.approachingFraction);
+            if (growth.projectedLimitAtMs >= 0) {
+                const QString when = QDateTime::fromMSecsSinceEpoch(growth.projectedLimitAtMs, Qt::UTC)
+                                         .toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'"));
+                const QString projection = QStringLiteral("reaches the %1 (%2 MiB) at %3")
+                                               .arg(growth.projectedLimitName)
+                                               .arg(growth.projectedLimitMiB, 0, 'f', 0)
+                                               .arg(when);
+                f.note = f.note.isEmpty() ? projection : f.note + QStringLiteral("; ") + projection;
+            }
+        }
+        f.trend = slopeTrend(value);
+        flags.push_back(f);
+    }
+    {
+        const auto& cache = s.lastCache();
+        Flag f = makeFlag("cache_hit_rate", "Cache Hit Rate", "%", cache ? cache->hitRatePercent : kUnknown,
+                          t.cacheHitRatePercent, true);
+        f.note = approachingNote(f, t.approachingFraction);
+        f.trend = trendOf(s.cache(), HitRateColumn, 2.0, s.lastStartMs());
+        flags.push_back(f);
+    }
+    {
+        // No log line at all means nothing is known about overflows, not that there were none.
+        const bool known = s.logCounters().lines > 0 || memory.has_value();
+        const double events = known ? double(s.overflowEvents()) : kUnknown;
+        Flag f;
+        f.id = QStringLiteral("buffer_overflows");
+        f.metric = QStringLiteral("Buffer Overflows");
+        f.unit = QStringLiteral("events");
+        f.value = events;
+        f.warning = t.bufferOverflows.warning;
+        f.critical = t.bufferOverflows.critical;
+        f.level = !known                                   ? Level::Unknown
+            : events >= t.bufferOverflows.critical ? Level::Critical
+            : events >= t.bufferOverflows.warning  ? Level::Warning
+                                                   : Level::Ok;
+        if (s.overflowEvents() > 0)
+            f.note = QStringLiteral("%1 entries dropped in total").arg(s.totalDropped());
+        flags.push_back(f);
+    }
+    {
+        double percent = kUnknown;
+        const auto& stats = s.lastStats();
+        const double limit = s.containerLimitMiB();
+        if (stats && isKnown(stats->memUsageBytes) && isKnown(limit) && limit > 0)
+            percent = 100.0 * (stats->memUsageBytes / units::kMiB) / limit;
+        else if (stats)
+            percent = stats->memPercent;
+        Flag f = makeFlag("container_memory", "Container Memory", "%", percent, t.containerMemoryPercent, false);
+        f.note = approachingNote(f, t.approachingFraction);
+        f.trend = trendOf(s.stats(), MemUsageColumn, 2.0, s.lastStartMs());
+        flags.push_back(f);
+    }
+    {
+        const bool known = s.info().has_value() || !s.markers().empty();
+        Flag f;
+        f.id = QStringLiteral("restarts");
+        f.metric = QStringLiteral("Restarts / OOM Kills");
+        f.unit = QStringLiteral("restarts");
+        f.value = known ? double(s.restartsWhileWatched()) : kUnknown;
+        f.warning = t.restarts.warning;
+        f.critical = t.restarts.critical;
+        if (!known)
+            f.level = Level::Unknown;
+        else if (s.oomKills() > 0)
+            f.level = Level::Critical;
+        else if (s.restartsWhileWatched() >= t.restarts.warning)
+            f.level = Level::Warning;
+        else
+            f.level = Level::Ok;
+        if (s.oomKills() > 0)
+            f.note = QStringLiteral("%1 OOM kill(s) (exit 137/134 or heap out of memory)").arg(s.oomKills());
+        flags.push_back(f);
+    }
+    return flags;
+}
+
+} // namespace heapwatch

@@ -1,0 +1,152 @@
+// Plain value types that parsers produce and the state model consumes. No QObject, no I/O.
+#pragma once
+
+#include <QByteArray>
+#include <QMetaType>
+#include <QString>
+#include <QtGlobal>
+
+#include <cmath>
+#include <limits>
+#include <optional>
+#include <vector>
+
+namespace heapwatch {
+
+inline constexpr double kUnknown = std::numeric_limits<double>::quiet_NaN();
+inline bool isKnown(double v) { return std::isfinite(v); }
+
+enum class Level : quint8 { Ok = 0, Warning = 1, Critical = 2, Unknown = 3 };
+
+// Which stream of `docker logs` a chunk came from; a merged file counts as Stdout.
+enum class LogStream : quint8 { Stdout = 0, Stderr = 1 };
+
+// One `Memory: RSS=…, Heap=…/…, External=…, ArrayBuffers=…` line. Values in MiB (the app's "MB").
+struct MemorySample
+{
+    qint64 atMs = 0;
+    double rssMiB = kUnknown;
+    double heapUsedMiB = kUnknown;
+    double heapTotalMiB = kUnknown;
+    double externalMiB = kUnknown;
+    double arrayBuffersMiB = kUnknown;
+};
+
+// One `Cache stats - Keys: …, Hits: …, Misses: …, Hit rate: …%` line.
+struct CacheSample
+{
+    qint64 atMs = 0;
+    qint64 keys = -1;
+    qint64 hits = -1;
+    qint64 misses = -1;
+    double hitRatePercent = kUnknown;
+};
+
+// One `Audit log buffer overflow - dropped N entries (M total dropped)` line.
+struct OverflowEvent
+{
+    qint64 atMs = 0;
+    qint64 dropped = 0;
+    qint64 totalDropped = 0;
+};
+
+enum class LogKind : quint8 {
+    Other = 0, // a line that carries nothing the rules need (info, debug, …)
+    Memory,
+    Cache,
+    Overflow,
+    Warning,
+    Error,
+    DevMode, // Next.js development mode: Compiling, Compiled, Fast Refresh, webpack/turbopack HMR
+    HeapOom, // Node's "JavaScript heap out of memory"
+};
+
+// One recognised log line.
+struct LogRecord
+{
+    LogKind kind = LogKind::Other;
+    LogStream stream = LogStream::Stdout;
+    // Time of the line in ms since the epoch: the `docker logs -t` timestamp when there is one, else the
+    // first ISO-8601 timestamp in the logger prefix, else -1.
+    qint64 atMs = -1;
+    // The `docker logs -t` timestamp in ns since the epoch, -1 when the line had none. Resuming a follower
+    // with `--since` uses it; together with lineHash it identifies a line at the resume boundary.
+    qint64 dockerTimeNs = -1;
+    quint64 lineHash = 0; // hash of the raw line without its docker timestamp
+    MemorySample memory; // kind == Memory
+    CacheSample cache; // kind == Cache
+    OverflowEvent overflow; // kind == Overflow
+    QString text; // message with escapes removed, for Overflow/Warning/Error/DevMode/HeapOom; empty otherwise
+};
+
+// One container line of `docker stats` / `podman stats`. Unknown numbers are NaN (`--` placeholders).
+struct StatsSample
+{
+    qint64 atMs = 0;
+    QString containerId; // match containers by ID, never by the NAME column (it can be wrong)
+    QString name;
+    double cpuPercent = kUnknown;
+    double memUsageBytes = kUnknown;
+    double memLimitBytes = kUnknown;
+    double memPercent = kUnknown;
+    double netRxBytes = kUnknown;
+    double netTxBytes = kUnknown;
+    double blockReadBytes = kUnknown;
+    double blockWriteBytes = kUnknown;
+    qint64 pids = -1;
+};
+
+// What `docker inspect` says of a container. Only NODE_OPTIONS is kept from its environment.
+struct ContainerInfo
+{
+    QString id;
+    QString name;
+    QString image;
+    QString status; // created, running, paused, restarting, exited, dead, …
+    QString health; // none, starting, healthy, unhealthy
+    bool running = false;
+    bool oomKilled = false;
+    int exitCode = -1;
+    int restartCount = -1;
+    qint64 startedAtMs = -1;
+    qint64 finishedAtMs = -1;
+    bool nodeOptionsKnown = false; // the environment was read (NODE_OPTIONS may still be absent)
+    QString nodeOptions; // value of NODE_OPTIONS, empty when unset
+    double heapLimitMiB = kUnknown; // from --max-old-space-size=N
+    double memLimitBytes = kUnknown; // HostConfig.Memory; NaN when unlimited or not reported
+};
+
+// One line of `docker events --format '{{json .}}'`.
+struct ContainerEvent
+{
+    enum class Kind : quint8 { Start, Die, Oom, Restart, Health, Other };
+    qint64 atMs = 0;
+    Kind kind = Kind::Other;
+    QString containerId;
+    int exitCode = -1; // for Die
+    QString detail; // health status, or the raw action
+};
+
+// Counters every parser keeps: nothing is dropped without being counted.
+struct ParseCounters
+{
+    quint64 lines = 0; // complete lines seen
+    quint64 recognised = 0; // lines that produced a record or sample
+    quint64 malformed = 0; // lines that looked like a known kind but did not parse; skipped
+    quint64 oversized = 0; // lines longer than the parser's limit; skipped
+    quint64 bytes = 0;
+
+    ParseCounters& operator+=(const ParseCounters& o)
+    {
+        lines += o.lines;
+        recognised += o.recognised;
+        malformed += o.malformed;
+        oversized += o.oversized;
+        bytes += o.bytes;
+        return *this;
+    }
+};
+
+} // namespace heapwatch
+
+Q_DECLARE_METATYPE(heapwatch::Level)

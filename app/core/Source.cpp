@@ -1,0 +1,39 @@
+#include "Source.h"
+
+namespace heapwatch {
+
+QString toString(ConnectionStatus::State state)
+{
+    using S = ConnectionStatus::State;
+    switch (state) {
+    case S::Idle:
+        return QStringLiteral("idle");
+    case S::Connecting:
+        return QStringLiteral("connecting");
+    case S::Connected:
+        return QStringLiteral("connected");
+    case S::Reconnecting:
+        return QStringLiteral("reconnecting");
+    case S::AuthenticationFailed:
+        return QStringLiteral("authentication failed");
+    case S::HostKeyRefused:
+        return QStringLiteral("host key refused");
+    case S::Failed:
+        return QStringLiteral("failed");
+    case S::Finished:
+        return QStringLiteral("finished");
+    }
+    return QStringLiteral("unknown");
+}
+
+namespace {
+// Queued signals between the source threads and the GUI carry these by value.
+const int kRegistered = [] {
+    qRegisterMetaType<IngestBatch>("heapwatch::IngestBatch");
+    qRegisterMetaType<ConnectionStatus>("heapwatch::ConnectionStatus");
+    qRegisterMetaType<Level>("heapwatch::Level");
+    return 0;
+}();
+} // namespace
+
+} // namespace heapwatch

@@ -1,0 +1,79 @@
+// A source of bytes about one target (demo, replay file, SSH host, local docker). Sources parse off the GUI
+// thread and hand over value-type batches through queued signals; the state model applies them.
+#pragma once
+
+#include "Samples.h"
+
+#include <QObject>
+#include <QString>
+
+#include <optional>
+#include <vector>
+
+namespace heapwatch {
+
+// Everything a source learned since its last batch.
+struct IngestBatch
+{
+    std::vector<LogRecord> logs;
+    std::vector<StatsSample> stats;
+    std::optional<ContainerInfo> info;
+    std::vector<ContainerEvent> events;
+    ParseCounters logCounters; // deltas since the previous batch
+    ParseCounters statsCounters;
+    quint64 bytesReceived = 0; // delta
+    bool backfill = false; // history read on connect, not live data
+
+    bool isEmpty() const { return logs.empty() && stats.empty() && !info && events.empty(); }
+};
+
+struct ConnectionStatus
+{
+    enum class State : quint8 {
+        Idle,
+        Connecting,
+        Connected,
+        Reconnecting, // retryInSeconds says when
+        AuthenticationFailed,
+        HostKeyRefused,
+        Failed, // a permanent error (bad target, no docker, …): message says why
+        Finished, // a finite source (replay) delivered everything
+    };
+    State state = State::Idle;
+    QString host;
+    QString engine; // docker, podman, demo, replay
+    QString message;
+    int reconnects = 0;
+    int retryInSeconds = 0;
+    quint64 bytesReceived = 0;
+};
+
+QString toString(ConnectionStatus::State state);
+
+class Source : public QObject
+{
+    Q_OBJECT
+public:
+    using QObject::QObject;
+    ~Source() override = default;
+
+    // Both are called in the thread the source lives in. stop() ends every stream it started.
+    virtual void start() = 0;
+    virtual void stop() = 0;
+    // "demo/pangolin", "ssh://ops@web1/pangolin", "replay:/path/file.log"
+    virtual QString targetName() const = 0;
+    // Live sources are judged at the wall clock; a finite one (a saved log) at the time of its last data.
+    virtual bool isLive() const { return true; }
+
+Q_SIGNALS:
+    void batchReady(const heapwatch::IngestBatch& batch);
+    void connectionChanged(const heapwatch::ConnectionStatus& status);
+    // The history read on connect (`--since`) has been delivered; live data follows. Finite sources emit
+    // it once everything is delivered.
+    void backfillFinished();
+};
+
+} // namespace heapwatch
+
+Q_DECLARE_METATYPE(heapwatch::IngestBatch)
+Q_DECLARE_METATYPE(heapwatch::ConnectionStatus)

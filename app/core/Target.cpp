@@ -1,0 +1,74 @@
+#include "Target.h"
+
+#include <QDateTime>
+
+namespace heapwatch {
+
+Target::Target(std::unique_ptr<Source> source, const Thresholds& thresholds, QObject* parent)
+    : QObject(parent)
+    , m_source(std::move(source))
+    , m_state(m_source->targetName(), thresholds)
+    , m_thresholds(thresholds)
+{
+    // Queued even when the source lives in this thread: a source may emit from inside start().
+    connect(m_source.get(), &Source::batchReady, this, &Target::onBatch, Qt::QueuedConnection);
+    connect(m_source.get(), &Source::connectionChanged, this, &Target::onConnection, Qt::QueuedConnection);
+    connect(
+        m_source.get(), &Source::backfillFinished, this,
+        [this] {
+            m_backfillDone = true;
+            Q_EMIT backfillFinished();
+        },
+        Qt::QueuedConnection);
+}
+
+Target::~Target() { stop(); }
+
+void Target::setThresholds(const Thresholds& thresholds)
+{
+    m_thresholds = thresholds;
+    m_assessedRevision = ~quint64(0);
+    Q_EMIT changed();
+}
+
+qint64 Target::now() const
+{
+    if (isLive())
+        return QDateTime::currentMSecsSinceEpoch();
+    return std::max<qint64>(m_state.lastDataMs(), 0);
+}
+
+const Assessment& Target::assessment() const
+{
+    const qint64 nowMs = now();
+    const qint64 second = nowMs / 1000;
+    if (m_assessedRevision != m_state.revision() || m_assessedSecond != second) {
+        m_assessment = assess(m_state, m_thresholds, nowMs);
+        m_assessedRevision = m_state.revision();
+        m_assessedSecond = second;
+    }
+    return m_assessment;
+}
+
+void Target::start() { m_source->start(); }
+
+void Target::stop()
+{
+    if (m_source)
+        m_source->stop();
+}
+
+void Target::onBatch(const IngestBatch& batch)
+{
+    m_state.apply(batch);
+    Q_EMIT changed();
+}
+
+void Target::onConnection(const ConnectionStatus& status)
+{
+    m_state.setConnection(status);
+    Q_EMIT connectionChanged(status);
+    Q_EMIT changed();
+}
+
+} // namespace heapwatch

@@ -1,0 +1,58 @@
+// One watched target: its source, its state model and its thresholds. Lives in the GUI (or main) thread;
+// the source hands over parsed batches through queued signals.
+#pragma once
+
+#include "Assessment.h"
+#include "Source.h"
+#include "TargetState.h"
+#include "Thresholds.h"
+
+#include <QObject>
+
+#include <memory>
+
+namespace heapwatch {
+
+class Target : public QObject
+{
+    Q_OBJECT
+public:
+    Target(std::unique_ptr<Source> source, const Thresholds& thresholds, QObject* parent = nullptr);
+    ~Target() override;
+
+    QString name() const { return m_state.name(); }
+    const TargetState& state() const { return m_state; }
+    Source* source() const { return m_source.get(); }
+    bool isLive() const { return m_source->isLive(); }
+    bool backfillDone() const { return m_backfillDone; }
+
+    const Thresholds& thresholds() const { return m_thresholds; }
+    void setThresholds(const Thresholds& thresholds);
+
+    // The time the target is judged at: the wall clock for live sources, the last data for a saved log.
+    qint64 now() const;
+    // Recomputed when the state changed or the clock moved on by a second; cheap to call often.
+    const Assessment& assessment() const;
+
+    void start();
+    void stop();
+
+Q_SIGNALS:
+    void changed(); // the state took a batch (or the connection changed)
+    void connectionChanged(const heapwatch::ConnectionStatus& status);
+    void backfillFinished();
+
+private:
+    void onBatch(const IngestBatch& batch);
+    void onConnection(const ConnectionStatus& status);
+
+    std::unique_ptr<Source> m_source;
+    TargetState m_state;
+    Thresholds m_thresholds;
+    bool m_backfillDone = false;
+    mutable Assessment m_assessment;
+    mutable quint64 m_assessedRevision = ~quint64(0);
+    mutable qint64 m_assessedSecond = -1;
+};
+
+} // namespace heapwatch

@@ -1,0 +1,64 @@
+// Red-flag thresholds, growth windows and recommendation triggers. Defaults are the seed report's numbers;
+// every value can be overridden from a JSON file (schema in the README).
+#pragma once
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QString>
+
+#include <optional>
+
+namespace heapwatch {
+
+struct ThresholdPair
+{
+    double warning;
+    double critical;
+};
+
+struct Thresholds
+{
+    // Red flags (seed's table, plus container memory and restarts).
+    ThresholdPair rssMiB {350, 370}; // above is worse
+    ThresholdPair heapUsagePercent {85, 95};
+    ThresholdPair growthMiBPerHour {10, 20};
+    ThresholdPair cacheHitRatePercent {50, 30}; // below is worse
+    ThresholdPair bufferOverflows {1, 2}; // events: any / multiple
+    ThresholdPair containerMemoryPercent {80, 90};
+    ThresholdPair restarts {1, 1}; // restarts while watched; an OOM kill is always critical
+    double approachingFraction = 0.05; // an ok value this close to its warning line is "approaching warning"
+
+    // Growth estimation.
+    double growthWindowMinutes = 60;
+    double growthWarmupMinutes = 10;
+    double growthMinObservationMinutes = 30;
+
+    // Recommendation triggers.
+    double increaseHeapRssMiB = 360; // RSS above this …
+    double increaseHeapSustainMinutes = 10; // … for this long → increase-heap-limit
+    double heapOverMiB = 300; // heap used consistently above → heap-over-300
+    double heapOverSustainMinutes = 10;
+    double gcPressureSustainMinutes = 0; // heap usage over its warning line this long → heap-gc-pressure
+    double cacheTtlIncreasePercent = 70; // hit rate above this, sustained → cache-ttl-increase
+    double cacheTtlIncreaseSustainMinutes = 30;
+    double cacheMaxKeys = 5000; // NodeCache maxKeys of the app
+    double cacheMaxKeysFraction = 0.8;
+    double cacheStrategyMissPercent = 40; // misses above this share …
+    double cacheStrategyFewKeys = 10; // … with no more keys than this → cache-strategy
+    double defaultHeapLimitMiB = 384; // assumed when NODE_OPTIONS is not known
+
+    // History capacities (rows). Stats: 7 days at one sample a second.
+    qsizetype statsCapacity = 7 * 24 * 3600;
+    qsizetype processCapacity = 7 * 24 * 3600;
+    qsizetype cacheCapacity = 7 * 24 * 360;
+
+    static Thresholds defaults() { return {}; }
+
+    // Applies the keys present in json on top of *this; unknown keys and wrong types are errors.
+    bool apply(const QJsonObject& json, QString* error);
+    static std::optional<Thresholds> fromJson(const QByteArray& json, QString* error);
+    static std::optional<Thresholds> fromFile(const QString& path, QString* error);
+    QJsonObject toJson() const;
+};
+
+} // namespace heapwatch

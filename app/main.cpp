@@ -1,0 +1,82 @@
+// heapwatch: the GUI console, and the headless `check` command.
+#include "CheckCommand.h"
+#include "MainWindow.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QIcon>
+#include <QTextStream>
+
+#include <cstdio>
+
+namespace {
+
+void setIdentity()
+{
+    QCoreApplication::setOrganizationName(QStringLiteral("heapwatch"));
+    QCoreApplication::setOrganizationDomain(QStringLiteral("heapwatch.dev"));
+    QCoreApplication::setApplicationName(QStringLiteral("heapwatch"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(HEAPWATCH_VERSION));
+}
+
+int runCheck(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    setIdentity();
+    QStringList arguments = QCoreApplication::arguments();
+    arguments.remove(0, 2); // program name and "check"
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    return heapwatch::CheckCommand::run(arguments, out, err);
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    // `check` must run on a machine without a display, so it never creates a QApplication.
+    if (argc >= 2 && qstrcmp(argv[1], "check") == 0)
+        return runCheck(argc, argv);
+
+    QApplication app(argc, argv);
+    setIdentity();
+    QApplication::setApplicationDisplayName(QStringLiteral("heapwatch"));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/heapwatch/icons/heapwatch.svg")));
+    QApplication::setDesktopFileName(QStringLiteral("heapwatch"));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Live memory console for Node.js containers over SSH.\n\n"
+                       "Subcommands:\n"
+                       "  check    judge one target headless (heapwatch check --help)"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(QStringLiteral("targets"),
+                                 QStringLiteral("Targets to open: ssh://[user@]host[:port]/CONTAINER, HOST/CONTAINER "
+                                                "or local/CONTAINER."),
+                                 QStringLiteral("[TARGET...]"));
+    const QCommandLineOption demo(QStringLiteral("demo"), QStringLiteral("Open the built-in demo host."));
+    const QCommandLineOption replay(QStringLiteral("replay"),
+                                    QStringLiteral("Open a saved `docker logs --timestamps` file as a target."),
+                                    QStringLiteral("LOGFILE"));
+    const QCommandLineOption stats(QStringLiteral("stats"), QStringLiteral("With --replay: a saved `docker stats` output."),
+                                   QStringLiteral("STATSFILE"));
+    const QCommandLineOption fresh(QStringLiteral("no-restore"),
+                                   QStringLiteral("Do not reconnect the targets of the last session."));
+    parser.addOptions({demo, replay, stats, fresh});
+    parser.process(app);
+
+    heapwatch::MainWindow window;
+    const bool explicitTargets = parser.isSet(demo) || parser.isSet(replay) || !parser.positionalArguments().isEmpty();
+    if (!parser.isSet(fresh) && !explicitTargets)
+        window.restoreSession();
+    if (parser.isSet(demo))
+        window.openDemo();
+    if (parser.isSet(replay))
+        window.openLog(parser.value(replay), parser.value(stats));
+    for (const QString& target : parser.positionalArguments())
+        window.openRemote(target);
+    window.show();
+    return QApplication::exec();
+}

@@ -1,0 +1,519 @@
+// The state model and its verdicts: the seed's own figures must give the seed's own verdicts, and each
+// red flag and recommendation fires exactly where its threshold says.
+#include "Assessment.h"
+#include "TargetState.h"
+#include "Units.h"
+
+#include <QTest>
+
+using namespace heapwatch;
+
+namespace {
+
+constexpr qint64 kT0 = 1768384800000; // 2026-01-14T10:00:00Z, the seed's deployment
+constexpr qint64 kMinute = 60 * 1000;
+
+LogRecord memory(qint64 at, double rss, double used, double total, double external = 17.6, double ab = 13.6)
+{
+    LogRecord r;
+    r.kind = LogKind::Memory;
+    r.atMs = at;
+    r.memory = MemorySample {at, rss, used, total, external, ab};
+    return r;
+}
+
+LogRecord cache(qint64 at, qint64 keys, qint64 hits, qint64 misses, double rate)
+{
+    LogRecord r;
+    r.kind = LogKind::Cache;
+    r.atMs = at;
+    r.cache = CacheSample {at, keys, hits, misses, rate};
+    return r;
+}
+
+LogRecord overflow(qint64 at, qint64 dropped, qint64 total)
+{
+    LogRecord r;
+    r.kind = LogKind::Overflow;
+    r.atMs = at;
+    r.overflow = OverflowEvent {at, dropped, total};
+    r.text = QStringLiteral("Audit log buffer overflow - dropped %1 entries (%2 total dropped)").arg(dropped).arg(total);
+    return r;
+}
+
+LogRecord line(qint64 at, LogKind kind, const QString& text)
+{
+    LogRecord r;
+    r.kind = kind;
+    r.atMs = at;
+    r.text = text;
+    return r;
+}
+
+StatsSample stats(qint64 at, double usageMiB, double limitMiB, double cpu)
+{
+    StatsSample s;
+    s.atMs = at;
+    s.containerId = QStringLiteral("6f70f8e18d04");
+    s.cpuPercent = cpu;
+    s.memUsageBytes = usageMiB * units::kMiB;
+    s.memLimitBytes = limitMiB * units::kMiB;
+    return s;
+}
+
+ContainerInfo info(qint64 startedAt, const QString& nodeOptions = QStringLiteral("--max-old-space-size=384"))
+{
+    ContainerInfo i;
+    i.status = QStringLiteral("running");
+    i.health = QStringLiteral("healthy");
+    i.running = true;
+    i.exitCode = 0;
+    i.restartCount = 0;
+    i.startedAtMs = startedAt;
+    i.nodeOptionsKnown = true;
+    i.nodeOptions = nodeOptions;
+    i.heapLimitMiB = nodeOptions.contains(QLatin1String("384")) ? 384 : kUnknown;
+    return i;
+}
+
+// The seed report's production story: startup, then T+5 minutes.
+TargetState seedState()
+{
+    TargetState s(QStringLiteral("seed"));
+    IngestBatch b;
+    b.info = info(kT0);
+    b.logs.push_back(memory(kT0, 244.2, 140.7, 166.7, 13.1, 9.4));
+    b.logs.push_back(memory(kT0 + 5 * kMinute, 336.6, 212.7, 218.0, 17.6, 13.6));
+    b.logs.push_back(cache(kT0 + 5 * kMinute, 2, 1346, 482, 73.63));
+    b.stats.push_back(stats(kT0 + 5 * kMinute, 364.8, 860.6, 2.82));
+    b.logCounters.lines = 3;
+    s.apply(b);
+    return s;
+}
+
+// RSS growing linearly at perHour MiB/h for the given minutes after a start at kT0, one sample a minute.
+TargetState growingState(double perHour, int minutes, double base = 250)
+{
+    TargetState s(QStringLiteral("growth"));
+    IngestBatch b;
+    b.info = info(kT0);
+    for (int m = 0; m <= minutes; ++m) {
+        const double rss = base + perHour * m / 60.0;
+        b.logs.push_back(memory(kT0 + m * kMinute, rss, 150 + perHour * m / 120.0, 200));
+    }
+    b.logCounters.lines = b.logs.size();
+    s.apply(b);
+    return s;
+}
+
+} // namespace
+
+class TestAssessment : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void seedFiguresGiveTheSeedVerdicts()
+    {
+        const TargetState s = seedState();
+        const Assessment a = assess(s, Thresholds::defaults(), kT0 + 5 * kMinute);
+
+        const Flag* rss = a.flag(QStringLiteral("rss"));
+        QVERIFY(rss);
+        QCOMPARE(rss->value, 336.6);
+        QCOMPARE(rss->level, Level::Ok);
+        QCOMPARE(rss->note, QStringLiteral("approaching warning"));
+
+        const Flag* heap = a.flag(QStringLiteral("heap_usage"));
+        QCOMPARE(heap->level, Level::Critical);
+        QVERIFY(qAbs(heap->value - 97.5688) < 0.001);
+
+        const Flag* growth = a.flag(QStringLiteral("memory_growth"));
+        QCOMPARE(growth->level, Level::Unknown);
+        QCOMPARE(growth->note, QStringLiteral("needs longer observation (0 of 30 min)"));
+
+        const Flag* cacheFlag = a.flag(QStringLiteral("cache_hit_rate"));
+        QCOMPARE(cacheFlag->level, Level::Ok);
+        QCOMPARE(cacheFlag->value, 73.63);
+        QVERIFY(cacheFlag->note.isEmpty());
+
+        const Flag* overflows = a.flag(QStringLiteral("buffer_overflows"));
+        QCOMPARE(overflows->level, Level::Ok);
+        QCOMPARE(overflows->value, 0.0);
+
+        const Flag* container = a.flag(QStringLiteral("container_memory"));
+        QCOMPARE(container->level, Level::Ok);
+        QVERIFY(qAbs(container->value - 42.39) < 0.01); // the seed's 364.8MiB / 860.6MiB (42.4%)
+
+        const Flag* restarts = a.flag(QStringLiteral("restarts"));
+        QCOMPARE(restarts->level, Level::Ok);
+
+        QCOMPARE(a.overall, Level::Critical);
+        QVERIFY(a.recommendation(QStringLiteral("heap-gc-pressure")));
+        QCOMPARE(a.recommendation(QStringLiteral("heap-gc-pressure"))->level, Level::Critical);
+        QVERIFY(a.recommendation(QStringLiteral("observe-longer")));
+        QVERIFY(!a.recommendation(QStringLiteral("increase-heap-limit"))); // 336.6 is below 360
+        QVERIFY(!a.recommendation(QStringLiteral("db-write-slow")));
+        QVERIFY(!a.recommendation(QStringLiteral("cache-ttl-short")));
+        QVERIFY(!a.recommendation(QStringLiteral("no-heap-limit")));
+    }
+
+    void rssLevels_data()
+    {
+        QTest::addColumn<double>("rss");
+        QTest::addColumn<Level>("level");
+        QTest::addColumn<QString>("note");
+        QTest::addRow("well below") << 300.0 << Level::Ok << QString();
+        QTest::addRow("just outside 5 percent") << 332.4 << Level::Ok << QString();
+        QTest::addRow("within 5 percent") << 332.6 << Level::Ok << QStringLiteral("approaching warning");
+        QTest::addRow("on the line") << 350.0 << Level::Ok << QStringLiteral("approaching warning");
+        QTest::addRow("over warning") << 350.1 << Level::Warning << QString();
+        QTest::addRow("on critical") << 370.0 << Level::Warning << QString();
+        QTest::addRow("over critical") << 370.1 << Level::Critical << QString();
+    }
+    void rssLevels()
+    {
+        QFETCH(double, rss);
+        QFETCH(Level, level);
+        QFETCH(QString, note);
+        TargetState s(QStringLiteral("t"));
+        IngestBatch b;
+        b.logs.push_back(memory(kT0, rss, 100, 200));
+        s.apply(b);
+        const Assessment a = assess(s, Thresholds::defaults(), kT0);
+        QCOMPARE(a.flag(QStringLiteral("rss"))->level, level);
+        QCOMPARE(a.flag(QStringLiteral("rss"))->note, note);
+    }
+
+    void cacheLevels_data()
+    {
+        QTest::addColumn<double>("rate");
+        QTest::addColumn<Level>("level");
+        QTest::addColumn<bool>("ttlShort");
+        QTest::addRow("excellent") << 73.63 << Level::Ok << false;
+        QTest::addRow("approaching") << 52.0 << Level::Ok << false;
+        QTest::addRow("warning") << 49.9 << Level::Warning << true;
+        QTest::addRow("critical") << 29.0 << Level::Critical << true;
+    }
+    void cacheLevels()
+    {
+        QFETCH(double, rate);
+        QFETCH(Level, level);
+        QFETCH(bool, ttlShort);
+        TargetState s(QStringLiteral("t"));
+        IngestBatch b;
+        b.logs.push_back(cache(kT0, 100, qint64(rate * 10), qint64((100 - rate) * 10), rate));
+        s.apply(b);
+        const Assessment a = assess(s, Thresholds::defaults(), kT0);
+        QCOMPARE(a.flag(QStringLiteral("cache_hit_rate"))->level, level);
+        QCOMPARE(a.recommendation(QStringLiteral("cache-ttl-short")) != nullptr, ttlShort);
+        if (level == Level::Ok && rate < 52.5)
+            QCOMPARE(a.flag(QStringLiteral("cache_hit_rate"))->note, QStringLiteral("approaching warning"));
+    }
+
+    void growthNeedsObservationAfterWarmup_data()
+    {
+        QTest::addColumn<double>("perHour");
+        QTest::addColumn<int>("minutes");
+        QTest::addColumn<Level>("level");
+        QTest::addColumn<bool>("leak");
+        // Warm-up is 10 min and 30 min are needed after it: 39 minutes of data are not enough.
+        QTest::addRow("too short") << 50.0 << 39 << Level::Unknown << false;
+        QTest::addRow("flat") << 0.0 << 70 << Level::Ok << false;
+        QTest::addRow("slow") << 6.0 << 70 << Level::Ok << false;
+        QTest::addRow("warning") << 12.0 << 70 << Level::Warning << true;
+        QTest::addRow("critical") << 25.0 << 70 << Level::Critical << true;
+    }
+    void growthNeedsObservationAfterWarmup()
+    {
+        QFETCH(double, perHour);
+        QFETCH(int, minutes);
+        QFETCH(Level, level);
+        QFETCH(bool, leak);
+        const TargetState s = growingState(perHour, minutes);
+        const Assessment a = assess(s, Thresholds::defaults(), kT0 + minutes * kMinute);
+        const Flag* f = a.flag(QStringLiteral("memory_growth"));
+        QCOMPARE(f->level, level);
+        QCOMPARE(a.recommendation(QStringLiteral("possible-leak")) != nullptr, leak);
+        QCOMPARE(a.recommendation(QStringLiteral("observe-longer")) != nullptr, level == Level::Unknown);
+        if (level != Level::Unknown) {
+            QVERIFY(qAbs(a.growth.rssMiBPerHour - perHour) < 1e-6);
+            QVERIFY(qAbs(a.growth.observedMinutes - (minutes - 10)) < 1e-9);
+        } else {
+            QCOMPARE(f->note, QStringLiteral("needs longer observation (29 of 30 min)"));
+        }
+    }
+
+    void growthWindowIgnoresOldSamples()
+    {
+        // Fast growth long ago, flat for the last hour: the 60 min window sees no growth.
+        TargetState s(QStringLiteral("t"));
+        IngestBatch b;
+        b.info = info(kT0);
+        for (int m = 0; m <= 180; ++m)
+            b.logs.push_back(memory(kT0 + m * kMinute, m < 100 ? 200 + m : 300, 150, 200));
+        s.apply(b);
+        const Assessment a = assess(s, Thresholds::defaults(), kT0 + 180 * kMinute);
+        QVERIFY(qAbs(a.growth.rssMiBPerHour) < 1e-6);
+        QCOMPARE(a.flag(QStringLiteral("memory_growth"))->level, Level::Ok);
+    }
+
+    void growthProjectsTheNearerLimit()
+    {
+        // 340 MiB growing 20 MiB/h reaches the 384 MiB heap limit before the 860 MiB container limit.
+        TargetState s = growingState(20.0, 70, 340.0 - 20.0 * 70 / 60.0);
+        IngestBatch b;
+        b.stats.push_back(stats(kT0 + 70 * kMinute, 400, 860.6, 3));
+        s.apply(b);
+        const Assessment a = assess(s, Thresholds::defaults(), kT0 + 70 * kMinute);
+        QCOMPARE(a.growth.projectedLimitName, QStringLiteral("heap limit"));
+        const qint64 expected = kT0 + 70 * kMinute + qint64((384.0 - 340.0) / 20.0 * 3600 * 1000);
+        QVERIFY(qAbs(a.growth.projectedLimitAtMs - expected) < 1000);
+        QVERIFY(a.flag(QStringLiteral("memory_growth"))->note.contains(QLatin1String("reaches the heap limit")));
+    }
+
+    void growthRestartsAtContainerRestart()
+    {
+        TargetState s = growingState(30.0, 70);
+        IngestBatch b;
+        b.info = info(kT0 + 71 * kMinute); // restarted
+        b.logs.push_back(memory(kT0 + 72 * kMinute, 250, 150, 200));
+        s.apply(b);
+        const Assessment a = assess(s, Thresholds::defaults(), kT0 + 72 * kMinute);
+        QCOMPARE(a.flag(QStringLiteral("memory_growth"))->level, Level::Unknown);
+        QCOMPARE(s.restartsWhileWatched(), 1);
+        QCOMPARE(a.flag(QStringLiteral("restarts"))->level, Level::Warning);
+    }
+
+    void heapUsageLevels_data()
+    {
+        QTest::addColumn<double>("used");
+        QTest::addColumn<Level>("level");
+        QTest::addRow("startup 84 percent") << 140.7 << Level::Ok; // 140.7/166.7, the seed's T+0
+        QTest::addRow("86 percent") << 143.4 << Level::Warning;
+        QTest::addRow("96 percent") << 160.0 << Level::Critical;
+    }
+    void heapUsageLevels()
+    {
+        QFETCH(double, used);
+        QFETCH(Level, level);
+        TargetState s(QStringLiteral("t"));
+        IngestBatch b;
+        b.logs.push_back(memory(kT0, 244.2, used, 166.7));
+        s.apply(b);
+        const Assessment a = assess(s, Thresholds::defaults(), kT0);
+        QCOMPARE(a.flag(QStringLiteral("heap_usage"))->level, level);
+        QCOMPARE(a.recommendation(QStringLiteral("heap-gc-pressure")) != nullptr, level != Level::Ok);
+    }
+
+    void overflowsCountEventsAndDroppedAcrossRestarts()
+    {
+        TargetState s(QStringLiteral("t"));
+        IngestBatch b;
+        b.logs.push_back(memory(kT0, 300, 100, 200));
+        b.logs.push_back(overflow(kT0 + 1000, 12, 40));
+        s.apply(b);
+        Assessment a = assess(s, Thresholds::defaults(), kT0 + 1000);
+        QCOMPARE(a.flag(QStringLiteral("buffer_overflows"))->level, Level::Warning);
+        QCOMPARE(a.recommendation(QStringLiteral("db-write-slow"))->level, Level::Warning);
+
+        IngestBatch c;
+        c.logs.push_back(overflow(kT0 + 2000, 400, 400)); // the app restarted: its running total began again
+        s.apply(c);
+        a = assess(s, Thresholds::defaults(), kT0 + 2000);
+        QCOMPARE(s.overflowEvents(), qint64(2));
+        QCOMPARE(s.totalDropped(), qint64(440));
+        QCOMPARE(a.flag(QStringLiteral("buffer_overflows"))->level, Level::Critical);
+        QCOMPARE(a.recommendation(QStringLiteral("db-write-slow"))->level, Level::Critical);
+        QVERIFY(a.recommendation(QStringLiteral("db-write-slow"))->evidence.contains(QLatin1String("440")));
+    }
+
+    void containerMemoryLevels_data()
+    {
+        QTest::addColumn<double>("usage");
+        QTest::addColumn<Level>("level");
+        QTest::addRow("seed 42 percent") << 364.8 << Level::Ok;
+        QTest::addRow("85 percent") << 731.5 << Level::Warning;
+        QTest::addRow("95 percent") << 817.6 << Level::Critical;
+    }
+    void containerMemoryLevels()
+    {
+        QFETCH(double, usage);
+        QFETCH(Level, level);
+        TargetState s(QStringLiteral("t"));
+        IngestBatch b;
+        b.stats.push_back(stats(kT0, usage, 860.6, 1));
+        s.apply(b);
+        const Assessment a = assess(s, Thresholds::defaults(), kT0);
+        QCOMPARE(a.flag(QStringLiteral("container_memory"))->level, level);
+        QCOMPARE(a.recommendation(QStringLiteral("container-memory-high")) != nullptr, level != Level::Ok);
+    }
+
+    void oomKillIsCriticalAndCountedOnce_data()
+    {
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<bool>("oomEvent");
+        QTest::addRow("kernel OOM: oom event and exit 137") << 137 << true;
+        QTest::addRow("exit 137 without OOMKilled") << 137 << false;
+        QTest::addRow("V8 heap OOM: exit 134") << 134 << false;
+    }
+    void oomKillIsCriticalAndCountedOnce()
+    {
+        QFETCH(int, exitCode);
+        QFETCH(bool, oomEvent);
+        TargetState s(QStringLiteral("t"));
+        IngestBatch b;
+        b.info = info(kT0);
+        b.logs.push_back(memory(kT0 + kMinute, 380, 200, 210));
+        if (exitCode == 134)
+            b.logs.push_back(line(kT0 + 2 * kMinute, LogKind::HeapOom,
+                                  QStringLiteral("FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory")));
+        if (oomEvent)
+            b.events.push_back(ContainerEvent {kT0 + 2 * kMinute, ContainerEvent::Kind::Oom, {}, -1, {}});
+        b.events.push_back(ContainerEvent {kT0 + 2 * kMinute + 500, ContainerEvent::Kind::Die, {}, exitCode, {}});
+        b.events.push_back(ContainerEvent {kT0 + 3 * kMinute, ContainerEvent::Kind::Start, {}, -1, {}});
+        s.apply(b);
+        const Assessment a = assess(s, Thresholds::defaults(), kT0 + 3 * kMinute);
+        QCOMPARE(s.oomKills(), 1);
+        QCOMPARE(s.restartsWhileWatched(), 1);
+        QCOMPARE(a.flag(QStringLiteral("restarts"))->level, Level::Critical);
+        QVERIFY(a.recommendation(QStringLiteral("oom-restart")));
+        QCOMPARE(a.overall, Level::Critical);
+    }
+
+    void startReportedTwiceIsOneStart()
+    {
+        TargetState s(QStringLiteral("t"));
+        IngestBatch b;
+        b.info = info(kT0 + 123); // inspect: ns precision
+        b.events.push_back(ContainerEvent {kT0, ContainerEvent::Kind::Start, {}, -1, {}}); // events: seconds
+        s.apply(b);
+        QCOMPARE(s.restartsWhileWatched(), 0);
+        QCOMPARE(s.markers().size(), size_t(1));
+    }
+
+    void increaseHeapLimitNeedsTenMinutesAbove360_data()
+    {
+        QTest::addColumn<int>("minutesAbove");
+        QTest::addColumn<bool>("fires");
+        QTest::addRow("8 min") << 8 << false;
+        QTest::addRow("10 min") << 10 << true;
+        QTest::addRow("25 min") << 25 << true;
+    }
+    void increaseHeapLimitNeedsTenMinutesAbove360()
+    {
+        QFETCH(int, minutesAbove);
+        QFETCH(bool, fires);
+        TargetState s(QStringLiteral("t"));
+        IngestBatch b;
+        b.info = info(kT0);
+        for (int m = 0; m <= 30; ++m)
+            b.logs.push_back(memory(kT0 + m * kMinute, m >= 30 - minutesAbove ? 365 : 340, 150, 200));
+        s.apply(b);
+        const Assessment a = assess(s, Thresholds::defaults(), kT0 + 30 * kMinute);
+        const Recommendation* r = a.recommendation(QStringLiteral("increase-heap-limit"));
+        QCOMPARE(r != nullptr, fires);
+        if (r) {
+            QCOMPARE(r->action, QStringLiteral("ENV NODE_OPTIONS=\"--max-old-space-size=512\""));
+            QVERIFY(r->evidence.contains(QLatin1String("365.0 MiB")));
+        }
+    }
+
+    void heapOver300()
+    {
+        TargetState s(QStringLiteral("t"));
+        IngestBatch b;
+        for (int m = 0; m <= 15; ++m)
+            b.logs.push_back(memory(kT0 + m * kMinute, 420, 310, 400));
+        s.apply(b);
+        const Assessment a = assess(s, Thresholds::defaults(), kT0 + 15 * kMinute);
+        QVERIFY(a.recommendation(QStringLiteral("heap-over-300")));
+    }
+
+    void cacheRecommendations_data()
+    {
+        QTest::addColumn<qint64>("keys");
+        QTest::addColumn<qint64>("hits");
+        QTest::addColumn<qint64>("misses");
+        QTest::addColumn<int>("sustainMinutes");
+        QTest::addColumn<QStringList>("expected");
+        QTest::addRow("seed, 5 min") << qint64(2) << qint64(1346) << qint64(482) << 5 << QStringList();
+        QTest::addRow("seed, 35 min") << qint64(2) << qint64(1346) << qint64(482) << 35
+                                      << QStringList {QStringLiteral("cache-ttl-increase")};
+        QTest::addRow("keys near maxKeys") << qint64(4200) << qint64(900) << qint64(100) << 1
+                                           << QStringList {QStringLiteral("cache-maxkeys")};
+        QTest::addRow("misses with few keys") << qint64(3) << qint64(550) << qint64(450) << 1
+                                              << QStringList {QStringLiteral("cache-strategy")};
+        QTest::addRow("low hit rate") << qint64(500) << qint64(400) << qint64(600) << 1
+                                      << QStringList {QStringLiteral("cache-ttl-short")};
+    }
+    void cacheRecommendations()
+    {
+        QFETCH(qint64, keys);
+        QFETCH(qint64, hits);
+        QFETCH(qint64, misses);
+        QFETCH(int, sustainMinutes);
+        QFETCH(QStringList, expected);
+        TargetState s(QStringLiteral("t"));
+        IngestBatch b;
+        const double rate = 100.0 * double(hits) / double(hits + misses);
+        for (int m = 0; m <= sustainMinutes; ++m)
+            b.logs.push_back(cache(kT0 + m * kMinute, keys, hits, misses, rate));
+        s.apply(b);
+        const Assessment a = assess(s, Thresholds::defaults(), kT0 + sustainMinutes * kMinute);
+        QStringList got;
+        for (const Recommendation& r : a.recommendations) {
+            if (r.id.startsWith(QLatin1String("cache-")))
+                got << r.id;
+        }
+        QCOMPARE(got, expected);
+    }
+
+    void devModeAndHeapLimit()
+    {
+        TargetState s(QStringLiteral("t"));
+        IngestBatch b;
+        b.info = info(kT0, QStringLiteral("--enable-source-maps"));
+        b.logs.push_back(memory(kT0, 300, 100, 200));
+        b.logs.push_back(line(kT0, LogKind::DevMode, QStringLiteral("○ Compiling /dashboard ...")));
+        s.apply(b);
+        const Assessment a = assess(s, Thresholds::defaults(), kT0);
+        QCOMPARE(a.recommendation(QStringLiteral("dev-mode"))->level, Level::Critical);
+        const Recommendation* limit = a.recommendation(QStringLiteral("no-heap-limit"));
+        QVERIFY(limit);
+        QVERIFY(limit->action.contains(QLatin1String("--max-old-space-size=384")));
+        QVERIFY(limit->evidence.contains(QLatin1String("--enable-source-maps")));
+    }
+
+    void noDataIsUnknown()
+    {
+        TargetState s(QStringLiteral("t"));
+        const Assessment a = assess(s, Thresholds::defaults(), kT0);
+        QCOMPARE(a.overall, Level::Unknown);
+        for (const Flag& f : a.flags)
+            QCOMPARE(f.level, Level::Unknown);
+        QVERIFY(a.recommendations.empty());
+    }
+
+    void historyAndListsStayBounded()
+    {
+        Thresholds small;
+        small.processCapacity = 100;
+        small.statsCapacity = 100;
+        small.cacheCapacity = 10;
+        TargetState s(QStringLiteral("t"), small);
+        for (int i = 0; i < 5000; ++i) {
+            IngestBatch b;
+            b.logs.push_back(memory(kT0 + i, 300, 100, 200));
+            b.logs.push_back(line(kT0 + i, LogKind::Warning, QStringLiteral("[warn]: slow")));
+            b.stats.push_back(stats(kT0 + i, 300, 800, 1));
+            s.apply(b);
+        }
+        QCOMPARE(s.process().size(), qsizetype(100));
+        QCOMPARE(s.stats().size(), qsizetype(100));
+        QCOMPARE(s.problems().size(), TargetState::kMaxProblems);
+        QCOMPARE(s.warningLines(), qint64(5000));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAssessment)
+#include "tst_assessment.moc"

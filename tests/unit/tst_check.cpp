@@ -1,0 +1,324 @@
+// `heapwatch check` on the demo host and on saved logs: exit codes, the plugin line, the text report and
+// the JSON keys, with the seed's numbers and the real docker captures.
+#include "CheckCommand.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRandomGenerator>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTextStream>
+
+using namespace heapwatch;
+
+namespace {
+
+struct Result
+{
+    int exitCode;
+    QString out;
+    QString err;
+};
+
+Result check(const QStringList& args)
+{
+    QString out, err;
+    QTextStream o(&out), e(&err);
+    const int code = CheckCommand::run(args, o, e);
+    return {code, out, err};
+}
+
+QJsonObject flagById(const QJsonObject& root, const QString& id)
+{
+    for (const QJsonValue& v : root.value(QStringLiteral("flags")).toArray()) {
+        if (v.toObject().value(QStringLiteral("id")).toString() == id)
+            return v.toObject();
+    }
+    return {};
+}
+
+QStringList recommendationIds(const QJsonObject& root)
+{
+    QStringList ids;
+    for (const QJsonValue& v : root.value(QStringLiteral("recommendations")).toArray())
+        ids << v.toObject().value(QStringLiteral("id")).toString();
+    return ids;
+}
+
+// `docker logs --timestamps` with stdout and stderr together, as a user saves it with 2>&1.
+QString mergedFixtureLog(const QTemporaryDir& dir)
+{
+    QByteArray merged;
+    for (const char* name : {"logs-timestamps.stdout.txt", "logs-timestamps.stderr.txt"}) {
+        QFile f(QStringLiteral(HEAPWATCH_FIXTURES "/docker-cli-28.2.2/") + QLatin1String(name));
+        if (!f.open(QIODevice::ReadOnly))
+            return {};
+        merged += f.readAll();
+    }
+    QList<QByteArray> lines = merged.split('\n');
+    lines.removeAll(QByteArray());
+    std::stable_sort(lines.begin(), lines.end(), [](const QByteArray& a, const QByteArray& b) { return a.left(20) < b.left(20); });
+    const QString path = dir.filePath(QStringLiteral("pangolin.log"));
+    QFile out(path);
+    if (!out.open(QIODevice::WriteOnly))
+        return {};
+    out.write(lines.join('\n') + '\n');
+    return path;
+}
+
+} // namespace
+
+class TestCheck : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() { QLocale::setDefault(QLocale::c()); }
+
+    void demoGivesTheSeedVerdicts()
+    {
+        const Result r = check({QStringLiteral("--demo"), QStringLiteral("--json")});
+        QCOMPARE(r.exitCode, 2);
+        const QJsonObject root = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(root.value(QStringLiteral("overall")).toString(), QStringLiteral("critical"));
+        QCOMPARE(root.value(QStringLiteral("target")).toString(), QStringLiteral("demo/pangolin"));
+
+        const QJsonObject process = root.value(QStringLiteral("process")).toObject();
+        QCOMPARE(process.value(QStringLiteral("rss_mib")).toDouble(), 336.6);
+        QCOMPARE(process.value(QStringLiteral("heap_used_mib")).toDouble(), 212.7);
+        QCOMPARE(process.value(QStringLiteral("heap_total_mib")).toDouble(), 218.0);
+        QCOMPARE(process.value(QStringLiteral("heap_usage_percent")).toDouble(), 97.57);
+        QCOMPARE(process.value(QStringLiteral("external_mib")).toDouble(), 17.6);
+        QCOMPARE(process.value(QStringLiteral("array_buffers_mib")).toDouble(), 13.6);
+        QCOMPARE(process.value(QStringLiteral("heap_limit_mib")).toDouble(), 384.0);
+        QVERIFY(process.value(QStringLiteral("samples")).toInt() > 2000); // six hours of history
+
+        const QJsonObject cache = root.value(QStringLiteral("cache")).toObject();
+        QCOMPARE(cache.value(QStringLiteral("keys")).toInt(), 2);
+        QCOMPARE(cache.value(QStringLiteral("hits")).toInt(), 1346);
+        QCOMPARE(cache.value(QStringLiteral("misses")).toInt(), 482);
+        QCOMPARE(cache.value(QStringLiteral("hit_rate_percent")).toDouble(), 73.63);
+
+        const QJsonObject container = root.value(QStringLiteral("container")).toObject();
+        QCOMPARE(container.value(QStringLiteral("mem_usage_mib")).toDouble(), 364.8);
+        QCOMPARE(container.value(QStringLiteral("mem_limit_mib")).toDouble(), 860.6);
+        QCOMPARE(container.value(QStringLiteral("mem_percent")).toDouble(), 42.39);
+        QCOMPARE(container.value(QStringLiteral("cpu_percent")).toDouble(), 2.82);
+        QCOMPARE(container.value(QStringLiteral("status")).toString(), QStringLiteral("running"));
+        QCOMPARE(container.value(QStringLiteral("health")).toString(), QStringLiteral("healthy"));
+
+        QCOMPARE(flagById(root, QStringLiteral("rss")).value(QStringLiteral("level")).toString(), QStringLiteral("ok"));
+        QCOMPARE(flagById(root, QStringLiteral("rss")).value(QStringLiteral("note")).toString(),
+                 QStringLiteral("approaching warning"));
+        QCOMPARE(flagById(root, QStringLiteral("heap_usage")).value(QStringLiteral("level")).toString(),
+                 QStringLiteral("critical"));
+        QCOMPARE(flagById(root, QStringLiteral("memory_growth")).value(QStringLiteral("level")).toString(),
+                 QStringLiteral("unknown"));
+        QVERIFY(flagById(root, QStringLiteral("memory_growth"))
+                    .value(QStringLiteral("note"))
+                    .toString()
+                    .startsWith(QLatin1String("needs longer observation")));
+        QCOMPARE(flagById(root, QStringLiteral("cache_hit_rate")).value(QStringLiteral("level")).toString(),
+                 QStringLiteral("ok"));
+        QCOMPARE(flagById(root, QStringLiteral("buffer_overflows")).value(QStringLiteral("level")).toString(),
+                 QStringLiteral("ok"));
+        QCOMPARE(flagById(root, QStringLiteral("container_memory")).value(QStringLiteral("level")).toString(),
+                 QStringLiteral("ok"));
+        // The demo's previous deployment was replaced five minutes ago: one restart seen.
+        QCOMPARE(flagById(root, QStringLiteral("restarts")).value(QStringLiteral("level")).toString(),
+                 QStringLiteral("warning"));
+        QVERIFY(root.value(QStringLiteral("growth")).toObject().value(QStringLiteral("rss_mib_per_hour")).isNull());
+
+        const QStringList recs = recommendationIds(root);
+        QVERIFY(recs.contains(QStringLiteral("heap-gc-pressure")));
+        QVERIFY(recs.contains(QStringLiteral("observe-longer")));
+        QVERIFY(!recs.contains(QStringLiteral("increase-heap-limit")));
+    }
+
+    void jsonHasEveryDocumentedKey()
+    {
+        const Result r = check({QStringLiteral("--demo"), QStringLiteral("--json")});
+        const QJsonObject root = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        const QMap<QString, QStringList> keys {
+            {QStringLiteral("container"),
+             {QStringLiteral("status"), QStringLiteral("health"), QStringLiteral("restart_count"),
+              QStringLiteral("oom_killed"), QStringLiteral("exit_code"), QStringLiteral("started_at"),
+              QStringLiteral("cpu_percent"), QStringLiteral("mem_usage_mib"), QStringLiteral("mem_limit_mib"),
+              QStringLiteral("mem_percent"), QStringLiteral("pids")}},
+            {QStringLiteral("process"),
+             {QStringLiteral("rss_mib"), QStringLiteral("heap_used_mib"), QStringLiteral("heap_total_mib"),
+              QStringLiteral("heap_usage_percent"), QStringLiteral("external_mib"), QStringLiteral("array_buffers_mib"),
+              QStringLiteral("heap_limit_mib"), QStringLiteral("samples"), QStringLiteral("last_sample_at")}},
+            {QStringLiteral("cache"),
+             {QStringLiteral("keys"), QStringLiteral("hits"), QStringLiteral("misses"), QStringLiteral("hit_rate_percent")}},
+            {QStringLiteral("audit_overflows"), {QStringLiteral("events"), QStringLiteral("total_dropped")}},
+            {QStringLiteral("growth"),
+             {QStringLiteral("rss_mib_per_hour"), QStringLiteral("heap_used_mib_per_hour"),
+              QStringLiteral("observed_minutes"), QStringLiteral("projected_limit_at")}},
+        };
+        for (const QString& top : {QStringLiteral("overall"), QStringLiteral("target"), QStringLiteral("generated_at"),
+                                   QStringLiteral("flags"), QStringLiteral("recommendations"),
+                                   QStringLiteral("recent_problems")})
+            QVERIFY2(root.contains(top), qPrintable(top));
+        for (auto it = keys.begin(); it != keys.end(); ++it) {
+            const QJsonObject o = root.value(it.key()).toObject();
+            for (const QString& k : it.value())
+                QVERIFY2(o.contains(k), qPrintable(it.key() + QLatin1Char('.') + k));
+        }
+        QStringList flagIds;
+        for (const QJsonValue& v : root.value(QStringLiteral("flags")).toArray()) {
+            const QJsonObject f = v.toObject();
+            flagIds << f.value(QStringLiteral("id")).toString();
+            for (const char* k : {"id", "value", "warning", "critical", "level", "note"})
+                QVERIFY(f.contains(QLatin1String(k)));
+        }
+        QCOMPARE(flagIds,
+                 (QStringList {QStringLiteral("rss"), QStringLiteral("heap_usage"), QStringLiteral("memory_growth"),
+                               QStringLiteral("cache_hit_rate"), QStringLiteral("buffer_overflows"),
+                               QStringLiteral("container_memory"), QStringLiteral("restarts")}));
+        for (const QJsonValue& v : root.value(QStringLiteral("recommendations")).toArray()) {
+            for (const char* k : {"id", "level", "title", "action", "evidence"})
+                QVERIFY(!v.toObject().value(QLatin1String(k)).toString().isEmpty());
+        }
+    }
+
+    void demoTextStartsWithThePluginLine()
+    {
+        const Result r = check({QStringLiteral("--demo")});
+        QCOMPARE(r.exitCode, 2);
+        const QString first = r.out.section(QLatin1Char('\n'), 0, 0);
+        QVERIFY2(first.startsWith(QLatin1String("HEAPWATCH CRITICAL - heap usage 97.6% (> 95%)")), qPrintable(first));
+        QVERIFY2(first.contains(QLatin1String("| rss=336.6MB;350;370 heap_usage=97.6%;85;95")), qPrintable(first));
+        QVERIFY(first.contains(QLatin1String("memory_growth=U;10;20")));
+        QVERIFY(first.contains(QLatin1String("cache_hit_rate=73.63%;50;30")));
+        QVERIFY(r.out.contains(QLatin1String("Red flags")));
+        QVERIFY(r.out.contains(QLatin1String("approaching warning")));
+        QVERIFY(r.out.contains(QLatin1String("needs longer observation")));
+        QVERIFY(r.out.contains(QLatin1String("heap-gc-pressure")));
+    }
+
+    void replayOfTheDockerCaptures()
+    {
+        QTemporaryDir dir;
+        const QString log = mergedFixtureLog(dir);
+        QVERIFY(!log.isEmpty());
+        const Result r = check({QStringLiteral("--replay"), log, QStringLiteral("--stats"),
+                                QStringLiteral(HEAPWATCH_FIXTURES "/docker-cli-28.2.2/stats-no-stream-table.txt"),
+                                QStringLiteral("--json")});
+        QCOMPARE(r.exitCode, 2); // heap 212.7/218.0
+        const QJsonObject root = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        const QJsonObject process = root.value(QStringLiteral("process")).toObject();
+        QCOMPARE(process.value(QStringLiteral("rss_mib")).toDouble(), 331.7);
+        QCOMPARE(process.value(QStringLiteral("samples")).toInt(), 17);
+        QCOMPARE(process.value(QStringLiteral("last_sample_at")).toString(), QStringLiteral("2026-11-27T12:25:53.000Z"));
+        const QJsonObject overflows = root.value(QStringLiteral("audit_overflows")).toObject();
+        QCOMPARE(overflows.value(QStringLiteral("events")).toInt(), 1);
+        QCOMPARE(overflows.value(QStringLiteral("total_dropped")).toInt(), 400);
+        QCOMPARE(flagById(root, QStringLiteral("buffer_overflows")).value(QStringLiteral("level")).toString(),
+                 QStringLiteral("warning"));
+        QVERIFY(recommendationIds(root).contains(QStringLiteral("db-write-slow")));
+        const QJsonObject container = root.value(QStringLiteral("container")).toObject();
+        QCOMPARE(container.value(QStringLiteral("mem_usage_mib")).toDouble(), 6.9); // 6.875MiB
+        QCOMPARE(container.value(QStringLiteral("mem_limit_mib")).toDouble(), 860.0);
+        const QJsonArray problems = root.value(QStringLiteral("recent_problems")).toArray();
+        QCOMPARE(problems.size(), 2);
+        QVERIFY(problems.at(1).toObject().value(QStringLiteral("text")).toString().contains(QLatin1String("SQLITE_BUSY")));
+        QVERIFY(!problems.at(0).toObject().value(QStringLiteral("text")).toString().contains(QChar(0x1b)));
+    }
+
+    void thresholdsFileChangesTheVerdict()
+    {
+        QTemporaryDir dir;
+        QFile f(dir.filePath(QStringLiteral("t.json")));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"heap_usage_percent": {"warning": 98, "critical": 99}, "restarts": {"warning": 5, "critical": 5}})");
+        f.close();
+        const Result r = check({QStringLiteral("--demo"), QStringLiteral("--thresholds"), f.fileName()});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.startsWith(QLatin1String("HEAPWATCH OK - ")), qPrintable(r.out.left(200)));
+    }
+
+    void unusableInputIsUnknown_data()
+    {
+        QTest::addColumn<QByteArray>("content");
+        QTest::addColumn<QString>("reason");
+        QTest::addRow("empty") << QByteArray() << QStringLiteral("nothing recognisable");
+        QTest::addRow("prose") << QByteArray("hello\nworld\n") << QStringLiteral("nothing recognisable");
+        QTest::addRow("only cut-off numbers") << QByteArray("Memory: RSS=33\nMemory: RSS=1e309MB, Heap=1/2MB\n")
+                                              << QStringLiteral("2 malformed");
+    }
+    void unusableInputIsUnknown()
+    {
+        QFETCH(QByteArray, content);
+        QFETCH(QString, reason);
+        QTemporaryDir dir;
+        QFile f(dir.filePath(QStringLiteral("bad.log")));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(content);
+        f.close();
+        const Result r = check({QStringLiteral("--replay"), f.fileName()});
+        QCOMPARE(r.exitCode, 3);
+        QVERIFY2(r.out.startsWith(QLatin1String("HEAPWATCH UNKNOWN - ")), qPrintable(r.out));
+        QVERIFY2(r.err.contains(reason), qPrintable(r.err));
+    }
+
+    void usageErrorsAreUnknown_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("reason");
+        QTest::addRow("nothing") << QStringList() << QStringLiteral("exactly one");
+        QTest::addRow("two modes") << QStringList {QStringLiteral("--demo"), QStringLiteral("--replay"), QStringLiteral("x")}
+                                   << QStringLiteral("exactly one");
+        QTest::addRow("missing file") << QStringList {QStringLiteral("--replay"), QStringLiteral("/nonexistent.log")}
+                                      << QStringLiteral("cannot read");
+        QTest::addRow("stats alone") << QStringList {QStringLiteral("--demo"), QStringLiteral("--stats"), QStringLiteral("x")}
+                                     << QStringLiteral("--stats goes with --replay");
+        QTest::addRow("bad thresholds") << QStringList {QStringLiteral("--demo"), QStringLiteral("--thresholds"),
+                                                        QStringLiteral("/nonexistent.json")}
+                                        << QStringLiteral("cannot read");
+        QTest::addRow("unknown option") << QStringList {QStringLiteral("--frobnicate")} << QStringLiteral("frobnicate");
+    }
+    void usageErrorsAreUnknown()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, reason);
+        const Result r = check(args);
+        QCOMPARE(r.exitCode, 3);
+        QVERIFY2(r.err.contains(reason), qPrintable(r.err));
+    }
+
+    void garbageNeverCrashesAndValidLinesStillCount()
+    {
+        // Random bytes, NUL bytes, a 1 MB line and hostile numbers around two good lines.
+        QByteArray content;
+        QRandomGenerator rng(42);
+        for (int i = 0; i < 64 * 1024; ++i)
+            content.append(char(rng.bounded(256)));
+        content += "\n2026-11-27T12:25:37Z [info]: Memory: RSS=336.6MB, Heap=212.7MB/218.0MB, External=17.6MB, "
+                   "ArrayBuffers=13.6MB\n";
+        content += QByteArray(1024 * 1024 + 100, 'x') + '\n';
+        content += QByteArray("Memory: RSS=nanMB, Heap=1/2MB, External=1MB, ArrayBuffers=1MB\n");
+        content += QByteArray("Memory: RSS=-5MB, Heap=1MB/2MB, External=1MB, ArrayBuffers=1MB\n");
+        content += QByteArray("\0\0\0Cache stats - Keys: 2, Hits: 1346, Misses: 482, Hit rate: 73.63%\n", 71);
+        content += "2026-11-27T12:25:38Z [info]: Memory: RSS=336.7MB, Heap=212.7MB/218.0MB, External=17.6MB, "
+                   "ArrayBuffers=13.6MB";
+        QTemporaryDir dir;
+        QFile f(dir.filePath(QStringLiteral("garbage.log")));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(content);
+        f.close();
+        const Result r = check({QStringLiteral("--replay"), f.fileName(), QStringLiteral("--json")});
+        QCOMPARE(r.exitCode, 2);
+        const QJsonObject root = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(root.value(QStringLiteral("process")).toObject().value(QStringLiteral("samples")).toInt(), 2);
+        QCOMPARE(root.value(QStringLiteral("process")).toObject().value(QStringLiteral("rss_mib")).toDouble(), 336.7);
+        QCOMPARE(root.value(QStringLiteral("cache")).toObject().value(QStringLiteral("hits")).toInt(), 1346);
+        const QJsonObject input = root.value(QStringLiteral("input")).toObject();
+        QVERIFY(input.value(QStringLiteral("malformed")).toInt() >= 2);
+        QCOMPARE(input.value(QStringLiteral("oversized")).toInt(), 1);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCheck)
+#include "tst_check.moc"
