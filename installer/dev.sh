@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# heapwatch developer entry point: installs what is missing (Debian 12 / Ubuntu 24.04), builds, and then
+#   installer/dev.sh demo    starts the console on the built-in demo host
+#   installer/dev.sh test    runs every test (unit, widget, SSH integration, packaging, benchmarks in short mode)
+#   installer/dev.sh deps    only installs the Debian packages
+#   installer/dev.sh build   only configures and builds (preset: HEAPWATCH_PRESET, default dev)
+# Run it as root or as a user with sudo: only apt-get is run through sudo.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+top=$(cd "$here/.." && pwd)
+preset=${HEAPWATCH_PRESET:-dev}
+jobs=${HEAPWATCH_JOBS:-$(nproc 2>/dev/null || echo 2)}
+
+# Build and runtime: compiler, CMake, Qt 6 (Core, Widgets, Charts, Network, Test, SVG icons), libssh,
+# QtKeychain. Tests: OpenSSH server and client (loopback sshd), clang-format, packaging tools.
+packages=(
+    build-essential cmake ninja-build pkg-config git
+    qt6-base-dev qt6-base-dev-tools qt6-charts-dev libqt6svg6 libgl-dev
+    libssh-dev qtkeychain-qt6-dev
+    openssh-server openssh-client procps
+    clang-format
+    dpkg-dev file desktop-file-utils appstream
+    xvfb xauth
+)
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+install_deps() {
+    local missing=()
+    for p in "${packages[@]}"; do
+        if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+            missing+=("$p")
+        fi
+    done
+    if [ ${#missing[@]} -eq 0 ]; then
+        echo "dev.sh: all ${#packages[@]} Debian packages are installed"
+        return
+    fi
+    echo "dev.sh: installing ${missing[*]}"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+build() {
+    cd "$top"
+    cmake --preset "$preset" >/dev/null
+    cmake --build --preset "$preset" -j "$jobs"
+}
+
+case "${1:-}" in
+deps)
+    install_deps
+    ;;
+build)
+    install_deps
+    build
+    ;;
+demo)
+    install_deps
+    build
+    if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ] && [ -z "${QT_QPA_PLATFORM:-}" ]; then
+        echo "dev.sh: no display found; starting the console on a virtual X server (xvfb-run)." >&2
+        echo "        On a desktop session it opens a window directly." >&2
+        exec xvfb-run -a "$top/build/$preset/app/heapwatch" --demo --no-restore "${@:2}"
+    fi
+    exec "$top/build/$preset/app/heapwatch" --demo --no-restore "${@:2}"
+    ;;
+test)
+    install_deps
+    build
+    cd "$top"
+    ctest --preset "$preset" -j "$jobs" "${@:2}"
+    ;;
+*)
+    sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    exit 2
+    ;;
+esac
