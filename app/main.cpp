@@ -1,6 +1,7 @@
-// heapwatch: the GUI console, and the headless `check` command.
+// heapwatch: the GUI console, and the headless `check` and `serve` commands.
 #include "CheckCommand.h"
 #include "MainWindow.h"
+#include "ServeCommand.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -31,6 +32,17 @@ int runCheck(int argc, char** argv)
     return heapwatch::CheckCommand::run(arguments, out, err);
 }
 
+int runServe(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    setIdentity();
+    QStringList arguments = QCoreApplication::arguments();
+    arguments.remove(0, 2); // program name and "serve"
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    return heapwatch::ServeCommand::run(arguments, out, err);
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -38,6 +50,8 @@ int main(int argc, char** argv)
     // `check` must run on a machine without a display, so it never creates a QApplication.
     if (argc >= 2 && qstrcmp(argv[1], "check") == 0)
         return runCheck(argc, argv);
+    if (argc >= 2 && qstrcmp(argv[1], "serve") == 0)
+        return runServe(argc, argv);
 
     QApplication app(argc, argv);
     setIdentity();
@@ -49,7 +63,8 @@ int main(int argc, char** argv)
     parser.setApplicationDescription(
         QStringLiteral("Live memory console for Node.js containers over SSH.\n\n"
                        "Subcommands:\n"
-                       "  check    judge one target headless (heapwatch check --help)"));
+                       "  check    judge one target headless (heapwatch check --help)\n"
+                       "  serve    export targets to Prometheus over HTTP (heapwatch serve --help)"));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("targets"),

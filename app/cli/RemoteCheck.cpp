@@ -1,27 +1,172 @@
 #include "RemoteCheck.h"
 
+#include "RemoteSource.h"
 #include "Target.h"
 
 #include <QCommandLineParser>
+#include <QEventLoop>
+#include <QRegularExpression>
+#include <QTextStream>
+#include <QTimer>
 
 namespace heapwatch {
+namespace {
 
-QList<QCommandLineOption> RemoteCheck::options() { return {}; }
+// Without --watch: how long to wait for the backfill and a first stats sample before judging what is there.
+constexpr int kDefaultDeadlineMs = 60 * 1000;
+
+const QString kSince = QStringLiteral("since");
+const QString kWatch = QStringLiteral("watch");
+const QString kIdentity = QStringLiteral("identity");
+const QString kKnownHosts = QStringLiteral("known-hosts");
+const QString kAcceptNew = QStringLiteral("accept-new-host-key");
+const QString kEngine = QStringLiteral("engine");
+const QString kSudo = QStringLiteral("sudo");
+
+// "90", "90s", "15m", "1h", "2d", "1h30m" → seconds; -1 when malformed.
+qint64 parseDuration(const QString& text)
+{
+    static const QRegularExpression part(QStringLiteral("(\\d+)([smhd]?)"));
+    if (text.isEmpty())
+        return -1;
+    qint64 total = 0;
+    qsizetype at = 0;
+    auto it = part.globalMatch(text);
+    while (it.hasNext()) {
+        const auto m = it.next();
+        if (m.capturedStart() != at)
+            return -1;
+        at = m.capturedEnd();
+        bool ok = false;
+        const qint64 n = m.captured(1).toLongLong(&ok);
+        if (!ok || n > 10LL * 365 * 24 * 3600)
+            return -1;
+        const QString unit = m.captured(2);
+        const qint64 scale = unit == QLatin1String("m") ? 60 : unit == QLatin1String("h") ? 3600 : unit == QLatin1String("d") ? 86400 : 1;
+        total += n * scale;
+    }
+    return at == text.size() ? total : -1;
+}
+
+bool isFatal(ConnectionStatus::State s)
+{
+    return s == ConnectionStatus::State::AuthenticationFailed || s == ConnectionStatus::State::HostKeyRefused
+        || s == ConnectionStatus::State::Failed;
+}
+
+} // namespace
+
+QList<QCommandLineOption> RemoteCheck::options()
+{
+    return {
+        QCommandLineOption(kSince, QStringLiteral("With TARGET: history to read on connect (default 1h)."),
+                           QStringLiteral("DURATION"), QStringLiteral("1h")),
+        QCommandLineOption(kWatch,
+                           QStringLiteral("With TARGET: keep streaming this long before judging (default: until the "
+                                          "history and one stats sample are in)."),
+                           QStringLiteral("DURATION")),
+        QCommandLineOption({QStringLiteral("i"), kIdentity}, QStringLiteral("SSH identity (private key) file."),
+                           QStringLiteral("FILE")),
+        QCommandLineOption(kKnownHosts, QStringLiteral("known_hosts file (default ~/.ssh/known_hosts)."),
+                           QStringLiteral("FILE")),
+        QCommandLineOption(kAcceptNew,
+                           QStringLiteral("Trust and record the host key of a host not in known_hosts (as OpenSSH's "
+                                          "accept-new). A changed key is always refused.")),
+        QCommandLineOption(kEngine, QStringLiteral("docker or podman (default: detected on the host)."),
+                           QStringLiteral("ENGINE")),
+        QCommandLineOption(kSudo, QStringLiteral("Run the container CLI with sudo -n on the host.")),
+    };
+}
 
 std::unique_ptr<Target> RemoteCheck::watch(const QString& spec, const QCommandLineParser& parser,
                                            const Thresholds& thresholds, QTextStream& err, QString* error)
 {
-    Q_UNUSED(parser)
-    Q_UNUSED(thresholds)
-    Q_UNUSED(err)
-    *error = QStringLiteral("remote targets are not available in this build: %1").arg(spec);
-    return nullptr;
+    RemoteOptions options;
+    options.target = spec;
+    options.identityFile = parser.value(kIdentity);
+    options.knownHostsFile = parser.value(kKnownHosts);
+    options.acceptNewHostKey = parser.isSet(kAcceptNew);
+    options.engine = parser.value(kEngine);
+    options.sudo = parser.isSet(kSudo);
+    if (!options.engine.isEmpty() && options.engine != QLatin1String("docker") && options.engine != QLatin1String("podman")) {
+        *error = QStringLiteral("--engine must be docker or podman, not '%1'").arg(options.engine);
+        return nullptr;
+    }
+    options.sinceSeconds = parseDuration(parser.value(kSince));
+    if (options.sinceSeconds < 0) {
+        *error = QStringLiteral("--since takes a duration such as 30m, 1h or 2d, not '%1'").arg(parser.value(kSince));
+        return nullptr;
+    }
+    qint64 watchSeconds = -1;
+    if (parser.isSet(kWatch)) {
+        watchSeconds = parseDuration(parser.value(kWatch));
+        if (watchSeconds < 0) {
+            *error = QStringLiteral("--watch takes a duration such as 90s or 5m, not '%1'").arg(parser.value(kWatch));
+            return nullptr;
+        }
+    }
+
+    auto source = createRemoteSource(options, error);
+    if (!source)
+        return nullptr;
+    auto target = std::make_unique<Target>(std::move(source), thresholds);
+
+    QEventLoop loop;
+    QString failure;
+    bool backfilled = false;
+    auto doneIfReady = [&] {
+        if (watchSeconds < 0 && backfilled && !target->state().stats().isEmpty())
+            loop.quit();
+    };
+    QObject::connect(target.get(), &Target::connectionChanged, &loop, [&](const ConnectionStatus& status) {
+        if (isFatal(status.state)) {
+            failure = status.message.isEmpty() ? toString(status.state) : status.message;
+            loop.quit();
+        } else if (status.state == ConnectionStatus::State::Reconnecting && !status.message.isEmpty()) {
+            err << "heapwatch check: " << status.message << "; reconnecting in " << status.retryInSeconds << " s\n";
+            err.flush();
+        }
+    });
+    QObject::connect(target.get(), &Target::backfillFinished, &loop, [&] {
+        backfilled = true;
+        doneIfReady();
+    });
+    QObject::connect(target.get(), &Target::changed, &loop, doneIfReady);
+    QTimer deadline;
+    deadline.setSingleShot(true);
+    QObject::connect(&deadline, &QTimer::timeout, &loop, &QEventLoop::quit);
+    deadline.start(watchSeconds >= 0 ? int(std::min<qint64>(watchSeconds * 1000, INT_MAX)) : kDefaultDeadlineMs);
+
+    target->start();
+    loop.exec();
+    target->stop();
+
+    if (!failure.isEmpty()) {
+        *error = failure;
+        return nullptr;
+    }
+    if (!backfilled && target->state().lastDataMs() < 0) {
+        *error = QStringLiteral("no data from %1 within %2 s (%3)")
+                     .arg(spec)
+                     .arg(deadline.interval() / 1000)
+                     .arg(toString(target->state().connection().state));
+        return nullptr;
+    }
+    return target;
 }
 
 void RemoteCheck::addConnection(const Target& target, QJsonObject& report)
 {
-    Q_UNUSED(target)
-    Q_UNUSED(report)
+    if (!target.isLive() || target.state().connection().engine == QLatin1String("demo"))
+        return;
+    const ConnectionStatus& c = target.state().connection();
+    QJsonObject connection;
+    connection.insert(QStringLiteral("host"), c.host);
+    connection.insert(QStringLiteral("engine"), c.engine);
+    connection.insert(QStringLiteral("state"), toString(c.state));
+    connection.insert(QStringLiteral("reconnects"), c.reconnects);
+    connection.insert(QStringLiteral("bytes_received"), double(target.state().bytesReceived()));
+    report.insert(QStringLiteral("connection"), connection);
 }
 
 } // namespace heapwatch

@@ -40,6 +40,7 @@ private:
     void consumeLine(QByteArrayView line, qint64 receivedAtMs, std::vector<StatsSample>& out);
     void consumeText(QByteArrayView text, qint64 receivedAtMs, std::vector<StatsSample>& out);
     void consumeJsonArray(qint64 receivedAtMs, std::vector<StatsSample>& out);
+    void endJson();
     bool parseHeader(QByteArrayView text);
     void newFrame() { m_frameIds.clear(); }
     void frameEscape(char final, QByteArrayView params);
@@ -58,6 +59,7 @@ private:
 
     QByteArray m_json; // a podman JSON array being collected over several lines
     bool m_collectingJson = false;
+    bool m_jsonDropped = false; // over the size limit: the rest of the array is skipped, not buffered
     JsonDepth m_jsonDepth;
     std::vector<Column> m_columns; // column layout of the current table
     std::vector<QString> m_frameIds; // containers already emitted in the current frame (dedup)

@@ -1,0 +1,611 @@
+#include "MainWindow.h"
+
+#include "AlertNotifier.h"
+#include "ChartGrid.h"
+#include "ChartViewport.h"
+#include "DashboardPage.h"
+#include "Format.h"
+#include "GuiPrompter.h"
+#include "IncidentReport.h"
+#include "LevelStyle.h"
+#include "LogView.h"
+#include "RecommendationList.h"
+#include "RecommendationModel.h"
+#include "RedFlagPanel.h"
+#include "SampleCsvWriter.h"
+#include "SessionStore.h"
+#include "StatusPanel.h"
+#include "Target.h"
+#include "TargetDialog.h"
+#include "TargetFactory.h"
+#include "TargetListModel.h"
+#include "TargetSidebar.h"
+#include "TargetSpec.h"
+#include "ThresholdsDialog.h"
+#include "TrayController.h"
+#include "WebhookSender.h"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDateTime>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QRegularExpression>
+#include <QSaveFile>
+#include <QSettings>
+#include <QStatusBar>
+#include <QThread>
+#include <QToolBar>
+
+namespace heapwatch {
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent)
+    , m_targets(new TargetListModel(this))
+    , m_viewport(new ChartViewport(this))
+    , m_page(new DashboardPage(m_viewport, this))
+    , m_notifier(new AlertNotifier(this))
+    , m_webhook(new WebhookSender(this))
+    , m_tray(new TrayController(this))
+    , m_settings(AppSettings::load())
+{
+    setObjectName(QStringLiteral("mainWindow"));
+    setWindowTitle(QStringLiteral("heapwatch"));
+    setCentralWidget(m_page);
+    m_status = new StatusPanel(statusBar());
+    resize(1600, 1000);
+    buildDocks();
+    buildActions();
+
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    setRange(SessionStore::range(ChartViewport::Hour1));
+
+    connect(m_notifier, &AlertNotifier::alert, this, &MainWindow::onAlert);
+    connect(m_tray, &TrayController::showWindowRequested, this, [this] {
+        showNormal();
+        raise();
+        activateWindow();
+    });
+    connect(m_tray, &TrayController::quitRequested, qApp, &QApplication::quit);
+    applySettings();
+
+    // One timer drives every view: targets only mark themselves changed, views read at most once a second.
+    m_clock.start();
+    m_tick.setInterval(1000);
+    m_tick.setTimerType(Qt::CoarseTimer);
+    connect(&m_tick, &QTimer::timeout, this, &MainWindow::onTick);
+    m_tick.start();
+    onCurrentChanged(-1);
+}
+
+MainWindow::~MainWindow()
+{
+    m_tick.stop();
+    for (int row = m_targets->rowCount() - 1; row >= 0; --row) {
+        if (Target* t = m_targets->targetAt(row))
+            disposeTarget(t);
+    }
+}
+
+void MainWindow::buildDocks()
+{
+    m_sidebar = new TargetSidebar(m_targets, this);
+    m_flags = new RedFlagPanel(this);
+    m_recs = new RecommendationList(this);
+    m_log = new LogView(this);
+    auto dock = [this](QWidget* w, const QString& title, const QString& name, Qt::DockWidgetArea area) {
+        auto* d = new QDockWidget(title, this);
+        d->setObjectName(name); // saveState() needs it
+        d->setWidget(w);
+        d->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable | QDockWidget::DockWidgetClosable);
+        addDockWidget(area, d);
+        m_docks << d;
+        return d;
+    };
+    dock(m_sidebar, tr("Targets"), QStringLiteral("targetsDock"), Qt::LeftDockWidgetArea);
+    QDockWidget* recs = dock(m_recs, tr("Recommendations"), QStringLiteral("recommendationsDock"), Qt::RightDockWidgetArea);
+    QDockWidget* flags = dock(m_flags, tr("Red flags"), QStringLiteral("redFlagsDock"), Qt::BottomDockWidgetArea);
+    QDockWidget* log = dock(m_log, tr("Log: warnings, errors, overflows"), QStringLiteral("logDock"), Qt::BottomDockWidgetArea);
+    // The red-flag table needs width (seven columns), the log needs width: side by side under the charts.
+    splitDockWidget(flags, log, Qt::Horizontal);
+    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
+    setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
+    resizeDocks({m_docks.at(0)}, {210}, Qt::Horizontal);
+    resizeDocks({recs}, {360}, Qt::Horizontal);
+    resizeDocks({flags, log}, {640, 420}, Qt::Horizontal);
+    resizeDocks({flags}, {215}, Qt::Vertical);
+
+    connect(m_sidebar, &TargetSidebar::currentRowChanged, this, &MainWindow::onCurrentChanged);
+    connect(m_sidebar, &TargetSidebar::addRequested, this, &MainWindow::addTargetDialog);
+    connect(m_sidebar, &TargetSidebar::editRequested, this, &MainWindow::editTarget);
+    connect(m_sidebar, &TargetSidebar::removeRequested, this, &MainWindow::removeTarget);
+    connect(m_sidebar, &TargetSidebar::reconnectRequested, this, &MainWindow::reconnectTarget);
+    connect(m_recs->model(), &RecommendationModel::acknowledgedChanged, this, [this](const QSet<QString>& keys) {
+        if (!m_currentKey.isEmpty())
+            SessionStore::setAcknowledged(m_currentKey, keys);
+    });
+}
+
+void MainWindow::buildActions()
+{
+    auto action = [this](const QString& text, const QKeySequence& key, auto slot) {
+        auto* a = new QAction(text, this);
+        if (!key.isEmpty())
+            a->setShortcut(key);
+        connect(a, &QAction::triggered, this, slot);
+        return a;
+    };
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* demo = action(tr("Open &demo host"), QKeySequence(tr("Ctrl+D")), &MainWindow::openDemo);
+    QAction* openLogAction = action(tr("&Open log…"), QKeySequence::Open, &MainWindow::openLogDialog);
+    file->addAction(demo);
+    file->addAction(openLogAction);
+    file->addSeparator();
+    QAction* png = action(tr("Export charts as &PNG…"), QKeySequence(tr("Ctrl+Shift+P")), &MainWindow::exportChartPng);
+    QAction* csv = action(tr("Export samples as &CSV…"), QKeySequence(tr("Ctrl+Shift+C")), &MainWindow::exportCsv);
+    QAction* report = action(tr("Export incident &report…"), QKeySequence(tr("Ctrl+E")), &MainWindow::exportReport);
+    file->addActions({png, csv, report});
+    file->addSeparator();
+    file->addAction(action(tr("&Settings…"), QKeySequence(tr("Ctrl+,")), &MainWindow::showSettings));
+    file->addSeparator();
+    QAction* quit = file->addAction(tr("&Quit"), qApp, &QApplication::quit);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu* target = menuBar()->addMenu(tr("&Target"));
+    QAction* add = action(tr("&Add target…"), QKeySequence::New, &MainWindow::addTargetDialog);
+    QAction* reconnect = action(tr("&Reconnect"), QKeySequence(Qt::Key_F5), [this] { reconnectTarget(m_sidebar->currentRow()); });
+    target->addAction(add);
+    target->addAction(action(tr("&Edit target…"), QKeySequence(tr("Ctrl+Shift+E")), [this] { editTarget(m_sidebar->currentRow()); }));
+    target->addAction(reconnect);
+    target->addAction(action(tr("Re&move target"), QKeySequence(tr("Ctrl+Del")), [this] { removeTarget(m_sidebar->currentRow()); }));
+    target->addSeparator();
+    target->addAction(action(tr("&Thresholds…"), QKeySequence(tr("Ctrl+T")), &MainWindow::editThresholds));
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    m_rangeGroup = new QActionGroup(this);
+    QToolBar* bar = addToolBar(tr("Main"));
+    bar->setObjectName(QStringLiteral("mainToolBar"));
+    bar->setMovable(false);
+    bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    bar->addAction(add);
+    bar->addAction(openLogAction);
+    bar->addAction(reconnect);
+    bar->addSeparator();
+    for (int r = 0; r < ChartViewport::kRangeCount; ++r) {
+        auto* a = new QAction(ChartViewport::rangeLabel(ChartViewport::Range(r)), m_rangeGroup);
+        a->setCheckable(true);
+        a->setData(r);
+        a->setShortcut(QKeySequence(QStringLiteral("Ctrl+%1").arg(r + 1)));
+        a->setToolTip(tr("Show the last %1 (Ctrl+%2)").arg(a->text()).arg(r + 1));
+        connect(a, &QAction::triggered, this, [this, r] { setRange(r); });
+        view->addAction(a);
+        bar->addAction(a);
+    }
+    m_liveAction = new QAction(tr("● Live"), this);
+    m_liveAction->setCheckable(true);
+    m_liveAction->setShortcut(QKeySequence(tr("Ctrl+L")));
+    m_liveAction->setToolTip(tr("Follow the newest data (Ctrl+L); wheel zooms, drag pans, double-click returns here"));
+    connect(m_liveAction, &QAction::triggered, this, [this] {
+        m_viewport->followLive();
+        m_liveAction->setChecked(true);
+    });
+    connect(m_viewport, &ChartViewport::changed, this, [this] {
+        m_liveAction->setChecked(m_viewport->isFollowing());
+        if (QAction* a = m_rangeGroup->actions().value(int(m_viewport->range())))
+            a->setChecked(true);
+    });
+    view->addAction(m_liveAction);
+    bar->addAction(m_liveAction);
+    bar->addSeparator();
+    bar->addAction(report);
+    view->addSeparator();
+    view->addAction(action(tr("&Search the log"), QKeySequence::Find, [this] {
+        m_log->parentWidget()->show();
+        m_log->focusSearch();
+    }));
+    view->addSeparator();
+    for (QDockWidget* d : std::as_const(m_docks))
+        view->addAction(d->toggleViewAction());
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Keyboard shortcuts"), this, [this] {
+        QMessageBox::information(this, tr("Keyboard shortcuts"),
+                                 tr("Ctrl+N add target · Ctrl+O open log · Ctrl+D demo host · F5 reconnect\n"
+                                    "Ctrl+1…5 ranges 15 min, 1 h, 6 h, 24 h, 7 d · Ctrl+L follow live\n"
+                                    "Ctrl+F search the log · Ctrl+T thresholds · Ctrl+E incident report\n"
+                                    "Ctrl+Shift+P charts as PNG · Ctrl+Shift+C samples as CSV · Ctrl+, settings\n\n"
+                                    "Charts: wheel zooms, drag pans, double-click returns to live,\n"
+                                    "a click on a legend entry hides or shows its series."));
+    });
+    help->addAction(tr("&About heapwatch"), this, [this] {
+        QMessageBox::about(this, tr("About heapwatch"),
+                           tr("heapwatch %1\nLive memory console for Node.js containers.").arg(QStringLiteral(HEAPWATCH_VERSION)));
+    });
+}
+
+Target* MainWindow::currentTarget() const { return m_current.data(); }
+
+void MainWindow::selectTarget(int row) { m_sidebar->setCurrentRow(row); }
+
+Target* MainWindow::createTarget(const TargetEntry& entry, QString* error)
+{
+    GuiPrompter* prompter = nullptr;
+    if (entry.kind == TargetEntry::Kind::Remote) {
+        prompter = m_prompters.value(entry.key());
+        if (!prompter) {
+            prompter = new GuiPrompter(this, this);
+            m_prompters.insert(entry.key(), prompter);
+        }
+        prompter->resetCancel();
+    }
+    std::unique_ptr<Source> source = TargetFactory::createSource(entry, prompter, error);
+    if (!source)
+        return nullptr;
+    const Thresholds thresholds = SessionStore::thresholds(entry.key()).value_or(Thresholds::defaults());
+    return new Target(std::move(source), thresholds, this);
+}
+
+void MainWindow::startTarget(Target* target, const TargetEntry& entry)
+{
+    if (entry.kind != TargetEntry::Kind::Replay) {
+        target->start();
+        return;
+    }
+    // A saved log can be hundreds of megabytes: read and parse it in a worker thread. The source hands
+    // itself back to this thread when done; its batches reach the target through queued connections.
+    Source* source = target->source();
+    auto* thread = new QThread;
+    QThread* gui = QThread::currentThread();
+    source->moveToThread(thread);
+    connect(thread, &QThread::started, source, [source, thread, gui] {
+        source->start();
+        source->moveToThread(gui);
+        thread->quit();
+    });
+    m_loading.insert(target, thread);
+    connect(thread, &QThread::finished, this, [this, target, thread] {
+        m_loading.remove(target);
+        thread->deleteLater();
+    });
+    thread->start();
+}
+
+void MainWindow::disposeTarget(Target* target)
+{
+    m_notifier->forget(m_targets->entryAt(m_targets->indexOf(target)) ? m_targets->entryAt(m_targets->indexOf(target))->key()
+                                                                       : QString());
+    if (QThread* thread = m_loading.value(target)) {
+        // Still reading its file: delete it once the worker let go of the source.
+        connect(thread, &QThread::finished, target, &QObject::deleteLater);
+        return;
+    }
+    target->stop();
+    target->deleteLater();
+}
+
+bool MainWindow::addEntry(const TargetEntry& entry, bool select, bool keepOnError, QString* errorOut)
+{
+    const int existing = m_targets->indexOf(entry.key());
+    if (existing >= 0) {
+        if (select)
+            selectTarget(existing);
+        return m_targets->targetAt(existing) != nullptr;
+    }
+    QString error;
+    Target* target = createTarget(entry, &error);
+    if (!target && !keepOnError) {
+        statusBar()->showMessage(error, 15000);
+        if (errorOut)
+            *errorOut = error;
+        return false;
+    }
+    const int row = m_targets->addTarget(entry, target, error);
+    if (target)
+        startTarget(target, entry);
+    if (select || m_targets->rowCount() == 1)
+        selectTarget(row);
+    if (!m_restoring)
+        saveSession();
+    return target != nullptr;
+}
+
+void MainWindow::openDemo() { addEntry(TargetEntry::demo(), true, false); }
+
+bool MainWindow::openLog(const QString& logPath, const QString& statsPath)
+{
+    return addEntry(TargetEntry::replay(logPath, statsPath), true, false);
+}
+
+bool MainWindow::openRemote(const QString& target)
+{
+    QString error;
+    if (!TargetSpec::parse(target, &error)) {
+        statusBar()->showMessage(tr("Not a target: %1 (%2)").arg(target, error), 15000);
+        return false;
+    }
+    return addEntry(TargetEntry::remote(target), true, false);
+}
+
+void MainWindow::restoreSession()
+{
+    m_restoring = true;
+    const QString current = SessionStore::currentKey();
+    for (const TargetEntry& e : SessionStore::targets())
+        addEntry(e, false, true); // a target that cannot open now stays listed, with its error, to edit or remove
+    m_restoring = false;
+    const int row = m_targets->indexOf(current);
+    if (row >= 0)
+        selectTarget(row);
+    saveSession();
+}
+
+void MainWindow::onCurrentChanged(int row)
+{
+    Target* target = m_targets->targetAt(row);
+    const TargetEntry* entry = m_targets->entryAt(row);
+    m_current = target;
+    m_currentKey = entry ? entry->key() : QString();
+    m_recs->model()->setAcknowledged(entry ? SessionStore::acknowledged(m_currentKey) : QSet<QString>());
+    m_page->setTarget(target);
+    setWindowTitle(entry ? QStringLiteral("%1 — heapwatch").arg(entry->displayName()) : QStringLiteral("heapwatch"));
+    if (!target && entry && !m_targets->errorAt(row).isEmpty())
+        statusBar()->showMessage(m_targets->errorAt(row), 15000);
+    if (!m_restoring && entry)
+        SessionStore::setCurrentKey(m_currentKey);
+    refreshNow();
+}
+
+void MainWindow::refreshNow()
+{
+    Target* t = m_current.data();
+    m_targets->refresh();
+    m_page->refresh(true);
+    m_flags->refresh(t);
+    m_recs->refresh(t);
+    m_log->refresh(t);
+    m_status->refresh(t);
+}
+
+void MainWindow::onTick()
+{
+    m_targets->refresh();
+    const qint64 wall = QDateTime::currentMSecsSinceEpoch();
+    for (int row = 0; row < m_targets->rowCount(); ++row) {
+        Target* t = m_targets->targetAt(row);
+        // History read on connect is not news: alerts start once the backfill is in.
+        if (t && t->backfillDone())
+            m_notifier->observe(m_targets->entryAt(row)->key(), m_targets->entryAt(row)->displayName(), t->assessment(),
+                                wall, m_clock.elapsed());
+    }
+    const Level worst = m_targets->worstLevel();
+    m_tray->setLevel(worst, tr("heapwatch — %1").arg(levelTitle(worst)));
+    setWindowIcon(LevelStyle::trayIcon(worst));
+
+    // A minimised or hidden window draws nothing: left running for weeks it should cost next to nothing.
+    if (isMinimized() || !isVisible())
+        return;
+    Target* t = m_current.data();
+    m_page->refresh(false);
+    m_flags->refresh(t);
+    m_recs->refresh(t);
+    m_log->refresh(t);
+    m_status->refresh(t);
+}
+
+void MainWindow::onAlert(const Alert& alert)
+{
+    if (m_settings.notifications && !m_tray->notify(alert))
+        statusBar()->showMessage(QStringLiteral("%1 — %2").arg(alert.title(), alert.message()), 30000);
+    m_webhook->send(alert, m_clock.elapsed());
+}
+
+void MainWindow::addTargetDialog()
+{
+    TargetDialog dialog(this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    QString error;
+    if (!addEntry(dialog.entry(), true, false, &error))
+        QMessageBox::warning(this, tr("Cannot open target"), error);
+}
+
+void MainWindow::editTarget(int row)
+{
+    const TargetEntry* entry = m_targets->entryAt(row);
+    if (!entry)
+        return;
+    if (entry->kind != TargetEntry::Kind::Remote) {
+        editThresholds(); // a demo or a saved log has nothing to edit but its thresholds
+        return;
+    }
+    TargetDialog dialog(this);
+    dialog.setEntry(*entry);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const TargetEntry updated = dialog.entry();
+    if (Target* old = m_targets->targetAt(row))
+        disposeTarget(old);
+    if (m_prompters.contains(entry->key()))
+        m_prompters.value(entry->key())->cancelPending();
+    QString error;
+    Target* target = createTarget(updated, &error);
+    m_targets->replaceTarget(row, updated, target, error);
+    if (target)
+        startTarget(target, updated);
+    onCurrentChanged(m_sidebar->currentRow());
+    saveSession();
+}
+
+void MainWindow::removeTarget(int row)
+{
+    const TargetEntry* entry = m_targets->entryAt(row);
+    if (!entry)
+        return;
+    const QString key = entry->key();
+    if (GuiPrompter* p = m_prompters.take(key)) {
+        p->cancelPending();
+        p->deleteLater();
+    }
+    if (Target* t = m_targets->targetAt(row))
+        disposeTarget(t);
+    m_targets->removeTarget(row);
+    SessionStore::clearThresholds(key);
+    SessionStore::setAcknowledged(key, {});
+    onCurrentChanged(m_sidebar->currentRow());
+    saveSession();
+}
+
+void MainWindow::reconnectTarget(int row)
+{
+    const TargetEntry* entry = m_targets->entryAt(row);
+    if (!entry)
+        return;
+    const TargetEntry copy = *entry;
+    if (Target* old = m_targets->targetAt(row)) {
+        if (m_loading.contains(old))
+            return; // still reading its file
+        disposeTarget(old);
+    }
+    QString error;
+    Target* target = createTarget(copy, &error);
+    m_targets->replaceTarget(row, copy, target, error);
+    if (target)
+        startTarget(target, copy);
+    if (row == m_sidebar->currentRow())
+        onCurrentChanged(row);
+    statusBar()->showMessage(target ? tr("Reconnecting %1").arg(copy.displayName()) : error, 8000);
+}
+
+void MainWindow::editThresholds()
+{
+    Target* t = m_current.data();
+    if (!t)
+        return;
+    ThresholdsDialog dialog(t->name(), t->thresholds(), this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    t->setThresholds(dialog.thresholds());
+    SessionStore::setThresholds(m_currentKey, dialog.thresholds());
+    refreshNow();
+}
+
+void MainWindow::openLogDialog()
+{
+    const QString log = QFileDialog::getOpenFileName(this, tr("Open a saved `docker logs --timestamps` file"), QString(),
+                                                     tr("Logs (*.log *.txt);;All files (*)"));
+    if (log.isEmpty())
+        return;
+    const QString stats
+        = QMessageBox::question(this, tr("Stats file"), tr("Add a saved `docker stats` output for the container charts?"))
+            == QMessageBox::Yes
+        ? QFileDialog::getOpenFileName(this, tr("Open a saved `docker stats` output"))
+        : QString();
+    if (!openLog(log, stats))
+        QMessageBox::warning(this, tr("Cannot open log"), statusBar()->currentMessage());
+}
+
+static QString exportBaseName(const Target* t)
+{
+    QString name = t->name();
+    name.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9_.-]+")), QStringLiteral("-"));
+    return QStringLiteral("heapwatch-%1-%2").arg(name, QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")));
+}
+
+void MainWindow::exportChartPng()
+{
+    Target* t = m_current.data();
+    if (!t)
+        return;
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export charts"), exportBaseName(t) + QStringLiteral(".png"),
+                                                      tr("PNG images (*.png)"));
+    if (path.isEmpty())
+        return;
+    if (!m_page->grab().save(path, "PNG"))
+        QMessageBox::warning(this, tr("Export failed"), tr("Could not write %1").arg(path));
+}
+
+void MainWindow::exportCsv()
+{
+    Target* t = m_current.data();
+    if (!t)
+        return;
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export samples"), exportBaseName(t) + QStringLiteral(".csv"),
+                                                      tr("CSV files (*.csv)"));
+    if (path.isEmpty())
+        return;
+    const auto [t0, t1] = m_viewport->window(t->now());
+    QSaveFile file(path);
+    QApplication::setOverrideCursor(Qt::WaitCursor);
+    const bool ok = file.open(QIODevice::WriteOnly) && SampleCsvWriter::write(t->state(), t0, t1, &file) >= 0 && file.commit();
+    QApplication::restoreOverrideCursor();
+    if (!ok)
+        QMessageBox::warning(this, tr("Export failed"), tr("Could not write %1: %2").arg(path, file.errorString()));
+}
+
+void MainWindow::exportReport()
+{
+    Target* t = m_current.data();
+    if (!t)
+        return;
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export incident report"), exportBaseName(t) + QStringLiteral(".md"),
+                                                      tr("Markdown (*.md)"));
+    if (path.isEmpty())
+        return;
+    const auto [t0, t1] = m_viewport->window(t->now());
+    const QString md = IncidentReport::markdown(t->name(), t->state(), t->assessment(), t0, t1, QDateTime::currentMSecsSinceEpoch());
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(md.toUtf8()) < 0 || !file.commit())
+        QMessageBox::warning(this, tr("Export failed"), tr("Could not write %1: %2").arg(path, file.errorString()));
+}
+
+void MainWindow::showSettings()
+{
+    SettingsDialog dialog(m_settings, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    m_settings = dialog.settings();
+    m_settings.save();
+    applySettings();
+}
+
+void MainWindow::applySettings()
+{
+    m_notifier->setMinIntervalMs(qint64(m_settings.notificationMinutes) * 60 * 1000);
+    m_webhook->setUrl(m_settings.webhookUrl);
+    m_webhook->setMaxPerMinute(m_settings.webhookPerMinute);
+    m_tray->setEnabled(m_settings.trayIcon);
+}
+
+void MainWindow::setRange(int range)
+{
+    range = std::clamp(range, 0, ChartViewport::kRangeCount - 1);
+    m_viewport->setRange(ChartViewport::Range(range));
+    if (QAction* a = m_rangeGroup->actions().value(range))
+        a->setChecked(true);
+    m_liveAction->setChecked(true);
+    SessionStore::setRange(range);
+}
+
+void MainWindow::saveSession()
+{
+    SessionStore::setTargets(m_targets->entries());
+    if (!m_currentKey.isEmpty())
+        SessionStore::setCurrentKey(m_currentKey);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    saveSession();
+    QMainWindow::closeEvent(event);
+}
+
+} // namespace heapwatch

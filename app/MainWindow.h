@@ -1,0 +1,113 @@
+// The heapwatch window: the target sidebar, the dashboard page of the current target (summary header and
+// charts), docks for red flags, recommendations and the problem log, a status bar, the tray icon and the
+// alerts. Everything refreshes from the targets' state models on one 1 s timer; nothing here parses or
+// waits on the network.
+#pragma once
+
+#include "Samples.h"
+#include "SettingsDialog.h"
+#include "TargetEntry.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QMainWindow>
+#include <QPointer>
+#include <QTimer>
+
+class QAction;
+class QActionGroup;
+class QDockWidget;
+
+namespace heapwatch {
+
+class AlertNotifier;
+class ChartViewport;
+class DashboardPage;
+class GuiPrompter;
+class LogView;
+class RecommendationList;
+class RedFlagPanel;
+class StatusPanel;
+class Target;
+class TargetListModel;
+class TargetSidebar;
+class TrayController;
+class WebhookSender;
+struct Alert;
+
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    void openDemo(); // `heapwatch --demo`
+    bool openLog(const QString& logPath, const QString& statsPath = {}); // File > Open log…, `--replay`
+    bool openRemote(const QString& target); // `heapwatch ssh://…/c`
+    void restoreSession(); // reconnect last targets from QSettings
+
+    // For tests and the benchmark.
+    Target* currentTarget() const;
+    TargetListModel* targetModel() const { return m_targets; }
+    DashboardPage* dashboard() const { return m_page; }
+    RedFlagPanel* redFlags() const { return m_flags; }
+    RecommendationList* recommendations() const { return m_recs; }
+    LogView* logView() const { return m_log; }
+    ChartViewport* viewport() const { return m_viewport; }
+    StatusPanel* statusPanel() const { return m_status; }
+    void selectTarget(int row);
+    void refreshNow(); // one tick of the refresh timer, forced
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void buildActions();
+    void buildDocks();
+    bool addEntry(const TargetEntry& entry, bool select, bool keepOnError, QString* error = nullptr);
+    Target* createTarget(const TargetEntry& entry, QString* error);
+    void startTarget(Target* target, const TargetEntry& entry);
+    void disposeTarget(Target* target);
+    void onCurrentChanged(int row);
+    void onTick();
+    void onAlert(const Alert& alert);
+    void addTargetDialog();
+    void editTarget(int row);
+    void removeTarget(int row);
+    void reconnectTarget(int row);
+    void editThresholds();
+    void openLogDialog();
+    void exportChartPng();
+    void exportCsv();
+    void exportReport();
+    void showSettings();
+    void applySettings();
+    void saveSession();
+    void setRange(int range);
+
+    TargetListModel* m_targets;
+    TargetSidebar* m_sidebar = nullptr;
+    ChartViewport* m_viewport;
+    DashboardPage* m_page;
+    RedFlagPanel* m_flags = nullptr;
+    RecommendationList* m_recs = nullptr;
+    LogView* m_log = nullptr;
+    StatusPanel* m_status = nullptr;
+    AlertNotifier* m_notifier;
+    WebhookSender* m_webhook;
+    TrayController* m_tray;
+    AppSettings m_settings;
+    QTimer m_tick;
+    QElapsedTimer m_clock; // monotonic time for rate limits
+    QPointer<Target> m_current;
+    QString m_currentKey;
+    QHash<QString, GuiPrompter*> m_prompters; // per remote target key
+    QHash<Target*, QThread*> m_loading; // replays reading their file in a worker
+    QActionGroup* m_rangeGroup = nullptr;
+    QAction* m_liveAction = nullptr;
+    QList<QDockWidget*> m_docks;
+    bool m_restoring = false;
+};
+
+} // namespace heapwatch

@@ -1,0 +1,896 @@
+// One translation unit on purpose, longer than most: the per-line path (docker timestamp, marker scan, numbers,
+// line hash) inlines into consumeLine(), which is what keeps a million-line log within 2x of grep. Sections:
+// byte helpers, time, hash, recognition, numbers, and the LogParser members at the end.
+#include "LogParser.h"
+
+#include "DockerStatsParser.h" // stripEscapes
+#include "Units.h"
+
+#include <QtAlgorithms>
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+
+namespace heapwatch {
+
+namespace {
+
+// ---------------------------------------------------------------------------------------------------------
+// Small byte helpers. The hot path works on raw pointers into the caller's chunk: no QString, no allocation.
+
+Q_ALWAYS_INLINE bool isDigit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+Q_ALWAYS_INLINE char lower(char c)
+{
+    return (c >= 'A' && c <= 'Z') ? char(c | 0x20) : c;
+}
+
+template<size_t N> bool startsWith(const char* p, const char* e, const char (&lit)[N])
+{
+    constexpr size_t n = N - 1;
+    return size_t(e - p) >= n && std::memcmp(p, lit, n) == 0;
+}
+
+// Case-insensitive; lit must be lower case.
+template<size_t N> bool startsWithNoCase(const char* p, const char* e, const char (&lit)[N])
+{
+    constexpr size_t n = N - 1;
+    if (size_t(e - p) < n)
+        return false;
+    for (size_t i = 0; i < n; ++i) {
+        if (lower(p[i]) != lit[i])
+            return false;
+    }
+    return true;
+}
+
+// Skips one ESC sequence (CSI `ESC [ … final`, or ESC plus one byte) starting at p (*p == ESC).
+const char* skipEscape(const char* p, const char* e)
+{
+    ++p;
+    if (p >= e)
+        return e;
+    if (*p != '[')
+        return p + 1;
+    ++p;
+    while (p < e && static_cast<unsigned char>(*p) >= 0x20 && static_cast<unsigned char>(*p) <= 0x3f)
+        ++p; // parameters and intermediates
+    return p < e ? p + 1 : e;
+}
+
+const char* skipEscapes(const char* p, const char* e)
+{
+    while (p < e && *p == '\x1b')
+        p = skipEscape(p, e);
+    return p;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Time. A hand-written civil calendar keeps QDateTime (and its time-zone machinery) off the hot path.
+
+// Years a timestamp may have: nanoseconds since the epoch fit in qint64 until 2262; anything before 1970 is
+// docker's "zero time" (0001-01-01) or garbage.
+constexpr int kFirstYear = 1970;
+constexpr int kLastYear = 2261;
+
+constexpr bool isLeapYear(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+// Days from 1970-01-01 to January 1st of each year: a table instead of divisions on the hot path.
+struct YearTable
+{
+    qint32 daysBefore[kLastYear - kFirstYear + 1] = {};
+};
+
+constexpr YearTable makeYearTable()
+{
+    YearTable t;
+    qint32 days = 0;
+    for (int y = kFirstYear; y <= kLastYear; ++y) {
+        t.daysBefore[y - kFirstYear] = days;
+        days += isLeapYear(y) ? 366 : 365;
+    }
+    return t;
+}
+
+constexpr YearTable kYears = makeYearTable();
+constexpr qint16 kDaysBeforeMonth[2][13] = {{0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365},
+                                            {0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335, 366}};
+
+// Value of a digit, or something above 9 for any other byte.
+Q_ALWAYS_INLINE unsigned digit(char c)
+{
+    return unsigned(static_cast<unsigned char>(c)) - unsigned('0');
+}
+
+Q_ALWAYS_INLINE bool readDigits2(const char* p, int& out)
+{
+    const unsigned a = digit(p[0]);
+    const unsigned b = digit(p[1]);
+    out = int(a * 10 + b);
+    return (a <= 9) & (b <= 9);
+}
+
+// Eight ASCII digits at p as a number, without a loop (little-endian SWAR, after D. Lemire); false when one of
+// them is not a digit.
+bool readEightDigits(const char* p, quint64& out)
+{
+#if Q_BYTE_ORDER == Q_LITTLE_ENDIAN
+    quint64 v;
+    std::memcpy(&v, p, 8);
+    constexpr quint64 kHigh = 0xF0F0F0F0F0F0F0F0ULL;
+    constexpr quint64 kZeros = 0x3030303030303030ULL;
+    if ((v & kHigh) != kZeros || ((v + 0x0606060606060606ULL) & kHigh) != kZeros)
+        return false;
+    v -= kZeros;
+    v = v * 10 + (v >> 8);
+    v = (((v & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32)))
+         + (((v >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32))))
+        >> 32;
+    out = v;
+    return true;
+#else
+    Q_UNUSED(p);
+    Q_UNUSED(out);
+    return false; // the digit loop handles it
+#endif
+}
+
+struct Timestamp
+{
+    qint64 ns = -1;
+    int fractionDigits = 0;
+    qsizetype length = 0; // bytes consumed; 0 when there is no timestamp
+};
+
+// Reads "YYYY-MM-DD[T ]HH:MM:SS[.fff…][Z|±HH:MM|±HHMM]" at p. A logger's timestamp may lack the zone (then
+// it is UTC); a docker timestamp always has one.
+Timestamp readTimestamp(const char* p, const char* e, bool zoneOptional)
+{
+    Timestamp ts;
+    if (e - p < 19 || p[4] != '-' || p[7] != '-' || p[13] != ':' || p[16] != ':')
+        return ts;
+    if (p[10] != 'T' && p[10] != 't' && p[10] != ' ')
+        return ts;
+    int century, yy, month, day, hour, minute, second;
+    // Non-short-circuit '&': six cheap checks beat six unpredictable branches on the hot path.
+    const bool allDigits = readDigits2(p, century) & readDigits2(p + 2, yy) & readDigits2(p + 5, month)
+        & readDigits2(p + 8, day) & readDigits2(p + 11, hour) & readDigits2(p + 14, minute)
+        & readDigits2(p + 17, second);
+    if (!allDigits)
+        return ts;
+    const int year = century * 100 + yy;
+    if (year < kFirstYear || year > kLastYear || month < 1 || month > 12 || hour > 23 || minute > 59 || second > 60)
+        return ts;
+    const int leap = isLeapYear(year) ? 1 : 0;
+    if (day < 1 || day > kDaysBeforeMonth[leap][month] - kDaysBeforeMonth[leap][month - 1])
+        return ts;
+    const qint64 days = kYears.daysBefore[year - kFirstYear] + kDaysBeforeMonth[leap][month - 1] + day - 1;
+    const char* q = p + 19;
+    qint64 fraction = 0;
+    int digits = 0;
+    if (q < e && (*q == '.' || *q == ',')) {
+        ++q;
+        quint64 eight;
+        if (e - q >= 8 && readEightDigits(q, eight)) { // docker's nanoseconds: 9 digits
+            fraction = qint64(eight);
+            digits = 8;
+            q += 8;
+        }
+        while (q < e && isDigit(*q)) {
+            if (digits < 9) {
+                fraction = fraction * 10 + (*q - '0');
+                ++digits;
+            }
+            ++q;
+        }
+        if (digits == 0)
+            return ts;
+        ts.fractionDigits = digits;
+        for (int i = digits; i < 9; ++i)
+            fraction *= 10;
+    }
+    qint64 offsetSeconds = 0;
+    if (q < e && (*q == 'Z' || *q == 'z')) {
+        ++q;
+    } else if (q < e && (*q == '+' || *q == '-')) {
+        int oh, om;
+        const bool colon = e - q >= 6 && q[3] == ':';
+        if (e - q < (colon ? 6 : 5) || !readDigits2(q + 1, oh) || !readDigits2(q + (colon ? 4 : 3), om) || oh > 23
+            || om > 59)
+            return ts;
+        offsetSeconds = (qint64(oh) * 60 + om) * 60 * (*q == '-' ? -1 : 1);
+        q += colon ? 6 : 5;
+    } else if (!zoneOptional) {
+        return ts;
+    }
+    const qint64 seconds = days * 86400 + qint64(hour) * 3600 + minute * 60 + second - offsetSeconds;
+    if (seconds < 0)
+        return ts;
+    ts.ns = seconds * 1000000000 + fraction;
+    ts.length = q - p;
+    return ts;
+}
+
+Q_ALWAYS_INLINE bool looksLikeDate(const char* p, const char* e)
+{
+    return e - p >= 19 && isDigit(p[0]) && isDigit(p[3]) && p[4] == '-' && p[7] == '-' && isDigit(p[8]);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// A fast, deterministic 64-bit hash in the manner of wyhash (64×64→128-bit multiply, folded). qHash is seeded
+// per process on some builds, and a resume boundary compares hashes across reconnects, so we keep our own. Two
+// independent lanes keep the multiplier busy; a log line is ~100 bytes.
+__extension__ typedef unsigned __int128 Uint128;
+
+Q_ALWAYS_INLINE quint64 mum(quint64 a, quint64 b)
+{
+    const Uint128 r = Uint128(a) * b;
+    return quint64(r) ^ quint64(r >> 64);
+}
+
+Q_ALWAYS_INLINE quint64 load64(const char* p)
+{
+    quint64 k;
+    std::memcpy(&k, p, 8);
+    return k;
+}
+
+quint64 hashBytes(const char* p, qsizetype n)
+{
+    constexpr quint64 k0 = 0xa0761d6478bd642fULL, k1 = 0xe7037ed1a0b428dbULL, k2 = 0x8ebc6af09c88c6e3ULL,
+                      k3 = 0x589965cc75374cc3ULL;
+    quint64 a = k0 ^ quint64(n);
+    quint64 b = k3;
+    for (; n >= 32; p += 32, n -= 32) {
+        a = mum(load64(p) ^ k1, load64(p + 8) ^ a);
+        b = mum(load64(p + 16) ^ k2, load64(p + 24) ^ b);
+    }
+    if (n >= 16) {
+        a = mum(load64(p) ^ k1, load64(p + 8) ^ a);
+        p += 16;
+        n -= 16;
+    }
+    quint64 x = 0;
+    quint64 y = 0;
+    std::memcpy(&x, p, size_t(std::min<qsizetype>(n, 8)));
+    if (n > 8)
+        std::memcpy(&y, p + 8, size_t(n - 8));
+    return mum(mum(x ^ k1, y ^ a) ^ k2, b ^ k0);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Recognition. One pass over the message looks only at bytes that can start a marker (a 256-entry table),
+// so an info line costs a table lookup per byte and a Memory line stops a few bytes after its prefix.
+
+constexpr std::array<bool, 256> makeCandidates()
+{
+    std::array<bool, 256> t {};
+    for (unsigned char c : {'M', 'C', 'A', 'J', '[', 'F', 'w', 't', '-'})
+        t[c] = true;
+    return t;
+}
+constexpr std::array<bool, 256> kCandidate = makeCandidates();
+
+enum class LevelHit : quint8
+{
+    None,
+    Warning,
+    Error
+};
+
+// "[warn]", "[warning]", "[error]" in any case, with colour codes allowed inside the brackets. p at '['.
+LevelHit bracketLevel(const char* p, const char* e)
+{
+    const char* q = skipEscapes(p + 1, e);
+    LevelHit level = LevelHit::None;
+    if (startsWithNoCase(q, e, "warning")) {
+        level = LevelHit::Warning;
+        q += 7;
+    } else if (startsWithNoCase(q, e, "warn")) {
+        level = LevelHit::Warning;
+        q += 4;
+    } else if (startsWithNoCase(q, e, "error")) {
+        level = LevelHit::Error;
+        q += 5;
+    } else {
+        return LevelHit::None;
+    }
+    q = skipEscapes(q, e);
+    return q < e && *q == ']' ? level : LevelHit::None;
+}
+
+// winston's plain format: "warn: …" / "error: …" as the first word, after an optional logger timestamp.
+LevelHit prefixLevel(const char* p, const char* e)
+{
+    p = skipEscapes(p, e);
+    if (looksLikeDate(p, e)) {
+        const void* sp = std::memchr(p, ' ', size_t(std::min<qsizetype>(e - p, 40)));
+        if (!sp)
+            return LevelHit::None;
+        p = skipEscapes(static_cast<const char*>(sp) + 1, e);
+    }
+    LevelHit level = LevelHit::None;
+    if (startsWithNoCase(p, e, "warning")) {
+        level = LevelHit::Warning;
+        p += 7;
+    } else if (startsWithNoCase(p, e, "warn")) {
+        level = LevelHit::Warning;
+        p += 4;
+    } else if (startsWithNoCase(p, e, "error")) {
+        level = LevelHit::Error;
+        p += 5;
+    } else {
+        return LevelHit::None;
+    }
+    p = skipEscapes(p, e);
+    return p < e && *p == ':' ? level : LevelHit::None;
+}
+
+struct LineScan
+{
+    const char* message = nullptr; // after the docker timestamp
+    const char* end = nullptr; // without the trailing CR
+    const char* marker = nullptr; // where the Memory/Cache/Overflow marker starts
+    qint64 dockerNs = -1;
+    LogKind kind = LogKind::Other;
+};
+
+// Finds the docker timestamp and the kind of the line. Parses no numbers.
+void scanLine(QByteArrayView line, LineScan& s)
+{
+    const char* b = line.data();
+    const char* e = b + line.size();
+    if (e > b && e[-1] == '\r')
+        --e;
+    s.end = e;
+    s.message = b;
+
+    // `docker logs -t` puts an RFC 3339 timestamp and a space first. The logger may start its own prefix with
+    // one too: JavaScript's toISOString() always has 3 fraction digits and docker's 0 or 9, so a lone
+    // 3-digit timestamp is the logger's.
+    if (looksLikeDate(b, e)) {
+        const Timestamp ts = readTimestamp(b, e, false);
+        if (ts.length > 0 && (b + ts.length == e || b[ts.length] == ' ')) {
+            const char* rest = b + ts.length + (b + ts.length < e ? 1 : 0);
+            if (ts.fractionDigits != 3 || looksLikeDate(rest, e)) {
+                s.dockerNs = ts.ns;
+                s.message = rest;
+            }
+        }
+    }
+
+    // Fast path: nearly every line is the app's `[info]: Memory: …`, possibly behind the logger's timestamp.
+    const char* m = s.message;
+    const char* q = m;
+    if (looksLikeDate(q, e)) {
+        const void* sp = std::memchr(q, ' ', size_t(std::min<qsizetype>(e - q, 40)));
+        q = sp ? static_cast<const char*>(sp) + 1 : m;
+    }
+    if (startsWith(q, e, "[info]: Memory: RSS=")) {
+        s.kind = LogKind::Memory;
+        s.marker = q + 8;
+        return;
+    }
+
+    // Otherwise one pass over the message (after the logger's timestamp, which holds no marker) looks only at
+    // bytes that can start a marker.
+    LevelHit level = LevelHit::None;
+    bool dev = false;
+    for (const char* p = q; p < e; ++p) {
+        if (!kCandidate[static_cast<unsigned char>(*p)])
+            continue;
+        switch (*p) {
+        case 'M':
+            if (startsWith(p, e, "Memory: RSS=")) {
+                s.kind = LogKind::Memory;
+                s.marker = p;
+                return;
+            }
+            break;
+        case 'C':
+            if (startsWith(p, e, "Cache stats - ")) {
+                s.kind = LogKind::Cache;
+                s.marker = p;
+                return;
+            }
+            if (startsWith(p, e, "Compiling") || startsWith(p, e, "Compiled"))
+                dev = true;
+            break;
+        case 'A':
+            if (startsWith(p, e, "Audit log buffer overflow")) {
+                s.kind = LogKind::Overflow;
+                s.marker = p;
+                return;
+            }
+            break;
+        case 'J':
+            if (startsWith(p, e, "JavaScript heap out of memory")) {
+                s.kind = LogKind::HeapOom;
+                s.marker = p;
+                return;
+            }
+            break;
+        case '[':
+            if (p > m && p[-1] == '\x1b')
+                break; // the '[' of a CSI sequence
+            if (startsWith(p, e, "[HMR]")) {
+                dev = true;
+            } else {
+                const LevelHit l = bracketLevel(p, e);
+                if (l > level)
+                    level = l;
+            }
+            break;
+        case 'F':
+            if (startsWith(p, e, "Fast Refresh"))
+                dev = true;
+            break;
+        case 'w':
+            if (startsWith(p, e, "webpack") || startsWith(p, e, "wait compiling"))
+                dev = true;
+            break;
+        case 't':
+            if (startsWith(p, e, "turbopack"))
+                dev = true;
+            break;
+        case '-':
+            // Next.js 12/13 print "wait  - compiling…" and "event - compiled …".
+            if (startsWith(p, e, "- compil"))
+                dev = true;
+            break;
+        default:
+            break;
+        }
+    }
+    if (level == LevelHit::None)
+        level = prefixLevel(m, e);
+    // One kind per line. Dev-mode output is the report's root cause, so it outranks the level it was logged at.
+    if (dev)
+        s.kind = LogKind::DevMode;
+    else if (level == LevelHit::Error)
+        s.kind = LogKind::Error;
+    else if (level == LevelHit::Warning)
+        s.kind = LogKind::Warning;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Numbers of the recognised lines.
+
+// Skips ", " and spaces, then expects key. Returns the position after key, or nullptr.
+template<size_t N> const char* expectKey(const char* p, const char* e, const char (&key)[N])
+{
+    while (p < e && (*p == ',' || *p == ' '))
+        ++p;
+    return startsWith(p, e, key) ? p + N - 1 : nullptr;
+}
+
+struct Token
+{
+    const char* begin = nullptr;
+    const char* end = nullptr;
+    const char* unit = nullptr; // first unit letter (== end when there is none)
+    bool hasUnit = false;
+    double number = kUnknown; // the number when it is a plain decimal (the fast path), else NaN
+};
+
+constexpr double kPow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+
+// A size as the app prints it: number, optional space, unit letters ("336.6MB", "13.6 MiB", "212.7").
+// Plain decimals are converted on the way (every Memory line has five of them).
+// The leading run of ASCII digits of 8 bytes loaded little-endian: its length (0…8) and, when 1…7 long, its
+// value. No loop and no branch per digit (SWAR, after D. Lemire).
+Q_ALWAYS_INLINE int digitRun(quint64 v, quint64& value)
+{
+    constexpr quint64 kHigh = 0xF0F0F0F0F0F0F0F0ULL;
+    constexpr quint64 kZeros = 0x3030303030303030ULL;
+    // A byte is zero here exactly when it is a digit. A carry out of a byte >= 0xFA only disturbs the bytes
+    // after that (non-digit) byte, which are never looked at.
+    const quint64 notDigit = ((v & kHigh) ^ kZeros) | (((v + 0x0606060606060606ULL) & kHigh) ^ kZeros);
+    const int length = notDigit ? int(qCountTrailingZeroBits(notDigit)) / 8 : 8;
+    value = 0;
+    if (length == 0 || length == 8)
+        return length;
+    // Shift the digits to the top bytes (the rest falls off), then combine pairs, quads and the two halves.
+    quint64 d = (v - kZeros) << (8 * (8 - length));
+    d = d * 10 + (d >> 8);
+    value = (((d & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32)))
+             + (((d >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32))))
+        >> 32;
+    return length;
+}
+
+bool isNumberChar(char c) { return isDigit(c) || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E'; }
+
+// A size as the app prints it: number, optional space, unit letters ("336.6MB", "13.6 MiB", "212.7").
+// Plain decimals are converted on the way (every Memory line has five of them).
+Token readSizeToken(const char* p, const char* e)
+{
+    static constexpr quint64 kIntPow10[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000};
+    Token t;
+    while (p < e && *p == ' ')
+        ++p;
+    t.begin = p;
+    bool done = false;
+#if Q_BYTE_ORDER == Q_LITTLE_ENDIAN
+    if (e - p >= 16) { // "ddd.d" with up to 7 digits on either side, read without a loop
+        quint64 whole, fraction = 0;
+        const int wholeDigits = digitRun(load64(p), whole);
+        if (wholeDigits > 0 && wholeDigits < 8) {
+            const char* q = p + wholeDigits;
+            int fractionDigits = 0;
+            if (*q == '.') {
+                fractionDigits = digitRun(load64(q + 1), fraction);
+                q += 1 + fractionDigits;
+            }
+            if (fractionDigits < 8 && !isNumberChar(*q)) { // q < e: at most 15 bytes in
+                t.number = double(whole * kIntPow10[fractionDigits] + fraction) / kPow10[fractionDigits];
+                p = q;
+                done = true;
+            }
+        }
+    }
+#endif
+    if (!done) {
+        quint64 mantissa = 0;
+        for (; p < e && digit(*p) <= 9; ++p)
+            mantissa = mantissa * 10 + digit(*p);
+        qsizetype digits = p - t.begin;
+        int fraction = 0;
+        if (p < e && *p == '.') {
+            const char* f = ++p;
+            for (; p < e && digit(*p) <= 9; ++p)
+                mantissa = mantissa * 10 + digit(*p);
+            fraction = int(p - f);
+            digits += fraction;
+        }
+        bool plain = digits > 0 && digits <= 15;
+        if (p < e && isNumberChar(*p)) {
+            plain = false; // exponents, signs: units::parseSize decides
+            while (p < e && isNumberChar(*p))
+                ++p;
+        }
+        if (plain)
+            t.number = double(mantissa) / kPow10[fraction]; // one correctly rounded division
+    }
+    const char* numberEnd = p;
+    while (p < e && *p == ' ')
+        ++p;
+    t.unit = p;
+    while (p < e && ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+        ++p;
+    t.hasUnit = p > t.unit;
+    t.end = t.hasUnit ? p : numberEnd;
+    if (!t.hasUnit)
+        t.unit = t.end;
+    return t;
+}
+
+// MiB per unit in the app's binary sense: B, KB/kB/KiB, MB/MiB, GB/GiB, TB/TiB. NaN for anything else.
+double mibPerUnit(const char* u, const char* e)
+{
+    static constexpr double kScale[] = {1.0 / 1048576, 1.0 / 1024, 1, 1024, 1048576};
+    int exponent = 0;
+    if (u < e) {
+        switch (*u) {
+        case 'k':
+        case 'K':
+            exponent = 1;
+            break;
+        case 'm':
+        case 'M':
+            exponent = 2;
+            break;
+        case 'g':
+        case 'G':
+            exponent = 3;
+            break;
+        case 't':
+        case 'T':
+            exponent = 4;
+            break;
+        default:
+            break;
+        }
+    }
+    if (exponent > 0) {
+        ++u;
+        if (u < e && *u == 'i')
+            ++u;
+    }
+    return e - u == 1 && (*u == 'B' || *u == 'b') ? kScale[exponent] : kUnknown;
+}
+
+// Same result as units::parseSize(…, Binary) / kMiB: both scale one correctly rounded quotient by a power of 2.
+double toMiB(const Token& t)
+{
+    if (isKnown(t.number))
+        return t.number * mibPerUnit(t.unit, t.end);
+    return units::parseSize(QByteArrayView(t.begin, t.end), units::MbMeaning::Binary) / units::kMiB;
+}
+
+// "RSS=336.6MB, Heap=212.7MB/218.0MB, External=17.6MB, ArrayBuffers=13.6MB"; p after "Memory: RSS=".
+bool parseMemory(const char* p, const char* e, MemorySample& m)
+{
+    const Token rss = readSizeToken(p, e);
+    if (!rss.hasUnit || !(p = expectKey(rss.end, e, "Heap=")))
+        return false;
+    const Token used = readSizeToken(p, e);
+    p = used.end;
+    while (p < e && *p == ' ')
+        ++p;
+    if (p == e || *p != '/')
+        return false;
+    const Token total = readSizeToken(p + 1, e);
+    if (!total.hasUnit || !(p = expectKey(total.end, e, "External=")))
+        return false;
+    const Token external = readSizeToken(p, e);
+    if (!external.hasUnit || !(p = expectKey(external.end, e, "ArrayBuffers=")))
+        return false;
+    const Token arrayBuffers = readSizeToken(p, e);
+    if (!arrayBuffers.hasUnit)
+        return false;
+
+    m.rssMiB = toMiB(rss);
+    m.heapTotalMiB = toMiB(total);
+    if (used.hasUnit) {
+        m.heapUsedMiB = toMiB(used);
+    } else {
+        // "Heap=212.7/218.0MB", as the report writes it: the used figure shares the total's unit.
+        char oneUnit[16] = "1";
+        const qsizetype unitLength = std::min<qsizetype>(total.end - total.unit, sizeof oneUnit - 2);
+        std::memcpy(oneUnit + 1, total.unit, size_t(unitLength));
+        const double scale = units::parseSize(QByteArrayView(oneUnit, unitLength + 1), units::MbMeaning::Binary);
+        m.heapUsedMiB = units::parseNumber(QByteArrayView(used.begin, used.end)) * scale / units::kMiB;
+    }
+    m.externalMiB = toMiB(external);
+    m.arrayBuffersMiB = toMiB(arrayBuffers);
+    return isKnown(m.rssMiB) && isKnown(m.heapUsedMiB) && isKnown(m.heapTotalMiB) && isKnown(m.externalMiB)
+        && isKnown(m.arrayBuffersMiB);
+}
+
+// A non-negative integer of at most 18 digits (no overflow), then p is advanced past it.
+bool readCount(const char*& p, const char* e, qint64& out)
+{
+    while (p < e && *p == ' ')
+        ++p;
+    qint64 v = 0;
+    int digits = 0;
+    while (p < e && isDigit(*p)) {
+        if (++digits > 18)
+            return false;
+        v = v * 10 + (*p - '0');
+        ++p;
+    }
+    if (digits == 0 || (p < e && (*p == '.' || *p == 'e' || *p == 'E')))
+        return false;
+    out = v;
+    return true;
+}
+
+// "Keys: 2, Hits: 1346, Misses: 482, Hit rate: 73.63%"; p after "Cache stats - ".
+bool parseCache(const char* p, const char* e, CacheSample& c)
+{
+    if (!(p = expectKey(p, e, "Keys:")) || !readCount(p, e, c.keys))
+        return false;
+    if (!(p = expectKey(p, e, "Hits:")) || !readCount(p, e, c.hits))
+        return false;
+    if (!(p = expectKey(p, e, "Misses:")) || !readCount(p, e, c.misses))
+        return false;
+    if (!(p = expectKey(p, e, "Hit rate:")))
+        return false;
+    while (p < e && *p == ' ')
+        ++p;
+    const char* start = p;
+    while (p < e && *p != '%' && *p != ',' && *p != ' ' && *p != '\x1b')
+        ++p;
+    if (p == e || *p != '%')
+        return false; // a cut-off line lost its '%'
+    c.hitRatePercent = units::parseNumber(QByteArrayView(start, p));
+    return isKnown(c.hitRatePercent);
+}
+
+// " - dropped 12 entries (40 total dropped)"; p after "Audit log buffer overflow".
+bool parseOverflow(const char* p, const char* e, OverflowEvent& o)
+{
+    const char* limit = std::min(e, p + 24);
+    const char* d = nullptr;
+    for (const char* q = p; q + 8 <= limit; ++q) {
+        if (std::memcmp(q, "dropped ", 8) == 0) {
+            d = q + 8;
+            break;
+        }
+    }
+    if (!d || !readCount(d, e, o.dropped))
+        return false;
+    const void* paren = std::memchr(d, '(', size_t(std::min<qsizetype>(e - d, 24)));
+    if (!paren)
+        return false;
+    p = static_cast<const char*>(paren) + 1;
+    return readCount(p, e, o.totalDropped) && startsWith(p, e, " total");
+}
+
+constexpr qsizetype kMaxTextChars = 4096;
+
+// The message as shown to a person: escapes and control characters removed, bounded.
+QString messageText(const char* b, const char* e)
+{
+    QByteArray bytes = stripEscapes(QByteArrayView(b, std::min<qsizetype>(e - b, kMaxTextChars * 4)));
+    qsizetype w = 0;
+    for (qsizetype r = 0; r < bytes.size(); ++r) {
+        const char c = bytes.at(r);
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\t')
+            continue; // NUL, stray ESC, …: nothing a person can read
+        bytes[w++] = c;
+    }
+    bytes.truncate(w);
+    QString text = QString::fromUtf8(bytes);
+    if (text.size() > kMaxTextChars)
+        text.truncate(text.at(kMaxTextChars - 1).isHighSurrogate() ? kMaxTextChars - 1 : kMaxTextChars);
+    return text;
+}
+
+const LogRecord kBlankRecord;
+
+enum class Outcome : quint8
+{
+    Other,
+    Record,
+    Malformed
+};
+
+Outcome fillRecord(const LineScan& s, LogStream stream, LogRecord& r)
+{
+    r.kind = s.kind;
+    r.stream = stream;
+    r.dockerTimeNs = s.dockerNs;
+    if (s.dockerNs >= 0) {
+        r.atMs = s.dockerNs / 1000000;
+    } else {
+        // The first ISO-8601 timestamp of the logger prefix.
+        const char* limit = std::min(s.end, s.message + 64);
+        for (const char* p = s.message; p < limit; ++p) {
+            if (isDigit(*p) && looksLikeDate(p, s.end)) {
+                const Timestamp ts = readTimestamp(p, s.end, true);
+                if (ts.length > 0) {
+                    r.atMs = ts.ns / 1000000;
+                    break;
+                }
+            }
+        }
+    }
+    r.lineHash = hashBytes(s.message, s.end - s.message);
+
+    switch (s.kind) {
+    case LogKind::Memory:
+        if (!parseMemory(s.marker + 12, s.end, r.memory))
+            return Outcome::Malformed;
+        r.memory.atMs = r.atMs;
+        return Outcome::Record;
+    case LogKind::Cache:
+        if (!parseCache(s.marker + 14, s.end, r.cache))
+            return Outcome::Malformed;
+        r.cache.atMs = r.atMs;
+        return Outcome::Record;
+    case LogKind::Overflow:
+        if (!parseOverflow(s.marker + 25, s.end, r.overflow))
+            return Outcome::Malformed;
+        r.overflow.atMs = r.atMs;
+        break;
+    case LogKind::Other:
+        return Outcome::Other;
+    default:
+        break;
+    }
+    r.text = messageText(s.message, s.end);
+    return Outcome::Record;
+}
+
+} // namespace
+
+qint64 parseRfc3339Ns(QByteArrayView text)
+{
+    const char* b = text.data();
+    const char* e = b + text.size();
+    const Timestamp ts = readTimestamp(b, e, false);
+    return ts.length == text.size() ? ts.ns : -1;
+}
+
+bool LogParser::parseLine(QByteArrayView line, LogStream stream, LogRecord& out)
+{
+    LineScan s;
+    scanLine(line, s);
+    if (s.kind == LogKind::Other)
+        return false;
+    LogRecord r;
+    if (fillRecord(s, stream, r) != Outcome::Record)
+        return false;
+    out = std::move(r);
+    return true;
+}
+
+void LogParser::consumeLine(QByteArrayView line, LogStream stream, std::vector<LogRecord>& out)
+{
+    ++m_counters.lines;
+    if (line.size() > kMaxLineBytes) {
+        ++m_counters.oversized;
+        return;
+    }
+    LineScan s;
+    scanLine(line, s);
+    if (s.kind == LogKind::Other)
+        return;
+    // Copying a blank record costs a few vector moves; value-initialising one in place (emplace_back()) zeroes it
+    // with `rep stos` first, which alone cost a tenth of the per-line time.
+    LogRecord& r = out.emplace_back(kBlankRecord);
+    if (fillRecord(s, stream, r) == Outcome::Record) {
+        ++m_counters.recognised;
+    } else {
+        out.pop_back();
+        ++m_counters.malformed;
+    }
+}
+
+void LogParser::feed(QByteArrayView chunk, LogStream stream, std::vector<LogRecord>& out)
+{
+    m_counters.bytes += quint64(chunk.size());
+    const int s = stream == LogStream::Stderr ? 1 : 0;
+    QByteArray& partial = m_partial[s];
+    const char* p = chunk.data();
+    const char* const end = p + chunk.size();
+    while (p < end) {
+        const char* nl = static_cast<const char*>(std::memchr(p, '\n', size_t(end - p)));
+        const char* segEnd = nl ? nl : end;
+        const qsizetype segLen = segEnd - p;
+        if (m_skipping[s]) {
+            // Inside an oversized line: its bytes are dropped, not buffered.
+            if (nl) {
+                m_skipping[s] = false;
+                ++m_counters.lines;
+            }
+        } else if (partial.size() + segLen > kMaxLineBytes) {
+            ++m_counters.oversized;
+            partial.clear(); // release the buffer: a huge line must not pin memory
+            if (nl)
+                ++m_counters.lines;
+            else
+                m_skipping[s] = true;
+        } else if (partial.isEmpty()) {
+            if (nl)
+                consumeLine(QByteArrayView(p, segLen), stream, out); // the common case: no copy
+            else
+                partial.append(p, segLen);
+        } else {
+            partial.append(p, segLen);
+            if (nl) {
+                consumeLine(partial, stream, out);
+                if (partial.capacity() > 64 * 1024)
+                    partial.clear();
+                else
+                    partial.resize(0);
+            }
+        }
+        p = nl ? nl + 1 : end;
+    }
+}
+
+void LogParser::finish(std::vector<LogRecord>& out)
+{
+    for (int s = 0; s < 2; ++s) {
+        const LogStream stream = s == 0 ? LogStream::Stdout : LogStream::Stderr;
+        if (m_skipping[s]) {
+            m_skipping[s] = false;
+            ++m_counters.lines;
+        } else if (!m_partial[s].isEmpty()) {
+            consumeLine(m_partial[s], stream, out);
+        }
+        m_partial[s].clear();
+    }
+}
+
+} // namespace heapwatch

@@ -1,0 +1,503 @@
+#include "ContainerStreams.h"
+
+#include "InspectParser.h"
+
+#include <QDateTime>
+
+namespace heapwatch {
+
+namespace {
+
+constexpr qint64 kFlushIntervalMs = 250;
+constexpr qsizetype kMaxInspectBytes = 1 << 20;
+constexpr qsizetype kMaxErrBytes = 4096;
+constexpr qsizetype kMaxPartialBytes = LogParser::kMaxLineBytes + 64;
+
+qint64 wallMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+void keepTail(QByteArray& buffer, QByteArrayView more, qsizetype max)
+{
+    buffer.append(more.data(), more.size());
+    if (buffer.size() > max) {
+        buffer.remove(0, buffer.size() - max);
+    }
+}
+
+ParseCounters delta(const ParseCounters& now, const ParseCounters& before)
+{
+    ParseCounters d;
+    d.lines = now.lines - before.lines;
+    d.recognised = now.recognised - before.recognised;
+    d.malformed = now.malformed - before.malformed;
+    d.oversized = now.oversized - before.oversized;
+    d.bytes = now.bytes - before.bytes;
+    return d;
+}
+
+bool isZero(const ParseCounters& c)
+{
+    return c.lines == 0 && c.bytes == 0;
+}
+
+} // namespace
+
+ContainerStreams::ContainerStreams(StreamsConfig config, Callbacks callbacks)
+    : m_config(std::move(config))
+    , m_callbacks(std::move(callbacks))
+{
+    m_clock.start();
+}
+
+QString ContainerStreams::engine() const
+{
+    return m_commands ? m_commands->engine() : m_config.engine;
+}
+
+qint64 ContainerStreams::statsQuietForMs() const
+{
+    const RoleState& s = m_roles[Stats];
+    if (!s.running) {
+        return 0;
+    }
+    const qint64 since = m_lastStatsBytesMs > s.startedMs ? m_lastStatsBytesMs : s.startedMs;
+    return now() - since;
+}
+
+void ContainerStreams::attach(CommandRunner* runner, const QString& detectedEngine)
+{
+    if (m_failed) {
+        return;
+    }
+    const QString engine = m_config.engine.isEmpty() ? detectedEngine : m_config.engine;
+    if (engine.isEmpty()) {
+        fail(QStringLiteral("neither docker nor podman was found in the PATH on %1").arg(m_config.hostLabel));
+        return;
+    }
+    m_runner = runner;
+    m_commands.emplace(engine, m_config.sudo, m_config.container);
+    m_streamsStarted = false;
+    for (auto& r : m_roles) {
+        r = RoleState {};
+    }
+    start(Inspect);
+}
+
+void ContainerStreams::detach()
+{
+    m_runner = nullptr;
+    for (auto& r : m_roles) {
+        r = RoleState {}; // partial lines go: the next run re-reads them from --since
+    }
+    m_streamsStarted = false;
+    flush(true);
+}
+
+void ContainerStreams::fail(const QString& message)
+{
+    if (m_failed) {
+        return;
+    }
+    m_failed = true;
+    if (m_runner) {
+        for (int role = 0; role < RoleCount; ++role) {
+            if (m_roles[size_t(role)].running) {
+                m_runner->stopCommand(role);
+            }
+            m_roles[size_t(role)] = RoleState {};
+        }
+    }
+    flush(true);
+    if (m_callbacks.failed) {
+        m_callbacks.failed(message);
+    }
+}
+
+void ContainerStreams::start(Role role)
+{
+    RoleState& r = m_roles[role];
+    r.nextStartMs = -1;
+    if (!m_runner || r.running || m_failed) {
+        return;
+    }
+    RemoteCommand command;
+    switch (role) {
+    case Inspect:
+        command = m_commands->inspect();
+        break;
+    case Stats:
+        command = m_commands->stats();
+        break;
+    case Events:
+        command = m_commands->events();
+        break;
+    case LogsBackfill:
+        command = m_commands->logs(QStringLiteral("%1s").arg(m_config.sinceSeconds), m_config.backfillMaxLines, false);
+        break;
+    case LogsFollow: {
+        const qint64 from = m_resumer.resumeFromNs();
+        const QString since
+            = from >= 0 ? RemoteCommands::rfc3339Nano(from) : QStringLiteral("%1s").arg(m_config.sinceSeconds);
+        command = m_commands->logs(since, m_config.backfillMaxLines, true);
+        break;
+    }
+    case RoleCount:
+        return;
+    }
+    if (role == LogsBackfill || role == LogsFollow) {
+        m_resumer.beginRun();
+    }
+    r.partial[0].clear();
+    r.partial[1].clear();
+    r.out.clear();
+    r.err.clear();
+    QString error;
+    if (!m_runner->startCommand(role, command, &error)) {
+        // The transport is failing; the host notices and reconnects. Retry in case it was transient.
+        schedule(role, 2000);
+        return;
+    }
+    r.running = true;
+    r.startedMs = now();
+}
+
+void ContainerStreams::schedule(Role role, qint64 delayMs)
+{
+    RoleState& r = m_roles[role];
+    const qint64 at = now() + delayMs;
+    if (r.nextStartMs < 0 || at < r.nextStartMs) {
+        r.nextStartMs = at;
+    }
+}
+
+void ContainerStreams::scheduleAfterExit(Role role, qint64 baseMs, qint64 maxMs)
+{
+    RoleState& r = m_roles[role];
+    // A command that ran a while is restarted quickly; one that keeps ending at once backs off.
+    r.quickExits = now() - r.startedMs < 10000 ? r.quickExits + 1 : 0;
+    const qint64 delay = qMin(maxMs, baseMs << qMin(r.quickExits, 6));
+    r.running = false;
+    schedule(role, delay);
+}
+
+void ContainerStreams::onOutput(int role, LogStream stream, QByteArrayView bytes)
+{
+    if (role < 0 || role >= RoleCount || m_failed) {
+        return;
+    }
+    m_bytesTotal += quint64(bytes.size());
+    RoleState& r = m_roles[size_t(role)];
+    switch (Role(role)) {
+    case Inspect:
+        if (stream == LogStream::Stdout) {
+            r.out.append(bytes.data(), qMin(bytes.size(), kMaxInspectBytes - r.out.size()));
+        } else {
+            keepTail(r.err, bytes, kMaxErrBytes);
+        }
+        break;
+    case LogsBackfill:
+    case LogsFollow:
+        handleLogBytes(Role(role), stream, bytes);
+        break;
+    case Stats:
+        if (stream == LogStream::Stdout) {
+            m_lastStatsBytesMs = now();
+            m_statsParser.feed(bytes, wallMs(), m_live.stats);
+        } else {
+            keepTail(r.err, bytes, kMaxErrBytes);
+        }
+        break;
+    case Events:
+        if (stream == LogStream::Stdout) {
+            handleEventBytes(bytes);
+        } else {
+            keepTail(r.err, bytes, kMaxErrBytes);
+        }
+        break;
+    case RoleCount:
+        break;
+    }
+}
+
+void ContainerStreams::handleLogBytes(Role role, LogStream stream, QByteArrayView bytes)
+{
+    QByteArray& partial = m_roles[role].partial[stream == LogStream::Stderr ? 1 : 0];
+    qsizetype from = 0;
+    for (;;) {
+        const qsizetype nl = bytes.indexOf('\n', from);
+        if (nl < 0) {
+            partial.append(bytes.data() + from, bytes.size() - from);
+            if (partial.size() > kMaxPartialBytes) {
+                partial.clear(); // a runaway line: LogParser would count it as oversized anyway
+            }
+            return;
+        }
+        if (partial.isEmpty()) {
+            handleLogLine(bytes.sliced(from, nl - from), stream, role == LogsBackfill);
+        } else {
+            partial.append(bytes.data() + from, nl - from);
+            handleLogLine(partial, stream, role == LogsBackfill);
+            partial.clear();
+        }
+        from = nl + 1;
+    }
+}
+
+void ContainerStreams::handleLogLine(QByteArrayView line, LogStream stream, bool backfill)
+{
+    if (line.endsWith('\r')) {
+        line.chop(1);
+    }
+    const qsizetype space = line.indexOf(' ');
+    const qint64 ns = space > 0 && line.front() >= '0' && line.front() <= '9' ? parseRfc3339Ns(line.first(space)) : -1;
+    if (ns < 0) {
+        // Without a `--timestamps` prefix this is the CLI talking ("Error response from daemon: …"), not the
+        // app: keep it for messages, never as a log record.
+        keepTail(m_roles[backfill ? LogsBackfill : LogsFollow].err, line, kMaxErrBytes);
+        return;
+    }
+    if (!m_resumer.accept(stream, ns, LogResumer::hashLine(line.sliced(space + 1)))) {
+        return;
+    }
+    QByteArray withNewline(line.data(), line.size());
+    withNewline.append('\n');
+    m_logParser.feed(withNewline, stream, backfill ? m_backfillLogs : m_live.logs);
+}
+
+void ContainerStreams::handleEventBytes(QByteArrayView bytes)
+{
+    QByteArray& partial = m_roles[Events].partial[0];
+    partial.append(bytes.data(), bytes.size());
+    qsizetype nl;
+    while ((nl = partial.indexOf('\n')) >= 0) {
+        const QByteArray line = partial.left(nl);
+        partial.remove(0, nl + 1);
+        std::optional<ContainerEvent> event = EventParser::parseLine(line);
+        if (!event) {
+            continue;
+        }
+        const bool isStart = event->kind == ContainerEvent::Kind::Start || event->kind == ContainerEvent::Kind::Restart;
+        if (isStart) {
+            m_startEventSinceInspect = true;
+            // The follower exited with the old container; attach to the new one now.
+            if (!m_roles[LogsFollow].running && m_backfillDone) {
+                start(LogsFollow);
+            }
+            // Inspect already reported this start (the periodic inspect won the race): do not count it twice.
+            if (m_synthesizedStartMs > 0 && qAbs(event->atMs - m_synthesizedStartMs) < 5000) {
+                schedule(Inspect, 500);
+                continue;
+            }
+        }
+        schedule(Inspect, 500);
+        m_live.events.push_back(*event);
+    }
+    if (partial.size() > kMaxErrBytes * 16) {
+        partial.clear();
+    }
+}
+
+void ContainerStreams::onFinished(int role, int exitStatus)
+{
+    if (role < 0 || role >= RoleCount || m_failed) {
+        return;
+    }
+    switch (Role(role)) {
+    case Inspect:
+        inspectFinished(exitStatus);
+        break;
+    case LogsBackfill:
+    case LogsFollow:
+        logsFinished(Role(role), exitStatus);
+        break;
+    case Stats:
+        scheduleAfterExit(Stats, 2000, 30000);
+        break;
+    case Events:
+        scheduleAfterExit(Events, 2000, 30000);
+        break;
+    case RoleCount:
+        break;
+    }
+}
+
+QString ContainerStreams::describeError(const QByteArray& err, int exitStatus) const
+{
+    const QString text = QString::fromUtf8(err).trimmed().section(QLatin1Char('\n'), -3).simplified();
+    const QString engine = this->engine();
+    const QString lower = text.toLower();
+    if (lower.contains(QLatin1String("no such"))) {
+        return QStringLiteral("no container named '%1' on %2 (%3: %4)")
+            .arg(m_config.container, m_config.hostLabel, engine, text);
+    }
+    if (exitStatus == 127 || lower.contains(QLatin1String("not found"))) {
+        return QStringLiteral("%1 is not installed or not in the PATH on %2 (%3)")
+            .arg(engine, m_config.hostLabel, text);
+    }
+    if (lower.contains(QLatin1String("password is required")) || lower.contains(QLatin1String("sudo:"))) {
+        return QStringLiteral("sudo -n failed on %1: %2; allow the command without a password in sudoers")
+            .arg(m_config.hostLabel, text);
+    }
+    if (lower.contains(QLatin1String("permission denied"))) {
+        return QStringLiteral("%1 on %2: permission denied (%3); add the user to the docker group or use --sudo")
+            .arg(engine, m_config.hostLabel, text);
+    }
+    return QStringLiteral("%1 inspect %2 failed on %3 (exit %4): %5")
+        .arg(engine, m_config.container, m_config.hostLabel)
+        .arg(exitStatus)
+        .arg(text.isEmpty() ? QStringLiteral("no message") : text);
+}
+
+void ContainerStreams::inspectFinished(int exitStatus)
+{
+    RoleState& r = m_roles[Inspect];
+    r.running = false;
+    m_nextInspectMs = now() + m_config.inspectIntervalMs;
+    QString parseError;
+    std::optional<ContainerInfo> info = exitStatus == 0 ? InspectParser::parse(r.out, &parseError) : std::nullopt;
+    if (!info) {
+        const QString message = exitStatus == 0 ? QStringLiteral("%1 inspect %2 on %3 printed something unexpected: %4")
+                                                      .arg(engine(), m_config.container, m_config.hostLabel, parseError)
+                                                : describeError(r.err, exitStatus);
+        // First inspect of a connection: the container or the engine is not usable, say so and stop.
+        // Later ones: only a removed container is final; anything else is retried at the next period.
+        if (!m_streamsStarted || message.startsWith(QLatin1String("no container"))) {
+            fail(message);
+        }
+        return;
+    }
+    if (m_info) {
+        const bool restarted = info->restartCount > m_info->restartCount && m_info->restartCount >= 0;
+        const bool newStart
+            = info->startedAtMs > 0 && m_info->startedAtMs > 0 && info->startedAtMs != m_info->startedAtMs;
+        if ((restarted || newStart) && !m_startEventSinceInspect) {
+            // Missed by the events stream (it was down, or the engine has none): report it from inspect.
+            ContainerEvent e;
+            e.atMs = info->startedAtMs > 0 ? info->startedAtMs : wallMs();
+            e.kind = restarted ? ContainerEvent::Kind::Restart : ContainerEvent::Kind::Start;
+            e.containerId = info->id;
+            e.detail = QStringLiteral("detected by inspect: StartedAt changed, RestartCount %1 -> %2")
+                           .arg(m_info->restartCount)
+                           .arg(info->restartCount);
+            m_live.events.push_back(e);
+            m_synthesizedStartMs = e.atMs;
+        }
+        if ((restarted || newStart) && info->running && m_backfillDone && !m_roles[LogsFollow].running) {
+            start(LogsFollow);
+        }
+    }
+    m_startEventSinceInspect = false;
+    m_info = info;
+    m_live.info = *info;
+    if (!m_streamsStarted) {
+        startStreams();
+    }
+}
+
+void ContainerStreams::startStreams()
+{
+    m_streamsStarted = true;
+    start(Stats);
+    start(Events);
+    start(m_backfillDone ? LogsFollow : LogsBackfill);
+}
+
+void ContainerStreams::logsFinished(Role role, int exitStatus)
+{
+    RoleState& r = m_roles[role];
+    // Complete output ends with a newline; a rest only exists if the command was cut off: the next run
+    // re-reads that line from --since.
+    r.partial[0].clear();
+    r.partial[1].clear();
+    if (role == LogsBackfill) {
+        r.running = false;
+        m_backfillDone = true;
+        if (exitStatus != 0) {
+            // No history (log driver without read support, …): say why in the stream of problems, go live.
+            qWarning("heapwatch: %s logs on %s exited with %d: %s", qPrintable(engine()),
+                     qPrintable(m_config.hostLabel), exitStatus, r.err.constData());
+        }
+        flush(true);
+        if (!m_backfillSignalled) {
+            m_backfillSignalled = true;
+            if (m_callbacks.backfillFinished) {
+                m_callbacks.backfillFinished();
+            }
+        }
+        start(LogsFollow);
+        return;
+    }
+    // `logs -f` ends when the container stops or restarts; follow again from the last timestamp.
+    scheduleAfterExit(LogsFollow, 1000, 10000);
+}
+
+void ContainerStreams::tick()
+{
+    if (m_failed) {
+        return;
+    }
+    if (m_runner) {
+        const qint64 t = now();
+        for (int role = 0; role < RoleCount; ++role) {
+            RoleState& r = m_roles[size_t(role)];
+            if (r.nextStartMs >= 0 && t >= r.nextStartMs && !r.running) {
+                if (role != Inspect && !m_streamsStarted) {
+                    continue; // waits for the first good inspect
+                }
+                start(Role(role));
+            }
+        }
+        if (m_streamsStarted && m_nextInspectMs >= 0 && t >= m_nextInspectMs && !m_roles[Inspect].running) {
+            start(Inspect);
+        }
+    }
+    flush(false);
+}
+
+void ContainerStreams::flush(bool force)
+{
+    const qint64 t = now();
+    if (!force && t - m_lastFlushMs < kFlushIntervalMs) {
+        return;
+    }
+    m_lastFlushMs = t;
+    const ParseCounters logNow = m_logParser.counters();
+    const ParseCounters statsNow = m_statsParser.counters();
+    const ParseCounters logDelta = delta(logNow, m_logCountersSent);
+    const ParseCounters statsDelta = delta(statsNow, m_statsCountersSent);
+    const quint64 bytes = m_bytesTotal - m_bytesSent;
+    bool countersSent = false;
+
+    if (!m_backfillLogs.empty()) {
+        IngestBatch b;
+        b.backfill = true;
+        b.logs = std::move(m_backfillLogs);
+        m_backfillLogs.clear();
+        b.logCounters = logDelta;
+        b.statsCounters = statsDelta;
+        b.bytesReceived = bytes;
+        countersSent = true;
+        if (m_callbacks.batch) {
+            m_callbacks.batch(std::move(b));
+        }
+    }
+    if (!m_live.isEmpty() || (!countersSent && (bytes > 0 || !isZero(logDelta) || !isZero(statsDelta)))) {
+        IngestBatch b = std::move(m_live);
+        m_live = IngestBatch {};
+        if (!countersSent) {
+            b.logCounters = logDelta;
+            b.statsCounters = statsDelta;
+            b.bytesReceived = bytes;
+        }
+        if (m_callbacks.batch) {
+            m_callbacks.batch(std::move(b));
+        }
+    }
+    m_logCountersSent = logNow;
+    m_statsCountersSent = statsNow;
+    m_bytesSent = m_bytesTotal;
+}
+
+} // namespace heapwatch

@@ -1,0 +1,42 @@
+// The worker of LocalSource: one QProcess per running command, fed to ContainerStreams. Lives in
+// LocalSource's thread.
+#pragma once
+
+#include "ContainerStreams.h"
+
+#include <QObject>
+#include <map>
+#include <memory>
+
+class QProcess;
+class QTimer;
+
+namespace heapwatch {
+
+class TargetLink;
+
+class LocalWorker : public QObject, private CommandRunner
+{
+    Q_OBJECT
+public:
+    LocalWorker(StreamsConfig config, std::shared_ptr<TargetLink> link);
+    ~LocalWorker() override;
+
+    // Both run in the worker thread.
+    void begin();
+    // Closes every process's stdin (the wrapper then kills the engine) and waits for them, ≤ ~1.5 s.
+    void shutdown();
+
+private:
+    bool startCommand(int role, const RemoteCommand& command, QString* error) override;
+    void stopCommand(int role) override;
+    void sendStatus(ConnectionStatus::State state, const QString& message);
+
+    std::shared_ptr<TargetLink> m_link;
+    std::unique_ptr<ContainerStreams> m_streams;
+    std::map<int, QProcess*> m_processes;
+    QTimer* m_timer = nullptr;
+    bool m_failed = false;
+};
+
+} // namespace heapwatch

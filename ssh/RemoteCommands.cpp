@@ -1,0 +1,174 @@
+#include "RemoteCommands.h"
+
+#include "DockerStatsParser.h"
+#include "InspectParser.h"
+
+#include <QDateTime>
+#include <QTimeZone>
+
+namespace heapwatch {
+
+namespace {
+
+// The watchdog: runs "$@" in the background and a `cat` on the original stdin; when stdin closes (channel
+// closed, connection lost, sshd killed) it sends TERM and one second later KILL. When the command ends by
+// itself (`logs -f` after a container stop) the wrapper exits with its status, so the channel reports it.
+// One line, no user data: the container name only ever arrives as a quoted positional argument.
+constexpr const char* kPlainWrapper
+    = "exec 4<&0 </dev/null; \"$@\" & p=$!; "
+      "{ cat <&4 >/dev/null 2>&1; kill -TERM $p 2>/dev/null; sleep 1; kill -KILL $p 2>/dev/null; } "
+      ">/dev/null 2>&1 & w=$!; wait $p; r=$?; kill $w 2>/dev/null; exit $r";
+
+// The same with stdout and stderr each passed through `grep --line-buffered` (kept apart with the fd 3
+// swap), or through cat when the server's grep lacks --line-buffered (busybox) or is missing: a block-
+// buffered filter would hold live lines back for minutes. The pid we kill is the engine's, not the pipe's.
+QString filteredWrapper()
+{
+    return QStringLiteral("exec 4<&0 </dev/null; "
+                          "if printf 'a\\n' | grep --line-buffered -aiE a >/dev/null 2>&1; "
+                          "then f() { grep --line-buffered -aiE '%1'; }; else f() { cat; }; fi; "
+                          "{ { \"$@\" 2>&1 1>&3 3>&- & p=$!; "
+                          "{ cat <&4 >/dev/null 2>&1; kill -TERM $p 2>/dev/null; sleep 1; kill -KILL $p 2>/dev/null; } "
+                          ">/dev/null 2>&1 3>&- & w=$!; wait $p; r=$?; kill $w 2>/dev/null; exit $r; } "
+                          "| f >&2 3>&-; } 3>&1 | f")
+        .arg(QLatin1String(RemoteCommands::logFilterPattern()));
+}
+
+QStringList shArguments(const RemoteCommand& c)
+{
+    QStringList args;
+    if (c.wrapped) {
+        args << QStringLiteral("-c") << (c.filterLogs ? filteredWrapper() : QString::fromLatin1(kPlainWrapper))
+             << QStringLiteral("sh") << c.argv;
+    } else {
+        // A fixed probe snippet written in this file, never user data.
+        args << QStringLiteral("-c") << c.argv.join(QLatin1Char(' '));
+    }
+    return args;
+}
+
+} // namespace
+
+QByteArray RemoteCommand::sshCommandLine() const
+{
+    QStringList words;
+    words << QStringLiteral("exec");
+    if (sudo) {
+        words << QStringLiteral("sudo") << QStringLiteral("-n");
+    }
+    words << QStringLiteral("sh");
+    for (const QString& a : shArguments(*this)) {
+        words << RemoteCommands::shellQuote(a);
+    }
+    return words.join(QLatin1Char(' ')).toUtf8();
+}
+
+QString RemoteCommand::localProgram() const
+{
+    return sudo ? QStringLiteral("sudo") : QStringLiteral("/bin/sh");
+}
+
+QStringList RemoteCommand::localArguments() const
+{
+    QStringList args;
+    if (sudo) {
+        args << QStringLiteral("-n") << QStringLiteral("/bin/sh");
+    }
+    return args + shArguments(*this);
+}
+
+RemoteCommands::RemoteCommands(QString engine, bool sudo, QString container)
+    : m_engine(std::move(engine))
+    , m_sudo(sudo)
+    , m_container(std::move(container))
+{
+}
+
+RemoteCommand RemoteCommands::make(QStringList args) const
+{
+    RemoteCommand c;
+    c.argv = QStringList {m_engine} + args;
+    c.sudo = m_sudo;
+    return c;
+}
+
+RemoteCommand RemoteCommands::stats() const
+{
+    return make({QStringLiteral("stats"), QStringLiteral("--format"), QString::fromLatin1(DockerStatsParser::kTemplate),
+                 m_container});
+}
+
+RemoteCommand RemoteCommands::logs(const QString& since, int tail, bool follow) const
+{
+    QStringList args {QStringLiteral("logs"),   QStringLiteral("--timestamps"), QStringLiteral("--since"), since,
+                      QStringLiteral("--tail"), QString::number(tail)};
+    if (follow) {
+        args << QStringLiteral("--follow");
+    }
+    args << m_container;
+    RemoteCommand c = make(args);
+    c.filterLogs = true;
+    return c;
+}
+
+RemoteCommand RemoteCommands::inspect() const
+{
+    return make({QStringLiteral("inspect"), QStringLiteral("--type"), QStringLiteral("container"),
+                 QStringLiteral("--format"), QString::fromLatin1(InspectParser::inspectTemplate()), m_container});
+}
+
+RemoteCommand RemoteCommands::events() const
+{
+    // podman names the exit event "died"; docker "die". Unknown names only filter nothing out.
+    const bool podman = m_engine.endsWith(QLatin1String("podman"));
+    QStringList args {QStringLiteral("events"), QStringLiteral("--filter"), QStringLiteral("container=") + m_container};
+    const QStringList kinds {podman ? QStringLiteral("died") : QStringLiteral("die"), QStringLiteral("oom"),
+                             QStringLiteral("start"), QStringLiteral("restart"), QStringLiteral("health_status")};
+    for (const QString& k : kinds) {
+        args << QStringLiteral("--filter") << QStringLiteral("event=") + k;
+    }
+    args << QStringLiteral("--format") << QStringLiteral("{{json .}}");
+    return make(args);
+}
+
+RemoteCommand RemoteCommands::detectEngine()
+{
+    RemoteCommand c;
+    c.wrapped = false;
+    // Unquoted on purpose: this is a fixed shell snippet, not an argument list.
+    c.argv = QStringList {QStringLiteral("command -v docker || command -v podman")};
+    return c;
+}
+
+QString RemoteCommands::shellQuote(const QString& arg)
+{
+    QString out;
+    out.reserve(arg.size() + 2);
+    out += QLatin1Char('\'');
+    for (const QChar c : arg) {
+        if (c == QLatin1Char('\'')) {
+            out += QLatin1String("'\\''");
+        } else {
+            out += c;
+        }
+    }
+    out += QLatin1Char('\'');
+    return out;
+}
+
+QString RemoteCommands::rfc3339Nano(qint64 ns)
+{
+    const qint64 secs = ns >= 0 ? ns / 1000000000 : (ns - 999999999) / 1000000000;
+    const qint64 frac = ns - secs * 1000000000;
+    const QDateTime dt = QDateTime::fromSecsSinceEpoch(secs, QTimeZone::utc());
+    return dt.toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss")) + QLatin1Char('.')
+        + QStringLiteral("%1").arg(frac, 9, 10, QLatin1Char('0')) + QLatin1Char('Z');
+}
+
+const char* RemoteCommands::logFilterPattern()
+{
+    return "memory: *rss=|cache stats|buffer overflow|warn|error|fatal|out of memory|compil|fast refresh|webpack|"
+           "turbopack|hmr|next dev";
+}
+
+} // namespace heapwatch

@@ -1,0 +1,66 @@
+// The command lines heapwatch runs on a server (or locally) for one container. Every command is wrapped so
+// that it ends with its channel: the docker CLI ignores SIGTERM while streaming, and an idle `logs -f` or
+// `events` never writes, so it would never get SIGPIPE; the wrapper watches its stdin (kept open by the SSH
+// channel or QProcess) and kills the command when stdin closes.
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+#include <QStringList>
+
+namespace heapwatch {
+
+struct RemoteCommand
+{
+    QStringList argv; // the engine invocation: {"docker", "logs", "--timestamps", …}
+    bool sudo = false; // run the wrapper (and so the engine) under `sudo -n`
+    bool filterLogs = false; // pass stdout and stderr through RemoteCommands::logFilterPattern() if grep can
+    bool wrapped = true; // false only for the fixed probe snippets below (argv is then the script itself)
+
+    // The string for ssh_channel_request_exec: `exec sh -c '<wrapper>' sh 'docker' 'logs' …`, every argument
+    // single-quoted, so the login shell (bash, dash, zsh, fish, csh) only ever sees quoted words.
+    QByteArray sshCommandLine() const;
+    // Program and arguments for QProcess on this machine (no login shell involved).
+    QString localProgram() const;
+    QStringList localArguments() const;
+};
+
+class RemoteCommands
+{
+public:
+    // engine: "docker" or "podman" (the program name looked up in the server's PATH).
+    RemoteCommands(QString engine, bool sudo, QString container);
+
+    const QString& engine() const { return m_engine; }
+    const QString& container() const { return m_container; }
+
+    // `stats --format kTemplate CONTAINER`: streams a frame every ~0.5 s; its silence means a dead link.
+    RemoteCommand stats() const;
+    // `logs --timestamps --since SINCE --tail TAIL [-f] CONTAINER`, filtered server-side when possible.
+    // since: an RFC 3339 timestamp or a duration such as "3600s".
+    RemoteCommand logs(const QString& since, int tail, bool follow) const;
+    // `inspect --type container --format <InspectParser::inspectTemplate()> CONTAINER`.
+    RemoteCommand inspect() const;
+    // `events --filter container=… --filter event=die|oom|start|restart|health_status --format '{{json .}}'`.
+    RemoteCommand events() const;
+
+    // Prints the path of docker, else of podman; exits 1 when neither is installed.
+    static RemoteCommand detectEngine();
+
+    // POSIX single quoting: 'it'\''s'. Safe for any string in sh, bash, dash, zsh, ksh and fish.
+    static QString shellQuote(const QString& arg);
+    // ns since the epoch → "2026-11-27T12:20:33.882071633Z", what `--since` accepts on both CLIs.
+    static QString rfc3339Nano(qint64 ns);
+    // The lines the core needs, for `grep -aiE`: memory, cache and overflow lines, warnings and errors,
+    // Next.js development-mode lines and Node's heap OOM. Everything else stays on the server.
+    static const char* logFilterPattern();
+
+private:
+    RemoteCommand make(QStringList args) const;
+
+    QString m_engine;
+    bool m_sudo = false;
+    QString m_container;
+};
+
+} // namespace heapwatch

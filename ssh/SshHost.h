@@ -1,0 +1,105 @@
+// One connection per host: a worker thread that owns the libssh session and every channel on it (libssh's
+// threading rule), shared by all the containers watched on that host. It connects (known hosts, auth),
+// detects docker/podman, runs each container's ContainerStreams over exec channels, pumps them without
+// blocking, declares the link dead on a socket error or 10 s of stats silence, and reconnects with backoff.
+#pragma once
+
+#include "Backoff.h"
+#include "ContainerStreams.h"
+#include "SshSession.h"
+
+#include <QElapsedTimer>
+#include <QMutex>
+#include <QWaitCondition>
+#include <atomic>
+#include <map>
+#include <memory>
+#include <vector>
+
+class QThread;
+
+namespace heapwatch {
+
+class SshChannel;
+class TargetLink;
+
+struct SshHostOptions
+{
+    SshConnectParams connect;
+    bool retryFirstConnect = false; // false: a first connection that fails is final (the `check` command)
+    int livenessTimeoutMs = 10000;
+};
+
+class SshHost
+{
+public:
+    // The running host for these options, shared with every other source that asked for the same
+    // user@host:port with the same identity and known_hosts file; started when first acquired.
+    static std::shared_ptr<SshHost> acquire(const SshHostOptions& options);
+    ~SshHost(); // closes every channel, disconnects and joins the worker (< 2 s)
+
+    // Adds a container; everything about it goes to link. Returns an id for removeTarget().
+    int addTarget(const StreamsConfig& config, std::shared_ptr<TargetLink> link);
+    // Closes the container's channels (waits for the worker while it is connected, at most 2 s).
+    void removeTarget(int id);
+
+private:
+    struct Target;
+    class Runner;
+    class GuardedPrompter;
+
+    explicit SshHost(const SshHostOptions& options);
+    void run();
+    void applyTargetChanges();
+    void attachTarget(Target& target);
+    void connectOnce();
+    void connectionLost(const QString& reason);
+    void scheduleReconnect(const QString& reason);
+    bool pump();
+    void checkLiveness();
+    QString detectEngine();
+    void broadcast(ConnectionStatus::State state, const QString& message, int retryInSeconds = 0);
+    void sendStatus(Target& target);
+    void closeChannels(Target& target);
+
+    SshHostOptions m_options;
+    std::unique_ptr<GuardedPrompter> m_prompter;
+    QThread* m_thread = nullptr;
+    std::atomic<bool> m_stop {false};
+    std::atomic<bool> m_connected {false};
+
+    // Shared with other threads, under m_mutex.
+    QMutex m_mutex;
+    QWaitCondition m_changed;
+    struct PendingAdd
+    {
+        int id;
+        StreamsConfig config;
+        std::shared_ptr<TargetLink> link;
+    };
+    std::vector<PendingAdd> m_toAdd;
+    std::vector<int> m_toRemove;
+    std::vector<int> m_removed;
+    int m_nextId = 1;
+
+    // Worker thread only.
+    std::vector<std::unique_ptr<Target>> m_targets;
+    std::vector<std::unique_ptr<SshChannel>> m_closing; // channels stopped during a pump, freed after it
+    std::unique_ptr<SshSession> m_session;
+    SecretCache m_secrets;
+    Backoff m_backoff;
+    QElapsedTimer m_clock;
+    qint64 m_nextAttemptMs = 0;
+    bool m_parked = false; // a final failure: no more attempts
+    bool m_everConnected = false;
+    bool m_backoffResetPending = false;
+    int m_reconnects = 0;
+    QString m_address;
+    QString m_engine;
+    bool m_engineDetected = false;
+    ConnectionStatus::State m_state = ConnectionStatus::State::Idle;
+    QString m_message;
+    int m_retryInSeconds = 0;
+};
+
+} // namespace heapwatch

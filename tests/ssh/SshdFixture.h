@@ -1,0 +1,112 @@
+// A throwaway OpenSSH server on 127.0.0.1 for the SSH tests and the traffic bench: free port, fresh host key,
+// a client key in authorized_keys, a temp known_hosts, and a fake `docker` (fake-docker.sh) first in the PATH
+// of every session, replaying the captures in tests/fixtures with their timing. Every process started through
+// this sshd carries HEAPWATCH_TEST_TAG in its environment, so a test can prove that nothing is left running.
+#pragma once
+
+#include "Source.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QObject>
+#include <QProcess>
+#include <QString>
+#include <QStringList>
+#include <QTemporaryDir>
+#include <functional>
+#include <vector>
+
+namespace heapwatch::test {
+
+class SshdFixture
+{
+public:
+    SshdFixture();
+    ~SshdFixture();
+
+    // Prepares keys, config and the fake container, starts sshd and the container. False with *error set when
+    // something is missing (sshd not installed, …): tests must then FAIL, not skip.
+    bool start(QString* error);
+    bool startSshd(QString* error);
+    // Kills sshd: the listener and every per-connection process (like a crashed or restarted server).
+    void killSshd();
+    // Kills only the per-connection sshd processes: every client connection drops, the server stays up.
+    void killSessions();
+
+    int port() const { return m_port; }
+    QString user() const { return m_user; }
+    QString dir() const { return m_dir.path(); }
+    QString clientKey() const { return m_dir.filePath(QStringLiteral("clientkey")); }
+    QString knownHostsFile() const { return m_dir.filePath(QStringLiteral("known_hosts")); }
+    QString hostFingerprint() const { return m_hostFingerprint; }
+    QString stateDir() const { return m_dir.filePath(QStringLiteral("state")); }
+    QString binDir() const { return m_dir.filePath(QStringLiteral("bin")); }
+    QString sshdLog() const;
+    // ssh://USER@127.0.0.1:PORT/CONTAINER
+    QString target(const QString& container = QStringLiteral("pangolin")) const;
+
+    // known_hosts with the server's real key / with another key for the same [127.0.0.1]:PORT / empty.
+    void trustHostKey();
+    QString writeWrongHostKey(); // returns the fingerprint of the wrong (known) key
+    void clearKnownHosts();
+    // A copy of the client key protected by passphrase (authorized too). Returns its path.
+    QString encryptedClientKey(const QString& passphrase);
+
+    // Asks the fake container to stop and start again (follower exits, events die/start/restart, inspect
+    // shows a new StartedAt and RestartCount + 1).
+    void requestRestart();
+    // Makes the stats stream go quiet (alive, silent) or resume.
+    void pauseStats(bool paused);
+
+    struct LogLine
+    {
+        qint64 ns = -1;
+        bool isStderr = false;
+        QByteArray text;
+    };
+    std::vector<LogLine> containerLog() const;
+    QStringList invocations() const;
+    // Processes carrying this fixture's tag (started through its sshd), with their command lines.
+    QStringList taggedProcesses() const;
+    bool waitUntilNoTaggedProcesses(int timeoutMs) const;
+    // Fake docker processes of this fixture still alive (from invocations.log), with their command lines.
+    QStringList liveDockerProcesses() const;
+
+    static QString run(const QString& program, const QStringList& args, int* exitCode = nullptr);
+
+private:
+    bool prepare(QString* error);
+    bool writeState(QString* error);
+    void startContainer();
+    QList<int> sshdPids(bool includeListener) const;
+
+    QTemporaryDir m_dir;
+    int m_port = 0;
+    QString m_user;
+    QString m_tag;
+    QString m_hostFingerprint;
+    QProcess m_container;
+    bool m_prepared = false;
+};
+
+// Records what a Source emits, for QTRY_* waits in tests.
+class SourceRecorder : public QObject
+{
+    Q_OBJECT
+public:
+    explicit SourceRecorder(Source* source);
+
+    std::vector<IngestBatch> batches;
+    std::vector<ConnectionStatus> statuses;
+    int backfillFinished = 0;
+
+    ConnectionStatus lastStatus() const { return statuses.empty() ? ConnectionStatus {} : statuses.back(); }
+    bool sawState(ConnectionStatus::State state) const;
+    int statsSamples() const;
+    std::vector<LogRecord> logs(LogKind kind) const;
+    std::vector<ContainerEvent> events() const;
+    quint64 bytes() const;
+    QString statusLog() const; // every status, one per line, for failure messages
+};
+
+} // namespace heapwatch::test

@@ -1,0 +1,231 @@
+#!/bin/bash
+# A stand-in for the docker CLI on the test "server", replaying the real captures of tests/fixtures with their
+# timing. SshdFixture puts a `docker` that execs this script first in the PATH of every SSH session and sets
+# FAKE_DOCKER_STATE to a directory it prepared:
+#   container.log   the container's log, one line per log line: o|TIMESTAMP|TEXT (stdout) or e|… (stderr);
+#                   the fixture writes the captured history, `fake-docker.sh __container` appends live lines
+#   stats-rows.txt  stats rows in DockerStatsParser::kTemplate form, from the captured stream
+#   inspect.json    the `inspect --format` answer with @TOKENS@ for the state below
+#   status started_at restart_count epoch   the container's state (epoch changes when it stops)
+#   events.log      `docker events --format '{{json .}}'` lines, appended by the container process
+#   invocations.log one line per invocation: PID EPOCHREALTIME ARGS… (the tests check these are all gone)
+#   restart-request created by a test: the container process stops and restarts the container
+#   stats-paused    created by a test: `stats` stays alive but prints nothing
+# Like the real CLI, the streaming commands ignore SIGTERM (docker/cli: SIGTERM is ignored while streaming),
+# so only a KILL ends them: a process left behind by heapwatch shows up in the tests.
+set -u
+S=${FAKE_DOCKER_STATE:?FAKE_DOCKER_STATE is not set}
+NAME=$(cat "$S/name")
+[ "${1:-}" = __container ] || echo "$$ $EPOCHREALTIME $*" >>"$S/invocations.log"
+
+# A sleep without a child process (a killed script must not leave a `sleep` behind).
+exec {SNOOZE_FD}<> <(:)
+snooze() { read -r -t "$1" -u "$SNOOZE_FD" _ || true; }
+
+now_rfc3339nano() {
+    local r=$EPOCHREALTIME
+    TZ=UTC printf '%(%Y-%m-%dT%H:%M:%S)T.%s000Z' "${r%.*}" "${r#*.}"
+}
+
+no_such() {
+    echo "Error response from daemon: No such container: $1" >&2
+    exit 1
+}
+
+# Normalised "YYYY-MM-DDTHH:MM:SS.nnnnnnnnn" for --since: RFC 3339 (any precision) or a duration (3600s, 5m, 1h).
+since_key() {
+    local v=$1 secs
+    case "$v" in
+    *[smh])
+        case "$v" in
+        *s) secs=${v%s} ;;
+        *m) secs=$((${v%m} * 60)) ;;
+        *h) secs=$((${v%h} * 3600)) ;;
+        esac
+        TZ=UTC printf '%(%Y-%m-%dT%H:%M:%S)T.000000000' "$((${EPOCHREALTIME%.*} - secs))"
+        ;;
+    *)
+        echo "$v" | awk '{ sub(/Z$/, "", $0); n = split($0, a, "."); f = (n > 1) ? a[2] : "";
+                           printf "%s.%s\n", a[1], substr(f "000000000", 1, 9) }'
+        ;;
+    esac
+}
+
+# Prints container.log lines FROM..TO (1-based, inclusive) with key >= SINCE, stdout/stderr apart.
+print_lines() {
+    local from=$1 to=$2 since=$3 tail=$4
+    awk -F'|' -v from="$from" -v to="$to" -v since="$since" '
+        function key(ts,   a, n, f) { sub(/Z$/, "", ts); n = split(ts, a, "."); f = (n > 1) ? a[2] : "";
+                                      return a[1] "." substr(f "000000000", 1, 9) }
+        NR >= from && NR <= to && key($2) >= since { print }' "$S/container.log" |
+        { if [ "$tail" -ge 0 ]; then tail -n "$tail"; else cat; fi; } |
+        awk -F'|' '{ line = $2 " " substr($0, length($1) + length($2) + 3);
+                     if ($1 == "e") { print line > "/dev/stderr" } else { print line } }'
+}
+
+cmd_logs() {
+    local since="" tail=-1 follow=0 name=""
+    while [ $# -gt 0 ]; do
+        case "$1" in
+        -t | --timestamps) ;;
+        -f | --follow) follow=1 ;;
+        --since) since=$2; shift ;;
+        --tail | -n) tail=$2; shift ;;
+        -*) echo "unknown flag: $1" >&2; exit 125 ;;
+        *) name=$1 ;;
+        esac
+        shift
+    done
+    [ "$name" = "$NAME" ] || no_such "$name"
+    local key="0000"
+    [ -n "$since" ] && key=$(since_key "$since")
+    local epoch printed
+    epoch=$(cat "$S/epoch")
+    printed=$(wc -l <"$S/container.log")
+    print_lines 1 "$printed" "$key" "$tail"
+    [ "$follow" = 1 ] || exit 0
+    [ "$(cat "$S/status")" = running ] || exit 0
+    trap '' TERM
+    while :; do
+        snooze 0.2
+        local total
+        total=$(wc -l <"$S/container.log")
+        if [ "$total" -gt "$printed" ]; then
+            print_lines $((printed + 1)) "$total" "$key" -1
+            printed=$total
+        fi
+        # docker logs -f ends when the container stops (docker/cli#5305).
+        [ "$(cat "$S/epoch")" = "$epoch" ] || exit 0
+    done
+}
+
+cmd_stats() {
+    local name=""
+    while [ $# -gt 0 ]; do
+        case "$1" in
+        --format) shift ;;
+        --no-stream | --no-trunc | -a | --all) ;;
+        *) name=$1 ;;
+        esac
+        shift
+    done
+    [ "$name" = "$NAME" ] || no_such "$name"
+    trap '' TERM
+    local rows i=0
+    mapfile -t rows <"$S/stats-rows.txt"
+    # docker >= 27.4 frames: ESC[H, each line twice ending ESC[K, then ESC[J (docker/cli#6876).
+    while :; do
+        # A test can make the stream go quiet without ending it (a half-open link looks like this).
+        if [ -e "$S/stats-paused" ]; then
+            snooze 0.5
+            continue
+        fi
+        local row=${rows[$((i % ${#rows[@]}))]}
+        printf '\033[H%s\033[K\n%s\033[K\n\033[J' "$row" "$row"
+        i=$((i + 1))
+        snooze 0.5
+    done
+}
+
+cmd_inspect() {
+    local name=""
+    while [ $# -gt 0 ]; do
+        case "$1" in
+        --format | -f | --type) shift ;;
+        *) name=$1 ;;
+        esac
+        shift
+    done
+    if [ "$name" != "$NAME" ]; then
+        echo "Error: No such object: $name" >&2
+        exit 1
+    fi
+    local status running=true
+    status=$(cat "$S/status")
+    [ "$status" = running ] || running=false
+    sed -e "s/@STATUS@/$status/" -e "s/@RUNNING@/$running/" -e "s/@STARTED_AT@/$(cat "$S/started_at")/" \
+        -e "s/@RESTART_COUNT@/$(cat "$S/restart_count")/" "$S/inspect.json"
+}
+
+cmd_events() {
+    local want=""
+    while [ $# -gt 0 ]; do
+        case "$1" in
+        --filter) case "$2" in container=*) want=${2#container=} ;; esac; shift ;;
+        --format | --since | --until) shift ;;
+        esac
+        shift
+    done
+    [ "$want" = "$NAME" ] || { snooze 3600; exit 0; }
+    trap '' TERM
+    local printed
+    printed=$(wc -l <"$S/events.log")
+    while :; do
+        snooze 0.2
+        local total
+        total=$(wc -l <"$S/events.log")
+        if [ "$total" -gt "$printed" ]; then
+            sed -n "$((printed + 1)),${total}p" "$S/events.log"
+            printed=$total
+        fi
+    done
+}
+
+event_json() { # ACTION EXITCODE
+    local r=$EPOCHREALTIME
+    printf '{"status":"%s","id":"%s","from":"pangolin:latest","Type":"container","Action":"%s","Actor":{"ID":"%s","Attributes":{"exitCode":"%s","name":"%s"}},"scope":"local","time":%s,"timeNano":%s%s000}\n' \
+        "$1" "$(cat "$S/id")" "$1" "$(cat "$S/id")" "$2" "$NAME" "${r%.*}" "${r%.*}" "${r#*.}"
+}
+
+# The container itself: a Node app printing a Memory line every second (RSS grows by 0.1 MB per line, so
+# every line is unique), cache stats every 5 s and a warning on stderr every 7 s; restarts on request.
+cmd_container() {
+    local n=0
+    while :; do
+        if [ -e "$S/restart-request" ]; then
+            rm -f "$S/restart-request"
+            event_json die 0 >>"$S/events.log"
+            echo exited >"$S/status"
+            echo $(($(cat "$S/epoch") + 1)) >"$S/epoch"
+            snooze 1.5
+            echo $(($(cat "$S/restart_count") + 1)) >"$S/restart_count"
+            now_rfc3339nano >"$S/started_at"
+            echo running >"$S/status"
+            event_json start 0 >>"$S/events.log"
+            event_json restart 0 >>"$S/events.log"
+            echo "o|$(now_rfc3339nano)|$(now_rfc3339nano) [info]: Starting Pangolin (simulated) in production mode" >>"$S/container.log"
+        fi
+        n=$((n + 1))
+        local rss=$((3400 + n)) ts
+        ts=$(now_rfc3339nano)
+        echo "o|$ts|$ts [info]: Memory: RSS=$((rss / 10)).$((rss % 10))MB, Heap=212.7MB/218.0MB, External=17.6MB, ArrayBuffers=13.6MB" >>"$S/container.log"
+        if [ $((n % 5)) = 0 ]; then
+            echo "o|$ts|$ts [info]: Cache stats - Keys: 2, Hits: $((1346 + n)), Misses: 482, Hit rate: 73.63%" >>"$S/container.log"
+        fi
+        if [ $((n % 7)) = 0 ]; then
+            echo "e|$ts|$ts [warn]: Audit log buffer overflow - dropped 4 entries ($((4 * n)) total dropped)" >>"$S/container.log"
+        fi
+        # Noise the server-side filter keeps on the server.
+        echo "o|$ts|$ts [info]: GET /api/health 200 1ms" >>"$S/container.log"
+        snooze 1
+    done
+}
+
+case "${1:-}" in
+logs) shift; cmd_logs "$@" ;;
+stats) shift; cmd_stats "$@" ;;
+inspect) shift; cmd_inspect "$@" ;;
+container) # `docker container inspect` etc.: only inspect is used
+    shift
+    [ "${1:-}" = inspect ] || exit 125
+    shift
+    cmd_inspect "$@"
+    ;;
+events) shift; cmd_events "$@" ;;
+__container) cmd_container ;;
+--version | version) echo "Docker version 28.2.2, build fake" ;;
+*)
+    echo "fake docker: unsupported command: $*" >&2
+    exit 125
+    ;;
+esac

@@ -1,0 +1,69 @@
+// `local/CONTAINER`: the same commands through QProcess on this machine (the fake docker first in PATH).
+#include "RemoteSource.h"
+#include "SshdFixture.h"
+
+#include <QElapsedTimer>
+#include <QTest>
+
+using namespace heapwatch;
+using namespace heapwatch::test;
+
+class TestLocalSource : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void backfillStatsAndCleanStop()
+    {
+        SshdFixture f;
+        QString error;
+        QVERIFY2(f.start(&error), qPrintable(error));
+        const QByteArray oldPath = qgetenv("PATH");
+        qputenv("PATH", f.binDir().toUtf8() + ":/usr/bin:/bin");
+
+        RemoteOptions o;
+        o.target = QStringLiteral("local/pangolin");
+        auto source = createRemoteSource(o, &error);
+        QVERIFY2(source, qPrintable(error));
+        QCOMPARE(source->targetName(), QStringLiteral("local/pangolin"));
+        SourceRecorder rec(source.get());
+        source->start();
+        QTRY_VERIFY2_WITH_TIMEOUT(rec.backfillFinished == 1 && rec.statsSamples() > 0, qPrintable(rec.statusLog()),
+                                  15000);
+        QVERIFY2(rec.lastStatus().state == ConnectionStatus::State::Connected,
+                 qPrintable(toString(rec.lastStatus().state)));
+        QCOMPARE(rec.lastStatus().engine, QStringLiteral("docker"));
+        QVERIFY(rec.logs(LogKind::Memory).size() >= 17);
+        QTRY_VERIFY_WITH_TIMEOUT(f.invocations().filter(QStringLiteral("--follow")).size() == 1, 5000);
+
+        QElapsedTimer t;
+        t.start();
+        source->stop();
+        QVERIFY2(t.elapsed() < 2500, qPrintable(QString::number(t.elapsed())));
+        QTRY_VERIFY2_WITH_TIMEOUT(f.liveDockerProcesses().isEmpty(),
+                                  qPrintable(f.liveDockerProcesses().join(QLatin1Char('\n'))), 3000);
+        qputenv("PATH", oldPath);
+    }
+
+    void missingContainer()
+    {
+        SshdFixture f;
+        QString error;
+        QVERIFY2(f.start(&error), qPrintable(error));
+        const QByteArray oldPath = qgetenv("PATH");
+        qputenv("PATH", f.binDir().toUtf8() + ":/usr/bin:/bin");
+        RemoteOptions o;
+        o.target = QStringLiteral("local/nosuch");
+        auto source = createRemoteSource(o, &error);
+        SourceRecorder rec(source.get());
+        source->start();
+        QTRY_VERIFY_WITH_TIMEOUT(rec.lastStatus().state == ConnectionStatus::State::Failed, 10000);
+        QVERIFY2(rec.lastStatus().message.contains(QLatin1String("no container named 'nosuch' on this machine")),
+                 qPrintable(rec.lastStatus().message));
+        source->stop();
+        qputenv("PATH", oldPath);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLocalSource)
+#include "tst_localsource.moc"

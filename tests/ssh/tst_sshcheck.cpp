@@ -1,0 +1,205 @@
+// `heapwatch check TARGET` end to end: the built binary against a real sshd on 127.0.0.1 and the fake docker.
+#include "SshdFixture.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTest>
+
+using namespace heapwatch::test;
+
+namespace {
+
+struct CheckRun
+{
+    int exitCode = -1;
+    QByteArray out;
+    QString err;
+    QJsonObject json;
+};
+
+} // namespace
+
+class TestSshCheck : public QObject
+{
+    Q_OBJECT
+
+    std::unique_ptr<SshdFixture> f;
+
+    CheckRun check(const QStringList& extra, const QString& target = QString(), int timeoutMs = 60000)
+    {
+        QProcess p;
+        QStringList args {QStringLiteral("check"),  target.isEmpty() ? f->target() : target,
+                          QStringLiteral("--json"), QStringLiteral("-i"),
+                          f->clientKey(),           QStringLiteral("--known-hosts"),
+                          f->knownHostsFile()};
+        p.start(QStringLiteral(HEAPWATCH_BINARY), args + extra);
+        p.closeWriteChannel(); // not a terminal: nothing may be asked
+        CheckRun r;
+        if (!p.waitForFinished(timeoutMs)) {
+            p.kill();
+            p.waitForFinished();
+            r.err = QStringLiteral("timed out");
+            return r;
+        }
+        r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+        r.out = p.readAllStandardOutput();
+        r.err = QString::fromLocal8Bit(p.readAllStandardError());
+        r.json = QJsonDocument::fromJson(r.out).object();
+        return r;
+    }
+
+    QString describe(const CheckRun& r) const
+    {
+        return QStringLiteral("exit %1\nstdout: %2\nstderr: %3")
+            .arg(r.exitCode)
+            .arg(QString::fromUtf8(r.out.left(4000)), r.err);
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        f = std::make_unique<SshdFixture>();
+        QString error;
+        QVERIFY2(f->start(&error), qPrintable(error));
+        f->trustHostKey();
+    }
+
+    void cleanup() { f.reset(); }
+
+    void fullCheckMatchesReplayedData()
+    {
+        const CheckRun r = check({});
+        QVERIFY2(r.exitCode == 2, qPrintable(describe(r))); // heap usage 97.6 % of the captured app: CRITICAL
+        const QJsonObject j = r.json;
+        QCOMPARE(j.value(QStringLiteral("overall")).toString(), QStringLiteral("critical"));
+        const QJsonObject c = j.value(QStringLiteral("container")).toObject();
+        QCOMPARE(c.value(QStringLiteral("status")).toString(), QStringLiteral("running"));
+        QCOMPARE(c.value(QStringLiteral("restart_count")).toInt(), 0);
+        QCOMPARE(c.value(QStringLiteral("cpu_percent")).toDouble(), 0.0);
+        QVERIFY(qAbs(c.value(QStringLiteral("mem_usage_mib")).toDouble() - 6.875) < 0.01);
+        QVERIFY(qAbs(c.value(QStringLiteral("mem_limit_mib")).toDouble() - 860) < 0.01);
+        QCOMPARE(c.value(QStringLiteral("pids")).toInt(), 7);
+        const QJsonObject p = j.value(QStringLiteral("process")).toObject();
+        QCOMPARE(p.value(QStringLiteral("heap_limit_mib")).toDouble(), 384.0);
+        QCOMPARE(p.value(QStringLiteral("heap_used_mib")).toDouble(), 212.7);
+        QCOMPARE(p.value(QStringLiteral("heap_total_mib")).toDouble(), 218.0);
+        // The last Memory line the server printed before check judged it (history, then live lines).
+        std::vector<double> rss;
+        int memoryLines = 0;
+        for (const auto& l : f->containerLog()) {
+            if (l.text.contains("Memory: RSS=")) {
+                rss.push_back(QString::fromUtf8(l.text)
+                                  .section(QStringLiteral("RSS="), 1)
+                                  .section(QStringLiteral("MB"), 0, 0)
+                                  .toDouble());
+                ++memoryLines;
+            }
+        }
+        const double gotRss = p.value(QStringLiteral("rss_mib")).toDouble();
+        QVERIFY2(std::find_if(rss.begin(), rss.end(), [&](double v) { return qAbs(v - gotRss) < 0.05; }) != rss.end(),
+                 qPrintable(describe(r)));
+        const int samples = p.value(QStringLiteral("samples")).toInt();
+        QVERIFY2(samples >= 17 && samples <= memoryLines, qPrintable(describe(r)));
+        QCOMPARE(j.value(QStringLiteral("cache")).toObject().value(QStringLiteral("hit_rate_percent")).toDouble(),
+                 73.63);
+        QVERIFY(j.value(QStringLiteral("audit_overflows")).toObject().value(QStringLiteral("events")).toInt() >= 1);
+        const QJsonObject conn = j.value(QStringLiteral("connection")).toObject();
+        QCOMPARE(conn.value(QStringLiteral("host")).toString(), QStringLiteral("127.0.0.1:%1").arg(f->port()));
+        QCOMPARE(conn.value(QStringLiteral("engine")).toString(), QStringLiteral("docker"));
+        QCOMPARE(conn.value(QStringLiteral("reconnects")).toInt(), 0);
+        QVERIFY(conn.value(QStringLiteral("bytes_received")).toDouble() > 1000);
+        QVERIFY2(f->waitUntilNoTaggedProcesses(4000), qPrintable(f->taggedProcesses().join(QLatin1Char('\n'))));
+    }
+
+    void unknownHostRefusedThenAccepted()
+    {
+        f->clearKnownHosts();
+        CheckRun r = check({});
+        QVERIFY2(r.exitCode == 3, qPrintable(describe(r)));
+        QVERIFY2(r.err.contains(QStringLiteral("host key for 127.0.0.1:%1 is not known").arg(f->port())),
+                 qPrintable(r.err));
+        QVERIFY2(r.err.contains(f->hostFingerprint()), qPrintable(r.err));
+        QVERIFY(r.err.contains(QLatin1String("--accept-new-host-key")));
+        QVERIFY(f->invocations().isEmpty());
+
+        r = check({QStringLiteral("--accept-new-host-key")});
+        QVERIFY2(r.exitCode == 2, qPrintable(describe(r)));
+        QFile kh(f->knownHostsFile());
+        QVERIFY(kh.open(QIODevice::ReadOnly));
+        QVERIFY(kh.readAll().startsWith(QStringLiteral("[127.0.0.1]:%1 ssh-ed25519 ").arg(f->port()).toUtf8()));
+        // Now known: a plain run connects without the flag.
+        r = check({});
+        QVERIFY2(r.exitCode == 2, qPrintable(describe(r)));
+    }
+
+    void changedHostKeyRefused()
+    {
+        const QString oldFp = f->writeWrongHostKey();
+        const CheckRun r = check({QStringLiteral("--accept-new-host-key")}); // accept-new never accepts a change
+        QVERIFY2(r.exitCode == 3, qPrintable(describe(r)));
+        QVERIFY2(r.err.contains(f->hostFingerprint()) && r.err.contains(oldFp), qPrintable(r.err));
+        QVERIFY2(r.err.contains(f->knownHostsFile() + QStringLiteral(" line 2")), qPrintable(r.err));
+        QVERIFY(f->invocations().isEmpty());
+    }
+
+    void injectionRunsNothing()
+    {
+        const QString canary = f->dir() + QStringLiteral("/canary");
+        for (const QString& bad :
+             {QStringLiteral("pangolin;touch %1"), QStringLiteral("$(touch %1)"), QStringLiteral("`touch %1`"),
+              QStringLiteral("pangolin'$(touch %1)'"), QStringLiteral("pangolin\ntouch %1")}) {
+            const CheckRun r = check({}, f->target(bad.arg(canary)), 20000);
+            QVERIFY2(r.exitCode == 3, qPrintable(describe(r)));
+            QVERIFY2(r.err.contains(QLatin1String("invalid container name")), qPrintable(r.err));
+        }
+        QVERIFY(!QFile::exists(canary));
+        QVERIFY(f->invocations().isEmpty());
+        QVERIFY(!f->sshdLog().contains(QLatin1String("Accepted")));
+    }
+
+    // sshd killed and restarted during `--watch`: check reconnects and counts every line once.
+    void watchSurvivesSshdRestart()
+    {
+        QProcess p;
+        p.start(QStringLiteral(HEAPWATCH_BINARY),
+                {QStringLiteral("check"), f->target(), QStringLiteral("--json"), QStringLiteral("-i"), f->clientKey(),
+                 QStringLiteral("--known-hosts"), f->knownHostsFile(), QStringLiteral("--watch"),
+                 QStringLiteral("14s")});
+        p.closeWriteChannel();
+        QVERIFY(p.waitForStarted());
+        QTRY_VERIFY_WITH_TIMEOUT(!f->invocations().filter(QStringLiteral("--follow")).isEmpty(), 15000);
+        QTest::qWait(2000);
+        f->killSshd();
+        QTest::qWait(2000);
+        QString error;
+        QVERIFY2(f->startSshd(&error), qPrintable(error));
+        QVERIFY(p.waitForFinished(40000));
+        const QByteArray out = p.readAllStandardOutput();
+        const QString err = QString::fromLocal8Bit(p.readAllStandardError());
+        QVERIFY2(p.exitCode() == 2, qPrintable(err + QString::fromUtf8(out)));
+        const QJsonObject j = QJsonDocument::fromJson(out).object();
+        QVERIFY2(j.value(QStringLiteral("connection")).toObject().value(QStringLiteral("reconnects")).toInt() >= 1,
+                 out.constData());
+        // Every Memory line printed up to ~1 s before the end, at most every line printed: no gap, no double.
+        int upToEnd = 0;
+        int settled = 0;
+        const qint64 endNs = QDateTime::currentMSecsSinceEpoch() * 1000000;
+        for (const auto& l : f->containerLog()) {
+            if (l.text.contains("Memory: RSS=")) {
+                ++upToEnd;
+                settled += l.ns < endNs - 2500000000LL;
+            }
+        }
+        const int samples = j.value(QStringLiteral("process")).toObject().value(QStringLiteral("samples")).toInt();
+        QVERIFY2(samples >= settled && samples <= upToEnd,
+                 qPrintable(QStringLiteral("samples %1, printed %2..%3").arg(samples).arg(settled).arg(upToEnd)));
+        QVERIFY2(f->waitUntilNoTaggedProcesses(4000), qPrintable(f->taggedProcesses().join(QLatin1Char('\n'))));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSshCheck)
+#include "tst_sshcheck.moc"

@@ -1,0 +1,636 @@
+// LogParser on the captured `docker logs` / `podman logs` output, on the seed report's lines, and on garbage.
+#include "LogParser.h"
+
+#include <QDateTime>
+#include <QFile>
+#include <QLocale>
+#include <QRandomGenerator>
+#include <QRegularExpression>
+#include <QTest>
+#include <cmath>
+#include <iterator>
+
+using namespace heapwatch;
+
+Q_DECLARE_METATYPE(heapwatch::LogKind)
+Q_DECLARE_METATYPE(heapwatch::LogStream)
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+qint64 utcMs(int y, int mo, int d, int h, int mi, int s, int ms = 0)
+{
+    return QDateTime(QDate(y, mo, d), QTime(h, mi, s, ms), Qt::UTC).toMSecsSinceEpoch();
+}
+
+bool sameDouble(double a, double b)
+{
+    return a == b || (std::isnan(a) && std::isnan(b));
+}
+
+bool sameRecord(const LogRecord& a, const LogRecord& b)
+{
+    return a.kind == b.kind && a.stream == b.stream && a.atMs == b.atMs && a.dockerTimeNs == b.dockerTimeNs
+        && a.lineHash == b.lineHash && a.text == b.text && a.memory.atMs == b.memory.atMs
+        && sameDouble(a.memory.rssMiB, b.memory.rssMiB) && sameDouble(a.memory.heapUsedMiB, b.memory.heapUsedMiB)
+        && sameDouble(a.memory.heapTotalMiB, b.memory.heapTotalMiB)
+        && sameDouble(a.memory.externalMiB, b.memory.externalMiB)
+        && sameDouble(a.memory.arrayBuffersMiB, b.memory.arrayBuffersMiB) && a.cache.atMs == b.cache.atMs
+        && a.cache.keys == b.cache.keys && a.cache.hits == b.cache.hits && a.cache.misses == b.cache.misses
+        && sameDouble(a.cache.hitRatePercent, b.cache.hitRatePercent) && a.overflow.atMs == b.overflow.atMs
+        && a.overflow.dropped == b.overflow.dropped && a.overflow.totalDropped == b.overflow.totalDropped;
+}
+
+bool sameCounters(const ParseCounters& a, const ParseCounters& b)
+{
+    return a.lines == b.lines && a.recognised == b.recognised && a.malformed == b.malformed
+        && a.oversized == b.oversized && a.bytes == b.bytes;
+}
+
+QByteArray readFixture(const QString& path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        qFatal("cannot open fixture %s", qPrintable(path));
+    return f.readAll();
+}
+
+struct Parsed
+{
+    std::vector<LogRecord> records;
+    ParseCounters counters;
+};
+
+// Feeds data in chunks whose sizes come from nextSize (0 = all at once).
+template<typename NextSize> Parsed parseChunked(const QByteArray& data, LogStream stream, NextSize nextSize)
+{
+    LogParser parser;
+    Parsed p;
+    qsizetype i = 0;
+    while (i < data.size()) {
+        qsizetype n = nextSize();
+        if (n <= 0 || n > data.size() - i)
+            n = data.size() - i;
+        parser.feed(QByteArrayView(data).sliced(i, n), stream, p.records);
+        i += n;
+    }
+    parser.finish(p.records);
+    p.counters = parser.counters();
+    return p;
+}
+
+Parsed parseAll(const QByteArray& data, LogStream stream = LogStream::Stdout)
+{
+    return parseChunked(data, stream, [] { return qsizetype(0); });
+}
+
+// One line between two valid Memory lines: the neighbours must survive whatever the middle line is.
+const QByteArray kBefore = "[info]: Memory: RSS=100.0MB, Heap=50.0MB/60.0MB, External=1.0MB, ArrayBuffers=0.5MB\n";
+const QByteArray kAfter = "[info]: Memory: RSS=101.0MB, Heap=51.0MB/61.0MB, External=1.5MB, ArrayBuffers=0.25MB\n";
+
+void verifyNeighbours(const Parsed& p)
+{
+    QVERIFY(p.records.size() >= 2);
+    QCOMPARE(p.records.front().kind, LogKind::Memory);
+    QCOMPARE(p.records.front().memory.rssMiB, 100.0);
+    QCOMPARE(p.records.back().kind, LogKind::Memory);
+    QCOMPARE(p.records.back().memory.rssMiB, 101.0);
+    QCOMPARE(p.records.back().memory.arrayBuffersMiB, 0.25);
+}
+
+} // namespace
+
+class TestLogParser : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() { QLocale::setDefault(QLocale::c()); }
+
+    void rfc3339_data()
+    {
+        QTest::addColumn<QByteArray>("text");
+        QTest::addColumn<qint64>("ns");
+        const qint64 base = utcMs(2026, 11, 27, 12, 20, 33) * 1000000;
+        QTest::addRow("second precision") << QByteArray("2026-11-27T12:20:33Z") << base;
+        QTest::addRow("nano") << QByteArray("2026-11-27T12:20:33.882071633Z") << base + 882071633;
+        QTest::addRow("1 digit") << QByteArray("2026-11-27T12:20:33.5Z") << base + 500000000;
+        QTest::addRow("3 digits") << QByteArray("2026-11-27T12:20:33.123Z") << base + 123000000;
+        QTest::addRow("6 digits") << QByteArray("2026-11-27T12:20:33.000001Z") << base + 1000;
+        QTest::addRow("12 digits truncated") << QByteArray("2026-11-27T12:20:33.123456789999Z") << base + 123456789;
+        QTest::addRow("+01:00") << QByteArray("2026-11-27T13:20:33+01:00") << base;
+        QTest::addRow("-05:30") << QByteArray("2026-11-27T06:50:33.25-05:30") << base + 250000000;
+        QTest::addRow("+00:00") << QByteArray("2026-11-27T12:20:33+00:00") << base;
+        QTest::addRow("lower case") << QByteArray("2026-11-27t12:20:33z") << base;
+        QTest::addRow("leap day") << QByteArray("2028-02-29T00:00:00Z") << utcMs(2028, 2, 29, 0, 0, 0) * 1000000;
+        QTest::addRow("epoch") << QByteArray("1970-01-01T00:00:00Z") << qint64(0);
+        QTest::addRow("year 2000") << QByteArray("2000-03-01T00:00:00Z") << utcMs(2000, 3, 1, 0, 0, 0) * 1000000;
+        QTest::addRow("no zone") << QByteArray("2026-11-27T12:20:33") << qint64(-1);
+        QTest::addRow("zero time") << QByteArray("0001-01-01T00:00:00Z") << qint64(-1);
+        QTest::addRow("before epoch") << QByteArray("1969-12-31T23:59:59Z") << qint64(-1);
+        QTest::addRow("month 13") << QByteArray("2026-13-27T12:20:33Z") << qint64(-1);
+        QTest::addRow("feb 29 2026") << QByteArray("2026-02-29T12:20:33Z") << qint64(-1);
+        QTest::addRow("hour 24") << QByteArray("2026-11-27T24:20:33Z") << qint64(-1);
+        QTest::addRow("empty fraction") << QByteArray("2026-11-27T12:20:33.Z") << qint64(-1);
+        QTest::addRow("trailing") << QByteArray("2026-11-27T12:20:33Zx") << qint64(-1);
+        QTest::addRow("bad offset") << QByteArray("2026-11-27T12:20:33+1:00") << qint64(-1);
+        QTest::addRow("garbage") << QByteArray("yesterday") << qint64(-1);
+        QTest::addRow("empty") << QByteArray() << qint64(-1);
+        QTest::addRow("year 2262") << QByteArray("2262-06-01T00:00:00Z") << qint64(-1);
+    }
+
+    void rfc3339()
+    {
+        QFETCH(QByteArray, text);
+        QFETCH(qint64, ns);
+        QCOMPARE(parseRfc3339Ns(text), ns);
+    }
+
+    void dockerStdoutFixture()
+    {
+        const Parsed p
+            = parseAll(readFixture(QFINDTESTDATA("../fixtures/docker-cli-28.2.2/logs-timestamps.stdout.txt")));
+        QCOMPARE(p.counters.lines, quint64(21));
+        QCOMPARE(p.counters.recognised, quint64(20));
+        QCOMPARE(p.counters.malformed, quint64(0));
+        QCOMPARE(p.counters.bytes, quint64(2738));
+        QCOMPARE(p.records.size(), size_t(20));
+        int memory = 0;
+        double expectedRss = 330.1;
+        for (const LogRecord& r : p.records) {
+            QCOMPARE(r.stream, LogStream::Stdout);
+            QVERIFY(r.text.isEmpty());
+            if (r.kind == LogKind::Memory) {
+                // RSS climbs by 0.1 MiB a second from 330.1; the rest is the seed's steady state.
+                QCOMPARE(r.memory.rssMiB, roundToTenth(expectedRss));
+                expectedRss += 0.1;
+                QCOMPARE(r.memory.heapUsedMiB, 212.7);
+                QCOMPARE(r.memory.heapTotalMiB, 218.0);
+                QCOMPARE(r.memory.externalMiB, 17.6);
+                QCOMPARE(r.memory.arrayBuffersMiB, 13.6);
+                QCOMPARE(r.memory.atMs, r.atMs);
+                ++memory;
+            } else {
+                QCOMPARE(r.kind, LogKind::Cache);
+                QCOMPARE(r.cache.keys, qint64(2));
+                QCOMPARE(r.cache.hits, qint64(1346));
+                QCOMPARE(r.cache.misses, qint64(482));
+                QCOMPARE(r.cache.hitRatePercent, 73.63);
+                QCOMPARE(r.cache.atMs, r.atMs);
+            }
+        }
+        QCOMPARE(memory, 17);
+        // Second-precision docker timestamps win over the logger's millisecond one.
+        QCOMPARE(p.records.front().atMs, utcMs(2026, 11, 27, 12, 25, 37));
+        QCOMPARE(p.records.front().dockerTimeNs, utcMs(2026, 11, 27, 12, 25, 37) * 1000000);
+        QCOMPARE(p.records.back().atMs, utcMs(2026, 11, 27, 12, 25, 53));
+        QCOMPARE(p.records.at(5).kind, LogKind::Cache);
+        QCOMPARE(p.records.at(5).atMs, utcMs(2026, 11, 27, 12, 25, 41));
+    }
+
+    void dockerStderrFixture()
+    {
+        const Parsed p = parseAll(
+            readFixture(QFINDTESTDATA("../fixtures/docker-cli-28.2.2/logs-timestamps.stderr.txt")), LogStream::Stderr);
+        QCOMPARE(p.counters.lines, quint64(2));
+        QCOMPARE(p.records.size(), size_t(2));
+        const LogRecord& overflow = p.records.at(0);
+        QCOMPARE(overflow.kind, LogKind::Overflow); // also a [warn] line: Overflow wins
+        QCOMPARE(overflow.stream, LogStream::Stderr);
+        QCOMPARE(overflow.overflow.dropped, qint64(400));
+        QCOMPARE(overflow.overflow.totalDropped, qint64(400));
+        QCOMPARE(overflow.overflow.atMs, utcMs(2026, 11, 27, 12, 25, 44));
+        QCOMPARE(overflow.text,
+                 QStringLiteral("2026-11-27T12:25:44.962Z [warn]: Audit log buffer overflow - dropped 400 entries (400 "
+                                "total dropped)"));
+        const LogRecord& error = p.records.at(1);
+        QCOMPARE(error.kind, LogKind::Error);
+        QCOMPARE(error.atMs, utcMs(2026, 11, 27, 12, 25, 49));
+        QCOMPARE(
+            error.text,
+            QStringLiteral("2026-11-27T12:25:49.968Z [error]: Failed to flush audit logs: SQLITE_BUSY: database is "
+                           "locked"));
+    }
+
+    void podmanFixture()
+    {
+        const Parsed p = parseAll(readFixture(QFINDTESTDATA("../fixtures/podman-cli-4.3.1/logs-timestamps-tail.txt")));
+        QCOMPARE(p.counters.lines, quint64(5));
+        QCOMPARE(p.records.size(), size_t(5));
+        QCOMPARE(p.records.at(0).kind, LogKind::Cache);
+        const qint64 t0 = utcMs(2026, 11, 27, 12, 21, 13) * 1000000 + 938395740;
+        QCOMPARE(p.records.at(0).dockerTimeNs, t0);
+        QCOMPARE(p.records.at(0).atMs, t0 / 1000000);
+        const double rss[] = {334.1, 334.2, 334.3, 334.4};
+        for (int i = 0; i < 4; ++i) {
+            QCOMPARE(p.records.at(size_t(i + 1)).kind, LogKind::Memory);
+            QCOMPARE(p.records.at(size_t(i + 1)).memory.rssMiB, rss[i]);
+        }
+        QCOMPARE(p.records.at(4).dockerTimeNs, utcMs(2026, 11, 27, 12, 21, 17) * 1000000 + 944317698);
+    }
+
+    void syntheticMixedFixture()
+    {
+        const Parsed p = parseAll(readFixture(QFINDTESTDATA("../fixtures/synthetic/logs-mixed.txt")));
+        QCOMPARE(p.counters.lines, quint64(18));
+        QCOMPARE(p.counters.recognised, quint64(13));
+        QCOMPARE(p.counters.malformed, quint64(2)); // "RSS=33" and "RSS=NaNMB"
+        QCOMPARE(p.counters.oversized, quint64(0));
+        using K = LogKind;
+        const LogKind expected[] = {K::Memory,  K::DevMode, K::DevMode, K::DevMode, K::Overflow, K::Cache, K::Error,
+                                    K::Warning, K::DevMode, K::Memory,  K::HeapOom, K::Memory,   K::Error};
+        QCOMPARE(p.records.size(), std::size(expected));
+        for (size_t i = 0; i < std::size(expected); ++i)
+            QCOMPARE(p.records[i].kind, expected[i]);
+
+        QCOMPARE(p.records[0].dockerTimeNs, utcMs(2026, 11, 27, 12, 20, 34) * 1000000 + 1);
+        QCOMPARE(p.records[0].memory.rssMiB, 244.2);
+        QCOMPARE(p.records[0].memory.heapUsedMiB, 140.7);
+        QCOMPARE(p.records[0].memory.heapTotalMiB, 166.7);
+        QCOMPARE(p.records[0].memory.externalMiB, 13.1);
+        QCOMPARE(p.records[0].memory.arrayBuffersMiB, 9.4);
+        QCOMPARE(p.records[1].text, QString::fromUtf8("  \u25b2 Next.js 14.1.0 (turbopack)"));
+        QCOMPARE(p.records[4].overflow.dropped, qint64(12));
+        QCOMPARE(p.records[4].overflow.totalDropped, qint64(40));
+        QCOMPARE(
+            p.records[4].text,
+            QStringLiteral("2026-11-27T12:20:37.000Z [warn]: Audit log buffer overflow - dropped 12 entries (40 total "
+                           "dropped)"));
+        QCOMPARE(p.records[6].text, QStringLiteral("error: Unhandled rejection: ECONNRESET"));
+        QCOMPARE(p.records[10].text,
+                 QStringLiteral("FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory"));
+        // "+01:00" docker timestamp, unit-less heap used in GB, MiB and KB.
+        const LogRecord& gb = p.records[11];
+        QCOMPARE(gb.atMs, utcMs(2026, 11, 27, 12, 20, 45));
+        QCOMPARE(gb.memory.rssMiB, 1536.0);
+        QCOMPARE(gb.memory.heapUsedMiB, 1024.0);
+        QCOMPARE(gb.memory.heapTotalMiB, 1.2 * 1024);
+        QCOMPARE(gb.memory.externalMiB, 2.0);
+        QCOMPARE(gb.memory.arrayBuffersMiB, 0.5);
+        QCOMPARE(p.records[12].text, QStringLiteral("[error]: last line without newline")); // parsed by finish()
+        QCOMPARE(p.records[12].atMs, utcMs(2026, 11, 27, 12, 20, 46));
+    }
+
+    // Chunk boundaries anywhere (inside CRLF, escapes, timestamps, numbers) must not change a single record.
+    void chunking_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<bool>("crlf");
+        for (const char* f :
+             {"docker-cli-28.2.2/logs-timestamps.stdout.txt", "docker-cli-28.2.2/logs-timestamps.stderr.txt",
+              "podman-cli-4.3.1/logs-timestamps-tail.txt", "synthetic/logs-mixed.txt"}) {
+            QTest::addRow("%s", f) << QString::fromLatin1(f) << false;
+            QTest::addRow("%s crlf", f) << QString::fromLatin1(f) << true;
+        }
+    }
+
+    void chunking()
+    {
+        QFETCH(QString, file);
+        QFETCH(bool, crlf);
+        QByteArray data = readFixture(QFINDTESTDATA(QStringLiteral("../fixtures/") + file));
+        QVERIFY(!data.isEmpty());
+        if (crlf)
+            data.replace("\n", "\r\n");
+        const Parsed whole = parseAll(data);
+        QVERIFY(!whole.records.empty());
+        const Parsed bytewise = parseChunked(data, LogStream::Stdout, [] { return qsizetype(1); });
+        QRandomGenerator rng(4711);
+        const Parsed random = parseChunked(data, LogStream::Stdout, [&] { return qsizetype(rng.bounded(1, 97)); });
+        for (const Parsed* other : {&bytewise, &random}) {
+            QVERIFY(sameCounters(whole.counters, other->counters));
+            QCOMPARE(other->records.size(), whole.records.size());
+            for (size_t i = 0; i < whole.records.size(); ++i)
+                QVERIFY2(sameRecord(whole.records[i], other->records[i]), qPrintable(QString::number(i)));
+        }
+    }
+
+    void lines_data()
+    {
+        QTest::addColumn<QByteArray>("line");
+        QTest::addColumn<LogKind>("kind");
+        QTest::addColumn<double>("first"); // rss, keys or dropped
+        QTest::addColumn<double>("second"); // heap used, hits or total dropped
+        QTest::addColumn<double>("third"); // heap total, misses
+        QTest::addColumn<double>("fourth"); // external, hit rate
+        QTest::addColumn<double>("fifth"); // array buffers
+        QTest::addColumn<qint64>("atMs");
+
+        const qint64 logger = utcMs(2026, 1, 14, 10, 0, 0);
+        const auto mem = LogKind::Memory;
+        QTest::addRow("seed after 5 min")
+            << QByteArray("2026-01-14T10:00:00.000Z [info]: Memory: RSS=336.6MB, Heap=212.7MB/218.0MB, "
+                          "External=17.6MB, ArrayBuffers=13.6MB")
+            << mem << 336.6 << 212.7 << 218.0 << 17.6 << 13.6 << logger;
+        QTest::addRow("seed startup, report form")
+            << QByteArray("Memory: RSS=244.2MB, Heap=140.7/166.7MB, External=13.1MB, ArrayBuffers=9.4MB") << mem
+            << 244.2 << 140.7 << 166.7 << 13.1 << 9.4 << qint64(-1);
+        QTest::addRow("winston plain") << QByteArray(
+            "info: Memory: RSS=1.5GB, Heap=512KB/1GB, External=2MiB, ArrayBuffers=1048576B")
+                                       << mem << 1536.0 << 0.5 << 1024.0 << 2.0 << 1.0 << qint64(-1);
+        QTest::addRow("unitless used takes GB")
+            << QByteArray("Memory: RSS=1GB, Heap=0.5/1GB, External=1MB, ArrayBuffers=1MB") << mem << 1024.0 << 512.0
+            << 1024.0 << 1.0 << 1.0 << qint64(-1);
+        QTest::addRow("colourised") << QByteArray(
+            "\x1b[32m[info]\x1b[39m: Memory: RSS=336.6MB, Heap=212.7MB/218.0MB, External=17.6MB, "
+            "ArrayBuffers=13.6MB\x1b[0m")
+                                    << mem << 336.6 << 212.7 << 218.0 << 17.6 << 13.6 << qint64(-1);
+        QTest::addRow("warn level memory line stays memory")
+            << QByteArray("[warn]: Memory: RSS=380MB, Heap=300MB/310MB, External=1MB, ArrayBuffers=1MB") << mem << 380.0
+            << 300.0 << 310.0 << 1.0 << 1.0 << qint64(-1);
+        QTest::addRow("docker and logger timestamps")
+            << QByteArray("2026-11-27T12:25:37.954071633Z 2026-11-27T12:25:37.954Z [info]: Memory: RSS=1MB, "
+                          "Heap=1MB/2MB, External=0MB, ArrayBuffers=0MB")
+            << mem << 1.0 << 1.0 << 2.0 << 0.0 << 0.0 << utcMs(2026, 11, 27, 12, 25, 37, 954);
+        QTest::addRow("crlf") << QByteArray(
+            "Memory: RSS=336.6MB, Heap=212.7MB/218.0MB, External=17.6MB, ArrayBuffers=13.6MB\r")
+                              << mem << 336.6 << 212.7 << 218.0 << 17.6 << 13.6 << qint64(-1);
+        QTest::addRow("cache") << QByteArray(
+            "2026-01-14T10:00:00.000Z [info]: Cache stats - Keys: 2, Hits: 1346, Misses: 482, Hit rate: "
+            "73.63%") << LogKind::Cache
+                               << 2.0 << 1346.0 << 482.0 << 73.63 << kNaN << logger;
+        QTest::addRow("overflow") << QByteArray(
+            "[warn]: Audit log buffer overflow - dropped 12 entries (40 total dropped)")
+                                  << LogKind::Overflow << 12.0 << 40.0 << kNaN << kNaN << kNaN << qint64(-1);
+
+        const struct
+        {
+            const char* name;
+            const char* line;
+            LogKind kind;
+        } plain[] = {
+            {"warn", "2026-01-14T10:00:00.000Z [warn]: slow query", LogKind::Warning},
+            {"WARN", "[WARN] slow query", LogKind::Warning},
+            {"warning", "[Warning]: disk", LogKind::Warning},
+            {"error", "[error]: boom", LogKind::Error},
+            {"ERROR colour", "\x1b[31m[ERROR]\x1b[39m: boom", LogKind::Error},
+            {"colour inside brackets", "[\x1b[33mwarn\x1b[39m]: careful", LogKind::Warning},
+            {"winston warn", "warn: careful", LogKind::Warning},
+            {"winston error after timestamp", "2026-01-14T10:00:00.000Z error: boom", LogKind::Error},
+            {"winston colourised level", "\x1b[33mwarn\x1b[39m: careful", LogKind::Warning},
+            {"next compiling", "\xe2\x97\x8b Compiling /page ...", LogKind::DevMode},
+            {"next compiled", "\xe2\x9c\x93 Compiled in 1.2s", LogKind::DevMode},
+            {"fast refresh", "[Fast Refresh] rebuilding", LogKind::DevMode},
+            {"fast refresh warn", "[warn]: Fast Refresh had to perform a full reload", LogKind::DevMode},
+            {"webpack", "<w> webpack.Progress 10% building", LogKind::DevMode},
+            {"hmr", "[HMR] connected", LogKind::DevMode},
+            {"turbopack", "   \xe2\x96\xb2 Next.js 14.1.0 (turbopack)", LogKind::DevMode},
+            {"next 12 wait", "wait  - compiling...", LogKind::DevMode},
+            {"next 12 event", "event - compiled client and server successfully in 300 ms", LogKind::DevMode},
+            {"heap oom", "FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory",
+             LogKind::HeapOom},
+            {"heap oom old", "FATAL ERROR: CALL_AND_RETRY_LAST Allocation failed - JavaScript heap out of memory",
+             LogKind::HeapOom},
+            {"info", "2026-01-14T10:00:00.000Z [info]: Starting Pangolin", LogKind::Other},
+            {"warnings word", "warnings are fine", LogKind::Other},
+            {"errors word", "errors: 0", LogKind::Other},
+            {"information", "[information] x", LogKind::Other},
+            {"lower compiled", "template compiled", LogKind::Other},
+            {"memory word", "Memory: fine", LogKind::Other},
+            {"empty", "", LogKind::Other},
+        };
+        for (const auto& row : plain)
+            QTest::addRow("%s", row.name) << QByteArray(row.line) << row.kind << kNaN << kNaN << kNaN << kNaN << kNaN
+                                          << qint64(QByteArray(row.line).startsWith("2026") ? logger : -1);
+    }
+
+    void lines()
+    {
+        QFETCH(QByteArray, line);
+        QFETCH(LogKind, kind);
+        QFETCH(double, first);
+        QFETCH(double, second);
+        QFETCH(double, third);
+        QFETCH(double, fourth);
+        QFETCH(double, fifth);
+        QFETCH(qint64, atMs);
+
+        const Parsed p = parseAll(line + '\n', LogStream::Stderr);
+        QCOMPARE(p.counters.lines, quint64(1));
+        QCOMPARE(p.counters.malformed, quint64(0));
+        if (kind == LogKind::Other) {
+            QVERIFY(p.records.empty());
+            QCOMPARE(p.counters.recognised, quint64(0));
+            LogRecord r;
+            QVERIFY(!LogParser::parseLine(line, LogStream::Stdout, r));
+            return;
+        }
+        QCOMPARE(p.counters.recognised, quint64(1));
+        QCOMPARE(p.records.size(), size_t(1));
+        const LogRecord& r = p.records.front();
+        QCOMPARE(r.kind, kind);
+        QCOMPARE(r.stream, LogStream::Stderr);
+        QCOMPARE(r.atMs, atMs);
+        switch (kind) {
+        case LogKind::Memory:
+            QCOMPARE(r.memory.rssMiB, first);
+            QCOMPARE(r.memory.heapUsedMiB, second);
+            QCOMPARE(r.memory.heapTotalMiB, third);
+            QCOMPARE(r.memory.externalMiB, fourth);
+            QCOMPARE(r.memory.arrayBuffersMiB, fifth);
+            QCOMPARE(r.memory.atMs, atMs);
+            QVERIFY(r.text.isEmpty());
+            break;
+        case LogKind::Cache:
+            QCOMPARE(r.cache.keys, qint64(first));
+            QCOMPARE(r.cache.hits, qint64(second));
+            QCOMPARE(r.cache.misses, qint64(third));
+            QCOMPARE(r.cache.hitRatePercent, fourth);
+            break;
+        case LogKind::Overflow:
+            QCOMPARE(r.overflow.dropped, qint64(first));
+            QCOMPARE(r.overflow.totalDropped, qint64(second));
+            QVERIFY(!r.text.isEmpty());
+            break;
+        default:
+            // The message as shown: escapes gone, nothing else changed.
+            QCOMPARE(r.text, QString::fromUtf8(line).remove(QRegularExpression(QStringLiteral("\x1b\\[[0-9;]*m"))));
+            break;
+        }
+        // The static entry point agrees with the streaming one.
+        LogRecord single;
+        QVERIFY(LogParser::parseLine(line, LogStream::Stderr, single));
+        QVERIFY(sameRecord(single, r));
+    }
+
+    void malformed_data()
+    {
+        QTest::addColumn<QByteArray>("line");
+        QTest::addRow("cut off") << QByteArray("[info]: Memory: RSS=33");
+        QTest::addRow("cut in heap") << QByteArray("[info]: Memory: RSS=336.6MB, Heap=212.7MB/");
+        QTest::addRow("no array buffers") << QByteArray("Memory: RSS=336.6MB, Heap=212.7MB/218.0MB, External=17.6MB");
+        QTest::addRow("NaN") << QByteArray("Memory: RSS=NaNMB, Heap=1MB/2MB, External=1MB, ArrayBuffers=1MB");
+        QTest::addRow("1e309") << QByteArray("Memory: RSS=1e309MB, Heap=1MB/2MB, External=1MB, ArrayBuffers=1MB");
+        QTest::addRow("negative") << QByteArray("Memory: RSS=-5MB, Heap=1MB/2MB, External=1MB, ArrayBuffers=1MB");
+        QTest::addRow("unknown unit") << QByteArray("Memory: RSS=5XB, Heap=1MB/2MB, External=1MB, ArrayBuffers=1MB");
+        QTest::addRow("NUL inside") << QByteArray("Memory: RSS=336.6MB") + '\0'
+                + QByteArray(", Heap=1MB/2MB, External=1MB, ArrayBuffers=1MB");
+        QTest::addRow("cache cut") << QByteArray("Cache stats - Keys: 2, Hits: 13");
+        QTest::addRow("cache rate cut") << QByteArray("Cache stats - Keys: 2, Hits: 1346, Misses: 482, Hit rate: 73.6");
+        QTest::addRow("cache letters") << QByteArray("Cache stats - Keys: two, Hits: 1, Misses: 1, Hit rate: 1%");
+        QTest::addRow("cache negative") << QByteArray("Cache stats - Keys: -2, Hits: 1, Misses: 1, Hit rate: 1%");
+        QTest::addRow("cache huge") << QByteArray(
+            "Cache stats - Keys: 99999999999999999999, Hits: 1, Misses: 1, Hit rate: 1%");
+        QTest::addRow("overflow cut") << QByteArray("[warn]: Audit log buffer overflow - dropped");
+        QTest::addRow("overflow no total") << QByteArray("[warn]: Audit log buffer overflow - dropped 12 entries (");
+    }
+
+    void malformed()
+    {
+        QFETCH(QByteArray, line);
+        const Parsed p = parseAll(kBefore + line + '\n' + kAfter);
+        QCOMPARE(p.counters.lines, quint64(3));
+        QCOMPARE(p.counters.malformed, quint64(1));
+        QCOMPARE(p.counters.recognised, quint64(2));
+        QCOMPARE(p.records.size(), size_t(2));
+        verifyNeighbours(p);
+        LogRecord r;
+        QVERIFY(!LogParser::parseLine(line, LogStream::Stdout, r));
+    }
+
+    void oversized_data()
+    {
+        QTest::addColumn<qsizetype>("length");
+        QTest::addColumn<bool>("oversized");
+        QTest::addRow("1 MB") << qsizetype(1000000) << false;
+        QTest::addRow("exactly the limit") << LogParser::kMaxLineBytes << false;
+        QTest::addRow("one over") << LogParser::kMaxLineBytes + 1 << true;
+        QTest::addRow("10 MB") << qsizetype(10 * 1024 * 1024) << true;
+    }
+
+    void oversized()
+    {
+        QFETCH(qsizetype, length);
+        QFETCH(bool, oversized);
+        // A long [error] line: if it is not oversized it must come out as an Error with a capped text.
+        QByteArray line = "[error]: ";
+        line += QByteArray(length - line.size(), 'x');
+        const QByteArray data = kBefore + line + '\n' + kAfter;
+        for (const qsizetype chunk : {qsizetype(0), qsizetype(65536), qsizetype(1000003)}) {
+            const Parsed p = parseChunked(data, LogStream::Stdout, [chunk] { return chunk; });
+            QCOMPARE(p.counters.lines, quint64(3));
+            QCOMPARE(p.counters.oversized, quint64(oversized ? 1 : 0));
+            QCOMPARE(p.counters.bytes, quint64(data.size()));
+            QCOMPARE(p.records.size(), size_t(oversized ? 2 : 3));
+            verifyNeighbours(p);
+            if (!oversized) {
+                QCOMPARE(p.records.at(1).kind, LogKind::Error);
+                QCOMPARE(p.records.at(1).text.size(), 4096);
+            }
+        }
+    }
+
+    void oversizedAtEndOfStream()
+    {
+        LogParser parser;
+        std::vector<LogRecord> out;
+        parser.feed(kBefore, LogStream::Stdout, out);
+        const QByteArray block(64 * 1024, 'y');
+        for (int i = 0; i < 40; ++i) // 2.5 MiB without a newline
+            parser.feed(block, LogStream::Stdout, out);
+        parser.finish(out);
+        QCOMPARE(parser.counters().lines, quint64(2));
+        QCOMPARE(parser.counters().oversized, quint64(1));
+        QCOMPARE(out.size(), size_t(1));
+    }
+
+    void garbage()
+    {
+        QRandomGenerator rng(20261127);
+        QByteArray noise(1 << 20, '\0');
+        for (char& c : noise)
+            c = char(rng.bounded(256));
+        const QByteArray data = kBefore + noise + '\n' + kAfter;
+        const Parsed p = parseAll(data);
+        const Parsed chunked = parseChunked(data, LogStream::Stdout, [&] { return qsizetype(rng.bounded(1, 5000)); });
+        QVERIFY(sameCounters(p.counters, chunked.counters));
+        QCOMPARE(p.counters.lines, quint64(data.count('\n')));
+        QCOMPARE(p.counters.bytes, quint64(data.size()));
+        QCOMPARE(p.counters.oversized, quint64(0));
+        verifyNeighbours(p);
+        QCOMPARE(p.records.size(), size_t(2)); // random bytes do not spell "Memory: RSS=" by chance
+    }
+
+    // Valid lines with random bytes overwritten: whatever they turn into, chunking never changes the outcome and
+    // every line is counted once.
+    void mutatedLines()
+    {
+        const QByteArray original = readFixture(QFINDTESTDATA("../fixtures/synthetic/logs-mixed.txt"));
+        QRandomGenerator rng(777);
+        for (int round = 0; round < 200; ++round) {
+            QByteArray data = original;
+            for (int i = 0; i < 8; ++i)
+                data[rng.bounded(int(data.size()))] = char(rng.bounded(256));
+            const Parsed whole = parseAll(data);
+            const Parsed random = parseChunked(data, LogStream::Stdout, [&] { return qsizetype(rng.bounded(1, 40)); });
+            QVERIFY(sameCounters(whole.counters, random.counters));
+            QCOMPARE(whole.counters.lines, quint64(data.count('\n') + (data.endsWith('\n') ? 0 : 1)));
+            QCOMPARE(whole.counters.recognised, quint64(whole.records.size()));
+            QCOMPARE(random.records.size(), whole.records.size());
+            for (size_t r = 0; r < whole.records.size(); ++r)
+                QVERIFY(sameRecord(whole.records[r], random.records[r]));
+        }
+    }
+
+    void nulAndInvalidUtf8()
+    {
+        const QByteArray nul("\0\0[warn]\0 disk almost \0full", 27);
+        const QByteArray utf8 = "[error]: bad bytes \xff\xfe\xc3 end";
+        const Parsed p = parseAll(kBefore + nul + '\n' + utf8 + '\n' + kAfter);
+        QCOMPARE(p.counters.lines, quint64(4));
+        QCOMPARE(p.records.size(), size_t(4));
+        verifyNeighbours(p);
+        QCOMPARE(p.records.at(1).kind, LogKind::Warning);
+        QCOMPARE(p.records.at(1).text, QStringLiteral("[warn] disk almost full"));
+        QCOMPARE(p.records.at(2).kind, LogKind::Error);
+        QVERIFY(p.records.at(2).text.startsWith(QStringLiteral("[error]: bad bytes ")));
+        QVERIFY(p.records.at(2).text.contains(QChar(0xfffd)));
+        QVERIFY(p.records.at(2).text.endsWith(QStringLiteral(" end")));
+    }
+
+    void streamsKeepTheirOwnPartialLines()
+    {
+        LogParser parser;
+        std::vector<LogRecord> out;
+        parser.feed("[info]: Memory: RSS=1MB, Heap=1MB/2MB, Ext", LogStream::Stdout, out);
+        parser.feed("[error]: first\n[err", LogStream::Stderr, out);
+        parser.feed("ernal=1MB, ArrayBuffers=1MB\n", LogStream::Stdout, out);
+        parser.feed("or]: second", LogStream::Stderr, out);
+        QCOMPARE(out.size(), size_t(2));
+        parser.finish(out); // the last stderr line has no newline
+        QCOMPARE(out.size(), size_t(3));
+        QCOMPARE(out.at(0).kind, LogKind::Error);
+        QCOMPARE(out.at(0).stream, LogStream::Stderr);
+        QCOMPARE(out.at(1).kind, LogKind::Memory);
+        QCOMPARE(out.at(1).stream, LogStream::Stdout);
+        QCOMPARE(out.at(1).memory.heapTotalMiB, 2.0);
+        QCOMPARE(out.at(2).text, QStringLiteral("[error]: second"));
+        QCOMPARE(parser.counters().lines, quint64(3));
+    }
+
+    void lineHashIgnoresDockerTimestamp()
+    {
+        const QByteArray message = "2026-11-27T12:25:49.968Z [error]: Failed to flush audit logs";
+        LogRecord a, b, c, d;
+        QVERIFY(LogParser::parseLine("2026-11-27T12:25:49Z " + message, LogStream::Stdout, a));
+        QVERIFY(LogParser::parseLine("2026-11-27T12:25:49.968123456Z " + message, LogStream::Stdout, b));
+        QVERIFY(LogParser::parseLine(message, LogStream::Stdout, c));
+        QVERIFY(LogParser::parseLine(message + '.', LogStream::Stdout, d));
+        QCOMPARE(a.lineHash, b.lineHash);
+        QCOMPARE(a.lineHash, c.lineHash);
+        QVERIFY(a.lineHash != d.lineHash);
+        QVERIFY(a.lineHash != 0);
+        QCOMPARE(a.dockerTimeNs, utcMs(2026, 11, 27, 12, 25, 49) * 1000000);
+        QCOMPARE(b.dockerTimeNs, utcMs(2026, 11, 27, 12, 25, 49) * 1000000 + 968123456);
+        QCOMPARE(c.dockerTimeNs, qint64(-1)); // a lone 3-digit timestamp is the logger's
+        QCOMPARE(c.atMs, utcMs(2026, 11, 27, 12, 25, 49, 968));
+        QCOMPARE(a.text, c.text);
+    }
+
+private:
+    static double roundToTenth(double v) { return std::round(v * 10) / 10; }
+};
+
+QTEST_GUILESS_MAIN(TestLogParser)
+#include "tst_logparser.moc"

@@ -1,0 +1,198 @@
+// Alerts: one notification per transition into warning/critical, rate-limited repeats, escalations always;
+// the webhook posts one JSON object per alert to a local HTTP listener (127.0.0.1 only) and drops posts
+// beyond its per-minute limit.
+#include "AlertNotifier.h"
+#include "WebhookSender.h"
+
+#include <QJsonDocument>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTest>
+
+using namespace heapwatch;
+
+namespace {
+
+Assessment withLevel(Level rss, Level heap = Level::Ok)
+{
+    Assessment a;
+    Flag f;
+    f.id = QStringLiteral("rss");
+    f.metric = QStringLiteral("RSS Memory");
+    f.unit = QStringLiteral("MiB");
+    f.value = rss == Level::Ok ? 336.6 : rss == Level::Warning ? 352.0 : 380.0;
+    f.warning = 350;
+    f.critical = 370;
+    f.level = rss;
+    a.flags.push_back(f);
+    Flag h;
+    h.id = QStringLiteral("heap_usage");
+    h.metric = QStringLiteral("Heap Usage %");
+    h.unit = QStringLiteral("%");
+    h.value = 97.6;
+    h.warning = 85;
+    h.critical = 95;
+    h.level = heap;
+    a.flags.push_back(h);
+    return a;
+}
+
+// A minimal HTTP/1.1 listener on loopback: collects each request's method, headers and body, answers 204.
+class HttpListener : public QObject
+{
+public:
+    struct Request
+    {
+        QByteArray head;
+        QByteArray body;
+    };
+    HttpListener() { m_server.listen(QHostAddress::LocalHost, 0); connect(&m_server, &QTcpServer::newConnection, this, [this] { accept(); }); }
+    quint16 port() const { return m_server.serverPort(); }
+    QList<Request> requests;
+
+private:
+    void accept()
+    {
+        while (QTcpSocket* socket = m_server.nextPendingConnection()) {
+            auto buffer = std::make_shared<QByteArray>();
+            connect(socket, &QTcpSocket::readyRead, this, [this, socket, buffer] {
+                buffer->append(socket->readAll());
+                const qsizetype end = buffer->indexOf("\r\n\r\n");
+                if (end < 0)
+                    return;
+                const QByteArray head = buffer->left(end);
+                qsizetype length = 0;
+                for (const QByteArray& line : head.split('\n')) {
+                    if (line.toLower().startsWith("content-length:"))
+                        length = line.mid(15).trimmed().toLongLong();
+                }
+                if (buffer->size() < end + 4 + length)
+                    return;
+                requests.append({head, buffer->mid(end + 4, length)});
+                buffer->clear();
+                socket->write("HTTP/1.1 204 No Content\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+                socket->disconnectFromHost();
+            });
+        }
+    }
+    QTcpServer m_server;
+};
+
+} // namespace
+
+class TestAlerts : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void oncePerTransition()
+    {
+        AlertNotifier n;
+        n.setMinIntervalMs(60000);
+        QSignalSpy spy(&n, &AlertNotifier::alert);
+        qint64 t = 0;
+        n.observe(QStringLiteral("k"), QStringLiteral("pangolin"), withLevel(Level::Ok), 0, t += 1000);
+        QCOMPARE(spy.count(), 0); // ok is no news
+        n.observe(QStringLiteral("k"), QStringLiteral("pangolin"), withLevel(Level::Warning), 0, t += 1000);
+        QCOMPARE(spy.count(), 1);
+        const Alert a = spy.at(0).at(0).value<Alert>();
+        QCOMPARE(a.flagId, QStringLiteral("rss"));
+        QCOMPARE(a.level, Level::Warning);
+        QCOMPARE(a.previous, Level::Ok);
+        QCOMPARE(a.value, QStringLiteral("352.0 MiB"));
+        QCOMPARE(a.threshold, QStringLiteral(">350 MiB"));
+        // Staying in warning: no more alerts, however often it is observed.
+        for (int i = 0; i < 10; ++i)
+            n.observe(QStringLiteral("k"), QStringLiteral("pangolin"), withLevel(Level::Warning), 0, t += 1000);
+        QCOMPARE(spy.count(), 1);
+        // An escalation always gets through, even inside the interval.
+        n.observe(QStringLiteral("k"), QStringLiteral("pangolin"), withLevel(Level::Critical), 0, t += 1000);
+        QCOMPARE(spy.count(), 2);
+        // Getting better is not an alert.
+        n.observe(QStringLiteral("k"), QStringLiteral("pangolin"), withLevel(Level::Warning), 0, t += 1000);
+        n.observe(QStringLiteral("k"), QStringLiteral("pangolin"), withLevel(Level::Ok), 0, t += 1000);
+        QCOMPARE(spy.count(), 2);
+        // Flapping back into warning within the interval is suppressed, and counted.
+        n.observe(QStringLiteral("k"), QStringLiteral("pangolin"), withLevel(Level::Warning), 0, t += 1000);
+        QCOMPARE(spy.count(), 2);
+        QCOMPARE(n.suppressedCount(), 1);
+        // After the interval the next transition is news again.
+        n.observe(QStringLiteral("k"), QStringLiteral("pangolin"), withLevel(Level::Ok), 0, t += 1000);
+        n.observe(QStringLiteral("k"), QStringLiteral("pangolin"), withLevel(Level::Warning), 0, t += 61000);
+        QCOMPARE(spy.count(), 3);
+    }
+
+    void unknownToCriticalAndPerTarget()
+    {
+        AlertNotifier n;
+        QSignalSpy spy(&n, &AlertNotifier::alert);
+        // A target first judged critical (e.g. after its backfill) alerts once; another target separately.
+        n.observe(QStringLiteral("a"), QStringLiteral("a"), withLevel(Level::Ok, Level::Critical), 0, 0);
+        n.observe(QStringLiteral("a"), QStringLiteral("a"), withLevel(Level::Ok, Level::Critical), 0, 1000);
+        n.observe(QStringLiteral("b"), QStringLiteral("b"), withLevel(Level::Ok, Level::Critical), 0, 1000);
+        QCOMPARE(spy.count(), 2);
+        QCOMPARE(spy.at(0).at(0).value<Alert>().flagId, QStringLiteral("heap_usage"));
+        n.forget(QStringLiteral("a"));
+        n.observe(QStringLiteral("a"), QStringLiteral("a"), withLevel(Level::Ok, Level::Critical), 0, 2000);
+        QCOMPARE(spy.count(), 2); // forgotten levels, but the rate limit went with them: still once per interval
+    }
+
+    void webhookPostsJson()
+    {
+        HttpListener listener;
+        QVERIFY(listener.port() > 0);
+        WebhookSender sender;
+        QVERIFY(!sender.isEnabled());
+        sender.setUrl(QUrl(QStringLiteral("http://127.0.0.1:%1/hook").arg(listener.port())));
+        QVERIFY(sender.isEnabled());
+        QSignalSpy delivered(&sender, &WebhookSender::delivered);
+        Alert a;
+        a.targetKey = QStringLiteral("ssh://ops@web1/pangolin");
+        a.targetName = QStringLiteral("pangolin");
+        a.flagId = QStringLiteral("heap_usage");
+        a.metric = QStringLiteral("Heap Usage %");
+        a.previous = Level::Ok;
+        a.level = Level::Critical;
+        a.value = QStringLiteral("97.6%");
+        a.threshold = QStringLiteral(">95%");
+        a.atMs = 1768384800000;
+        QVERIFY(sender.send(a, 0));
+        QVERIFY(delivered.wait(5000));
+        QCOMPARE(delivered.at(0).at(0).toInt(), 204);
+        QCOMPARE(listener.requests.size(), 1);
+        const auto& req = listener.requests.first();
+        QVERIFY(req.head.startsWith("POST /hook HTTP/1.1"));
+        QVERIFY(req.head.toLower().contains("content-type: application/json"));
+        const QJsonObject o = QJsonDocument::fromJson(req.body).object();
+        QCOMPARE(o.value(QStringLiteral("flag")).toString(), QStringLiteral("heap_usage"));
+        QCOMPARE(o.value(QStringLiteral("level")).toString(), QStringLiteral("critical"));
+        QCOMPARE(o.value(QStringLiteral("previous_level")).toString(), QStringLiteral("ok"));
+        QCOMPARE(o.value(QStringLiteral("target")).toString(), QStringLiteral("ssh://ops@web1/pangolin"));
+        QCOMPARE(o.value(QStringLiteral("value")).toString(), QStringLiteral("97.6%"));
+        QCOMPARE(o.value(QStringLiteral("at")).toString(), QStringLiteral("2026-01-14T10:00:00.000Z"));
+        QVERIFY(o.value(QStringLiteral("text")).toString().contains(QStringLiteral("CRITICAL")));
+    }
+
+    void webhookRateLimit()
+    {
+        HttpListener listener;
+        WebhookSender sender;
+        sender.setUrl(QUrl(QStringLiteral("http://127.0.0.1:%1/").arg(listener.port())));
+        sender.setMaxPerMinute(2);
+        QSignalSpy delivered(&sender, &WebhookSender::delivered);
+        Alert a;
+        a.level = Level::Warning;
+        QVERIFY(sender.send(a, 0));
+        QVERIFY(sender.send(a, 1000));
+        QVERIFY(!sender.send(a, 2000)); // third within the minute: dropped
+        QCOMPARE(sender.droppedCount(), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(delivered.count(), 2, 5000);
+        QVERIFY(sender.send(a, 61000)); // the window moved on
+        QTRY_COMPARE_WITH_TIMEOUT(listener.requests.size(), 3, 5000);
+        sender.setUrl(QUrl(QStringLiteral("file:///etc/passwd")));
+        QVERIFY(!sender.send(a, 200000)); // only http(s)
+    }
+};
+
+QTEST_MAIN(TestAlerts)
+#include "tst_alerts.moc"

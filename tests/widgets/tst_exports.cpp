@@ -1,0 +1,64 @@
+// Exports: the incident report has the seed report's sections and table, escapes server text, and the CSV
+// merges the three rings by time.
+#include "IncidentReport.h"
+#include "SampleCsvWriter.h"
+#include "SeedTarget.h"
+
+#include <QBuffer>
+#include <QTest>
+
+using namespace heapwatch;
+
+class TestExports : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void incidentReport()
+    {
+        auto target = test::seedTarget();
+        QVERIFY(target);
+        const qint64 t1 = target->now();
+        const QString md = IncidentReport::markdown(target->name(), target->state(), target->assessment(), t1 - 3600 * 1000, t1, t1);
+        for (const char* section : {"# Memory Incident Report: seed/pangolin", "## Production Metrics", "### Deployment: jjeuriss/pangolin:reduced_memory",
+                                    "## Cache Performance", "## Memory Growth", "## Red Flags & Alerts", "## Recommendations",
+                                    "## Recent Errors/Warnings"})
+            QVERIFY2(md.contains(QString::fromUtf8(section)), section);
+        QVERIFY(md.contains(QStringLiteral("| Metric | Warning Threshold | Critical Threshold | Current Status | Trend |")));
+        QVERIFY(md.contains(QStringLiteral("| Heap Usage % | >85% | >95% | ❌ 97.6%")));
+        QVERIFY(md.contains(QStringLiteral("✅ 336.6 MiB (approaching warning)")));
+        QVERIFY(md.contains(QStringLiteral("- RSS: 244.2 MiB")));
+        QVERIFY(md.contains(QStringLiteral("- RSS change over the range: +92.4 MiB")));
+        QVERIFY(md.contains(QStringLiteral("- Hit Rate: 73.63% (1346 hits, 482 misses)")));
+        QVERIFY(md.contains(QStringLiteral("- Total Memory: 364.8 MiB / 860.6 MiB (42.4%)")));
+        QVERIFY(md.contains(QStringLiteral("No buffer overflows detected")));
+        // The warning line is quoted inside a code block, so its pipe and markup stay text.
+        QVERIFY(md.contains(QStringLiteral("Slow query on /api/v1/org | resources: <b>486 ms</b>")));
+        const qsizetype at = md.indexOf(QStringLiteral("## Recent Errors/Warnings"));
+        QVERIFY(md.indexOf(QStringLiteral("```"), at) > at);
+    }
+
+    void escaping()
+    {
+        QCOMPARE(IncidentReport::tableCell(QStringLiteral("a|b\nc")), QStringLiteral("a\\|b c"));
+        QCOMPARE(IncidentReport::codeBlock(QStringLiteral("x ``` y")), QStringLiteral("````\nx ``` y\n````\n"));
+    }
+
+    void csv()
+    {
+        auto target = test::seedTarget();
+        QVERIFY(target);
+        QBuffer buffer;
+        buffer.open(QIODevice::WriteOnly);
+        const qint64 rows = SampleCsvWriter::write(target->state(), 0, target->now(), &buffer);
+        // 10:00 memory; 10:05 memory + stats (+ cache) share one row.
+        QCOMPARE(rows, 2);
+        const QList<QByteArray> lines = buffer.data().split('\n');
+        QCOMPARE(lines.at(0) + '\n', SampleCsvWriter::header());
+        QVERIFY(lines.at(1).startsWith("2026-01-14T10:00:00.000Z,"));
+        QVERIFY(lines.at(1).contains(",244.2,140.7,166.7,13.1,9.4,,,"));
+        QVERIFY(lines.at(2).contains(",336.6,212.7,218.0,17.6,13.6,2.82,364.8,2,1346,482,73.63"));
+    }
+};
+
+QTEST_MAIN(TestExports)
+#include "tst_exports.moc"

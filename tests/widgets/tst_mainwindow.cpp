@@ -1,0 +1,188 @@
+// The main window on the demo target renders a dashboard (not a blank window), its charts hold decimated
+// series (≤ 2 points per pixel column), the header judges the demo like the seed, and the session (targets,
+// range) comes back from QSettings. Set HEAPWATCH_SCREENSHOT=path to keep the rendered PNG.
+#include "ChartGrid.h"
+#include "ChartViewport.h"
+#include "DashboardPage.h"
+#include "MainWindow.h"
+#include "RedFlagModel.h"
+#include "RedFlagPanel.h"
+#include "StatusPanel.h"
+#include "SummaryHeader.h"
+#include "Target.h"
+#include "TargetListModel.h"
+#include "TimeSeriesChart.h"
+
+#include <QApplication>
+#include <QImage>
+#include <QSet>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace heapwatch;
+
+namespace {
+
+bool waitForBackfill(MainWindow& w)
+{
+    Target* t = w.currentTarget();
+    if (!t)
+        return false;
+    if (!t->backfillDone()) {
+        QSignalSpy spy(t, &Target::backfillFinished);
+        if (!spy.wait(20000))
+            return false;
+    }
+    QCoreApplication::processEvents();
+    return true;
+}
+
+int distinctColours(const QImage& image, const QRect& area)
+{
+    QSet<QRgb> colours;
+    for (int y = area.top(); y <= area.bottom(); y += 2)
+        for (int x = area.left(); x <= area.right(); x += 2)
+            colours.insert(image.pixel(x, y));
+    return int(colours.size());
+}
+
+// Pixels in area that differ from the area's most common colour (its background).
+double inkFraction(const QImage& image, const QRect& area)
+{
+    QHash<QRgb, int> counts;
+    int total = 0;
+    for (int y = area.top(); y <= area.bottom(); ++y)
+        for (int x = area.left(); x <= area.right(); ++x) {
+            ++counts[image.pixel(x, y)];
+            ++total;
+        }
+    int background = 0;
+    for (int c : std::as_const(counts))
+        background = std::max(background, c);
+    return total ? double(total - background) / total : 0;
+}
+
+} // namespace
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true); // QSettings go to a test location, not the user's
+        QCoreApplication::setOrganizationName(QStringLiteral("heapwatch-test"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
+        QSettings().clear();
+    }
+
+    void rendersDemoDashboard()
+    {
+        MainWindow w;
+        w.resize(1600, 1000);
+        w.openDemo();
+        QVERIFY(waitForBackfill(w));
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QTest::qWait(200); // let the layout settle so plot widths are final
+        w.refreshNow();
+
+        // The demo host is the seed's story: heap usage critical, RSS approaching warning.
+        SummaryHeader* header = w.dashboard()->header();
+        QCOMPARE(header->text(QStringLiteral("overall")), QStringLiteral("CRITICAL"));
+        QCOMPARE(header->level(QStringLiteral("heap_usage")), Level::Critical);
+        QCOMPARE(header->text(QStringLiteral("rss")), QStringLiteral("336.6 MiB"));
+        QCOMPARE(w.redFlags()->model()->rowCount(), 7);
+        QVERIFY(w.statusPanel()->ownRssText().contains(QStringLiteral("MiB")));
+        QVERIFY(w.statusPanel()->connectionText().contains(QStringLiteral("connected")));
+
+        // Every chart holds data, decimated to at most two points per pixel column.
+        for (TimeSeriesChart* chart : w.dashboard()->charts()->charts()) {
+            QVERIFY2(chart->pointCount() > 0, qPrintable(chart->title()));
+            for (int i = 0; i < chart->seriesCount(); ++i)
+                QVERIFY2(qsizetype(chart->seriesPoints(i).size()) <= 2 * chart->plotWidth() + 2, qPrintable(chart->title()));
+        }
+        // One hour of one-second stats is more than the plot is wide: decimation must have kicked in.
+        TimeSeriesChart* cpu = w.dashboard()->charts()->cpuChart();
+        QVERIFY(cpu->plotWidth() < 1800);
+        QVERIFY(cpu->seriesPoints(0).size() > 100);
+
+        const QImage image = w.grab().toImage();
+        QVERIFY(!image.isNull());
+        const QByteArray keep = qgetenv("HEAPWATCH_SCREENSHOT");
+        QTemporaryDir dir;
+        const QString path = keep.isEmpty() ? dir.filePath(QStringLiteral("mainwindow.png")) : QString::fromLocal8Bit(keep);
+        QVERIFY(image.save(path, "PNG"));
+        QVERIFY(QImage(path).size() == image.size());
+        QVERIFY2(distinctColours(image, image.rect()) > 40, "the window looks blank");
+        // Inside the process-memory chart: lines, bands, markers and labels, not an empty frame.
+        TimeSeriesChart* process = w.dashboard()->charts()->processChart();
+        const QRect area(process->mapTo(&w, QPoint(0, 0)), process->size());
+        QVERIFY(area.width() > 300 && area.height() > 150);
+        QVERIFY2(inkFraction(image, area) > 0.03, qPrintable(QString::number(inkFraction(image, area))));
+        QVERIFY(distinctColours(image, area) > 20);
+    }
+
+    void rangesAndRefreshBudget()
+    {
+        MainWindow w;
+        w.resize(1400, 900);
+        w.openDemo();
+        QVERIFY(waitForBackfill(w));
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        ChartViewport* vp = w.viewport();
+        // Ctrl+1 … Ctrl+5 pick the ranges.
+        QTest::keyClick(&w, Qt::Key_3, Qt::ControlModifier);
+        QCOMPARE(vp->range(), ChartViewport::Hours6);
+        QTest::keyClick(&w, Qt::Key_1, Qt::ControlModifier);
+        QCOMPARE(vp->range(), ChartViewport::Minutes15);
+        TimeSeriesChart* chart = w.dashboard()->charts()->processChart();
+        const auto [t0, t1] = vp->window(w.currentTarget()->now());
+        QVERIFY(chart->windowEnd() - chart->windowStart() == t1 - t0);
+        // Zooming leaves live-follow; Ctrl+L returns to it.
+        vp->zoom(0.5, t0 + (t1 - t0) / 4, w.currentTarget()->now());
+        QVERIFY(!vp->isFollowing());
+        QTest::keyClick(&w, Qt::Key_L, Qt::ControlModifier);
+        QVERIFY(vp->isFollowing());
+        // Left alone, each series is replaced at most once per refresh tick.
+        const quint64 before = chart->replaceCount();
+        QTest::qWait(3300);
+        QVERIFY(chart->replaceCount() - before <= quint64(chart->seriesCount()) * 4);
+    }
+
+    void sessionRestores()
+    {
+        {
+            MainWindow w;
+            w.openDemo();
+            QVERIFY(waitForBackfill(w));
+            QTest::keyClick(&w, Qt::Key_4, Qt::ControlModifier); // 24 h
+            w.close();
+        }
+        MainWindow restored;
+        restored.restoreSession();
+        QCOMPARE(restored.targetModel()->rowCount(), 1);
+        QCOMPARE(restored.targetModel()->entryAt(0)->kind, TargetEntry::Kind::Demo);
+        QVERIFY(restored.currentTarget() != nullptr);
+        QCOMPARE(restored.viewport()->range(), ChartViewport::Hours24);
+        QVERIFY(!restored.openRemote(QStringLiteral("ssh://host/bad name!"))); // invalid target strings never run
+        QCOMPARE(restored.targetModel()->rowCount(), 1);
+    }
+
+    void replayOpens()
+    {
+        MainWindow w;
+        const QString log = QStringLiteral(HEAPWATCH_FIXTURES "/docker-cli-28.2.2/logs-timestamps.stdout.txt");
+        QVERIFY(w.openLog(log));
+        QTRY_VERIFY_WITH_TIMEOUT(w.currentTarget() && w.currentTarget()->backfillDone(), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(w.currentTarget()->state().lastMemory().has_value(), 5000);
+        QVERIFY(!w.openLog(QStringLiteral("/nonexistent/file.log")));
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

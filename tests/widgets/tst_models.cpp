@@ -1,0 +1,203 @@
+// Every item model of the GUI passes QAbstractItemModelTester through its updates: red flags, recommendations
+// (with acknowledgement), the problem log (appends and the core's cap dropping old rows), its filter proxy, and
+// the target list.
+#include "LogFilterProxy.h"
+#include "ProblemLogModel.h"
+#include "RecommendationModel.h"
+#include "RedFlagModel.h"
+#include "SeedTarget.h"
+#include "TargetListModel.h"
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace heapwatch;
+
+namespace {
+
+Problem problem(qint64 at, LogKind kind, const QString& text)
+{
+    Problem p;
+    p.atMs = at;
+    p.kind = kind;
+    p.level = kind == LogKind::Error || kind == LogKind::HeapOom ? Level::Critical : Level::Warning;
+    p.text = text;
+    return p;
+}
+
+Recommendation rec(const QString& id, Level level, const QString& title)
+{
+    Recommendation r;
+    r.id = id;
+    r.level = level;
+    r.title = title;
+    r.evidence = QStringLiteral("evidence of ") + id;
+    r.action = QStringLiteral("ENV NODE_OPTIONS=\"--max-old-space-size=512\"\nsecond line");
+    return r;
+}
+
+} // namespace
+
+class TestModels : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void redFlagModel()
+    {
+        RedFlagModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        auto target = test::seedTarget();
+        QVERIFY(target);
+        QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
+        QSignalSpy changes(&model, &QAbstractItemModel::dataChanged);
+        model.setAssessment(target->assessment(), target->now());
+        QCOMPARE(model.rowCount(), int(target->assessment().flags.size()));
+        QCOMPARE(model.columnCount(), int(RedFlagModel::ColumnCount));
+        QCOMPARE(resets.count(), 1);
+        // The same assessment again changes nothing: no reset, no repaint.
+        model.setAssessment(target->assessment(), target->now());
+        QCOMPARE(resets.count(), 1);
+        QCOMPARE(changes.count(), 0);
+        // One flag changing level updates one row in place.
+        Assessment changed = target->assessment();
+        changed.flags[0].level = Level::Critical;
+        changed.flags[0].value = 380;
+        model.setAssessment(changed, target->now());
+        QCOMPARE(resets.count(), 1);
+        QCOMPARE(changes.count(), 1);
+        QCOMPARE(changes.at(0).at(0).toModelIndex().row(), 0);
+        for (int c = 0; c < model.columnCount(); ++c)
+            QVERIFY(!model.headerData(c, Qt::Horizontal).toString().isEmpty());
+        model.clear();
+        QCOMPARE(model.rowCount(), 0);
+    }
+
+    void recommendationModel()
+    {
+        RecommendationModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setRecommendations({rec(QStringLiteral("observe-longer"), Level::Ok, QStringLiteral("Keep watching")),
+                                  rec(QStringLiteral("heap-gc-pressure"), Level::Critical, QStringLiteral("GC pressure"))});
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(model.index(0, 0).data(RecommendationModel::IdRole).toString(), QStringLiteral("heap-gc-pressure")); // worst first
+        QCOMPARE(model.index(0, RecommendationModel::ActionColumn).data().toString(),
+                 QStringLiteral("ENV NODE_OPTIONS=\"--max-old-space-size=512\""));
+        QVERIFY(model.flags(model.index(0, 0)) & Qt::ItemIsUserCheckable);
+        QSignalSpy acked(&model, &RecommendationModel::acknowledgedChanged);
+        QVERIFY(model.setData(model.index(0, 0), Qt::Checked, Qt::CheckStateRole));
+        QCOMPARE(acked.count(), 1);
+        QCOMPARE(model.unacknowledgedCount(), 1);
+        // The acknowledged hint moves after the others, greyed but still listed.
+        QCOMPARE(model.index(1, 0).data(RecommendationModel::IdRole).toString(), QStringLiteral("heap-gc-pressure"));
+        QCOMPARE(model.index(1, 0).data(Qt::CheckStateRole).toInt(), int(Qt::Checked));
+        QVERIFY(model.acknowledged().contains(QStringLiteral("heap-gc-pressure:critical")));
+        // An escalated or new rule comes back unacknowledged; a vanished one goes.
+        model.setRecommendations({rec(QStringLiteral("heap-gc-pressure"), Level::Critical, QStringLiteral("GC pressure")),
+                                  rec(QStringLiteral("possible-leak"), Level::Warning, QStringLiteral("Leak?"))});
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(model.unacknowledgedCount(), 1);
+        model.acknowledge(1, false);
+        QCOMPARE(model.unacknowledgedCount(), 2);
+        model.clear();
+        QCOMPARE(model.rowCount(), 0);
+    }
+
+    void problemLogModel()
+    {
+        ProblemLogModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        std::deque<Problem> problems;
+        for (int i = 0; i < 5; ++i)
+            problems.push_back(problem(1000 + i, LogKind::Warning, QStringLiteral("warn %1").arg(i)));
+        model.setProblems(problems);
+        QCOMPARE(model.rowCount(), 5);
+        QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+        QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
+        QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
+        // Two new lines arrive and the cap drops the two oldest: rows move, the model is not reset.
+        problems.push_back(problem(2000, LogKind::Error, QStringLiteral("<b>error</b> & markup")));
+        problems.push_back(problem(2001, LogKind::Overflow, QStringLiteral("Audit log buffer overflow - dropped 12 entries")));
+        problems.pop_front();
+        problems.pop_front();
+        model.setProblems(problems);
+        QCOMPARE(resets.count(), 0);
+        QCOMPARE(inserted.count(), 1);
+        QCOMPARE(removed.count(), 1);
+        QCOMPARE(model.rowCount(), 5);
+        QCOMPARE(model.index(0, ProblemLogModel::MessageColumn).data().toString(), QStringLiteral("warn 2"));
+        // Server text is shown as it is, and tool tips escape it so markup is never interpreted.
+        QCOMPARE(model.index(3, ProblemLogModel::MessageColumn).data().toString(), QStringLiteral("<b>error</b> & markup"));
+        QVERIFY(model.index(3, ProblemLogModel::MessageColumn).data(Qt::ToolTipRole).toString().contains(QStringLiteral("&lt;b&gt;")));
+        // A megabyte line is shortened for display, kept whole in FullTextRole.
+        problems.push_back(problem(3000, LogKind::Error, QString(1 << 20, QLatin1Char('x'))));
+        model.setProblems(problems);
+        QVERIFY(model.index(5, ProblemLogModel::MessageColumn).data().toString().size() <= ProblemLogModel::kMaxShownChars + 1);
+        QCOMPARE(model.index(5, ProblemLogModel::MessageColumn).data(ProblemLogModel::FullTextRole).toString().size(), 1 << 20);
+        // Unrelated contents (another target) reset.
+        model.setProblems({problem(1, LogKind::DevMode, QStringLiteral("Compiling /api ..."))});
+        QCOMPARE(resets.count(), 1);
+        QCOMPARE(model.rowCount(), 1);
+        model.setProblems({});
+        QCOMPARE(model.rowCount(), 0);
+    }
+
+    void logFilterProxy()
+    {
+        ProblemLogModel model;
+        LogFilterProxy proxy;
+        proxy.setSourceModel(&model);
+        QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setProblems({problem(1, LogKind::Warning, QStringLiteral("Slow query on /api (486 ms)")),
+                           problem(2, LogKind::Error, QStringLiteral("SQLITE_BUSY: database is locked")),
+                           problem(3, LogKind::Overflow, QStringLiteral("Audit log buffer overflow - dropped 12 entries")),
+                           problem(4, LogKind::HeapOom, QStringLiteral("FATAL ERROR: JavaScript heap out of memory")),
+                           problem(5, LogKind::DevMode, QStringLiteral("Compiling /dashboard ..."))});
+        QCOMPARE(proxy.rowCount(), 5);
+        proxy.setLevelFilter(LogFilterProxy::Filter::Errors);
+        QCOMPARE(proxy.rowCount(), 2);
+        proxy.setLevelFilter(LogFilterProxy::Filter::Overflows);
+        QCOMPARE(proxy.rowCount(), 1);
+        proxy.setLevelFilter(LogFilterProxy::Filter::All);
+        // The search is literal and case-insensitive: regex characters match themselves.
+        proxy.setSearchText(QStringLiteral("(486"));
+        QCOMPARE(proxy.rowCount(), 1);
+        proxy.setSearchText(QStringLiteral("DATABASE"));
+        QCOMPARE(proxy.rowCount(), 1);
+        proxy.setSearchText(QStringLiteral(".*"));
+        QCOMPARE(proxy.rowCount(), 0);
+        proxy.setSearchText({});
+        model.setProblems({problem(1, LogKind::Warning, QStringLiteral("Slow query on /api (486 ms)"))});
+        QCOMPARE(proxy.rowCount(), 1);
+    }
+
+    void targetListModel()
+    {
+        TargetListModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        auto target = test::seedTarget();
+        QVERIFY(target);
+        const int row = model.addTarget(TargetEntry::demo(), target.get());
+        model.addTarget(TargetEntry::remote(QStringLiteral("ssh://ops@web1:2222/pangolin")), nullptr, QStringLiteral("no route"));
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(model.index(row).data(TargetListModel::LevelRole).toInt(), int(Level::Critical));
+        QVERIFY(!model.index(row).data(Qt::DecorationRole).value<QIcon>().isNull());
+        QVERIFY(model.index(row).data().toString().startsWith(QStringLiteral("pangolin\ndemo host")));
+        QCOMPARE(model.index(1).data(TargetListModel::HostRole).toString(), QStringLiteral("ops@web1:2222"));
+        QCOMPARE(model.index(1).data(TargetListModel::ErrorRole).toString(), QStringLiteral("no route"));
+        QCOMPARE(model.worstLevel(), Level::Critical);
+        QSignalSpy changes(&model, &QAbstractItemModel::dataChanged);
+        model.refresh();
+        QCOMPARE(changes.count(), 0); // nothing moved
+        QCOMPARE(model.indexOf(QStringLiteral("ssh://ops@web1:2222/pangolin")), 1);
+        model.removeTarget(0);
+        QCOMPARE(model.rowCount(), 1);
+        target.reset(); // a deleted target leaves a row without a badge level, not a dangling pointer
+        QCOMPARE(model.worstLevel(), Level::Unknown);
+        model.removeTarget(0);
+        QCOMPARE(model.rowCount(), 0);
+    }
+};
+
+QTEST_MAIN(TestModels)
+#include "tst_models.moc"

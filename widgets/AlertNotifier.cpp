@@ -1,0 +1,87 @@
+#include "AlertNotifier.h"
+
+#include "Format.h"
+
+namespace heapwatch {
+
+int levelSeverity(Level level)
+{
+    switch (level) {
+    case Level::Critical:
+        return 3;
+    case Level::Warning:
+        return 2;
+    case Level::Ok:
+        return 1;
+    case Level::Unknown:
+        break;
+    }
+    return 0;
+}
+
+QString Alert::title() const
+{
+    return QStringLiteral("%1: %2 %3").arg(targetName, metric, levelName(level));
+}
+
+QString Alert::message() const
+{
+    QString text = QStringLiteral("%1 %2 (%3)").arg(metric, value, threshold);
+    if (!note.isEmpty())
+        text += QStringLiteral(", ") + note;
+    if (previous != Level::Unknown)
+        text += QStringLiteral(" — was %1").arg(levelName(previous));
+    return text;
+}
+
+AlertNotifier::AlertNotifier(QObject* parent)
+    : QObject(parent)
+{
+    qRegisterMetaType<heapwatch::Alert>();
+}
+
+void AlertNotifier::observe(const QString& targetKey, const QString& targetName, const Assessment& assessment,
+                            qint64 wallMs, qint64 monotonicMs)
+{
+    for (const Flag& f : assessment.flags) {
+        FlagState& st = m_flags[targetKey + QLatin1Char('\n') + f.id];
+        const Level previous = st.level;
+        st.level = f.level;
+        if (f.level == previous || levelSeverity(f.level) <= levelSeverity(previous))
+            continue; // not a transition into something worse
+        if (f.level != Level::Warning && f.level != Level::Critical)
+            continue;
+        const bool recent = st.notifiedAtMs >= 0 && monotonicMs - st.notifiedAtMs < m_minIntervalMs;
+        if (recent && levelSeverity(f.level) <= levelSeverity(st.notifiedLevel)) {
+            ++m_suppressed;
+            continue;
+        }
+        st.notifiedLevel = f.level;
+        st.notifiedAtMs = monotonicMs;
+        Alert a;
+        a.targetKey = targetKey;
+        a.targetName = targetName;
+        a.flagId = f.id;
+        a.metric = f.metric;
+        a.previous = previous;
+        a.level = f.level;
+        a.value = format::flagValue(f);
+        a.threshold = format::flagThreshold(f, f.level == Level::Critical);
+        a.note = f.note;
+        a.atMs = wallMs;
+        Q_EMIT alert(a);
+    }
+}
+
+void AlertNotifier::forget(const QString& targetKey)
+{
+    const QString prefix = targetKey + QLatin1Char('\n');
+    for (auto it = m_flags.begin(); it != m_flags.end();) {
+        if (it.key().startsWith(prefix))
+            it = m_flags.erase(it);
+        else
+            ++it;
+    }
+}
+
+} // namespace heapwatch

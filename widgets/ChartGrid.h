@@ -1,0 +1,59 @@
+// The charts of a target page: process memory, container memory, heap usage, cache and CPU. It reads the
+// target's rings, decimates the visible window to the plot width and pushes each series at most once a
+// second; the raw history never leaves the core's ring buffers.
+#pragma once
+
+#include <QElapsedTimer>
+#include <QWidget>
+
+namespace heapwatch {
+
+class ChartViewport;
+class Target;
+class TimeSeriesChart;
+
+class ChartGrid : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit ChartGrid(ChartViewport* viewport, QWidget* parent = nullptr);
+
+    void setTarget(const Target* target);
+    const Target* target() const { return m_target; }
+
+    // Re-reads the target when its state moved on or the window changed. Without force, a long range is
+    // refreshed no more often than one pixel column's worth of time (at least every second, at most every
+    // 10 s): redrawing a week-long chart every second would move nothing on screen.
+    void refresh(bool force = false);
+
+    TimeSeriesChart* processChart() const { return m_process; }
+    TimeSeriesChart* containerChart() const { return m_container; }
+    TimeSeriesChart* heapChart() const { return m_heap; }
+    TimeSeriesChart* cacheChart() const { return m_cache; }
+    TimeSeriesChart* cpuChart() const { return m_cpu; }
+    QList<TimeSeriesChart*> charts() const { return {m_process, m_container, m_heap, m_cache, m_cpu}; }
+
+    int refreshCount() const { return m_refreshes; }
+
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
+private:
+    void connectChart(TimeSeriesChart* chart);
+    void fill(qint64 t0, qint64 t1);
+
+    ChartViewport* m_viewport;
+    const Target* m_target = nullptr;
+    TimeSeriesChart* m_process;
+    TimeSeriesChart* m_container;
+    TimeSeriesChart* m_heap;
+    TimeSeriesChart* m_cache;
+    TimeSeriesChart* m_cpu;
+    quint64 m_revision = ~quint64(0);
+    qint64 m_t0 = 0;
+    qint64 m_t1 = 0;
+    QElapsedTimer m_sinceRefresh;
+    int m_refreshes = 0;
+};
+
+} // namespace heapwatch

@@ -1,0 +1,210 @@
+#include "RecommendationModel.h"
+
+#include "LevelStyle.h"
+
+#include <QFont>
+#include <QGuiApplication>
+#include <QPalette>
+
+#include <algorithm>
+
+namespace heapwatch {
+
+RecommendationModel::RecommendationModel(QObject* parent)
+    : QAbstractTableModel(parent)
+{
+}
+
+QString RecommendationModel::ackKey(const Recommendation& r) { return r.id + QLatin1Char(':') + levelName(r.level); }
+
+static int rank(Level level)
+{
+    switch (level) {
+    case Level::Critical:
+        return 3;
+    case Level::Warning:
+        return 2;
+    case Level::Ok:
+        return 1;
+    case Level::Unknown:
+        break;
+    }
+    return 0;
+}
+
+std::vector<Recommendation> RecommendationModel::ordered(const std::vector<Recommendation>& in) const
+{
+    // Unacknowledged first, worst first; the assessment's own order breaks ties.
+    std::vector<Recommendation> out = in;
+    std::stable_sort(out.begin(), out.end(), [this](const Recommendation& a, const Recommendation& b) {
+        const bool ackA = m_acknowledged.contains(ackKey(a)), ackB = m_acknowledged.contains(ackKey(b));
+        if (ackA != ackB)
+            return !ackA;
+        return rank(a.level) > rank(b.level);
+    });
+    return out;
+}
+
+void RecommendationModel::setRecommendations(const std::vector<Recommendation>& recommendations)
+{
+    std::vector<Recommendation> next = ordered(recommendations);
+    bool sameRows = next.size() == m_rows.size();
+    for (size_t i = 0; sameRows && i < next.size(); ++i)
+        sameRows = ackKey(next[i]) == ackKey(m_rows[i]);
+    if (!sameRows) {
+        beginResetModel();
+        m_rows = std::move(next);
+        endResetModel();
+        return;
+    }
+    for (size_t i = 0; i < next.size(); ++i) {
+        const bool same = next[i].title == m_rows[i].title && next[i].evidence == m_rows[i].evidence
+            && next[i].action == m_rows[i].action;
+        m_rows[i] = std::move(next[i]);
+        if (!same)
+            Q_EMIT dataChanged(index(int(i), 0), index(int(i), ColumnCount - 1));
+    }
+}
+
+void RecommendationModel::clear()
+{
+    if (m_rows.empty())
+        return;
+    beginResetModel();
+    m_rows.clear();
+    endResetModel();
+}
+
+const Recommendation* RecommendationModel::recommendationAt(int row) const
+{
+    return row >= 0 && row < int(m_rows.size()) ? &m_rows[size_t(row)] : nullptr;
+}
+
+void RecommendationModel::setAcknowledged(const QSet<QString>& keys)
+{
+    if (keys == m_acknowledged)
+        return;
+    m_acknowledged = keys;
+    beginResetModel();
+    m_rows = ordered(m_rows);
+    endResetModel();
+}
+
+bool RecommendationModel::isAcknowledged(int row) const
+{
+    const Recommendation* r = recommendationAt(row);
+    return r && m_acknowledged.contains(ackKey(*r));
+}
+
+void RecommendationModel::acknowledge(int row, bool on)
+{
+    const Recommendation* r = recommendationAt(row);
+    if (!r || isAcknowledged(row) == on)
+        return;
+    const QString key = ackKey(*r);
+    QSet<QString> keys = m_acknowledged;
+    if (on)
+        keys.insert(key);
+    else
+        keys.remove(key);
+    setAcknowledged(keys);
+    Q_EMIT acknowledgedChanged(m_acknowledged);
+}
+
+int RecommendationModel::unacknowledgedCount() const
+{
+    return int(std::count_if(m_rows.begin(), m_rows.end(),
+                             [this](const Recommendation& r) { return !m_acknowledged.contains(ackKey(r)); }));
+}
+
+int RecommendationModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(m_rows.size()); }
+
+int RecommendationModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+
+QVariant RecommendationModel::data(const QModelIndex& index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const Recommendation& r = m_rows[size_t(index.row())];
+    const bool acked = m_acknowledged.contains(ackKey(r));
+    switch (role) {
+    case Qt::DisplayRole:
+        switch (index.column()) {
+        case TitleColumn:
+            return r.title;
+        case EvidenceColumn:
+            return r.evidence;
+        case ActionColumn:
+            return r.action.section(QLatin1Char('\n'), 0, 0); // first line; the detail pane shows all of it
+        }
+        break;
+    case Qt::ToolTipRole:
+        return QStringLiteral("%1\n\nEvidence: %2\n\nAction:\n%3").arg(r.title, r.evidence, r.action);
+    case Qt::DecorationRole:
+        if (index.column() == TitleColumn)
+            return LevelStyle::icon(r.level);
+        break;
+    case Qt::CheckStateRole:
+        if (index.column() == TitleColumn)
+            return acked ? Qt::Checked : Qt::Unchecked;
+        break;
+    case Qt::ForegroundRole:
+        if (acked)
+            return QGuiApplication::palette().color(QPalette::Disabled, QPalette::Text);
+        break;
+    case Qt::FontRole:
+        if (index.column() == TitleColumn && !acked) {
+            QFont font;
+            font.setBold(true);
+            return font;
+        }
+        break;
+    case LevelRole:
+        return int(r.level);
+    case IdRole:
+        return r.id;
+    case ActionRole:
+        return r.action;
+    case EvidenceRole:
+        return r.evidence;
+    case AcknowledgedRole:
+        return acked;
+    default:
+        break;
+    }
+    return {};
+}
+
+bool RecommendationModel::setData(const QModelIndex& index, const QVariant& value, int role)
+{
+    if (role != Qt::CheckStateRole || index.column() != TitleColumn
+        || !checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return false;
+    acknowledge(index.row(), value.toInt() == Qt::Checked);
+    return true;
+}
+
+Qt::ItemFlags RecommendationModel::flags(const QModelIndex& index) const
+{
+    Qt::ItemFlags f = QAbstractTableModel::flags(index);
+    if (index.isValid() && index.column() == TitleColumn)
+        f |= Qt::ItemIsUserCheckable;
+    return f;
+}
+
+QVariant RecommendationModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (section) {
+    case TitleColumn:
+        return tr("Recommendation (tick to acknowledge)");
+    case EvidenceColumn:
+        return tr("Evidence");
+    case ActionColumn:
+        return tr("Action");
+    }
+    return {};
+}
+
+} // namespace heapwatch

@@ -1,0 +1,164 @@
+#include "RedFlagModel.h"
+
+#include "Format.h"
+#include "LevelStyle.h"
+
+#include <QFont>
+
+namespace heapwatch {
+
+RedFlagModel::RedFlagModel(QObject* parent)
+    : QAbstractTableModel(parent)
+{
+}
+
+QString RedFlagModel::composeNotes(const Flag& flag, const GrowthResult& growth, qint64 nowMs)
+{
+    QStringList parts;
+    if (!flag.note.isEmpty())
+        parts << flag.note;
+    // The projection belongs to the growth row (and to RSS, which is what reaches the limit).
+    if ((flag.id == QLatin1String("memory_growth") || flag.id == QLatin1String("rss")) && growth.projectedLimitAtMs > 0) {
+        parts << QObject::tr("%1 (%2) in %3 at this rate")
+                     .arg(growth.projectedLimitName, format::mib(growth.projectedLimitMiB, 0),
+                          format::duration(growth.projectedLimitAtMs - nowMs));
+    }
+    return parts.join(QStringLiteral("; "));
+}
+
+void RedFlagModel::setAssessment(const Assessment& assessment, qint64 nowMs)
+{
+    const auto& flags = assessment.flags;
+    bool sameRows = flags.size() == m_rows.size();
+    for (size_t i = 0; sameRows && i < flags.size(); ++i)
+        sameRows = flags[i].id == m_rows[i].flag.id;
+    if (!sameRows) {
+        beginResetModel();
+        m_rows.clear();
+        for (const Flag& f : flags)
+            m_rows.push_back({f, composeNotes(f, assessment.growth, nowMs)});
+        endResetModel();
+        return;
+    }
+    for (size_t i = 0; i < flags.size(); ++i) {
+        Row updated {flags[i], composeNotes(flags[i], assessment.growth, nowMs)};
+        Row& old = m_rows[i];
+        const bool same = updated.notes == old.notes && updated.flag.level == old.flag.level
+            && updated.flag.trend == old.flag.trend && updated.flag.warning == old.flag.warning
+            && updated.flag.critical == old.flag.critical
+            && format::flagValue(updated.flag) == format::flagValue(old.flag);
+        old = std::move(updated);
+        if (!same)
+            Q_EMIT dataChanged(index(int(i), 0), index(int(i), ColumnCount - 1));
+    }
+}
+
+void RedFlagModel::clear()
+{
+    if (m_rows.empty())
+        return;
+    beginResetModel();
+    m_rows.clear();
+    endResetModel();
+}
+
+const Flag* RedFlagModel::flagAt(int row) const
+{
+    return row >= 0 && row < int(m_rows.size()) ? &m_rows[size_t(row)].flag : nullptr;
+}
+
+int RedFlagModel::rowOf(const QString& flagId) const
+{
+    for (size_t i = 0; i < m_rows.size(); ++i) {
+        if (m_rows[i].flag.id == flagId)
+            return int(i);
+    }
+    return -1;
+}
+
+int RedFlagModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(m_rows.size()); }
+
+int RedFlagModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+
+QVariant RedFlagModel::data(const QModelIndex& index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const Row& row = m_rows[size_t(index.row())];
+    const Flag& f = row.flag;
+    switch (role) {
+    case Qt::DisplayRole:
+        switch (index.column()) {
+        case MetricColumn:
+            return f.metric;
+        case WarningColumn:
+            return format::flagThreshold(f, false);
+        case CriticalColumn:
+            return format::flagThreshold(f, true);
+        case CurrentColumn:
+            return format::flagValue(f);
+        case StatusColumn:
+            return levelName(f.level);
+        case TrendColumn:
+            return format::flagTrend(f);
+        case NotesColumn:
+            return row.notes;
+        }
+        break;
+    case Qt::DecorationRole:
+        if (index.column() == StatusColumn)
+            return LevelStyle::icon(f.level);
+        break;
+    case Qt::ForegroundRole:
+        if (index.column() == StatusColumn || index.column() == CurrentColumn)
+            return LevelStyle::color(f.level);
+        break;
+    case Qt::FontRole:
+        if (index.column() == StatusColumn && (f.level == Level::Critical || f.level == Level::Warning)) {
+            QFont font;
+            font.setBold(true);
+            return font;
+        }
+        break;
+    case Qt::ToolTipRole:
+        return row.notes.isEmpty() ? QVariant() : QVariant(row.notes);
+    case Qt::TextAlignmentRole:
+        if (index.column() >= WarningColumn && index.column() <= CurrentColumn)
+            return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+        break;
+    case LevelRole:
+        return int(f.level);
+    case FlagIdRole:
+        return f.id;
+    case ValueRole:
+        return f.value;
+    default:
+        break;
+    }
+    return {};
+}
+
+QVariant RedFlagModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (section) {
+    case MetricColumn:
+        return tr("Metric");
+    case WarningColumn:
+        return tr("Warning");
+    case CriticalColumn:
+        return tr("Critical");
+    case CurrentColumn:
+        return tr("Current");
+    case StatusColumn:
+        return tr("Status");
+    case TrendColumn:
+        return tr("Trend");
+    case NotesColumn:
+        return tr("Notes");
+    }
+    return {};
+}
+
+} // namespace heapwatch

@@ -1,0 +1,65 @@
+#include "SecretDialog.h"
+
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QVBoxLayout>
+
+namespace heapwatch {
+
+SecretDialog::SecretDialog(const SecretQuestion& q, QWidget* parent)
+    : QDialog(parent)
+    , m_edit(new QLineEdit(this))
+{
+    setObjectName(QStringLiteral("secretDialog"));
+    const QString who = QStringLiteral("%1@%2%3").arg(q.user, q.host, q.port == 22 ? QString() : QStringLiteral(":%1").arg(q.port));
+    QString title;
+    switch (q.kind) {
+    case SecretQuestion::Kind::KeyPassphrase:
+        title = tr("Key passphrase");
+        break;
+    case SecretQuestion::Kind::Password:
+        title = tr("Password for %1").arg(who);
+        break;
+    case SecretQuestion::Kind::KeyboardInteractive:
+        title = tr("Authentication for %1").arg(who);
+        break;
+    }
+    setWindowTitle(title);
+    auto* layout = new QVBoxLayout(this);
+    auto addText = [&](const QString& text) {
+        if (text.trimmed().isEmpty())
+            return;
+        auto* l = new QLabel(text, this);
+        l->setTextFormat(Qt::PlainText); // prompts and instructions come from the server
+        l->setWordWrap(true);
+        layout->addWidget(l);
+    };
+    addText(who);
+    addText(q.instruction);
+    if (q.attempt > 1)
+        addText(tr("The previous answer was rejected (attempt %1).").arg(q.attempt));
+    auto* form = new QFormLayout;
+    auto* prompt = new QLabel(q.prompt.trimmed().isEmpty() ? tr("Answer:") : q.prompt.trimmed(), this);
+    prompt->setTextFormat(Qt::PlainText);
+    m_edit->setEchoMode(q.echo ? QLineEdit::Normal : QLineEdit::Password);
+    m_edit->setObjectName(QStringLiteral("secret"));
+    m_edit->setMinimumWidth(260);
+    form->addRow(prompt, m_edit);
+    layout->addLayout(form);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    layout->addWidget(buttons);
+}
+
+SecretDialog::~SecretDialog()
+{
+    // Overwrite the text before the widget frees it: a secret should not linger in freed memory.
+    m_edit->setText(QString(m_edit->text().size(), QLatin1Char(' ')));
+}
+
+QString SecretDialog::answer() const { return m_edit->text(); }
+
+} // namespace heapwatch

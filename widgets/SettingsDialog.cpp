@@ -1,0 +1,90 @@
+#include "SettingsDialog.h"
+
+#include <QCheckBox>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+namespace heapwatch {
+
+AppSettings AppSettings::load()
+{
+    QSettings s;
+    AppSettings a;
+    a.notifications = s.value(QStringLiteral("alerts/notifications"), a.notifications).toBool();
+    a.notificationMinutes = s.value(QStringLiteral("alerts/minIntervalMinutes"), a.notificationMinutes).toInt();
+    a.trayIcon = s.value(QStringLiteral("alerts/trayIcon"), a.trayIcon).toBool();
+    a.webhookUrl = QUrl(s.value(QStringLiteral("alerts/webhookUrl")).toString());
+    a.webhookPerMinute = s.value(QStringLiteral("alerts/webhookPerMinute"), a.webhookPerMinute).toInt();
+    return a;
+}
+
+void AppSettings::save() const
+{
+    QSettings s;
+    s.setValue(QStringLiteral("alerts/notifications"), notifications);
+    s.setValue(QStringLiteral("alerts/minIntervalMinutes"), notificationMinutes);
+    s.setValue(QStringLiteral("alerts/trayIcon"), trayIcon);
+    s.setValue(QStringLiteral("alerts/webhookUrl"), webhookUrl.toString());
+    s.setValue(QStringLiteral("alerts/webhookPerMinute"), webhookPerMinute);
+}
+
+SettingsDialog::SettingsDialog(const AppSettings& a, QWidget* parent)
+    : QDialog(parent)
+    , m_notifications(new QCheckBox(tr("Desktop notification when a red flag enters warning or critical"), this))
+    , m_minutes(new QSpinBox(this))
+    , m_tray(new QCheckBox(tr("Show a tray icon coloured by the worst level"), this))
+    , m_webhook(new QLineEdit(this))
+    , m_perMinute(new QSpinBox(this))
+{
+    setWindowTitle(tr("Settings"));
+    setObjectName(QStringLiteral("settingsDialog"));
+    m_notifications->setChecked(a.notifications);
+    m_minutes->setRange(0, 24 * 60);
+    m_minutes->setSuffix(tr(" min"));
+    m_minutes->setValue(a.notificationMinutes);
+    m_tray->setChecked(a.trayIcon);
+    m_webhook->setText(a.webhookUrl.toString());
+    m_webhook->setPlaceholderText(QStringLiteral("https://hooks.example.com/…"));
+    m_perMinute->setRange(1, 60);
+    m_perMinute->setValue(a.webhookPerMinute);
+    auto* form = new QFormLayout;
+    form->addRow(m_notifications);
+    form->addRow(tr("Repeat the same alert at most every"), m_minutes);
+    form->addRow(m_tray);
+    form->addRow(tr("Webhook URL (JSON POST per alert)"), m_webhook);
+    form->addRow(tr("Webhook posts per minute at most"), m_perMinute);
+    auto* note = new QLabel(tr("Empty URL: no webhook. Each alert is posted once, with the target, flag, level and value."), this);
+    note->setWordWrap(true);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(m_webhook, &QLineEdit::textChanged, this, [this, buttons](const QString& text) {
+        const QUrl url(text.trimmed());
+        const bool ok = text.trimmed().isEmpty()
+            || (url.isValid() && (url.scheme() == QLatin1String("http") || url.scheme() == QLatin1String("https")));
+        buttons->button(QDialogButtonBox::Ok)->setEnabled(ok);
+    });
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addWidget(note);
+    layout->addWidget(buttons);
+}
+
+AppSettings SettingsDialog::settings() const
+{
+    AppSettings a;
+    a.notifications = m_notifications->isChecked();
+    a.notificationMinutes = m_minutes->value();
+    a.trayIcon = m_tray->isChecked();
+    a.webhookUrl = QUrl(m_webhook->text().trimmed());
+    a.webhookPerMinute = m_perMinute->value();
+    return a;
+}
+
+} // namespace heapwatch

@@ -1,0 +1,92 @@
+#include "StatusPanel.h"
+
+#include "Format.h"
+#include "LevelStyle.h"
+#include "ProcessStats.h"
+#include "Target.h"
+
+#include <QDateTime>
+#include <QLabel>
+#include <QStatusBar>
+
+namespace heapwatch {
+
+StatusPanel::StatusPanel(QStatusBar* bar)
+    : QObject(bar)
+    , m_connection(new QLabel(bar))
+    , m_age(new QLabel(bar))
+    , m_rate(new QLabel(bar))
+    , m_rss(new QLabel(bar))
+{
+    for (QLabel* l : {m_connection, m_age, m_rate, m_rss}) {
+        l->setTextFormat(Qt::PlainText); // connection messages come from the server and the SSH layer
+        l->setContentsMargins(6, 0, 6, 0);
+    }
+    m_connection->setObjectName(QStringLiteral("statusConnection"));
+    m_age->setObjectName(QStringLiteral("statusAge"));
+    m_rate->setObjectName(QStringLiteral("statusRate"));
+    m_rss->setObjectName(QStringLiteral("statusOwnRss"));
+    m_age->setToolTip(tr("Age of the last sample of the current target"));
+    m_rate->setToolTip(tr("Bytes per second received for the current target"));
+    m_rss->setToolTip(tr("heapwatch's own resident memory"));
+    bar->addPermanentWidget(m_connection, 1);
+    bar->addPermanentWidget(m_age);
+    bar->addPermanentWidget(m_rate);
+    bar->addPermanentWidget(m_rss);
+    refresh(nullptr);
+}
+
+void StatusPanel::refresh(const Target* target)
+{
+    m_rss->setText(tr("heapwatch RSS %1").arg(format::bytes(double(ProcessStats::residentBytes()))));
+    if (!target) {
+        m_target = nullptr;
+        m_connection->setText(tr("No target"));
+        m_age->setText(QString());
+        m_rate->setText(QString());
+        return;
+    }
+    const TargetState& st = target->state();
+    const ConnectionStatus& c = st.connection();
+    QString text = QStringLiteral("%1 — %2").arg(target->name(), toString(c.state));
+    if (!c.host.isEmpty())
+        text += QStringLiteral(" · %1").arg(c.host);
+    if (!c.engine.isEmpty())
+        text += QStringLiteral(" (%1)").arg(c.engine);
+    if (c.state == ConnectionStatus::State::Reconnecting && c.retryInSeconds > 0)
+        text += tr(" · retry in %1 s").arg(c.retryInSeconds);
+    if (!c.message.isEmpty())
+        text += QStringLiteral(" · ") + c.message;
+    m_connection->setText(text);
+    m_connection->setToolTip(format::plainToolTip(text));
+
+    const qint64 last = st.lastDataMs();
+    if (last < 0)
+        m_age->setText(tr("no samples yet"));
+    else if (target->isLive())
+        m_age->setText(tr("last sample %1").arg(format::age(QDateTime::currentMSecsSinceEpoch() - last)));
+    else
+        m_age->setText(tr("last sample %1").arg(format::dateTime(last)));
+
+    // Bytes per second over the refresh interval, smoothed so that the figure does not jitter.
+    const quint64 bytes = st.bytesReceived();
+    if (target != m_target || !m_rateClock.isValid()) {
+        m_target = target;
+        m_lastBytes = bytes;
+        m_rateBps = 0;
+        m_rateClock.start();
+    } else if (m_rateClock.elapsed() >= 900) {
+        const double seconds = double(m_rateClock.restart()) / 1000.0;
+        const double now = double(bytes - std::min(bytes, m_lastBytes)) / seconds;
+        m_rateBps = m_rateBps == 0 ? now : 0.7 * m_rateBps + 0.3 * now;
+        m_lastBytes = bytes;
+    }
+    m_rate->setText(target->isLive() ? format::bytesPerSecond(m_rateBps) : tr("%1 read").arg(format::bytes(double(bytes))));
+}
+
+QString StatusPanel::connectionText() const { return m_connection->text(); }
+QString StatusPanel::ageText() const { return m_age->text(); }
+QString StatusPanel::rateText() const { return m_rate->text(); }
+QString StatusPanel::ownRssText() const { return m_rss->text(); }
+
+} // namespace heapwatch

@@ -1,0 +1,296 @@
+#include "SummaryHeader.h"
+
+#include "Assessment.h"
+#include "Format.h"
+#include "LevelStyle.h"
+#include "Target.h"
+
+#include <QEvent>
+#include <QFrame>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QVBoxLayout>
+
+namespace heapwatch {
+
+namespace {
+
+Level flagLevel(const Assessment& a, const char* id)
+{
+    const Flag* f = a.flag(QString::fromLatin1(id));
+    return f ? f->level : Level::Unknown;
+}
+
+QString flagNote(const Assessment& a, const char* id)
+{
+    const Flag* f = a.flag(QString::fromLatin1(id));
+    return f ? f->note : QString();
+}
+
+} // namespace
+
+SummaryHeader::SummaryHeader(QWidget* parent)
+    : QWidget(parent)
+{
+    setObjectName(QStringLiteral("summaryHeader"));
+    auto* outer = new QHBoxLayout(this);
+    outer->setContentsMargins(8, 6, 8, 6);
+    outer->setSpacing(14);
+
+    // Verdict block: name, level pill and the worst flag in words.
+    auto* verdict = new QVBoxLayout;
+    verdict->setSpacing(3);
+    m_name = new QLabel(this);
+    m_name->setTextFormat(Qt::PlainText); // target names come from the user and the server
+    QFont nameFont = m_name->font();
+    nameFont.setBold(true);
+    nameFont.setPointSizeF(nameFont.pointSizeF() + 1.5);
+    m_name->setFont(nameFont);
+    m_badge = new QLabel(this);
+    m_badge->setAlignment(Qt::AlignCenter);
+    m_badge->setMinimumWidth(96);
+    m_badge->setMaximumWidth(140);
+    m_verdict = new QLabel(this);
+    m_verdict->setTextFormat(Qt::PlainText);
+    m_verdict->setWordWrap(true);
+    m_verdict->setMaximumWidth(200);
+    verdict->addWidget(m_name);
+    verdict->addWidget(m_badge, 0, Qt::AlignLeft);
+    verdict->addWidget(m_verdict);
+    verdict->addStretch();
+    outer->addLayout(verdict);
+
+    auto* line = new QFrame(this);
+    line->setFrameShape(QFrame::VLine);
+    line->setFrameShadow(QFrame::Sunken);
+    outer->addWidget(line);
+
+    auto* grid = new QGridLayout;
+    grid->setHorizontalSpacing(18);
+    grid->setVerticalSpacing(6);
+    addTile(QStringLiteral("rss"), tr("RSS"), 0, 0);
+    addTile(QStringLiteral("heap"), tr("Heap used / total"), 0, 1);
+    addTile(QStringLiteral("heap_usage"), tr("Heap usage"), 0, 2);
+    addTile(QStringLiteral("external"), tr("External"), 0, 3);
+    addTile(QStringLiteral("array_buffers"), tr("Array buffers"), 0, 4);
+    addTile(QStringLiteral("growth"), tr("RSS growth"), 0, 5);
+    addTile(QStringLiteral("container_memory"), tr("Container memory"), 1, 0);
+    addTile(QStringLiteral("cpu"), tr("CPU"), 1, 1);
+    addTile(QStringLiteral("status"), tr("Status"), 1, 2);
+    addTile(QStringLiteral("uptime"), tr("Uptime"), 1, 3);
+    addTile(QStringLiteral("restarts"), tr("Restarts"), 1, 4);
+    addTile(QStringLiteral("cache_hit_rate"), tr("Cache hit rate"), 1, 5);
+    for (int c = 0; c < 6; ++c)
+        grid->setColumnStretch(c, 1);
+    for (const QString& key : std::as_const(m_order)) {
+        const Tile& t = m_tiles[key];
+        auto* box = new QVBoxLayout;
+        box->setSpacing(0);
+        box->addWidget(t.caption);
+        box->addWidget(t.value);
+        box->addWidget(t.note);
+        const int index = int(m_order.indexOf(key));
+        grid->addLayout(box, index / 6, index % 6);
+    }
+    outer->addLayout(grid, 1);
+    refresh(nullptr);
+}
+
+void SummaryHeader::addTile(const QString& key, const QString& caption, int, int)
+{
+    Tile t;
+    t.caption = new QLabel(caption, this);
+    t.value = new QLabel(this);
+    t.note = new QLabel(this);
+    for (QLabel* l : {t.caption, t.value, t.note})
+        l->setTextFormat(Qt::PlainText); // values come from the server's log lines: never rich text
+    t.value->setObjectName(QStringLiteral("value_") + key);
+    QFont valueFont = t.value->font();
+    valueFont.setBold(true);
+    valueFont.setPointSizeF(valueFont.pointSizeF() + 1.5);
+    t.value->setFont(valueFont);
+    QFont small = t.caption->font();
+    small.setPointSizeF(std::max(7.0, small.pointSizeF() - 1));
+    t.caption->setFont(small);
+    t.note->setFont(small);
+    t.value->setMinimumWidth(70);
+    m_tiles.insert(key, t);
+    m_order << key;
+}
+
+void SummaryHeader::set(const QString& key, const QString& value, const QString& note, Level level, bool judged)
+{
+    Tile& t = m_tiles[key];
+    t.value->setText(value);
+    t.note->setText(note);
+    t.value->setToolTip(note);
+    t.level = level;
+    t.judged = judged;
+}
+
+QString SummaryHeader::text(const QString& key) const
+{
+    if (key == QLatin1String("overall"))
+        return m_badge->text().trimmed();
+    const auto it = m_tiles.find(key);
+    return it == m_tiles.end() ? QString() : it->value->text();
+}
+
+QString SummaryHeader::note(const QString& key) const
+{
+    if (key == QLatin1String("overall"))
+        return m_verdict->text();
+    const auto it = m_tiles.find(key);
+    return it == m_tiles.end() ? QString() : it->note->text();
+}
+
+Level SummaryHeader::level(const QString& key) const
+{
+    if (key == QLatin1String("overall"))
+        return m_overall;
+    const auto it = m_tiles.find(key);
+    return it == m_tiles.end() ? Level::Unknown : it->level;
+}
+
+void SummaryHeader::refresh(const Target* target)
+{
+    if (!target) {
+        m_name->setText(tr("No target"));
+        m_verdict->setText(tr("Add a target (Ctrl+N), open a saved log (Ctrl+O) or start the demo."));
+        m_overall = Level::Unknown;
+        for (const QString& key : std::as_const(m_order))
+            set(key, format::dash());
+        restyle();
+        return;
+    }
+    const TargetState& st = target->state();
+    const Assessment& a = target->assessment();
+    const qint64 now = target->now();
+    m_name->setText(target->name());
+    m_overall = a.overall;
+
+    // The verdict names the worst flag, like the first line of `heapwatch check`.
+    const Flag* worst = nullptr;
+    for (const Flag& f : a.flags) {
+        if (f.level == Level::Unknown)
+            continue;
+        if (!worst || int(f.level) > int(worst->level))
+            worst = &f;
+    }
+    if (worst && worst->level != Level::Ok)
+        m_verdict->setText(QStringLiteral("%1 %2 (%3)").arg(worst->metric, format::flagValue(*worst),
+                                                             format::flagThreshold(*worst, worst->level == Level::Critical)));
+    else if (worst)
+        m_verdict->setText(tr("All red flags within their thresholds"));
+    else
+        m_verdict->setText(tr("Waiting for data…"));
+
+    const auto& mem = st.lastMemory();
+    const double heapLimit = st.heapLimitMiB();
+    if (mem) {
+        QString rssNote = flagNote(a, "rss");
+        if (rssNote.isEmpty() && isKnown(heapLimit))
+            rssNote = tr("%1 of heap limit %2").arg(format::percent(mem->rssMiB / heapLimit * 100, 1), format::mib(heapLimit, 0));
+        set(QStringLiteral("rss"), format::mib(mem->rssMiB), rssNote, flagLevel(a, "rss"), true);
+        set(QStringLiteral("heap"),
+            QStringLiteral("%1 / %2").arg(format::number(mem->heapUsedMiB), format::mib(mem->heapTotalMiB)),
+            isKnown(heapLimit) ? tr("limit %1").arg(format::mib(heapLimit, 0)) : tr("no heap limit known"));
+        const double usage = mem->heapTotalMiB > 0 ? mem->heapUsedMiB / mem->heapTotalMiB * 100 : kUnknown;
+        set(QStringLiteral("heap_usage"), format::percent(usage), flagNote(a, "heap_usage"), flagLevel(a, "heap_usage"),
+            true);
+        set(QStringLiteral("external"), format::mib(mem->externalMiB));
+        set(QStringLiteral("array_buffers"), format::mib(mem->arrayBuffersMiB));
+    } else {
+        for (const char* key : {"rss", "heap", "heap_usage", "external", "array_buffers"})
+            set(QString::fromLatin1(key), format::dash(), tr("no Memory: lines yet"));
+    }
+
+    const GrowthResult& g = a.growth;
+    QString growthNote = flagNote(a, "memory_growth");
+    if (g.projectedLimitAtMs > 0)
+        growthNote = tr("%1 reached in %2").arg(g.projectedLimitName, format::duration(g.projectedLimitAtMs - now));
+    set(QStringLiteral("growth"),
+        isKnown(g.rssMiBPerHour) ? QStringLiteral("%1 MiB/h").arg(g.rssMiBPerHour, 0, 'f', 1) : format::dash(), growthNote,
+        flagLevel(a, "memory_growth"), true);
+
+    const auto& stats = st.lastStats();
+    const double limit = st.containerLimitMiB();
+    if (stats) {
+        const double used = stats->memUsageBytes / (1024.0 * 1024.0);
+        double pct = stats->memPercent;
+        if (!isKnown(pct) && isKnown(limit) && limit > 0)
+            pct = used / limit * 100;
+        set(QStringLiteral("container_memory"), format::mib(used),
+            isKnown(limit) ? tr("of %1 (%2)").arg(format::mib(limit), format::percent(pct)) : tr("no limit"),
+            flagLevel(a, "container_memory"), true);
+        set(QStringLiteral("cpu"), format::percent(stats->cpuPercent, 2),
+            stats->pids >= 0 ? tr("%1 processes").arg(stats->pids) : QString());
+    } else {
+        set(QStringLiteral("container_memory"), format::dash(), tr("no container stats"));
+        set(QStringLiteral("cpu"), format::dash());
+    }
+
+    const auto& info = st.info();
+    if (info) {
+        Level statusLevel = Level::Ok;
+        if (info->health == QLatin1String("unhealthy") || info->oomKilled || (!info->running && !info->status.isEmpty()))
+            statusLevel = Level::Critical;
+        else if (info->health == QLatin1String("starting") || info->status == QLatin1String("restarting"))
+            statusLevel = Level::Warning;
+        QString health = info->health.isEmpty() || info->health == QLatin1String("none") ? QString() : info->health;
+        set(QStringLiteral("status"), info->status.isEmpty() ? format::dash() : info->status,
+            health.isEmpty() ? info->image : tr("health: %1").arg(health), statusLevel, true);
+    } else {
+        set(QStringLiteral("status"), format::dash(), tr("no inspect data"));
+    }
+    const qint64 started = st.lastStartMs() > 0 ? st.lastStartMs() : (info ? info->startedAtMs : -1);
+    set(QStringLiteral("uptime"), started > 0 ? format::duration(now - started) : format::dash(),
+        started > 0 ? tr("since %1").arg(format::dateTime(started)) : QString());
+    const int restartCount = info ? info->restartCount : -1;
+    set(QStringLiteral("restarts"), restartCount >= 0 ? QString::number(restartCount) : format::dash(),
+        tr("%1 while watched").arg(st.restartsWhileWatched()) + (st.oomKills() > 0 ? tr(", %1 OOM kills").arg(st.oomKills()) : QString()),
+        flagLevel(a, "restarts"), true);
+
+    const auto& cache = st.lastCache();
+    if (cache) {
+        set(QStringLiteral("cache_hit_rate"), format::percent(cache->hitRatePercent, 2),
+            tr("%1 keys · %2 hits · %3 misses").arg(format::count(cache->keys), format::count(cache->hits), format::count(cache->misses)),
+            flagLevel(a, "cache_hit_rate"), true);
+    } else {
+        set(QStringLiteral("cache_hit_rate"), format::dash(), tr("no cache stats yet (logged every 5 min)"));
+    }
+    restyle();
+}
+
+void SummaryHeader::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange)
+        restyle();
+}
+
+void SummaryHeader::restyle()
+{
+    const bool dark = LevelStyle::isDark(palette());
+    QColor muted = palette().color(QPalette::WindowText);
+    muted.setAlpha(165);
+    for (Tile& t : m_tiles) {
+        QPalette p = t.value->palette();
+        p.setColor(QPalette::WindowText, t.judged && t.level != Level::Unknown ? LevelStyle::color(t.level, dark)
+                                                                               : palette().color(QPalette::WindowText));
+        t.value->setPalette(p);
+        QPalette mp = t.caption->palette();
+        mp.setColor(QPalette::WindowText, muted);
+        t.caption->setPalette(mp);
+        t.note->setPalette(mp);
+    }
+    const QColor c = LevelStyle::color(m_overall, dark);
+    m_badge->setText(QStringLiteral("  %1  ").arg(levelTitle(m_overall)));
+    // A filled pill: white on the level colour reads in both palettes.
+    m_badge->setStyleSheet(QStringLiteral("QLabel { background: %1; color: white; border-radius: 9px; padding: 2px 10px;"
+                                          " font-weight: bold; }")
+                               .arg(c.name()));
+}
+
+} // namespace heapwatch

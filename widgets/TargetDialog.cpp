@@ -1,0 +1,207 @@
+#include "TargetDialog.h"
+
+#include "TargetSpec.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QDir>
+#include <QFile>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QSpinBox>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace heapwatch {
+
+namespace {
+QWidget* withBrowse(QLineEdit* edit, QWidget* parent, const QString& caption)
+{
+    auto* box = new QWidget(parent);
+    auto* row = new QHBoxLayout(box);
+    row->setContentsMargins(0, 0, 0, 0);
+    row->addWidget(edit, 1);
+    auto* browse = new QToolButton(box);
+    browse->setText(QStringLiteral("…"));
+    QObject::connect(browse, &QToolButton::clicked, box, [edit, box, caption] {
+        const QString start = edit->text().isEmpty() ? QDir::homePath() + QStringLiteral("/.ssh") : edit->text();
+        const QString path = QFileDialog::getOpenFileName(box, caption, start);
+        if (!path.isEmpty())
+            edit->setText(path);
+    });
+    row->addWidget(browse);
+    return box;
+}
+} // namespace
+
+QStringList TargetDialog::sshConfigAliases(const QString& path)
+{
+    QStringList out;
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
+        return out;
+    // Only `Host` keywords are read; everything else in the file is libssh's business.
+    while (!file.atEnd() && out.size() < 500) {
+        const QString line = QString::fromUtf8(file.readLine(4096)).trimmed();
+        if (!line.startsWith(QLatin1String("Host"), Qt::CaseInsensitive) || line.size() < 5)
+            continue;
+        const QChar sep = line.at(4);
+        if (!sep.isSpace() && sep != QLatin1Char('='))
+            continue; // HostName, HostKeyAlias, …
+        const QStringList words = line.mid(5).split(QRegularExpression(QStringLiteral("[\\s=]+")), Qt::SkipEmptyParts);
+        for (const QString& w : words) {
+            if (w.contains(QLatin1Char('*')) || w.contains(QLatin1Char('?')) || w.startsWith(QLatin1Char('!')))
+                continue;
+            if (!out.contains(w))
+                out << w;
+        }
+    }
+    return out;
+}
+
+TargetDialog::TargetDialog(QWidget* parent)
+    : QDialog(parent)
+    , m_where(new QComboBox(this))
+    , m_host(new QComboBox(this))
+    , m_user(new QLineEdit(this))
+    , m_port(new QSpinBox(this))
+    , m_container(new QLineEdit(this))
+    , m_identity(new QLineEdit(this))
+    , m_knownHosts(new QLineEdit(this))
+    , m_engine(new QComboBox(this))
+    , m_sudo(new QCheckBox(tr("Run docker/podman with sudo -n"), this))
+    , m_acceptNew(new QCheckBox(tr("Accept a new host key without asking (like StrictHostKeyChecking=accept-new)"), this))
+    , m_sinceHours(new QSpinBox(this))
+    , m_preview(new QLabel(this))
+{
+    setWindowTitle(tr("Target"));
+    setObjectName(QStringLiteral("targetDialog"));
+    m_where->addItem(tr("Remote host over SSH"), QStringLiteral("ssh"));
+    m_where->addItem(tr("This machine (local docker/podman)"), QStringLiteral("local"));
+    m_host->setEditable(true);
+    m_host->addItems(sshConfigAliases(QDir::homePath() + QStringLiteral("/.ssh/config")));
+    m_host->setCurrentText({});
+    m_host->lineEdit()->setPlaceholderText(tr("host name, address or ~/.ssh/config alias"));
+    m_user->setPlaceholderText(tr("from ~/.ssh/config or your user name"));
+    m_port->setRange(0, 65535);
+    m_port->setSpecialValueText(tr("default"));
+    m_container->setPlaceholderText(tr("container name, e.g. pangolin"));
+    m_container->setToolTip(tr("Type the container name as `docker ps` shows it."));
+    m_identity->setPlaceholderText(tr("agent and default keys"));
+    m_knownHosts->setPlaceholderText(QStringLiteral("~/.ssh/known_hosts"));
+    m_engine->addItem(tr("detect"), QString());
+    m_engine->addItem(QStringLiteral("docker"), QStringLiteral("docker"));
+    m_engine->addItem(QStringLiteral("podman"), QStringLiteral("podman"));
+    m_sinceHours->setRange(0, 168);
+    m_sinceHours->setSuffix(tr(" h"));
+    m_sinceHours->setValue(6);
+    m_sinceHours->setToolTip(tr("History read from `docker logs --since` when connecting"));
+    m_preview->setTextFormat(Qt::PlainText);
+    m_preview->setWordWrap(true);
+
+    auto* form = new QFormLayout;
+    form->addRow(tr("Where"), m_where);
+    form->addRow(tr("Host"), m_host);
+    form->addRow(tr("User"), m_user);
+    form->addRow(tr("Port"), m_port);
+    form->addRow(tr("Container"), m_container);
+    form->addRow(tr("Identity file"), withBrowse(m_identity, this, tr("Private key")));
+    form->addRow(tr("known_hosts file"), withBrowse(m_knownHosts, this, tr("known_hosts file")));
+    form->addRow(tr("Engine"), m_engine);
+    form->addRow(tr("History on connect"), m_sinceHours);
+    form->addRow(QString(), m_sudo);
+    form->addRow(QString(), m_acceptNew);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    m_ok = buttons->button(QDialogButtonBox::Ok);
+    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addWidget(m_preview);
+    layout->addWidget(buttons);
+
+    for (QLineEdit* e : {m_user, m_container, m_identity, m_knownHosts})
+        connect(e, &QLineEdit::textChanged, this, &TargetDialog::validate);
+    connect(m_host, &QComboBox::currentTextChanged, this, &TargetDialog::validate);
+    connect(m_port, &QSpinBox::valueChanged, this, &TargetDialog::validate);
+    connect(m_where, &QComboBox::currentIndexChanged, this, [this, form] {
+        const bool ssh = m_where->currentData().toString() == QLatin1String("ssh");
+        for (QWidget* w : std::initializer_list<QWidget*> {m_host, m_user, m_port, m_identity, m_knownHosts, m_acceptNew}) {
+            w->setEnabled(ssh);
+            if (QWidget* label = form->labelForField(w))
+                label->setEnabled(ssh);
+        }
+        validate();
+    });
+    validate();
+}
+
+QString TargetDialog::targetString() const
+{
+    const QString container = m_container->text().trimmed();
+    if (m_where->currentData().toString() == QLatin1String("local"))
+        return QStringLiteral("local/") + container;
+    const QString host = m_host->currentText().trimmed();
+    const QString user = m_user->text().trimmed();
+    if (user.isEmpty() && m_port->value() == 0)
+        return host + QLatin1Char('/') + container;
+    QString s = QStringLiteral("ssh://");
+    if (!user.isEmpty())
+        s += user + QLatin1Char('@');
+    s += host;
+    if (m_port->value() > 0)
+        s += QLatin1Char(':') + QString::number(m_port->value());
+    return s + QLatin1Char('/') + container;
+}
+
+void TargetDialog::validate()
+{
+    QString error;
+    const QString target = targetString();
+    const auto spec = TargetSpec::parse(target, &error);
+    if (m_where->currentData().toString() == QLatin1String("ssh") && m_host->currentText().trimmed().isEmpty())
+        error = tr("Enter a host.");
+    else if (m_container->text().trimmed().isEmpty())
+        error = tr("Enter the container name.");
+    m_ok->setEnabled(error.isEmpty() && spec.has_value());
+    m_preview->setText(error.isEmpty() ? tr("Target: %1").arg(target) : error);
+}
+
+void TargetDialog::setEntry(const TargetEntry& entry)
+{
+    QString err;
+    if (const auto spec = TargetSpec::parse(entry.location, &err)) {
+        m_where->setCurrentIndex(spec->kind == TargetSpec::Kind::Local ? 1 : 0);
+        m_host->setCurrentText(spec->host);
+        m_user->setText(spec->user);
+        m_port->setValue(spec->port);
+        m_container->setText(spec->container);
+    }
+    m_identity->setText(entry.identityFile);
+    m_knownHosts->setText(entry.knownHostsFile);
+    m_engine->setCurrentIndex(std::max(0, m_engine->findData(entry.engine)));
+    m_sudo->setChecked(entry.sudo);
+    m_acceptNew->setChecked(entry.acceptNewHostKey);
+    m_sinceHours->setValue(int(entry.sinceSeconds / 3600));
+    validate();
+}
+
+TargetEntry TargetDialog::entry() const
+{
+    TargetEntry e = TargetEntry::remote(targetString());
+    e.identityFile = m_identity->text().trimmed();
+    e.knownHostsFile = m_knownHosts->text().trimmed();
+    e.engine = m_engine->currentData().toString();
+    e.sudo = m_sudo->isChecked();
+    e.acceptNewHostKey = m_acceptNew->isChecked();
+    e.sinceSeconds = qint64(m_sinceHours->value()) * 3600;
+    return e;
+}
+
+} // namespace heapwatch

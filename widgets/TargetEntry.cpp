@@ -1,0 +1,108 @@
+#include "TargetEntry.h"
+
+#include <QFileInfo>
+
+namespace heapwatch {
+
+TargetEntry TargetEntry::demo()
+{
+    TargetEntry e;
+    e.kind = Kind::Demo;
+    e.location = QStringLiteral("demo/pangolin");
+    return e;
+}
+
+TargetEntry TargetEntry::replay(const QString& logPath, const QString& statsPath)
+{
+    TargetEntry e;
+    e.kind = Kind::Replay;
+    e.location = logPath;
+    e.statsPath = statsPath;
+    return e;
+}
+
+TargetEntry TargetEntry::remote(const QString& target)
+{
+    TargetEntry e;
+    e.kind = Kind::Remote;
+    e.location = target.trimmed();
+    return e;
+}
+
+QString TargetEntry::key() const
+{
+    switch (kind) {
+    case Kind::Demo:
+        return QStringLiteral("demo/pangolin");
+    case Kind::Replay:
+        return QStringLiteral("replay:") + QFileInfo(location).absoluteFilePath();
+    case Kind::Remote:
+        break;
+    }
+    return location;
+}
+
+QString TargetEntry::displayName() const
+{
+    switch (kind) {
+    case Kind::Demo:
+        return QStringLiteral("pangolin");
+    case Kind::Replay:
+        return QFileInfo(location).fileName();
+    case Kind::Remote:
+        break;
+    }
+    const int slash = int(location.lastIndexOf(QLatin1Char('/')));
+    return slash >= 0 ? location.mid(slash + 1) : location;
+}
+
+QString TargetEntry::hostName() const
+{
+    switch (kind) {
+    case Kind::Demo:
+        return QStringLiteral("demo host");
+    case Kind::Replay:
+        return QStringLiteral("saved log");
+    case Kind::Remote:
+        break;
+    }
+    QString rest = location;
+    if (rest.startsWith(QLatin1String("ssh://")))
+        rest = rest.mid(6);
+    const int slash = int(rest.lastIndexOf(QLatin1Char('/')));
+    return slash > 0 ? rest.left(slash) : rest;
+}
+
+QVariantMap TargetEntry::toMap() const
+{
+    static const char* const kinds[] = {"demo", "replay", "remote"};
+    QVariantMap m;
+    m.insert(QStringLiteral("kind"), QString::fromLatin1(kinds[int(kind)]));
+    m.insert(QStringLiteral("location"), location);
+    m.insert(QStringLiteral("stats"), statsPath);
+    m.insert(QStringLiteral("identityFile"), identityFile);
+    m.insert(QStringLiteral("knownHostsFile"), knownHostsFile);
+    m.insert(QStringLiteral("engine"), engine);
+    m.insert(QStringLiteral("sudo"), sudo);
+    m.insert(QStringLiteral("acceptNewHostKey"), acceptNewHostKey);
+    m.insert(QStringLiteral("sinceSeconds"), sinceSeconds);
+    return m;
+}
+
+TargetEntry TargetEntry::fromMap(const QVariantMap& m)
+{
+    TargetEntry e;
+    const QString kind = m.value(QStringLiteral("kind")).toString();
+    e.kind = kind == QLatin1String("demo") ? Kind::Demo : kind == QLatin1String("replay") ? Kind::Replay : Kind::Remote;
+    e.location = m.value(QStringLiteral("location")).toString();
+    e.statsPath = m.value(QStringLiteral("stats")).toString();
+    e.identityFile = m.value(QStringLiteral("identityFile")).toString();
+    e.knownHostsFile = m.value(QStringLiteral("knownHostsFile")).toString();
+    e.engine = m.value(QStringLiteral("engine")).toString();
+    e.sudo = m.value(QStringLiteral("sudo")).toBool();
+    e.acceptNewHostKey = m.value(QStringLiteral("acceptNewHostKey")).toBool();
+    e.sinceSeconds = m.value(QStringLiteral("sinceSeconds"), e.sinceSeconds).toLongLong();
+    return e;
+}
+
+} // namespace heapwatch

@@ -1,0 +1,181 @@
+#include "TargetListModel.h"
+
+#include "Format.h"
+#include "LevelStyle.h"
+#include "Target.h"
+
+namespace heapwatch {
+
+namespace {
+int severity(Level level)
+{
+    switch (level) {
+    case Level::Critical:
+        return 3;
+    case Level::Warning:
+        return 2;
+    case Level::Ok:
+        return 1;
+    case Level::Unknown:
+        break;
+    }
+    return 0;
+}
+} // namespace
+
+TargetListModel::TargetListModel(QObject* parent)
+    : QAbstractListModel(parent)
+{
+}
+
+void TargetListModel::summarize(Row& row)
+{
+    if (!row.target) {
+        row.level = Level::Unknown;
+        row.connection = row.error.isEmpty() ? tr("not opened") : tr("failed");
+        return;
+    }
+    const ConnectionStatus& c = row.target->state().connection();
+    row.level = row.target->assessment().overall;
+    // A connection problem outranks the memory verdict: stale data must not look fine.
+    if (c.state == ConnectionStatus::State::AuthenticationFailed || c.state == ConnectionStatus::State::HostKeyRefused
+        || c.state == ConnectionStatus::State::Failed)
+        row.level = Level::Unknown;
+    QString text = toString(c.state);
+    if (c.state == ConnectionStatus::State::Reconnecting && c.retryInSeconds > 0)
+        text = tr("reconnecting in %1 s").arg(c.retryInSeconds);
+    row.connection = text;
+}
+
+int TargetListModel::addTarget(const TargetEntry& entry, Target* target, const QString& error)
+{
+    const int row = int(m_rows.size());
+    beginInsertRows({}, row, row);
+    Row r {entry, target, error, Level::Unknown, {}};
+    summarize(r);
+    m_rows.push_back(std::move(r));
+    endInsertRows();
+    return row;
+}
+
+void TargetListModel::replaceTarget(int row, const TargetEntry& entry, Target* target, const QString& error)
+{
+    if (row < 0 || row >= int(m_rows.size()))
+        return;
+    Row& r = m_rows[size_t(row)];
+    r.entry = entry;
+    r.target = target;
+    r.error = error;
+    summarize(r);
+    Q_EMIT dataChanged(index(row), index(row));
+}
+
+void TargetListModel::removeTarget(int row)
+{
+    if (row < 0 || row >= int(m_rows.size()))
+        return;
+    beginRemoveRows({}, row, row);
+    m_rows.erase(m_rows.begin() + row);
+    endRemoveRows();
+}
+
+int TargetListModel::indexOf(const QString& key) const
+{
+    for (size_t i = 0; i < m_rows.size(); ++i) {
+        if (m_rows[i].entry.key() == key)
+            return int(i);
+    }
+    return -1;
+}
+
+int TargetListModel::indexOf(const Target* target) const
+{
+    for (size_t i = 0; i < m_rows.size(); ++i) {
+        if (m_rows[i].target == target)
+            return int(i);
+    }
+    return -1;
+}
+
+Target* TargetListModel::targetAt(int row) const
+{
+    return row >= 0 && row < int(m_rows.size()) ? m_rows[size_t(row)].target.data() : nullptr;
+}
+
+const TargetEntry* TargetListModel::entryAt(int row) const
+{
+    return row >= 0 && row < int(m_rows.size()) ? &m_rows[size_t(row)].entry : nullptr;
+}
+
+QString TargetListModel::errorAt(int row) const
+{
+    return row >= 0 && row < int(m_rows.size()) ? m_rows[size_t(row)].error : QString();
+}
+
+std::vector<TargetEntry> TargetListModel::entries() const
+{
+    std::vector<TargetEntry> out;
+    for (const Row& r : m_rows)
+        out.push_back(r.entry);
+    return out;
+}
+
+Level TargetListModel::worstLevel() const
+{
+    Level worst = Level::Unknown;
+    for (const Row& r : m_rows) {
+        if (severity(r.level) > severity(worst))
+            worst = r.level;
+    }
+    return worst;
+}
+
+void TargetListModel::refresh()
+{
+    for (size_t i = 0; i < m_rows.size(); ++i) {
+        Row& r = m_rows[i];
+        const Level level = r.level;
+        const QString connection = r.connection;
+        summarize(r);
+        if (r.level != level || r.connection != connection)
+            Q_EMIT dataChanged(index(int(i)), index(int(i)));
+    }
+}
+
+int TargetListModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(m_rows.size()); }
+
+QVariant TargetListModel::data(const QModelIndex& index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const Row& r = m_rows[size_t(index.row())];
+    switch (role) {
+    case Qt::DisplayRole:
+        return QStringLiteral("%1\n%2 · %3").arg(r.entry.displayName(), r.entry.hostName(), r.connection);
+    case Qt::DecorationRole:
+        return LevelStyle::icon(r.level);
+    case Qt::ToolTipRole: {
+        QString tip = QStringLiteral("%1\n%2: %3").arg(r.entry.location, levelTitle(r.level), r.connection);
+        if (!r.error.isEmpty())
+            tip += QLatin1Char('\n') + r.error;
+        else if (r.target && !r.target->state().connection().message.isEmpty())
+            tip += QLatin1Char('\n') + r.target->state().connection().message;
+        return format::plainToolTip(tip);
+    }
+    case KeyRole:
+        return r.entry.key();
+    case LevelRole:
+        return int(r.level);
+    case ConnectionRole:
+        return r.connection;
+    case HostRole:
+        return r.entry.hostName();
+    case ErrorRole:
+        return r.error;
+    default:
+        break;
+    }
+    return {};
+}
+
+} // namespace heapwatch

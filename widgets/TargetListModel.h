@@ -1,0 +1,56 @@
+// The targets of the window for the sidebar: container and host, connection state, and a badge coloured
+// by the target's worst level. The model does not own the targets; the window does.
+#pragma once
+
+#include "Samples.h"
+#include "TargetEntry.h"
+
+#include <QAbstractListModel>
+#include <QPointer>
+
+#include <vector>
+
+namespace heapwatch {
+
+class Target;
+
+class TargetListModel : public QAbstractListModel
+{
+    Q_OBJECT
+public:
+    enum Role { KeyRole = Qt::UserRole + 1, LevelRole, ConnectionRole, HostRole, ErrorRole };
+
+    explicit TargetListModel(QObject* parent = nullptr);
+
+    // target may be null: an entry that could not be opened stays listed with its error.
+    int addTarget(const TargetEntry& entry, Target* target, const QString& error = {});
+    void replaceTarget(int row, const TargetEntry& entry, Target* target, const QString& error = {});
+    void removeTarget(int row);
+    int indexOf(const QString& key) const;
+    int indexOf(const Target* target) const;
+    Target* targetAt(int row) const;
+    const TargetEntry* entryAt(int row) const;
+    QString errorAt(int row) const;
+    std::vector<TargetEntry> entries() const;
+    Level worstLevel() const; // over every target, for the tray
+
+    // Re-reads levels and connection states; emits dataChanged only for rows whose text or badge changed.
+    void refresh();
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+
+private:
+    struct Row
+    {
+        TargetEntry entry;
+        QPointer<Target> target;
+        QString error;
+        Level level = Level::Unknown;
+        QString connection;
+    };
+    static void summarize(Row& row);
+    std::vector<Row> m_rows;
+};
+
+} // namespace heapwatch

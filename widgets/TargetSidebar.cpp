@@ -1,0 +1,85 @@
+#include "TargetSidebar.h"
+
+#include "TargetListModel.h"
+
+#include <QHBoxLayout>
+#include <QListView>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace heapwatch {
+
+TargetSidebar::TargetSidebar(TargetListModel* model, QWidget* parent)
+    : QWidget(parent)
+    , m_model(model)
+    , m_view(new QListView(this))
+    , m_add(new QToolButton(this))
+    , m_edit(new QToolButton(this))
+    , m_remove(new QToolButton(this))
+    , m_reconnect(new QToolButton(this))
+{
+    setObjectName(QStringLiteral("targetSidebar"));
+    m_view->setModel(model);
+    m_view->setIconSize(QSize(22, 22));
+    m_view->setSpacing(2);
+    m_view->setUniformItemSizes(true);
+    m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setTextElideMode(Qt::ElideMiddle);
+
+    m_add->setText(tr("Add…"));
+    m_add->setToolTip(tr("Add a target (Ctrl+N)"));
+    m_edit->setText(tr("Edit…"));
+    m_remove->setText(tr("Remove"));
+    m_reconnect->setText(tr("Reconnect"));
+    m_reconnect->setToolTip(tr("Reconnect the selected target (F5)"));
+    auto* buttons = new QHBoxLayout;
+    buttons->setContentsMargins(0, 0, 0, 0);
+    buttons->setSpacing(2);
+    for (QToolButton* b : {m_add, m_edit, m_remove, m_reconnect}) {
+        b->setToolButtonStyle(Qt::ToolButtonTextOnly);
+        b->setAutoRaise(true);
+        buttons->addWidget(b);
+    }
+    buttons->addStretch();
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(2, 2, 2, 2);
+    layout->setSpacing(2);
+    layout->addWidget(m_view, 1);
+    layout->addLayout(buttons);
+
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& current) {
+        updateButtons();
+        Q_EMIT currentRowChanged(current.isValid() ? current.row() : -1);
+    });
+    connect(m_add, &QToolButton::clicked, this, &TargetSidebar::addRequested);
+    connect(m_edit, &QToolButton::clicked, this, [this] { Q_EMIT editRequested(currentRow()); });
+    connect(m_remove, &QToolButton::clicked, this, [this] { Q_EMIT removeRequested(currentRow()); });
+    connect(m_reconnect, &QToolButton::clicked, this, [this] { Q_EMIT reconnectRequested(currentRow()); });
+    connect(m_view, &QListView::doubleClicked, this, [this](const QModelIndex& index) { Q_EMIT editRequested(index.row()); });
+    connect(model, &QAbstractItemModel::rowsRemoved, this, &TargetSidebar::updateButtons);
+    connect(model, &QAbstractItemModel::rowsInserted, this, &TargetSidebar::updateButtons);
+    updateButtons();
+}
+
+int TargetSidebar::currentRow() const
+{
+    const QModelIndex current = m_view->currentIndex();
+    return current.isValid() ? current.row() : -1;
+}
+
+void TargetSidebar::setCurrentRow(int row)
+{
+    if (row >= 0 && row < m_model->rowCount())
+        m_view->setCurrentIndex(m_model->index(row));
+}
+
+void TargetSidebar::updateButtons()
+{
+    const bool has = currentRow() >= 0;
+    m_edit->setEnabled(has);
+    m_remove->setEnabled(has);
+    m_reconnect->setEnabled(has);
+}
+
+} // namespace heapwatch
