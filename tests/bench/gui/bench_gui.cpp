@@ -1,0 +1,289 @@
+// bench_gui: the console left running with five targets, each holding seven days of one-second history
+// (stats and the app's Memory: line every second), offscreen. Prints:
+//   - heapwatch's RSS (VmRSS; target ≤ 150 MB) and what the history rings hold of it,
+//   - idle CPU while the five targets stream live and the window refreshes (target ≤ 2 % of one core),
+//   - the time to update and repaint one chart: decimate, replace(), paint (target ≤ 8 ms).
+// Usage: bench_gui [--short] [--idle-seconds N] [--memory-interval-ms N] [--targets N] [--hours N]
+#include "ChartGrid.h"
+#include "ChartViewport.h"
+#include "DashboardPage.h"
+#include "DemoSource.h"
+#include "MainWindow.h"
+#include "ProcessStats.h"
+#include "Target.h"
+#include "TargetListModel.h"
+#include "TimeSeriesChart.h"
+
+#include <QApplication>
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QStandardPaths>
+#include <QTextStream>
+#include <QTimer>
+#include <algorithm>
+#include <cstdio>
+#include <random>
+#include <vector>
+
+using namespace heapwatch;
+
+namespace {
+
+// The demo host with a week of history handed over slice by slice (each slice applied before the next is
+// made, as a week accumulating live would be), then one stats sample and one Memory: line every second.
+class WeekSource : public Source
+{
+public:
+    WeekSource(int index, double hours, int memoryIntervalMs)
+        : m_index(index)
+        , m_hours(hours)
+        , m_memoryIntervalMs(memoryIntervalMs)
+        , m_rng(unsigned(index) * 7919u)
+    {
+        m_timer.setInterval(1000);
+        m_timer.setTimerType(Qt::CoarseTimer);
+        QObject::connect(&m_timer, &QTimer::timeout, this, [this] { tick(); });
+    }
+    void start() override
+    {
+        ConnectionStatus status;
+        status.state = ConnectionStatus::State::Connected;
+        status.engine = QStringLiteral("demo");
+        Q_EMIT connectionChanged(status);
+        DemoOptions options;
+        options.container = QStringLiteral("pangolin-%1").arg(m_index);
+        options.historyHours = m_hours;
+        options.statsIntervalMs = 1000;
+        options.memoryLogIntervalMs = m_memoryIntervalMs;
+        options.seed = 20260114u + unsigned(m_index);
+        options.live = false;
+        DemoSource demo(options);
+        m_last = QDateTime::currentMSecsSinceEpoch();
+        demo.generateHistory(m_last, [this](const IngestBatch& batch) {
+            Q_EMIT batchReady(batch);
+            QCoreApplication::processEvents(); // deliver it now: the queue never holds the whole week
+        });
+        Q_EMIT backfillFinished();
+        m_timer.start();
+    }
+    void stop() override { m_timer.stop(); }
+    QString targetName() const override { return QStringLiteral("bench/pangolin-%1").arg(m_index); }
+
+private:
+    void tick()
+    {
+        const qint64 now = std::max(QDateTime::currentMSecsSinceEpoch(), m_last + 1);
+        m_last = now;
+        std::normal_distribution<double> noise(0, 0.4);
+        IngestBatch batch;
+        StatsSample s;
+        s.atMs = now;
+        s.containerId = QStringLiteral("bench%1").arg(m_index);
+        s.cpuPercent = 2.8 + noise(m_rng);
+        s.memUsageBytes = (364.8 + noise(m_rng)) * 1024 * 1024;
+        s.memLimitBytes = 860.6 * 1024 * 1024;
+        s.memPercent = s.memUsageBytes / s.memLimitBytes * 100;
+        batch.stats.push_back(s);
+        LogRecord r;
+        r.kind = LogKind::Memory;
+        r.atMs = now;
+        r.memory.atMs = now;
+        r.memory.rssMiB = 336.6 + noise(m_rng);
+        r.memory.heapUsedMiB = 212.7 + noise(m_rng);
+        r.memory.heapTotalMiB = 218.0;
+        r.memory.externalMiB = 17.6;
+        r.memory.arrayBuffersMiB = 13.6;
+        batch.logs.push_back(r);
+        batch.bytesReceived = 180;
+        Q_EMIT batchReady(batch);
+    }
+
+    int m_index;
+    double m_hours;
+    int m_memoryIntervalMs;
+    std::mt19937 m_rng;
+    QTimer m_timer;
+    qint64 m_last = 0;
+};
+
+void runFor(int ms)
+{
+    QEventLoop loop;
+    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
+    loop.exec();
+}
+
+double mib(qint64 bytes)
+{
+    return double(bytes) / (1024.0 * 1024.0);
+}
+
+struct Timing
+{
+    double median = 0;
+    double p95 = 0;
+    double max = 0;
+};
+
+Timing summarize(std::vector<double> ms)
+{
+    std::sort(ms.begin(), ms.end());
+    Timing t;
+    t.median = ms[ms.size() / 2];
+    t.p95 = ms[std::min(ms.size() - 1, ms.size() * 95 / 100)];
+    t.max = ms.back();
+    return t;
+}
+
+// Update and repaint the process-memory chart alone, as a refresh does: decimate five columns of the ring
+// over the window, push each with replace(), paint the chart synchronously.
+Timing timeOneChart(const Target& target, TimeSeriesChart* chart, qint64 spanMs, int iterations)
+{
+    const ProcessRing& ring = target.state().process();
+    std::vector<double> times;
+    const qint64 end = target.now();
+    for (int i = 0; i < iterations; ++i) {
+        const qint64 t1 = end - qint64(iterations - i) * 1000; // a new second each time: every series changes
+        const qint64 t0 = t1 - spanMs;
+        QElapsedTimer timer;
+        timer.start();
+        const int px = chart->plotWidth();
+        for (int col = RssColumn; col <= ArrayBuffersColumn; ++col)
+            chart->setSeriesPoints(col, ring.decimate(col, t0, t1, px));
+        chart->setTimeWindow(t0, t1);
+        chart->commit();
+        chart->repaint();
+        times.push_back(double(timer.nsecsElapsed()) / 1e6);
+    }
+    return summarize(times);
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    QStandardPaths::setTestModeEnabled(true); // leave the user's settings alone
+    QCoreApplication::setOrganizationName(QStringLiteral("heapwatch-bench"));
+    QCoreApplication::setApplicationName(QStringLiteral("bench_gui"));
+
+    bool shortMode = false;
+    int idleSeconds = 60;
+    int memoryIntervalMs = 1000;
+    int targets = 5;
+    double hours = 168;
+    const QStringList args = QCoreApplication::arguments();
+    for (int i = 1; i < args.size(); ++i) {
+        const QString& a = args[i];
+        auto next = [&] { return i + 1 < args.size() ? args[++i] : QString(); };
+        if (a == QLatin1String("--short"))
+            shortMode = true;
+        else if (a == QLatin1String("--idle-seconds"))
+            idleSeconds = next().toInt();
+        else if (a == QLatin1String("--memory-interval-ms"))
+            memoryIntervalMs = next().toInt();
+        else if (a == QLatin1String("--targets"))
+            targets = next().toInt();
+        else if (a == QLatin1String("--hours"))
+            hours = next().toDouble();
+    }
+    if (shortMode && !args.contains(QLatin1String("--idle-seconds")))
+        idleSeconds = 10;
+    QTextStream out(stdout);
+
+    const qint64 rssStart = ProcessStats::residentBytes();
+    QElapsedTimer load;
+    load.start();
+    MainWindow window;
+    window.resize(1600, 1000);
+    window.show();
+    runFor(200);
+    const qint64 rssWindow = ProcessStats::residentBytes();
+    for (int i = 1; i <= targets; ++i) {
+        TargetEntry entry = TargetEntry::demo();
+        entry.location = QStringLiteral("bench/pangolin-%1").arg(i);
+        window.addSourceTarget(entry, std::make_unique<WeekSource>(i, hours, memoryIntervalMs));
+    }
+    runFor(1500);
+    const double loadSeconds = double(load.elapsed()) / 1000.0;
+
+    qint64 ringBytes = 0;
+    qint64 rows = 0;
+    for (int row = 0; row < window.targetModel()->rowCount(); ++row) {
+        const TargetState& st = window.targetModel()->targetAt(row)->state();
+        ringBytes += st.process().allocatedBytes() + st.stats().allocatedBytes() + st.cache().allocatedBytes();
+        rows += st.process().size() + st.stats().size() + st.cache().size();
+    }
+    const qint64 rssLoaded = ProcessStats::residentBytes();
+
+    // Idle: five live targets, the window showing the first one at 1 h and refreshing every second.
+    const qint64 cpu0 = ProcessStats::cpuTimeUs();
+    QElapsedTimer wall;
+    wall.start();
+    runFor(idleSeconds * 1000);
+    const double cpuPercent = double(ProcessStats::cpuTimeUs() - cpu0) / 1000.0 / double(wall.elapsed()) * 100.0;
+    const qint64 rssIdle = ProcessStats::residentBytes();
+
+    Target* target = window.currentTarget();
+    TimeSeriesChart* chart = window.dashboard()->charts()->processChart();
+    const int iterations = shortMode ? 20 : 60;
+    const Timing hour = timeOneChart(*target, chart, 3600 * 1000LL, iterations);
+    const Timing day = timeOneChart(*target, chart, 24 * 3600 * 1000LL, iterations);
+    const Timing week = timeOneChart(*target, chart, 7 * 24 * 3600 * 1000LL, iterations / 2);
+    // The whole page (five charts) on the widest range, for comparison.
+    window.viewport()->setRange(ChartViewport::Days7);
+    std::vector<double> grid;
+    for (int i = 0; i < (shortMode ? 5 : 15); ++i) {
+        QElapsedTimer t;
+        t.start();
+        window.dashboard()->charts()->refresh(true);
+        window.dashboard()->charts()->repaint();
+        grid.push_back(double(t.nsecsElapsed()) / 1e6);
+    }
+    const Timing gridWeek = summarize(grid);
+    window.viewport()->setRange(ChartViewport::Hour1);
+    const qint64 rssEnd = ProcessStats::residentBytes();
+
+    out << "bench_gui: " << targets << " targets x " << hours << " h of history (stats every 1 s, Memory: line every "
+        << memoryIntervalMs << " ms), offscreen, window 1600x1000" << Qt::endl;
+    out << QStringLiteral("  history rows            %1 (%2 MiB in the rings, %3 bytes/row)")
+               .arg(rows)
+               .arg(mib(ringBytes), 0, 'f', 1)
+               .arg(rows ? double(ringBytes) / double(rows) : 0.0, 0, 'f', 1)
+        << Qt::endl;
+    out << QStringLiteral("  load time               %1 s").arg(loadSeconds, 0, 'f', 1) << Qt::endl;
+    out << QStringLiteral("  RSS at start            %1 MiB").arg(mib(rssStart), 0, 'f', 1) << Qt::endl;
+    out << QStringLiteral("  RSS with window         %1 MiB").arg(mib(rssWindow), 0, 'f', 1) << Qt::endl;
+    out << QStringLiteral("  RSS with history        %1 MiB").arg(mib(rssLoaded), 0, 'f', 1) << Qt::endl;
+    out << QStringLiteral("  RSS after idle          %1 MiB   (target <= 150 MB = 143.1 MiB)")
+               .arg(mib(rssIdle), 0, 'f', 1)
+        << Qt::endl;
+    out << QStringLiteral("  RSS at end              %1 MiB").arg(mib(rssEnd), 0, 'f', 1) << Qt::endl;
+    out << QStringLiteral("  idle CPU over %1 s       %2 % of one core   (target <= 2 %)")
+               .arg(idleSeconds)
+               .arg(cpuPercent, 0, 'f', 2)
+        << Qt::endl;
+    auto line = [&](const char* label, const Timing& t) {
+        out << QStringLiteral("  %1 median %2 ms, p95 %3 ms, max %4 ms")
+                   .arg(QString::fromLatin1(label))
+                   .arg(t.median, 0, 'f', 2)
+                   .arg(t.p95, 0, 'f', 2)
+                   .arg(t.max, 0, 'f', 2)
+            << Qt::endl;
+    };
+    line("one chart, 1 h: ", hour);
+    line("one chart, 24 h:", day);
+    line("one chart, 7 d: ", week);
+    line("five charts, 7 d:", gridWeek);
+    out << QStringLiteral("  points in the process chart: %1 (plot width %2 px)")
+               .arg(chart->pointCount())
+               .arg(chart->plotWidth())
+        << Qt::endl;
+    const bool ok = mib(rssIdle) <= 143.1 && cpuPercent <= 2.0 && hour.median <= 8.0;
+    out << (ok ? "bench_gui: all targets met" : "bench_gui: a target was missed (see above)") << Qt::endl;
+    // A benchmark reports; it fails only when the window did not come up with its targets.
+    return window.targetModel()->rowCount() == targets && chart->pointCount() > 0 ? 0 : 1;
+}
