@@ -4,20 +4,18 @@
 #include "ChartGrid.h"
 #include "ChartViewport.h"
 #include "DashboardPage.h"
+#include "ExportActions.h"
 #include "Format.h"
-#include "GuiPrompter.h"
-#include "IncidentReport.h"
 #include "LevelStyle.h"
 #include "LogView.h"
 #include "RecommendationList.h"
 #include "RecommendationModel.h"
 #include "RedFlagPanel.h"
-#include "SampleCsvWriter.h"
 #include "SessionStore.h"
 #include "StatusPanel.h"
 #include "Target.h"
 #include "TargetDialog.h"
-#include "TargetFactory.h"
+#include "TargetLauncher.h"
 #include "TargetListModel.h"
 #include "TargetSidebar.h"
 #include "TargetSpec.h"
@@ -34,11 +32,8 @@
 #include <QFileDialog>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QRegularExpression>
-#include <QSaveFile>
 #include <QSettings>
 #include <QStatusBar>
-#include <QThread>
 #include <QToolBar>
 
 namespace heapwatch {
@@ -51,6 +46,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_notifier(new AlertNotifier(this))
     , m_webhook(new WebhookSender(this))
     , m_tray(new TrayController(this))
+    , m_launcher(new TargetLauncher(this, this))
     , m_settings(AppSettings::load())
 {
     setObjectName(QStringLiteral("mainWindow"));
@@ -103,22 +99,25 @@ void MainWindow::buildDocks()
         auto* d = new QDockWidget(title, this);
         d->setObjectName(name); // saveState() needs it
         d->setWidget(w);
-        d->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable | QDockWidget::DockWidgetClosable);
+        d->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable
+                       | QDockWidget::DockWidgetClosable);
         addDockWidget(area, d);
         m_docks << d;
         return d;
     };
     dock(m_sidebar, tr("Targets"), QStringLiteral("targetsDock"), Qt::LeftDockWidgetArea);
-    QDockWidget* recs = dock(m_recs, tr("Recommendations"), QStringLiteral("recommendationsDock"), Qt::RightDockWidgetArea);
+    QDockWidget* recs
+        = dock(m_recs, tr("Recommendations"), QStringLiteral("recommendationsDock"), Qt::RightDockWidgetArea);
     QDockWidget* flags = dock(m_flags, tr("Red flags"), QStringLiteral("redFlagsDock"), Qt::BottomDockWidgetArea);
-    QDockWidget* log = dock(m_log, tr("Log: warnings, errors, overflows"), QStringLiteral("logDock"), Qt::BottomDockWidgetArea);
+    QDockWidget* log
+        = dock(m_log, tr("Log: warnings, errors, overflows"), QStringLiteral("logDock"), Qt::BottomDockWidgetArea);
     // The red-flag table needs width (seven columns), the log needs width: side by side under the charts.
     splitDockWidget(flags, log, Qt::Horizontal);
-    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
+    setCorner(Qt::BottomRightCorner, Qt::BottomDockWidgetArea);
     setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
-    resizeDocks({m_docks.at(0)}, {210}, Qt::Horizontal);
-    resizeDocks({recs}, {360}, Qt::Horizontal);
-    resizeDocks({flags, log}, {640, 420}, Qt::Horizontal);
+    resizeDocks({m_docks.at(0)}, {175}, Qt::Horizontal);
+    resizeDocks({recs}, {330}, Qt::Horizontal);
+    resizeDocks({flags, log}, {700, 680}, Qt::Horizontal);
     resizeDocks({flags}, {215}, Qt::Vertical);
 
     connect(m_sidebar, &TargetSidebar::currentRowChanged, this, &MainWindow::onCurrentChanged);
@@ -159,11 +158,14 @@ void MainWindow::buildActions()
 
     QMenu* target = menuBar()->addMenu(tr("&Target"));
     QAction* add = action(tr("&Add target…"), QKeySequence::New, &MainWindow::addTargetDialog);
-    QAction* reconnect = action(tr("&Reconnect"), QKeySequence(Qt::Key_F5), [this] { reconnectTarget(m_sidebar->currentRow()); });
+    QAction* reconnect
+        = action(tr("&Reconnect"), QKeySequence(Qt::Key_F5), [this] { reconnectTarget(m_sidebar->currentRow()); });
     target->addAction(add);
-    target->addAction(action(tr("&Edit target…"), QKeySequence(tr("Ctrl+Shift+E")), [this] { editTarget(m_sidebar->currentRow()); }));
+    target->addAction(
+        action(tr("&Edit target…"), QKeySequence(tr("Ctrl+Shift+E")), [this] { editTarget(m_sidebar->currentRow()); }));
     target->addAction(reconnect);
-    target->addAction(action(tr("Re&move target"), QKeySequence(tr("Ctrl+Del")), [this] { removeTarget(m_sidebar->currentRow()); }));
+    target->addAction(
+        action(tr("Re&move target"), QKeySequence(tr("Ctrl+Del")), [this] { removeTarget(m_sidebar->currentRow()); }));
     target->addSeparator();
     target->addAction(action(tr("&Thresholds…"), QKeySequence(tr("Ctrl+T")), &MainWindow::editThresholds));
 
@@ -224,69 +226,37 @@ void MainWindow::buildActions()
                                     "a click on a legend entry hides or shows its series."));
     });
     help->addAction(tr("&About heapwatch"), this, [this] {
-        QMessageBox::about(this, tr("About heapwatch"),
-                           tr("heapwatch %1\nLive memory console for Node.js containers.").arg(QStringLiteral(HEAPWATCH_VERSION)));
+        QMessageBox::about(
+            this, tr("About heapwatch"),
+            tr("heapwatch %1\nLive memory console for Node.js containers.").arg(QStringLiteral(HEAPWATCH_VERSION)));
     });
 }
 
-Target* MainWindow::currentTarget() const { return m_current.data(); }
+Target* MainWindow::currentTarget() const
+{
+    return m_current.data();
+}
 
-void MainWindow::selectTarget(int row) { m_sidebar->setCurrentRow(row); }
+void MainWindow::selectTarget(int row)
+{
+    m_sidebar->setCurrentRow(row);
+}
 
 Target* MainWindow::createTarget(const TargetEntry& entry, QString* error)
 {
-    GuiPrompter* prompter = nullptr;
-    if (entry.kind == TargetEntry::Kind::Remote) {
-        prompter = m_prompters.value(entry.key());
-        if (!prompter) {
-            prompter = new GuiPrompter(this, this);
-            m_prompters.insert(entry.key(), prompter);
-        }
-        prompter->resetCancel();
-    }
-    std::unique_ptr<Source> source = TargetFactory::createSource(entry, prompter, error);
-    if (!source)
-        return nullptr;
-    const Thresholds thresholds = SessionStore::thresholds(entry.key()).value_or(Thresholds::defaults());
-    return new Target(std::move(source), thresholds, this);
+    return m_launcher->create(entry, this, error);
 }
 
 void MainWindow::startTarget(Target* target, const TargetEntry& entry)
 {
-    if (entry.kind != TargetEntry::Kind::Replay) {
-        target->start();
-        return;
-    }
-    // A saved log can be hundreds of megabytes: read and parse it in a worker thread. The source hands
-    // itself back to this thread when done; its batches reach the target through queued connections.
-    Source* source = target->source();
-    auto* thread = new QThread;
-    QThread* gui = QThread::currentThread();
-    source->moveToThread(thread);
-    connect(thread, &QThread::started, source, [source, thread, gui] {
-        source->start();
-        source->moveToThread(gui);
-        thread->quit();
-    });
-    m_loading.insert(target, thread);
-    connect(thread, &QThread::finished, this, [this, target, thread] {
-        m_loading.remove(target);
-        thread->deleteLater();
-    });
-    thread->start();
+    m_launcher->start(target, entry);
 }
 
 void MainWindow::disposeTarget(Target* target)
 {
-    m_notifier->forget(m_targets->entryAt(m_targets->indexOf(target)) ? m_targets->entryAt(m_targets->indexOf(target))->key()
-                                                                       : QString());
-    if (QThread* thread = m_loading.value(target)) {
-        // Still reading its file: delete it once the worker let go of the source.
-        connect(thread, &QThread::finished, target, &QObject::deleteLater);
-        return;
-    }
-    target->stop();
-    target->deleteLater();
+    if (const TargetEntry* entry = m_targets->entryAt(m_targets->indexOf(target)))
+        m_notifier->forget(entry->key());
+    m_launcher->dispose(target);
 }
 
 bool MainWindow::addEntry(const TargetEntry& entry, bool select, bool keepOnError, QString* errorOut)
@@ -315,7 +285,23 @@ bool MainWindow::addEntry(const TargetEntry& entry, bool select, bool keepOnErro
     return target != nullptr;
 }
 
-void MainWindow::openDemo() { addEntry(TargetEntry::demo(), true, false); }
+bool MainWindow::addSourceTarget(const TargetEntry& entry, std::unique_ptr<Source> source)
+{
+    if (!source || m_targets->indexOf(entry.key()) >= 0)
+        return false;
+    auto* target
+        = new Target(std::move(source), SessionStore::thresholds(entry.key()).value_or(Thresholds::defaults()), this);
+    const int row = m_targets->addTarget(entry, target);
+    target->start();
+    if (m_targets->rowCount() == 1)
+        selectTarget(row);
+    return true;
+}
+
+void MainWindow::openDemo()
+{
+    addEntry(TargetEntry::demo(), true, false);
+}
 
 bool MainWindow::openLog(const QString& logPath, const QString& statsPath)
 {
@@ -431,8 +417,7 @@ void MainWindow::editTarget(int row)
     const TargetEntry updated = dialog.entry();
     if (Target* old = m_targets->targetAt(row))
         disposeTarget(old);
-    if (m_prompters.contains(entry->key()))
-        m_prompters.value(entry->key())->cancelPending();
+    m_launcher->cancelPrompts(entry->key());
     QString error;
     Target* target = createTarget(updated, &error);
     m_targets->replaceTarget(row, updated, target, error);
@@ -448,10 +433,7 @@ void MainWindow::removeTarget(int row)
     if (!entry)
         return;
     const QString key = entry->key();
-    if (GuiPrompter* p = m_prompters.take(key)) {
-        p->cancelPending();
-        p->deleteLater();
-    }
+    m_launcher->forget(key);
     if (Target* t = m_targets->targetAt(row))
         disposeTarget(t);
     m_targets->removeTarget(row);
@@ -468,7 +450,7 @@ void MainWindow::reconnectTarget(int row)
         return;
     const TargetEntry copy = *entry;
     if (Target* old = m_targets->targetAt(row)) {
-        if (m_loading.contains(old))
+        if (m_launcher->isLoading(old))
             return; // still reading its file
         disposeTarget(old);
     }
@@ -497,12 +479,12 @@ void MainWindow::editThresholds()
 
 void MainWindow::openLogDialog()
 {
-    const QString log = QFileDialog::getOpenFileName(this, tr("Open a saved `docker logs --timestamps` file"), QString(),
-                                                     tr("Logs (*.log *.txt);;All files (*)"));
+    const QString log = QFileDialog::getOpenFileName(this, tr("Open a saved `docker logs --timestamps` file"),
+                                                     QString(), tr("Logs (*.log *.txt);;All files (*)"));
     if (log.isEmpty())
         return;
-    const QString stats
-        = QMessageBox::question(this, tr("Stats file"), tr("Add a saved `docker stats` output for the container charts?"))
+    const QString stats = QMessageBox::question(this, tr("Stats file"),
+                                                tr("Add a saved `docker stats` output for the container charts?"))
             == QMessageBox::Yes
         ? QFileDialog::getOpenFileName(this, tr("Open a saved `docker stats` output"))
         : QString();
@@ -510,58 +492,26 @@ void MainWindow::openLogDialog()
         QMessageBox::warning(this, tr("Cannot open log"), statusBar()->currentMessage());
 }
 
-static QString exportBaseName(const Target* t)
-{
-    QString name = t->name();
-    name.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9_.-]+")), QStringLiteral("-"));
-    return QStringLiteral("heapwatch-%1-%2").arg(name, QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")));
-}
-
 void MainWindow::exportChartPng()
 {
-    Target* t = m_current.data();
-    if (!t)
-        return;
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export charts"), exportBaseName(t) + QStringLiteral(".png"),
-                                                      tr("PNG images (*.png)"));
-    if (path.isEmpty())
-        return;
-    if (!m_page->grab().save(path, "PNG"))
-        QMessageBox::warning(this, tr("Export failed"), tr("Could not write %1").arg(path));
+    if (Target* t = m_current.data())
+        ExportActions::chartsPng(this, m_page, *t);
 }
 
 void MainWindow::exportCsv()
 {
-    Target* t = m_current.data();
-    if (!t)
-        return;
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export samples"), exportBaseName(t) + QStringLiteral(".csv"),
-                                                      tr("CSV files (*.csv)"));
-    if (path.isEmpty())
-        return;
-    const auto [t0, t1] = m_viewport->window(t->now());
-    QSaveFile file(path);
-    QApplication::setOverrideCursor(Qt::WaitCursor);
-    const bool ok = file.open(QIODevice::WriteOnly) && SampleCsvWriter::write(t->state(), t0, t1, &file) >= 0 && file.commit();
-    QApplication::restoreOverrideCursor();
-    if (!ok)
-        QMessageBox::warning(this, tr("Export failed"), tr("Could not write %1: %2").arg(path, file.errorString()));
+    if (Target* t = m_current.data()) {
+        const auto [t0, t1] = m_viewport->window(t->now());
+        ExportActions::samplesCsv(this, *t, t0, t1);
+    }
 }
 
 void MainWindow::exportReport()
 {
-    Target* t = m_current.data();
-    if (!t)
-        return;
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export incident report"), exportBaseName(t) + QStringLiteral(".md"),
-                                                      tr("Markdown (*.md)"));
-    if (path.isEmpty())
-        return;
-    const auto [t0, t1] = m_viewport->window(t->now());
-    const QString md = IncidentReport::markdown(t->name(), t->state(), t->assessment(), t0, t1, QDateTime::currentMSecsSinceEpoch());
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(md.toUtf8()) < 0 || !file.commit())
-        QMessageBox::warning(this, tr("Export failed"), tr("Could not write %1: %2").arg(path, file.errorString()));
+    if (Target* t = m_current.data()) {
+        const auto [t0, t1] = m_viewport->window(t->now());
+        ExportActions::incidentReport(this, *t, t0, t1);
+    }
 }
 
 void MainWindow::showSettings()

@@ -6,6 +6,7 @@
 
 #include "Samples.h"
 #include "SettingsDialog.h"
+#include "Source.h"
 #include "TargetEntry.h"
 
 #include <QElapsedTimer>
@@ -13,6 +14,7 @@
 #include <QMainWindow>
 #include <QPointer>
 #include <QTimer>
+#include <memory>
 
 class QAction;
 class QActionGroup;
@@ -23,12 +25,12 @@ namespace heapwatch {
 class AlertNotifier;
 class ChartViewport;
 class DashboardPage;
-class GuiPrompter;
 class LogView;
 class RecommendationList;
 class RedFlagPanel;
 class StatusPanel;
 class Target;
+class TargetLauncher;
 class TargetListModel;
 class TargetSidebar;
 class TrayController;
@@ -47,7 +49,8 @@ public:
     bool openRemote(const QString& target); // `heapwatch ssh://…/c`
     void restoreSession(); // reconnect last targets from QSettings
 
-    // For tests and the benchmark.
+    // For tests and the benchmark: a target with a source made elsewhere (e.g. a week of generated history).
+    bool addSourceTarget(const TargetEntry& entry, std::unique_ptr<Source> source);
     Target* currentTarget() const;
     TargetListModel* targetModel() const { return m_targets; }
     DashboardPage* dashboard() const { return m_page; }
@@ -97,13 +100,12 @@ private:
     AlertNotifier* m_notifier;
     WebhookSender* m_webhook;
     TrayController* m_tray;
+    TargetLauncher* m_launcher;
     AppSettings m_settings;
     QTimer m_tick;
     QElapsedTimer m_clock; // monotonic time for rate limits
     QPointer<Target> m_current;
     QString m_currentKey;
-    QHash<QString, GuiPrompter*> m_prompters; // per remote target key
-    QHash<Target*, QThread*> m_loading; // replays reading their file in a worker
     QActionGroup* m_rangeGroup = nullptr;
     QAction* m_liveAction = nullptr;
     QList<QDockWidget*> m_docks;

@@ -8,7 +8,6 @@
 #include <QCoreApplication>
 #include <QIcon>
 #include <QTextStream>
-
 #include <cstdio>
 
 namespace {
@@ -75,7 +74,8 @@ int main(int argc, char** argv)
     const QCommandLineOption replay(QStringLiteral("replay"),
                                     QStringLiteral("Open a saved `docker logs --timestamps` file as a target."),
                                     QStringLiteral("LOGFILE"));
-    const QCommandLineOption stats(QStringLiteral("stats"), QStringLiteral("With --replay: a saved `docker stats` output."),
+    const QCommandLineOption stats(QStringLiteral("stats"),
+                                   QStringLiteral("With --replay: a saved `docker stats` output."),
                                    QStringLiteral("STATSFILE"));
     const QCommandLineOption fresh(QStringLiteral("no-restore"),
                                    QStringLiteral("Do not reconnect the targets of the last session."));

@@ -36,9 +36,10 @@ int CheckCommand::run(const QStringList& arguments, QTextStream& out, QTextStrea
         QStringLiteral("Judge a Node.js container's memory against the red-flag thresholds and print the verdict.\n"
                        "Exit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN."));
     parser.addHelpOption();
-    parser.addPositionalArgument(QStringLiteral("target"),
-                                 QStringLiteral("ssh://[user@]host[:port]/CONTAINER, HOST/CONTAINER or local/CONTAINER"),
-                                 QStringLiteral("[TARGET]"));
+    parser.addPositionalArgument(
+        QStringLiteral("target"),
+        QStringLiteral("ssh://[user@]host[:port]/CONTAINER, HOST/CONTAINER or local/CONTAINER"),
+        QStringLiteral("[TARGET]"));
     const QCommandLineOption demo(QStringLiteral("demo"), QStringLiteral("Judge the built-in demo host."));
     const QCommandLineOption replay(QStringLiteral("replay"),
                                     QStringLiteral("Judge a saved `docker logs --timestamps` file."),
@@ -85,8 +86,8 @@ int CheckCommand::run(const QStringList& arguments, QTextStream& out, QTextStrea
         auto source = std::make_unique<DemoSource>(options);
         target = std::make_unique<Target>(std::move(source), limits);
         TargetState& state = const_cast<TargetState&>(target->state());
-        static_cast<DemoSource*>(target->source())->generateHistory(
-            QDateTime::currentMSecsSinceEpoch(), [&state](const IngestBatch& b) { state.apply(b); });
+        static_cast<DemoSource*>(target->source())
+            ->generateHistory(QDateTime::currentMSecsSinceEpoch(), [&state](const IngestBatch& b) { state.apply(b); });
     } else if (parser.isSet(replay)) {
         auto source = std::make_unique<ReplaySource>(parser.value(replay), parser.value(stats));
         ReplaySource* replaySource = source.get();

@@ -42,7 +42,10 @@ qint64 parseDuration(const QString& text)
         if (!ok || n > 10LL * 365 * 24 * 3600)
             return -1;
         const QString unit = m.captured(2);
-        const qint64 scale = unit == QLatin1String("m") ? 60 : unit == QLatin1String("h") ? 3600 : unit == QLatin1String("d") ? 86400 : 1;
+        const qint64 scale = unit == QLatin1String("m") ? 60
+            : unit == QLatin1String("h")                ? 3600
+            : unit == QLatin1String("d")                ? 86400
+                                                        : 1;
         total += n * scale;
     }
     return at == text.size() ? total : -1;
@@ -88,7 +91,8 @@ std::unique_ptr<Target> RemoteCheck::watch(const QString& spec, const QCommandLi
     options.acceptNewHostKey = parser.isSet(kAcceptNew);
     options.engine = parser.value(kEngine);
     options.sudo = parser.isSet(kSudo);
-    if (!options.engine.isEmpty() && options.engine != QLatin1String("docker") && options.engine != QLatin1String("podman")) {
+    if (!options.engine.isEmpty() && options.engine != QLatin1String("docker")
+        && options.engine != QLatin1String("podman")) {
         *error = QStringLiteral("--engine must be docker or podman, not '%1'").arg(options.engine);
         return nullptr;
     }

@@ -4,7 +4,6 @@
 #include <QCommandLineOption>
 #include <QJsonObject>
 #include <QList>
-
 #include <memory>
 
 class QCommandLineParser;

@@ -55,6 +55,9 @@ QString levelName(Level level)
     return QStringLiteral("unknown");
 }
 
-QString levelTitle(Level level) { return levelName(level).toUpper(); }
+QString levelTitle(Level level)
+{
+    return levelName(level).toUpper();
+}
 
 } // namespace heapwatch

@@ -7,7 +7,6 @@
 #include "Thresholds.h"
 
 #include <QString>
-
 #include <vector>
 
 namespace heapwatch {

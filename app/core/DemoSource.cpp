@@ -3,7 +3,6 @@
 #include "Units.h"
 
 #include <QDateTime>
-
 #include <algorithm>
 #include <cmath>
 
@@ -35,7 +34,10 @@ double warmupCurve(double fraction)
     return 1.0 - std::pow(1.0 - fraction, 2.0);
 }
 
-double lerp(double a, double b, double f) { return a + (b - a) * f; }
+double lerp(double a, double b, double f)
+{
+    return a + (b - a) * f;
+}
 
 LogRecord problemRecord(qint64 atMs, LogKind kind, const QString& text)
 {
@@ -60,7 +62,10 @@ DemoSource::DemoSource(DemoOptions options, QObject* parent)
     connect(&m_timer, &QTimer::timeout, this, &DemoSource::tick);
 }
 
-QString DemoSource::targetName() const { return QStringLiteral("demo/") + m_options.container; }
+QString DemoSource::targetName() const
+{
+    return QStringLiteral("demo/") + m_options.container;
+}
 
 double DemoSource::noise(double amplitude)
 {
@@ -122,8 +127,8 @@ LogRecord DemoSource::memoryRecord(qint64 atMs)
     r.kind = LogKind::Memory;
     r.atMs = atMs;
     r.dockerTimeNs = atMs * 1000000;
-    r.memory = MemorySample {atMs, round1(f.rss), round1(f.heapUsed), round1(f.heapTotal), round1(f.external),
-                             round1(f.arrayBuffers)};
+    r.memory = MemorySample {
+        atMs, round1(f.rss), round1(f.heapUsed), round1(f.heapTotal), round1(f.external), round1(f.arrayBuffers)};
     r.lineHash = quint64(atMs);
     return r;
 }
@@ -134,7 +139,8 @@ LogRecord DemoSource::cacheRecord(qint64 atMs)
     const bool oldDeployment = atMs < m_deployMs;
     const double seconds = double(atMs - (oldDeployment ? m_historyStartMs : m_deployMs)) / 1000.0;
     const double perSecond = double(kSeedHits + kSeedMisses) / (double(kWarmupMs) / 1000.0);
-    const double missShare = oldDeployment ? 0.29 + noise(0.03) : double(kSeedMisses) / double(kSeedHits + kSeedMisses) + noise(0.01);
+    const double missShare
+        = oldDeployment ? 0.29 + noise(0.03) : double(kSeedMisses) / double(kSeedHits + kSeedMisses) + noise(0.01);
     qint64 lookups = qint64(seconds * perSecond);
     qint64 misses = qint64(double(lookups) * missShare);
     if (atMs == m_seedNowMs) {
@@ -226,7 +232,10 @@ void DemoSource::generate(qint64 fromMs, qint64 toMs, IngestBatch& batch)
             batch.logs.push_back(memoryRecord(next));
             m_nextMemoryMs += m_options.memoryLogIntervalMs;
         } else if (next == m_nextCacheMs) {
-            batch.logs.push_back(cacheRecord(next));
+            // A process that has served nothing yet logs no cache stats worth charting.
+            LogRecord record = cacheRecord(next);
+            if (record.cache.hits + record.cache.misses > 0)
+                batch.logs.push_back(std::move(record));
             m_nextCacheMs += m_options.cacheLogIntervalMs;
         } else {
             // An occasional slow query, as the real app logs it; the old deployment also hit a locked DB once.
@@ -306,7 +315,10 @@ void DemoSource::start()
         m_timer.start();
 }
 
-void DemoSource::stop() { m_timer.stop(); }
+void DemoSource::stop()
+{
+    m_timer.stop();
+}
 
 void DemoSource::tick()
 {

@@ -7,7 +7,6 @@
 #include "Source.h"
 
 #include <QTimer>
-
 #include <random>
 
 namespace heapwatch {

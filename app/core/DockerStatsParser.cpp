@@ -7,7 +7,6 @@
 #include <QJsonObject>
 #include <QJsonValue>
 #include <algorithm>
-#include <cstring>
 
 // Frames. Docker ≤ 27.3 starts each frame with ESC[2J ESC[H. Docker ≥ 27.4 writes ESC[H, the lines (ending in
 // ESC[K), then ESC[J, and prints the whole frame twice, each copy after its own ESC[H and header

@@ -11,7 +11,6 @@
 
 #include <QByteArray>
 #include <QByteArrayView>
-
 #include <vector>
 
 namespace heapwatch {
@@ -30,7 +29,18 @@ public:
     const ParseCounters& counters() const { return m_counters; }
 
 private:
-    enum class Field : quint8 { Ignored, Id, Name, Cpu, MemUsage, MemPercent, NetIO, BlockIO, Pids };
+    enum class Field : quint8
+    {
+        Ignored,
+        Id,
+        Name,
+        Cpu,
+        MemUsage,
+        MemPercent,
+        NetIO,
+        BlockIO,
+        Pids
+    };
     struct Column
     {
         Field field = Field::Ignored;

@@ -8,6 +8,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonValue>
+#include <QStringList>
 
 namespace heapwatch {
 
@@ -174,7 +175,10 @@ const char* InspectParser::inspectTemplate()
     // reliance on `and` short-circuiting (Go 1.18); `{{$n = …}}` needs Go 1.11. No single quote inside, so
     // the caller can wrap it in '…' for the remote shell. NodeOptions keeps its "NODE_OPTIONS=" prefix;
     // parse() strips it. Config.Image goes in as ImageName, the key podman's own inspect uses.
-    return R"({"Id":{{json .Id}},"Name":{{json .Name}},"ImageName":{{json .Config.Image}},)"
+    // Fields are Go field names, not JSON keys: `.ID`, because podman's template sees its Go struct (field ID,
+    // JSON "Id") and rewrites only a bare `{{.Id}}`; docker has the same field and would only reach "Id" through
+    // its raw-map fallback.
+    return R"({"Id":{{json .ID}},"Name":{{json .Name}},"ImageName":{{json .Config.Image}},)"
            R"("State":{{json .State}},"RestartCount":{{json .RestartCount}},)"
            R"("HostConfig":{"Memory":{{json .HostConfig.Memory}}},)"
            R"("NodeOptions":{{$n := ""}}{{range .Config.Env}}{{if eq (printf "%.13s" .) "NODE_OPTIONS="}})"

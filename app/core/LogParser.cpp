@@ -6,8 +6,6 @@
 #include "DockerStatsParser.h" // stripEscapes
 #include "Units.h"
 
-#include <QtAlgorithms>
-
 #include <algorithm>
 #include <array>
 #include <cstring>
@@ -28,10 +26,30 @@ Q_ALWAYS_INLINE char lower(char c)
     return (c >= 'A' && c <= 'Z') ? char(c | 0x20) : c;
 }
 
-template<size_t N> bool startsWith(const char* p, const char* e, const char (&lit)[N])
+// n bytes equal, n known at compile time. From 8 bytes on, word compares (the last one overlapping) instead of
+// the memcmp call GCC emits for longer literals.
+template<size_t n> Q_ALWAYS_INLINE bool equalBytes(const char* p, const char* lit)
+{
+    if constexpr (n < 8) {
+        return std::memcmp(p, lit, n) == 0;
+    } else {
+        quint64 a, b;
+        for (size_t i = 0; i + 8 <= n; i += 8) {
+            std::memcpy(&a, p + i, 8);
+            std::memcpy(&b, lit + i, 8);
+            if (a != b)
+                return false;
+        }
+        std::memcpy(&a, p + n - 8, 8);
+        std::memcpy(&b, lit + n - 8, 8);
+        return a == b;
+    }
+}
+
+template<size_t N> Q_ALWAYS_INLINE bool startsWith(const char* p, const char* e, const char (&lit)[N])
 {
     constexpr size_t n = N - 1;
-    return size_t(e - p) >= n && std::memcmp(p, lit, n) == 0;
+    return size_t(e - p) >= n && equalBytes<n>(p, lit);
 }
 
 // Case-insensitive; lit must be lower case.
@@ -84,14 +102,14 @@ constexpr bool isLeapYear(int y)
 // Days from 1970-01-01 to January 1st of each year: a table instead of divisions on the hot path.
 struct YearTable
 {
-    qint32 daysBefore[kLastYear - kFirstYear + 1] = {};
+    qint32 daysBefore[kLastYear - kFirstYear + 2] = {}; // one more: the length of kLastYear
 };
 
 constexpr YearTable makeYearTable()
 {
     YearTable t;
     qint32 days = 0;
-    for (int y = kFirstYear; y <= kLastYear; ++y) {
+    for (int y = kFirstYear; y <= kLastYear + 1; ++y) {
         t.daysBefore[y - kFirstYear] = days;
         days += isLeapYear(y) ? 366 : 365;
     }
@@ -150,27 +168,48 @@ struct Timestamp
 
 // Reads "YYYY-MM-DD[T ]HH:MM:SS[.fff…][Z|±HH:MM|±HHMM]" at p. A logger's timestamp may lack the zone (then
 // it is UTC); a docker timestamp always has one.
-Timestamp readTimestamp(const char* p, const char* e, bool zoneOptional)
+// The date, hour and minute of the previous docker timestamp (its first 16 bytes) and their value in seconds.
+// Consecutive lines nearly always share them, so the calendar is skipped; owned by a LogParser.
+struct MinuteCache
+{
+    char* prefix; // 16 bytes
+    qint64* seconds; // -1 when empty
+};
+
+Timestamp readTimestamp(const char* p, const char* e, bool zoneOptional, const MinuteCache* cache = nullptr)
 {
     Timestamp ts;
     if (e - p < 19 || p[4] != '-' || p[7] != '-' || p[13] != ':' || p[16] != ':')
         return ts;
-    if (p[10] != 'T' && p[10] != 't' && p[10] != ' ')
-        return ts;
-    int century, yy, month, day, hour, minute, second;
-    // Non-short-circuit '&': six cheap checks beat six unpredictable branches on the hot path.
-    const bool allDigits = readDigits2(p, century) & readDigits2(p + 2, yy) & readDigits2(p + 5, month)
-        & readDigits2(p + 8, day) & readDigits2(p + 11, hour) & readDigits2(p + 14, minute)
-        & readDigits2(p + 17, second);
-    if (!allDigits)
-        return ts;
-    const int year = century * 100 + yy;
-    if (year < kFirstYear || year > kLastYear || month < 1 || month > 12 || hour > 23 || minute > 59 || second > 60)
-        return ts;
-    const int leap = isLeapYear(year) ? 1 : 0;
-    if (day < 1 || day > kDaysBeforeMonth[leap][month] - kDaysBeforeMonth[leap][month - 1])
-        return ts;
-    const qint64 days = kYears.daysBefore[year - kFirstYear] + kDaysBeforeMonth[leap][month - 1] + day - 1;
+    qint64 minuteSeconds;
+    int second;
+    if (cache && *cache->seconds >= 0 && equalBytes<16>(p, cache->prefix)) {
+        if (!readDigits2(p + 17, second) || second > 60)
+            return ts;
+        minuteSeconds = *cache->seconds;
+    } else {
+        if (p[10] != 'T' && p[10] != 't' && p[10] != ' ')
+            return ts;
+        int century, yy, month, day, hour, minute;
+        // Non-short-circuit '&': seven cheap checks beat seven unpredictable branches.
+        const bool allDigits = readDigits2(p, century) & readDigits2(p + 2, yy) & readDigits2(p + 5, month)
+            & readDigits2(p + 8, day) & readDigits2(p + 11, hour) & readDigits2(p + 14, minute)
+            & readDigits2(p + 17, second);
+        if (!allDigits)
+            return ts;
+        const int year = century * 100 + yy;
+        if (year < kFirstYear || year > kLastYear || month < 1 || month > 12 || hour > 23 || minute > 59 || second > 60)
+            return ts;
+        const int leap = kYears.daysBefore[year - kFirstYear + 1] - kYears.daysBefore[year - kFirstYear] - 365;
+        if (day < 1 || day > kDaysBeforeMonth[leap][month] - kDaysBeforeMonth[leap][month - 1])
+            return ts;
+        const qint64 days = kYears.daysBefore[year - kFirstYear] + kDaysBeforeMonth[leap][month - 1] + day - 1;
+        minuteSeconds = days * 86400 + hour * 3600 + minute * 60;
+        if (cache) {
+            std::memcpy(cache->prefix, p, 16);
+            *cache->seconds = minuteSeconds;
+        }
+    }
     const char* q = p + 19;
     qint64 fraction = 0;
     int digits = 0;
@@ -209,7 +248,7 @@ Timestamp readTimestamp(const char* p, const char* e, bool zoneOptional)
     } else if (!zoneOptional) {
         return ts;
     }
-    const qint64 seconds = days * 86400 + qint64(hour) * 3600 + minute * 60 + second - offsetSeconds;
+    const qint64 seconds = minuteSeconds + second - offsetSeconds;
     if (seconds < 0)
         return ts;
     ts.ns = seconds * 1000000000 + fraction;
@@ -342,7 +381,7 @@ struct LineScan
 };
 
 // Finds the docker timestamp and the kind of the line. Parses no numbers.
-void scanLine(QByteArrayView line, LineScan& s)
+void scanLine(QByteArrayView line, LineScan& s, const MinuteCache* cache = nullptr)
 {
     const char* b = line.data();
     const char* e = b + line.size();
@@ -355,7 +394,7 @@ void scanLine(QByteArrayView line, LineScan& s)
     // one too: JavaScript's toISOString() always has 3 fraction digits and docker's 0 or 9, so a lone
     // 3-digit timestamp is the logger's.
     if (looksLikeDate(b, e)) {
-        const Timestamp ts = readTimestamp(b, e, false);
+        const Timestamp ts = readTimestamp(b, e, false, cache);
         if (ts.length > 0 && (b + ts.length == e || b[ts.length] == ' ')) {
             const char* rest = b + ts.length + (b + ts.length < e ? 1 : 0);
             if (ts.fractionDigits != 3 || looksLikeDate(rest, e)) {
@@ -369,8 +408,12 @@ void scanLine(QByteArrayView line, LineScan& s)
     const char* m = s.message;
     const char* q = m;
     if (looksLikeDate(q, e)) {
-        const void* sp = std::memchr(q, ' ', size_t(std::min<qsizetype>(e - q, 40)));
-        q = sp ? static_cast<const char*>(sp) + 1 : m;
+        if (e - q > 24 && q[24] == ' ') { // toISOString(): "2026-01-14T10:00:00.000Z"
+            q += 25;
+        } else {
+            const void* sp = std::memchr(q, ' ', size_t(std::min<qsizetype>(e - q, 40)));
+            q = sp ? static_cast<const char*>(sp) + 1 : m;
+        }
     }
     if (startsWith(q, e, "[info]: Memory: RSS=")) {
         s.kind = LogKind::Memory;
@@ -481,83 +524,41 @@ struct Token
 
 constexpr double kPow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
 
-// A size as the app prints it: number, optional space, unit letters ("336.6MB", "13.6 MiB", "212.7").
-// Plain decimals are converted on the way (every Memory line has five of them).
-// The leading run of ASCII digits of 8 bytes loaded little-endian: its length (0…8) and, when 1…7 long, its
-// value. No loop and no branch per digit (SWAR, after D. Lemire).
-Q_ALWAYS_INLINE int digitRun(quint64 v, quint64& value)
+// A size in any spelling the app might use: number, optional space, unit letters ("1.5GB", "13.6 MiB", "212.7").
+// Plain decimals are converted on the way; the rest is left to units::parseSize.
+bool isNumberChar(char c)
 {
-    constexpr quint64 kHigh = 0xF0F0F0F0F0F0F0F0ULL;
-    constexpr quint64 kZeros = 0x3030303030303030ULL;
-    // A byte is zero here exactly when it is a digit. A carry out of a byte >= 0xFA only disturbs the bytes
-    // after that (non-digit) byte, which are never looked at.
-    const quint64 notDigit = ((v & kHigh) ^ kZeros) | (((v + 0x0606060606060606ULL) & kHigh) ^ kZeros);
-    const int length = notDigit ? int(qCountTrailingZeroBits(notDigit)) / 8 : 8;
-    value = 0;
-    if (length == 0 || length == 8)
-        return length;
-    // Shift the digits to the top bytes (the rest falls off), then combine pairs, quads and the two halves.
-    quint64 d = (v - kZeros) << (8 * (8 - length));
-    d = d * 10 + (d >> 8);
-    value = (((d & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32)))
-             + (((d >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32))))
-        >> 32;
-    return length;
+    return isDigit(c) || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E';
 }
 
-bool isNumberChar(char c) { return isDigit(c) || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E'; }
-
-// A size as the app prints it: number, optional space, unit letters ("336.6MB", "13.6 MiB", "212.7").
-// Plain decimals are converted on the way (every Memory line has five of them).
+// A size in any spelling the app might use: number, optional space, unit letters ("1.5GB", "13.6 MiB", "212.7").
+// Plain decimals are converted on the way; the rest is left to units::parseSize.
 Token readSizeToken(const char* p, const char* e)
 {
-    static constexpr quint64 kIntPow10[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000};
     Token t;
     while (p < e && *p == ' ')
         ++p;
     t.begin = p;
-    bool done = false;
-#if Q_BYTE_ORDER == Q_LITTLE_ENDIAN
-    if (e - p >= 16) { // "ddd.d" with up to 7 digits on either side, read without a loop
-        quint64 whole, fraction = 0;
-        const int wholeDigits = digitRun(load64(p), whole);
-        if (wholeDigits > 0 && wholeDigits < 8) {
-            const char* q = p + wholeDigits;
-            int fractionDigits = 0;
-            if (*q == '.') {
-                fractionDigits = digitRun(load64(q + 1), fraction);
-                q += 1 + fractionDigits;
-            }
-            if (fractionDigits < 8 && !isNumberChar(*q)) { // q < e: at most 15 bytes in
-                t.number = double(whole * kIntPow10[fractionDigits] + fraction) / kPow10[fractionDigits];
-                p = q;
-                done = true;
-            }
-        }
-    }
-#endif
-    if (!done) {
-        quint64 mantissa = 0;
+    quint64 mantissa = 0;
+    for (; p < e && digit(*p) <= 9; ++p)
+        mantissa = mantissa * 10 + digit(*p);
+    qsizetype digits = p - t.begin;
+    int fraction = 0;
+    if (p < e && *p == '.') {
+        const char* f = ++p;
         for (; p < e && digit(*p) <= 9; ++p)
             mantissa = mantissa * 10 + digit(*p);
-        qsizetype digits = p - t.begin;
-        int fraction = 0;
-        if (p < e && *p == '.') {
-            const char* f = ++p;
-            for (; p < e && digit(*p) <= 9; ++p)
-                mantissa = mantissa * 10 + digit(*p);
-            fraction = int(p - f);
-            digits += fraction;
-        }
-        bool plain = digits > 0 && digits <= 15;
-        if (p < e && isNumberChar(*p)) {
-            plain = false; // exponents, signs: units::parseSize decides
-            while (p < e && isNumberChar(*p))
-                ++p;
-        }
-        if (plain)
-            t.number = double(mantissa) / kPow10[fraction]; // one correctly rounded division
+        fraction = int(p - f);
+        digits += fraction;
     }
+    bool plain = digits > 0 && digits <= 15;
+    if (p < e && isNumberChar(*p)) {
+        plain = false; // exponents, signs: units::parseSize decides
+        while (p < e && isNumberChar(*p))
+            ++p;
+    }
+    if (plain)
+        t.number = double(mantissa) / kPow10[fraction]; // one correctly rounded division
     const char* numberEnd = p;
     while (p < e && *p == ' ')
         ++p;
@@ -614,9 +615,62 @@ double toMiB(const Token& t)
     return units::parseSize(QByteArrayView(t.begin, t.end), units::MbMeaning::Binary) / units::kMiB;
 }
 
+// A plain decimal of the app's shape ("336.6", "17"): at most 9 + 6 digits, so the one division is exact-rounded.
+Q_ALWAYS_INLINE bool readPlainDecimal(const char*& p, const char* e, double& value)
+{
+    const char* start = p;
+    quint64 mantissa = 0;
+    for (; p < e && digit(*p) <= 9; ++p)
+        mantissa = mantissa * 10 + digit(*p);
+    if (p == start || p - start > 9)
+        return false;
+    int fraction = 0;
+    if (p < e && *p == '.') {
+        const char* f = ++p;
+        for (; p < e && digit(*p) <= 9; ++p)
+            mantissa = mantissa * 10 + digit(*p);
+        fraction = int(p - f);
+        if (fraction == 0 || fraction > 6)
+            return false;
+    }
+    value = double(mantissa) / kPow10[fraction];
+    return true;
+}
+
+template<size_t N> Q_ALWAYS_INLINE bool skipLiteral(const char*& p, const char* e, const char (&lit)[N])
+{
+    if (!startsWith(p, e, lit))
+        return false;
+    p += N - 1;
+    return true;
+}
+
+// The app's line exactly as it prints it, all in "MB": a short straight path for nearly every line. Anything
+// else (other units, spaces, "Heap=212.7/218.0MB", garbage) returns false and goes the general way; for the
+// lines it accepts both give the same numbers (MB is MiB: no scaling).
+bool parseMemoryExact(const char* p, const char* e, MemorySample& m)
+{
+    double rss, used, total, external, arrayBuffers;
+    const bool ok = readPlainDecimal(p, e, rss) && skipLiteral(p, e, "MB, Heap=") && readPlainDecimal(p, e, used)
+        && skipLiteral(p, e, "MB/") && readPlainDecimal(p, e, total) && skipLiteral(p, e, "MB, External=")
+        && readPlainDecimal(p, e, external) && skipLiteral(p, e, "MB, ArrayBuffers=")
+        && readPlainDecimal(p, e, arrayBuffers) && skipLiteral(p, e, "MB")
+        && (p == e || !((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')));
+    if (!ok)
+        return false;
+    m.rssMiB = rss;
+    m.heapUsedMiB = used;
+    m.heapTotalMiB = total;
+    m.externalMiB = external;
+    m.arrayBuffersMiB = arrayBuffers;
+    return true;
+}
+
 // "RSS=336.6MB, Heap=212.7MB/218.0MB, External=17.6MB, ArrayBuffers=13.6MB"; p after "Memory: RSS=".
 bool parseMemory(const char* p, const char* e, MemorySample& m)
 {
+    if (parseMemoryExact(p, e, m))
+        return true;
     const Token rss = readSizeToken(p, e);
     if (!rss.hasUnit || !(p = expectKey(rss.end, e, "Heap=")))
         return false;
@@ -822,7 +876,8 @@ void LogParser::consumeLine(QByteArrayView line, LogStream stream, std::vector<L
         return;
     }
     LineScan s;
-    scanLine(line, s);
+    const MinuteCache cache {m_minutePrefix, &m_minuteSeconds};
+    scanLine(line, s, &cache);
     if (s.kind == LogKind::Other)
         return;
     // Copying a blank record costs a few vector moves; value-initialising one in place (emplace_back()) zeroes it

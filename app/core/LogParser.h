@@ -5,7 +5,6 @@
 
 #include <QByteArray>
 #include <QByteArrayView>
-
 #include <vector>
 
 namespace heapwatch {
@@ -32,6 +31,8 @@ private:
 
     QByteArray m_partial[2];
     bool m_skipping[2] = {false, false}; // inside an oversized line: drop bytes up to the next newline
+    char m_minutePrefix[16] = {}; // date, hour and minute of the last docker timestamp …
+    qint64 m_minuteSeconds = -1; // … and their value, so the next line skips the calendar
     ParseCounters m_counters;
 };
 

@@ -9,13 +9,18 @@ namespace {
 
 constexpr double kMsPerMinute = 60.0 * 1000.0;
 
-QString mib(double v) { return QString::number(v, 'f', 1) + QStringLiteral(" MiB"); }
-QString pct(double v) { return QString::number(v, 'f', 1) + QLatin1Char('%'); }
+QString mib(double v)
+{
+    return QString::number(v, 'f', 1) + QStringLiteral(" MiB");
+}
+QString pct(double v)
+{
+    return QString::number(v, 'f', 1) + QLatin1Char('%');
+}
 
 // How long (minutes) the newest values of a column have stayed strictly above (or below) a line, counted
 // back from the newest row; 0 when the newest value is not past it.
-template<int N, typename Past>
-double sustainedMinutes(const SampleRing<N>& ring, int column, Past past)
+template<int N, typename Past> double sustainedMinutes(const SampleRing<N>& ring, int column, Past past)
 {
     if (ring.isEmpty() || !past(double(ring.last().v[size_t(column)])))
         return 0;
@@ -65,7 +70,8 @@ std::vector<Recommendation> recommend(const TargetState& s, const Thresholds& t,
     Q_UNUSED(nowMs)
     std::vector<Recommendation> out;
     auto add = [&out](const char* id, Level level, QString title, QString action, QString evidence) {
-        out.push_back(Recommendation {QLatin1String(id), level, std::move(title), std::move(action), std::move(evidence)});
+        out.push_back(
+            Recommendation {QLatin1String(id), level, std::move(title), std::move(action), std::move(evidence)});
     };
     const auto& memory = s.lastMemory();
     const double heapLimit = s.heapLimitMiB();
@@ -78,7 +84,8 @@ std::vector<Recommendation> recommend(const TargetState& s, const Thresholds& t,
                            "memory limit together, then capture heap snapshots (node --heapsnapshot-near-heap-limit=2) "
                            "to find what filled the heap.")
                 .arg(nextHeapLimit(limitForAdvice)),
-            QStringLiteral("%1 OOM incident(s), %2 'JavaScript heap out of memory' line(s), %3 restart(s) while watched")
+            QStringLiteral(
+                "%1 OOM incident(s), %2 'JavaScript heap out of memory' line(s), %3 restart(s) while watched")
                 .arg(s.oomKills())
                 .arg(s.heapOomLines())
                 .arg(s.restartsWhileWatched()));
@@ -103,8 +110,8 @@ std::vector<Recommendation> recommend(const TargetState& s, const Thresholds& t,
                 : QStringLiteral("NODE_OPTIONS=%1 has no --max-old-space-size").arg(s.info()->nodeOptions));
     }
 
-    const double rssAbove
-        = sustainedMinutes(s.process(), RssColumn, [&](double v) { return std::isfinite(v) && v > t.increaseHeapRssMiB; });
+    const double rssAbove = sustainedMinutes(s.process(), RssColumn,
+                                             [&](double v) { return std::isfinite(v) && v > t.increaseHeapRssMiB; });
     if (memory && isKnown(memory->rssMiB) && memory->rssMiB > t.increaseHeapRssMiB
         && rssAbove >= t.increaseHeapSustainMinutes) {
         const Flag* rss = find(flags, "rss");
@@ -120,8 +127,7 @@ std::vector<Recommendation> recommend(const TargetState& s, const Thresholds& t,
     const Flag* heap = find(flags, "heap_usage");
     if (heap && (heap->level == Level::Warning || heap->level == Level::Critical)
         && heapUsageAboveMinutes(s.process(), t.heapUsagePercent.warning) >= t.gcPressureSustainMinutes) {
-        add("heap-gc-pressure", heap->level,
-            QStringLiteral("High heap utilization: GC pressure likely"),
+        add("heap-gc-pressure", heap->level, QStringLiteral("High heap utilization: GC pressure likely"),
             QStringLiteral("Give V8 headroom (ENV NODE_OPTIONS=\"--max-old-space-size=%1\") or reduce what stays "
                            "reachable; confirm with node --trace-gc and watch whether usage stays above %2%.")
                 .arg(nextHeapLimit(limitForAdvice))
@@ -132,8 +138,8 @@ std::vector<Recommendation> recommend(const TargetState& s, const Thresholds& t,
                 .arg(t.heapUsagePercent.critical));
     }
 
-    const double heapOver
-        = sustainedMinutes(s.process(), HeapUsedColumn, [&](double v) { return std::isfinite(v) && v > t.heapOverMiB; });
+    const double heapOver = sustainedMinutes(s.process(), HeapUsedColumn,
+                                             [&](double v) { return std::isfinite(v) && v > t.heapOverMiB; });
     if (memory && isKnown(memory->heapUsedMiB) && memory->heapUsedMiB > t.heapOverMiB
         && heapOver >= t.heapOverSustainMinutes) {
         add("heap-over-300", Level::Warning,
@@ -156,8 +162,9 @@ std::vector<Recommendation> recommend(const TargetState& s, const Thresholds& t,
                 .arg(growth.rssMiBPerHour, 0, 'f', 1)
                 .arg(growth.heapUsedMiBPerHour, 0, 'f', 1)
                 .arg(int(growth.observedMinutes))
-                .arg(growth.projectedLimitAtMs >= 0 ? QStringLiteral("; reaches the %1 at this rate").arg(growth.projectedLimitName)
-                                                    : QString()));
+                .arg(growth.projectedLimitAtMs >= 0
+                         ? QStringLiteral("; reaches the %1 at this rate").arg(growth.projectedLimitName)
+                         : QString()));
     }
 
     if (!growth.enoughObservation && memory) {
@@ -178,10 +185,13 @@ std::vector<Recommendation> recommend(const TargetState& s, const Thresholds& t,
                 QStringLiteral("Cache hit rate is low: TTL may be too short"),
                 QStringLiteral("Raise the NodeCache stdTTL (e.g. from 300 s to 600 s) for entries that are read "
                                "repeatedly, and check that keys are stable."),
-                QStringLiteral("hit rate %1 (%2 hits, %3 misses)").arg(pct(hitRate)).arg(cache->hits).arg(cache->misses));
+                QStringLiteral("hit rate %1 (%2 hits, %3 misses)")
+                    .arg(pct(hitRate))
+                    .arg(cache->hits)
+                    .arg(cache->misses));
         }
-        const double highFor = sustainedMinutes(s.cache(), HitRateColumn,
-                                                [&](double v) { return std::isfinite(v) && v > t.cacheTtlIncreasePercent; });
+        const double highFor = sustainedMinutes(
+            s.cache(), HitRateColumn, [&](double v) { return std::isfinite(v) && v > t.cacheTtlIncreasePercent; });
         if (hitRate > t.cacheTtlIncreasePercent && highFor >= t.cacheTtlIncreaseSustainMinutes) {
             add("cache-ttl-increase", Level::Ok, QStringLiteral("Cache works well: a longer TTL could save more"),
                 QStringLiteral("Consider raising stdTTL from 5 to 10 minutes while the hit rate stays above %1%.")
@@ -204,7 +214,8 @@ std::vector<Recommendation> recommend(const TargetState& s, const Thresholds& t,
         if (lookups > 0 && cache->keys >= 0) {
             const double missPercent = 100.0 * double(cache->misses) / double(lookups);
             if (missPercent > t.cacheStrategyMissPercent && double(cache->keys) <= t.cacheStrategyFewKeys) {
-                add("cache-strategy", Level::Warning, QStringLiteral("Many misses with few keys: review the caching strategy"),
+                add("cache-strategy", Level::Warning,
+                    QStringLiteral("Many misses with few keys: review the caching strategy"),
                     QStringLiteral("Most lookups miss although almost nothing is cached: check that what is read is "
                                    "also written to the cache, and that keys do not expire before reuse."),
                     QStringLiteral("%1 misses of %2 lookups (%3) with %4 key(s)")
@@ -221,7 +232,9 @@ std::vector<Recommendation> recommend(const TargetState& s, const Thresholds& t,
             QStringLiteral("Audit log buffer overflowed: database writes are too slow"),
             QStringLiteral("Any overflow means audit entries were dropped. Check database write latency and locks "
                            "(e.g. SQLITE_BUSY), batch inserts, and alert on the dropped total."),
-            QStringLiteral("%1 overflow event(s), %2 entries dropped in total").arg(s.overflowEvents()).arg(s.totalDropped()));
+            QStringLiteral("%1 overflow event(s), %2 entries dropped in total")
+                .arg(s.overflowEvents())
+                .arg(s.totalDropped()));
     }
 
     if (const Flag* container = find(flags, "container_memory");

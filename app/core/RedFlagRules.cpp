@@ -1,10 +1,8 @@
 // The seed report's red-flag table as rules, plus container memory and restarts.
 #include "Assessment.h"
-
 #include "Units.h"
 
 #include <QDateTime>
-
 #include <cmath>
 
 namespace heapwatch {
@@ -45,8 +43,7 @@ QString approachingNote(const Flag& f, double fraction)
 
 // Compares the newest value of a ring column with the value about fifteen minutes earlier.
 // Samples from before the last container start belong to another process and say nothing of this trend.
-template<int N>
-QString trendOf(const SampleRing<N>& ring, int column, double epsilon, qint64 notBefore)
+template<int N> QString trendOf(const SampleRing<N>& ring, int column, double epsilon, qint64 notBefore)
 {
     if (ring.size() < 2)
         return {};
@@ -154,7 +151,7 @@ std::vector<Flag> evaluateFlags(const TargetState& s, const Thresholds& t, const
         f.value = events;
         f.warning = t.bufferOverflows.warning;
         f.critical = t.bufferOverflows.critical;
-        f.level = !known                                   ? Level::Unknown
+        f.level = !known                           ? Level::Unknown
             : events >= t.bufferOverflows.critical ? Level::Critical
             : events >= t.bufferOverflows.warning  ? Level::Warning
                                                    : Level::Ok;

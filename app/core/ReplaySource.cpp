@@ -21,7 +21,10 @@ ReplaySource::ReplaySource(QString logPath, QString statsPath, QObject* parent)
 {
 }
 
-QString ReplaySource::targetName() const { return QStringLiteral("replay:") + QFileInfo(m_logPath).fileName(); }
+QString ReplaySource::targetName() const
+{
+    return QStringLiteral("replay:") + QFileInfo(m_logPath).fileName();
+}
 
 bool ReplaySource::read(const std::function<void(const IngestBatch&)>& sink, QString* error)
 {

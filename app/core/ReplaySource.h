@@ -16,7 +16,7 @@ public:
 
     // Reads both files and emits their batches, then Finished (or Failed with the reason) and backfillFinished.
     void start() override;
-    void stop() override {}
+    void stop() override { }
     QString targetName() const override;
     bool isLive() const override { return false; }
 

@@ -4,7 +4,6 @@
 
 #include <QPointF>
 #include <QtGlobal>
-
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -14,15 +13,13 @@
 
 namespace heapwatch {
 
-template<int N>
-struct SampleRow
+template<int N> struct SampleRow
 {
     qint64 atMs;
     std::array<float, N> v;
 };
 
-template<int N>
-class SampleRing
+template<int N> class SampleRing
 {
 public:
     using Row = SampleRow<N>;

@@ -5,7 +5,6 @@
 #include <QMetaType>
 #include <QString>
 #include <QtGlobal>
-
 #include <cmath>
 #include <limits>
 #include <optional>
@@ -14,12 +13,25 @@
 namespace heapwatch {
 
 inline constexpr double kUnknown = std::numeric_limits<double>::quiet_NaN();
-inline bool isKnown(double v) { return std::isfinite(v); }
+inline bool isKnown(double v)
+{
+    return std::isfinite(v);
+}
 
-enum class Level : quint8 { Ok = 0, Warning = 1, Critical = 2, Unknown = 3 };
+enum class Level : quint8
+{
+    Ok = 0,
+    Warning = 1,
+    Critical = 2,
+    Unknown = 3
+};
 
 // Which stream of `docker logs` a chunk came from; a merged file counts as Stdout.
-enum class LogStream : quint8 { Stdout = 0, Stderr = 1 };
+enum class LogStream : quint8
+{
+    Stdout = 0,
+    Stderr = 1
+};
 
 // One `Memory: RSS=…, Heap=…/…, External=…, ArrayBuffers=…` line. Values in MiB (the app's "MB").
 struct MemorySample
@@ -50,7 +62,8 @@ struct OverflowEvent
     qint64 totalDropped = 0;
 };
 
-enum class LogKind : quint8 {
+enum class LogKind : quint8
+{
     Other = 0, // a line that carries nothing the rules need (info, debug, …)
     Memory,
     Cache,
@@ -119,7 +132,15 @@ struct ContainerInfo
 // One line of `docker events --format '{{json .}}'`.
 struct ContainerEvent
 {
-    enum class Kind : quint8 { Start, Die, Oom, Restart, Health, Other };
+    enum class Kind : quint8
+    {
+        Start,
+        Die,
+        Oom,
+        Restart,
+        Health,
+        Other
+    };
     qint64 atMs = 0;
     Kind kind = Kind::Other;
     QString containerId;

@@ -6,7 +6,6 @@
 
 #include <QObject>
 #include <QString>
-
 #include <optional>
 #include <vector>
 
@@ -29,7 +28,8 @@ struct IngestBatch
 
 struct ConnectionStatus
 {
-    enum class State : quint8 {
+    enum class State : quint8
+    {
         Idle,
         Connecting,
         Connected,

@@ -5,7 +5,6 @@
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonValue>
-
 #include <algorithm>
 #include <cmath>
 
@@ -22,9 +21,15 @@ QJsonValue num(double v, int decimals = 2)
     return QJsonValue(std::round(v * scale) / scale);
 }
 
-QJsonValue integer(qint64 v, bool known = true) { return known ? QJsonValue(double(v)) : QJsonValue(QJsonValue::Null); }
+QJsonValue integer(qint64 v, bool known = true)
+{
+    return known ? QJsonValue(double(v)) : QJsonValue(QJsonValue::Null);
+}
 
-QJsonValue str(const QString& s) { return s.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(s); }
+QJsonValue str(const QString& s)
+{
+    return s.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(s);
+}
 
 QString isoTime(qint64 ms)
 {
@@ -33,9 +38,15 @@ QString isoTime(qint64 ms)
     return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs);
 }
 
-QJsonValue timeValue(qint64 ms) { return ms < 0 ? QJsonValue(QJsonValue::Null) : QJsonValue(isoTime(ms)); }
+QJsonValue timeValue(qint64 ms)
+{
+    return ms < 0 ? QJsonValue(QJsonValue::Null) : QJsonValue(isoTime(ms));
+}
 
-QString fixed(double v, int decimals) { return QString::number(v, 'f', decimals); }
+QString fixed(double v, int decimals)
+{
+    return QString::number(v, 'f', decimals);
+}
 
 int decimalsFor(const Flag& f)
 {
@@ -50,7 +61,8 @@ int decimalsFor(const Flag& f)
 QString flagSummary(const Flag& f)
 {
     if (f.id == QLatin1String("restarts"))
-        return f.level == Level::Critical ? QStringLiteral("container OOM-killed") : QStringLiteral("%1 restart(s) seen").arg(f.value);
+        return f.level == Level::Critical ? QStringLiteral("container OOM-killed")
+                                          : QStringLiteral("%1 restart(s) seen").arg(f.value);
     if (f.id == QLatin1String("buffer_overflows"))
         return QStringLiteral("%1 audit buffer overflow(s)").arg(f.value);
     const double line = f.level == Level::Critical ? f.critical : f.warning;
@@ -70,7 +82,10 @@ QString perfUnit(const Flag& f)
     return {};
 }
 
-QString pad(const QString& s, int width) { return s.leftJustified(width, QLatin1Char(' ')); }
+QString pad(const QString& s, int width)
+{
+    return s.leftJustified(width, QLatin1Char(' '));
+}
 
 } // namespace
 
@@ -98,7 +113,10 @@ QString formatThreshold(const Flag& f, double threshold)
     return n + QLatin1Char(' ') + f.unit;
 }
 
-int pluginExitCode(Level overall) { return int(overall); }
+int pluginExitCode(Level overall)
+{
+    return int(overall);
+}
 
 QString pluginLine(const ReportInput& in)
 {
@@ -116,9 +134,9 @@ QString pluginLine(const ReportInput& in)
     else if (a.overall == Level::Unknown)
         summary = QStringLiteral("no memory data yet");
     else
-        summary = QStringLiteral("all %1 red flags ok").arg(std::count_if(a.flags.begin(), a.flags.end(), [](const Flag& f) {
-                      return f.level == Level::Ok;
-                  }));
+        summary = QStringLiteral("all %1 red flags ok")
+                      .arg(std::count_if(a.flags.begin(), a.flags.end(),
+                                         [](const Flag& f) { return f.level == Level::Ok; }));
     QStringList perf;
     for (const Flag& f : a.flags) {
         const QString value = isKnown(f.value) ? QString::number(f.value, 'f', decimalsFor(f)) : QStringLiteral("U");
@@ -195,7 +213,8 @@ QString textReport(const ReportInput& in)
             : (f.unit == QLatin1String("restarts") ? QStringLiteral("any") : sign + formatThreshold(f, f.warning));
         const QString critical = f.unit == QLatin1String("events")
             ? QStringLiteral("multiple")
-            : (f.unit == QLatin1String("restarts") ? QStringLiteral("OOM kill") : sign + formatThreshold(f, f.critical));
+            : (f.unit == QLatin1String("restarts") ? QStringLiteral("OOM kill")
+                                                   : sign + formatThreshold(f, f.critical));
         QString status = levelTitle(f.level);
         if (!f.note.isEmpty())
             status += QStringLiteral(" (") + f.note + QLatin1Char(')');
@@ -241,7 +260,8 @@ QJsonObject jsonReport(const ReportInput& in)
     const double limit = s.containerLimitMiB();
     container.insert(QStringLiteral("status"), info ? str(info->status) : QJsonValue());
     container.insert(QStringLiteral("health"), info ? str(info->health) : QJsonValue());
-    container.insert(QStringLiteral("restart_count"), info ? integer(info->restartCount, info->restartCount >= 0) : QJsonValue());
+    container.insert(QStringLiteral("restart_count"),
+                     info ? integer(info->restartCount, info->restartCount >= 0) : QJsonValue());
     container.insert(QStringLiteral("oom_killed"), info ? QJsonValue(info->oomKilled) : QJsonValue());
     container.insert(QStringLiteral("exit_code"), info ? integer(info->exitCode, info->exitCode >= 0) : QJsonValue());
     container.insert(QStringLiteral("started_at"), info ? timeValue(info->startedAtMs) : QJsonValue());
@@ -253,7 +273,8 @@ QJsonObject jsonReport(const ReportInput& in)
                      num(isKnown(usageMiB) && isKnown(limit) && limit > 0 ? 100.0 * usageMiB / limit
                                                                           : (st ? st->memPercent : kUnknown)));
     container.insert(QStringLiteral("pids"), st ? integer(st->pids, st->pids >= 0) : QJsonValue());
-    container.insert(QStringLiteral("restarts_seen"), s.info() || !s.markers().empty() ? QJsonValue(s.restartsWhileWatched()) : QJsonValue());
+    container.insert(QStringLiteral("restarts_seen"),
+                     s.info() || !s.markers().empty() ? QJsonValue(s.restartsWhileWatched()) : QJsonValue());
     container.insert(QStringLiteral("oom_kills_seen"), s.oomKills());
     root.insert(QStringLiteral("container"), container);
 
@@ -327,7 +348,8 @@ QJsonObject jsonReport(const ReportInput& in)
     for (auto it = problems.end() - shown; it != problems.end(); ++it) {
         QJsonObject o;
         o.insert(QStringLiteral("at"), timeValue(it->atMs));
-        o.insert(QStringLiteral("level"), it->level == Level::Critical ? QStringLiteral("error") : QStringLiteral("warning"));
+        o.insert(QStringLiteral("level"),
+                 it->level == Level::Critical ? QStringLiteral("error") : QStringLiteral("warning"));
         o.insert(QStringLiteral("text"), it->text);
         recent.append(o);
     }

@@ -22,7 +22,10 @@ Target::Target(std::unique_ptr<Source> source, const Thresholds& thresholds, QOb
         Qt::QueuedConnection);
 }
 
-Target::~Target() { stop(); }
+Target::~Target()
+{
+    stop();
+}
 
 void Target::setThresholds(const Thresholds& thresholds)
 {
@@ -50,7 +53,10 @@ const Assessment& Target::assessment() const
     return m_assessment;
 }
 
-void Target::start() { m_source->start(); }
+void Target::start()
+{
+    m_source->start();
+}
 
 void Target::stop()
 {

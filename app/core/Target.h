@@ -8,7 +8,6 @@
 #include "Thresholds.h"
 
 #include <QObject>
-
 #include <memory>
 
 namespace heapwatch {

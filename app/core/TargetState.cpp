@@ -7,7 +7,10 @@
 namespace heapwatch {
 namespace {
 
-float toFloat(double v) { return isKnown(v) ? float(v) : std::numeric_limits<float>::quiet_NaN(); }
+float toFloat(double v)
+{
+    return isKnown(v) ? float(v) : std::numeric_limits<float>::quiet_NaN();
+}
 
 // Two reports of one incident (an `oom` event, the `die` with exit 137 after it, the heap-OOM line) arrive
 // within seconds of each other; they count once.
@@ -15,7 +18,10 @@ constexpr qint64 kSameIncidentMs = 60 * 1000;
 // inspect's StartedAt has ns precision, events only seconds: starts this close are the same start.
 constexpr qint64 kSameStartMs = 2000;
 
-bool isOomExit(int exitCode) { return exitCode == 137 || exitCode == 134; }
+bool isOomExit(int exitCode)
+{
+    return exitCode == 137 || exitCode == 134;
+}
 
 } // namespace
 
@@ -60,7 +66,10 @@ double TargetState::containerLimitMiB() const
     return kUnknown;
 }
 
-double TargetState::heapLimitMiB() const { return m_info ? m_info->heapLimitMiB : kUnknown; }
+double TargetState::heapLimitMiB() const
+{
+    return m_info ? m_info->heapLimitMiB : kUnknown;
+}
 
 void TargetState::touch(qint64 atMs)
 {
@@ -79,8 +88,9 @@ void TargetState::applyLog(const LogRecord& record)
         const MemorySample& m = record.memory;
         m_lastMemory = m;
         if (m.atMs >= 0
-            && !m_process.push(m.atMs, {toFloat(m.rssMiB), toFloat(m.heapUsedMiB), toFloat(m.heapTotalMiB),
-                                        toFloat(m.externalMiB), toFloat(m.arrayBuffersMiB)}))
+            && !m_process.push(m.atMs,
+                               {toFloat(m.rssMiB), toFloat(m.heapUsedMiB), toFloat(m.heapTotalMiB),
+                                toFloat(m.externalMiB), toFloat(m.arrayBuffersMiB)}))
             ++m_outOfOrder;
         break;
     }
@@ -150,7 +160,8 @@ void TargetState::applyInfo(const ContainerInfo& info)
     const std::optional<ContainerInfo> previous = m_info;
     m_info = info;
     if (info.startedAtMs > 0) {
-        const bool restartCountGrew = previous && previous->restartCount >= 0 && info.restartCount > previous->restartCount;
+        const bool restartCountGrew
+            = previous && previous->restartCount >= 0 && info.restartCount > previous->restartCount;
         noteContainerStart(info.startedAtMs, restartCountGrew, QString());
     }
     // A stopped container that was OOM-killed (or died with 137/134) is an incident even without events.
@@ -227,8 +238,9 @@ void TargetState::noteContainerStart(qint64 atMs, bool isRestart, const QString&
     Marker marker;
     marker.atMs = atMs;
     marker.kind = earliest ? Marker::Kind::Start : Marker::Kind::Restart;
-    marker.text = text.isEmpty() ? (earliest ? QStringLiteral("container started") : QStringLiteral("container restarted"))
-                                 : text;
+    marker.text = text.isEmpty()
+        ? (earliest ? QStringLiteral("container started") : QStringLiteral("container restarted"))
+        : text;
     addMarker(marker);
 }
 

@@ -8,18 +8,34 @@
 #include "Thresholds.h"
 
 #include <QString>
-
 #include <deque>
 #include <optional>
 
 namespace heapwatch {
 
 // Columns of the process-memory ring (from the app's `Memory:` lines), in MiB.
-enum ProcessColumn { RssColumn = 0, HeapUsedColumn, HeapTotalColumn, ExternalColumn, ArrayBuffersColumn };
+enum ProcessColumn
+{
+    RssColumn = 0,
+    HeapUsedColumn,
+    HeapTotalColumn,
+    ExternalColumn,
+    ArrayBuffersColumn
+};
 // Columns of the container ring (from `docker stats`): CPU % and memory usage in MiB.
-enum StatsColumn { CpuColumn = 0, MemUsageColumn };
+enum StatsColumn
+{
+    CpuColumn = 0,
+    MemUsageColumn
+};
 // Columns of the cache ring: keys, hits, misses, hit rate %.
-enum CacheColumn { KeysColumn = 0, HitsColumn, MissesColumn, HitRateColumn };
+enum CacheColumn
+{
+    KeysColumn = 0,
+    HitsColumn,
+    MissesColumn,
+    HitRateColumn
+};
 
 using ProcessRing = SampleRing<5>;
 using StatsRing = SampleRing<2>;
@@ -37,7 +53,14 @@ struct Problem
 // A point in time worth a chart marker: a container start/restart, a death, an OOM kill.
 struct Marker
 {
-    enum class Kind : quint8 { Start, Restart, Die, OomKill, HeapOom };
+    enum class Kind : quint8
+    {
+        Start,
+        Restart,
+        Die,
+        OomKill,
+        HeapOom
+    };
     qint64 atMs = 0;
     Kind kind = Kind::Start;
     int exitCode = -1;

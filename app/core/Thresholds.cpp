@@ -3,7 +3,6 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonValue>
-
 #include <cmath>
 #include <functional>
 #include <vector>
@@ -26,7 +25,8 @@ const std::vector<Field>& fields()
     static const std::vector<Field> all = [] {
         std::vector<Field> f;
         auto pair = [&f](const char* section, ThresholdPair Thresholds::*member, double max) {
-            f.push_back({section, "warning", [member](Thresholds& t) -> double& { return (t.*member).warning; }, 0, max});
+            f.push_back(
+                {section, "warning", [member](Thresholds& t) -> double& { return (t.*member).warning; }, 0, max});
             f.push_back(
                 {section, "critical", [member](Thresholds& t) -> double& { return (t.*member).critical; }, 0, max});
         };

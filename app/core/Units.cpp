@@ -143,6 +143,8 @@ double parseSize(QByteArrayView text, MbMeaning mb)
     default:
         break;
     }
+    // In Binary mode every bare prefix is 1024-based, "kB" included (the app never prints it; one rule is easier
+    // to trust than SI-for-k-only). An "i" makes any prefix binary.
     bool binary = mb == MbMeaning::Binary;
     if (exponent > 0) {
         ++b;

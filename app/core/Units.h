@@ -8,7 +8,11 @@ namespace heapwatch::units {
 inline constexpr double kMiB = 1024.0 * 1024.0;
 
 // How to read a bare "MB"/"KB"/"GB": the Node app divides by 1024², docker/podman output is decimal.
-enum class MbMeaning { Binary, Decimal };
+enum class MbMeaning
+{
+    Binary,
+    Decimal
+};
 
 // "336.6MB", "139.6MiB", "1.05GB", "7.205 MB", "656B", "1.57kB" → bytes. Returns NaN for "--", empty,
 // negative, non-finite or unparsable input. B KB kB MB GB TB KiB MiB GiB TiB are understood.

@@ -37,7 +37,8 @@ LogRecord overflow(qint64 at, qint64 dropped, qint64 total)
     r.kind = LogKind::Overflow;
     r.atMs = at;
     r.overflow = OverflowEvent {at, dropped, total};
-    r.text = QStringLiteral("Audit log buffer overflow - dropped %1 entries (%2 total dropped)").arg(dropped).arg(total);
+    r.text
+        = QStringLiteral("Audit log buffer overflow - dropped %1 entries (%2 total dropped)").arg(dropped).arg(total);
     return r;
 }
 
@@ -365,8 +366,9 @@ private Q_SLOTS:
         b.info = info(kT0);
         b.logs.push_back(memory(kT0 + kMinute, 380, 200, 210));
         if (exitCode == 134)
-            b.logs.push_back(line(kT0 + 2 * kMinute, LogKind::HeapOom,
-                                  QStringLiteral("FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory")));
+            b.logs.push_back(line(
+                kT0 + 2 * kMinute, LogKind::HeapOom,
+                QStringLiteral("FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory")));
         if (oomEvent)
             b.events.push_back(ContainerEvent {kT0 + 2 * kMinute, ContainerEvent::Kind::Oom, {}, -1, {}});
         b.events.push_back(ContainerEvent {kT0 + 2 * kMinute + 500, ContainerEvent::Kind::Die, {}, exitCode, {}});
@@ -439,10 +441,10 @@ private Q_SLOTS:
         QTest::addRow("seed, 5 min") << qint64(2) << qint64(1346) << qint64(482) << 5 << QStringList();
         QTest::addRow("seed, 35 min") << qint64(2) << qint64(1346) << qint64(482) << 35
                                       << QStringList {QStringLiteral("cache-ttl-increase")};
-        QTest::addRow("keys near maxKeys") << qint64(4200) << qint64(900) << qint64(100) << 1
-                                           << QStringList {QStringLiteral("cache-maxkeys")};
-        QTest::addRow("misses with few keys") << qint64(3) << qint64(550) << qint64(450) << 1
-                                              << QStringList {QStringLiteral("cache-strategy")};
+        QTest::addRow("keys near maxKeys")
+            << qint64(4200) << qint64(900) << qint64(100) << 1 << QStringList {QStringLiteral("cache-maxkeys")};
+        QTest::addRow("misses with few keys")
+            << qint64(3) << qint64(550) << qint64(450) << 1 << QStringList {QStringLiteral("cache-strategy")};
         QTest::addRow("low hit rate") << qint64(500) << qint64(400) << qint64(600) << 1
                                       << QStringList {QStringLiteral("cache-ttl-short")};
     }

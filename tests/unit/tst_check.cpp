@@ -59,7 +59,8 @@ QString mergedFixtureLog(const QTemporaryDir& dir)
     }
     QList<QByteArray> lines = merged.split('\n');
     lines.removeAll(QByteArray());
-    std::stable_sort(lines.begin(), lines.end(), [](const QByteArray& a, const QByteArray& b) { return a.left(20) < b.left(20); });
+    std::stable_sort(lines.begin(), lines.end(),
+                     [](const QByteArray& a, const QByteArray& b) { return a.left(20) < b.left(20); });
     const QString path = dir.filePath(QStringLiteral("pangolin.log"));
     QFile out(path);
     if (!out.open(QIODevice::WriteOnly))
@@ -151,15 +152,16 @@ private Q_SLOTS:
               QStringLiteral("heap_usage_percent"), QStringLiteral("external_mib"), QStringLiteral("array_buffers_mib"),
               QStringLiteral("heap_limit_mib"), QStringLiteral("samples"), QStringLiteral("last_sample_at")}},
             {QStringLiteral("cache"),
-             {QStringLiteral("keys"), QStringLiteral("hits"), QStringLiteral("misses"), QStringLiteral("hit_rate_percent")}},
+             {QStringLiteral("keys"), QStringLiteral("hits"), QStringLiteral("misses"),
+              QStringLiteral("hit_rate_percent")}},
             {QStringLiteral("audit_overflows"), {QStringLiteral("events"), QStringLiteral("total_dropped")}},
             {QStringLiteral("growth"),
              {QStringLiteral("rss_mib_per_hour"), QStringLiteral("heap_used_mib_per_hour"),
               QStringLiteral("observed_minutes"), QStringLiteral("projected_limit_at")}},
         };
-        for (const QString& top : {QStringLiteral("overall"), QStringLiteral("target"), QStringLiteral("generated_at"),
-                                   QStringLiteral("flags"), QStringLiteral("recommendations"),
-                                   QStringLiteral("recent_problems")})
+        for (const QString& top :
+             {QStringLiteral("overall"), QStringLiteral("target"), QStringLiteral("generated_at"),
+              QStringLiteral("flags"), QStringLiteral("recommendations"), QStringLiteral("recent_problems")})
             QVERIFY2(root.contains(top), qPrintable(top));
         for (auto it = keys.begin(); it != keys.end(); ++it) {
             const QJsonObject o = root.value(it.key()).toObject();
@@ -211,7 +213,8 @@ private Q_SLOTS:
         const QJsonObject process = root.value(QStringLiteral("process")).toObject();
         QCOMPARE(process.value(QStringLiteral("rss_mib")).toDouble(), 331.7);
         QCOMPARE(process.value(QStringLiteral("samples")).toInt(), 17);
-        QCOMPARE(process.value(QStringLiteral("last_sample_at")).toString(), QStringLiteral("2026-11-27T12:25:53.000Z"));
+        QCOMPARE(process.value(QStringLiteral("last_sample_at")).toString(),
+                 QStringLiteral("2026-11-27T12:25:53.000Z"));
         const QJsonObject overflows = root.value(QStringLiteral("audit_overflows")).toObject();
         QCOMPARE(overflows.value(QStringLiteral("events")).toInt(), 1);
         QCOMPARE(overflows.value(QStringLiteral("total_dropped")).toInt(), 400);
@@ -223,7 +226,8 @@ private Q_SLOTS:
         QCOMPARE(container.value(QStringLiteral("mem_limit_mib")).toDouble(), 860.0);
         const QJsonArray problems = root.value(QStringLiteral("recent_problems")).toArray();
         QCOMPARE(problems.size(), 2);
-        QVERIFY(problems.at(1).toObject().value(QStringLiteral("text")).toString().contains(QLatin1String("SQLITE_BUSY")));
+        QVERIFY(
+            problems.at(1).toObject().value(QStringLiteral("text")).toString().contains(QLatin1String("SQLITE_BUSY")));
         QVERIFY(!problems.at(0).toObject().value(QStringLiteral("text")).toString().contains(QChar(0x1b)));
     }
 
@@ -232,7 +236,8 @@ private Q_SLOTS:
         QTemporaryDir dir;
         QFile f(dir.filePath(QStringLiteral("t.json")));
         QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write(R"({"heap_usage_percent": {"warning": 98, "critical": 99}, "restarts": {"warning": 5, "critical": 5}})");
+        f.write(
+            R"({"heap_usage_percent": {"warning": 98, "critical": 99}, "restarts": {"warning": 5, "critical": 5}})");
         f.close();
         const Result r = check({QStringLiteral("--demo"), QStringLiteral("--thresholds"), f.fileName()});
         QCOMPARE(r.exitCode, 0);
@@ -245,8 +250,8 @@ private Q_SLOTS:
         QTest::addColumn<QString>("reason");
         QTest::addRow("empty") << QByteArray() << QStringLiteral("nothing recognisable");
         QTest::addRow("prose") << QByteArray("hello\nworld\n") << QStringLiteral("nothing recognisable");
-        QTest::addRow("only cut-off numbers") << QByteArray("Memory: RSS=33\nMemory: RSS=1e309MB, Heap=1/2MB\n")
-                                              << QStringLiteral("2 malformed");
+        QTest::addRow("only cut-off numbers")
+            << QByteArray("Memory: RSS=33\nMemory: RSS=1e309MB, Heap=1/2MB\n") << QStringLiteral("2 malformed");
     }
     void unusableInputIsUnknown()
     {
@@ -268,11 +273,13 @@ private Q_SLOTS:
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("reason");
         QTest::addRow("nothing") << QStringList() << QStringLiteral("exactly one");
-        QTest::addRow("two modes") << QStringList {QStringLiteral("--demo"), QStringLiteral("--replay"), QStringLiteral("x")}
+        QTest::addRow("two modes") << QStringList {QStringLiteral("--demo"), QStringLiteral("--replay"),
+                                                   QStringLiteral("x")}
                                    << QStringLiteral("exactly one");
         QTest::addRow("missing file") << QStringList {QStringLiteral("--replay"), QStringLiteral("/nonexistent.log")}
                                       << QStringLiteral("cannot read");
-        QTest::addRow("stats alone") << QStringList {QStringLiteral("--demo"), QStringLiteral("--stats"), QStringLiteral("x")}
+        QTest::addRow("stats alone") << QStringList {QStringLiteral("--demo"), QStringLiteral("--stats"),
+                                                     QStringLiteral("x")}
                                      << QStringLiteral("--stats goes with --replay");
         QTest::addRow("bad thresholds") << QStringList {QStringLiteral("--demo"), QStringLiteral("--thresholds"),
                                                         QStringLiteral("/nonexistent.json")}

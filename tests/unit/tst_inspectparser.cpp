@@ -234,6 +234,7 @@ private Q_SLOTS:
         }
         QCOMPARE(actions, 13);
         QVERIFY(t.contains("{{json .State}}"));
+        QVERIFY(t.contains("{{json .ID}}")); // podman's Go field; `.Id` fails there
         QVERIFY(t.contains("{{json .HostConfig.Memory}}"));
         QVERIFY(t.contains("{{range .Config.Env}}"));
         QVERIFY(!t.contains("{{json .Config.Env}}")); // the environment itself is never printed

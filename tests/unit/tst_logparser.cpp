@@ -454,6 +454,39 @@ private Q_SLOTS:
         QVERIFY(sameRecord(single, r));
     }
 
+    // The app's exact "…MB, …" shape takes a shortcut; any other spelling takes the general path. Both must give
+    // the same numbers.
+    void exactAndGeneralPathsAgree()
+    {
+        QRandomGenerator rng(31337);
+        for (int i = 0; i < 2000; ++i) {
+            double v[5];
+            for (double& x : v)
+                x = std::round(rng.bounded(100000.0)) / (i % 3 == 0 ? 1000.0 : 10.0);
+            const QByteArray exact
+                = QStringLiteral("Memory: RSS=%1MB, Heap=%2MB/%3MB, External=%4MB, ArrayBuffers=%5MB")
+                      .arg(v[0])
+                      .arg(v[1])
+                      .arg(v[2])
+                      .arg(v[3])
+                      .arg(v[4])
+                      .toLatin1();
+            QByteArray general = exact;
+            general.replace("MB", " MiB");
+            LogRecord a, b;
+            QVERIFY(LogParser::parseLine(exact, LogStream::Stdout, a));
+            QVERIFY(LogParser::parseLine(general, LogStream::Stdout, b));
+            for (int k = 0; k < 5; ++k) {
+                const double fromExact[] = {a.memory.rssMiB, a.memory.heapUsedMiB, a.memory.heapTotalMiB,
+                                            a.memory.externalMiB, a.memory.arrayBuffersMiB};
+                const double fromGeneral[] = {b.memory.rssMiB, b.memory.heapUsedMiB, b.memory.heapTotalMiB,
+                                              b.memory.externalMiB, b.memory.arrayBuffersMiB};
+                QCOMPARE(fromExact[k], fromGeneral[k]);
+                QCOMPARE(fromExact[k], v[k]); // and both equal the printed decimal, correctly rounded
+            }
+        }
+    }
+
     void malformed_data()
     {
         QTest::addColumn<QByteArray>("line");
@@ -472,6 +505,8 @@ private Q_SLOTS:
         QTest::addRow("cache negative") << QByteArray("Cache stats - Keys: -2, Hits: 1, Misses: 1, Hit rate: 1%");
         QTest::addRow("cache huge") << QByteArray(
             "Cache stats - Keys: 99999999999999999999, Hits: 1, Misses: 1, Hit rate: 1%");
+        QTest::addRow("unit with trailing letters")
+            << QByteArray("Memory: RSS=336.6MB, Heap=212.7MB/218.0MB, External=17.6MB, ArrayBuffers=13.6MBs");
         QTest::addRow("overflow cut") << QByteArray("[warn]: Audit log buffer overflow - dropped");
         QTest::addRow("overflow no total") << QByteArray("[warn]: Audit log buffer overflow - dropped 12 entries (");
     }

@@ -295,7 +295,8 @@ private Q_SLOTS:
     {
         QRandomGenerator rng(4242);
         for (const char* file : kAllFixtures) {
-            const QByteArray original = readFixture(QFINDTESTDATA(QStringLiteral("../fixtures/") + QLatin1String(file)));
+            const QByteArray original
+                = readFixture(QFINDTESTDATA(QStringLiteral("../fixtures/") + QLatin1String(file)));
             for (int round = 0; round < 40; ++round) {
                 QByteArray data = original;
                 for (int i = 0; i < 6; ++i)

@@ -66,11 +66,13 @@ private Q_SLOTS:
         QTest::addRow("array") << QByteArray("[1]") << QStringLiteral("one JSON object");
         QTest::addRow("unknown section") << QByteArray(R"({"rss": 1})") << QStringLiteral("unknown key rss");
         QTest::addRow("unknown key") << QByteArray(R"({"rss_mib": {"warn": 1}})") << QStringLiteral("rss_mib.warn");
-        QTest::addRow("string value") << QByteArray(R"({"rss_mib": {"warning": "350"}})") << QStringLiteral("rss_mib.warning");
+        QTest::addRow("string value") << QByteArray(R"({"rss_mib": {"warning": "350"}})")
+                                      << QStringLiteral("rss_mib.warning");
         QTest::addRow("negative") << QByteArray(R"({"rss_mib": {"warning": -1}})") << QStringLiteral("rss_mib.warning");
         QTest::addRow("percent over 100") << QByteArray(R"({"heap_usage_percent": {"critical": 150}})")
                                           << QStringLiteral("heap_usage_percent.critical");
-        QTest::addRow("fractional rows") << QByteArray(R"({"history": {"stats_rows": 1.5}})") << QStringLiteral("history.stats_rows");
+        QTest::addRow("fractional rows") << QByteArray(R"({"history": {"stats_rows": 1.5}})")
+                                         << QStringLiteral("history.stats_rows");
     }
     void rejectsBadInput()
     {
