@@ -42,6 +42,35 @@ int runServe(int argc, char** argv)
     return heapwatch::ServeCommand::run(arguments, out, err);
 }
 
+// The GUI's command line, shared by the informational path (no display needed) and the real one.
+struct GuiOptions
+{
+    QCommandLineOption demo {QStringLiteral("demo"), QStringLiteral("Open the built-in demo host.")};
+    QCommandLineOption replay {QStringLiteral("replay"),
+                               QStringLiteral("Open a saved `docker logs --timestamps` file as a target."),
+                               QStringLiteral("LOGFILE")};
+    QCommandLineOption stats {QStringLiteral("stats"), QStringLiteral("With --replay: a saved `docker stats` output."),
+                              QStringLiteral("STATSFILE")};
+    QCommandLineOption fresh {QStringLiteral("no-restore"),
+                              QStringLiteral("Do not reconnect the targets of the last session.")};
+
+    void addTo(QCommandLineParser& parser) const
+    {
+        parser.setApplicationDescription(
+            QStringLiteral("Live memory console for Node.js containers over SSH.\n\n"
+                           "Subcommands:\n"
+                           "  check    judge one target headless (heapwatch check --help)\n"
+                           "  serve    export targets to Prometheus over HTTP (heapwatch serve --help)"));
+        parser.addHelpOption();
+        parser.addVersionOption();
+        parser.addPositionalArgument(QStringLiteral("targets"),
+                                     QStringLiteral("Targets to open: ssh://[user@]host[:port]/CONTAINER, "
+                                                    "HOST/CONTAINER or local/CONTAINER."),
+                                     QStringLiteral("[TARGET...]"));
+        parser.addOptions({demo, replay, stats, fresh});
+    }
+};
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -52,6 +81,23 @@ int main(int argc, char** argv)
     if (argc >= 2 && qstrcmp(argv[1], "serve") == 0)
         return runServe(argc, argv);
 
+    // --help and --version must work over SSH and in a plain terminal, so they are answered before a
+    // QApplication (which needs a display) exists.
+    bool informational = false;
+    for (int i = 1; i < argc; ++i) {
+        for (const char* flag : {"-h", "--help", "--help-all", "-?", "-v", "--version"})
+            informational = informational || qstrcmp(argv[i], flag) == 0;
+    }
+    if (informational) {
+        QCoreApplication app(argc, argv);
+        setIdentity();
+        QCommandLineParser parser;
+        GuiOptions options;
+        options.addTo(parser);
+        parser.process(app); // prints and exits
+        return 0;
+    }
+
     QApplication app(argc, argv);
     setIdentity();
     QApplication::setApplicationDisplayName(QStringLiteral("heapwatch"));
@@ -59,28 +105,13 @@ int main(int argc, char** argv)
     QApplication::setDesktopFileName(QStringLiteral("heapwatch"));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QStringLiteral("Live memory console for Node.js containers over SSH.\n\n"
-                       "Subcommands:\n"
-                       "  check    judge one target headless (heapwatch check --help)\n"
-                       "  serve    export targets to Prometheus over HTTP (heapwatch serve --help)"));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("targets"),
-                                 QStringLiteral("Targets to open: ssh://[user@]host[:port]/CONTAINER, HOST/CONTAINER "
-                                                "or local/CONTAINER."),
-                                 QStringLiteral("[TARGET...]"));
-    const QCommandLineOption demo(QStringLiteral("demo"), QStringLiteral("Open the built-in demo host."));
-    const QCommandLineOption replay(QStringLiteral("replay"),
-                                    QStringLiteral("Open a saved `docker logs --timestamps` file as a target."),
-                                    QStringLiteral("LOGFILE"));
-    const QCommandLineOption stats(QStringLiteral("stats"),
-                                   QStringLiteral("With --replay: a saved `docker stats` output."),
-                                   QStringLiteral("STATSFILE"));
-    const QCommandLineOption fresh(QStringLiteral("no-restore"),
-                                   QStringLiteral("Do not reconnect the targets of the last session."));
-    parser.addOptions({demo, replay, stats, fresh});
+    GuiOptions options;
+    options.addTo(parser);
     parser.process(app);
+    const QCommandLineOption& demo = options.demo;
+    const QCommandLineOption& replay = options.replay;
+    const QCommandLineOption& stats = options.stats;
+    const QCommandLineOption& fresh = options.fresh;
 
     heapwatch::MainWindow window;
     const bool explicitTargets = parser.isSet(demo) || parser.isSet(replay) || !parser.positionalArguments().isEmpty();

@@ -72,6 +72,7 @@ required=(
     ./usr/share/heapwatch/thresholds.json
     ./usr/share/man/man1/heapwatch.1.gz
     ./usr/share/doc/heapwatch/copyright
+    ./usr/share/doc/heapwatch/changelog.gz
     ./usr/share/doc/heapwatch/README.md
 )
 for size in 16 24 32 48 64 128 256; do
@@ -115,6 +116,16 @@ done
 grep -q "(>= " <<<"$depends" && pass "Depends carries versions (dpkg-shlibdeps ran)" \
     || fail "Depends has no versions, dpkg-shlibdeps did not run: '$depends'"
 [ "$(field Description | wc -l)" -gt 1 ] && pass "Description has a long part" || fail "Description has no long part"
+
+# apt can satisfy Depends on this machine (a dry run: nothing is installed).
+if command -v apt-get >/dev/null 2>&1; then
+    if apt-get install --simulate -q "$deb" >"$work/apt-sim" 2>&1 && grep -q '^Inst heapwatch ' "$work/apt-sim"; then
+        pass "apt-get install --simulate resolves the dependencies"
+    else
+        sed 's/^/      /' "$work/apt-sim" >&2
+        fail "apt-get install --simulate $(basename "$deb") failed"
+    fi
+fi
 
 # --- Extract, validate, run ----------------------------------------------------------------------
 root=$work/root
@@ -175,6 +186,9 @@ if command -v readelf >/dev/null 2>&1; then
     else
         pass "no RPATH/RUNPATH in the packaged binary"
     fi
+fi
+if command -v file >/dev/null 2>&1; then
+    file -b "$bin" | grep -q ', stripped' && pass "usr/bin/heapwatch is stripped" || fail "usr/bin/heapwatch is not stripped: $(file -b "$bin")"
 fi
 if ldd "$bin" | grep 'not found' >"$work/ldd"; then
     fail "unresolved libraries: $(cat "$work/ldd")"
