@@ -376,7 +376,8 @@ void ContainerStreams::inspectFinished(int exitStatus)
             // Missed by the events stream (it was down, or the engine has none): report it from inspect.
             ContainerEvent e;
             e.atMs = info->startedAtMs > 0 ? info->startedAtMs : wallMs();
-            e.kind = restarted ? ContainerEvent::Kind::Restart : ContainerEvent::Kind::Start;
+            // Always Start: one Start per (re)start of the container, as the events stream reports it.
+            e.kind = ContainerEvent::Kind::Start;
             e.containerId = info->id;
             e.detail = QStringLiteral("detected by inspect: StartedAt changed, RestartCount %1 -> %2")
                            .arg(m_info->restartCount)

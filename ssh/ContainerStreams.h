@@ -50,6 +50,10 @@ public:
         RoleCount
     };
 
+    // Container restarts reach the batches as ContainerEvents: from the events stream (a `docker restart`
+    // gives Die, Start, Restart; a crash with a restart policy Die, Start), or, when the events stream missed
+    // it (disconnected, engine without events), one Start synthesised from inspect (StartedAt changed or
+    // RestartCount grew; detail says "detected by inspect"). So: one Start per (re)start of the container.
     struct Callbacks
     {
         std::function<void(IngestBatch&&)> batch;

@@ -1,6 +1,6 @@
 #include "SshHost.h"
 
-#include "Prompter.h"
+#include "GuardedPrompter.h"
 #include "SshChannel.h"
 #include "SshLog.h"
 #include "TargetLink.h"
@@ -11,59 +11,6 @@
 #include <cmath>
 
 namespace heapwatch {
-
-// Forwards to the user's prompter and knows whether this host is inside a question, so that shutting the
-// host down cancels only its own pending question.
-class SshHost::GuardedPrompter : public Prompter
-{
-public:
-    explicit GuardedPrompter(Prompter* inner)
-        : m_inner(inner)
-    {
-    }
-    HostKeyDecision confirmHostKey(const HostKeyQuestion& q) override
-    {
-        Busy b(this);
-        return m_cancelled ? HostKeyDecision::Reject : m_inner->confirmHostKey(q);
-    }
-    std::optional<QString> askSecret(const SecretQuestion& q) override
-    {
-        Busy b(this);
-        return m_cancelled ? std::nullopt : m_inner->askSecret(q);
-    }
-    void secretAccepted(const SecretQuestion& q, const QString& s) override { m_inner->secretAccepted(q, s); }
-    void secretRejected(const SecretQuestion& q) override { m_inner->secretRejected(q); }
-    void cancelPending() override
-    {
-        m_cancelled = true;
-        if (m_busy > 0) {
-            m_inner->cancelPending();
-            m_cancelledInner = true;
-        }
-    }
-    void resetCancel() override
-    {
-        if (m_cancelledInner) {
-            m_inner->resetCancel();
-        }
-    }
-
-private:
-    struct Busy
-    {
-        explicit Busy(GuardedPrompter* owner)
-            : p(owner)
-        {
-            ++p->m_busy;
-        }
-        ~Busy() { --p->m_busy; }
-        GuardedPrompter* p;
-    };
-    Prompter* m_inner;
-    std::atomic<int> m_busy {0};
-    std::atomic<bool> m_cancelled {false};
-    bool m_cancelledInner = false;
-};
 
 struct SshHost::Target
 {
@@ -398,6 +345,9 @@ void SshHost::connectionLost(const QString& reason)
 bool SshHost::pump()
 {
     bool any = false;
+    if (!m_session->waitReadable(0)) {
+        return any; // the caller sees the dead session and reconnects
+    }
     for (auto& target : m_targets) {
         std::vector<std::pair<int, SshChannel*>> snapshot;
         for (auto& [role, ch] : target->channels) {

@@ -20,6 +20,7 @@ class QThread;
 
 namespace heapwatch {
 
+class GuardedPrompter;
 class SshChannel;
 class TargetLink;
 
@@ -46,7 +47,6 @@ public:
 private:
     struct Target;
     class Runner;
-    class GuardedPrompter;
 
     explicit SshHost(const SshHostOptions& options);
     void run();

@@ -32,6 +32,10 @@ SshSession::SshSession(SshConnectParams params, const std::atomic<bool>* cancel,
 SshSession::~SshSession()
 {
     m_passphraseTyped.fill(QChar(0));
+    if (m_event) {
+        ssh_event_remove_session(m_event, m_session.get());
+        ssh_event_free(m_event);
+    }
 }
 
 QString SshSession::address() const
@@ -52,15 +56,19 @@ bool SshSession::isAlive() const
     return (ssh_get_status(m_session.get()) & (SSH_CLOSED | SSH_CLOSED_ERROR)) == 0;
 }
 
-void SshSession::waitReadable(int timeoutMs) const
+bool SshSession::waitReadable(int timeoutMs) const
 {
+    if (m_event) {
+        return ssh_event_dopoll(m_event, timeoutMs) != SSH_ERROR;
+    }
     const int fd = m_session ? ssh_get_fd(m_session.get()) : -1;
     if (fd < 0) {
         QThread::msleep(static_cast<unsigned long>(qMin(timeoutMs, 20)));
-        return;
+        return true;
     }
     pollfd pfd {fd, POLLIN, 0};
     ::poll(&pfd, 1, timeoutMs);
+    return true;
 }
 
 int SshSession::retry(const std::function<int()>& f, int again, int timeoutMs) const
@@ -219,6 +227,11 @@ SshSession::Result SshSession::connect(QString* message)
     }
     switch (authResult) {
     case SshAuthenticator::Outcome::Success:
+        m_event = ssh_event_new();
+        if (!m_event || ssh_event_add_session(m_event, s) != SSH_OK) {
+            *message = QStringLiteral("libssh could not watch the connection to %1").arg(address());
+            return Result::Failed;
+        }
         return Result::Ok;
     case SshAuthenticator::Outcome::Denied:
         return Result::AuthenticationFailed;

@@ -65,8 +65,11 @@ public:
 
     // False once the transport failed or the server closed the connection.
     bool isAlive() const;
-    // Waits up to timeoutMs for the socket to become readable (or the cancel flag to be set).
-    void waitReadable(int timeoutMs) const;
+    // Waits up to timeoutMs for the socket to become readable. Once connected it also processes what
+    // arrived: libssh only reads the socket for a channel that has no EOF yet, so without this an EOF
+    // followed by a late exit-status/close on the last open channel would never be seen.
+    // False when the connection failed.
+    bool waitReadable(int timeoutMs) const;
 
     // Calls f until it returns something other than again, polling the socket in between. Returns
     // SSH_ERROR when cancelled or after timeoutMs.
@@ -84,6 +87,7 @@ private:
     const std::atomic<bool>* m_cancel;
     SecretCache* m_secrets;
     libssh::SessionPtr m_session;
+    ssh_event m_event = nullptr; // drives packet processing for every channel once connected
     ssh_callbacks_struct m_callbacks {};
     QString m_host;
     int m_port = 22;

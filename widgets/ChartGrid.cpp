@@ -2,12 +2,12 @@
 
 #include "ChartViewport.h"
 #include "LevelStyle.h"
+#include "RingDecimation.h"
 #include "Target.h"
 #include "TimeSeriesChart.h"
 
 #include <QGridLayout>
 #include <QResizeEvent>
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -24,62 +24,6 @@ const QColor kHeapTotal(0xa7, 0x8b, 0xfa);
 const QColor kExternal(0x0d, 0x94, 0x88);
 const QColor kArrayBuffers(0xdb, 0x27, 0x77);
 const QColor kLimit(0x64, 0x74, 0x8b);
-
-// Min/max decimation of a value computed per row (heap usage %), like SampleRing::decimate for a column.
-template<typename Ring, typename Fn>
-std::vector<QPointF> decimateBy(const Ring& ring, qint64 t0, qint64 t1, int pixels, Fn value)
-{
-    std::vector<QPointF> out;
-    if (ring.isEmpty() || t1 < t0 || pixels <= 0)
-        return out;
-    const qsizetype begin = ring.lowerBound(t0), end = ring.lowerBound(t1 + 1);
-    if (begin >= end)
-        return out;
-    const bool all = end - begin <= 2 * qsizetype(pixels);
-    out.reserve(size_t(std::min<qsizetype>(end - begin, 2 * qsizetype(pixels))));
-    const double span = double(t1 - t0) + 1.0;
-    int bucket = -1;
-    QPointF lo, hi;
-    bool have = false;
-    auto flush = [&] {
-        if (!have)
-            return;
-        if (lo == hi) {
-            out.push_back(lo);
-        } else {
-            out.push_back(lo.x() <= hi.x() ? lo : hi);
-            out.push_back(lo.x() <= hi.x() ? hi : lo);
-        }
-        have = false;
-    };
-    for (qsizetype i = begin; i < end; ++i) {
-        const auto& row = ring.at(i);
-        const double v = value(row);
-        if (!std::isfinite(v))
-            continue;
-        const QPointF p(double(row.atMs), v);
-        if (all) {
-            out.push_back(p);
-            continue;
-        }
-        const int b = std::min(pixels - 1, int(double(row.atMs - t0) / span * pixels));
-        if (b != bucket) {
-            flush();
-            bucket = b;
-        }
-        if (!have) {
-            lo = hi = p;
-            have = true;
-        } else {
-            if (v < lo.y())
-                lo = p;
-            if (v > hi.y())
-                hi = p;
-        }
-    }
-    flush();
-    return out;
-}
 
 std::vector<QPointF> horizontal(double value, qint64 t0, qint64 t1)
 {
@@ -123,15 +67,15 @@ ChartGrid::ChartGrid(ChartViewport* viewport, QWidget* parent)
     m_process->addSeries(limitSpec(tr("Heap limit")));
     m_process->setLeftAxis(mib, 100);
 
-    m_container = new TimeSeriesChart(tr("Container memory"), this);
+    m_container = new TimeSeriesChart(tr("Container"), this);
     m_container->setObjectName(QStringLiteral("containerChart"));
-    m_container->addSeries(spec(tr("Usage"), kRss, mib));
+    m_container->addSeries(spec(tr("Memory"), kRss, mib));
     m_container->addSeries(limitSpec(tr("Limit")));
     m_container->setLeftAxis(mib, 100);
 
-    m_heap = new TimeSeriesChart(tr("Heap usage (used / total)"), this);
+    m_heap = new TimeSeriesChart(tr("Heap usage"), this);
     m_heap->setObjectName(QStringLiteral("heapChart"));
-    m_heap->addSeries(spec(tr("Heap usage"), kHeapUsed, QStringLiteral("%")));
+    m_heap->addSeries(spec(tr("used / total"), kHeapUsed, QStringLiteral("%")));
     m_heap->setLeftAxis(QStringLiteral("%"), 100, true, 100);
 
     m_cache = new TimeSeriesChart(tr("Cache"), this);
@@ -171,6 +115,11 @@ ChartGrid::ChartGrid(ChartViewport* viewport, QWidget* parent)
     connect(m_viewport, &ChartViewport::changed, this, [this] { refresh(true); });
 }
 
+int ChartGrid::buckets(const TimeSeriesChart* chart)
+{
+    return std::max(1, chart->plotWidth() / 2);
+}
+
 void ChartGrid::connectChart(TimeSeriesChart* chart)
 {
     auto now = [this] { return m_target ? m_target->now() : 0; };
@@ -190,7 +139,8 @@ void ChartGrid::resizeEvent(QResizeEvent* event)
 {
     QWidget::resizeEvent(event);
     // The plot width sets the decimation; the layout settles after this event, so read it on the next turn.
-    QMetaObject::invokeMethod(this, [this] { refresh(true); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this, [this] { refresh(true); }, Qt::QueuedConnection);
 }
 
 void ChartGrid::refresh(bool force)
@@ -259,18 +209,28 @@ void ChartGrid::fill(qint64 t0, qint64 t1)
         markers.push_back(cm);
     }
 
+    std::vector<QPointF> heapUsage;
+    std::vector<QPointF> cpu;
     // Process memory.
     {
         TimeSeriesChart* c = m_process;
-        const int px = c->plotWidth();
-        const ProcessRing& ring = st.process();
+        const int px = buckets(c);
+        // One pass over the ring for the five memory series and the heap usage of the heap chart.
+        auto columns = decimateColumns(st.process(), t0, t1, px, 6, [](const ProcessRing::Row& r, int col) {
+            if (col < 5)
+                return double(r.v[size_t(col)]);
+            const double total = double(r.v[HeapTotalColumn]);
+            return total > 0 ? double(r.v[HeapUsedColumn]) / total * 100.0 : kUnknown;
+        });
         for (int col = RssColumn; col <= ArrayBuffersColumn; ++col)
-            c->setSeriesPoints(col, ring.decimate(col, t0, t1, px));
+            c->setSeriesPoints(col, std::move(columns[size_t(col)]));
+        heapUsage = std::move(columns[5]);
         const double heapLimit = st.heapLimitMiB();
         c->setSeriesPoints(5, horizontal(heapLimit, t0, t1));
         c->setBands({{th.rssMiB.warning, th.rssMiB.critical, Level::Warning},
                      {th.rssMiB.critical, std::numeric_limits<double>::max() / 4, Level::Critical}});
-        c->setLeftAxis(QStringLiteral("MiB"), std::max(isKnown(heapLimit) ? heapLimit : 0.0, th.rssMiB.critical) * 1.02);
+        c->setLeftAxis(QStringLiteral("MiB"),
+                       std::max(isKnown(heapLimit) ? heapLimit : 0.0, th.rssMiB.critical) * 1.02);
         c->setMarkers(markers, true);
         c->setTimeWindow(t0, t1);
         c->commit();
@@ -279,12 +239,16 @@ void ChartGrid::fill(qint64 t0, qint64 t1)
     {
         TimeSeriesChart* c = m_container;
         const double limit = st.containerLimitMiB();
-        c->setSeriesPoints(0, st.stats().decimate(MemUsageColumn, t0, t1, c->plotWidth()));
+        // One pass over the stats ring for memory and CPU (the CPU chart is as wide as this one).
+        auto columns = decimateColumns(st.stats(), t0, t1, buckets(c), 2,
+                                       [](const StatsRing::Row& r, int col) { return double(r.v[size_t(col)]); });
+        c->setSeriesPoints(0, std::move(columns[MemUsageColumn]));
+        cpu = redecimate(std::move(columns[CpuColumn]), t0, t1, buckets(m_cpu));
         c->setSeriesPoints(1, horizontal(limit, t0, t1));
         std::vector<ChartBand> bands;
         if (isKnown(limit)) {
-            bands.push_back({limit * th.containerMemoryPercent.warning / 100, limit * th.containerMemoryPercent.critical / 100,
-                             Level::Warning});
+            bands.push_back({limit * th.containerMemoryPercent.warning / 100,
+                             limit * th.containerMemoryPercent.critical / 100, Level::Warning});
             bands.push_back({limit * th.containerMemoryPercent.critical / 100, std::numeric_limits<double>::max() / 4,
                              Level::Critical});
         }
@@ -297,10 +261,8 @@ void ChartGrid::fill(qint64 t0, qint64 t1)
     // Heap usage % = used / total, per row.
     {
         TimeSeriesChart* c = m_heap;
-        c->setSeriesPoints(0, decimateBy(st.process(), t0, t1, c->plotWidth(), [](const ProcessRing::Row& r) {
-                               const double total = double(r.v[HeapTotalColumn]);
-                               return total > 0 ? double(r.v[HeapUsedColumn]) / total * 100.0 : kUnknown;
-                           }));
+        // Computed in the process chart's pass, then narrowed to this plot's width.
+        c->setSeriesPoints(0, redecimate(std::move(heapUsage), t0, t1, buckets(c)));
         c->setBands({{th.heapUsagePercent.warning, th.heapUsagePercent.critical, Level::Warning},
                      {th.heapUsagePercent.critical, 1000, Level::Critical}});
         // Heap usage lives in its top quarter: start the axis below the warning line rather than at 0.
@@ -312,9 +274,11 @@ void ChartGrid::fill(qint64 t0, qint64 t1)
     // Cache hit rate and keys.
     {
         TimeSeriesChart* c = m_cache;
-        const int px = c->plotWidth();
-        c->setSeriesPoints(0, st.cache().decimate(HitRateColumn, t0, t1, px));
-        c->setSeriesPoints(1, st.cache().decimate(KeysColumn, t0, t1, px));
+        auto columns = decimateColumns(st.cache(), t0, t1, buckets(c), 2, [](const CacheRing::Row& r, int col) {
+            return double(r.v[col == 0 ? HitRateColumn : KeysColumn]);
+        });
+        c->setSeriesPoints(0, std::move(columns[0]));
+        c->setSeriesPoints(1, std::move(columns[1]));
         c->setBands({{th.cacheHitRatePercent.critical, th.cacheHitRatePercent.warning, Level::Warning},
                      {0, th.cacheHitRatePercent.critical, Level::Critical}});
         c->setMarkers(markers, false);
@@ -324,7 +288,7 @@ void ChartGrid::fill(qint64 t0, qint64 t1)
     // CPU.
     {
         TimeSeriesChart* c = m_cpu;
-        c->setSeriesPoints(0, st.stats().decimate(CpuColumn, t0, t1, c->plotWidth()));
+        c->setSeriesPoints(0, std::move(cpu));
         c->setMarkers(markers, false);
         c->setTimeWindow(t0, t1);
         c->commit();

@@ -11,8 +11,8 @@ constexpr qint64 kMaxSpanMs = 7LL * 24 * 3600 * 1000; // the history holds a wee
 
 qint64 ChartViewport::rangeMs(Range range)
 {
-    static constexpr std::array<qint64, kRangeCount> ms = {15 * 60 * 1000LL, 3600 * 1000LL, 6 * 3600 * 1000LL,
-                                                           24 * 3600 * 1000LL, 7 * 24 * 3600 * 1000LL};
+    static constexpr std::array<qint64, kRangeCount> ms
+        = {15 * 60 * 1000LL, 3600 * 1000LL, 6 * 3600 * 1000LL, 24 * 3600 * 1000LL, 7 * 24 * 3600 * 1000LL};
     return ms[size_t(std::clamp(int(range), 0, kRangeCount - 1))];
 }
 

@@ -4,7 +4,6 @@
 
 #include <QObject>
 #include <QString>
-
 #include <array>
 #include <utility>
 
@@ -14,7 +13,14 @@ class ChartViewport : public QObject
 {
     Q_OBJECT
 public:
-    enum Range { Minutes15 = 0, Hour1, Hours6, Hours24, Days7 };
+    enum Range
+    {
+        Minutes15 = 0,
+        Hour1,
+        Hours6,
+        Hours24,
+        Days7
+    };
     static constexpr int kRangeCount = 5;
     static qint64 rangeMs(Range range);
     static QString rangeLabel(Range range); // "15 min", "1 h", …

@@ -2,12 +2,14 @@
 
 #include <QDateTime>
 #include <QLocale>
-
 #include <cmath>
 
 namespace heapwatch::format {
 
-QString dash() { return QStringLiteral("—"); }
+QString dash()
+{
+    return QStringLiteral("—");
+}
 
 QString number(double value, int decimals)
 {
@@ -30,7 +32,10 @@ QString percent(double value, int decimals)
     return QStringLiteral("%1%").arg(value, 0, 'f', decimals);
 }
 
-QString count(qint64 value) { return value < 0 ? dash() : QString::number(value); }
+QString count(qint64 value)
+{
+    return value < 0 ? dash() : QString::number(value);
+}
 
 QString bytes(double value)
 {
@@ -109,13 +114,20 @@ static QString withUnit(double value, const QString& unit)
     if (unit == QLatin1String("MiB/h"))
         return QStringLiteral("%1 MiB/h").arg(value, 0, 'f', 1);
     if (unit == QLatin1String("events"))
-        return value == 0 ? QStringLiteral("none") : QStringLiteral("%1 events").arg(qint64(value));
+        return value == 0 ? QStringLiteral("none")
+            : value == 1  ? QStringLiteral("1 event")
+                          : QStringLiteral("%1 events").arg(qint64(value));
     if (unit == QLatin1String("restarts"))
-        return value == 0 ? QStringLiteral("none") : QStringLiteral("%1 restarts").arg(qint64(value));
+        return value == 0 ? QStringLiteral("none")
+            : value == 1  ? QStringLiteral("1 restart")
+                          : QStringLiteral("%1 restarts").arg(qint64(value));
     return QStringLiteral("%1 %2").arg(value, 0, 'g', 4).arg(unit);
 }
 
-QString flagValue(const Flag& flag) { return withUnit(flag.value, flag.unit); }
+QString flagValue(const Flag& flag)
+{
+    return withUnit(flag.value, flag.unit);
+}
 
 QString flagThreshold(const Flag& flag, bool critical)
 {

@@ -4,9 +4,8 @@
 #include "SecretDialog.h"
 
 #include <QThread>
-
-#include <utility>
 #include <QWidget>
+#include <utility>
 
 namespace heapwatch {
 
@@ -24,7 +23,10 @@ GuiPrompter::GuiPrompter(QWidget* dialogParent, QObject* parent)
 {
 }
 
-GuiPrompter::~GuiPrompter() { cancelPending(); }
+GuiPrompter::~GuiPrompter()
+{
+    cancelPending();
+}
 
 bool GuiPrompter::waitFor(const std::shared_ptr<Pending>& pending)
 {

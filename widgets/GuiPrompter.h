@@ -11,7 +11,6 @@
 #include <QObject>
 #include <QPointer>
 #include <QWaitCondition>
-
 #include <memory>
 
 class QDialog;

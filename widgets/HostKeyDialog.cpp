@@ -32,7 +32,8 @@ HostKeyDialog::HostKeyDialog(const HostKeyQuestion& q, QWidget* parent)
     auto* where = new QLabel(this);
     where->setTextFormat(Qt::PlainText);
     where->setWordWrap(true);
-    where->setText(tr("\"Trust and save\" adds the key to %1.").arg(q.knownHostsFile.isEmpty() ? tr("~/.ssh/known_hosts") : q.knownHostsFile));
+    where->setText(tr("\"Trust and save\" adds the key to %1.")
+                       .arg(q.knownHostsFile.isEmpty() ? tr("~/.ssh/known_hosts") : q.knownHostsFile));
 
     auto* buttons = new QDialogButtonBox(this);
     QPushButton* reject = buttons->addButton(tr("Reject"), QDialogButtonBox::RejectRole);

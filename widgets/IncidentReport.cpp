@@ -5,7 +5,6 @@
 #include <QDateTime>
 #include <QRegularExpression>
 #include <QTextStream>
-
 #include <algorithm>
 #include <cmath>
 
@@ -31,7 +30,8 @@ QString statusCell(const Flag& f)
         mark = QStringLiteral("❔");
         break;
     }
-    QString text = QStringLiteral("%1 %2 (%3)").arg(mark, format::flagValue(f), f.note.isEmpty() ? levelName(f.level) : f.note);
+    QString text
+        = QStringLiteral("%1 %2 (%3)").arg(mark, format::flagValue(f), f.note.isEmpty() ? levelName(f.level) : f.note);
     return text;
 }
 
@@ -63,8 +63,8 @@ QString IncidentReport::codeBlock(const QString& text, const QString& language)
     while (it.hasNext())
         longest = std::max(longest, int(it.next().capturedLength()));
     const QString fence(std::max(3, longest + 1), QLatin1Char('`'));
-    return fence + language + QLatin1Char('\n') + text + (text.endsWith(QLatin1Char('\n')) ? QString() : QStringLiteral("\n"))
-        + fence + QLatin1Char('\n');
+    return fence + language + QLatin1Char('\n') + text
+        + (text.endsWith(QLatin1Char('\n')) ? QString() : QStringLiteral("\n")) + fence + QLatin1Char('\n');
 }
 
 QString IncidentReport::markdown(const QString& targetName, const TargetState& st, const Assessment& a, qint64 t0,
@@ -125,8 +125,8 @@ QString IncidentReport::markdown(const QString& targetName, const TargetState& s
         out << "- Status: " << (info->status.isEmpty() ? format::dash() : info->status);
         if (!info->health.isEmpty() && info->health != QLatin1String("none"))
             out << " (" << info->health << ")";
-        out << "\n- Restart count: " << format::count(info->restartCount) << "; restarts while watched: "
-            << st.restartsWhileWatched() << "; OOM kills: " << st.oomKills() << "\n";
+        out << "\n- Restart count: " << format::count(info->restartCount)
+            << "; restarts while watched: " << st.restartsWhileWatched() << "; OOM kills: " << st.oomKills() << "\n";
     }
     out << "\n";
 
@@ -153,9 +153,11 @@ QString IncidentReport::markdown(const QString& targetName, const TargetState& s
 
     out << "## Memory Growth\n\n";
     const GrowthResult& g = a.growth;
-    out << "- RSS: " << (isKnown(g.rssMiBPerHour) ? QStringLiteral("%1 MiB/hour").arg(g.rssMiBPerHour, 0, 'f', 1) : format::dash())
+    out << "- RSS: "
+        << (isKnown(g.rssMiBPerHour) ? QStringLiteral("%1 MiB/hour").arg(g.rssMiBPerHour, 0, 'f', 1) : format::dash())
         << "; heap used: "
-        << (isKnown(g.heapUsedMiBPerHour) ? QStringLiteral("%1 MiB/hour").arg(g.heapUsedMiBPerHour, 0, 'f', 1) : format::dash())
+        << (isKnown(g.heapUsedMiBPerHour) ? QStringLiteral("%1 MiB/hour").arg(g.heapUsedMiBPerHour, 0, 'f', 1)
+                                          : format::dash())
         << "\n";
     out << "- Observed: " << QString::number(g.observedMinutes, 'f', 0) << " min"
         << (g.enoughObservation ? "" : " (needs longer observation)") << "\n";
@@ -189,7 +191,8 @@ QString IncidentReport::markdown(const QString& targetName, const TargetState& s
     out << "\n";
 
     const auto& markers = st.markers();
-    const bool anyMarker = std::any_of(markers.begin(), markers.end(), [&](const Marker& m) { return m.atMs >= t0 && m.atMs <= t1; });
+    const bool anyMarker
+        = std::any_of(markers.begin(), markers.end(), [&](const Marker& m) { return m.atMs >= t0 && m.atMs <= t1; });
     if (anyMarker) {
         out << "## Restarts and OOM Events\n\n";
         for (const Marker& m : markers) {

@@ -15,7 +15,10 @@ bool LevelStyle::isDark(const QPalette& palette)
     return palette.color(QPalette::Window).lightness() < palette.color(QPalette::WindowText).lightness();
 }
 
-bool LevelStyle::isDark() { return isDark(QGuiApplication::palette()); }
+bool LevelStyle::isDark()
+{
+    return isDark(QGuiApplication::palette());
+}
 
 QColor LevelStyle::color(Level level, bool dark)
 {
@@ -33,7 +36,10 @@ QColor LevelStyle::color(Level level, bool dark)
     return dark ? QColor(0x9a, 0xa4, 0xb2) : QColor(0x6b, 0x75, 0x85);
 }
 
-QColor LevelStyle::color(Level level) { return color(level, isDark()); }
+QColor LevelStyle::color(Level level)
+{
+    return color(level, isDark());
+}
 
 QColor LevelStyle::tint(Level level, bool dark, int alpha)
 {
@@ -143,6 +149,9 @@ QString LevelStyle::symbol(Level level)
     return QStringLiteral("?");
 }
 
-QString LevelStyle::statusText(Level level) { return levelName(level); }
+QString LevelStyle::statusText(Level level)
+{
+    return levelName(level);
+}
 
 } // namespace heapwatch

@@ -10,7 +10,15 @@ class LogFilterProxy : public QSortFilterProxyModel
 {
     Q_OBJECT
 public:
-    enum class Filter { All = 0, Errors, Warnings, Overflows, DevMode, HeapOom };
+    enum class Filter
+    {
+        All = 0,
+        Errors,
+        Warnings,
+        Overflows,
+        DevMode,
+        HeapOom
+    };
 
     explicit LogFilterProxy(QObject* parent = nullptr);
 

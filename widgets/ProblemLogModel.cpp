@@ -4,6 +4,8 @@
 #include "Format.h"
 #include "LevelStyle.h"
 
+#include <QRegularExpression>
+
 namespace heapwatch {
 
 namespace {
@@ -95,9 +97,15 @@ const Problem* ProblemLogModel::problemAt(int row) const
     return row >= 0 && row < int(m_rows.size()) ? &m_rows[size_t(row)] : nullptr;
 }
 
-int ProblemLogModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(m_rows.size()); }
+int ProblemLogModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
 
-int ProblemLogModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int ProblemLogModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
 
 QVariant ProblemLogModel::data(const QModelIndex& index, int role) const
 {
@@ -113,9 +121,14 @@ QVariant ProblemLogModel::data(const QModelIndex& index, int role) const
             return levelName(p.level);
         case KindColumn:
             return kindName(p.kind);
-        case MessageColumn:
-            // Plain text: the default delegate never interprets markup, and the text is cut, not wrapped.
-            return p.text.size() > kMaxShownChars ? p.text.left(kMaxShownChars) + QStringLiteral("…") : p.text;
+        case MessageColumn: {
+            // Plain text: the default delegate never interprets markup, and the text is cut, not wrapped. The
+            // logger's own leading timestamp repeats the Time column, so it is left out here (not in copies).
+            static const QRegularExpression stamp(
+                QStringLiteral("^\\d{4}-\\d\\d-\\d\\d[T ][0-9:.,]+(Z|[+-]\\d\\d:?\\d\\d)?\\s+"));
+            const QString shown = p.text.left(kMaxShownChars + 64).remove(stamp);
+            return shown.size() > kMaxShownChars ? shown.left(kMaxShownChars) + QStringLiteral("…") : shown;
+        }
         }
         break;
     case Qt::ToolTipRole:

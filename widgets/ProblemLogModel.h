@@ -6,7 +6,6 @@
 #include "TargetState.h"
 
 #include <QAbstractTableModel>
-
 #include <vector>
 
 namespace heapwatch {
@@ -15,8 +14,21 @@ class ProblemLogModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { TimeColumn = 0, LevelColumn, KindColumn, MessageColumn, ColumnCount };
-    enum Role { LevelRole = Qt::UserRole + 1, KindRole, TimeRole, FullTextRole };
+    enum Column
+    {
+        TimeColumn = 0,
+        LevelColumn,
+        KindColumn,
+        MessageColumn,
+        ColumnCount
+    };
+    enum Role
+    {
+        LevelRole = Qt::UserRole + 1,
+        KindRole,
+        TimeRole,
+        FullTextRole
+    };
     // Longer messages are cut for display (a single log line can be a megabyte); FullTextRole has it all.
     static constexpr qsizetype kMaxShownChars = 1000;
 

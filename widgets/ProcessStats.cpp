@@ -1,7 +1,6 @@
 #include "ProcessStats.h"
 
 #include <QFile>
-
 #include <sys/resource.h>
 
 namespace heapwatch {
@@ -27,7 +26,8 @@ qint64 ProcessStats::cpuTimeUs()
     rusage usage {};
     if (getrusage(RUSAGE_SELF, &usage) != 0)
         return -1;
-    return qint64(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1000000 + usage.ru_utime.tv_usec + usage.ru_stime.tv_usec;
+    return qint64(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1000000 + usage.ru_utime.tv_usec
+        + usage.ru_stime.tv_usec;
 }
 
 } // namespace heapwatch

@@ -1,5 +1,6 @@
 #include "RecommendationList.h"
 
+#include "Assessment.h"
 #include "RecommendationModel.h"
 #include "Target.h"
 
@@ -22,7 +23,6 @@ RecommendationList::RecommendationList(QWidget* parent)
     , m_model(new RecommendationModel(this))
     , m_view(new QTableView(this))
     , m_summary(new QLabel(this))
-    , m_title(new QLabel(this))
     , m_detail(new QPlainTextEdit(this))
     , m_ack(new QPushButton(tr("Acknowledge"), this))
     , m_copy(new QPushButton(tr("Copy action"), this))
@@ -42,11 +42,6 @@ RecommendationList::RecommendationList(QWidget* parent)
     m_view->setTextElideMode(Qt::ElideRight);
 
     m_summary->setTextFormat(Qt::PlainText);
-    m_title->setTextFormat(Qt::PlainText); // rule texts quote server values: keep them plain
-    m_title->setWordWrap(true);
-    QFont bold = m_title->font();
-    bold.setBold(true);
-    m_title->setFont(bold);
     m_detail->setReadOnly(true);
     m_detail->setLineWrapMode(QPlainTextEdit::WidgetWidth);
     m_detail->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
@@ -55,7 +50,6 @@ RecommendationList::RecommendationList(QWidget* parent)
     auto* detailBox = new QWidget(this);
     auto* detailLayout = new QVBoxLayout(detailBox);
     detailLayout->setContentsMargins(0, 0, 0, 0);
-    detailLayout->addWidget(m_title);
     detailLayout->addWidget(m_detail, 1);
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(m_summary, 1);
@@ -116,13 +110,12 @@ void RecommendationList::showCurrent()
     m_ack->setEnabled(r != nullptr);
     m_copy->setEnabled(r != nullptr && !r->action.isEmpty());
     if (!r) {
-        m_title->clear();
         m_detail->clear();
         return;
     }
     m_ack->setText(m_model->isAcknowledged(row) ? tr("Unacknowledge") : tr("Acknowledge"));
-    m_title->setText(QStringLiteral("%1  [%2]").arg(r->title, r->id));
-    const QString text = tr("Evidence: %1\n\nAction:\n%2").arg(r->evidence, r->action);
+    const QString text = tr("%1\n[%2 · %3]\n\nEvidence: %4\n\nAction:\n%5")
+                             .arg(r->title, r->id, levelName(r->level), r->evidence, r->action);
     if (m_detail->toPlainText() != text)
         m_detail->setPlainText(text);
 }

@@ -30,7 +30,6 @@ private:
     RecommendationModel* m_model;
     QTableView* m_view;
     QLabel* m_summary;
-    QLabel* m_title;
     QPlainTextEdit* m_detail;
     QPushButton* m_ack;
     QPushButton* m_copy;

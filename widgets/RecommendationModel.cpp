@@ -5,7 +5,6 @@
 #include <QFont>
 #include <QGuiApplication>
 #include <QPalette>
-
 #include <algorithm>
 
 namespace heapwatch {
@@ -15,7 +14,10 @@ RecommendationModel::RecommendationModel(QObject* parent)
 {
 }
 
-QString RecommendationModel::ackKey(const Recommendation& r) { return r.id + QLatin1Char(':') + levelName(r.level); }
+QString RecommendationModel::ackKey(const Recommendation& r)
+{
+    return r.id + QLatin1Char(':') + levelName(r.level);
+}
 
 static int rank(Level level)
 {
@@ -117,9 +119,15 @@ int RecommendationModel::unacknowledgedCount() const
                              [this](const Recommendation& r) { return !m_acknowledged.contains(ackKey(r)); }));
 }
 
-int RecommendationModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(m_rows.size()); }
+int RecommendationModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
 
-int RecommendationModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int RecommendationModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
 
 QVariant RecommendationModel::data(const QModelIndex& index, int role) const
 {

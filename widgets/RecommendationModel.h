@@ -14,8 +14,21 @@ class RecommendationModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { TitleColumn = 0, EvidenceColumn, ActionColumn, ColumnCount };
-    enum Role { LevelRole = Qt::UserRole + 1, IdRole, ActionRole, EvidenceRole, AcknowledgedRole };
+    enum Column
+    {
+        TitleColumn = 0,
+        EvidenceColumn,
+        ActionColumn,
+        ColumnCount
+    };
+    enum Role
+    {
+        LevelRole = Qt::UserRole + 1,
+        IdRole,
+        ActionRole,
+        EvidenceRole,
+        AcknowledgedRole
+    };
 
     explicit RecommendationModel(QObject* parent = nullptr);
 

@@ -18,7 +18,8 @@ QString RedFlagModel::composeNotes(const Flag& flag, const GrowthResult& growth,
     if (!flag.note.isEmpty())
         parts << flag.note;
     // The projection belongs to the growth row (and to RSS, which is what reaches the limit).
-    if ((flag.id == QLatin1String("memory_growth") || flag.id == QLatin1String("rss")) && growth.projectedLimitAtMs > 0) {
+    if ((flag.id == QLatin1String("memory_growth") || flag.id == QLatin1String("rss"))
+        && growth.projectedLimitAtMs > 0) {
         parts << QObject::tr("%1 (%2) in %3 at this rate")
                      .arg(growth.projectedLimitName, format::mib(growth.projectedLimitMiB, 0),
                           format::duration(growth.projectedLimitAtMs - nowMs));
@@ -76,9 +77,15 @@ int RedFlagModel::rowOf(const QString& flagId) const
     return -1;
 }
 
-int RedFlagModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(m_rows.size()); }
+int RedFlagModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
 
-int RedFlagModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int RedFlagModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
 
 QVariant RedFlagModel::data(const QModelIndex& index, int role) const
 {

@@ -14,8 +14,23 @@ class RedFlagModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { MetricColumn = 0, WarningColumn, CriticalColumn, CurrentColumn, StatusColumn, TrendColumn, NotesColumn, ColumnCount };
-    enum Role { LevelRole = Qt::UserRole + 1, FlagIdRole, ValueRole };
+    enum Column
+    {
+        MetricColumn = 0,
+        WarningColumn,
+        CriticalColumn,
+        CurrentColumn,
+        StatusColumn,
+        TrendColumn,
+        NotesColumn,
+        ColumnCount
+    };
+    enum Role
+    {
+        LevelRole = Qt::UserRole + 1,
+        FlagIdRole,
+        ValueRole
+    };
 
     explicit RedFlagModel(QObject* parent = nullptr);
 

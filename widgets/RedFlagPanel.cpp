@@ -21,7 +21,7 @@ RedFlagPanel::RedFlagPanel(QWidget* parent)
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_view->setAlternatingRowColors(true);
     m_view->setShowGrid(false);
-    m_view->setWordWrap(false);
+    m_view->setWordWrap(true); // notes such as "needs longer observation (12 of 30 min)" wrap, rows grow
     m_view->setTextElideMode(Qt::ElideRight);
     m_view->verticalHeader()->hide();
     m_view->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);

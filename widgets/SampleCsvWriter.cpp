@@ -2,7 +2,6 @@
 
 #include <QDateTime>
 #include <QIODevice>
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -22,8 +21,9 @@ void appendValue(QByteArray& line, float v, int decimals)
 
 QByteArray SampleCsvWriter::header()
 {
-    return QByteArrayLiteral("time_utc,epoch_ms,rss_mib,heap_used_mib,heap_total_mib,external_mib,array_buffers_mib,"
-                             "cpu_percent,container_mem_mib,cache_keys,cache_hits,cache_misses,cache_hit_rate_percent\n");
+    return QByteArrayLiteral(
+        "time_utc,epoch_ms,rss_mib,heap_used_mib,heap_total_mib,external_mib,array_buffers_mib,"
+        "cpu_percent,container_mem_mib,cache_keys,cache_hits,cache_misses,cache_hit_rate_percent\n");
 }
 
 qint64 SampleCsvWriter::write(const TargetState& st, qint64 t0, qint64 t1, QIODevice* out)

@@ -13,7 +13,8 @@ SecretDialog::SecretDialog(const SecretQuestion& q, QWidget* parent)
     , m_edit(new QLineEdit(this))
 {
     setObjectName(QStringLiteral("secretDialog"));
-    const QString who = QStringLiteral("%1@%2%3").arg(q.user, q.host, q.port == 22 ? QString() : QStringLiteral(":%1").arg(q.port));
+    const QString who
+        = QStringLiteral("%1@%2%3").arg(q.user, q.host, q.port == 22 ? QString() : QStringLiteral(":%1").arg(q.port));
     QString title;
     switch (q.kind) {
     case SecretQuestion::Kind::KeyPassphrase:
@@ -60,6 +61,9 @@ SecretDialog::~SecretDialog()
     m_edit->setText(QString(m_edit->text().size(), QLatin1Char(' ')));
 }
 
-QString SecretDialog::answer() const { return m_edit->text(); }
+QString SecretDialog::answer() const
+{
+    return m_edit->text();
+}
 
 } // namespace heapwatch

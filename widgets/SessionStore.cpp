@@ -7,7 +7,8 @@ namespace heapwatch {
 
 QString SessionStore::encodeKey(const QString& targetKey)
 {
-    return QString::fromLatin1(targetKey.toUtf8().toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+    return QString::fromLatin1(
+        targetKey.toUtf8().toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
 }
 
 std::vector<TargetEntry> SessionStore::targets()
@@ -35,17 +36,30 @@ void SessionStore::setTargets(const std::vector<TargetEntry>& entries)
     s.endArray();
 }
 
-QString SessionStore::currentKey() { return QSettings().value(QStringLiteral("session/current")).toString(); }
+QString SessionStore::currentKey()
+{
+    return QSettings().value(QStringLiteral("session/current")).toString();
+}
 
-void SessionStore::setCurrentKey(const QString& key) { QSettings().setValue(QStringLiteral("session/current"), key); }
+void SessionStore::setCurrentKey(const QString& key)
+{
+    QSettings().setValue(QStringLiteral("session/current"), key);
+}
 
-int SessionStore::range(int fallback) { return QSettings().value(QStringLiteral("view/range"), fallback).toInt(); }
+int SessionStore::range(int fallback)
+{
+    return QSettings().value(QStringLiteral("view/range"), fallback).toInt();
+}
 
-void SessionStore::setRange(int range) { QSettings().setValue(QStringLiteral("view/range"), range); }
+void SessionStore::setRange(int range)
+{
+    QSettings().setValue(QStringLiteral("view/range"), range);
+}
 
 std::optional<Thresholds> SessionStore::thresholds(const QString& targetKey)
 {
-    const QByteArray json = QSettings().value(QStringLiteral("targets/%1/thresholds").arg(encodeKey(targetKey))).toByteArray();
+    const QByteArray json
+        = QSettings().value(QStringLiteral("targets/%1/thresholds").arg(encodeKey(targetKey))).toByteArray();
     if (json.isEmpty())
         return std::nullopt;
     QString error;
@@ -65,7 +79,8 @@ void SessionStore::clearThresholds(const QString& targetKey)
 
 QSet<QString> SessionStore::acknowledged(const QString& targetKey)
 {
-    const QStringList list = QSettings().value(QStringLiteral("targets/%1/acknowledged").arg(encodeKey(targetKey))).toStringList();
+    const QStringList list
+        = QSettings().value(QStringLiteral("targets/%1/acknowledged").arg(encodeKey(targetKey))).toStringList();
     return QSet<QString>(list.begin(), list.end());
 }
 

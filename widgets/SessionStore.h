@@ -7,7 +7,6 @@
 #include "Thresholds.h"
 
 #include <QSet>
-
 #include <optional>
 #include <vector>
 

@@ -59,7 +59,8 @@ SettingsDialog::SettingsDialog(const AppSettings& a, QWidget* parent)
     form->addRow(m_tray);
     form->addRow(tr("Webhook URL (JSON POST per alert)"), m_webhook);
     form->addRow(tr("Webhook posts per minute at most"), m_perMinute);
-    auto* note = new QLabel(tr("Empty URL: no webhook. Each alert is posted once, with the target, flag, level and value."), this);
+    auto* note = new QLabel(
+        tr("Empty URL: no webhook. Each alert is posted once, with the target, flag, level and value."), this);
     note->setWordWrap(true);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);

@@ -26,9 +26,16 @@ StatusPanel::StatusPanel(QStatusBar* bar)
     m_age->setObjectName(QStringLiteral("statusAge"));
     m_rate->setObjectName(QStringLiteral("statusRate"));
     m_rss->setObjectName(QStringLiteral("statusOwnRss"));
+    m_age->setMinimumWidth(m_age->fontMetrics().horizontalAdvance(QStringLiteral("last sample 2026-01-14 10:05:00"))
+                           + 12);
+    m_rate->setMinimumWidth(m_rate->fontMetrics().horizontalAdvance(QStringLiteral("999.9 MiB read")) + 12);
+    m_rss->setMinimumWidth(m_rss->fontMetrics().horizontalAdvance(QStringLiteral("heapwatch RSS 999.9 MiB")) + 12);
     m_age->setToolTip(tr("Age of the last sample of the current target"));
     m_rate->setToolTip(tr("Bytes per second received for the current target"));
     m_rss->setToolTip(tr("heapwatch's own resident memory"));
+    // The connection line can be long (server messages): it may be cut, its tool tip has it all.
+    m_connection->setMinimumWidth(120);
+    m_connection->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     bar->addPermanentWidget(m_connection, 1);
     bar->addPermanentWidget(m_age);
     bar->addPermanentWidget(m_rate);
@@ -81,12 +88,25 @@ void StatusPanel::refresh(const Target* target)
         m_rateBps = m_rateBps == 0 ? now : 0.7 * m_rateBps + 0.3 * now;
         m_lastBytes = bytes;
     }
-    m_rate->setText(target->isLive() ? format::bytesPerSecond(m_rateBps) : tr("%1 read").arg(format::bytes(double(bytes))));
+    m_rate->setText(target->isLive() ? format::bytesPerSecond(m_rateBps)
+                                     : tr("%1 read").arg(format::bytes(double(bytes))));
 }
 
-QString StatusPanel::connectionText() const { return m_connection->text(); }
-QString StatusPanel::ageText() const { return m_age->text(); }
-QString StatusPanel::rateText() const { return m_rate->text(); }
-QString StatusPanel::ownRssText() const { return m_rss->text(); }
+QString StatusPanel::connectionText() const
+{
+    return m_connection->text();
+}
+QString StatusPanel::ageText() const
+{
+    return m_age->text();
+}
+QString StatusPanel::rateText() const
+{
+    return m_rate->text();
+}
+QString StatusPanel::ownRssText() const
+{
+    return m_rss->text();
+}
 
 } // namespace heapwatch

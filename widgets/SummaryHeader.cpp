@@ -53,8 +53,7 @@ SummaryHeader::SummaryHeader(QWidget* parent)
     m_badge->setMaximumWidth(140);
     m_verdict = new QLabel(this);
     m_verdict->setTextFormat(Qt::PlainText);
-    m_verdict->setWordWrap(true);
-    m_verdict->setMaximumWidth(200);
+    m_verdict->setFixedWidth(190);
     verdict->addWidget(m_name);
     verdict->addWidget(m_badge, 0, Qt::AlignLeft);
     verdict->addWidget(m_verdict);
@@ -82,7 +81,7 @@ SummaryHeader::SummaryHeader(QWidget* parent)
     addTile(QStringLiteral("restarts"), tr("Restarts"), 1, 4);
     addTile(QStringLiteral("cache_hit_rate"), tr("Cache hit rate"), 1, 5);
     for (int c = 0; c < 6; ++c)
-        grid->setColumnStretch(c, 1);
+        grid->setColumnStretch(c, c == 5 ? 2 : 1); // growth and cache carry the longest notes
     for (const QString& key : std::as_const(m_order)) {
         const Tile& t = m_tiles[key];
         auto* box = new QVBoxLayout;
@@ -91,7 +90,7 @@ SummaryHeader::SummaryHeader(QWidget* parent)
         box->addWidget(t.value);
         box->addWidget(t.note);
         const int index = int(m_order.indexOf(key));
-        grid->addLayout(box, index / 6, index % 6);
+        grid->addLayout(box, index / 6, index % 6, Qt::AlignTop);
     }
     outer->addLayout(grid, 1);
     refresh(nullptr);
@@ -100,6 +99,8 @@ SummaryHeader::SummaryHeader(QWidget* parent)
 void SummaryHeader::addTile(const QString& key, const QString& caption, int, int)
 {
     Tile t;
+    QFont small = font();
+    small.setPointSizeF(std::max(7.0, small.pointSizeF() - 1));
     t.caption = new QLabel(caption, this);
     t.value = new QLabel(this);
     t.note = new QLabel(this);
@@ -110,11 +111,13 @@ void SummaryHeader::addTile(const QString& key, const QString& caption, int, int
     valueFont.setBold(true);
     valueFont.setPointSizeF(valueFont.pointSizeF() + 1.5);
     t.value->setFont(valueFont);
-    QFont small = t.caption->font();
-    small.setPointSizeF(std::max(7.0, small.pointSizeF() - 1));
     t.caption->setFont(small);
     t.note->setFont(small);
-    t.value->setMinimumWidth(70);
+    // Notes wrap rather than widen the header (the window must fit a 1366-pixel screen with its docks).
+    // Two lines are reserved up front: nested layouts do not pass a wrapped label's height up reliably.
+    t.note->setWordWrap(true);
+    t.note->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    t.note->setMinimumHeight(2 * QFontMetrics(small).lineSpacing() + 1);
     m_tiles.insert(key, t);
     m_order << key;
 }
@@ -123,6 +126,8 @@ void SummaryHeader::set(const QString& key, const QString& value, const QString&
 {
     Tile& t = m_tiles[key];
     t.value->setText(value);
+    // Values never clip: the column is at least as wide as the value (notes wrap instead).
+    t.value->setMinimumWidth(t.value->sizeHint().width());
     t.note->setText(note);
     t.value->setToolTip(note);
     t.level = level;
@@ -140,7 +145,7 @@ QString SummaryHeader::text(const QString& key) const
 QString SummaryHeader::note(const QString& key) const
 {
     if (key == QLatin1String("overall"))
-        return m_verdict->text();
+        return m_verdictText;
     const auto it = m_tiles.find(key);
     return it == m_tiles.end() ? QString() : it->note->text();
 }
@@ -157,7 +162,7 @@ void SummaryHeader::refresh(const Target* target)
 {
     if (!target) {
         m_name->setText(tr("No target"));
-        m_verdict->setText(tr("Add a target (Ctrl+N), open a saved log (Ctrl+O) or start the demo."));
+        setVerdict(tr("Add a target (Ctrl+N), open a saved log (Ctrl+O) or start the demo (Ctrl+D)."));
         m_overall = Level::Unknown;
         for (const QString& key : std::as_const(m_order))
             set(key, format::dash());
@@ -178,20 +183,24 @@ void SummaryHeader::refresh(const Target* target)
         if (!worst || int(f.level) > int(worst->level))
             worst = &f;
     }
+    QString verdict;
     if (worst && worst->level != Level::Ok)
-        m_verdict->setText(QStringLiteral("%1 %2 (%3)").arg(worst->metric, format::flagValue(*worst),
-                                                             format::flagThreshold(*worst, worst->level == Level::Critical)));
+        verdict = QStringLiteral("%1 %2 (%3)")
+                      .arg(worst->metric, format::flagValue(*worst),
+                           format::flagThreshold(*worst, worst->level == Level::Critical));
     else if (worst)
-        m_verdict->setText(tr("All red flags within their thresholds"));
+        verdict = tr("All red flags within their thresholds");
     else
-        m_verdict->setText(tr("Waiting for data…"));
+        verdict = tr("Waiting for data…");
+    setVerdict(verdict);
 
     const auto& mem = st.lastMemory();
     const double heapLimit = st.heapLimitMiB();
     if (mem) {
         QString rssNote = flagNote(a, "rss");
         if (rssNote.isEmpty() && isKnown(heapLimit))
-            rssNote = tr("%1 of heap limit %2").arg(format::percent(mem->rssMiB / heapLimit * 100, 1), format::mib(heapLimit, 0));
+            rssNote = tr("%1 of heap limit %2")
+                          .arg(format::percent(mem->rssMiB / heapLimit * 100, 1), format::mib(heapLimit, 0));
         set(QStringLiteral("rss"), format::mib(mem->rssMiB), rssNote, flagLevel(a, "rss"), true);
         set(QStringLiteral("heap"),
             QStringLiteral("%1 / %2").arg(format::number(mem->heapUsedMiB), format::mib(mem->heapTotalMiB)),
@@ -211,8 +220,8 @@ void SummaryHeader::refresh(const Target* target)
     if (g.projectedLimitAtMs > 0)
         growthNote = tr("%1 reached in %2").arg(g.projectedLimitName, format::duration(g.projectedLimitAtMs - now));
     set(QStringLiteral("growth"),
-        isKnown(g.rssMiBPerHour) ? QStringLiteral("%1 MiB/h").arg(g.rssMiBPerHour, 0, 'f', 1) : format::dash(), growthNote,
-        flagLevel(a, "memory_growth"), true);
+        isKnown(g.rssMiBPerHour) ? QStringLiteral("%1 MiB/h").arg(g.rssMiBPerHour, 0, 'f', 1) : format::dash(),
+        growthNote, flagLevel(a, "memory_growth"), true);
 
     const auto& stats = st.lastStats();
     const double limit = st.containerLimitMiB();
@@ -234,7 +243,8 @@ void SummaryHeader::refresh(const Target* target)
     const auto& info = st.info();
     if (info) {
         Level statusLevel = Level::Ok;
-        if (info->health == QLatin1String("unhealthy") || info->oomKilled || (!info->running && !info->status.isEmpty()))
+        if (info->health == QLatin1String("unhealthy") || info->oomKilled
+            || (!info->running && !info->status.isEmpty()))
             statusLevel = Level::Critical;
         else if (info->health == QLatin1String("starting") || info->status == QLatin1String("restarting"))
             statusLevel = Level::Warning;
@@ -245,22 +255,33 @@ void SummaryHeader::refresh(const Target* target)
         set(QStringLiteral("status"), format::dash(), tr("no inspect data"));
     }
     const qint64 started = st.lastStartMs() > 0 ? st.lastStartMs() : (info ? info->startedAtMs : -1);
+    const bool today = started > 0 && now - started < 20 * 3600 * 1000;
     set(QStringLiteral("uptime"), started > 0 ? format::duration(now - started) : format::dash(),
-        started > 0 ? tr("since %1").arg(format::dateTime(started)) : QString());
+        started > 0 ? tr("since %1").arg(today ? format::time(started) : format::dateTime(started)) : QString());
     const int restartCount = info ? info->restartCount : -1;
     set(QStringLiteral("restarts"), restartCount >= 0 ? QString::number(restartCount) : format::dash(),
-        tr("%1 while watched").arg(st.restartsWhileWatched()) + (st.oomKills() > 0 ? tr(", %1 OOM kills").arg(st.oomKills()) : QString()),
+        tr("%1 while watched").arg(st.restartsWhileWatched())
+            + (st.oomKills() > 0 ? tr(", %1 OOM kills").arg(st.oomKills()) : QString()),
         flagLevel(a, "restarts"), true);
 
     const auto& cache = st.lastCache();
     if (cache) {
         set(QStringLiteral("cache_hit_rate"), format::percent(cache->hitRatePercent, 2),
-            tr("%1 keys · %2 hits · %3 misses").arg(format::count(cache->keys), format::count(cache->hits), format::count(cache->misses)),
+            tr("%1 keys · %2 hits · %3 misses")
+                .arg(format::count(cache->keys), format::count(cache->hits), format::count(cache->misses)),
             flagLevel(a, "cache_hit_rate"), true);
     } else {
         set(QStringLiteral("cache_hit_rate"), format::dash(), tr("no cache stats yet (logged every 5 min)"));
     }
     restyle();
+}
+
+void SummaryHeader::setVerdict(const QString& text)
+{
+    // One line, elided: a wrapped label inside the header's grid would fight the charts for height.
+    m_verdictText = text;
+    m_verdict->setText(m_verdict->fontMetrics().elidedText(text, Qt::ElideRight, m_verdict->maximumWidth()));
+    m_verdict->setToolTip(format::plainToolTip(text));
 }
 
 void SummaryHeader::changeEvent(QEvent* event)
@@ -277,20 +298,23 @@ void SummaryHeader::restyle()
     muted.setAlpha(165);
     for (Tile& t : m_tiles) {
         QPalette p = t.value->palette();
-        p.setColor(QPalette::WindowText, t.judged && t.level != Level::Unknown ? LevelStyle::color(t.level, dark)
-                                                                               : palette().color(QPalette::WindowText));
+        p.setColor(QPalette::WindowText,
+                   t.judged && t.level != Level::Unknown ? LevelStyle::color(t.level, dark)
+                                                         : palette().color(QPalette::WindowText));
         t.value->setPalette(p);
         QPalette mp = t.caption->palette();
         mp.setColor(QPalette::WindowText, muted);
         t.caption->setPalette(mp);
         t.note->setPalette(mp);
     }
-    const QColor c = LevelStyle::color(m_overall, dark);
+    // The light palette's (darker) level colour in both palettes: white text on it keeps its contrast.
+    const QColor c = LevelStyle::color(m_overall, false);
     m_badge->setText(QStringLiteral("  %1  ").arg(levelTitle(m_overall)));
     // A filled pill: white on the level colour reads in both palettes.
-    m_badge->setStyleSheet(QStringLiteral("QLabel { background: %1; color: white; border-radius: 9px; padding: 2px 10px;"
-                                          " font-weight: bold; }")
-                               .arg(c.name()));
+    m_badge->setStyleSheet(
+        QStringLiteral("QLabel { background: %1; color: white; border-radius: 9px; padding: 2px 10px;"
+                       " font-weight: bold; }")
+            .arg(c.name()));
 }
 
 } // namespace heapwatch

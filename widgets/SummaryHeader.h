@@ -47,12 +47,14 @@ private:
     void set(const QString& key, const QString& value, const QString& note = {}, Level level = Level::Unknown,
              bool judged = false);
     void restyle();
+    void setVerdict(const QString& text);
 
     QHash<QString, Tile> m_tiles;
     QStringList m_order;
     QLabel* m_name = nullptr;
     QLabel* m_badge = nullptr;
     QLabel* m_verdict = nullptr;
+    QString m_verdictText;
     Level m_overall = Level::Unknown;
 };
 

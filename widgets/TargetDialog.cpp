@@ -76,7 +76,8 @@ TargetDialog::TargetDialog(QWidget* parent)
     , m_knownHosts(new QLineEdit(this))
     , m_engine(new QComboBox(this))
     , m_sudo(new QCheckBox(tr("Run docker/podman with sudo -n"), this))
-    , m_acceptNew(new QCheckBox(tr("Accept a new host key without asking (like StrictHostKeyChecking=accept-new)"), this))
+    , m_acceptNew(
+          new QCheckBox(tr("Accept a new host key without asking (like StrictHostKeyChecking=accept-new)"), this))
     , m_sinceHours(new QSpinBox(this))
     , m_preview(new QLabel(this))
 {
@@ -132,7 +133,8 @@ TargetDialog::TargetDialog(QWidget* parent)
     connect(m_port, &QSpinBox::valueChanged, this, &TargetDialog::validate);
     connect(m_where, &QComboBox::currentIndexChanged, this, [this, form] {
         const bool ssh = m_where->currentData().toString() == QLatin1String("ssh");
-        for (QWidget* w : std::initializer_list<QWidget*> {m_host, m_user, m_port, m_identity, m_knownHosts, m_acceptNew}) {
+        for (QWidget* w :
+             std::initializer_list<QWidget*> {m_host, m_user, m_port, m_identity, m_knownHosts, m_acceptNew}) {
             w->setEnabled(ssh);
             if (QWidget* label = form->labelForField(w))
                 label->setEnabled(ssh);

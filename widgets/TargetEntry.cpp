@@ -33,7 +33,7 @@ QString TargetEntry::key() const
 {
     switch (kind) {
     case Kind::Demo:
-        return QStringLiteral("demo/pangolin");
+        return location.isEmpty() ? QStringLiteral("demo/pangolin") : location;
     case Kind::Replay:
         return QStringLiteral("replay:") + QFileInfo(location).absoluteFilePath();
     case Kind::Remote:
@@ -46,7 +46,8 @@ QString TargetEntry::displayName() const
 {
     switch (kind) {
     case Kind::Demo:
-        return QStringLiteral("pangolin");
+        return location.section(QLatin1Char('/'), -1).isEmpty() ? QStringLiteral("pangolin")
+                                                                : location.section(QLatin1Char('/'), -1);
     case Kind::Replay:
         return QFileInfo(location).fileName();
     case Kind::Remote:

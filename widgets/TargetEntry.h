@@ -9,7 +9,12 @@ namespace heapwatch {
 
 struct TargetEntry
 {
-    enum class Kind { Demo, Replay, Remote };
+    enum class Kind
+    {
+        Demo,
+        Replay,
+        Remote
+    };
     Kind kind = Kind::Remote;
     QString location; // remote: "ssh://user@host:port/c", "HOST/c", "local/c"; replay: the log path
     QString statsPath; // replay: optional saved `docker stats` output

@@ -15,7 +15,10 @@
 
 namespace heapwatch {
 
-bool TargetFactory::remoteAvailable() { return HEAPWATCH_HAVE_REMOTE != 0; }
+bool TargetFactory::remoteAvailable()
+{
+    return HEAPWATCH_HAVE_REMOTE != 0;
+}
 
 std::unique_ptr<Source> TargetFactory::createSource(const TargetEntry& entry, Prompter* prompter, QString* error)
 {

@@ -142,7 +142,10 @@ void TargetListModel::refresh()
     }
 }
 
-int TargetListModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(m_rows.size()); }
+int TargetListModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
 
 QVariant TargetListModel::data(const QModelIndex& index, int role) const
 {

@@ -7,7 +7,6 @@
 
 #include <QAbstractListModel>
 #include <QPointer>
-
 #include <vector>
 
 namespace heapwatch {
@@ -18,7 +17,14 @@ class TargetListModel : public QAbstractListModel
 {
     Q_OBJECT
 public:
-    enum Role { KeyRole = Qt::UserRole + 1, LevelRole, ConnectionRole, HostRole, ErrorRole };
+    enum Role
+    {
+        KeyRole = Qt::UserRole + 1,
+        LevelRole,
+        ConnectionRole,
+        HostRole,
+        ErrorRole
+    };
 
     explicit TargetListModel(QObject* parent = nullptr);
 

@@ -48,15 +48,17 @@ TargetSidebar::TargetSidebar(TargetListModel* model, QWidget* parent)
     layout->addWidget(m_view, 1);
     layout->addLayout(buttons);
 
-    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& current) {
-        updateButtons();
-        Q_EMIT currentRowChanged(current.isValid() ? current.row() : -1);
-    });
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex& current) {
+                updateButtons();
+                Q_EMIT currentRowChanged(current.isValid() ? current.row() : -1);
+            });
     connect(m_add, &QToolButton::clicked, this, &TargetSidebar::addRequested);
     connect(m_edit, &QToolButton::clicked, this, [this] { Q_EMIT editRequested(currentRow()); });
     connect(m_remove, &QToolButton::clicked, this, [this] { Q_EMIT removeRequested(currentRow()); });
     connect(m_reconnect, &QToolButton::clicked, this, [this] { Q_EMIT reconnectRequested(currentRow()); });
-    connect(m_view, &QListView::doubleClicked, this, [this](const QModelIndex& index) { Q_EMIT editRequested(index.row()); });
+    connect(m_view, &QListView::doubleClicked, this,
+            [this](const QModelIndex& index) { Q_EMIT editRequested(index.row()); });
     connect(model, &QAbstractItemModel::rowsRemoved, this, &TargetSidebar::updateButtons);
     connect(model, &QAbstractItemModel::rowsInserted, this, &TargetSidebar::updateButtons);
     updateButtons();

@@ -35,17 +35,20 @@ ThresholdsDialog::ThresholdsDialog(const QString& targetName, const Thresholds& 
     grid->addWidget(new QLabel(tr("<b>Critical</b>"), flags), 0, 2);
     grid->addWidget(new QLabel(tr("<b>Seed default</b>"), flags), 0, 3);
     int row = 1;
-    auto pair = [&](const QString& label, ThresholdPair Thresholds::*member, double max, int decimals, const QString& unit) {
+    auto pair = [&](const QString& label, ThresholdPair Thresholds::*member, double max, int decimals,
+                    const QString& unit) {
         grid->addWidget(new QLabel(label, flags), row, 0);
         QDoubleSpinBox* w = addField([member](Thresholds& t) -> double& { return (t.*member).warning; }, max, decimals);
-        QDoubleSpinBox* c = addField([member](Thresholds& t) -> double& { return (t.*member).critical; }, max, decimals);
+        QDoubleSpinBox* c
+            = addField([member](Thresholds& t) -> double& { return (t.*member).critical; }, max, decimals);
         w->setSuffix(unit);
         c->setSuffix(unit);
         grid->addWidget(w, row, 1);
         grid->addWidget(c, row, 2);
         const Thresholds d = Thresholds::defaults();
-        grid->addWidget(new QLabel(QStringLiteral("%1 / %2%3").arg((d.*member).warning).arg((d.*member).critical).arg(unit), flags),
-                        row, 3);
+        grid->addWidget(
+            new QLabel(QStringLiteral("%1 / %2%3").arg((d.*member).warning).arg((d.*member).critical).arg(unit), flags),
+            row, 3);
         ++row;
     };
     pair(tr("RSS memory (above)"), &Thresholds::rssMiB, 1e6, 0, tr(" MiB"));
@@ -74,7 +77,8 @@ ThresholdsDialog::ThresholdsDialog(const QString& targetName, const Thresholds& 
     single(tr("Cache maxKeys of the app"), &Thresholds::cacheMaxKeys, 1e9, 0, QString());
     single(tr("Heap limit assumed when unknown"), &Thresholds::defaultHeapLimitMiB, 1e6, 0, tr(" MiB"));
 
-    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel | QDialogButtonBox::RestoreDefaults, this);
+    auto* buttons = new QDialogButtonBox(
+        QDialogButtonBox::Ok | QDialogButtonBox::Cancel | QDialogButtonBox::RestoreDefaults, this);
     buttons->button(QDialogButtonBox::RestoreDefaults)->setText(tr("Restore seed defaults"));
     connect(buttons->button(QDialogButtonBox::RestoreDefaults), &QPushButton::clicked, this,
             [this] { load(Thresholds::defaults()); });

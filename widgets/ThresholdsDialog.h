@@ -5,7 +5,6 @@
 #include "Thresholds.h"
 
 #include <QDialog>
-
 #include <functional>
 #include <vector>
 

@@ -12,7 +12,6 @@
 #include <QPointF>
 #include <QString>
 #include <QWidget>
-
 #include <memory>
 #include <vector>
 

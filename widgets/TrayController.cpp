@@ -14,7 +14,10 @@ TrayController::TrayController(QWidget* window)
 {
 }
 
-bool TrayController::isAvailable() { return QSystemTrayIcon::isSystemTrayAvailable(); }
+bool TrayController::isAvailable()
+{
+    return QSystemTrayIcon::isSystemTrayAvailable();
+}
 
 void TrayController::setEnabled(bool enabled)
 {
@@ -39,7 +42,10 @@ void TrayController::setEnabled(bool enabled)
     m_tray->show();
 }
 
-bool TrayController::isVisible() const { return m_tray && m_tray->isVisible(); }
+bool TrayController::isVisible() const
+{
+    return m_tray && m_tray->isVisible();
+}
 
 void TrayController::setLevel(Level level, const QString& toolTip)
 {

@@ -22,7 +22,8 @@ QJsonObject WebhookSender::payload(const Alert& a)
 {
     QJsonObject o;
     o.insert(QStringLiteral("source"), QStringLiteral("heapwatch"));
-    o.insert(QStringLiteral("text"), QStringLiteral("heapwatch %1: %2 — %3").arg(levelTitle(a.level), a.targetName, a.message()));
+    o.insert(QStringLiteral("text"),
+             QStringLiteral("heapwatch %1: %2 — %3").arg(levelTitle(a.level), a.targetName, a.message()));
     o.insert(QStringLiteral("target"), a.targetKey);
     o.insert(QStringLiteral("target_name"), a.targetName);
     o.insert(QStringLiteral("flag"), a.flagId);

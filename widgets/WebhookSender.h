@@ -9,7 +9,6 @@
 #include <QJsonObject>
 #include <QObject>
 #include <QUrl>
-
 #include <deque>
 
 class QNetworkAccessManager;

@@ -21,6 +21,7 @@
 #include <netinet/in.h>
 #include <pwd.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -343,6 +344,7 @@ void SshdFixture::startContainer()
     env.insert(QStringLiteral("FAKE_DOCKER_STATE"), stateDir());
     m_container.setProcessEnvironment(env);
     m_container.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    m_container.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
     m_container.start(
         QStringLiteral("/bin/bash"),
         {QStringLiteral(HEAPWATCH_TESTS_DIR) + QStringLiteral("/ssh/fake-docker.sh"), QStringLiteral("__container")});
@@ -364,18 +366,29 @@ bool SshdFixture::start(QString* error)
 bool SshdFixture::startSshd(QString* error)
 {
     QFile::remove(m_dir.filePath(QStringLiteral("sshd.pid")));
-    int rc = 0;
-    const QString out = run(QString::fromLatin1(kSshd),
-                            {QStringLiteral("-f"), m_dir.filePath(QStringLiteral("sshd_config")), QStringLiteral("-E"),
-                             m_dir.filePath(QStringLiteral("sshd.log"))},
-                            &rc);
-    if (rc != 0) {
-        *error = QStringLiteral("sshd did not start (exit %1): %2 %3").arg(rc).arg(out, sshdLog());
+    if (m_sshd.state() != QProcess::NotRunning) {
+        m_sshd.kill();
+        m_sshd.waitForFinished(2000);
+    }
+    // -D: sshd stays our child, and dies with this process even if a test crashes (no stray server).
+    m_sshd.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
+    m_sshd.setProcessChannelMode(QProcess::MergedChannels);
+    m_sshd.start(QString::fromLatin1(kSshd),
+                 {QStringLiteral("-D"), QStringLiteral("-f"), m_dir.filePath(QStringLiteral("sshd_config")),
+                  QStringLiteral("-E"), m_dir.filePath(QStringLiteral("sshd.log"))});
+    if (!m_sshd.waitForStarted(5000)) {
+        *error = QStringLiteral("sshd did not start: %1").arg(m_sshd.errorString());
         return false;
     }
     QElapsedTimer t;
     t.start();
     while (t.elapsed() < 10000) {
+        if (m_sshd.state() == QProcess::NotRunning) {
+            *error = QStringLiteral("sshd exited (%1): %2 %3")
+                         .arg(m_sshd.exitCode())
+                         .arg(QString::fromLocal8Bit(m_sshd.readAll()), sshdLog());
+            return false;
+        }
         if (QFile::exists(m_dir.filePath(QStringLiteral("sshd.pid"))) && canConnect(m_port)) {
             return true;
         }
@@ -421,6 +434,10 @@ void SshdFixture::killSshd()
 {
     for (int pid : sshdPids(true)) {
         ::kill(pid, SIGKILL);
+    }
+    if (m_sshd.state() != QProcess::NotRunning) {
+        m_sshd.kill();
+        m_sshd.waitForFinished(2000);
     }
     QFile::remove(m_dir.filePath(QStringLiteral("sshd.pid")));
 }
@@ -549,73 +566,6 @@ QStringList SshdFixture::liveDockerProcesses() const
         }
     }
     return out;
-}
-
-SourceRecorder::SourceRecorder(Source* source)
-{
-    connect(source, &Source::batchReady, this, [this](const IngestBatch& b) { batches.push_back(b); });
-    connect(source, &Source::connectionChanged, this, [this](const ConnectionStatus& s) { statuses.push_back(s); });
-    connect(source, &Source::backfillFinished, this, [this] { ++backfillFinished; });
-}
-
-bool SourceRecorder::sawState(ConnectionStatus::State state) const
-{
-    return std::any_of(statuses.begin(), statuses.end(),
-                       [state](const ConnectionStatus& s) { return s.state == state; });
-}
-
-int SourceRecorder::statsSamples() const
-{
-    int n = 0;
-    for (const auto& b : batches) {
-        n += int(b.stats.size());
-    }
-    return n;
-}
-
-std::vector<LogRecord> SourceRecorder::logs(LogKind kind) const
-{
-    std::vector<LogRecord> out;
-    for (const auto& b : batches) {
-        for (const auto& r : b.logs) {
-            if (r.kind == kind) {
-                out.push_back(r);
-            }
-        }
-    }
-    return out;
-}
-
-std::vector<ContainerEvent> SourceRecorder::events() const
-{
-    std::vector<ContainerEvent> out;
-    for (const auto& b : batches) {
-        out.insert(out.end(), b.events.begin(), b.events.end());
-    }
-    return out;
-}
-
-quint64 SourceRecorder::bytes() const
-{
-    quint64 n = 0;
-    for (const auto& b : batches) {
-        n += b.bytesReceived;
-    }
-    return n;
-}
-
-QString SourceRecorder::statusLog() const
-{
-    QStringList lines;
-    for (const auto& s : statuses) {
-        lines << QStringLiteral("%1 %2 reconnects=%3 retry=%4 %5")
-                     .arg(toString(s.state))
-                     .arg(s.host)
-                     .arg(s.reconnects)
-                     .arg(s.retryInSeconds)
-                     .arg(s.message);
-    }
-    return lines.join(QLatin1Char('\n'));
 }
 
 } // namespace heapwatch::test

@@ -4,16 +4,12 @@
 // this sshd carries HEAPWATCH_TEST_TAG in its environment, so a test can prove that nothing is left running.
 #pragma once
 
-#include "Source.h"
-
 #include <QByteArray>
 #include <QList>
-#include <QObject>
 #include <QProcess>
 #include <QString>
 #include <QStringList>
 #include <QTemporaryDir>
-#include <functional>
 #include <vector>
 
 namespace heapwatch::test {
@@ -85,28 +81,9 @@ private:
     QString m_user;
     QString m_tag;
     QString m_hostFingerprint;
+    QProcess m_sshd;
     QProcess m_container;
     bool m_prepared = false;
-};
-
-// Records what a Source emits, for QTRY_* waits in tests.
-class SourceRecorder : public QObject
-{
-    Q_OBJECT
-public:
-    explicit SourceRecorder(Source* source);
-
-    std::vector<IngestBatch> batches;
-    std::vector<ConnectionStatus> statuses;
-    int backfillFinished = 0;
-
-    ConnectionStatus lastStatus() const { return statuses.empty() ? ConnectionStatus {} : statuses.back(); }
-    bool sawState(ConnectionStatus::State state) const;
-    int statsSamples() const;
-    std::vector<LogRecord> logs(LogKind kind) const;
-    std::vector<ContainerEvent> events() const;
-    quint64 bytes() const;
-    QString statusLog() const; // every status, one per line, for failure messages
 };
 
 } // namespace heapwatch::test

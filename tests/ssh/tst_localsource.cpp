@@ -1,5 +1,6 @@
 // `local/CONTAINER`: the same commands through QProcess on this machine (the fake docker first in PATH).
 #include "RemoteSource.h"
+#include "SourceRecorder.h"
 #include "SshdFixture.h"
 
 #include <QElapsedTimer>

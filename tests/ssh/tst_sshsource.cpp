@@ -3,6 +3,7 @@
 // restart, dead-link detection, and no process left on the server after reconnects and stop().
 #include "Prompter.h"
 #include "RemoteSource.h"
+#include "SourceRecorder.h"
 #include "SshdFixture.h"
 
 #include <QElapsedTimer>
@@ -114,11 +115,22 @@ class TestSshSource : public QObject
 
     void waitConnectedWithData(const SourceRecorder& rec, int reconnects)
     {
-        QTRY_VERIFY2_WITH_TIMEOUT(rec.lastStatus().state == State::Connected
-                                      && rec.lastStatus().reconnects >= reconnects,
-                                  qPrintable(rec.statusLog()), 30000);
+        const auto dump = [&] {
+            qWarning("statuses:\n%s\nserver processes:\n%s\ninvocations:\n%s", qPrintable(rec.statusLog()),
+                     qPrintable(f->taggedProcesses().join(QLatin1Char('\n'))),
+                     qPrintable(f->invocations().join(QLatin1Char('\n'))));
+        };
+        if (!QTest::qWaitFor(
+                [&] { return rec.lastStatus().state == State::Connected && rec.lastStatus().reconnects >= reconnects; },
+                30000)) {
+            dump();
+            QFAIL("not connected again");
+        }
         const int stats = rec.statsSamples();
-        QTRY_VERIFY2_WITH_TIMEOUT(rec.statsSamples() > stats + 1, qPrintable(rec.statusLog()), 30000);
+        if (!QTest::qWaitFor([&] { return rec.statsSamples() > stats + 1; }, 30000)) {
+            dump();
+            QFAIL("no stats after connecting");
+        }
     }
 
     void stopQuickly(Source& source)
@@ -441,9 +453,15 @@ private Q_SLOTS:
         SourceRecorder rec(source.get());
         source->start();
         waitConnectedWithData(rec, 0);
+        if (QTest::currentTestFailed()) {
+            return;
+        }
         for (int i = 1; i <= 5; ++i) {
             f->killSessions();
             waitConnectedWithData(rec, i);
+            if (QTest::currentTestFailed()) {
+                return;
+            }
             // Only this connection's long-running commands remain (stats, logs -f, events; maybe an inspect).
             QTRY_VERIFY2_WITH_TIMEOUT(f->liveDockerProcesses().size() <= 4,
                                       qPrintable(f->liveDockerProcesses().join(QLatin1Char('\n'))), 4000);

@@ -10,7 +10,6 @@
 #include <QDateTime>
 #include <QSignalSpy>
 #include <QTest>
-
 #include <memory>
 
 namespace heapwatch::test {
@@ -35,16 +34,20 @@ private:
     IngestBatch m_batch;
 };
 
-inline qint64 seedStartMs() { return QDateTime::fromString(QStringLiteral("2026-01-14T10:00:00Z"), Qt::ISODate).toMSecsSinceEpoch(); }
+inline qint64 seedStartMs()
+{
+    return QDateTime::fromString(QStringLiteral("2026-01-14T10:00:00Z"), Qt::ISODate).toMSecsSinceEpoch();
+}
 
 inline IngestBatch seedBatch()
 {
-    const QByteArray log = "2026-01-14T10:00:00.000Z [info]: Memory: RSS=244.2MB, Heap=140.7MB/166.7MB, External=13.1MB, "
-                           "ArrayBuffers=9.4MB\n"
-                           "2026-01-14T10:05:00.000Z [info]: Memory: RSS=336.6MB, Heap=212.7MB/218.0MB, External=17.6MB, "
-                           "ArrayBuffers=13.6MB\n"
-                           "2026-01-14T10:05:00.000Z [info]: Cache stats - Keys: 2, Hits: 1346, Misses: 482, Hit rate: 73.63%\n"
-                           "2026-01-14T10:04:00.000Z [warn]: Slow query on /api/v1/org | resources: <b>486 ms</b>\n";
+    const QByteArray log
+        = "2026-01-14T10:00:00.000Z [info]: Memory: RSS=244.2MB, Heap=140.7MB/166.7MB, External=13.1MB, "
+          "ArrayBuffers=9.4MB\n"
+          "2026-01-14T10:05:00.000Z [info]: Memory: RSS=336.6MB, Heap=212.7MB/218.0MB, External=17.6MB, "
+          "ArrayBuffers=13.6MB\n"
+          "2026-01-14T10:05:00.000Z [info]: Cache stats - Keys: 2, Hits: 1346, Misses: 482, Hit rate: 73.63%\n"
+          "2026-01-14T10:04:00.000Z [warn]: Slow query on /api/v1/org | resources: <b>486 ms</b>\n";
     IngestBatch batch;
     LogParser parser;
     parser.feed(log, LogStream::Stdout, batch.logs);

@@ -18,12 +18,15 @@ private Q_SLOTS:
         auto target = test::seedTarget();
         QVERIFY(target);
         const qint64 t1 = target->now();
-        const QString md = IncidentReport::markdown(target->name(), target->state(), target->assessment(), t1 - 3600 * 1000, t1, t1);
-        for (const char* section : {"# Memory Incident Report: seed/pangolin", "## Production Metrics", "### Deployment: jjeuriss/pangolin:reduced_memory",
-                                    "## Cache Performance", "## Memory Growth", "## Red Flags & Alerts", "## Recommendations",
-                                    "## Recent Errors/Warnings"})
+        const QString md
+            = IncidentReport::markdown(target->name(), target->state(), target->assessment(), t1 - 3600 * 1000, t1, t1);
+        for (const char* section :
+             {"# Memory Incident Report: seed/pangolin", "## Production Metrics",
+              "### Deployment: jjeuriss/pangolin:reduced_memory", "## Cache Performance", "## Memory Growth",
+              "## Red Flags & Alerts", "## Recommendations", "## Recent Errors/Warnings"})
             QVERIFY2(md.contains(QString::fromUtf8(section)), section);
-        QVERIFY(md.contains(QStringLiteral("| Metric | Warning Threshold | Critical Threshold | Current Status | Trend |")));
+        QVERIFY(md.contains(
+            QStringLiteral("| Metric | Warning Threshold | Critical Threshold | Current Status | Trend |")));
         QVERIFY(md.contains(QStringLiteral("| Heap Usage % | >85% | >95% | ❌ 97.6%")));
         QVERIFY(md.contains(QStringLiteral("✅ 336.6 MiB (approaching warning)")));
         QVERIFY(md.contains(QStringLiteral("- RSS: 244.2 MiB")));

@@ -4,6 +4,7 @@
 #include "ChartGrid.h"
 #include "ChartViewport.h"
 #include "DashboardPage.h"
+#include "LevelStyle.h"
 #include "MainWindow.h"
 #include "RedFlagModel.h"
 #include "RedFlagPanel.h"
@@ -19,6 +20,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QStyle>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -89,6 +91,7 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowExposed(&w));
         QTest::qWait(200); // let the layout settle so plot widths are final
         w.refreshNow();
+        QTest::qWait(300); // and once more after the header's values set its column widths
 
         // The demo host is the seed's story: heap usage critical, RSS approaching warning.
         SummaryHeader* header = w.dashboard()->header();
@@ -103,7 +106,8 @@ private Q_SLOTS:
         for (TimeSeriesChart* chart : w.dashboard()->charts()->charts()) {
             QVERIFY2(chart->pointCount() > 0, qPrintable(chart->title()));
             for (int i = 0; i < chart->seriesCount(); ++i)
-                QVERIFY2(qsizetype(chart->seriesPoints(i).size()) <= 2 * chart->plotWidth() + 2, qPrintable(chart->title()));
+                QVERIFY2(qsizetype(chart->seriesPoints(i).size()) <= 2 * chart->plotWidth() + 2,
+                         qPrintable(chart->title()));
         }
         // One hour of one-second stats is more than the plot is wide: decimation must have kicked in.
         TimeSeriesChart* cpu = w.dashboard()->charts()->cpuChart();
@@ -114,7 +118,8 @@ private Q_SLOTS:
         QVERIFY(!image.isNull());
         const QByteArray keep = qgetenv("HEAPWATCH_SCREENSHOT");
         QTemporaryDir dir;
-        const QString path = keep.isEmpty() ? dir.filePath(QStringLiteral("mainwindow.png")) : QString::fromLocal8Bit(keep);
+        const QString path
+            = keep.isEmpty() ? dir.filePath(QStringLiteral("mainwindow.png")) : QString::fromLocal8Bit(keep);
         QVERIFY(image.save(path, "PNG"));
         QVERIFY(QImage(path).size() == image.size());
         QVERIFY2(distinctColours(image, image.rect()) > 40, "the window looks blank");
@@ -124,6 +129,56 @@ private Q_SLOTS:
         QVERIFY(area.width() > 300 && area.height() > 150);
         QVERIFY2(inkFraction(image, area) > 0.03, qPrintable(QString::number(inkFraction(image, area))));
         QVERIFY(distinctColours(image, area) > 20);
+    }
+
+    // Readable in a dark palette: level colours switch to their light variants and the window is not blank.
+    void rendersDarkPalette()
+    {
+        const QPalette light = QApplication::palette();
+        const QString lightStyle = QApplication::style()->name();
+        QApplication::setStyle(QStringLiteral("Fusion"));
+        QPalette dark;
+        dark.setColor(QPalette::Window, QColor(0x25, 0x28, 0x2e));
+        dark.setColor(QPalette::WindowText, QColor(0xe6, 0xe8, 0xeb));
+        dark.setColor(QPalette::Base, QColor(0x1b, 0x1e, 0x23));
+        dark.setColor(QPalette::AlternateBase, QColor(0x23, 0x27, 0x2d));
+        dark.setColor(QPalette::Text, QColor(0xe6, 0xe8, 0xeb));
+        dark.setColor(QPalette::Button, QColor(0x2d, 0x31, 0x38));
+        dark.setColor(QPalette::ButtonText, QColor(0xe6, 0xe8, 0xeb));
+        dark.setColor(QPalette::Highlight, QColor(0x2f, 0x6f, 0xd6));
+        dark.setColor(QPalette::HighlightedText, Qt::white);
+        dark.setColor(QPalette::ToolTipBase, QColor(0x2d, 0x31, 0x38));
+        dark.setColor(QPalette::ToolTipText, QColor(0xe6, 0xe8, 0xeb));
+        dark.setColor(QPalette::PlaceholderText, QColor(0x8a, 0x90, 0x99));
+        QApplication::setPalette(dark);
+        {
+            MainWindow w;
+            w.resize(1600, 1000);
+            w.openDemo();
+            QVERIFY(waitForBackfill(w));
+            w.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&w));
+            QTest::qWait(200);
+            w.refreshNow();
+            QTest::qWait(300);
+            QVERIFY(LevelStyle::isDark(w.palette()));
+            const QModelIndex heap = w.redFlags()->model()->index(
+                w.redFlags()->model()->rowOf(QStringLiteral("heap_usage")), RedFlagModel::StatusColumn);
+            QCOMPARE(heap.data(Qt::ForegroundRole).value<QColor>(), LevelStyle::color(Level::Critical, true));
+            const QImage image = w.grab().toImage();
+            const QByteArray keep = qgetenv("HEAPWATCH_SCREENSHOT_DARK");
+            if (!keep.isEmpty())
+                QVERIFY(image.save(QString::fromLocal8Bit(keep), "PNG"));
+            QVERIFY(distinctColours(image, image.rect()) > 40);
+            TimeSeriesChart* process = w.dashboard()->charts()->processChart();
+            const QRect area(process->mapTo(&w, QPoint(0, 0)), process->size());
+            QVERIFY(inkFraction(image, area) > 0.03);
+            // The chart background follows the palette: dark, not a white box in a dark window.
+            QVERIFY(qGray(image.pixel(area.center())) < 128
+                    || qGray(image.pixel(area.left() + 20, area.bottom() - 40)) < 128);
+        }
+        QApplication::setPalette(light);
+        QApplication::setStyle(lightStyle);
     }
 
     void rangesAndRefreshBudget()
@@ -160,6 +215,8 @@ private Q_SLOTS:
             MainWindow w;
             w.openDemo();
             QVERIFY(waitForBackfill(w));
+            w.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&w));
             QTest::keyClick(&w, Qt::Key_4, Qt::ControlModifier); // 24 h
             w.close();
         }

@@ -77,10 +77,12 @@ private Q_SLOTS:
     {
         RecommendationModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model.setRecommendations({rec(QStringLiteral("observe-longer"), Level::Ok, QStringLiteral("Keep watching")),
-                                  rec(QStringLiteral("heap-gc-pressure"), Level::Critical, QStringLiteral("GC pressure"))});
+        model.setRecommendations(
+            {rec(QStringLiteral("observe-longer"), Level::Ok, QStringLiteral("Keep watching")),
+             rec(QStringLiteral("heap-gc-pressure"), Level::Critical, QStringLiteral("GC pressure"))});
         QCOMPARE(model.rowCount(), 2);
-        QCOMPARE(model.index(0, 0).data(RecommendationModel::IdRole).toString(), QStringLiteral("heap-gc-pressure")); // worst first
+        QCOMPARE(model.index(0, 0).data(RecommendationModel::IdRole).toString(),
+                 QStringLiteral("heap-gc-pressure")); // worst first
         QCOMPARE(model.index(0, RecommendationModel::ActionColumn).data().toString(),
                  QStringLiteral("ENV NODE_OPTIONS=\"--max-old-space-size=512\""));
         QVERIFY(model.flags(model.index(0, 0)) & Qt::ItemIsUserCheckable);
@@ -93,8 +95,9 @@ private Q_SLOTS:
         QCOMPARE(model.index(1, 0).data(Qt::CheckStateRole).toInt(), int(Qt::Checked));
         QVERIFY(model.acknowledged().contains(QStringLiteral("heap-gc-pressure:critical")));
         // An escalated or new rule comes back unacknowledged; a vanished one goes.
-        model.setRecommendations({rec(QStringLiteral("heap-gc-pressure"), Level::Critical, QStringLiteral("GC pressure")),
-                                  rec(QStringLiteral("possible-leak"), Level::Warning, QStringLiteral("Leak?"))});
+        model.setRecommendations(
+            {rec(QStringLiteral("heap-gc-pressure"), Level::Critical, QStringLiteral("GC pressure")),
+             rec(QStringLiteral("possible-leak"), Level::Warning, QStringLiteral("Leak?"))});
         QCOMPARE(model.rowCount(), 2);
         QCOMPARE(model.unacknowledgedCount(), 1);
         model.acknowledge(1, false);
@@ -117,7 +120,8 @@ private Q_SLOTS:
         QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
         // Two new lines arrive and the cap drops the two oldest: rows move, the model is not reset.
         problems.push_back(problem(2000, LogKind::Error, QStringLiteral("<b>error</b> & markup")));
-        problems.push_back(problem(2001, LogKind::Overflow, QStringLiteral("Audit log buffer overflow - dropped 12 entries")));
+        problems.push_back(
+            problem(2001, LogKind::Overflow, QStringLiteral("Audit log buffer overflow - dropped 12 entries")));
         problems.pop_front();
         problems.pop_front();
         model.setProblems(problems);
@@ -127,13 +131,19 @@ private Q_SLOTS:
         QCOMPARE(model.rowCount(), 5);
         QCOMPARE(model.index(0, ProblemLogModel::MessageColumn).data().toString(), QStringLiteral("warn 2"));
         // Server text is shown as it is, and tool tips escape it so markup is never interpreted.
-        QCOMPARE(model.index(3, ProblemLogModel::MessageColumn).data().toString(), QStringLiteral("<b>error</b> & markup"));
-        QVERIFY(model.index(3, ProblemLogModel::MessageColumn).data(Qt::ToolTipRole).toString().contains(QStringLiteral("&lt;b&gt;")));
+        QCOMPARE(model.index(3, ProblemLogModel::MessageColumn).data().toString(),
+                 QStringLiteral("<b>error</b> & markup"));
+        QVERIFY(model.index(3, ProblemLogModel::MessageColumn)
+                    .data(Qt::ToolTipRole)
+                    .toString()
+                    .contains(QStringLiteral("&lt;b&gt;")));
         // A megabyte line is shortened for display, kept whole in FullTextRole.
         problems.push_back(problem(3000, LogKind::Error, QString(1 << 20, QLatin1Char('x'))));
         model.setProblems(problems);
-        QVERIFY(model.index(5, ProblemLogModel::MessageColumn).data().toString().size() <= ProblemLogModel::kMaxShownChars + 1);
-        QCOMPARE(model.index(5, ProblemLogModel::MessageColumn).data(ProblemLogModel::FullTextRole).toString().size(), 1 << 20);
+        QVERIFY(model.index(5, ProblemLogModel::MessageColumn).data().toString().size()
+                <= ProblemLogModel::kMaxShownChars + 1);
+        QCOMPARE(model.index(5, ProblemLogModel::MessageColumn).data(ProblemLogModel::FullTextRole).toString().size(),
+                 1 << 20);
         // Unrelated contents (another target) reset.
         model.setProblems({problem(1, LogKind::DevMode, QStringLiteral("Compiling /api ..."))});
         QCOMPARE(resets.count(), 1);
@@ -148,11 +158,12 @@ private Q_SLOTS:
         LogFilterProxy proxy;
         proxy.setSourceModel(&model);
         QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model.setProblems({problem(1, LogKind::Warning, QStringLiteral("Slow query on /api (486 ms)")),
-                           problem(2, LogKind::Error, QStringLiteral("SQLITE_BUSY: database is locked")),
-                           problem(3, LogKind::Overflow, QStringLiteral("Audit log buffer overflow - dropped 12 entries")),
-                           problem(4, LogKind::HeapOom, QStringLiteral("FATAL ERROR: JavaScript heap out of memory")),
-                           problem(5, LogKind::DevMode, QStringLiteral("Compiling /dashboard ..."))});
+        model.setProblems(
+            {problem(1, LogKind::Warning, QStringLiteral("Slow query on /api (486 ms)")),
+             problem(2, LogKind::Error, QStringLiteral("SQLITE_BUSY: database is locked")),
+             problem(3, LogKind::Overflow, QStringLiteral("Audit log buffer overflow - dropped 12 entries")),
+             problem(4, LogKind::HeapOom, QStringLiteral("FATAL ERROR: JavaScript heap out of memory")),
+             problem(5, LogKind::DevMode, QStringLiteral("Compiling /dashboard ..."))});
         QCOMPARE(proxy.rowCount(), 5);
         proxy.setLevelFilter(LogFilterProxy::Filter::Errors);
         QCOMPARE(proxy.rowCount(), 2);
@@ -178,7 +189,8 @@ private Q_SLOTS:
         auto target = test::seedTarget();
         QVERIFY(target);
         const int row = model.addTarget(TargetEntry::demo(), target.get());
-        model.addTarget(TargetEntry::remote(QStringLiteral("ssh://ops@web1:2222/pangolin")), nullptr, QStringLiteral("no route"));
+        model.addTarget(TargetEntry::remote(QStringLiteral("ssh://ops@web1:2222/pangolin")), nullptr,
+                        QStringLiteral("no route"));
         QCOMPARE(model.rowCount(), 2);
         QCOMPARE(model.index(row).data(TargetListModel::LevelRole).toInt(), int(Level::Critical));
         QVERIFY(!model.index(row).data(Qt::DecorationRole).value<QIcon>().isNull());

@@ -33,13 +33,31 @@ private Q_SLOTS:
         QTest::addColumn<QString>("critical");
         QTest::addColumn<int>("level");
         QTest::addColumn<QString>("notesPattern");
-        QTest::addRow("rss") << "rss" << "336.6 MiB" << ">350 MiB" << ">370 MiB" << int(Level::Ok) << "approaching warning";
-        QTest::addRow("heap usage") << "heap_usage" << "97.6%" << ">85%" << ">95%" << int(Level::Critical) << "";
-        QTest::addRow("growth") << "memory_growth" << "—" << ">10 MiB/h" << ">20 MiB/h" << int(Level::Unknown)
+        QTest::addRow("rss") << "rss"
+                             << "336.6 MiB"
+                             << ">350 MiB"
+                             << ">370 MiB" << int(Level::Ok) << "approaching warning";
+        QTest::addRow("heap usage") << "heap_usage"
+                                    << "97.6%"
+                                    << ">85%"
+                                    << ">95%" << int(Level::Critical) << "";
+        QTest::addRow("growth") << "memory_growth"
+                                << "—"
+                                << ">10 MiB/h"
+                                << ">20 MiB/h" << int(Level::Unknown)
                                 << "needs longer observation \\(\\d+ of 30 min\\)";
-        QTest::addRow("cache") << "cache_hit_rate" << "73.6%" << "<50%" << "<30%" << int(Level::Ok) << "";
-        QTest::addRow("overflows") << "buffer_overflows" << "none" << "any" << "multiple" << int(Level::Ok) << "";
-        QTest::addRow("container") << "container_memory" << "42.4%" << ">80%" << ">90%" << int(Level::Ok) << "";
+        QTest::addRow("cache") << "cache_hit_rate"
+                               << "73.6%"
+                               << "<50%"
+                               << "<30%" << int(Level::Ok) << "";
+        QTest::addRow("overflows") << "buffer_overflows"
+                                   << "none"
+                                   << "any"
+                                   << "multiple" << int(Level::Ok) << "";
+        QTest::addRow("container") << "container_memory"
+                                   << "42.4%"
+                                   << ">80%"
+                                   << ">90%" << int(Level::Ok) << "";
     }
 
     void flags()
@@ -75,17 +93,28 @@ private Q_SLOTS:
         QTest::addColumn<QString>("text");
         QTest::addColumn<int>("level");
         QTest::addColumn<QString>("notePattern");
-        QTest::addRow("rss") << "rss" << "336.6 MiB" << int(Level::Ok) << "approaching warning";
-        QTest::addRow("heap") << "heap" << "212.7 / 218.0 MiB" << int(Level::Unknown) << "limit 384 MiB";
-        QTest::addRow("heap usage") << "heap_usage" << "97.6%" << int(Level::Critical) << "";
-        QTest::addRow("external") << "external" << "17.6 MiB" << int(Level::Unknown) << "";
-        QTest::addRow("array buffers") << "array_buffers" << "13.6 MiB" << int(Level::Unknown) << "";
-        QTest::addRow("growth") << "growth" << "—" << int(Level::Unknown) << "needs longer observation \\(\\d+ of 30 min\\)";
-        QTest::addRow("container") << "container_memory" << "364.8 MiB" << int(Level::Ok) << "of 860.6 MiB \\(42.4%\\)";
-        QTest::addRow("cpu") << "cpu" << "2.82%" << int(Level::Unknown) << "";
-        QTest::addRow("status") << "status" << "running" << int(Level::Ok) << "health: healthy";
-        QTest::addRow("cache") << "cache_hit_rate" << "73.63%" << int(Level::Ok) << "2 keys · 1346 hits · 482 misses";
-        QTest::addRow("overall") << "overall" << "CRITICAL" << int(Level::Critical) << "Heap Usage";
+        QTest::addRow("rss") << "rss"
+                             << "336.6 MiB" << int(Level::Ok) << "approaching warning";
+        QTest::addRow("heap") << "heap"
+                              << "212.7 / 218.0 MiB" << int(Level::Unknown) << "limit 384 MiB";
+        QTest::addRow("heap usage") << "heap_usage"
+                                    << "97.6%" << int(Level::Critical) << "";
+        QTest::addRow("external") << "external"
+                                  << "17.6 MiB" << int(Level::Unknown) << "";
+        QTest::addRow("array buffers") << "array_buffers"
+                                       << "13.6 MiB" << int(Level::Unknown) << "";
+        QTest::addRow("growth") << "growth"
+                                << "—" << int(Level::Unknown) << "needs longer observation \\(\\d+ of 30 min\\)";
+        QTest::addRow("container") << "container_memory"
+                                   << "364.8 MiB" << int(Level::Ok) << "of 860.6 MiB \\(42.4%\\)";
+        QTest::addRow("cpu") << "cpu"
+                             << "2.82%" << int(Level::Unknown) << "";
+        QTest::addRow("status") << "status"
+                                << "running" << int(Level::Ok) << "health: healthy";
+        QTest::addRow("cache") << "cache_hit_rate"
+                               << "73.63%" << int(Level::Ok) << "2 keys · 1346 hits · 482 misses";
+        QTest::addRow("overall") << "overall"
+                                 << "CRITICAL" << int(Level::Critical) << "Heap Usage";
     }
 
     void header()

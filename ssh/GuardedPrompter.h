@@ -1,0 +1,38 @@
+// Wraps the user's Prompter for one host: forwards every question and knows whether the host is inside one,
+// so that shutting the host down cancels only its own pending question (a GUI prompter is shared by hosts).
+#pragma once
+
+#include "Prompter.h"
+
+#include <atomic>
+
+namespace heapwatch {
+
+class GuardedPrompter : public Prompter
+{
+public:
+    explicit GuardedPrompter(Prompter* inner);
+
+    HostKeyDecision confirmHostKey(const HostKeyQuestion& q) override;
+    std::optional<QString> askSecret(const SecretQuestion& q) override;
+    void secretAccepted(const SecretQuestion& q, const QString& s) override;
+    void secretRejected(const SecretQuestion& q) override;
+    // From the thread that stops the host: no new question goes through, a pending one is cancelled.
+    void cancelPending() override;
+    void resetCancel() override;
+
+private:
+    struct Busy
+    {
+        explicit Busy(GuardedPrompter* owner);
+        ~Busy();
+        GuardedPrompter* p;
+    };
+
+    Prompter* m_inner;
+    std::atomic<int> m_busy {0};
+    std::atomic<bool> m_cancelled {false};
+    std::atomic<bool> m_cancelledInner {false};
+};
+
+} // namespace heapwatch

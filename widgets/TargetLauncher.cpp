@@ -1,0 +1,97 @@
+#include "TargetLauncher.h"
+
+#include "GuiPrompter.h"
+#include "SessionStore.h"
+#include "Target.h"
+#include "TargetFactory.h"
+
+#include <QThread>
+#include <QWidget>
+
+namespace heapwatch {
+
+TargetLauncher::TargetLauncher(QWidget* dialogParent, QObject* parent)
+    : QObject(parent)
+    , m_dialogParent(dialogParent)
+{
+}
+
+TargetLauncher::~TargetLauncher()
+{
+    // A replay still reading its file at exit: wait for the worker before its target is destroyed.
+    for (QThread* thread : std::as_const(m_loading))
+        thread->wait();
+    for (GuiPrompter* p : std::as_const(m_prompters))
+        p->cancelPending();
+}
+
+Target* TargetLauncher::create(const TargetEntry& entry, QObject* targetParent, QString* error)
+{
+    GuiPrompter* prompter = nullptr;
+    if (entry.kind == TargetEntry::Kind::Remote) {
+        prompter = m_prompters.value(entry.key());
+        if (!prompter) {
+            prompter = new GuiPrompter(m_dialogParent, this);
+            m_prompters.insert(entry.key(), prompter);
+        }
+        prompter->resetCancel();
+    }
+    std::unique_ptr<Source> source = TargetFactory::createSource(entry, prompter, error);
+    if (!source)
+        return nullptr;
+    const Thresholds thresholds = SessionStore::thresholds(entry.key()).value_or(Thresholds::defaults());
+    return new Target(std::move(source), thresholds, targetParent);
+}
+
+void TargetLauncher::start(Target* target, const TargetEntry& entry)
+{
+    if (entry.kind != TargetEntry::Kind::Replay) {
+        target->start();
+        return;
+    }
+    // A saved log can be hundreds of megabytes: read and parse it in a worker thread. The source hands
+    // itself back to this thread when done; its batches reach the target through queued connections.
+    Source* source = target->source();
+    auto* thread = new QThread;
+    QThread* gui = QThread::currentThread();
+    source->moveToThread(thread);
+    connect(thread, &QThread::started, source, [source, thread, gui] {
+        source->start();
+        source->moveToThread(gui);
+        thread->quit();
+    });
+    m_loading.insert(target, thread);
+    connect(thread, &QThread::finished, this, [this, target, thread] {
+        m_loading.remove(target);
+        thread->deleteLater();
+    });
+    thread->start();
+}
+
+void TargetLauncher::dispose(Target* target)
+{
+    if (QThread* thread = m_loading.value(target)) {
+        // Still reading its file: delete it once the worker let go of the source.
+        target->setParent(nullptr);
+        connect(thread, &QThread::finished, target, &QObject::deleteLater);
+        return;
+    }
+    target->stop();
+    target->deleteLater();
+}
+
+void TargetLauncher::cancelPrompts(const QString& key)
+{
+    if (GuiPrompter* p = m_prompters.value(key))
+        p->cancelPending();
+}
+
+void TargetLauncher::forget(const QString& key)
+{
+    if (GuiPrompter* p = m_prompters.take(key)) {
+        p->cancelPending();
+        p->deleteLater();
+    }
+}
+
+} // namespace heapwatch
