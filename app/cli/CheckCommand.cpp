@@ -11,6 +11,7 @@
 #include <QCommandLineParser>
 #include <QDateTime>
 #include <QJsonDocument>
+#include <QRegularExpression>
 #include <QTextStream>
 
 namespace heapwatch {
@@ -58,7 +59,10 @@ int CheckCommand::run(const QStringList& arguments, QTextStream& out, QTextStrea
     if (!parser.parse(QStringList {QStringLiteral("heapwatch check")} + arguments))
         return unknown(out, err, parser.errorText());
     if (parser.isSet(QStringLiteral("help"))) {
-        out << parser.helpText();
+        // helpText() names the executable; the verb belongs in the usage line too.
+        QString help = parser.helpText();
+        help.replace(QRegularExpression(QStringLiteral("^Usage: \\S+")), QStringLiteral("Usage: heapwatch check"));
+        out << help;
         out.flush();
         return 0;
     }

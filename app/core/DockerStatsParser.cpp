@@ -7,6 +7,7 @@
 #include <QJsonObject>
 #include <QJsonValue>
 #include <algorithm>
+#include <cmath>
 
 // Frames. Docker ≤ 27.3 starts each frame with ESC[2J ESC[H. Docker ≥ 27.4 writes ESC[H, the lines (ending in
 // ESC[K), then ESC[J, and prints the whole frame twice, each copy after its own ESC[H and header
@@ -133,7 +134,8 @@ bool toSample(const Fields& f, qint64 atMs, StatsSample& s)
     if (!parsePair(f.block, s.blockReadBytes, s.blockWriteBytes))
         s.blockReadBytes = s.blockWriteBytes = kUnknown;
     const double pids = units::parseNumber(f.pids);
-    s.pids = isKnown(pids) && pids == double(qint64(pids)) && pids < 1e12 ? qint64(pids) : -1;
+    // Range first: converting an out-of-range double to an integer is undefined (the fuzzer found 2e26).
+    s.pids = isKnown(pids) && pids >= 0 && pids < 1e12 && pids == std::floor(pids) ? qint64(pids) : -1;
     return true;
 }
 

@@ -2,6 +2,7 @@
 
 #include "DockerStatsParser.h" // stripEscapes
 #include "LogParser.h" // parseRfc3339Ns
+#include "PlainText.h"
 #include "Units.h"
 
 #include <QJsonArray>
@@ -123,6 +124,9 @@ std::optional<ContainerInfo> InspectParser::parse(QByteArrayView json, QString* 
         info.nodeOptions = nodeOptionsValue(compact.toString());
     }
     info.heapLimitMiB = heapLimitFromNodeOptions(info.nodeOptions);
+    // Everything here is shown to a person: no control characters from the server reach a screen.
+    for (QString* text : {&info.id, &info.name, &info.image, &info.status, &info.health, &info.nodeOptions})
+        *text = plainText(*text, 1024);
     return info;
 }
 
@@ -234,7 +238,8 @@ std::optional<ContainerEvent> EventParser::parseLine(QByteArrayView line)
     const qsizetype colon = action.indexOf(QLatin1Char(':'));
     const QString verb = (colon < 0 ? action : action.left(colon)).trimmed();
     const QString type = o.value(QLatin1String("Type")).toString();
-    ev.detail = action;
+    ev.detail = plainText(action, 256);
+    ev.containerId = plainText(ev.containerId, 256);
     if (!type.isEmpty() && type != QLatin1String("container")) {
         ev.kind = ContainerEvent::Kind::Other;
     } else if (verb == QLatin1String("start")) {
@@ -254,7 +259,7 @@ std::optional<ContainerEvent> EventParser::parseLine(QByteArrayView line)
         }
         if (status.isEmpty())
             status = attributes.value(QLatin1String("health_status")).toString();
-        ev.detail = status;
+        ev.detail = plainText(status, 256);
     } else {
         ev.kind = ContainerEvent::Kind::Other;
     }

@@ -4,6 +4,7 @@
 #include "LogParser.h"
 
 #include "DockerStatsParser.h" // stripEscapes
+#include "PlainText.h"
 #include "Units.h"
 
 #include <algorithm>
@@ -783,10 +784,7 @@ QString messageText(const char* b, const char* e)
         bytes[w++] = c;
     }
     bytes.truncate(w);
-    QString text = QString::fromUtf8(bytes);
-    if (text.size() > kMaxTextChars)
-        text.truncate(text.at(kMaxTextChars - 1).isHighSurrogate() ? kMaxTextChars - 1 : kMaxTextChars);
-    return text;
+    return plainText(QString::fromUtf8(bytes), kMaxTextChars); // DEL, C1 and bidi controls go too
 }
 
 const LogRecord kBlankRecord;

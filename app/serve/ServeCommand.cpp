@@ -7,6 +7,7 @@
 #include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
+#include <QRegularExpression>
 #include <QSocketNotifier>
 #include <QTextStream>
 #include <csignal>
@@ -163,7 +164,9 @@ int ServeCommand::run(const QStringList& arguments, QTextStream& out, QTextStrea
     if (!parser.parse(QStringList {QStringLiteral("heapwatch serve")} + arguments))
         return usage(err, parser.errorText());
     if (parser.isSet(QStringLiteral("help"))) {
-        out << parser.helpText();
+        QString help = parser.helpText();
+        help.replace(QRegularExpression(QStringLiteral("^Usage: \\S+")), QStringLiteral("Usage: heapwatch serve"));
+        out << help;
         out.flush();
         return 0;
     }

@@ -11,6 +11,7 @@
 
 #include <QDateTime>
 #include <QFile>
+#include <QStringList>
 #include <QTemporaryDir>
 #include <QTest>
 #include <cmath>
@@ -42,6 +43,16 @@ QByteArray describe(const QString& text)
              qPrintable(QStringLiteral("control character at %1 in \"%2\"")                                            \
                             .arg(firstControl(text))                                                                   \
                             .arg(QString::fromLatin1(describe(text)))))
+
+// "field: text" for every field holding a control character.
+QStringList dirtyFields(std::initializer_list<std::pair<QString, QString>> fields)
+{
+    QStringList out;
+    for (const auto& [name, text] : fields)
+        if (firstControl(text) >= 0)
+            out << name + QStringLiteral(": ") + QString::fromLatin1(describe(text));
+    return out;
+}
 
 // A number a parser handed on is either unknown (NaN) or a finite, non-negative value.
 bool saneNumber(double v)
@@ -232,8 +243,22 @@ private Q_SLOTS:
                                     1 << 16);
         QCOMPARE(run.records.size(), size_t(1));
         QVERIFY(run.records[0].text.contains(QStringLiteral("invoice")));
-        QEXPECT_FAIL("", "finding: LogParser keeps bidi overrides (U+202A..U+202E, U+2066..U+2069) in text", Continue);
         QVERIFY(!run.records[0].text.contains(QChar(0x202e)));
+    }
+
+    void c1ControlsAreNeutralised()
+    {
+        // U+009B is CSI in 8-bit form: harmless in a Qt widget, but neither is it text.
+        const LogRun run = parseLog("[error]: c1 \xc2\x9b"
+                                    "31m red \xc2\x9d"
+                                    "0;title\xc2\x9c end\n",
+                                    1 << 16);
+        QCOMPARE(run.records.size(), size_t(1));
+        QVERIFY(run.records[0].text.contains(QStringLiteral("end")));
+        bool c1 = false;
+        for (const QChar ch : run.records[0].text)
+            c1 = c1 || (ch.unicode() >= 0x80 && ch.unicode() <= 0x9f);
+        QVERIFY(!c1);
     }
 
     void tenMegabyteLogLine_data()
@@ -452,12 +477,15 @@ private Q_SLOTS:
             VERIFY_CLEAN(error);
             return;
         }
-        VERIFY_CLEAN(info->id);
-        VERIFY_CLEAN(info->name);
-        VERIFY_CLEAN(info->image);
-        VERIFY_CLEAN(info->status);
-        VERIFY_CLEAN(info->health);
-        VERIFY_CLEAN(info->nodeOptions);
+        const QStringList dirty = dirtyFields({{QStringLiteral("id"), info->id},
+                                               {QStringLiteral("name"), info->name},
+                                               {QStringLiteral("image"), info->image},
+                                               {QStringLiteral("status"), info->status},
+                                               {QStringLiteral("health"), info->health},
+                                               {QStringLiteral("nodeOptions"), info->nodeOptions}});
+        if (!dirty.isEmpty())
+            qInfo("control characters kept: %s", qPrintable(dirty.join(QStringLiteral("; "))));
+        QVERIFY2(dirty.isEmpty(), qPrintable(dirty.join(QStringLiteral("; "))));
         QVERIFY(info->restartCount >= -1);
         QVERIFY2(saneNumber(info->heapLimitMiB), qPrintable(QString::number(info->heapLimitMiB)));
         QVERIFY2(saneNumber(info->memLimitBytes), qPrintable(QString::number(info->memLimitBytes)));
@@ -505,8 +533,11 @@ private Q_SLOTS:
         QFETCH(QByteArray, line);
         const auto event = EventParser::parseLine(line);
         if (event) {
-            VERIFY_CLEAN(event->containerId);
-            VERIFY_CLEAN(event->detail);
+            const QStringList dirty = dirtyFields(
+                {{QStringLiteral("containerId"), event->containerId}, {QStringLiteral("detail"), event->detail}});
+            if (!dirty.isEmpty())
+                qInfo("control characters kept: %s", qPrintable(dirty.join(QStringLiteral("; "))));
+            QVERIFY2(dirty.isEmpty(), qPrintable(dirty.join(QStringLiteral("; "))));
             QVERIFY(event->atMs >= 0);
         }
         // A well-formed event next to it still parses exactly.

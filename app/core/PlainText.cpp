@@ -1,0 +1,32 @@
+#include "PlainText.h"
+
+namespace heapwatch {
+namespace {
+
+bool isUnsafe(char16_t c)
+{
+    if (c < 0x20)
+        return c != u'\t';
+    if (c >= 0x7f && c <= 0x9f)
+        return true; // DEL and the C1 controls (8-bit CSI, OSC, ST …)
+    // Bidi controls: ALM, LRM/RLM, embeddings and overrides, isolates.
+    return c == 0x061c || c == 0x200e || c == 0x200f || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+}
+
+} // namespace
+
+QString plainText(QString text, qsizetype maxChars)
+{
+    qsizetype w = 0;
+    for (qsizetype r = 0; r < text.size(); ++r) {
+        const QChar c = text.at(r);
+        if (!isUnsafe(c.unicode()))
+            text[w++] = c;
+    }
+    text.truncate(w);
+    if (text.size() > maxChars)
+        text.truncate(maxChars > 0 && text.at(maxChars - 1).isHighSurrogate() ? maxChars - 1 : maxChars);
+    return text;
+}
+
+} // namespace heapwatch
