@@ -2,6 +2,7 @@
 # heapwatch developer entry point: installs what is missing (Debian 12 / Ubuntu 24.04), builds, and then
 #   installer/dev.sh demo    starts the console on the built-in demo host
 #   installer/dev.sh test    runs every test (unit, widget, SSH integration, packaging, benchmarks in short mode)
+#   installer/dev.sh asan    builds with AddressSanitizer + UBSan and runs the core, SSH and serve tests under it
 #   installer/dev.sh deps    only installs the Debian packages
 #   installer/dev.sh build   only configures and builds (preset: HEAPWATCH_PRESET, default dev)
 # Run it as root or as a user with sudo: only apt-get is run through sudo.
@@ -69,6 +70,15 @@ demo)
     fi
     exec "$top/build/$preset/app/heapwatch" --demo --no-restore "${@:2}"
     ;;
+asan)
+    # The core, CLI, SSH and HTTP tests under the sanitizers (the GUI tests and benchmarks run in `test`).
+    install_deps
+    cd "$top"
+    cmake --preset asan >/dev/null
+    targets=$(cd tests && ls unit/tst_*.cpp ssh/tst_*.cpp serve/tst_serve.cpp | xargs -n1 basename | sed 's/\.cpp$//')
+    cmake --build --preset asan -j "$jobs" --target heapwatch $targets
+    ctest --preset asan -j "$jobs" -L 'unit|ssh|serve' -E 'prometheus|bench' "${@:2}"
+    ;;
 test)
     install_deps
     build
@@ -76,7 +86,7 @@ test)
     ctest --preset "$preset" -j "$jobs" "${@:2}"
     ;;
 *)
-    sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac
