@@ -307,7 +307,8 @@ private Q_SLOTS:
         content += QByteArray(1024 * 1024 + 100, 'x') + '\n';
         content += QByteArray("Memory: RSS=nanMB, Heap=1/2MB, External=1MB, ArrayBuffers=1MB\n");
         content += QByteArray("Memory: RSS=-5MB, Heap=1MB/2MB, External=1MB, ArrayBuffers=1MB\n");
-        content += QByteArray("\0\0\0Cache stats - Keys: 2, Hits: 1346, Misses: 482, Hit rate: 73.63%\n", 71);
+        static const char nulCache[] = "\0\0\0Cache stats - Keys: 2, Hits: 1346, Misses: 482, Hit rate: 73.63%\n";
+        content += QByteArray(nulCache, sizeof nulCache - 1);
         content += "2026-11-27T12:25:38Z [info]: Memory: RSS=336.7MB, Heap=212.7MB/218.0MB, External=17.6MB, "
                    "ArrayBuffers=13.6MB";
         QTemporaryDir dir;

@@ -150,8 +150,8 @@ private Q_SLOTS:
         QTest::addRow("8-bit csi") << QByteArray("[error]: c1 \xc2\x9b"
                                                  "31m red")
                                    << QStringLiteral("c1");
-        QTest::addRow("c0 controls") << QByteArray("[error]: bell\x07 bs\x08 cr\r vt\x0b ff\x0c nul", 42)
-                + QByteArray("\0 del\x7f end", 11)
+        QTest::addRow("c0 controls") << QByteArray("[error]: bell\x07 bs\x08 cr\r vt\x0b ff\x0c nul")
+                + QByteArray("\0 del\x7f end", sizeof "\0 del\x7f end" - 1)
                                      << QStringLiteral("bell");
         QTest::addRow("bidi override") << QByteArray("[error]: invoice \xe2\x80\xae"
                                                      "fdp.exe")
