@@ -4,21 +4,6 @@
 
 namespace heapwatch {
 
-int levelSeverity(Level level)
-{
-    switch (level) {
-    case Level::Critical:
-        return 3;
-    case Level::Warning:
-        return 2;
-    case Level::Ok:
-        return 1;
-    case Level::Unknown:
-        break;
-    }
-    return 0;
-}
-
 QString Alert::title() const
 {
     return QStringLiteral("%1: %2 %3").arg(targetName, metric, levelName(level));

@@ -62,8 +62,6 @@ private:
     int m_suppressed = 0;
 };
 
-int levelSeverity(Level level); // unknown 0, ok 1, warning 2, critical 3
-
 } // namespace heapwatch
 
 Q_DECLARE_METATYPE(heapwatch::Alert)

@@ -19,21 +19,6 @@ QString RecommendationModel::ackKey(const Recommendation& r)
     return r.id + QLatin1Char(':') + levelName(r.level);
 }
 
-static int rank(Level level)
-{
-    switch (level) {
-    case Level::Critical:
-        return 3;
-    case Level::Warning:
-        return 2;
-    case Level::Ok:
-        return 1;
-    case Level::Unknown:
-        break;
-    }
-    return 0;
-}
-
 std::vector<Recommendation> RecommendationModel::ordered(const std::vector<Recommendation>& in) const
 {
     // Unacknowledged first, worst first; the assessment's own order breaks ties.
@@ -42,7 +27,7 @@ std::vector<Recommendation> RecommendationModel::ordered(const std::vector<Recom
         const bool ackA = m_acknowledged.contains(ackKey(a)), ackB = m_acknowledged.contains(ackKey(b));
         if (ackA != ackB)
             return !ackA;
-        return rank(a.level) > rank(b.level);
+        return levelSeverity(a.level) > levelSeverity(b.level);
     });
     return out;
 }

@@ -6,23 +6,6 @@
 
 namespace heapwatch {
 
-namespace {
-int severity(Level level)
-{
-    switch (level) {
-    case Level::Critical:
-        return 3;
-    case Level::Warning:
-        return 2;
-    case Level::Ok:
-        return 1;
-    case Level::Unknown:
-        break;
-    }
-    return 0;
-}
-} // namespace
-
 TargetListModel::TargetListModel(QObject* parent)
     : QAbstractListModel(parent)
 {
@@ -124,7 +107,7 @@ Level TargetListModel::worstLevel() const
 {
     Level worst = Level::Unknown;
     for (const Row& r : m_rows) {
-        if (severity(r.level) > severity(worst))
+        if (levelSeverity(r.level) > levelSeverity(worst))
             worst = r.level;
     }
     return worst;

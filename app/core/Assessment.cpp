@@ -55,6 +55,21 @@ QString levelName(Level level)
     return QStringLiteral("unknown");
 }
 
+int levelSeverity(Level level)
+{
+    switch (level) {
+    case Level::Critical:
+        return 3;
+    case Level::Warning:
+        return 2;
+    case Level::Ok:
+        return 1;
+    case Level::Unknown:
+        break;
+    }
+    return 0;
+}
+
 QString levelTitle(Level level)
 {
     return levelName(level).toUpper();

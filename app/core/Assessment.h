@@ -70,6 +70,8 @@ std::vector<Recommendation> recommend(const TargetState& state, const Thresholds
 Assessment assess(const TargetState& state, const Thresholds& t, qint64 nowMs);
 
 QString levelName(Level level); // "ok", "warning", "critical", "unknown"
+// Worst-first ordering for badges, sorting and alert escalation: unknown 0, ok 1, warning 2, critical 3.
+int levelSeverity(Level level);
 QString levelTitle(Level level); // "OK", "WARNING", "CRITICAL", "UNKNOWN"
 
 } // namespace heapwatch
