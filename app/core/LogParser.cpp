@@ -324,23 +324,31 @@ enum class LevelHit : quint8
     Error
 };
 
+// "warning", "warn" or "error" at p, in any case; advances p past the word.
+LevelHit levelWord(const char*& p, const char* e)
+{
+    if (startsWithNoCase(p, e, "warning")) {
+        p += 7;
+        return LevelHit::Warning;
+    }
+    if (startsWithNoCase(p, e, "warn")) {
+        p += 4;
+        return LevelHit::Warning;
+    }
+    if (startsWithNoCase(p, e, "error")) {
+        p += 5;
+        return LevelHit::Error;
+    }
+    return LevelHit::None;
+}
+
 // "[warn]", "[warning]", "[error]" in any case, with colour codes allowed inside the brackets. p at '['.
 LevelHit bracketLevel(const char* p, const char* e)
 {
     const char* q = skipEscapes(p + 1, e);
-    LevelHit level = LevelHit::None;
-    if (startsWithNoCase(q, e, "warning")) {
-        level = LevelHit::Warning;
-        q += 7;
-    } else if (startsWithNoCase(q, e, "warn")) {
-        level = LevelHit::Warning;
-        q += 4;
-    } else if (startsWithNoCase(q, e, "error")) {
-        level = LevelHit::Error;
-        q += 5;
-    } else {
-        return LevelHit::None;
-    }
+    const LevelHit level = levelWord(q, e);
+    if (level == LevelHit::None)
+        return level;
     q = skipEscapes(q, e);
     return q < e && *q == ']' ? level : LevelHit::None;
 }
@@ -355,19 +363,9 @@ LevelHit prefixLevel(const char* p, const char* e)
             return LevelHit::None;
         p = skipEscapes(static_cast<const char*>(sp) + 1, e);
     }
-    LevelHit level = LevelHit::None;
-    if (startsWithNoCase(p, e, "warning")) {
-        level = LevelHit::Warning;
-        p += 7;
-    } else if (startsWithNoCase(p, e, "warn")) {
-        level = LevelHit::Warning;
-        p += 4;
-    } else if (startsWithNoCase(p, e, "error")) {
-        level = LevelHit::Error;
-        p += 5;
-    } else {
-        return LevelHit::None;
-    }
+    const LevelHit level = levelWord(p, e);
+    if (level == LevelHit::None)
+        return level;
     p = skipEscapes(p, e);
     return p < e && *p == ':' ? level : LevelHit::None;
 }
