@@ -216,12 +216,9 @@ void ChartGrid::fill(qint64 t0, qint64 t1)
         TimeSeriesChart* c = m_process;
         const int px = buckets(c);
         // One pass over the ring for the five memory series and the heap usage of the heap chart.
-        auto columns = decimateColumns(st.process(), t0, t1, px, 6, [](const ProcessRing::Row& r, int col) {
-            if (col < 5)
-                return double(r.v[size_t(col)]);
-            const double total = double(r.v[HeapTotalColumn]);
-            return total > 0 ? double(r.v[HeapUsedColumn]) / total * 100.0 : kUnknown;
-        });
+        auto columns = st.process().decimate(
+            {RssColumn, HeapUsedColumn, HeapTotalColumn, ExternalColumn, ArrayBuffersColumn, HeapUsagePercentColumn},
+            t0, t1, px);
         for (int col = RssColumn; col <= ArrayBuffersColumn; ++col)
             c->setSeriesPoints(col, std::move(columns[size_t(col)]));
         heapUsage = std::move(columns[5]);
@@ -240,8 +237,7 @@ void ChartGrid::fill(qint64 t0, qint64 t1)
         TimeSeriesChart* c = m_container;
         const double limit = st.containerLimitMiB();
         // One pass over the stats ring for memory and CPU (the CPU chart is as wide as this one).
-        auto columns = decimateColumns(st.stats(), t0, t1, buckets(c), 2,
-                                       [](const StatsRing::Row& r, int col) { return double(r.v[size_t(col)]); });
+        auto columns = st.stats().decimate({CpuColumn, MemUsageColumn}, t0, t1, buckets(c));
         c->setSeriesPoints(0, std::move(columns[MemUsageColumn]));
         cpu = redecimate(std::move(columns[CpuColumn]), t0, t1, buckets(m_cpu));
         c->setSeriesPoints(1, horizontal(limit, t0, t1));
@@ -274,9 +270,7 @@ void ChartGrid::fill(qint64 t0, qint64 t1)
     // Cache hit rate and keys.
     {
         TimeSeriesChart* c = m_cache;
-        auto columns = decimateColumns(st.cache(), t0, t1, buckets(c), 2, [](const CacheRing::Row& r, int col) {
-            return double(r.v[col == 0 ? HitRateColumn : KeysColumn]);
-        });
+        auto columns = st.cache().decimate({HitRateColumn, KeysColumn}, t0, t1, buckets(c));
         c->setSeriesPoints(0, std::move(columns[0]));
         c->setSeriesPoints(1, std::move(columns[1]));
         c->setBands({{th.cacheHitRatePercent.critical, th.cacheHitRatePercent.warning, Level::Warning},

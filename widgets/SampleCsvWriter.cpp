@@ -45,8 +45,9 @@ qint64 SampleCsvWriter::write(const TargetState& st, qint64 t0, qint64 t1, QIODe
         chunk += ',';
         chunk += QByteArray::number(t);
         if (tp == t) {
-            for (float v : p.at(ip++).v)
-                appendValue(chunk, v, 1);
+            const ProcessRing::Row r = p.at(ip++);
+            for (int col = RssColumn; col <= ArrayBuffersColumn; ++col)
+                appendValue(chunk, r.v[size_t(col)], 1);
         } else {
             chunk += ",,,,,";
         }

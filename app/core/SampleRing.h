@@ -1,5 +1,17 @@
-// Bounded history: a fixed-capacity ring of rows (a time and N float columns), allocated in blocks as it
-// fills so that a new target costs almost nothing and a full one never grows.
+// Bounded history: a fixed-capacity ring of rows (a time and N float columns), kept compressed so that a week
+// of one-second samples for several targets fits in a few megabytes.
+//
+// Rows are appended to an open chunk of plain rows. A full chunk (kChunkRows rows) is sealed: encoded into
+// bytes in groups of kGroupRows rows, each group decodable on its own (times as delta-of-delta, values as
+// deltas of fixed-point hundredths, both zigzag varints), with the min and max of every column (and when
+// they happened) kept beside it. Wide-range decimation reads those summaries instead of the rows, so a
+// seven-day chart costs a few thousand group visits rather than 600 000 row reads.
+//
+// Values are kept to 0.01 of their unit (MiB, %, keys): what docker and the app print is never finer, and
+// every value a reader gets back, from an open or a sealed chunk, is the same rounded float. Values too large
+// for that (|v| >= 1e13) are kept as exact floats; NaN and infinities read back as NaN.
+//
+// Reads decode through a small cache of groups, so the ring is for one thread (the targets' thread).
 #pragma once
 
 #include <QPointF>
@@ -7,8 +19,9 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstring>
+#include <deque>
 #include <limits>
-#include <memory>
 #include <vector>
 
 namespace heapwatch {
@@ -19,11 +32,61 @@ template<int N> struct SampleRow
     std::array<float, N> v;
 };
 
+namespace ringcodec {
+
+inline void putVarint(std::vector<quint8>& out, quint64 v)
+{
+    while (v >= 0x80) {
+        out.push_back(quint8(v | 0x80));
+        v >>= 7;
+    }
+    out.push_back(quint8(v));
+}
+
+inline quint64 getVarint(const quint8*& p)
+{
+    quint64 v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+        const quint8 b = *p++;
+        v |= quint64(b & 0x7f) << shift;
+        if (!(b & 0x80))
+            break;
+    }
+    return v;
+}
+
+// Zigzag on the two's-complement bit pattern, in unsigned arithmetic (wraps, never overflows).
+inline quint64 zigzag(quint64 v)
+{
+    return (v << 1) ^ (0 - (v >> 63));
+}
+inline quint64 unzigzag(quint64 v)
+{
+    return (v >> 1) ^ (0 - (v & 1));
+}
+
+constexpr double kScale = 100.0;
+constexpr double kMaxScaled = 1e13; // |v| below this is kept as hundredths
+
+// The value a row holds for v: rounded to hundredths, or v itself when it is too large, or NaN.
+inline float stored(float v)
+{
+    if (!std::isfinite(v))
+        return std::numeric_limits<float>::quiet_NaN();
+    if (std::fabs(double(v)) >= kMaxScaled)
+        return v;
+    return float(double(std::llround(double(v) * kScale)) / kScale);
+}
+
+} // namespace ringcodec
+
 template<int N> class SampleRing
 {
 public:
     using Row = SampleRow<N>;
-    static constexpr qsizetype kBlockRows = 4096;
+    static constexpr int kChunkRows = 1024;
+    static constexpr int kGroupRows = 64;
+    static constexpr int kGroupsPerChunk = kChunkRows / kGroupRows;
 
     explicit SampleRing(qsizetype capacity)
         : m_capacity(std::max<qsizetype>(capacity, 1))
@@ -31,44 +94,68 @@ public:
     }
 
     qsizetype capacity() const { return m_capacity; }
-    qsizetype size() const { return m_size; }
-    bool isEmpty() const { return m_size == 0; }
-    static constexpr qsizetype bytesPerRow() { return sizeof(Row); }
-    // Bytes held by the allocated blocks (the ring's own footprint).
-    qsizetype allocatedBytes() const { return qsizetype(m_blocks.size()) * kBlockRows * qsizetype(sizeof(Row)); }
+    qsizetype size() const { return sealedRows() + qsizetype(m_open.size()) - m_head; }
+    bool isEmpty() const { return size() == 0; }
+    // Bytes held by the ring: sealed chunks with their summaries, the open chunk and the read cache.
+    qsizetype allocatedBytes() const
+    {
+        qsizetype bytes = qsizetype(m_open.capacity() * sizeof(Row));
+        for (const Chunk& c : m_chunks)
+            bytes += qsizetype(sizeof(Chunk) + c.bytes.capacity());
+        for (const CachedGroup& g : m_cache)
+            bytes += qsizetype(g.rows.capacity() * sizeof(Row));
+        return bytes;
+    }
 
     // Rows must arrive in time order; an older row than the newest is dropped (returns false), so that
     // binary searches stay valid. Equal times are kept.
     bool push(qint64 atMs, const std::array<float, N>& values)
     {
-        if (m_size > 0 && atMs < last().atMs)
+        if (!isEmpty() && atMs < m_lastMs)
             return false;
-        const qsizetype slot = (m_start + m_size) % m_capacity;
-        ensureSlot(slot);
-        rowAt(slot) = Row {atMs, values};
-        if (m_size < m_capacity)
-            ++m_size;
-        else
-            m_start = (m_start + 1) % m_capacity;
+        Row row {atMs, {}};
+        for (int c = 0; c < N; ++c)
+            row.v[size_t(c)] = ringcodec::stored(values[size_t(c)]);
+        if (m_open.capacity() == 0)
+            m_open.reserve(size_t(kChunkRows));
+        m_open.push_back(row);
+        m_lastMs = atMs;
+        if (size() > m_capacity)
+            dropOldest();
+        if (qsizetype(m_open.size()) == kChunkRows)
+            seal();
         return true;
     }
 
     void clear()
     {
-        m_blocks.clear();
-        m_start = 0;
-        m_size = 0;
+        m_chunks.clear();
+        m_open.clear();
+        m_open.shrink_to_fit();
+        m_head = 0;
+        m_firstSerial = 0;
+        for (CachedGroup& g : m_cache)
+            g = CachedGroup {};
     }
 
-    // i = 0 is the oldest row.
-    const Row& at(qsizetype i) const { return rowAt((m_start + i) % m_capacity); }
-    const Row& first() const { return at(0); }
-    const Row& last() const { return at(m_size - 1); }
+    // i = 0 is the oldest row. Returned by value: sealed rows are decoded on demand.
+    Row at(qsizetype i) const
+    {
+        const qsizetype a = i + m_head;
+        const qsizetype sealed = sealedRows();
+        if (a >= sealed)
+            return m_open[size_t(a - sealed)];
+        const qsizetype chunk = a / kChunkRows;
+        const int inChunk = int(a % kChunkRows);
+        return groupRows(chunk, inChunk / kGroupRows)[size_t(inChunk % kGroupRows)];
+    }
+    Row first() const { return at(0); }
+    Row last() const { return at(size() - 1); }
 
     // Index of the first row with atMs >= t (size() if none).
     qsizetype lowerBound(qint64 t) const
     {
-        qsizetype lo = 0, hi = m_size;
+        qsizetype lo = 0, hi = size();
         while (lo < hi) {
             const qsizetype mid = lo + (hi - lo) / 2;
             if (at(mid).atMs < t)
@@ -79,81 +166,270 @@ public:
         return lo;
     }
 
-    // Min/max decimation of one column over [t0, t1] into at most two points per pixel column, in time
-    // order, keeping every peak. NaN values are skipped. x is ms since the epoch.
-    std::vector<QPointF> decimate(int column, qint64 t0, qint64 t1, int pixels) const
+    // Min/max decimation of the given columns over [t0, t1] into at most two points per pixel column each,
+    // in time order, keeping every peak (the first of equal extremes). NaN values are skipped. x is ms since
+    // the epoch. Sealed groups that fall inside one pixel column are read from their summaries.
+    std::vector<std::vector<QPointF>> decimate(const std::vector<int>& columns, qint64 t0, qint64 t1, int pixels) const
     {
-        std::vector<QPointF> out;
-        if (m_size == 0 || t1 < t0 || pixels <= 0 || column < 0 || column >= N)
+        std::vector<std::vector<QPointF>> out(columns.size());
+        if (isEmpty() || t1 < t0 || pixels <= 0)
             return out;
+        for (int c : columns)
+            if (c < 0 || c >= N)
+                return out;
         const qsizetype begin = lowerBound(t0);
         const qsizetype end = lowerBound(t1 + 1);
         if (begin >= end)
             return out;
         if (end - begin <= 2 * qsizetype(pixels)) {
-            out.reserve(size_t(end - begin));
+            for (auto& v : out)
+                v.reserve(size_t(end - begin));
             for (qsizetype i = begin; i < end; ++i) {
-                const Row& r = at(i);
-                if (!std::isnan(r.v[size_t(column)]))
-                    out.emplace_back(double(r.atMs), double(r.v[size_t(column)]));
+                const Row r = at(i);
+                for (size_t k = 0; k < columns.size(); ++k) {
+                    const float value = r.v[size_t(columns[k])];
+                    if (!std::isnan(value))
+                        out[k].emplace_back(double(r.atMs), double(value));
+                }
             }
             return out;
         }
-        out.reserve(size_t(pixels) * 2);
+        for (auto& v : out)
+            v.reserve(size_t(pixels) * 2);
+        std::vector<Extremes> ext(columns.size());
         const double span = double(t1 - t0) + 1.0;
+        auto bucketOf = [&](qint64 t) { return std::min(pixels - 1, int(double(t - t0) / span * pixels)); };
         int bucket = -1;
-        const Row* minRow = nullptr;
-        const Row* maxRow = nullptr;
-        auto flush = [&]() {
-            if (!minRow)
-                return;
-            if (minRow == maxRow) {
-                out.emplace_back(double(minRow->atMs), double(minRow->v[size_t(column)]));
-            } else {
-                const Row* a = minRow->atMs <= maxRow->atMs ? minRow : maxRow;
-                const Row* b = a == minRow ? maxRow : minRow;
-                out.emplace_back(double(a->atMs), double(a->v[size_t(column)]));
-                out.emplace_back(double(b->atMs), double(b->v[size_t(column)]));
+        auto flush = [&] {
+            for (size_t k = 0; k < columns.size(); ++k) {
+                Extremes& e = ext[k];
+                if (!e.any())
+                    continue;
+                auto& v = out[k];
+                if (e.minAt == e.maxAt && e.minV == e.maxV) {
+                    v.emplace_back(double(e.minAt), double(e.minV));
+                } else if (e.minAt < e.maxAt) {
+                    v.emplace_back(double(e.minAt), double(e.minV));
+                    v.emplace_back(double(e.maxAt), double(e.maxV));
+                } else {
+                    v.emplace_back(double(e.maxAt), double(e.maxV));
+                    v.emplace_back(double(e.minAt), double(e.minV));
+                }
+                e = Extremes {};
             }
-            minRow = maxRow = nullptr;
         };
-        for (qsizetype i = begin; i < end; ++i) {
-            const Row& r = at(i);
-            const float value = r.v[size_t(column)];
-            if (std::isnan(value))
-                continue;
-            const int b = std::min(pixels - 1, int(double(r.atMs - t0) / span * pixels));
+        const qsizetype sealedEnd = std::min(end, sealedRows() - m_head);
+        qsizetype i = begin;
+        while (i < end) {
+            // A whole sealed group inside the window and inside one pixel column: use its summary.
+            const qsizetype a = i + m_head;
+            if (i < sealedEnd && a % kGroupRows == 0 && i + kGroupRows <= end) {
+                const Group& g = m_chunks[size_t(a / kChunkRows)].groups[size_t((a % kChunkRows) / kGroupRows)];
+                if (g.summarised && bucketOf(g.firstMs) == bucketOf(g.lastMs)) {
+                    const int b = bucketOf(g.firstMs);
+                    if (b != bucket) {
+                        flush();
+                        bucket = b;
+                    }
+                    for (size_t k = 0; k < columns.size(); ++k) {
+                        const Summary& s = g.summary[size_t(columns[k])];
+                        if (s.minV <= s.maxV)
+                            ext[k].merge(s.minV, g.firstMs + qint64(s.minDt), s.maxV, g.firstMs + qint64(s.maxDt));
+                    }
+                    i += kGroupRows;
+                    continue;
+                }
+            }
+            const Row r = at(i);
+            const int b = bucketOf(r.atMs);
             if (b != bucket) {
                 flush();
                 bucket = b;
             }
-            if (!minRow || value < minRow->v[size_t(column)])
-                minRow = &r;
-            if (!maxRow || value > maxRow->v[size_t(column)])
-                maxRow = &r;
+            for (size_t k = 0; k < columns.size(); ++k) {
+                const float value = r.v[size_t(columns[k])];
+                if (!std::isnan(value))
+                    ext[k].merge(value, r.atMs, value, r.atMs);
+            }
+            ++i;
         }
         flush();
         return out;
     }
 
-private:
-    void ensureSlot(qsizetype slot)
+    std::vector<QPointF> decimate(int column, qint64 t0, qint64 t1, int pixels) const
     {
-        const size_t block = size_t(slot / kBlockRows);
-        if (block >= m_blocks.size())
-            m_blocks.resize(block + 1);
-        if (!m_blocks[block]) {
-            const qsizetype rows = std::min(kBlockRows, m_capacity - qsizetype(block) * kBlockRows);
-            m_blocks[block] = std::make_unique<Row[]>(size_t(rows));
+        auto columns = decimate(std::vector<int> {column}, t0, t1, pixels);
+        return columns.empty() ? std::vector<QPointF> {} : std::move(columns.front());
+    }
+
+private:
+    struct Summary
+    {
+        float minV = std::numeric_limits<float>::infinity();
+        float maxV = -std::numeric_limits<float>::infinity();
+        quint32 minDt = 0; // ms after the group's first row
+        quint32 maxDt = 0;
+    };
+    struct Group
+    {
+        qint64 firstMs = 0;
+        qint64 lastMs = 0;
+        quint32 offset = 0; // into the chunk's bytes
+        bool summarised = false; // false when the group spans more than 49 days (ms offsets overflow)
+        std::array<Summary, N> summary;
+    };
+    struct Chunk
+    {
+        std::vector<quint8> bytes;
+        std::array<Group, kGroupsPerChunk> groups;
+    };
+    struct CachedGroup
+    {
+        qint64 serial = -1; // chunk serial * kGroupsPerChunk + group
+        std::vector<Row> rows;
+    };
+    struct Extremes
+    {
+        float minV = 0, maxV = 0;
+        qint64 minAt = 0, maxAt = 0;
+        bool have = false;
+        bool any() const { return have; }
+        void merge(float lo, qint64 loAt, float hi, qint64 hiAt)
+        {
+            if (!have) {
+                *this = {lo, hi, loAt, hiAt, true};
+                return;
+            }
+            if (lo < minV) {
+                minV = lo;
+                minAt = loAt;
+            }
+            if (hi > maxV) {
+                maxV = hi;
+                maxAt = hiAt;
+            }
+        }
+    };
+
+    qsizetype sealedRows() const { return qsizetype(m_chunks.size()) * kChunkRows; }
+
+    void dropOldest()
+    {
+        ++m_head;
+        if (!m_chunks.empty() && m_head == kChunkRows) {
+            m_chunks.pop_front();
+            ++m_firstSerial;
+            m_head = 0;
         }
     }
-    Row& rowAt(qsizetype slot) { return m_blocks[size_t(slot / kBlockRows)][size_t(slot % kBlockRows)]; }
-    const Row& rowAt(qsizetype slot) const { return m_blocks[size_t(slot / kBlockRows)][size_t(slot % kBlockRows)]; }
+
+    // Encodes the full open chunk. Each group starts afresh (time and values from zero) so that it decodes
+    // alone.
+    void seal()
+    {
+        Chunk chunk;
+        std::vector<quint8> scratch;
+        scratch.reserve(size_t(kChunkRows) * (2 + 2 * N));
+        for (int g = 0; g < kGroupsPerChunk; ++g) {
+            Group& group = chunk.groups[size_t(g)];
+            const Row* rows = m_open.data() + size_t(g) * kGroupRows;
+            group.offset = quint32(scratch.size());
+            group.firstMs = rows[0].atMs;
+            group.lastMs = rows[kGroupRows - 1].atMs;
+            group.summarised = quint64(group.lastMs) - quint64(group.firstMs) <= std::numeric_limits<quint32>::max();
+            quint64 prevT = quint64(group.firstMs);
+            quint64 prevDelta = 0;
+            std::array<qint64, N> prevQ {};
+            for (int r = 0; r < kGroupRows; ++r) {
+                const Row& row = rows[r];
+                if (r > 0) {
+                    const quint64 delta = quint64(row.atMs) - prevT;
+                    ringcodec::putVarint(scratch, ringcodec::zigzag(delta - prevDelta));
+                    prevT = quint64(row.atMs);
+                    prevDelta = delta;
+                }
+                for (int c = 0; c < N; ++c) {
+                    const float v = row.v[size_t(c)];
+                    if (std::isnan(v)) {
+                        scratch.push_back(0);
+                        continue;
+                    }
+                    if (std::fabs(double(v)) >= ringcodec::kMaxScaled) {
+                        scratch.push_back(1);
+                        quint8 raw[sizeof(float)];
+                        std::memcpy(raw, &v, sizeof raw);
+                        scratch.insert(scratch.end(), raw, raw + sizeof raw);
+                    } else {
+                        const qint64 q = std::llround(double(v) * ringcodec::kScale);
+                        ringcodec::putVarint(scratch, ringcodec::zigzag(quint64(q) - quint64(prevQ[size_t(c)])) + 2);
+                        prevQ[size_t(c)] = q;
+                    }
+                    Summary& s = group.summary[size_t(c)];
+                    const quint32 dt = quint32(quint64(row.atMs) - quint64(group.firstMs));
+                    if (v < s.minV) {
+                        s.minV = v;
+                        s.minDt = dt;
+                    }
+                    if (v > s.maxV) {
+                        s.maxV = v;
+                        s.maxDt = dt;
+                    }
+                }
+            }
+        }
+        chunk.bytes.assign(scratch.begin(), scratch.end()); // exact size
+        m_chunks.push_back(std::move(chunk));
+        m_open.clear();
+    }
+
+    const std::vector<Row>& groupRows(qsizetype chunkIndex, int group) const
+    {
+        const qint64 serial = (m_firstSerial + chunkIndex) * kGroupsPerChunk + group;
+        for (const CachedGroup& c : m_cache)
+            if (c.serial == serial)
+                return c.rows;
+        CachedGroup& slot = m_cache[m_nextCacheSlot];
+        m_nextCacheSlot = (m_nextCacheSlot + 1) % m_cache.size();
+        slot.serial = serial;
+        slot.rows.resize(size_t(kGroupRows));
+        const Chunk& chunk = m_chunks[size_t(chunkIndex)];
+        const Group& g = chunk.groups[size_t(group)];
+        const quint8* p = chunk.bytes.data() + g.offset;
+        quint64 t = quint64(g.firstMs);
+        quint64 delta = 0;
+        std::array<qint64, N> q {};
+        for (int r = 0; r < kGroupRows; ++r) {
+            Row& row = slot.rows[size_t(r)];
+            if (r > 0) {
+                delta += ringcodec::unzigzag(ringcodec::getVarint(p));
+                t += delta;
+            }
+            row.atMs = qint64(t);
+            for (int c = 0; c < N; ++c) {
+                const quint64 code = ringcodec::getVarint(p);
+                if (code == 0) {
+                    row.v[size_t(c)] = std::numeric_limits<float>::quiet_NaN();
+                } else if (code == 1) {
+                    std::memcpy(&row.v[size_t(c)], p, sizeof(float));
+                    p += sizeof(float);
+                } else {
+                    q[size_t(c)] = qint64(quint64(q[size_t(c)]) + ringcodec::unzigzag(code - 2));
+                    row.v[size_t(c)] = float(double(q[size_t(c)]) / ringcodec::kScale);
+                }
+            }
+        }
+        return slot.rows;
+    }
 
     qsizetype m_capacity;
-    qsizetype m_start = 0;
-    qsizetype m_size = 0;
-    std::vector<std::unique_ptr<Row[]>> m_blocks;
+    std::deque<Chunk> m_chunks; // sealed, oldest first
+    std::vector<Row> m_open; // the chunk being filled
+    qsizetype m_head = 0; // rows dropped from the front of the oldest chunk
+    qint64 m_firstSerial = 0; // serial number of m_chunks.front()
+    qint64 m_lastMs = 0;
+    mutable std::array<CachedGroup, 4> m_cache;
+    mutable size_t m_nextCacheSlot = 0;
 };
 
 } // namespace heapwatch

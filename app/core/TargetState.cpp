@@ -90,7 +90,9 @@ void TargetState::applyLog(const LogRecord& record)
         if (m.atMs >= 0
             && !m_process.push(m.atMs,
                                {toFloat(m.rssMiB), toFloat(m.heapUsedMiB), toFloat(m.heapTotalMiB),
-                                toFloat(m.externalMiB), toFloat(m.arrayBuffersMiB)}))
+                                toFloat(m.externalMiB), toFloat(m.arrayBuffersMiB),
+                                m.heapTotalMiB > 0 ? toFloat(m.heapUsedMiB / m.heapTotalMiB * 100.0)
+                                                   : std::numeric_limits<float>::quiet_NaN()}))
             ++m_outOfOrder;
         break;
     }

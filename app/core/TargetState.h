@@ -20,7 +20,8 @@ enum ProcessColumn
     HeapUsedColumn,
     HeapTotalColumn,
     ExternalColumn,
-    ArrayBuffersColumn
+    ArrayBuffersColumn,
+    HeapUsagePercentColumn // heap used / heap total, %, kept so that charts can decimate it like the others
 };
 // Columns of the container ring (from `docker stats`): CPU % and memory usage in MiB.
 enum StatsColumn
@@ -37,7 +38,7 @@ enum CacheColumn
     HitRateColumn
 };
 
-using ProcessRing = SampleRing<5>;
+using ProcessRing = SampleRing<6>;
 using StatsRing = SampleRing<2>;
 using CacheRing = SampleRing<4>;
 

@@ -15,8 +15,10 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <limits>
+#include <random>
 
 using namespace heapwatch;
 
@@ -181,6 +183,40 @@ std::pair<double, qint64> grepFile(const QString& path)
     return {seconds, ok ? count : -1};
 }
 
+// What a week of one-second history costs in the rings: docker's stats stream (CPU with two decimals, memory
+// with one, jittered ticks) and the app's Memory: line (one decimal) every second, a slow leak included.
+struct HistoryFootprint
+{
+    double statsBytesPerRow = 0;
+    double processBytesPerRow = 0;
+    double weekMiB = 0;
+};
+
+HistoryFootprint measureHistory()
+{
+    const int rows = 7 * 24 * 3600;
+    StatsRing stats(rows);
+    ProcessRing process(rows);
+    std::mt19937 rng(42);
+    std::uniform_int_distribution<int> jitter(-15, 15), tenths(-4, 4);
+    qint64 t = 1764000000000;
+    for (int i = 0; i < rows; ++i) {
+        t += 1000 + jitter(rng);
+        stats.push(t,
+                   {float(std::round((2.8 + tenths(rng) / 10.0) * 100) / 100),
+                    float(std::round((364.8 + i / 86400.0 + tenths(rng) / 10.0) * 10) / 10)});
+        const double heapUsed = std::round((212.7 + tenths(rng) / 10.0) * 10) / 10;
+        process.push(t,
+                     {float(std::round((336.6 + i / 36000.0 + tenths(rng) / 10.0) * 10) / 10), float(heapUsed), 218.0f,
+                      17.6f, 13.6f, float(heapUsed / 218.0 * 100)});
+    }
+    HistoryFootprint f;
+    f.statsBytesPerRow = double(stats.allocatedBytes()) / double(stats.size());
+    f.processBytesPerRow = double(process.allocatedBytes()) / double(process.size());
+    f.weekMiB = double(stats.allocatedBytes() + process.allocatedBytes()) / (1024.0 * 1024.0);
+    return f;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -239,10 +275,12 @@ int main(int argc, char** argv)
         std::printf("parse: %llu lines in %.3f s (%.2f Mlines/s); parse + evaluate %.3f s; grep -E: not available\n",
                     static_cast<unsigned long long>(lines), best.seconds, mlps, bestEvaluated.seconds);
     }
-    std::printf("history: %lld bytes per stats sample (time + CPU + memory), %.1f bytes per process-memory value "
-                "(time + 5 values in %lld bytes) (target <= 16)\n",
-                static_cast<long long>(StatsRing::bytesPerRow()), double(ProcessRing::bytesPerRow()) / 5.0,
-                static_cast<long long>(ProcessRing::bytesPerRow()));
+    const HistoryFootprint history = measureHistory();
+    std::printf("history: %.2f bytes per stats sample (time + CPU + memory; %d raw), %.2f bytes per process-memory "
+                "row (time + 6 values; %d raw), a week of 1 s samples: %.1f MiB per target (target <= 16 B a "
+                "sample)\n",
+                history.statsBytesPerRow, int(sizeof(StatsRing::Row)), history.processBytesPerRow,
+                int(sizeof(ProcessRing::Row)), history.weekMiB);
     std::printf("verdict: %s with %lld process samples kept\n", qPrintable(levelName(bestEvaluated.overall)),
                 static_cast<long long>(bestEvaluated.samples));
 

@@ -9,24 +9,90 @@ class TestSampleRing : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    void rowSizeIsAtMostSixteenBytesPerSample()
-    {
-        // The stats ring holds a time and two values: 16 bytes a sample, as the history budget says.
-        QCOMPARE(SampleRing<2>::bytesPerRow(), qsizetype(16));
-        QVERIFY(SampleRing<5>::bytesPerRow() / 5 <= 16);
-    }
-
     void wrapsAtCapacity()
     {
-        SampleRing<1> ring(5000); // more than one block, so that wrapping crosses blocks
+        SampleRing<1> ring(5000); // several chunks, so that wrapping drops sealed chunks
         for (int i = 0; i < 12000; ++i)
             QVERIFY(ring.push(i, {float(i)}));
         QCOMPARE(ring.size(), qsizetype(5000));
         QCOMPARE(ring.first().atMs, qint64(7000));
         QCOMPARE(ring.last().atMs, qint64(11999));
         QCOMPARE(ring.at(1234).v[0], 8234.0f);
+        for (qsizetype i = 0; i < ring.size(); ++i)
+            QCOMPARE(ring.at(i).atMs, qint64(7000 + i));
         // Memory stays what the capacity allows, however long it runs.
-        QVERIFY(ring.allocatedBytes() <= 2 * SampleRing<1>::kBlockRows * SampleRing<1>::bytesPerRow());
+        const qsizetype bytes = ring.allocatedBytes();
+        for (int i = 12000; i < 40000; ++i)
+            ring.push(i, {float(i)});
+        QCOMPARE(ring.size(), qsizetype(5000));
+        QCOMPARE(ring.first().atMs, qint64(35000));
+        QVERIFY2(ring.allocatedBytes() <= bytes + 4096, qPrintable(QString::number(ring.allocatedBytes())));
+    }
+
+    // A week of one-second samples as docker and the app print them (one or two decimals, small steps):
+    // sealed rows take a few bytes, against 8 + 4 * N raw.
+    void weekOfSecondsIsCompact()
+    {
+        SampleRing<2> stats(7 * 24 * 3600);
+        SampleRing<6> process(7 * 24 * 3600);
+        quint32 seed = 12345;
+        auto noise = [&seed] {
+            seed = seed * 1664525u + 1013904223u;
+            return int(seed >> 24) % 9 - 4; // -4..4 tenths
+        };
+        qint64 t = 1764000000000;
+        for (int i = 0; i < 7 * 24 * 3600; ++i) {
+            t += 1000 + (noise() * 3); // docker's stream ticks about every second, with jitter
+            stats.push(t, {float(2.8 + noise() / 100.0), float(364.8 + noise() / 10.0)});
+            const float rss = float(336.6 + i / 36000.0 + noise() / 10.0);
+            process.push(t, {rss, 212.7f + float(noise()) / 10.0f, 218.0f, 17.6f, 13.6f, 97.57f});
+        }
+        const double statsPerRow = double(stats.allocatedBytes()) / double(stats.size());
+        const double processPerRow = double(process.allocatedBytes()) / double(process.size());
+        qInfo("bytes per row: stats %.2f (raw %d), process %.2f (raw %d)", statsPerRow, int(sizeof(SampleRow<2>)),
+              processPerRow, int(sizeof(SampleRow<6>)));
+        QVERIFY(statsPerRow < 6.0);
+        QVERIFY(processPerRow < 12.0);
+        // And reads back what went in (to the hundredth).
+        QCOMPARE(stats.size(), qsizetype(7 * 24 * 3600));
+        QCOMPARE(process.at(12345).v[2], 218.0f);
+        QCOMPARE(process.at(600000).v[5], 97.57f);
+    }
+
+    void roundTripsEveryKindOfValue()
+    {
+        const float nan = std::numeric_limits<float>::quiet_NaN();
+        const float inf = std::numeric_limits<float>::infinity();
+        const std::vector<std::array<float, 3>> values = {
+            {336.6f, 2.8f, 0.0f},      {-12.34f, 1e20f, nan},       {inf, -inf, 5e12f},
+            {0.005f, 0.004f, -0.006f}, {3.4e38f, -3.4e38f, 1e-30f}, {364.8f, 2.81f, 100.0f},
+        };
+        SampleRing<3> ring(100000);
+        qint64 t = -5000; // times before the epoch, equal times, big jumps
+        const qint64 steps[] = {0, 1, 1000, 0, 86400000LL * 400, 3, 999};
+        for (int i = 0; i < 3000; ++i) {
+            t += steps[i % 7];
+            QVERIFY(ring.push(t, values[size_t(i) % values.size()]));
+        }
+        t = -5000;
+        for (int i = 0; i < 3000; ++i) {
+            t += steps[i % 7];
+            const auto row = ring.at(i); // rows 0..2047 are sealed, the rest open
+            QCOMPARE(row.atMs, t);
+            for (int c = 0; c < 3; ++c) {
+                const float in = values[size_t(i) % values.size()][size_t(c)];
+                const float out = row.v[size_t(c)];
+                if (!std::isfinite(in)) {
+                    QVERIFY(std::isnan(out));
+                } else if (std::fabs(in) >= 1e13f) {
+                    QCOMPARE(out, in); // large values exactly
+                } else {
+                    QVERIFY2(std::fabs(double(out) - double(in)) <= 0.005 + 1e-6 * std::fabs(double(in)),
+                             qPrintable(QStringLiteral("%1 -> %2").arg(double(in)).arg(double(out))));
+                    QCOMPARE(out, float(std::llround(double(in) * 100.0) / 100.0));
+                }
+            }
+        }
     }
 
     void refusesOlderRows()
@@ -94,6 +160,95 @@ private Q_SLOTS:
         QCOMPARE(ring.decimate(0, 15, 25, 800).size(), size_t(1));
         QVERIFY(ring.decimate(0, 40, 50, 800).empty());
         QVERIFY(ring.decimate(7, 0, 100, 800).empty());
+    }
+
+    // The summaries of sealed groups give exactly what a plain min/max pass over every row gives.
+    void decimationMatchesAPlainPass_data()
+    {
+        QTest::addColumn<int>("pixels");
+        QTest::addColumn<qint64>("t0");
+        QTest::addColumn<qint64>("t1");
+        QTest::addRow("week, 1600 px") << 1600 << qint64(0) << qint64(604799999);
+        QTest::addRow("day, 1200 px") << 1200 << qint64(300000000) << qint64(386400000);
+        QTest::addRow("odd window, 377 px") << 377 << qint64(12345678) << qint64(512345678);
+        QTest::addRow("narrow, 3 px") << 3 << qint64(200000000) << qint64(290000000);
+    }
+    void decimationMatchesAPlainPass()
+    {
+        QFETCH(int, pixels);
+        QFETCH(qint64, t0);
+        QFETCH(qint64, t1);
+        SampleRing<2> ring(500000); // less than a week: the oldest chunks have been dropped
+        std::vector<std::pair<qint64, float>> kept;
+        quint32 seed = 7;
+        for (qint64 i = 0; i < 604800; ++i) {
+            seed = seed * 1664525u + 1013904223u;
+            float v = float(int(seed >> 20) % 1000) / 10.0f;
+            if (i % 5000 == 17)
+                v = std::numeric_limits<float>::quiet_NaN();
+            const qint64 at = i * 1000 + (i % 3);
+            ring.push(at, {v, float(i % 700)});
+            kept.emplace_back(at, ringcodec::stored(v));
+        }
+        kept.erase(kept.begin(), kept.end() - 500000);
+        // The plain pass.
+        std::vector<QPointF> expected;
+        const double span = double(t1 - t0) + 1.0;
+        int bucket = -1;
+        const std::pair<qint64, float>*lo = nullptr, *hi = nullptr;
+        auto flush = [&] {
+            if (!lo)
+                return;
+            if (lo == hi) {
+                expected.emplace_back(double(lo->first), double(lo->second));
+            } else {
+                const auto* a = lo->first <= hi->first ? lo : hi;
+                const auto* b = a == lo ? hi : lo;
+                expected.emplace_back(double(a->first), double(a->second));
+                expected.emplace_back(double(b->first), double(b->second));
+            }
+            lo = hi = nullptr;
+        };
+        qsizetype inWindow = 0;
+        for (const auto& p : kept) {
+            if (p.first < t0 || p.first > t1)
+                continue;
+            ++inWindow;
+            if (std::isnan(p.second))
+                continue;
+            const int b = std::min(pixels - 1, int(double(p.first - t0) / span * pixels));
+            if (b != bucket) {
+                flush();
+                bucket = b;
+            }
+            if (!lo || p.second < lo->second)
+                lo = &p;
+            if (!hi || p.second > hi->second)
+                hi = &p;
+        }
+        flush();
+        QVERIFY(inWindow > 2 * pixels);
+        const std::vector<QPointF> got = ring.decimate(0, t0, t1, pixels);
+        QCOMPARE(got.size(), expected.size());
+        for (size_t i = 0; i < got.size(); ++i)
+            QCOMPARE(got[i], expected[i]);
+        QVERIFY(got.size() <= size_t(2 * pixels));
+    }
+
+    void decimatesSeveralColumnsInOnePass()
+    {
+        SampleRing<3> ring(100000);
+        for (int i = 0; i < 50000; ++i)
+            ring.push(i * 1000, {float(i % 100), float(i % 37), i == 40000 ? 999.0f : 1.0f});
+        const auto columns = ring.decimate(std::vector<int> {2, 0}, 0, 50000 * 1000, 200);
+        QCOMPARE(columns.size(), size_t(2));
+        QCOMPARE(columns[0], ring.decimate(2, 0, 50000 * 1000, 200));
+        QCOMPARE(columns[1], ring.decimate(0, 0, 50000 * 1000, 200));
+        double peak = 0;
+        for (const QPointF& p : columns[0])
+            peak = std::max(peak, p.y());
+        QCOMPARE(peak, 999.0);
+        QVERIFY(ring.decimate(std::vector<int> {0, 3}, 0, 1000, 10)[0].empty()); // a bad column: nothing
     }
 };
 

@@ -10,7 +10,6 @@
 #include "DemoSource.h"
 #include "MainWindow.h"
 #include "ProcessStats.h"
-#include "RingDecimation.h"
 #include "Target.h"
 #include "TargetListModel.h"
 #include "TimeSeriesChart.h"
@@ -158,8 +157,8 @@ ChartTiming timeOneChart(const Target& target, TimeSeriesChart* chart, qint64 sp
         QElapsedTimer timer;
         timer.start();
         const int px = ChartGrid::buckets(chart);
-        auto columns = decimateColumns(ring, t0, t1, px, 5,
-                                       [](const ProcessRing::Row& r, int col) { return double(r.v[size_t(col)]); });
+        auto columns = ring.decimate({RssColumn, HeapUsedColumn, HeapTotalColumn, ExternalColumn, ArrayBuffersColumn},
+                                     t0, t1, px);
         const qint64 a = timer.nsecsElapsed();
         for (int col = RssColumn; col <= ArrayBuffersColumn; ++col)
             chart->setSeriesPoints(col, std::move(columns[size_t(col)]));
