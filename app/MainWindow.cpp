@@ -68,7 +68,7 @@ MainWindow::MainWindow(QWidget* parent)
         raise();
         activateWindow();
     });
-    connect(m_tray, &TrayController::quitRequested, qApp, &QApplication::quit);
+    connect(m_tray, &TrayController::quitRequested, this, &MainWindow::quitApplication);
     applySettings();
 
     // One timer drives every view: targets only mark themselves changed, views read at most once a second.
@@ -153,7 +153,8 @@ void MainWindow::buildActions()
     file->addSeparator();
     file->addAction(action(tr("&Settings…"), QKeySequence(tr("Ctrl+,")), &MainWindow::showSettings));
     file->addSeparator();
-    QAction* quit = file->addAction(tr("&Quit"), qApp, &QApplication::quit);
+    QAction* quit = file->addAction(tr("&Quit"), this, &MainWindow::quitApplication);
+    quit->setObjectName(QStringLiteral("quitAction"));
     quit->setShortcut(QKeySequence::Quit);
 
     QMenu* target = menuBar()->addMenu(tr("&Target"));
@@ -549,13 +550,48 @@ void MainWindow::saveSession()
         SessionStore::setCurrentKey(m_currentKey);
 }
 
+bool MainWindow::closeHidesToTray() const
+{
+    return !m_quitting && m_settings.keepRunningInTray && m_tray->canHideWindow();
+}
+
+void MainWindow::quitApplication()
+{
+    m_quitting = true;
+    close(); // saves the window and the session, and is accepted now
+    QCoreApplication::quit();
+}
+
 void MainWindow::closeEvent(QCloseEvent* event)
 {
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());
     saveSession();
-    QMainWindow::closeEvent(event);
+    if (!closeHidesToTray()) {
+        QMainWindow::closeEvent(event);
+        return;
+    }
+    // Keep watching from the tray. A dialog closed while the window is hidden (an SSH prompt) must not
+    // count as the last window closing: quitting is explicit until the window is shown again.
+    event->ignore();
+    QGuiApplication::setQuitOnLastWindowClosed(false);
+    hide();
+    const QString hintKey = QStringLiteral("window/trayHintShown");
+    const bool firstTime = !settings.value(hintKey, false).toBool();
+    if (firstTime) {
+        m_tray->showInfo(tr("heapwatch is still running"),
+                         tr("It keeps watching your targets from the tray. Quit with File > Quit (Ctrl+Q) or from the "
+                            "tray menu; File > Settings turns this off."));
+        settings.setValue(hintKey, true);
+    }
+    Q_EMIT hiddenToTray(firstTime);
+}
+
+void MainWindow::showEvent(QShowEvent* event)
+{
+    QGuiApplication::setQuitOnLastWindowClosed(true);
+    QMainWindow::showEvent(event);
 }
 
 } // namespace heapwatch

@@ -61,9 +61,20 @@ public:
     StatusPanel* statusPanel() const { return m_status; }
     void selectTarget(int row);
     void refreshNow(); // one tick of the refresh timer, forced
+    TrayController* tray() const { return m_tray; }
+
+    // File > Quit and the tray's Quit: ends heapwatch even when closing the window would only hide it.
+    void quitApplication();
+    // Closing the window hides it to the tray (setting on, a tray icon shown) instead of quitting.
+    bool closeHidesToTray() const;
+
+Q_SIGNALS:
+    // The window was closed into the tray; firstTime: the one-time "still running" message was shown.
+    void hiddenToTray(bool firstTime);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void showEvent(QShowEvent* event) override;
 
 private:
     void buildActions();
@@ -110,6 +121,7 @@ private:
     QAction* m_liveAction = nullptr;
     QList<QDockWidget*> m_docks;
     bool m_restoring = false;
+    bool m_quitting = false;
 };
 
 } // namespace heapwatch

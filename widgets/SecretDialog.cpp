@@ -1,5 +1,6 @@
 #include "SecretDialog.h"
 
+#include <QCheckBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QLabel>
@@ -8,7 +9,7 @@
 
 namespace heapwatch {
 
-SecretDialog::SecretDialog(const SecretQuestion& q, QWidget* parent)
+SecretDialog::SecretDialog(const SecretQuestion& q, QWidget* parent, bool keyringAvailable)
     : QDialog(parent)
     , m_edit(new QLineEdit(this))
 {
@@ -49,6 +50,18 @@ SecretDialog::SecretDialog(const SecretQuestion& q, QWidget* parent)
     m_edit->setMinimumWidth(260);
     form->addRow(prompt, m_edit);
     layout->addLayout(form);
+    if (!q.rememberKey.isEmpty()) {
+        // Keyboard-interactive answers have no key: they are often one-time codes and never offered.
+        m_remember = new QCheckBox(tr("Remember in the system keyring"), this);
+        m_remember->setObjectName(QStringLiteral("remember"));
+        m_remember->setChecked(false);
+        m_remember->setEnabled(keyringAvailable);
+        m_remember->setToolTip(keyringAvailable
+                                   ? tr("Stored by the desktop's keyring (Secret Service, KWallet, Keychain), never by "
+                                        "heapwatch in a file. Forgotten when the server rejects it.")
+                                   : tr("No system keyring: heapwatch was built without QtKeychain."));
+        layout->addWidget(m_remember);
+    }
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
@@ -64,6 +77,11 @@ SecretDialog::~SecretDialog()
 QString SecretDialog::answer() const
 {
     return m_edit->text();
+}
+
+bool SecretDialog::remember() const
+{
+    return m_remember && m_remember->isEnabled() && m_remember->isChecked();
 }
 
 } // namespace heapwatch

@@ -19,6 +19,7 @@ AppSettings AppSettings::load()
     a.notifications = s.value(QStringLiteral("alerts/notifications"), a.notifications).toBool();
     a.notificationMinutes = s.value(QStringLiteral("alerts/minIntervalMinutes"), a.notificationMinutes).toInt();
     a.trayIcon = s.value(QStringLiteral("alerts/trayIcon"), a.trayIcon).toBool();
+    a.keepRunningInTray = s.value(QStringLiteral("window/keepRunningInTray"), a.keepRunningInTray).toBool();
     a.webhookUrl = QUrl(s.value(QStringLiteral("alerts/webhookUrl")).toString());
     a.webhookPerMinute = s.value(QStringLiteral("alerts/webhookPerMinute"), a.webhookPerMinute).toInt();
     return a;
@@ -30,6 +31,7 @@ void AppSettings::save() const
     s.setValue(QStringLiteral("alerts/notifications"), notifications);
     s.setValue(QStringLiteral("alerts/minIntervalMinutes"), notificationMinutes);
     s.setValue(QStringLiteral("alerts/trayIcon"), trayIcon);
+    s.setValue(QStringLiteral("window/keepRunningInTray"), keepRunningInTray);
     s.setValue(QStringLiteral("alerts/webhookUrl"), webhookUrl.toString());
     s.setValue(QStringLiteral("alerts/webhookPerMinute"), webhookPerMinute);
 }
@@ -39,6 +41,7 @@ SettingsDialog::SettingsDialog(const AppSettings& a, QWidget* parent)
     , m_notifications(new QCheckBox(tr("Desktop notification when a red flag enters warning or critical"), this))
     , m_minutes(new QSpinBox(this))
     , m_tray(new QCheckBox(tr("Show a tray icon coloured by the worst level"), this))
+    , m_keepInTray(new QCheckBox(tr("Keep running in the tray when the window is closed"), this))
     , m_webhook(new QLineEdit(this))
     , m_perMinute(new QSpinBox(this))
 {
@@ -49,6 +52,13 @@ SettingsDialog::SettingsDialog(const AppSettings& a, QWidget* parent)
     m_minutes->setSuffix(tr(" min"));
     m_minutes->setValue(a.notificationMinutes);
     m_tray->setChecked(a.trayIcon);
+    m_tray->setObjectName(QStringLiteral("trayIcon"));
+    m_keepInTray->setObjectName(QStringLiteral("keepRunningInTray"));
+    m_keepInTray->setChecked(a.keepRunningInTray);
+    m_keepInTray->setEnabled(a.trayIcon);
+    m_keepInTray->setToolTip(tr("File > Quit (Ctrl+Q) or the tray menu's Quit end heapwatch. Without a system tray, "
+                                "closing the window always quits."));
+    connect(m_tray, &QCheckBox::toggled, m_keepInTray, &QCheckBox::setEnabled);
     m_webhook->setText(a.webhookUrl.toString());
     m_webhook->setPlaceholderText(QStringLiteral("https://hooks.example.com/…"));
     m_perMinute->setRange(1, 60);
@@ -57,6 +67,7 @@ SettingsDialog::SettingsDialog(const AppSettings& a, QWidget* parent)
     form->addRow(m_notifications);
     form->addRow(tr("Repeat the same alert at most every"), m_minutes);
     form->addRow(m_tray);
+    form->addRow(m_keepInTray);
     form->addRow(tr("Webhook URL (JSON POST per alert)"), m_webhook);
     form->addRow(tr("Webhook posts per minute at most"), m_perMinute);
     auto* note = new QLabel(
@@ -83,6 +94,7 @@ AppSettings SettingsDialog::settings() const
     a.notifications = m_notifications->isChecked();
     a.notificationMinutes = m_minutes->value();
     a.trayIcon = m_tray->isChecked();
+    a.keepRunningInTray = m_keepInTray->isChecked();
     a.webhookUrl = QUrl(m_webhook->text().trimmed());
     a.webhookPerMinute = m_perMinute->value();
     return a;

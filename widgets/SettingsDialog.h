@@ -1,4 +1,5 @@
-// Application settings: desktop notifications and their rate limit, the tray icon, and the webhook.
+// Application settings: desktop notifications and their rate limit, the tray icon (and whether closing the
+// window keeps heapwatch running there), and the webhook.
 #pragma once
 
 #include <QDialog>
@@ -15,6 +16,7 @@ struct AppSettings
     bool notifications = true;
     int notificationMinutes = 5; // repeats of the same flag and level within this are suppressed
     bool trayIcon = true;
+    bool keepRunningInTray = true; // closing the window hides it when the tray icon is shown
     QUrl webhookUrl;
     int webhookPerMinute = 6;
 
@@ -33,6 +35,7 @@ private:
     QCheckBox* m_notifications;
     QSpinBox* m_minutes;
     QCheckBox* m_tray;
+    QCheckBox* m_keepInTray;
     QLineEdit* m_webhook;
     QSpinBox* m_perMinute;
 };

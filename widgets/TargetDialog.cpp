@@ -1,5 +1,7 @@
 #include "TargetDialog.h"
 
+#include "ContainerLister.h"
+#include "GuiPrompter.h"
 #include "TargetSpec.h"
 
 #include <QCheckBox>
@@ -15,7 +17,9 @@
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSpinBox>
+#include <QStandardItemModel>
 #include <QToolButton>
+#include <QTreeView>
 #include <QVBoxLayout>
 
 namespace heapwatch {
@@ -71,7 +75,10 @@ TargetDialog::TargetDialog(QWidget* parent)
     , m_host(new QComboBox(this))
     , m_user(new QLineEdit(this))
     , m_port(new QSpinBox(this))
-    , m_container(new QLineEdit(this))
+    , m_container(new QComboBox(this))
+    , m_containers(new QStandardItemModel(0, 3, this))
+    , m_list(new QPushButton(tr("List containers"), this))
+    , m_listStatus(new QLabel(this))
     , m_identity(new QLineEdit(this))
     , m_knownHosts(new QLineEdit(this))
     , m_engine(new QComboBox(this))
@@ -80,6 +87,8 @@ TargetDialog::TargetDialog(QWidget* parent)
           new QCheckBox(tr("Accept a new host key without asking (like StrictHostKeyChecking=accept-new)"), this))
     , m_sinceHours(new QSpinBox(this))
     , m_preview(new QLabel(this))
+    , m_prompter(std::make_unique<GuiPrompter>(this))
+    , m_lister(std::make_unique<ContainerLister>())
 {
     setWindowTitle(tr("Target"));
     setObjectName(QStringLiteral("targetDialog"));
@@ -92,8 +101,28 @@ TargetDialog::TargetDialog(QWidget* parent)
     m_user->setPlaceholderText(tr("from ~/.ssh/config or your user name"));
     m_port->setRange(0, 65535);
     m_port->setSpecialValueText(tr("default"));
-    m_container->setPlaceholderText(tr("container name, e.g. pangolin"));
-    m_container->setToolTip(tr("Type the container name as `docker ps` shows it."));
+    m_container->setObjectName(QStringLiteral("container"));
+    m_container->setEditable(true);
+    m_container->setInsertPolicy(QComboBox::NoInsert);
+    m_containers->setHorizontalHeaderLabels({tr("Name"), tr("Image"), tr("Status")});
+    m_container->setModel(m_containers);
+    m_container->setModelColumn(0);
+    // The popup shows what `docker ps` said about each container; choosing one puts its name in the box.
+    auto* view = new QTreeView(m_container);
+    view->setRootIsDecorated(false);
+    view->setItemsExpandable(false);
+    view->setAllColumnsShowFocus(true);
+    view->setMinimumWidth(520);
+    m_container->setView(view);
+    m_container->setCurrentIndex(-1);
+    m_container->lineEdit()->setPlaceholderText(tr("container name, e.g. pangolin"));
+    m_container->setToolTip(tr("Type the container name as `docker ps` shows it, or list the running containers."));
+    m_list->setObjectName(QStringLiteral("listContainers"));
+    m_list->setToolTip(tr("Run `docker ps` on the host (over SSH with the options below) and offer its containers"));
+    m_listStatus->setObjectName(QStringLiteral("containerListStatus"));
+    m_listStatus->setTextFormat(Qt::PlainText); // errors quote the server
+    m_listStatus->setWordWrap(true);
+    m_listStatus->hide();
     m_identity->setPlaceholderText(tr("agent and default keys"));
     m_knownHosts->setPlaceholderText(QStringLiteral("~/.ssh/known_hosts"));
     m_engine->addItem(tr("detect"), QString());
@@ -111,7 +140,13 @@ TargetDialog::TargetDialog(QWidget* parent)
     form->addRow(tr("Host"), m_host);
     form->addRow(tr("User"), m_user);
     form->addRow(tr("Port"), m_port);
-    form->addRow(tr("Container"), m_container);
+    auto* containerRow = new QWidget(this);
+    auto* containerLayout = new QHBoxLayout(containerRow);
+    containerLayout->setContentsMargins(0, 0, 0, 0);
+    containerLayout->addWidget(m_container, 1);
+    containerLayout->addWidget(m_list);
+    form->addRow(tr("Container"), containerRow);
+    form->addRow(QString(), m_listStatus);
     form->addRow(tr("Identity file"), withBrowse(m_identity, this, tr("Private key")));
     form->addRow(tr("known_hosts file"), withBrowse(m_knownHosts, this, tr("known_hosts file")));
     form->addRow(tr("Engine"), m_engine);
@@ -127,10 +162,17 @@ TargetDialog::TargetDialog(QWidget* parent)
     layout->addWidget(m_preview);
     layout->addWidget(buttons);
 
-    for (QLineEdit* e : {m_user, m_container, m_identity, m_knownHosts})
+    for (QLineEdit* e : {m_user, m_identity, m_knownHosts})
         connect(e, &QLineEdit::textChanged, this, &TargetDialog::validate);
+    connect(m_container, &QComboBox::currentTextChanged, this, &TargetDialog::validate);
     connect(m_host, &QComboBox::currentTextChanged, this, &TargetDialog::validate);
     connect(m_port, &QSpinBox::valueChanged, this, &TargetDialog::validate);
+    connect(m_host, &QComboBox::currentTextChanged, this, &TargetDialog::forgetListing);
+    connect(m_user, &QLineEdit::textChanged, this, &TargetDialog::forgetListing);
+    connect(m_port, &QSpinBox::valueChanged, this, &TargetDialog::forgetListing);
+    connect(m_where, &QComboBox::currentIndexChanged, this, &TargetDialog::forgetListing);
+    connect(m_list, &QPushButton::clicked, this, &TargetDialog::listContainers);
+    connect(m_lister.get(), &ContainerLister::finished, this, &TargetDialog::showListing);
     connect(m_where, &QComboBox::currentIndexChanged, this, [this, form] {
         const bool ssh = m_where->currentData().toString() == QLatin1String("ssh");
         for (QWidget* w :
@@ -144,9 +186,14 @@ TargetDialog::TargetDialog(QWidget* parent)
     validate();
 }
 
+TargetDialog::~TargetDialog()
+{
+    m_lister.reset(); // cancels a pending question of m_prompter and waits for the worker
+}
+
 QString TargetDialog::targetString() const
 {
-    const QString container = m_container->text().trimmed();
+    const QString container = m_container->currentText().trimmed();
     if (m_where->currentData().toString() == QLatin1String("local"))
         return QStringLiteral("local/") + container;
     const QString host = m_host->currentText().trimmed();
@@ -169,7 +216,7 @@ void TargetDialog::validate()
     const auto spec = TargetSpec::parse(target, &error);
     if (m_where->currentData().toString() == QLatin1String("ssh") && m_host->currentText().trimmed().isEmpty())
         error = tr("Enter a host.");
-    else if (m_container->text().trimmed().isEmpty())
+    else if (m_container->currentText().trimmed().isEmpty())
         error = tr("Enter the container name.");
     m_ok->setEnabled(error.isEmpty() && spec.has_value());
     m_preview->setText(error.isEmpty() ? tr("Target: %1").arg(target) : error);
@@ -183,7 +230,7 @@ void TargetDialog::setEntry(const TargetEntry& entry)
         m_host->setCurrentText(spec->host);
         m_user->setText(spec->user);
         m_port->setValue(spec->port);
-        m_container->setText(spec->container);
+        m_container->setEditText(spec->container);
     }
     m_identity->setText(entry.identityFile);
     m_knownHosts->setText(entry.knownHostsFile);
@@ -192,6 +239,96 @@ void TargetDialog::setEntry(const TargetEntry& entry)
     m_acceptNew->setChecked(entry.acceptNewHostKey);
     m_sinceHours->setValue(int(entry.sinceSeconds / 3600));
     validate();
+}
+
+ContainerListRequest TargetDialog::listRequest() const
+{
+    ContainerListRequest r;
+    r.local = m_where->currentData().toString() == QLatin1String("local");
+    r.host = m_host->currentText().trimmed();
+    r.user = m_user->text().trimmed();
+    r.port = m_port->value();
+    r.identityFile = m_identity->text().trimmed();
+    r.knownHostsFile = m_knownHosts->text().trimmed();
+    r.acceptNewHostKey = m_acceptNew->isChecked();
+    r.engine = m_engine->currentData().toString();
+    r.sudo = m_sudo->isChecked();
+    r.prompter = m_prompter.get();
+    return r;
+}
+
+bool TargetDialog::isListing() const
+{
+    return m_lister->isRunning();
+}
+
+void TargetDialog::listContainers()
+{
+    const ContainerListRequest request = listRequest();
+    m_listStatus->show();
+    m_listStatus->setStyleSheet({});
+    if (!request.local && request.host.isEmpty()) {
+        m_listStatus->setStyleSheet(QStringLiteral("color: #c62828"));
+        m_listStatus->setText(tr("Enter a host to list its containers."));
+        return;
+    }
+    m_listStatus->setText(request.local ? tr("Listing the containers of this machine…")
+                                        : tr("Listing the containers on %1…").arg(request.host));
+    m_list->setEnabled(false);
+    m_lister->start(request);
+}
+
+void TargetDialog::showListing(const ContainerListResult& result)
+{
+    m_list->setEnabled(true);
+    m_listStatus->show();
+    if (!result.ok) {
+        m_listStatus->setStyleSheet(QStringLiteral("color: #c62828"));
+        m_listStatus->setText(tr("Cannot list containers: %1").arg(result.error));
+        return;
+    }
+    m_listStatus->setStyleSheet({});
+    const QString typed = m_container->currentText();
+    m_containers->removeRows(0, m_containers->rowCount());
+    for (const ContainerListEntry& c : result.listing.containers) {
+        QList<QStandardItem*> row {new QStandardItem(c.name), new QStandardItem(c.image),
+                                   new QStandardItem(c.status.isEmpty() ? c.state : c.status)};
+        const QString tip = QStringLiteral("%1\n%2\n%3 %4").arg(c.name, c.image, c.id, c.status);
+        for (QStandardItem* item : row) {
+            item->setEditable(false);
+            item->setToolTip(tip);
+        }
+        m_containers->appendRow(row);
+    }
+    m_container->setCurrentIndex(m_container->findText(typed));
+    m_container->setEditText(typed);
+    const int n = int(result.listing.containers.size());
+    QString text;
+    if (n == 0)
+        text = tr("No running containers on %1 (%2).").arg(result.where, result.engine);
+    else if (n == 1)
+        text = tr("1 running container on %1 (%2): pick it from the list.").arg(result.where, result.engine);
+    else
+        text = tr("%1 running containers on %2 (%3): pick one from the list.").arg(n).arg(result.where, result.engine);
+    if (result.listing.truncated)
+        text += QLatin1Char(' ') + tr("The list was cut short.");
+    if (result.listing.malformed > 0)
+        text += QLatin1Char(' ') + tr("Unreadable lines: %1.").arg(result.listing.malformed);
+    m_listStatus->setText(text);
+}
+
+void TargetDialog::forgetListing()
+{
+    if (m_lister->isRunning())
+        m_lister->cancel();
+    m_list->setEnabled(true);
+    if (m_containers->rowCount() == 0 && m_listStatus->isHidden())
+        return;
+    const QString typed = m_container->currentText();
+    m_containers->removeRows(0, m_containers->rowCount());
+    m_container->setEditText(typed);
+    m_listStatus->clear();
+    m_listStatus->hide();
 }
 
 TargetEntry TargetDialog::entry() const

@@ -19,9 +19,21 @@ bool TrayController::isAvailable()
     return QSystemTrayIcon::isSystemTrayAvailable();
 }
 
+bool TrayController::available() const
+{
+    return m_availableOverride.value_or(isAvailable());
+}
+
+void TrayController::setAvailableOverride(std::optional<bool> available)
+{
+    m_availableOverride = available;
+    setEnabled(m_enabled);
+}
+
 void TrayController::setEnabled(bool enabled)
 {
-    if (!enabled || !isAvailable()) {
+    m_enabled = enabled;
+    if (!enabled || !available() || !isAvailable()) {
         if (m_tray)
             m_tray->hide();
         return;
@@ -56,6 +68,14 @@ void TrayController::setLevel(Level level, const QString& toolTip)
     if (changed)
         m_tray->setIcon(LevelStyle::trayIcon(level));
     m_tray->setToolTip(toolTip);
+}
+
+bool TrayController::showInfo(const QString& title, const QString& message)
+{
+    if (!isVisible() || !QSystemTrayIcon::supportsMessages())
+        return false;
+    m_tray->showMessage(title, message, QSystemTrayIcon::Information, 10000);
+    return true;
 }
 
 bool TrayController::notify(const Alert& alert)

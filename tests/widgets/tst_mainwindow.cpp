@@ -1,6 +1,8 @@
 // The main window on the demo target renders a dashboard (not a blank window), its charts hold decimated
 // series (≤ 2 points per pixel column), the header judges the demo like the seed, and the session (targets,
-// range) comes back from QSettings. Set HEAPWATCH_SCREENSHOT=path to keep the rendered PNG.
+// range) comes back from QSettings; closing the window hides it to the tray only when a tray is available
+// and the setting is on (once with a "still running" message), while File > Quit and the tray's Quit quit.
+// Set HEAPWATCH_SCREENSHOT=path to keep the rendered PNG.
 #include "ChartGrid.h"
 #include "ChartViewport.h"
 #include "DashboardPage.h"
@@ -13,8 +15,11 @@
 #include "Target.h"
 #include "TargetListModel.h"
 #include "TimeSeriesChart.h"
+#include "TrayController.h"
 
+#include <QAction>
 #include <QApplication>
+#include <QCheckBox>
 #include <QImage>
 #include <QSet>
 #include <QSettings>
@@ -228,6 +233,110 @@ private Q_SLOTS:
         QCOMPARE(restored.viewport()->range(), ChartViewport::Hours24);
         QVERIFY(!restored.openRemote(QStringLiteral("ssh://host/bad name!"))); // invalid target strings never run
         QCOMPARE(restored.targetModel()->rowCount(), 1);
+    }
+
+    void settingsKeepRunningInTray()
+    {
+        QSettings().remove(QStringLiteral("window/keepRunningInTray"));
+        QVERIFY(AppSettings::load().keepRunningInTray); // default on
+        AppSettings a;
+        a.keepRunningInTray = false;
+        SettingsDialog dialog(a);
+        auto* tray = dialog.findChild<QCheckBox*>(QStringLiteral("trayIcon"));
+        auto* keep = dialog.findChild<QCheckBox*>(QStringLiteral("keepRunningInTray"));
+        QVERIFY(tray && keep);
+        QVERIFY(!keep->isChecked());
+        QVERIFY(keep->isEnabled());
+        tray->setChecked(false); // no tray icon: nothing to keep running in
+        QVERIFY(!keep->isEnabled());
+        tray->setChecked(true);
+        keep->setChecked(true);
+        QVERIFY(dialog.settings().keepRunningInTray);
+        a = dialog.settings();
+        a.keepRunningInTray = false;
+        a.save();
+        QVERIFY(!AppSettings::load().keepRunningInTray);
+        QSettings().remove(QStringLiteral("window/keepRunningInTray"));
+    }
+
+    void closeHidesToTrayOnlyWithATray()
+    {
+        QSettings().remove(QStringLiteral("window/trayHintShown"));
+        MainWindow w;
+        QSignalSpy hidden(&w, &MainWindow::hiddenToTray);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+
+        // Offscreen has no tray: closing quits as before (the close is accepted).
+        QVERIFY(!w.tray()->available());
+        QVERIFY(!w.closeHidesToTray());
+        QVERIFY(w.close());
+        QCOMPARE(hidden.count(), 0);
+
+        // With a tray (forced): closing hides the window and keeps heapwatch running.
+        w.tray()->setAvailableOverride(true);
+        w.show();
+        QVERIFY(QGuiApplication::quitOnLastWindowClosed());
+        QVERIFY(w.closeHidesToTray());
+        QVERIFY(!w.close()); // ignored
+        QVERIFY(w.isHidden());
+        QCOMPARE(hidden.count(), 1);
+        QCOMPARE(hidden.at(0).at(0).toBool(), true); // the one-time message
+        QVERIFY(QSettings().value(QStringLiteral("window/trayHintShown")).toBool());
+        QVERIFY(!QGuiApplication::quitOnLastWindowClosed()); // a dialog closing now must not quit
+
+        // The tray brings it back; closing again hides without the message.
+        Q_EMIT w.tray()->showWindowRequested();
+        QVERIFY(w.isVisible());
+        QVERIFY(QGuiApplication::quitOnLastWindowClosed());
+        QVERIFY(!w.close());
+        QCOMPARE(hidden.count(), 2);
+        QCOMPARE(hidden.at(1).at(0).toBool(), false);
+
+        // File > Quit (Ctrl+Q) really quits: the close goes through.
+        w.show();
+        auto* quit = w.findChild<QAction*>(QStringLiteral("quitAction"));
+        QVERIFY(quit);
+        QCOMPARE(quit->shortcut(), QKeySequence(QKeySequence::Quit));
+        quit->trigger();
+        QVERIFY(w.isHidden());
+        QCOMPARE(hidden.count(), 2);
+        QVERIFY(QGuiApplication::quitOnLastWindowClosed());
+    }
+
+    void trayQuitAndSettingOffQuit()
+    {
+        {
+            MainWindow w;
+            QSignalSpy hidden(&w, &MainWindow::hiddenToTray);
+            w.tray()->setAvailableOverride(true);
+            w.show();
+            QVERIFY(w.closeHidesToTray());
+            Q_EMIT w.tray()->quitRequested(); // the tray menu's Quit
+            QVERIFY(w.isHidden());
+            QCOMPARE(hidden.count(), 0);
+        }
+        AppSettings a = AppSettings::load();
+        a.keepRunningInTray = false;
+        a.save();
+        {
+            MainWindow w;
+            w.tray()->setAvailableOverride(true);
+            w.show();
+            QVERIFY(!w.closeHidesToTray());
+            QVERIFY(w.close()); // setting off: closing quits although there is a tray
+        }
+        a.keepRunningInTray = true;
+        a.trayIcon = false;
+        a.save();
+        {
+            MainWindow w;
+            w.tray()->setAvailableOverride(true);
+            w.show();
+            QVERIFY(!w.closeHidesToTray());
+            QVERIFY(w.close()); // no tray icon shown: nothing to come back from
+        }
+        AppSettings().save(); // the defaults again
     }
 
     void replayOpens()

@@ -1,0 +1,87 @@
+// Lists the containers of a host once, for a picker: `docker ps --format '{{json .}}'` (or podman's) over
+// SSH with the same connection options, host-key check and Prompter as a live source, or with QProcess on
+// this machine. The blocking work runs in a worker thread with a timeout; the parsed list (or a clear
+// error) arrives as a signal in the lister's thread. Nothing is left running: the command ends with its
+// channel (or its process's stdin), like every other remote command.
+#pragma once
+
+#include "ContainerListParser.h"
+
+#include <QMetaType>
+#include <QObject>
+#include <QString>
+#include <atomic>
+#include <memory>
+#include <vector>
+
+class QThread;
+
+namespace heapwatch {
+
+class Prompter;
+struct RemoteCommand;
+
+struct ContainerListRequest
+{
+    bool local = false; // the docker/podman CLI of this machine, no SSH
+    // As in RemoteOptions / TargetSpec: empty user and port 0 mean ~/.ssh/config or the defaults.
+    QString user;
+    QString host;
+    int port = 0;
+    QString identityFile;
+    QString knownHostsFile;
+    bool acceptNewHostKey = false;
+    QString engine; // "", "docker", "podman"
+    bool sudo = false;
+    // Host-key questions and secrets, as for a live source; null: unknown keys are refused (unless
+    // acceptNewHostKey) and nothing is asked. Must outlive the listing (cancel() or the destructor ends it).
+    Prompter* prompter = nullptr;
+    int connectTimeoutMs = 15000;
+    int commandTimeoutMs = 15000; // for the engine detection and for `ps`, each
+};
+
+struct ContainerListResult
+{
+    bool ok = false;
+    QString error; // why there is no list (plain text, safe to show)
+    QString where; // "127.0.0.1:2222" or "this machine"
+    QString engine; // the engine that was run
+    ContainerListing listing;
+};
+
+class ContainerLister : public QObject
+{
+    Q_OBJECT
+public:
+    explicit ContainerLister(QObject* parent = nullptr);
+    // Cancels a running listing (a pending question is answered "cancel") and waits for its thread.
+    ~ContainerLister() override;
+
+    // Starts a listing in a worker thread; one still running is cancelled and its result dropped.
+    void start(const ContainerListRequest& request);
+    void cancel();
+    bool isRunning() const { return m_current != nullptr; }
+
+    // The blocking listing itself, in the calling thread (which must not be the prompter's GUI thread).
+    // cancel may be null.
+    static ContainerListResult list(const ContainerListRequest& request, const std::atomic<bool>* cancel);
+
+    // The command line that lists containers, through RemoteCommands' quoting and watchdog wrapper.
+    static RemoteCommand psCommand(const QString& engine, bool sudo);
+
+    static constexpr qsizetype kMaxOutputBytes = 4 * 1024 * 1024;
+
+Q_SIGNALS:
+    void finished(const heapwatch::ContainerListResult& result);
+
+private:
+    struct Run;
+    void reap();
+
+    std::shared_ptr<Run> m_current;
+    std::vector<std::shared_ptr<Run>> m_runs; // the current one and cancelled ones still winding down
+};
+
+} // namespace heapwatch
+
+Q_DECLARE_METATYPE(heapwatch::ContainerListResult)
