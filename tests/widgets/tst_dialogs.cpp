@@ -490,6 +490,9 @@ private Q_SLOTS:
         QVERIFY2(status->text().contains(QStringLiteral("1 running container on this machine (docker)")),
                  qPrintable(status->text()));
         QCOMPARE(box->currentText(), QStringLiteral("typed")); // what was typed stays until a name is picked
+        // HEAPWATCH_SCREENSHOT_DIALOG=path keeps a picture of the dialog with its list.
+        if (const QByteArray keep = qgetenv("HEAPWATCH_SCREENSHOT_DIALOG"); !keep.isEmpty())
+            QVERIFY(dialog.grab().save(QString::fromLocal8Bit(keep), "PNG"));
 
         box->setCurrentIndex(0);
         QCOMPARE(dialog.targetString(), QStringLiteral("local/okapi"));
