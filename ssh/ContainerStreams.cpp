@@ -3,6 +3,7 @@
 #include "InspectParser.h"
 
 #include <QDateTime>
+#include <algorithm>
 
 namespace heapwatch {
 
@@ -33,13 +34,14 @@ ParseCounters delta(const ParseCounters& now, const ParseCounters& before)
     d.recognised = now.recognised - before.recognised;
     d.malformed = now.malformed - before.malformed;
     d.oversized = now.oversized - before.oversized;
+    d.skipped = now.skipped - before.skipped;
     d.bytes = now.bytes - before.bytes;
     return d;
 }
 
 bool isZero(const ParseCounters& c)
 {
-    return c.lines == 0 && c.bytes == 0;
+    return c.lines == 0 && c.bytes == 0 && c.skipped == 0;
 }
 
 } // namespace
@@ -205,6 +207,12 @@ void ContainerStreams::onOutput(int role, LogStream stream, QByteArrayView bytes
         if (stream == LogStream::Stdout) {
             m_lastStatsBytesMs = now();
             m_statsParser.feed(bytes, wallMs(), m_live.stats);
+            if (m_live.stats.size() > kMaxPendingStats) {
+                // Batches are held back (overload): the latest samples are the ones that matter.
+                const size_t excess = m_live.stats.size() - kMaxPendingStats;
+                m_live.stats.erase(m_live.stats.begin(), m_live.stats.begin() + qsizetype(excess));
+                m_statsSkipped += excess;
+            }
         } else {
             keepTail(r.err, bytes, kMaxErrBytes);
         }
@@ -263,7 +271,65 @@ void ContainerStreams::handleLogLine(QByteArrayView line, LogStream stream, bool
     }
     QByteArray withNewline(line.data(), line.size());
     withNewline.append('\n');
-    m_logParser.feed(withNewline, stream, backfill ? m_backfillLogs : m_live.logs);
+    if (backfill) {
+        m_logParser.feed(withNewline, stream, m_backfillLogs);
+        if (m_backfillLogs.size() >= kMaxBatchRecords && consumerReady()) {
+            deliver(false);
+        }
+        return;
+    }
+    m_logParser.feed(withNewline, stream, m_live.logs);
+    if (m_live.logs.size() >= kMaxBatchRecords) {
+        relieve();
+    }
+}
+
+void ContainerStreams::relieve()
+{
+    // A full batch goes at once if the consumer can take it; otherwise the newest records beyond the cap
+    // become the held latest of their kind.
+    if (consumerReady()) {
+        deliver(false);
+        return;
+    }
+    while (m_live.logs.size() > kMaxBatchRecords) {
+        hold(std::move(m_live.logs.back()));
+        m_live.logs.pop_back();
+    }
+}
+
+void ContainerStreams::hold(LogRecord&& record)
+{
+    std::optional<LogRecord>& slot = m_held[size_t(record.kind)];
+    if (slot) {
+        ++m_skipped; // the line it replaces is never delivered: counted, not lost
+    }
+    slot = std::move(record);
+}
+
+bool ContainerStreams::hasHeld() const
+{
+    return std::any_of(m_held.begin(), m_held.end(), [](const auto& r) { return r.has_value(); });
+}
+
+void ContainerStreams::insertHeld(std::vector<LogRecord>& logs)
+{
+    std::vector<LogRecord> held;
+    for (auto& slot : m_held) {
+        if (slot) {
+            held.push_back(std::move(*slot));
+            slot.reset();
+        }
+    }
+    if (held.empty()) {
+        return;
+    }
+    // Held records came after the first kMaxBatchRecords and before anything appended once the consumer had
+    // room again: keep the batch in time order (the state model's rings refuse older samples).
+    std::stable_sort(held.begin(), held.end(),
+                     [](const LogRecord& a, const LogRecord& b) { return a.dockerTimeNs < b.dockerTimeNs; });
+    const auto at = logs.begin() + qsizetype(std::min(logs.size(), kMaxBatchRecords));
+    logs.insert(at, std::make_move_iterator(held.begin()), std::make_move_iterator(held.end()));
 }
 
 void ContainerStreams::handleEventBytes(QByteArrayView bytes)
@@ -420,13 +486,12 @@ void ContainerStreams::logsFinished(Role role, int exitStatus)
             qWarning("heapwatch: %s logs on %s exited with %d: %s", qPrintable(engine()),
                      qPrintable(m_config.hostLabel), exitStatus, r.err.constData());
         }
-        flush(true);
         if (!m_backfillSignalled) {
+            // Signalled after the history's last batch, which may be held back while the consumer is busy.
             m_backfillSignalled = true;
-            if (m_callbacks.backfillFinished) {
-                m_callbacks.backfillFinished();
-            }
+            m_backfillFinishPending = true;
         }
+        deliver(false);
         start(LogsFollow);
         return;
     }
@@ -464,41 +529,63 @@ void ContainerStreams::flush(bool force)
         return;
     }
     m_lastFlushMs = t;
-    const ParseCounters logNow = m_logParser.counters();
-    const ParseCounters statsNow = m_statsParser.counters();
-    const ParseCounters logDelta = delta(logNow, m_logCountersSent);
-    const ParseCounters statsDelta = delta(statsNow, m_statsCountersSent);
-    const quint64 bytes = m_bytesTotal - m_bytesSent;
-    bool countersSent = false;
+    deliver(force);
+}
 
-    if (!m_backfillLogs.empty()) {
+void ContainerStreams::deliver(bool force)
+{
+    // Batches of at most kMaxBatchRecords records, history first, while the consumer can take them (force:
+    // regardless, for the last data before a detach or a failure). Counters travel with the first batch.
+    for (;;) {
+        ParseCounters logNow = m_logParser.counters();
+        logNow.skipped = m_skipped;
+        ParseCounters statsNow = m_statsParser.counters();
+        statsNow.skipped = m_statsSkipped;
+        const ParseCounters logDelta = delta(logNow, m_logCountersSent);
+        const ParseCounters statsDelta = delta(statsNow, m_statsCountersSent);
+        const quint64 bytes = m_bytesTotal - m_bytesSent;
+        const bool counterNews = bytes > 0 || !isZero(logDelta) || !isZero(statsDelta);
+        const bool backfillPending = !m_backfillLogs.empty();
+        const bool livePending = !m_live.isEmpty() || hasHeld();
+        if (!backfillPending && !livePending && !counterNews) {
+            break;
+        }
+        if (!force && !consumerReady()) {
+            break; // held back: the pending batch coalesces until the consumer has room
+        }
         IngestBatch b;
-        b.backfill = true;
-        b.logs = std::move(m_backfillLogs);
-        m_backfillLogs.clear();
+        if (backfillPending) {
+            b.backfill = true;
+            const size_t n = std::min(m_backfillLogs.size(), kMaxBatchRecords);
+            if (n == m_backfillLogs.size()) {
+                b.logs = std::move(m_backfillLogs);
+                m_backfillLogs.clear();
+            } else {
+                const auto end = m_backfillLogs.begin() + qsizetype(n);
+                b.logs.assign(std::make_move_iterator(m_backfillLogs.begin()), std::make_move_iterator(end));
+                m_backfillLogs.erase(m_backfillLogs.begin(), end);
+            }
+        } else {
+            b = std::move(m_live);
+            m_live = IngestBatch {};
+            insertHeld(b.logs);
+        }
         b.logCounters = logDelta;
         b.statsCounters = statsDelta;
         b.bytesReceived = bytes;
-        countersSent = true;
+        m_logCountersSent = logNow;
+        m_statsCountersSent = statsNow;
+        m_bytesSent = m_bytesTotal;
         if (m_callbacks.batch) {
             m_callbacks.batch(std::move(b));
         }
     }
-    if (!m_live.isEmpty() || (!countersSent && (bytes > 0 || !isZero(logDelta) || !isZero(statsDelta)))) {
-        IngestBatch b = std::move(m_live);
-        m_live = IngestBatch {};
-        if (!countersSent) {
-            b.logCounters = logDelta;
-            b.statsCounters = statsDelta;
-            b.bytesReceived = bytes;
-        }
-        if (m_callbacks.batch) {
-            m_callbacks.batch(std::move(b));
+    if (m_backfillFinishPending && m_backfillLogs.empty()) {
+        m_backfillFinishPending = false;
+        if (m_callbacks.backfillFinished) {
+            m_callbacks.backfillFinished();
         }
     }
-    m_logCountersSent = logNow;
-    m_statsCountersSent = statsNow;
-    m_bytesSent = m_bytesTotal;
 }
 
 } // namespace heapwatch

@@ -1,7 +1,15 @@
 // Everything heapwatch runs for one container, independent of how commands are run (SSH channel or local
 // process): inspect first (does the container exist, what engine answers), then the log backfill
 // (`logs --since`), the log follower, the stats stream and the events stream; periodic inspects; restarts
-// of commands that end; parsing in the calling (worker) thread; batching at most four batches a second.
+// of commands that end; parsing in the calling (worker) thread; a batch every 250 ms, or sooner when full.
+//
+// Overload (a log flood the consumer cannot keep up with): a batch carries at most kMaxBatchRecords log
+// records, and no batch is handed over while the consumer says it holds enough (Callbacks::canDeliver).
+// Meanwhile the pending batch coalesces: once it holds kMaxBatchRecords live records, every further record
+// replaces the held latest record of its kind (the latest Memory, Cache, overflow, … line: what charts, flags
+// and the log panel need most), and each record so replaced counts as skipped in ParseCounters::skipped.
+// Pending data in the worker is therefore bounded (one batch plus one record per kind), and every line is
+// either delivered or counted. The history read on connect is never skipped: it is bounded by --tail.
 #pragma once
 
 #include "DockerStatsParser.h"
@@ -59,7 +67,15 @@ public:
         std::function<void(IngestBatch&&)> batch;
         std::function<void()> backfillFinished; // once per lifetime
         std::function<void(const QString&)> failed; // permanent: no such container, no engine, no permission
+        // False while the consumer holds as many batches as it can take (TargetLink::canTakeBatch): batches
+        // are held back and coalesced. Unset: always true.
+        std::function<bool()> canDeliver;
     };
+
+    // Applying a batch in the GUI thread stays a matter of milliseconds, whatever arrives in one read.
+    static constexpr size_t kMaxBatchRecords = 5000;
+    // docker stats samples kept while batches are held back (two minutes of frames); older ones are skipped.
+    static constexpr size_t kMaxPendingStats = 240;
 
     ContainerStreams(StreamsConfig config, Callbacks callbacks);
 
@@ -82,6 +98,8 @@ public:
     qint64 statsQuietForMs() const;
     quint64 bytesReceived() const { return m_bytesTotal; }
     quint64 duplicatesDropped() const { return m_resumer.duplicatesDropped(); }
+    // Log records skipped because the consumer could not keep up (also sent in ParseCounters::skipped).
+    quint64 linesSkipped() const { return m_skipped; }
 
 private:
     struct RoleState
@@ -107,6 +125,12 @@ private:
     void logsFinished(Role role, int exitStatus);
     void startStreams();
     void flush(bool force);
+    void deliver(bool force);
+    bool consumerReady() const { return !m_callbacks.canDeliver || m_callbacks.canDeliver(); }
+    void relieve();
+    void hold(LogRecord&& record);
+    bool hasHeld() const;
+    void insertHeld(std::vector<LogRecord>& logs);
     QString describeError(const QByteArray& err, int exitStatus) const;
 
     StreamsConfig m_config;
@@ -124,6 +148,11 @@ private:
 
     IngestBatch m_live;
     std::vector<LogRecord> m_backfillLogs;
+    // Overload: the latest record of each LogKind that did not fit into m_live, and what was skipped.
+    std::array<std::optional<LogRecord>, size_t(LogKind::HeapOom) + 1> m_held;
+    quint64 m_skipped = 0;
+    quint64 m_statsSkipped = 0;
+    bool m_backfillFinishPending = false; // the backfill ended; signalled once its records are delivered
     quint64 m_bytesTotal = 0;
     quint64 m_bytesSent = 0;
     qint64 m_lastFlushMs = 0;

@@ -14,6 +14,7 @@ LocalWorker::LocalWorker(StreamsConfig config, std::shared_ptr<TargetLink> link)
 {
     ContainerStreams::Callbacks cb;
     cb.batch = [this](IngestBatch&& b) { m_link->batch(std::move(b)); };
+    cb.canDeliver = [this] { return m_link->canTakeBatch(); };
     cb.backfillFinished = [this] { m_link->backfillFinished(); };
     cb.failed = [this](const QString& message) {
         m_failed = true;

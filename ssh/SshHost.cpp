@@ -188,6 +188,7 @@ void SshHost::applyTargetChanges()
         add.config.hostLabel = m_address;
         ContainerStreams::Callbacks cb;
         cb.batch = [link = add.link](IngestBatch&& b) { link->batch(std::move(b)); };
+        cb.canDeliver = [link = add.link] { return link->canTakeBatch(); };
         cb.backfillFinished = [link = add.link] { link->backfillFinished(); };
         cb.failed = [this, t](const QString& message) {
             t->failed = true;

@@ -7,6 +7,7 @@
 
 #include <QDateTime>
 #include <QLabel>
+#include <QLocale>
 #include <QStatusBar>
 
 namespace heapwatch {
@@ -16,15 +17,17 @@ StatusPanel::StatusPanel(QStatusBar* bar)
     , m_connection(new QLabel(bar))
     , m_age(new QLabel(bar))
     , m_rate(new QLabel(bar))
+    , m_skipped(new QLabel(bar))
     , m_rss(new QLabel(bar))
 {
-    for (QLabel* l : {m_connection, m_age, m_rate, m_rss}) {
+    for (QLabel* l : {m_connection, m_age, m_rate, m_skipped, m_rss}) {
         l->setTextFormat(Qt::PlainText); // connection messages come from the server and the SSH layer
         l->setContentsMargins(6, 0, 6, 0);
     }
     m_connection->setObjectName(QStringLiteral("statusConnection"));
     m_age->setObjectName(QStringLiteral("statusAge"));
     m_rate->setObjectName(QStringLiteral("statusRate"));
+    m_skipped->setObjectName(QStringLiteral("statusSkipped"));
     m_rss->setObjectName(QStringLiteral("statusOwnRss"));
     m_age->setMinimumWidth(m_age->fontMetrics().horizontalAdvance(QStringLiteral("last sample 2026-01-14 10:05:00"))
                            + 12);
@@ -33,11 +36,17 @@ StatusPanel::StatusPanel(QStatusBar* bar)
     m_age->setToolTip(tr("Age of the last sample of the current target"));
     m_rate->setToolTip(tr("Bytes per second received for the current target"));
     m_rss->setToolTip(tr("heapwatch's own resident memory"));
+    m_skipped->setToolTip(tr("Log lines of the current target that heapwatch received but could not show: the "
+                             "server sent more than the window could keep up with. The latest value of each "
+                             "kind of line was kept."));
+    m_skipped->setStyleSheet(
+        QStringLiteral("QLabel { color: %1; font-weight: bold; }").arg(LevelStyle::color(Level::Warning).name()));
     // The connection line can be long (server messages): it may be cut, its tool tip has it all.
     m_connection->setMinimumWidth(120);
     m_connection->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     bar->addPermanentWidget(m_connection, 1);
     bar->addPermanentWidget(m_age);
+    bar->addPermanentWidget(m_skipped);
     bar->addPermanentWidget(m_rate);
     bar->addPermanentWidget(m_rss);
     refresh(nullptr);
@@ -51,6 +60,8 @@ void StatusPanel::refresh(const Target* target)
         m_connection->setText(tr("No target"));
         m_age->setText(QString());
         m_rate->setText(QString());
+        m_skipped->clear();
+        m_skipped->hide();
         return;
     }
     const TargetState& st = target->state();
@@ -74,6 +85,15 @@ void StatusPanel::refresh(const Target* target)
         m_age->setText(tr("last sample %1").arg(format::age(QDateTime::currentMSecsSinceEpoch() - last)));
     else
         m_age->setText(tr("last sample %1").arg(format::dateTime(last)));
+
+    const quint64 skipped = st.logCounters().skipped;
+    if (skipped > 0) {
+        m_skipped->setText(tr("%1 lines skipped (overload)").arg(QLocale().toString(skipped)));
+        m_skipped->show();
+    } else {
+        m_skipped->clear();
+        m_skipped->hide();
+    }
 
     // Bytes per second over the refresh interval, smoothed so that the figure does not jitter.
     const quint64 bytes = st.bytesReceived();
@@ -103,6 +123,14 @@ QString StatusPanel::ageText() const
 QString StatusPanel::rateText() const
 {
     return m_rate->text();
+}
+QString StatusPanel::skippedText() const
+{
+    return m_skipped->text();
+}
+bool StatusPanel::isSkippedShown() const
+{
+    return !m_skipped->isHidden();
 }
 QString StatusPanel::ownRssText() const
 {

@@ -1,5 +1,6 @@
 // The status bar's permanent fields: connection state of the current target, age of its last sample,
-// bytes per second received, and heapwatch's own RSS.
+// lines skipped because heapwatch could not keep up (only while there are any), bytes per second received,
+// and heapwatch's own RSS.
 #pragma once
 
 #include <QElapsedTimer>
@@ -22,12 +23,15 @@ public:
     QString connectionText() const;
     QString ageText() const;
     QString rateText() const;
+    QString skippedText() const; // "12 345 lines skipped (overload)", empty when none were
+    bool isSkippedShown() const;
     QString ownRssText() const;
 
 private:
     QLabel* m_connection;
     QLabel* m_age;
     QLabel* m_rate;
+    QLabel* m_skipped;
     QLabel* m_rss;
     const Target* m_target = nullptr;
     quint64 m_lastBytes = 0;

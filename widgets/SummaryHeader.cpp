@@ -113,11 +113,12 @@ void SummaryHeader::addTile(const QString& key, const QString& caption, int, int
     t.value->setFont(valueFont);
     t.caption->setFont(small);
     t.note->setFont(small);
-    // Notes wrap rather than widen the header (the window must fit a 1366-pixel screen with its docks).
-    // Two lines are reserved up front: nested layouts do not pass a wrapped label's height up reliably.
+    // Notes wrap rather than widen the header (the window must fit a 1366-pixel screen with its docks), in
+    // exactly two lines (the whole note is the tooltip): a header whose height followed its text would resize
+    // every chart below it whenever a counter gained a digit, a relayout of a tenth of a second.
     t.note->setWordWrap(true);
     t.note->setAlignment(Qt::AlignLeft | Qt::AlignTop);
-    t.note->setMinimumHeight(2 * QFontMetrics(small).lineSpacing() + 1);
+    t.note->setFixedHeight(2 * QFontMetrics(small).lineSpacing() + 1);
     m_tiles.insert(key, t);
     m_order << key;
 }
@@ -129,6 +130,7 @@ void SummaryHeader::set(const QString& key, const QString& value, const QString&
     // Values never clip: the column is at least as wide as the value (notes wrap instead).
     t.value->setMinimumWidth(t.value->sizeHint().width());
     t.note->setText(note);
+    t.note->setToolTip(note);
     t.value->setToolTip(note);
     t.level = level;
     t.judged = judged;

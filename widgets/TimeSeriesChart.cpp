@@ -201,6 +201,13 @@ void TimeSeriesChart::commit()
         s->dirty = false;
         ++m_replaceCount;
     }
+    // Antialiasing smooths sparse lines; a dense min/max envelope (more points than pixel columns) looks the
+    // same without it and paints faster.
+    qsizetype densest = 0;
+    for (const auto& series : m_series)
+        if (series->visible)
+            densest = std::max(densest, qsizetype(series->points.size()));
+    m_canvas->setRenderHint(QPainter::Antialiasing, densest <= qsizetype(std::max(1, plotWidth())));
     updateAxes();
     m_canvas->viewport()->update();
 }

@@ -155,6 +155,9 @@ struct ParseCounters
     quint64 recognised = 0; // lines that produced a record or sample
     quint64 malformed = 0; // lines that looked like a known kind but did not parse; skipped
     quint64 oversized = 0; // lines longer than the parser's limit; skipped
+    // Recognised lines whose records never reached the state model because it could not keep up (a log
+    // flood): the worker kept the latest record of each kind and counted the rest here.
+    quint64 skipped = 0;
     quint64 bytes = 0;
 
     ParseCounters& operator+=(const ParseCounters& o)
@@ -163,6 +166,7 @@ struct ParseCounters
         recognised += o.recognised;
         malformed += o.malformed;
         oversized += o.oversized;
+        skipped += o.skipped;
         bytes += o.bytes;
         return *this;
     }

@@ -10,8 +10,18 @@ Target::Target(std::unique_ptr<Source> source, const Thresholds& thresholds, QOb
     , m_state(m_source->targetName(), thresholds)
     , m_thresholds(thresholds)
 {
+    // Batches: direct when emitted in this thread (an SSH source emits from the event its worker posted: no
+    // copy of a big batch, and the worker's in-flight count then means "applied"), queued from another thread
+    // (a saved log read in a worker) and while start() runs (a source may emit from inside start()).
+    connect(m_source.get(), &Source::batchReady, this, [this](const IngestBatch& batch) {
+        if (m_starting) {
+            QMetaObject::invokeMethod(
+                this, [this, batch] { onBatch(batch); }, Qt::QueuedConnection);
+            return;
+        }
+        onBatch(batch);
+    });
     // Queued even when the source lives in this thread: a source may emit from inside start().
-    connect(m_source.get(), &Source::batchReady, this, &Target::onBatch, Qt::QueuedConnection);
     connect(m_source.get(), &Source::connectionChanged, this, &Target::onConnection, Qt::QueuedConnection);
     connect(
         m_source.get(), &Source::backfillFinished, this,
@@ -55,7 +65,9 @@ const Assessment& Target::assessment() const
 
 void Target::start()
 {
+    m_starting = true;
     m_source->start();
+    m_starting = false;
 }
 
 void Target::stop()

@@ -49,6 +49,7 @@ private:
     TargetState m_state;
     Thresholds m_thresholds;
     bool m_backfillDone = false;
+    bool m_starting = false; // inside start(): batches emitted now are applied after it
     mutable Assessment m_assessment;
     mutable quint64 m_assessedRevision = ~quint64(0);
     mutable qint64 m_assessedSecond = -1;

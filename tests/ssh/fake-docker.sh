@@ -11,6 +11,11 @@
 #   invocations.log one line per invocation: PID EPOCHREALTIME ARGS… (the tests check these are all gone)
 #   restart-request created by a test: the container process stops and restarts the container
 #   stats-paused    created by a test: `stats` stays alive but prints nothing
+#   flood           "RATE SECONDS", written by a test: the container process appends nothing while it exists
+#                   (the flood is then the only live input, so its line count is exact)
+#   flood-go        created by a test: the next pass of a `logs -f` claims it (flood.claimed) and writes
+#                   RATE lines a second for SECONDS seconds to stdout, then goes on following; flood.done
+#                   then holds "LINES ELAPSED_SECONDS" (lines actually written: fewer if the reader was slower)
 # Like the real CLI, the streaming commands ignore SIGTERM (docker/cli: SIGTERM is ignored while streaming),
 # so only a KILL ends them: a process left behind by heapwatch shows up in the tests.
 set -u
@@ -94,9 +99,83 @@ cmd_logs() {
             print_lines $((printed + 1)) "$total" "$key" -1
             printed=$total
         fi
+        if [ -e "$S/flood-go" ] && mkdir "$S/flood.claimed" 2>/dev/null; then
+            flood
+        fi
         # docker logs -f ends when the container stops (docker/cli#5305).
         [ "$(cat "$S/epoch")" = "$epoch" ] || exit 0
     done
+}
+
+# The log flood: a realistic mix of the lines the server-side filter lets through (per 20 lines: 10 Memory,
+# 4 Cache stats with Hits 1000000 + line number, 3 [warn], 2 [error], 1 audit-buffer overflow), every line unique, docker timestamps 1/RATE s
+# apart. bash manages a few thousand lines a second; perl writes 100 000 and more. It stops at the deadline
+# even when the reader holds it back, and when this script dies (no writer is left behind).
+flood() {
+    local rate seconds
+    read -r rate seconds <"$S/flood"
+    perl - "$rate" "$seconds" "$S/flood.done" <<'PERL'
+use strict;
+use warnings;
+use POSIX qw(strftime);
+use Time::HiRes qw(time sleep);
+my ($rate, $seconds, $done) = @ARGV;
+my $total = int($rate * $seconds);
+my $step = int(1e9 / $rate) || 1;
+my $parent = getppid();
+my $t0 = time();
+my $sec0 = int($t0);
+my $ns0 = int(($t0 - $sec0) * 1e9);
+my ($cachedSec, $date) = (-1, '');
+my $i = 0;
+while ($i < $total) {
+    my $elapsed = time() - $t0;
+    last if $elapsed > $seconds + 0.5 || getppid() != $parent;
+    my $due = int($elapsed * $rate) + 1;
+    $due = $total if $due > $total;
+    $due = $i + 4096 if $due > $i + 4096;
+    if ($due <= $i) {
+        sleep(0.002);
+        next;
+    }
+    my $buf = '';
+    for (; $i < $due; ++$i) {
+        my $off = $ns0 + $i * $step;
+        my $s = $sec0 + int($off / 1000000000);
+        if ($s != $cachedSec) {
+            $cachedSec = $s;
+            $date = strftime('%Y-%m-%dT%H:%M:%S', gmtime($s));
+        }
+        my $frac = sprintf('%09d', $off % 1000000000);
+        my $k = $i % 20;
+        my $text;
+        if ($k < 10) {
+            my $rss = 3000 + $i % 700;
+            $text = sprintf('[info]: Memory: RSS=%d.%dMB, Heap=212.7MB/218.0MB, External=17.6MB, ArrayBuffers=13.6MB',
+                            $rss / 10, $rss % 10);
+        } elsif ($k < 14) {
+            # Counters of a long-running app: as many digits all along (a label that widens re-lays out the
+            # window; that is not what this flood measures).
+            $text = sprintf('[info]: Cache stats - Keys: %d, Hits: %d, Misses: %d, Hit rate: 75.00%%',
+                            200 + $i % 97, 1000000 + $i, 1000000 + int($i / 3));
+        } elsif ($k < 17) {
+            $text = "[warn]: Slow query #$i on /api/v1/resource/" . ($i * 7919 % 100000) . ' took ' . ($i % 5000) . ' ms';
+        } elsif ($k < 19) {
+            $text = "[error]: Failed to flush audit logs: SQLITE_BUSY: database is locked (attempt $i)";
+        } else {
+            $text = '[warn]: Audit log buffer overflow - dropped 4 entries (' . (4 * (int($i / 20) + 1)) . ' total dropped)';
+        }
+        $buf .= "$date.${frac}Z $date." . substr($frac, 0, 3) . "Z $text\n";
+    }
+    print STDOUT $buf or last;
+}
+STDOUT->flush();
+my $elapsed = time() - $t0;
+open(my $fh, '>', "$done.tmp") or die "flood: $done.tmp: $!";
+printf $fh "%d %.3f\n", $i, $elapsed;
+close($fh);
+rename("$done.tmp", $done);
+PERL
 }
 
 cmd_stats() {
@@ -195,6 +274,10 @@ cmd_container() {
             event_json restart 0 >>"$S/events.log"
             echo "o|$(now_rfc3339nano)|$(now_rfc3339nano) [info]: Starting Pangolin (simulated) in production mode" >>"$S/container.log"
         fi
+        if [ -e "$S/flood" ]; then
+            snooze 0.2
+            continue
+        fi
         n=$((n + 1))
         local rss=$((3400 + n)) ts
         ts=$(now_rfc3339nano)
@@ -211,6 +294,24 @@ cmd_container() {
     done
 }
 
+# `docker ps --format '{{json .}}'`: the captured line of tests/fixtures (docker CLI 28.2.2), with this
+# state's container name and id; prints nothing while the container is not running (like `ps` without -a).
+cmd_ps() {
+    while [ $# -gt 0 ]; do
+        case "$1" in
+        --format) [ "${2:-}" = "{{json .}}" ] || { echo "fake docker: ps supports --format '{{json .}}' only" >&2; exit 125; }; shift ;;
+        --no-trunc) ;;
+        *) echo "unknown flag: $1" >&2; exit 125 ;;
+        esac
+        shift
+    done
+    [ "$(cat "$S/status" 2>/dev/null || echo running)" = running ] || exit 0
+    local id
+    id=$(cut -c1-12 "$S/id" 2>/dev/null || echo 6f70f8e18d04)
+    sed -e "s/\"Names\":\"[^\"]*\"/\"Names\":\"$NAME\"/" -e "s/\"ID\":\"[^\"]*\"/\"ID\":\"$id\"/" \
+        "$(dirname "${BASH_SOURCE[0]}")/../fixtures/docker-cli-28.2.2/ps-json.txt"
+}
+
 case "${1:-}" in
 logs) shift; cmd_logs "$@" ;;
 stats) shift; cmd_stats "$@" ;;
@@ -222,6 +323,7 @@ container) # `docker container inspect` etc.: only inspect is used
     cmd_inspect "$@"
     ;;
 events) shift; cmd_events "$@" ;;
+ps) shift; cmd_ps "$@" ;;
 __container) cmd_container ;;
 --version | version) echo "Docker version 28.2.2, build fake" ;;
 *)

@@ -1,20 +1,72 @@
 // The pieces of the SSH layer that need no server: target parsing and validation, shell quoting (checked by
-// a real /bin/sh), the command wrapper's watchdog (run locally), boundary de-duplication and the backoff.
+// a real /bin/sh), the command wrapper's watchdog (run locally), boundary de-duplication, the backoff, and the
+// bounded hand-off of ContainerStreams under a log flood (with a fake command runner).
 #include "Backoff.h"
+#include "ContainerStreams.h"
 #include "LogResumer.h"
 #include "RemoteCommands.h"
 #include "RemoteSource.h"
 #include "TargetSpec.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimeZone>
+#include <algorithm>
 #include <signal.h>
 
 using namespace heapwatch;
+
+namespace {
+
+// Starts nothing: ContainerStreams is fed by hand.
+class FakeRunner : public CommandRunner
+{
+public:
+    bool startCommand(int role, const RemoteCommand&, QString*) override
+    {
+        started.push_back(role);
+        return true;
+    }
+    void stopCommand(int) override { }
+    std::vector<int> started;
+};
+
+// Line i of a flood: the mix of tests/ssh/fake-docker.sh (10 Memory, 4 Cache, 3 warn, 2 error, 1 overflow).
+qint64 floodLineNs(qint64 i)
+{
+    return 1795000000000000000LL + i * 10000; // 2026-11-18, 10 us apart
+}
+
+QByteArray floodLine(qint64 i)
+{
+    const qint64 ns = floodLineNs(i);
+    const QByteArray ts = QDateTime::fromMSecsSinceEpoch(ns / 1000000, QTimeZone::utc())
+                              .toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss"))
+                              .toLatin1()
+        + '.' + QByteArray::number(ns % 1000000000).rightJustified(9, '0') + 'Z';
+    const qint64 k = i % 20;
+    QByteArray text;
+    if (k < 10)
+        text = "[info]: Memory: RSS=" + QByteArray::number(double(3000 + i % 700) / 10, 'f', 1)
+            + "MB, Heap=212.7MB/218.0MB, External=17.6MB, ArrayBuffers=13.6MB";
+    else if (k < 14)
+        text = "[info]: Cache stats - Keys: 2, Hits: " + QByteArray::number(i) + ", Misses: 1, Hit rate: 75.00%";
+    else if (k < 17)
+        text = "[warn]: Slow query #" + QByteArray::number(i);
+    else if (k < 19)
+        text = "[error]: Failed to flush audit logs (attempt " + QByteArray::number(i) + ")";
+    else
+        text = "[warn]: Audit log buffer overflow - dropped 4 entries (" + QByteArray::number(4 * (i / 20 + 1))
+            + " total dropped)";
+    return ts + ' ' + text + '\n';
+}
+
+} // namespace
 
 class TestSshUnits : public QObject
 {
@@ -300,6 +352,89 @@ private Q_SLOTS:
         QVERIFY(r.accept(LogStream::Stdout, 3600 * s, 2));
         QCOMPARE(r.resumeFromNs(), 3600 * s - LogResumer::kStreamSkewNs);
         QCOMPARE(LogResumer().resumeFromNs(), -1);
+    }
+
+    void floodIsBoundedAndCounted()
+    {
+        // The consumer (the GUI thread, through TargetLink) stops taking batches during a flood: the worker
+        // must hold back, keep what it holds bounded, keep the latest record of each kind, and count the rest.
+        bool consumerReady = true;
+        std::vector<IngestBatch> batches;
+        ContainerStreams::Callbacks cb;
+        cb.batch = [&](IngestBatch&& b) { batches.push_back(std::move(b)); };
+        cb.canDeliver = [&] { return consumerReady; };
+        StreamsConfig config;
+        config.container = QStringLiteral("pangolin");
+        ContainerStreams streams(config, std::move(cb));
+        FakeRunner runner;
+        streams.attach(&runner, QStringLiteral("docker"));
+        streams.onOutput(ContainerStreams::Inspect, LogStream::Stdout,
+                         "{\"Id\":\"abc\",\"Name\":\"/pangolin\",\"ImageName\":\"pangolin:latest\",\"State\":"
+                         "{\"Status\":\"running\",\"Running\":true,\"OOMKilled\":false,\"ExitCode\":0,"
+                         "\"StartedAt\":\"2026-11-18T00:00:00Z\"},\"RestartCount\":0,\"HostConfig\":{\"Memory\":0},"
+                         "\"NodeOptions\":\"\"}\n");
+        streams.onFinished(ContainerStreams::Inspect, 0);
+        streams.onFinished(ContainerStreams::LogsBackfill, 0);
+        QVERIFY(std::find(runner.started.begin(), runner.started.end(), int(ContainerStreams::LogsFollow))
+                != runner.started.end());
+        const size_t before = batches.size();
+
+        consumerReady = false;
+        const qint64 cap = qint64(ContainerStreams::kMaxBatchRecords);
+        const qint64 lines = 3 * cap + 123;
+        QByteArray chunk;
+        for (qint64 i = 0; i < lines; ++i) {
+            chunk += floodLine(i);
+            if (chunk.size() > 60000 || i == lines - 1) {
+                streams.onOutput(ContainerStreams::LogsFollow, LogStream::Stdout, chunk);
+                chunk.clear();
+            }
+        }
+        streams.tick();
+        QCOMPARE(batches.size(), before); // nothing handed over while the consumer is full
+        // Held: one full batch and the latest record of each of the five kinds; the rest is counted.
+        QCOMPARE(streams.linesSkipped(), quint64(lines - cap - 5));
+
+        consumerReady = true;
+        streams.onOutput(ContainerStreams::LogsFollow, LogStream::Stdout, floodLine(lines)); // one more line
+        QCOMPARE(batches.size(), before + 1); // a full batch goes as soon as the consumer has room
+        ParseCounters counters;
+        size_t delivered = 0;
+        std::vector<LogRecord> all;
+        for (size_t b = before; b < batches.size(); ++b) {
+            QVERIFY(batches[b].logs.size() <= ContainerStreams::kMaxBatchRecords + 8);
+            counters += batches[b].logCounters;
+            delivered += batches[b].logs.size();
+            all.insert(all.end(), batches[b].logs.begin(), batches[b].logs.end());
+        }
+        // Everything parsed (the extra line too) was delivered or counted as skipped.
+        QCOMPARE(counters.lines, quint64(lines + 1));
+        QCOMPARE(counters.recognised, quint64(lines + 1));
+        QCOMPARE(counters.skipped, streams.linesSkipped());
+        QCOMPARE(quint64(delivered) + counters.skipped, quint64(lines + 1));
+        // In time order (held records sit between the held-back batch and the extra line), and the latest
+        // Memory and Cache lines of the held-back stretch are there.
+        for (size_t r = 1; r < all.size(); ++r)
+            QVERIFY(all[r - 1].dockerTimeNs < all[r].dockerTimeNs);
+        QCOMPARE(all.back().dockerTimeNs, floodLineNs(lines));
+        qint64 lastMemory = lines - 1;
+        while (lastMemory % 20 >= 10)
+            --lastMemory;
+        qint64 lastCache = lines - 1;
+        while (lastCache % 20 < 10 || lastCache % 20 >= 14)
+            --lastCache;
+        const auto latest = [&](LogKind kind) {
+            return std::find_if(all.rbegin() + 1, all.rend(), [kind](const LogRecord& r) { return r.kind == kind; });
+        };
+        QVERIFY(latest(LogKind::Memory) != all.rend());
+        QCOMPARE(qRound(latest(LogKind::Memory)->memory.rssMiB * 10), int(3000 + lastMemory % 700));
+        QVERIFY(latest(LogKind::Cache) != all.rend());
+        QCOMPARE(latest(LogKind::Cache)->cache.hits, lastCache);
+
+        // Nothing is left pending: a later flush has nothing to hand over.
+        QTest::qWait(300);
+        streams.tick();
+        QCOMPARE(batches.size(), before + 1);
     }
 
     void backoffDoublesWithJitter()
