@@ -2,7 +2,7 @@
 # heapwatch developer entry point: installs what is missing (Debian 12 / Ubuntu 24.04), builds, and then
 #   installer/dev.sh demo    starts the console on the built-in demo host
 #   installer/dev.sh test    runs every test (unit, widget, SSH integration, packaging, benchmarks in short mode)
-#   installer/dev.sh asan    builds with AddressSanitizer + UBSan and runs the core, SSH and serve tests under it
+#   installer/dev.sh asan    builds with AddressSanitizer + UBSan (preset asan) and runs every test under it
 #   installer/dev.sh deps    only installs the Debian packages
 #   installer/dev.sh build   only configures and builds (preset: HEAPWATCH_PRESET, default dev)
 # Run it as root or as a user with sudo: only apt-get is run through sudo.
@@ -14,14 +14,15 @@ preset=${HEAPWATCH_PRESET:-dev}
 jobs=${HEAPWATCH_JOBS:-$(nproc 2>/dev/null || echo 2)}
 
 # Build and runtime: compiler, CMake, Qt 6 (Core, Widgets, Charts, Network, Test, SVG icons), libssh,
-# QtKeychain. Tests: OpenSSH server and client (loopback sshd), clang-format, packaging tools.
+# QtKeychain. Tests: OpenSSH server and client (loopback sshd), clang-format, clang and its sanitizer/libFuzzer
+# runtimes (tests/fuzz/run-fuzzers.sh), packaging tools.
 packages=(
     build-essential cmake ninja-build pkg-config git
     qt6-base-dev qt6-base-dev-tools qt6-charts-dev libqt6svg6 libgl-dev
     qt6-httpserver-dev qt6-websockets-dev prometheus
     libssh-dev qtkeychain-qt6-dev
     openssh-server openssh-client procps
-    clang-format
+    clang-format clang libclang-rt-dev
     dpkg-dev file desktop-file-utils appstream
     xvfb xauth
 )
@@ -71,13 +72,17 @@ demo)
     exec "$top/build/$preset/app/heapwatch" --demo --no-restore "${@:2}"
     ;;
 asan)
-    # The core, CLI, SSH and HTTP tests under the sanitizers (the GUI tests and benchmarks run in `test`).
+    # Every test under AddressSanitizer (with LeakSanitizer) and UBSan. The asan test preset sets the
+    # options that turn any finding into a failure, also in the `heapwatch` children the tests start.
+    # Left out, with the reason (both run in `test`):
+    #   fuzz  run-fuzzers.sh builds a clang tree of its own, already ASan + UBSan instrumented.
+    #   soak  it judges heapwatch's RSS, and under ASan the RSS is mostly the allocator's quarantine of freed
+    #         blocks and its shadow memory: +42 % after the first hour where the dev build shows +0.8 %.
     install_deps
+    preset=asan
+    build
     cd "$top"
-    cmake --preset asan >/dev/null
-    targets=$(cd tests && ls unit/tst_*.cpp ssh/tst_*.cpp serve/tst_serve.cpp | xargs -n1 basename | sed 's/\.cpp$//')
-    cmake --build --preset asan -j "$jobs" --target heapwatch $targets
-    ctest --preset asan -j "$jobs" -L 'unit|ssh|serve' -E 'prometheus|bench' "${@:2}"
+    ctest --preset asan -j "$jobs" -LE '^(fuzz|soak)$' "${@:2}"
     ;;
 test)
     install_deps
@@ -86,7 +91,7 @@ test)
     ctest --preset "$preset" -j "$jobs" "${@:2}"
     ;;
 *)
-    sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

@@ -73,7 +73,7 @@ public:
     };
 
     // Applying a batch in the GUI thread stays a matter of milliseconds, whatever arrives in one read.
-    static constexpr size_t kMaxBatchRecords = 5000;
+    static constexpr size_t kMaxBatchRecords = 1000;
     // docker stats samples kept while batches are held back (two minutes of frames); older ones are skipped.
     static constexpr size_t kMaxPendingStats = 240;
 

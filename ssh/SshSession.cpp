@@ -8,6 +8,7 @@
 #include <QElapsedTimer>
 #include <QThread>
 #include <cstring>
+#include <openssl/crypto.h>
 #include <poll.h>
 
 namespace heapwatch {
@@ -36,6 +37,14 @@ SshSession::~SshSession()
         ssh_event_remove_session(m_event, m_session.get());
         ssh_event_free(m_event);
     }
+    m_session.reset();
+    // libssh's OpenSSL keeps per-thread state (the thread's DRBGs, its error queue) that OpenSSL frees from
+    // a pthread key destructor when the thread exits. QThread::wait() returns before those destructors
+    // run, so a process that joins its SSH worker and exits at once races them against OPENSSL_cleanup(),
+    // which at exit drops the stop handlers of threads still alive: that state then leaks (LeakSanitizer:
+    // EVP_RAND_CTX_new under RAND_get0_public/private, from ssh_connect). Free it here, on the session's
+    // own thread, while nothing else needs it; OpenSSL makes it again if this thread connects again.
+    OPENSSL_thread_stop();
 }
 
 QString SshSession::address() const

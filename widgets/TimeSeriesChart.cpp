@@ -245,23 +245,26 @@ void TimeSeriesChart::updateAxes()
     const auto axes = chart->axes(Qt::Vertical);
     double lo, hi, step;
     range(false, m_leftMaxHint, m_leftAutoMin, m_leftMaxCap, &lo, &hi, &step);
-    auto* left = static_cast<QValueAxis*>(axes.at(0));
-    if (left->min() != lo || left->max() != hi)
-        left->setRange(lo, hi);
-    left->setTickType(QValueAxis::TicksDynamic);
-    left->setTickAnchor(0);
-    left->setTickInterval(step);
-    left->setLabelFormat(std::fmod(step, 1.0) == 0 ? QStringLiteral("%.0f") : QStringLiteral("%.1f"));
+    // Range and tick interval change in the order that never asks for more ticks than either the old or the
+    // new axis has: a range grown from 5 to 2 000 000 with the old interval of 1 would lay out two million
+    // tick labels for a moment (a tenth of a second).
+    auto apply = [](QValueAxis* axis, double from, double to, double interval) {
+        axis->setTickType(QValueAxis::TicksDynamic);
+        axis->setTickAnchor(0);
+        const bool coarser = interval >= axis->tickInterval();
+        if (coarser)
+            axis->setTickInterval(interval);
+        if (axis->min() != from || axis->max() != to)
+            axis->setRange(from, to);
+        if (!coarser)
+            axis->setTickInterval(interval);
+        axis->setLabelFormat(std::fmod(interval, 1.0) == 0 ? QStringLiteral("%.0f") : QStringLiteral("%.1f"));
+    };
+    apply(static_cast<QValueAxis*>(axes.at(0)), lo, hi, step);
     m_canvas->setLeftRange(lo, hi);
     if (m_hasRightAxis && axes.size() > 1) {
         range(true, m_rightMaxHint, false, kUnknown, &lo, &hi, &step);
-        auto* right = static_cast<QValueAxis*>(axes.at(1));
-        if (right->min() != lo || right->max() != hi)
-            right->setRange(lo, hi);
-        right->setTickType(QValueAxis::TicksDynamic);
-        right->setTickAnchor(0);
-        right->setTickInterval(step);
-        right->setLabelFormat(std::fmod(step, 1.0) == 0 ? QStringLiteral("%.0f") : QStringLiteral("%.1f"));
+        apply(static_cast<QValueAxis*>(axes.at(1)), lo, hi, step);
     }
 }
 

@@ -3,6 +3,7 @@
 #include "Assessment.h"
 
 #include <cmath>
+#include <limits>
 
 namespace heapwatch {
 namespace {
@@ -18,31 +19,14 @@ QString pct(double v)
     return QString::number(v, 'f', 1) + QLatin1Char('%');
 }
 
-// How long (minutes) the newest values of a column have stayed strictly above (or below) a line, counted
-// back from the newest row; 0 when the newest value is not past it.
-template<int N, typename Past> double sustainedMinutes(const SampleRing<N>& ring, int column, Past past)
+// How long (minutes) the newest values of a column have stayed strictly above a line, counted back from the
+// newest row; 0 when the newest value is not above it (or unknown).
+template<int N> double minutesAbove(const SampleRing<N>& ring, int column, double line)
 {
-    if (ring.isEmpty() || !past(double(ring.last().v[size_t(column)])))
+    const qsizetype start = ring.runStart(column, float(line), std::numeric_limits<float>::infinity());
+    if (start >= ring.size())
         return 0;
-    qsizetype i = ring.size() - 1;
-    while (i > 0 && past(double(ring.at(i - 1).v[size_t(column)])))
-        --i;
-    return double(ring.last().atMs - ring.at(i).atMs) / kMsPerMinute;
-}
-
-// How long heap used / heap total has stayed above percent, counted back from the newest sample.
-double heapUsageAboveMinutes(const ProcessRing& ring, double percent)
-{
-    auto above = [&](qsizetype i) {
-        const auto& r = ring.at(i);
-        return r.v[HeapTotalColumn] > 0 && 100.0 * double(r.v[HeapUsedColumn]) / double(r.v[HeapTotalColumn]) > percent;
-    };
-    if (ring.isEmpty() || !above(ring.size() - 1))
-        return 0;
-    qsizetype i = ring.size() - 1;
-    while (i > 0 && above(i - 1))
-        --i;
-    return double(ring.last().atMs - ring.at(i).atMs) / kMsPerMinute;
+    return double(ring.last().atMs - ring.at(start).atMs) / kMsPerMinute;
 }
 
 // The next heap limit to suggest: the seed went from 384 to 512; beyond that, half as much again, in 128s.
@@ -110,8 +94,7 @@ std::vector<Recommendation> recommend(const TargetState& s, const Thresholds& t,
                 : QStringLiteral("NODE_OPTIONS=%1 has no --max-old-space-size").arg(s.info()->nodeOptions));
     }
 
-    const double rssAbove = sustainedMinutes(s.process(), RssColumn,
-                                             [&](double v) { return std::isfinite(v) && v > t.increaseHeapRssMiB; });
+    const double rssAbove = minutesAbove(s.process(), RssColumn, t.increaseHeapRssMiB);
     if (memory && isKnown(memory->rssMiB) && memory->rssMiB > t.increaseHeapRssMiB
         && rssAbove >= t.increaseHeapSustainMinutes) {
         const Flag* rss = find(flags, "rss");
@@ -126,7 +109,8 @@ std::vector<Recommendation> recommend(const TargetState& s, const Thresholds& t,
 
     const Flag* heap = find(flags, "heap_usage");
     if (heap && (heap->level == Level::Warning || heap->level == Level::Critical)
-        && heapUsageAboveMinutes(s.process(), t.heapUsagePercent.warning) >= t.gcPressureSustainMinutes) {
+        && minutesAbove(s.process(), HeapUsagePercentColumn, t.heapUsagePercent.warning)
+            >= t.gcPressureSustainMinutes) {
         add("heap-gc-pressure", heap->level, QStringLiteral("High heap utilization: GC pressure likely"),
             QStringLiteral("Give V8 headroom (ENV NODE_OPTIONS=\"--max-old-space-size=%1\") or reduce what stays "
                            "reachable; confirm with node --trace-gc and watch whether usage stays above %2%.")
@@ -138,8 +122,7 @@ std::vector<Recommendation> recommend(const TargetState& s, const Thresholds& t,
                 .arg(t.heapUsagePercent.critical));
     }
 
-    const double heapOver = sustainedMinutes(s.process(), HeapUsedColumn,
-                                             [&](double v) { return std::isfinite(v) && v > t.heapOverMiB; });
+    const double heapOver = minutesAbove(s.process(), HeapUsedColumn, t.heapOverMiB);
     if (memory && isKnown(memory->heapUsedMiB) && memory->heapUsedMiB > t.heapOverMiB
         && heapOver >= t.heapOverSustainMinutes) {
         add("heap-over-300", Level::Warning,
@@ -190,8 +173,7 @@ std::vector<Recommendation> recommend(const TargetState& s, const Thresholds& t,
                     .arg(cache->hits)
                     .arg(cache->misses));
         }
-        const double highFor = sustainedMinutes(
-            s.cache(), HitRateColumn, [&](double v) { return std::isfinite(v) && v > t.cacheTtlIncreasePercent; });
+        const double highFor = minutesAbove(s.cache(), HitRateColumn, t.cacheTtlIncreasePercent);
         if (hitRate > t.cacheTtlIncreasePercent && highFor >= t.cacheTtlIncreaseSustainMinutes) {
             add("cache-ttl-increase", Level::Ok, QStringLiteral("Cache works well: a longer TTL could save more"),
                 QStringLiteral("Consider raising stdTTL from 5 to 10 minutes while the hit rate stays above %1%.")

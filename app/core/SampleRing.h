@@ -263,6 +263,30 @@ public:
         return columns.empty() ? std::vector<QPointF> {} : std::move(columns.front());
     }
 
+    // Index of the oldest row of the run, ending at the newest row, whose values in column all lie strictly
+    // between above and below (a NaN ends the run); size() when the newest value is outside. Whole sealed
+    // groups are checked by their summaries, so a run of a week costs a few thousand steps, not 600 000.
+    qsizetype runStart(int column, float above, float below) const
+    {
+        auto inside = [&](float v) { return !std::isnan(v) && v > above && v < below; };
+        qsizetype i = size();
+        while (i > 0) {
+            const qsizetype a = i - 1 + m_head; // the row before i
+            if (a < sealedRows() && a % kGroupRows == kGroupRows - 1 && i - kGroupRows >= 0) {
+                const Group& g = m_chunks[size_t(a / kChunkRows)].groups[size_t((a % kChunkRows) / kGroupRows)];
+                const Summary& sm = g.summary[size_t(column)];
+                if (!(g.nanColumns & (1u << column)) && sm.minV <= sm.maxV && inside(sm.minV) && inside(sm.maxV)) {
+                    i -= kGroupRows;
+                    continue;
+                }
+            }
+            if (!inside(at(i - 1).v[size_t(column)]))
+                break;
+            --i;
+        }
+        return i;
+    }
+
 private:
     struct Summary
     {
@@ -277,6 +301,7 @@ private:
         qint64 lastMs = 0;
         quint32 offset = 0; // into the chunk's bytes
         bool summarised = false; // false when the group spans more than 49 days (ms offsets overflow)
+        quint32 nanColumns = 0; // bit c: column c has a NaN in this group
         std::array<Summary, N> summary;
     };
     struct Chunk
@@ -353,6 +378,7 @@ private:
                     const float v = row.v[size_t(c)];
                     if (std::isnan(v)) {
                         scratch.push_back(0);
+                        group.nanColumns |= 1u << c;
                         continue;
                     }
                     if (std::fabs(double(v)) >= ringcodec::kMaxScaled) {

@@ -45,6 +45,11 @@ using heapwatch::test::SshdFixture;
 namespace {
 
 constexpr qint64 kMaxStallMs = 100;
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kSanitized = true;
+#else
+constexpr bool kSanitized = false;
+#endif
 // The first seconds of the flood are the charts' first fill with tens of thousands of points (Qt Charts builds
 // its paths and axes once, ~100-200 ms of CPU here, independent of how lines arrive): reported, not judged.
 constexpr qint64 kWarmUpMs = 2000;
@@ -324,10 +329,15 @@ private Q_SLOTS:
         // on a loaded CI machine (the flood's own generator, grep, sshd and parser take most of two cores) the
         // GUI thread also waits for a core, which is the machine, not heapwatch: HEAPWATCH_FLOOD_STRICT_WALL=1
         // asserts the wall-clock gap as well.
-        QVERIFY2(maxBusy <= kMaxStallMs,
-                 qPrintable(QStringLiteral("the GUI event loop was busy for %1 ms without a turn (limit %2 ms)")
-                                .arg(maxBusy)
-                                .arg(kMaxStallMs)));
+        // Under AddressSanitizer every instruction costs several times more: there the flood is run for what the
+        // sanitizer finds, and the stall figure is printed, not judged (the dev and release builds judge it).
+        if (kSanitized)
+            qInfo("flood: sanitizer build: the longest busy stretch (%lld ms) is not judged", maxBusy);
+        else
+            QVERIFY2(maxBusy <= kMaxStallMs,
+                     qPrintable(QStringLiteral("the GUI event loop was busy for %1 ms without a turn (limit %2 ms)")
+                                    .arg(maxBusy)
+                                    .arg(kMaxStallMs)));
         // The hand-off is bounded: between two pulses the GUI thread never applied more than the batches in
         // flight, the worker's pending one and what arrived meanwhile; never the backlog the hold left behind.
         QVERIFY2(

@@ -1,6 +1,7 @@
 // `heapwatch check TARGET` end to end: the built binary against a real sshd on 127.0.0.1 and the fake docker.
 #include "SshdFixture.h"
 
+#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -29,7 +30,9 @@ class TestSshCheck : public QObject
 
     std::unique_ptr<SshdFixture> f;
 
-    CheckRun check(const QStringList& extra, const QString& target = QString(), int timeoutMs = 60000)
+    // The default outlasts check's own 60 s deadline, so that a check that gets no verdict reports its
+    // connection state itself instead of being killed here.
+    CheckRun check(const QStringList& extra, const QString& target = QString(), int timeoutMs = 90000)
     {
         QProcess p;
         QStringList args {QStringLiteral("check"),  target.isEmpty() ? f->target() : target,
@@ -39,10 +42,19 @@ class TestSshCheck : public QObject
         p.start(QStringLiteral(HEAPWATCH_BINARY), args + extra);
         p.closeWriteChannel(); // not a terminal: nothing may be asked
         CheckRun r;
+        if (!p.waitForStarted()) {
+            r.err = QStringLiteral("could not start %1: %2").arg(QStringLiteral(HEAPWATCH_BINARY), p.errorString());
+            return r;
+        }
         if (!p.waitForFinished(timeoutMs)) {
+            // Say where it hangs: what it printed so far and the state of each of its threads.
+            const QString threads = threadStates(p.processId());
             p.kill();
             p.waitForFinished();
-            r.err = QStringLiteral("timed out");
+            r.out = p.readAllStandardOutput();
+            r.err = QStringLiteral("timed out after %1 s; threads: %2; stderr so far: %3")
+                        .arg(timeoutMs / 1000)
+                        .arg(threads, QString::fromLocal8Bit(p.readAllStandardError()));
             return r;
         }
         r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
@@ -50,6 +62,23 @@ class TestSshCheck : public QObject
         r.err = QString::fromLocal8Bit(p.readAllStandardError());
         r.json = QJsonDocument::fromJson(r.out).object();
         return r;
+    }
+
+    // "name state wchan" of every thread of a running process, from /proc.
+    static QString threadStates(qint64 pid)
+    {
+        QStringList out;
+        const QString task = QStringLiteral("/proc/%1/task").arg(pid);
+        for (const QString& tid : QDir(task).entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+            auto read = [&](const char* file) {
+                QFile f(task + QLatin1Char('/') + tid + QLatin1Char('/') + QLatin1String(file));
+                return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()).trimmed() : QString();
+            };
+            const QString stat = read("stat"); // "tid (comm) S …": the state follows the last ')'
+            out << QStringLiteral("%1 %2 %3")
+                       .arg(read("comm"), stat.mid(stat.lastIndexOf(QLatin1Char(')')) + 2, 1), read("wchan"));
+        }
+        return out.join(QStringLiteral(", "));
     }
 
     QString describe(const CheckRun& r) const

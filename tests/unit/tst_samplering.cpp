@@ -250,6 +250,37 @@ private Q_SLOTS:
         QCOMPARE(peak, 999.0);
         QVERIFY(ring.decimate(std::vector<int> {0, 3}, 0, 1000, 10)[0].empty()); // a bad column: nothing
     }
+
+    // The run of values above a line, ending at the newest row: the same answer as a walk back row by row,
+    // across sealed groups (read from their summaries), a NaN, the dropped head and the open chunk.
+    void runStartMatchesAWalkBack()
+    {
+        SampleRing<1> ring(20000);
+        std::vector<float> kept;
+        for (int i = 0; i < 30000; ++i) {
+            float v = 90.0f;
+            if (i == 5000 || i == 12345 || i == 21000)
+                v = 50.0f; // dips
+            if (i == 25000)
+                v = std::numeric_limits<float>::quiet_NaN();
+            ring.push(i, {v});
+            kept.push_back(v);
+        }
+        auto walkBack = [&](float above, float below, size_t upTo) {
+            size_t i = upTo;
+            while (i > 0 && !std::isnan(kept[i - 1]) && kept[i - 1] > above && kept[i - 1] < below)
+                --i;
+            return i;
+        };
+        // Kept rows are pushed times 10000..29999; indexes are relative to the oldest kept row.
+        QCOMPARE(ring.runStart(0, 85.0f, 1000.0f), qsizetype(walkBack(85, 1000, kept.size()) - 10000));
+        QCOMPARE(ring.runStart(0, 85.0f, 1000.0f), qsizetype(25001 - 10000));
+        QCOMPARE(ring.runStart(0, 40.0f, 1000.0f), qsizetype(25001 - 10000)); // the NaN ends it too
+        QCOMPARE(ring.runStart(0, 95.0f, 1000.0f), ring.size()); // the newest value is not above 95
+        for (int i = 30000; i < 50000; ++i) // no dip left in the ring: the run reaches the oldest row
+            ring.push(i, {90.0f});
+        QCOMPARE(ring.runStart(0, 85.0f, 1000.0f), qsizetype(0));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestSampleRing)
