@@ -240,18 +240,24 @@ public:
                     continue;
                 }
             }
-            const Row r = at(i);
-            const int b = bucketOf(r.atMs);
-            if (b != bucket) {
-                flush();
-                bucket = b;
+            // Row by row to the end of this group (or of the open chunk), from the decoded rows.
+            qsizetype n = 0;
+            const Row* rows = rowsAt(i, &n);
+            n = std::min(n, end - i);
+            for (qsizetype j = 0; j < n; ++j) {
+                const Row& r = rows[j];
+                const int b = bucketOf(r.atMs);
+                if (b != bucket) {
+                    flush();
+                    bucket = b;
+                }
+                for (size_t k = 0; k < columns.size(); ++k) {
+                    const float value = r.v[size_t(columns[k])];
+                    if (!std::isnan(value))
+                        ext[k].merge(value, r.atMs, value, r.atMs);
+                }
             }
-            for (size_t k = 0; k < columns.size(); ++k) {
-                const float value = r.v[size_t(columns[k])];
-                if (!std::isnan(value))
-                    ext[k].merge(value, r.atMs, value, r.atMs);
-            }
-            ++i;
+            i += n;
         }
         flush();
         return out;
@@ -338,6 +344,22 @@ private:
     };
 
     qsizetype sealedRows() const { return qsizetype(m_chunks.size()) * kChunkRows; }
+
+    // Row i and the rows after it in the same group (or the open chunk): *count of them, contiguous. Valid
+    // until the next read that decodes another group.
+    const Row* rowsAt(qsizetype i, qsizetype* count) const
+    {
+        const qsizetype a = i + m_head;
+        const qsizetype sealed = sealedRows();
+        if (a >= sealed) {
+            *count = qsizetype(m_open.size()) - (a - sealed);
+            return m_open.data() + (a - sealed);
+        }
+        const int inChunk = int(a % kChunkRows);
+        const int inGroup = inChunk % kGroupRows;
+        *count = kGroupRows - inGroup;
+        return groupRows(a / kChunkRows, inChunk / kGroupRows).data() + inGroup;
+    }
 
     void dropOldest()
     {

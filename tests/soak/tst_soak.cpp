@@ -291,9 +291,14 @@ private Q_SLOTS:
             QVERIFY(st.markers().size() <= TargetState::kMaxMarkers);
             QCOMPARE(st.restartsWhileWatched(), s.index < 2 ? 1 : 0);
         }
-        // Ring memory is flat after the first hour (rings are full), so the RSS check below is about the rest.
-        for (size_t h = 1; h < ringBytes.size(); ++h)
-            QCOMPARE(ringBytes[h], ringBytes[1]);
+        // Ring memory is bounded once the rings are full (after the first hour): compressed chunks follow the
+        // values and a ring holds one chunk more or less as it wraps, but nothing trends up. The later days never
+        // hold more than the first day did (10 % for chunk-size jitter), so the RSS check below is about the rest.
+        const qint64 firstDay = *std::max_element(ringBytes.begin() + 1, ringBytes.begin() + 25);
+        const qint64 later = *std::max_element(ringBytes.begin() + 25, ringBytes.end());
+        QVERIFY2(later <= firstDay + firstDay / 10,
+                 qPrintable(
+                     QStringLiteral("rings hold %1 bytes after day 1, %2 at most on day 1").arg(later).arg(firstDay)));
 
         const qint64 base = rssKiB[1];
         const qint64 peak = *std::max_element(rssKiB.begin() + 1, rssKiB.end());
