@@ -192,11 +192,17 @@ void TimeSeriesChart::commit()
         if (!s->dirty)
             continue;
         // One replace() per series: append() would rebuild the path once per point (REFERENCE.md).
+        // A point between two of the same value adds nothing to the line: flat stretches (a heap total that
+        // does not move for days) go to Qt Charts as their two ends. Hover still reads every point.
         QList<QPointF> relative;
         relative.reserve(qsizetype(s->points.size()));
         const double origin = double(m_t0);
-        for (const QPointF& p : s->points)
-            relative.append(QPointF(p.x() - origin, p.y()));
+        const std::vector<QPointF>& pts = s->points;
+        for (size_t i = 0; i < pts.size(); ++i) {
+            if (i > 0 && i + 1 < pts.size() && pts[i].y() == pts[i - 1].y() && pts[i].y() == pts[i + 1].y())
+                continue;
+            relative.append(QPointF(pts[i].x() - origin, pts[i].y()));
+        }
         s->line->replace(relative);
         s->dirty = false;
         ++m_replaceCount;
