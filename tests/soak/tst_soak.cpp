@@ -37,6 +37,11 @@ constexpr int kTargets = 5;
 constexpr int kHours = 72;
 constexpr qint64 kSliceSeconds = 600; // the window refreshes once per simulated ten minutes
 constexpr double kMaxGrowthPercent = 2.0;
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kSanitized = true;
+#else
+constexpr bool kSanitized = false;
+#endif
 
 // A source that emits nothing: the test applies the batches itself.
 class SilentSource : public Source
@@ -307,6 +312,12 @@ private Q_SLOTS:
         qInfo("soak: RSS after hour 1 %lld KiB, peak %lld KiB (%+.2f %%), at hour %d %lld KiB (%+.2f %%); "
               "%d targets x %d h of 1 s stats; wall %.1f s",
               base, peak, growth, kHours, rssKiB.back(), endGrowth, kTargets, kHours, double(wall.elapsed()) / 1000.0);
+        // Under AddressSanitizer RSS is mostly the quarantine of freed blocks and shadow memory: there the 72
+        // hours run for what the sanitizers find, and the growth is printed, not judged.
+        if (kSanitized) {
+            qInfo("soak: sanitizer build: RSS growth (%+.2f %%) is not judged", growth);
+            return;
+        }
         QVERIFY2(growth <= kMaxGrowthPercent,
                  qPrintable(QStringLiteral("RSS grew %1 % after the first simulated hour (limit %2 %)")
                                 .arg(growth, 0, 'f', 2)

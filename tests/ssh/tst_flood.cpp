@@ -350,11 +350,13 @@ private Q_SLOTS:
                                     .arg(maxStall)
                                     .arg(kMaxStallMs)));
 
-        // Memory stayed bounded: a stated ceiling over the flood, and no growth late in it.
-        QVERIFY2(mib(rssPeak - rssBefore) <= kMaxRssRiseMiB,
-                 qPrintable(QStringLiteral("RSS rose by %1 MiB during the flood (limit %2 MiB)")
-                                .arg(mib(rssPeak - rssBefore), 0, 'f', 1)
-                                .arg(kMaxRssRiseMiB)));
+        // Memory stayed bounded: a stated ceiling over the flood, and no growth late in it. Under AddressSanitizer
+        // RSS is mostly its quarantine of freed blocks (256 MiB by default): printed there, not judged.
+        if (!kSanitized)
+            QVERIFY2(mib(rssPeak - rssBefore) <= kMaxRssRiseMiB,
+                     qPrintable(QStringLiteral("RSS rose by %1 MiB during the flood (limit %2 MiB)")
+                                    .arg(mib(rssPeak - rssBefore), 0, 'f', 1)
+                                    .arg(kMaxRssRiseMiB)));
         const qint64 floodStart = floodEndMs - qint64(generatorSeconds * 1000);
         const qint64 third = qint64(generatorSeconds * 1000) / 3;
         qint64 middlePeak = 0;
@@ -368,10 +370,11 @@ private Q_SLOTS:
         if (middlePeak > 0 && latePeak > 0) {
             qInfo("flood: RSS peak in the middle third %.1f MiB, in the last third %.1f MiB", mib(middlePeak),
                   mib(latePeak));
-            QVERIFY2(mib(latePeak - middlePeak) <= kMaxLateGrowthMiB,
-                     qPrintable(QStringLiteral("RSS kept growing: %1 MiB in the middle third, %2 MiB in the last")
-                                    .arg(mib(middlePeak), 0, 'f', 1)
-                                    .arg(mib(latePeak), 0, 'f', 1)));
+            if (!kSanitized)
+                QVERIFY2(mib(latePeak - middlePeak) <= kMaxLateGrowthMiB,
+                         qPrintable(QStringLiteral("RSS kept growing: %1 MiB in the middle third, %2 MiB in the last")
+                                        .arg(mib(middlePeak), 0, 'f', 1)
+                                        .arg(mib(latePeak), 0, 'f', 1)));
         }
 
         // What was skipped is shown: the status panel, the text report and `check --json`.
