@@ -11,17 +11,6 @@ namespace heapwatch {
 
 namespace {
 
-QByteArrayView trimmed(QByteArrayView v)
-{
-    qsizetype b = 0;
-    qsizetype e = v.size();
-    while (b < e && (v[b] == ' ' || v[b] == '\t' || v[b] == '\r' || v[b] == '\n'))
-        ++b;
-    while (e > b && (v[e - 1] == ' ' || v[e - 1] == '\t' || v[e - 1] == '\r' || v[e - 1] == '\n'))
-        --e;
-    return v.sliced(b, e - b);
-}
-
 QString text(const QJsonValue& v)
 {
     return plainText(v.toString(), ContainerListParser::kMaxFieldChars).trimmed();
@@ -111,7 +100,7 @@ ContainerListing ContainerListParser::parse(QByteArrayView output)
 {
     ContainerListing listing;
     Collector collect(listing);
-    const QByteArrayView all = trimmed(output);
+    const QByteArrayView all = trimmedBytes(output);
     // podman's `--format json`: one array over many lines. Bounded by the caller's output cap.
     if (all.startsWith('[')) {
         QJsonParseError error {};
@@ -129,7 +118,7 @@ ContainerListing ContainerListParser::parse(QByteArrayView output)
         qsizetype end = output.indexOf('\n', pos);
         if (end < 0)
             end = output.size();
-        const QByteArrayView line = trimmed(output.sliced(pos, end - pos));
+        const QByteArrayView line = trimmedBytes(output.sliced(pos, end - pos));
         pos = end + 1;
         if (line.isEmpty())
             continue;

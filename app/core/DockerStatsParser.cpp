@@ -1,5 +1,6 @@
 #include "DockerStatsParser.h"
 
+#include "PlainText.h"
 #include "Units.h"
 
 #include <QJsonArray>
@@ -24,22 +25,6 @@ namespace {
 constexpr qsizetype kMaxLineBytes = 256 * 1024; // a stats line is ~150 bytes; anything this long is garbage
 constexpr qsizetype kMaxJsonBytes = 1024 * 1024;
 constexpr size_t kMaxFrameIds = 4096;
-
-bool isBlank(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
-}
-
-QByteArrayView trimmed(QByteArrayView v)
-{
-    qsizetype b = 0;
-    qsizetype e = v.size();
-    while (b < e && isBlank(v[b]))
-        ++b;
-    while (e > b && isBlank(v[e - 1]))
-        --e;
-    return v.sliced(b, e - b);
-}
 
 // Length of the ESC sequence at text[i] (text[i] == ESC); CSI final byte and parameters are reported.
 qsizetype escapeLength(QByteArrayView text, qsizetype i, char* csiFinal, QByteArrayView* params)
@@ -73,7 +58,7 @@ qsizetype escapeLength(QByteArrayView text, qsizetype i, char* csiFinal, QByteAr
 
 bool isPlaceholder(QByteArrayView v)
 {
-    v = trimmed(v);
+    v = trimmedBytes(v);
     return v.isEmpty() || v == "--" || v == "-- / --" || v == "N/A";
 }
 
@@ -81,14 +66,14 @@ bool isPlaceholder(QByteArrayView v)
 bool parsePair(QByteArrayView v, double& first, double& second)
 {
     first = second = kUnknown;
-    v = trimmed(v);
+    v = trimmedBytes(v);
     if (v.isEmpty() || v == "--")
         return true;
     const qsizetype slash = v.indexOf('/');
     if (slash < 0)
         return false;
-    const QByteArrayView a = trimmed(v.first(slash));
-    const QByteArrayView b = trimmed(v.sliced(slash + 1));
+    const QByteArrayView a = trimmedBytes(v.first(slash));
+    const QByteArrayView b = trimmedBytes(v.sliced(slash + 1));
     first = units::parseSize(a, units::MbMeaning::Decimal);
     second = units::parseSize(b, units::MbMeaning::Decimal);
     return (isKnown(first) || a == "--") && (isKnown(second) || b == "--");
@@ -116,12 +101,12 @@ struct Fields
 // Fills a sample; false when the line is not a stats line (bad ID, CPU or memory).
 bool toSample(const Fields& f, qint64 atMs, StatsSample& s)
 {
-    const QByteArrayView id = trimmed(f.id);
+    const QByteArrayView id = trimmedBytes(f.id);
     if (!isValidId(id) || (f.cpu.isEmpty() && f.mem.isEmpty()))
         return false; // e.g. a `docker ps` JSON line: it has an ID but no stats
     s.atMs = atMs;
     s.containerId = QString::fromLatin1(id);
-    s.name = QString::fromUtf8(trimmed(f.name));
+    s.name = QString::fromUtf8(trimmedBytes(f.name));
     s.cpuPercent = units::parsePercent(f.cpu);
     if (!isKnown(s.cpuPercent) && !isPlaceholder(f.cpu))
         return false;
@@ -220,7 +205,7 @@ bool isJsonArrayStart(QByteArrayView text)
 {
     if (!text.startsWith('['))
         return false;
-    const QByteArrayView rest = trimmed(text.sliced(1));
+    const QByteArrayView rest = trimmedBytes(text.sliced(1));
     return rest.isEmpty() || rest.startsWith('{') || rest.startsWith(']');
 }
 
@@ -379,7 +364,7 @@ void DockerStatsParser::emitSample(StatsSample&& sample, std::vector<StatsSample
 
 void DockerStatsParser::consumeText(QByteArrayView raw, qint64 receivedAtMs, std::vector<StatsSample>& out)
 {
-    const QByteArrayView text = trimmed(raw);
+    const QByteArrayView text = trimmedBytes(raw);
 
     if (m_collectingJson) {
         if (looksLikeJsonLine(text)) {
@@ -488,7 +473,7 @@ void DockerStatsParser::consumeText(QByteArrayView raw, qint64 receivedAtMs, std
         for (qsizetype c = 0; c < count; ++c) {
             const qsizetype from = std::min(m_columns[size_t(c)].start, text.size());
             const qsizetype to = c + 1 < count ? std::min(m_columns[size_t(c + 1)].start, text.size()) : text.size();
-            cells[c] = trimmed(text.sliced(from, std::max<qsizetype>(0, to - from)));
+            cells[c] = trimmedBytes(text.sliced(from, std::max<qsizetype>(0, to - from)));
         }
     }
     Fields f;

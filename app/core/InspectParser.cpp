@@ -17,17 +17,6 @@ namespace {
 
 const QLatin1String kNodeOptionsPrefix("NODE_OPTIONS=");
 
-QByteArrayView trimmed(QByteArrayView v)
-{
-    qsizetype b = 0;
-    qsizetype e = v.size();
-    while (b < e && (v[b] == ' ' || v[b] == '\t' || v[b] == '\r' || v[b] == '\n'))
-        ++b;
-    while (e > b && (v[e - 1] == ' ' || v[e - 1] == '\t' || v[e - 1] == '\r' || v[e - 1] == '\n'))
-        --e;
-    return v.sliced(b, e - b);
-}
-
 QString nodeOptionsValue(const QString& entry)
 {
     return entry.startsWith(kNodeOptionsPrefix) ? entry.mid(kNodeOptionsPrefix.size()) : entry;
@@ -60,7 +49,7 @@ std::optional<ContainerInfo> InspectParser::parse(QByteArrayView json, QString* 
         return std::nullopt;
     };
     QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(trimmed(json).toByteArray(), &parseError);
+    const QJsonDocument doc = QJsonDocument::fromJson(trimmedBytes(json).toByteArray(), &parseError);
     if (parseError.error != QJsonParseError::NoError)
         return fail(QStringLiteral("inspect output is not JSON: %1").arg(parseError.errorString()));
     QJsonObject o;
@@ -132,7 +121,7 @@ std::optional<ContainerInfo> InspectParser::parse(QByteArrayView json, QString* 
 
 qint64 InspectParser::parseTimestampMs(QByteArrayView text)
 {
-    text = trimmed(text);
+    text = trimmedBytes(text);
     const qint64 ns = parseRfc3339Ns(text);
     if (ns >= 0)
         return ns / 1000000;
@@ -191,7 +180,7 @@ const char* InspectParser::inspectTemplate()
 
 std::optional<ContainerEvent> EventParser::parseLine(QByteArrayView line)
 {
-    const QByteArray clean = stripEscapes(trimmed(line));
+    const QByteArray clean = stripEscapes(trimmedBytes(line));
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson(clean, &error);
     if (error.error != QJsonParseError::NoError || !doc.isObject())
