@@ -18,7 +18,7 @@ jobs=${HEAPWATCH_JOBS:-$(nproc 2>/dev/null || echo 2)}
 # runtimes (tests/fuzz/run-fuzzers.sh), packaging tools.
 packages=(
     build-essential cmake ninja-build pkg-config git
-    qt6-base-dev qt6-base-dev-tools qt6-charts-dev libqt6svg6 libgl-dev
+    qt6-base-dev qt6-base-dev-tools qt6-charts-dev libqt6opengl6-dev libqt6svg6 libgl-dev
     qt6-httpserver-dev qt6-websockets-dev prometheus
     libssh-dev qtkeychain-qt6-dev
     openssh-server openssh-client procps
