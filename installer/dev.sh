@@ -3,6 +3,8 @@
 #   installer/dev.sh demo    starts the console on the built-in demo host
 #   installer/dev.sh test    runs every test (unit, widget, SSH integration, packaging, benchmarks in short mode)
 #   installer/dev.sh asan    builds with AddressSanitizer + UBSan (preset asan) and runs every test under it
+#   installer/dev.sh fuzz [SECONDS]  fuzzes the parsers on random seeds, SECONDS per target (default 300);
+#                            findings are kept in tests/fuzz/regressions/ and replayed by every test run
 #   installer/dev.sh deps    only installs the Debian packages
 #   installer/dev.sh build   only configures and builds (preset: HEAPWATCH_PRESET, default dev)
 # Run it as root or as a user with sudo: only apt-get is run through sudo.
@@ -71,6 +73,11 @@ demo)
     fi
     exec "$top/build/$preset/app/heapwatch" --demo --no-restore "${@:2}"
     ;;
+fuzz)
+    install_deps
+    seconds=${2:-300}
+    exec "$top/tests/fuzz/run-fuzzers.sh" "$top" "$top/build/fuzz-explore" explore "$seconds"
+    ;;
 asan)
     # Every test under AddressSanitizer (with LeakSanitizer) and UBSan. The asan test preset sets the
     # options that turn any finding into a failure, also in the `heapwatch` children the tests start.
@@ -90,7 +97,7 @@ test)
     ctest --preset "$preset" -j "$jobs" "${@:2}"
     ;;
 *)
-    sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac
