@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# heapwatch developer entry point: installs what is missing (Debian 12 / Ubuntu 24.04), builds, and then
+# heapwatch developer entry point: installs what is missing (tested on a bare Debian 12; Ubuntu 24.04 has the
+# same package names but is untried), builds, and then
 #   installer/dev.sh demo    starts the console on the built-in demo host
 #   installer/dev.sh test    runs every test (unit, widget, SSH integration, packaging, benchmarks in short mode)
 #   installer/dev.sh asan    builds with AddressSanitizer + UBSan (preset asan) and runs every test under it
@@ -97,7 +98,7 @@ test)
     ctest --preset "$preset" -j "$jobs" "${@:2}"
     ;;
 *)
-    sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac
