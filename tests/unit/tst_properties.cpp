@@ -95,6 +95,7 @@ const char* const kHostileStats[] = {
     "4f6bdb8e0c7a\t-5%\t-1MB / -2MB\t-1%\t-1B / -2B\t-3B / -4B\t-1",
     "4f6bdb8e0c7a\t1%\t1MB / 1e-300B\t1%\t0B / 0B\t0B / 0B\t1",
     "4f6bdb8e0c7a\t1%\t5MB / 0B\t1%\t0B / 0B\t0B / 0B\t1",
+    "4f6bdb8e0c7a\t1.7976931348623157e308%\t1MB / 2MB\t1.7976931348623157e308%\t0B / 0B\t0B / 0B\t1",
 };
 
 const char* const kHostileInspect[] = {
@@ -204,6 +205,12 @@ private Q_SLOTS:
         for (const char* line : kHostileStats)
             allStats += QByteArray(line) + '\n';
         QTest::addRow("everything hostile") << allLogs << allStats << QByteArray(kHostileInspect[0]);
+        // Ten lives of the app, each dropping 10^18 - 1 audit entries: the sum is beyond qint64.
+        QByteArray lives;
+        for (int i = 0; i < 10; ++i)
+            lives += "[warn]: Audit log buffer overflow - dropped 1 entries (999999999999999999 total dropped)\n"
+                     "[warn]: Audit log buffer overflow - dropped 1 entries (1 total dropped)\n";
+        QTest::addRow("dropped entries of ten lives") << lives << QByteArray() << QByteArray();
     }
     void checkJsonNumbersAreSane()
     {
