@@ -1,6 +1,7 @@
 #include "RemoteCheck.h"
 
 #include "RemoteSource.h"
+#include "SafeMath.h"
 #include "Target.h"
 
 #include <QCommandLineParser>
@@ -46,7 +47,7 @@ qint64 parseDuration(const QString& text)
             : unit == QLatin1String("h")                ? 3600
             : unit == QLatin1String("d")                ? 86400
                                                         : 1;
-        total += n * scale;
+        total = safe::add(total, n * scale); // "1h1h1h…" has as many parts as the argument is long
     }
     return at == text.size() ? total : -1;
 }
@@ -139,7 +140,8 @@ std::unique_ptr<Target> RemoteCheck::watch(const QString& spec, const QCommandLi
     QTimer deadline;
     deadline.setSingleShot(true);
     QObject::connect(&deadline, &QTimer::timeout, &loop, &QEventLoop::quit);
-    deadline.start(watchSeconds >= 0 ? int(std::min<qint64>(watchSeconds * 1000, INT_MAX)) : kDefaultDeadlineMs);
+    deadline.start(watchSeconds >= 0 ? int(std::min<qint64>(safe::mul(watchSeconds, 1000), INT_MAX))
+                                     : kDefaultDeadlineMs);
 
     target->start();
     loop.exec();

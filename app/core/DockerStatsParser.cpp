@@ -1,6 +1,7 @@
 #include "DockerStatsParser.h"
 
 #include "PlainText.h"
+#include "SafeMath.h"
 #include "Units.h"
 
 #include <QJsonArray>
@@ -76,6 +77,11 @@ bool parsePair(QByteArrayView v, double& first, double& second)
     const QByteArrayView b = trimmedBytes(v.sliced(slash + 1));
     first = units::parseSize(a, units::MbMeaning::Decimal);
     second = units::parseSize(b, units::MbMeaning::Decimal);
+    // "1e300TB" parses, but it is no machine's memory: a size beyond 8 EiB makes the pair garbage.
+    for (double* half : {&first, &second}) {
+        if (isKnown(*half) && !safe::isPlausibleSize(*half))
+            *half = kUnknown;
+    }
     return (isKnown(first) || a == "--") && (isKnown(second) || b == "--");
 }
 
@@ -108,11 +114,15 @@ bool toSample(const Fields& f, qint64 atMs, StatsSample& s)
     s.containerId = QString::fromLatin1(id);
     s.name = QString::fromUtf8(trimmedBytes(f.name));
     s.cpuPercent = units::parsePercent(f.cpu);
+    if (isKnown(s.cpuPercent) && s.cpuPercent > safe::kMaxPlausiblePercent)
+        return false; // more than a million percent: no machine has that many cores
     if (!isKnown(s.cpuPercent) && !isPlaceholder(f.cpu))
         return false;
     if (!parsePair(f.mem, s.memUsageBytes, s.memLimitBytes))
         return false;
     s.memPercent = units::parsePercent(f.memPercent);
+    if (s.memPercent > safe::kMaxPlausiblePercent)
+        s.memPercent = kUnknown; // informative, like the I/O columns
     // Network and block I/O are informative: a value we cannot read stays unknown rather than losing the line.
     if (!parsePair(f.net, s.netRxBytes, s.netTxBytes))
         s.netRxBytes = s.netTxBytes = kUnknown;

@@ -3,6 +3,7 @@
 #include "DockerStatsParser.h" // stripEscapes
 #include "LogParser.h" // parseRfc3339Ns
 #include "PlainText.h"
+#include "SafeMath.h"
 #include "Units.h"
 
 #include <QJsonArray>
@@ -10,6 +11,7 @@
 #include <QJsonObject>
 #include <QJsonValue>
 #include <QStringList>
+#include <algorithm>
 
 namespace heapwatch {
 
@@ -22,21 +24,68 @@ QString nodeOptionsValue(const QString& entry)
     return entry.startsWith(kNodeOptionsPrefix) ? entry.mid(kNodeOptionsPrefix.size()) : entry;
 }
 
-// QJsonValue::toInteger does not exist for values stored as double; both shapes occur for large integers.
-qint64 toInt64(const QJsonValue& v, qint64 fallback)
+// An integer as either CLI prints it: a JSON number (stored as a double once it is large) or a string of digits.
+// nullopt when absent, not a number, or outside qint64.
+std::optional<qint64> jsonInt64(const QJsonValue& v)
 {
     if (v.isString()) {
         bool ok = false;
         const qint64 n = v.toString().toLongLong(&ok);
-        return ok ? n : fallback;
+        return ok ? std::optional<qint64>(n) : std::nullopt;
     }
     if (!v.isDouble())
-        return fallback;
-    const qint64 n = v.toInteger(fallback);
-    if (n != fallback)
-        return n;
-    const double d = v.toDouble();
-    return d > -9.2e18 && d < 9.2e18 ? qint64(d) : fallback;
+        return std::nullopt;
+    // Integers are kept exactly (a double cannot hold INT64_MAX); other numbers go through a checked conversion.
+    const qint64 n = v.toInteger(safe::kMinInt64);
+    return n != safe::kMinInt64 ? std::optional<qint64>(n) : safe::toInt64(v.toDouble());
+}
+
+qint64 toInt64(const QJsonValue& v, qint64 fallback)
+{
+    return jsonInt64(v).value_or(fallback);
+}
+
+// An int field (ExitCode, RestartCount); a value no int holds is unknown rather than silently wrapped.
+int toInt(const QJsonValue& v, int fallback)
+{
+    const std::optional<qint64> n = jsonInt64(v);
+    return n ? safe::toInt(*n).value_or(fallback) : fallback;
+}
+
+bool isPresent(const QJsonValue& v)
+{
+    return !v.isUndefined() && !v.isNull();
+}
+
+// Seconds since the epoch → ms; nullopt beyond 2262, where no time is (and the product would overflow).
+std::optional<qint64> secondsToMs(qint64 seconds)
+{
+    if (seconds < 0 || seconds > safe::kMaxEpochSeconds)
+        return std::nullopt;
+    return seconds * 1000;
+}
+
+// Time: docker's timeNano/time, podman 5's time/timeNano, podman 4's RFC 3339 "Time" (or a number of seconds).
+// nullopt when a time is there but is no time (the fuzzer found `time` × 1000 overflowing); 0 when there is none.
+std::optional<qint64> eventTimeMs(const QJsonObject& o)
+{
+    const QJsonValue nanoValue = o.value(QLatin1String("timeNano"));
+    const QJsonValue secondsValue = o.value(QLatin1String("time"));
+    const std::optional<qint64> nano = jsonInt64(nanoValue);
+    const std::optional<qint64> seconds = jsonInt64(secondsValue);
+    if ((isPresent(nanoValue) && !nano) || (isPresent(secondsValue) && !seconds))
+        return std::nullopt;
+    if (nano && *nano > 0)
+        return *nano / 1000000;
+    if (seconds && *seconds > 0)
+        return secondsToMs(*seconds);
+    const QJsonValue time = o.value(QLatin1String("Time"));
+    if (time.isString())
+        return InspectParser::parseTimestampMs(time.toString().toUtf8());
+    if (!isPresent(time))
+        return 0;
+    const std::optional<qint64> timeSeconds = jsonInt64(time);
+    return timeSeconds ? secondsToMs(*timeSeconds) : std::nullopt;
 }
 
 } // namespace
@@ -82,7 +131,7 @@ std::optional<ContainerInfo> InspectParser::parse(QByteArrayView json, QString* 
     info.status = state.value(QLatin1String("Status")).toString();
     info.running = state.value(QLatin1String("Running")).toBool();
     info.oomKilled = state.value(QLatin1String("OOMKilled")).toBool();
-    info.exitCode = int(toInt64(state.value(QLatin1String("ExitCode")), -1));
+    info.exitCode = toInt(state.value(QLatin1String("ExitCode")), -1);
     info.startedAtMs = parseTimestampMs(state.value(QLatin1String("StartedAt")).toString().toUtf8());
     info.finishedAtMs = parseTimestampMs(state.value(QLatin1String("FinishedAt")).toString().toUtf8());
     QJsonValue health = state.value(QLatin1String("Health"));
@@ -91,7 +140,7 @@ std::optional<ContainerInfo> InspectParser::parse(QByteArrayView json, QString* 
     info.health = health.toObject().value(QLatin1String("Status")).toString();
     if (info.health.isEmpty())
         info.health = QStringLiteral("none"); // no health check configured
-    info.restartCount = int(toInt64(o.value(QLatin1String("RestartCount")), -1));
+    info.restartCount = std::max(-1, toInt(o.value(QLatin1String("RestartCount")), -1));
 
     const qint64 memory = toInt64(o.value(QLatin1String("HostConfig")).toObject().value(QLatin1String("Memory")), 0);
     info.memLimitBytes = memory > 0 ? double(memory) : kUnknown; // 0 means unlimited
@@ -156,7 +205,7 @@ double InspectParser::heapLimitFromNodeOptions(const QString& nodeOptions)
         QString value = eq < 0 ? (i + 1 < tokens.size() ? tokens.at(i + 1) : QString()) : token.mid(eq + 1);
         value.remove(QLatin1Char('"')).remove(QLatin1Char('\''));
         const double n = units::parseNumber(value.toLatin1());
-        limit = isKnown(n) && n > 0 ? n : kUnknown;
+        limit = n > 0 && safe::isPlausibleSize(n, safe::kMaxPlausibleMiB) ? n : kUnknown;
     }
     return limit;
 }
@@ -207,17 +256,10 @@ std::optional<ContainerEvent> EventParser::parseLine(QByteArrayView line)
     if (ev.containerId.isEmpty())
         ev.containerId = o.value(QLatin1String("ID")).toString();
 
-    // Time: docker's timeNano/time, podman 5's time/timeNano, podman 4's RFC 3339 "Time".
-    const qint64 nano = toInt64(o.value(QLatin1String("timeNano")), -1);
-    const qint64 seconds = toInt64(o.value(QLatin1String("time")), -1);
-    if (nano > 0)
-        ev.atMs = nano / 1000000;
-    else if (seconds > 0)
-        ev.atMs = seconds * 1000;
-    else if (o.value(QLatin1String("Time")).isString())
-        ev.atMs = InspectParser::parseTimestampMs(o.value(QLatin1String("Time")).toString().toUtf8());
-    else
-        ev.atMs = toInt64(o.value(QLatin1String("Time")), 0) * 1000;
+    const std::optional<qint64> atMs = eventTimeMs(o);
+    if (!atMs)
+        return std::nullopt;
+    ev.atMs = *atMs;
 
     qint64 exitCode = toInt64(attributes.value(QLatin1String("exitCode")), -1);
     if (exitCode < 0)

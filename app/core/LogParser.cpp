@@ -5,6 +5,7 @@
 
 #include "DockerStatsParser.h" // stripEscapes
 #include "PlainText.h"
+#include "SafeMath.h"
 #include "Units.h"
 
 #include <algorithm>
@@ -703,11 +704,16 @@ bool parseMemory(const char* p, const char* e, MemorySample& m)
     }
     m.externalMiB = toMiB(external);
     m.arrayBuffersMiB = toMiB(arrayBuffers);
-    return isKnown(m.rssMiB) && isKnown(m.heapUsedMiB) && isKnown(m.heapTotalMiB) && isKnown(m.externalMiB)
-        && isKnown(m.arrayBuffersMiB);
+    // "1e300TB" is a finite double but no process's memory; it would turn percentages and sums infinite.
+    for (double v : {m.rssMiB, m.heapUsedMiB, m.heapTotalMiB, m.externalMiB, m.arrayBuffersMiB}) {
+        if (!safe::isPlausibleSize(v, safe::kMaxPlausibleMiB))
+            return false;
+    }
+    return true;
 }
 
-// A non-negative integer of at most 18 digits (no overflow), then p is advanced past it.
+// A non-negative integer of at most 18 digits (below 10^18, so v * 10 + digit never overflows, and two of them
+// add without overflow too), then p is advanced past it.
 bool readCount(const char*& p, const char* e, qint64& out)
 {
     while (p < e && *p == ' ')
@@ -745,7 +751,7 @@ bool parseCache(const char* p, const char* e, CacheSample& c)
     if (p == e || *p != '%')
         return false; // a cut-off line lost its '%'
     c.hitRatePercent = units::parseNumber(QByteArrayView(start, p));
-    return isKnown(c.hitRatePercent);
+    return isKnown(c.hitRatePercent) && c.hitRatePercent <= 100; // hits / lookups: never above 100 %
 }
 
 // " - dropped 12 entries (40 total dropped)"; p after "Audit log buffer overflow".
@@ -765,7 +771,8 @@ bool parseOverflow(const char* p, const char* e, OverflowEvent& o)
     if (!paren)
         return false;
     p = static_cast<const char*>(paren) + 1;
-    return readCount(p, e, o.totalDropped) && startsWith(p, e, " total");
+    // The running total includes what was dropped now: a smaller total is not a line the app wrote.
+    return readCount(p, e, o.totalDropped) && startsWith(p, e, " total") && o.dropped <= o.totalDropped;
 }
 
 constexpr qsizetype kMaxTextChars = 4096;

@@ -1,6 +1,7 @@
 // The seed report's recommendations as rules: each has a stable id, a title, a concrete action and the
 // evidence that fired it.
 #include "Assessment.h"
+#include "SafeMath.h"
 
 #include <cmath>
 #include <limits>
@@ -192,7 +193,7 @@ std::vector<Recommendation> recommend(const TargetState& s, const Thresholds& t,
                     .arg(t.cacheMaxKeys, 0, 'f', 0)
                     .arg(pct(100.0 * double(cache->keys) / t.cacheMaxKeys)));
         }
-        const qint64 lookups = cache->hits + cache->misses;
+        const qint64 lookups = safe::add(cache->hits, cache->misses); // the app's numbers: any size
         if (lookups > 0 && cache->keys >= 0) {
             const double missPercent = 100.0 * double(cache->misses) / double(lookups);
             if (missPercent > t.cacheStrategyMissPercent && double(cache->keys) <= t.cacheStrategyFewKeys) {

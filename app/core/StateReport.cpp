@@ -13,10 +13,15 @@ namespace {
 
 constexpr int kRecentProblems = 20;
 
+// Non-finite values are null: JSON has no NaN or infinity (QJsonDocument would write null for them anyway,
+// hiding the difference from a reader of the object). Beyond 2^53 a double has no decimals to round, and
+// v * scale could overflow to infinity.
 QJsonValue num(double v, int decimals = 2)
 {
     if (!isKnown(v))
         return QJsonValue(QJsonValue::Null);
+    if (std::fabs(v) >= 9007199254740992.0)
+        return QJsonValue(v);
     const double scale = std::pow(10.0, decimals);
     return QJsonValue(std::round(v * scale) / scale);
 }

@@ -1,5 +1,6 @@
 #include "TargetState.h"
 
+#include "SafeMath.h"
 #include "Units.h"
 
 #include <algorithm>
@@ -7,9 +8,12 @@
 namespace heapwatch {
 namespace {
 
+// A double beyond float's range has no float value (converting it is undefined): it is unknown in the rings.
 float toFloat(double v)
 {
-    return isKnown(v) ? float(v) : std::numeric_limits<float>::quiet_NaN();
+    return isKnown(v) && std::fabs(v) <= double(std::numeric_limits<float>::max())
+        ? float(v)
+        : std::numeric_limits<float>::quiet_NaN();
 }
 
 // Two reports of one incident (an `oom` event, the `die` with exit 137 after it, the heap-OOM line) arrive
@@ -108,11 +112,11 @@ void TargetState::applyLog(const LogRecord& record)
         const OverflowEvent& o = record.overflow;
         // The app's running total starts again from zero when its process restarts.
         // A continuing process reports at least its previous total plus what it dropped now; less means the
-        // process restarted and counts from zero again.
-        if (o.totalDropped < m_lastReportedTotal + o.dropped)
-            m_droppedBeforeRestart += m_lastReportedTotal;
+        // process restarted and counts from zero again. The numbers are the server's: the sums saturate.
+        if (o.totalDropped < safe::add(m_lastReportedTotal, o.dropped))
+            m_droppedBeforeRestart = safe::add(m_droppedBeforeRestart, m_lastReportedTotal);
         m_lastReportedTotal = o.totalDropped;
-        m_totalDropped = std::max(m_totalDropped, m_droppedBeforeRestart + o.totalDropped);
+        m_totalDropped = std::max(m_totalDropped, safe::add(m_droppedBeforeRestart, o.totalDropped));
         ++m_overflowEvents;
         m_overflows.push_back(o);
         if (m_overflows.size() > kMaxProblems)

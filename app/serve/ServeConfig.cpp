@@ -1,5 +1,7 @@
 #include "ServeConfig.h"
 
+#include "SafeMath.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -95,7 +97,8 @@ bool readRemote(const QJsonObject& obj, const QString& where, const QDir& base, 
         t->knownHostsFile = resolvePath(knownHosts, base);
     const QJsonValue sinceValue = obj.value(QStringLiteral("since"));
     if (!sinceValue.isUndefined()) {
-        const auto seconds = sinceValue.isDouble() ? std::optional<qint64>(qint64(sinceValue.toDouble()))
+        // A number beyond qint64 ("since": 1e30) has no integer value: converting it would be undefined.
+        const auto seconds = sinceValue.isDouble() ? safe::toInt64(sinceValue.toDouble())
                                                    : ServeConfig::parseDuration(sinceValue.toString());
         if (!seconds || *seconds <= 0) {
             *error = QStringLiteral("%1: \"since\" must be a positive duration such as \"1h\"").arg(where);

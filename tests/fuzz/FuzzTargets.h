@@ -1,20 +1,43 @@
 // What each fuzz target does with one input. Shared by the libFuzzer executables and by the unit test
 // that replays every input kept in tests/fuzz/regressions, so a crash found once stays fixed.
+//
+// Besides crashes and sanitizer reports the targets check properties, and abort when one fails so that
+// libFuzzer keeps the input like a crash:
+// - a stream cut into chunks anywhere gives exactly the records (and counters) of the stream fed whole;
+// - every number a parser hands on is unknown (NaN) or finite and not negative;
+// - parse → state → the `check --json` object holds no NaN, no infinity and no negative size.
 #pragma once
 
+#include "Assessment.h"
 #include "DockerStatsParser.h"
 #include "InspectParser.h"
 #include "LogParser.h"
+#include "StateReport.h"
+#include "TargetState.h"
 #include "Thresholds.h"
 #include "Units.h"
 
 #include <QByteArray>
 #include <QByteArrayView>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QString>
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <vector>
 
 namespace heapwatch::fuzz {
+
+// A property failed: say which, and abort (libFuzzer saves the input; a unit test replaying it fails).
+[[noreturn]] inline void violated(const char* property, const QString& detail = QString())
+{
+    std::fprintf(stderr, "heapwatch fuzz property violated: %s %s\n", property, qPrintable(detail));
+    std::abort();
+}
 
 // The first byte picks where the input is cut into chunks, so that partial lines, split CRLFs and split
 // escape sequences are exercised too.
@@ -23,41 +46,266 @@ inline size_t cutPoint(const uint8_t* data, size_t size)
     return size ? size_t(data[0]) % (size + 1) : 0;
 }
 
+// Up to four cut positions derived from the data (FNV-1a of it), sorted: the same input always splits the
+// same way, and a mutation of any byte moves the cuts.
+inline std::vector<size_t> cutsFor(const uint8_t* data, size_t size)
+{
+    quint64 h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < size; ++i)
+        h = (h ^ data[i]) * 0x100000001b3ULL;
+    std::vector<size_t> cuts {cutPoint(data, size)};
+    for (int i = 0; i < 3 && size > 0; ++i, h = h * 6364136223846793005ULL + 1442695040888963407ULL)
+        cuts.push_back(size_t(h >> 33) % (size + 1));
+    std::sort(cuts.begin(), cuts.end());
+    return cuts;
+}
+
+inline bool sameNumber(double a, double b)
+{
+    return a == b || (std::isnan(a) && std::isnan(b));
+}
+
+inline bool sameCounters(const ParseCounters& a, const ParseCounters& b)
+{
+    return a.lines == b.lines && a.recognised == b.recognised && a.malformed == b.malformed
+        && a.oversized == b.oversized && a.skipped == b.skipped && a.bytes == b.bytes;
+}
+
+inline bool sameRecord(const LogRecord& a, const LogRecord& b)
+{
+    return a.kind == b.kind && a.stream == b.stream && a.atMs == b.atMs && a.dockerTimeNs == b.dockerTimeNs
+        && a.lineHash == b.lineHash && a.text == b.text && a.memory.atMs == b.memory.atMs
+        && sameNumber(a.memory.rssMiB, b.memory.rssMiB) && sameNumber(a.memory.heapUsedMiB, b.memory.heapUsedMiB)
+        && sameNumber(a.memory.heapTotalMiB, b.memory.heapTotalMiB)
+        && sameNumber(a.memory.externalMiB, b.memory.externalMiB)
+        && sameNumber(a.memory.arrayBuffersMiB, b.memory.arrayBuffersMiB) && a.cache.atMs == b.cache.atMs
+        && a.cache.keys == b.cache.keys && a.cache.hits == b.cache.hits && a.cache.misses == b.cache.misses
+        && sameNumber(a.cache.hitRatePercent, b.cache.hitRatePercent) && a.overflow.atMs == b.overflow.atMs
+        && a.overflow.dropped == b.overflow.dropped && a.overflow.totalDropped == b.overflow.totalDropped;
+}
+
+inline bool sameSample(const StatsSample& a, const StatsSample& b)
+{
+    return a.atMs == b.atMs && a.containerId == b.containerId && a.name == b.name
+        && sameNumber(a.cpuPercent, b.cpuPercent) && sameNumber(a.memUsageBytes, b.memUsageBytes)
+        && sameNumber(a.memLimitBytes, b.memLimitBytes) && sameNumber(a.memPercent, b.memPercent)
+        && sameNumber(a.netRxBytes, b.netRxBytes) && sameNumber(a.netTxBytes, b.netTxBytes)
+        && sameNumber(a.blockReadBytes, b.blockReadBytes) && sameNumber(a.blockWriteBytes, b.blockWriteBytes)
+        && a.pids == b.pids;
+}
+
+// A size, percentage or count a parser hands on: unknown (NaN) or finite and not negative.
+inline bool saneNumber(double v)
+{
+    return std::isnan(v) || (std::isfinite(v) && v >= 0);
+}
+
+inline bool saneRecord(const LogRecord& r)
+{
+    const MemorySample& m = r.memory;
+    const CacheSample& c = r.cache;
+    const OverflowEvent& o = r.overflow;
+    return saneNumber(m.rssMiB) && saneNumber(m.heapUsedMiB) && saneNumber(m.heapTotalMiB) && saneNumber(m.externalMiB)
+        && saneNumber(m.arrayBuffersMiB) && c.keys >= -1 && c.hits >= -1 && c.misses >= -1
+        && saneNumber(c.hitRatePercent) && !(c.hitRatePercent > 100) && o.dropped >= 0 && o.totalDropped >= o.dropped
+        && r.atMs >= -1 && r.dockerTimeNs >= -1;
+}
+
+inline bool saneSample(const StatsSample& s)
+{
+    return saneNumber(s.cpuPercent) && saneNumber(s.memUsageBytes) && saneNumber(s.memLimitBytes)
+        && saneNumber(s.memPercent) && saneNumber(s.netRxBytes) && saneNumber(s.netTxBytes)
+        && saneNumber(s.blockReadBytes) && saneNumber(s.blockWriteBytes) && s.pids >= -1;
+}
+
+struct LogFeed
+{
+    std::vector<LogRecord> records;
+    ParseCounters counters;
+};
+
+// The bytes fed in chunks ending at each cut (sorted positions), then the rest, then finish().
+inline LogFeed feedLog(QByteArrayView bytes, const std::vector<size_t>& cuts = {})
+{
+    LogFeed f;
+    LogParser parser;
+    size_t from = 0;
+    for (size_t cut : cuts) {
+        parser.feed(bytes.sliced(qsizetype(from), qsizetype(cut - from)), LogStream::Stdout, f.records);
+        from = cut;
+    }
+    parser.feed(bytes.sliced(qsizetype(from)), LogStream::Stdout, f.records);
+    parser.finish(f.records);
+    f.counters = parser.counters();
+    return f;
+}
+
+struct StatsFeed
+{
+    std::vector<StatsSample> samples;
+    ParseCounters counters;
+};
+
+inline StatsFeed feedStats(QByteArrayView bytes, const std::vector<size_t>& cuts = {})
+{
+    StatsFeed f;
+    DockerStatsParser parser;
+    size_t from = 0;
+    for (size_t cut : cuts) {
+        parser.feed(bytes.sliced(qsizetype(from), qsizetype(cut - from)), 1000, f.samples);
+        from = cut;
+    }
+    parser.feed(bytes.sliced(qsizetype(from)), 1000, f.samples);
+    parser.finish(1000, f.samples);
+    f.counters = parser.counters();
+    return f;
+}
+
+// Empty when the two feeds agree, else what differs first.
+inline QString logDifference(const LogFeed& whole, const LogFeed& chunked)
+{
+    if (!sameCounters(whole.counters, chunked.counters))
+        return QStringLiteral("counters");
+    if (whole.records.size() != chunked.records.size())
+        return QStringLiteral("%1 records whole, %2 chunked").arg(whole.records.size()).arg(chunked.records.size());
+    for (size_t i = 0; i < whole.records.size(); ++i) {
+        if (!sameRecord(whole.records[i], chunked.records[i]))
+            return QStringLiteral("record %1").arg(i);
+    }
+    return {};
+}
+
+inline QString statsDifference(const StatsFeed& whole, const StatsFeed& chunked)
+{
+    if (!sameCounters(whole.counters, chunked.counters))
+        return QStringLiteral("counters");
+    if (whole.samples.size() != chunked.samples.size())
+        return QStringLiteral("%1 samples whole, %2 chunked").arg(whole.samples.size()).arg(chunked.samples.size());
+    for (size_t i = 0; i < whole.samples.size(); ++i) {
+        if (!sameSample(whole.samples[i], chunked.samples[i]))
+            return QStringLiteral("sample %1").arg(i);
+    }
+    return {};
+}
+
+// Numbers of the `check --json` object that may be negative: growth rates (a shrinking heap) and the value of
+// a flag measured in MiB/h. Everything else is a size, a count, a percentage or a threshold.
+inline bool mayBeNegative(const QString& key, const QJsonObject& holder)
+{
+    return key.endsWith(QLatin1String("_per_hour"))
+        || (key == QLatin1String("value") && holder.value(QLatin1String("unit")).toString() == QLatin1String("MiB/h"));
+}
+
+// The path of the first number in v that is NaN, infinite, or negative where it must not be; empty if none.
+// key and holder: v's name and the object holding it.
+inline QString firstBadNumber(const QJsonValue& v, const QString& path, const QString& key, const QJsonObject& holder)
+{
+    if (v.isDouble()) {
+        const double d = v.toDouble();
+        if (!std::isfinite(d) || (d < 0 && !mayBeNegative(key, holder)))
+            return path + QLatin1Char('=') + QString::number(d);
+    } else if (v.isObject()) {
+        const QJsonObject object = v.toObject();
+        for (auto it = object.begin(); it != object.end(); ++it) {
+            const QString bad = firstBadNumber(it.value(), path + QLatin1Char('.') + it.key(), it.key(), object);
+            if (!bad.isEmpty())
+                return bad;
+        }
+    } else if (v.isArray()) {
+        const QJsonArray array = v.toArray();
+        for (qsizetype i = 0; i < array.size(); ++i) {
+            const QString bad = firstBadNumber(array.at(i), path + QStringLiteral("[%1]").arg(i), {}, {});
+            if (!bad.isEmpty())
+                return bad;
+        }
+    }
+    return {};
+}
+
+inline QString firstBadNumber(const QJsonObject& json)
+{
+    return firstBadNumber(QJsonValue(json), QString(), QString(), QJsonObject());
+}
+
+// Parse → state → assessment → the `check --json` object, judged at the latest time the data mentions.
+inline QJsonObject checkJson(const IngestBatch& batch)
+{
+    TargetState state(QStringLiteral("fuzz"));
+    state.apply(batch);
+    const Thresholds thresholds = Thresholds::defaults();
+    const qint64 now = std::max<qint64>(state.lastDataMs(), 0);
+    const Assessment assessment = assess(state, thresholds, now);
+    return jsonReport(ReportInput {state, assessment, thresholds, now});
+}
+
 inline void logParser(const uint8_t* data, size_t size)
 {
     const char* bytes = reinterpret_cast<const char*>(data);
-    const size_t cut = cutPoint(data, size);
+    const QByteArrayView all(bytes, qsizetype(size));
+    const LogFeed whole = feedLog(all);
+    const LogFeed chunked = feedLog(all, cutsFor(data, size));
+    const QString difference = logDifference(whole, chunked);
+    if (!difference.isEmpty())
+        violated("log stream in chunks != fed whole:", difference);
+    for (const LogRecord& r : whole.records) {
+        if (!saneRecord(r))
+            violated("log record with a negative or infinite number (or dropped > total)");
+    }
+    IngestBatch batch;
+    batch.logs = whole.records;
+    batch.logCounters = whole.counters;
+    const QString bad = firstBadNumber(checkJson(batch));
+    if (!bad.isEmpty())
+        violated("check --json number:", bad);
+
+    // Both streams of one parser, interleaved, and the single-line entry points.
     LogParser parser;
     std::vector<LogRecord> out;
+    const size_t cut = cutPoint(data, size);
     parser.feed(QByteArrayView(bytes, qsizetype(cut)), LogStream::Stdout, out);
+    parser.feed(all, LogStream::Stderr, out);
     parser.feed(QByteArrayView(bytes + cut, qsizetype(size - cut)), LogStream::Stdout, out);
-    parser.feed(QByteArrayView(bytes, qsizetype(size)), LogStream::Stderr, out);
     parser.finish(out);
     LogRecord record;
-    LogParser::parseLine(QByteArrayView(bytes, qsizetype(size)), LogStream::Stdout, record);
-    parseRfc3339Ns(QByteArrayView(bytes, qsizetype(size)));
-    units::parseSize(QByteArrayView(bytes, qsizetype(size)), units::MbMeaning::Binary);
-    units::parsePercent(QByteArrayView(bytes, qsizetype(size)));
+    LogParser::parseLine(all, LogStream::Stdout, record);
+    parseRfc3339Ns(all);
+    units::parseSize(all, units::MbMeaning::Binary);
+    units::parsePercent(all);
 }
 
 inline void statsParser(const uint8_t* data, size_t size)
 {
     const char* bytes = reinterpret_cast<const char*>(data);
-    const size_t cut = cutPoint(data, size);
-    DockerStatsParser parser;
-    std::vector<StatsSample> out;
-    parser.feed(QByteArrayView(bytes, qsizetype(cut)), 1000, out);
-    parser.feed(QByteArrayView(bytes + cut, qsizetype(size - cut)), 2000, out);
-    parser.finish(3000, out);
-    stripEscapes(QByteArrayView(bytes, qsizetype(size)));
+    const QByteArrayView all(bytes, qsizetype(size));
+    const StatsFeed whole = feedStats(all);
+    const StatsFeed chunked = feedStats(all, cutsFor(data, size));
+    const QString difference = statsDifference(whole, chunked);
+    if (!difference.isEmpty())
+        violated("stats stream in chunks != fed whole:", difference);
+    for (const StatsSample& s : whole.samples) {
+        if (!saneSample(s))
+            violated("stats sample with a negative or infinite number");
+    }
+    IngestBatch batch;
+    batch.stats = whole.samples;
+    batch.statsCounters = whole.counters;
+    const QString bad = firstBadNumber(checkJson(batch));
+    if (!bad.isEmpty())
+        violated("check --json number:", bad);
+    stripEscapes(all);
 }
 
 inline void inspectParser(const uint8_t* data, size_t size)
 {
     const QByteArrayView view(reinterpret_cast<const char*>(data), qsizetype(size));
     QString error;
-    InspectParser::parse(view, &error);
-    EventParser::parseLine(view);
+    IngestBatch batch;
+    batch.info = InspectParser::parse(view, &error);
+    if (std::optional<ContainerEvent> event = EventParser::parseLine(view))
+        batch.events.push_back(*event);
+    const QString bad = firstBadNumber(checkJson(batch));
+    if (!bad.isEmpty())
+        violated("check --json number:", bad);
     InspectParser::parseTimestampMs(view);
     InspectParser::heapLimitFromNodeOptions(QString::fromUtf8(view));
 }

@@ -363,6 +363,11 @@ private Q_SLOTS:
                                     << QStringLiteral("sudoo");
         QTest::addRow("engine") << QByteArray("{\"ssh\": {\"engine\": \"lxc\"}}") << QStringLiteral("engine");
         QTest::addRow("since") << QByteArray("{\"ssh\": {\"since\": \"soon\"}}") << QStringLiteral("since");
+        // Numbers no qint64 holds are refused, not converted (that conversion is undefined behaviour).
+        QTest::addRow("since 1e30") << QByteArray("{\"ssh\": {\"since\": 1e30}}") << QStringLiteral("since");
+        QTest::addRow("since 2^63") << QByteArray("{\"ssh\": {\"since\": 9223372036854775808}}")
+                                    << QStringLiteral("since");
+        QTest::addRow("since -1e30") << QByteArray("{\"ssh\": {\"since\": -1e30}}") << QStringLiteral("since");
         QTest::addRow("not json") << QByteArray("{") << QStringLiteral("not valid JSON");
     }
     void configErrorsNameTheKey()
