@@ -1,6 +1,7 @@
 #include "ContainerStreams.h"
 
 #include "InspectParser.h"
+#include "PlainText.h"
 
 #include <QDateTime>
 #include <algorithm>
@@ -391,7 +392,7 @@ void ContainerStreams::onFinished(int role, int exitStatus)
 
 QString ContainerStreams::describeError(const QByteArray& err, int exitStatus) const
 {
-    const QString text = QString::fromUtf8(err).trimmed().section(QLatin1Char('\n'), -3).simplified();
+    const QString text = oneLine(QString::fromUtf8(err).trimmed().section(QLatin1Char('\n'), -3), 600);
     const QString engine = this->engine();
     const QString lower = text.toLower();
     if (lower.contains(QLatin1String("no such"))) {
@@ -484,7 +485,7 @@ void ContainerStreams::logsFinished(Role role, int exitStatus)
         if (exitStatus != 0) {
             // No history (log driver without read support, …): say why in the stream of problems, go live.
             qWarning("heapwatch: %s logs on %s exited with %d: %s", qPrintable(engine()),
-                     qPrintable(m_config.hostLabel), exitStatus, r.err.constData());
+                     qPrintable(m_config.hostLabel), exitStatus, qPrintable(oneLine(QString::fromUtf8(r.err), 600)));
         }
         if (!m_backfillSignalled) {
             // Signalled after the history's last batch, which may be held back while the consumer is busy.

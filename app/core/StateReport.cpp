@@ -1,5 +1,6 @@
 #include "StateReport.h"
 
+#include "PlainText.h"
 #include "Units.h"
 
 #include <QDateTime>
@@ -144,7 +145,8 @@ QString pluginLine(const ReportInput& in)
                     .arg(f.id, value, isKnown(f.value) ? perfUnit(f) : QString(), QString::number(f.warning, 'g', 6),
                          QString::number(f.critical, 'g', 6));
     }
-    return QStringLiteral("HEAPWATCH %1 - %2 | %3").arg(levelTitle(a.overall), summary, perf.join(QLatin1Char(' ')));
+    return QStringLiteral("HEAPWATCH %1 - %2 | %3")
+        .arg(levelTitle(a.overall), pluginText(summary), perf.join(QLatin1Char(' ')));
 }
 
 QString textReport(const ReportInput& in)

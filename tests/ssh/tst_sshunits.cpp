@@ -437,6 +437,46 @@ private Q_SLOTS:
         QCOMPARE(batches.size(), before + 1);
     }
 
+    // The engine's stderr becomes the target's failure message: one plain line, whatever the server sent.
+    void engineStderrBecomesOnePlainLine_data()
+    {
+        QTest::addColumn<QByteArray>("stderr");
+        QTest::addColumn<int>("exitStatus");
+        QTest::addColumn<QString>("visible");
+        QTest::addRow("no such container, escapes")
+            << QByteArray("Error: No such container: pangolin\x1b]0;owned\x07\x1b[2J\r\nHEAPWATCH OK | heap=1\n") << 1
+            << QStringLiteral("No such container");
+        QTest::addRow("sudo, bidi and c1") << QByteArray("sudo: a password is required \xe2\x80\xae\xc2\x9b"
+                                                         "31m\n")
+                                           << 1 << QStringLiteral("password is required");
+        QTest::addRow("other, pipe and cr")
+            << QByteArray("daemon\rnot running | x=1\n") << 2 << QStringLiteral("not running");
+    }
+    void engineStderrBecomesOnePlainLine()
+    {
+        QFETCH(QByteArray, stderr);
+        QFETCH(int, exitStatus);
+        QFETCH(QString, visible);
+        QString failure;
+        ContainerStreams::Callbacks cb;
+        cb.batch = [](IngestBatch&&) {};
+        cb.failed = [&](const QString& m) { failure = m; };
+        StreamsConfig config;
+        config.container = QStringLiteral("pangolin");
+        config.hostLabel = QStringLiteral("127.0.0.1:22");
+        ContainerStreams streams(config, std::move(cb));
+        FakeRunner runner;
+        streams.attach(&runner, QStringLiteral("docker"));
+        streams.onOutput(ContainerStreams::Inspect, LogStream::Stderr, stderr);
+        streams.onFinished(ContainerStreams::Inspect, exitStatus);
+        QVERIFY2(failure.contains(visible), qPrintable(failure));
+        for (const QChar c : failure) {
+            const char16_t u = c.unicode();
+            QVERIFY2(u >= 0x20 && !(u >= 0x7f && u <= 0x9f) && !(u >= 0x202a && u <= 0x202e),
+                     qPrintable(QStringLiteral("U+%1 in %2").arg(int(u), 4, 16).arg(failure)));
+        }
+    }
+
     void backoffDoublesWithJitter()
     {
         Backoff b;
