@@ -1,6 +1,7 @@
 #include "ContainerStreams.h"
 
 #include "InspectParser.h"
+#include "PlainText.h"
 
 #include <QDateTime>
 #include <algorithm>
@@ -148,11 +149,16 @@ void ContainerStreams::start(Role role)
     case RoleCount:
         return;
     }
-    if (role == LogsBackfill || role == LogsFollow) {
+    if (role == LogsBackfill) {
         m_resumer.beginRun();
+        m_backfillLines = 0;
+        m_backfillFirstNs = -1;
+    } else if (role == LogsFollow) {
+        m_resumer.beginRun(m_resumer.resumeFromNs());
     }
     r.partial[0].clear();
     r.partial[1].clear();
+    r.skipping[0] = r.skipping[1] = false;
     r.out.clear();
     r.err.clear();
     QString error;
@@ -231,18 +237,35 @@ void ContainerStreams::onOutput(int role, LogStream stream, QByteArrayView bytes
 
 void ContainerStreams::handleLogBytes(Role role, LogStream stream, QByteArrayView bytes)
 {
-    QByteArray& partial = m_roles[role].partial[stream == LogStream::Stderr ? 1 : 0];
+    const int s = stream == LogStream::Stderr ? 1 : 0;
+    QByteArray& partial = m_roles[role].partial[s];
+    bool& skipping = m_roles[role].skipping[s];
     qsizetype from = 0;
     for (;;) {
         const qsizetype nl = bytes.indexOf('\n', from);
+        if (skipping) {
+            // The rest of an over-long line: none of it is a line of its own.
+            if (nl < 0) {
+                return;
+            }
+            skipping = false;
+            from = nl + 1;
+            continue;
+        }
         if (nl < 0) {
             partial.append(bytes.data() + from, bytes.size() - from);
             if (partial.size() > kMaxPartialBytes) {
-                partial.clear(); // a runaway line: LogParser would count it as oversized anyway
+                // A runaway line: counted once, and skipped up to its newline.
+                partial.clear();
+                skipping = true;
+                ++m_oversized;
             }
             return;
         }
-        if (partial.isEmpty()) {
+        if (partial.size() + (nl - from) > kMaxPartialBytes) {
+            partial.clear(); // the line ends here, over the cap: counted, never parsed
+            ++m_oversized;
+        } else if (partial.isEmpty()) {
             handleLogLine(bytes.sliced(from, nl - from), stream, role == LogsBackfill);
         } else {
             partial.append(bytes.data() + from, nl - from);
@@ -266,7 +289,14 @@ void ContainerStreams::handleLogLine(QByteArrayView line, LogStream stream, bool
         keepTail(m_roles[backfill ? LogsBackfill : LogsFollow].err, line, kMaxErrBytes);
         return;
     }
-    if (!m_resumer.accept(stream, ns, LogResumer::hashLine(line.sliced(space + 1)))) {
+    if (backfill && m_backfillLines++ == 0) {
+        m_backfillFirstNs = ns;
+    }
+    const bool fresh = m_resumer.accept(stream, ns, LogResumer::hashLine(line.sliced(space + 1)));
+    if (const auto gap = m_resumer.takeGap()) {
+        m_live.gaps.push_back(*gap);
+    }
+    if (!fresh) {
         return;
     }
     QByteArray withNewline(line.data(), line.size());
@@ -391,7 +421,7 @@ void ContainerStreams::onFinished(int role, int exitStatus)
 
 QString ContainerStreams::describeError(const QByteArray& err, int exitStatus) const
 {
-    const QString text = QString::fromUtf8(err).trimmed().section(QLatin1Char('\n'), -3).simplified();
+    const QString text = oneLine(QString::fromUtf8(err).trimmed().section(QLatin1Char('\n'), -3), 600);
     const QString engine = this->engine();
     const QString lower = text.toLower();
     if (lower.contains(QLatin1String("no such"))) {
@@ -481,10 +511,17 @@ void ContainerStreams::logsFinished(Role role, int exitStatus)
     if (role == LogsBackfill) {
         r.running = false;
         m_backfillDone = true;
+        if (exitStatus == 0 && m_backfillLines >= m_config.backfillMaxLines && m_backfillFirstNs >= 0) {
+            // --tail cut the history: what the app printed between --since and the first line read is unknown.
+            const qint64 sinceMs = wallMs() - m_config.sinceSeconds * 1000;
+            if (sinceMs < m_backfillFirstNs / 1000000) {
+                m_live.gaps.push_back(LogGap {sinceMs, m_backfillFirstNs / 1000000});
+            }
+        }
         if (exitStatus != 0) {
             // No history (log driver without read support, …): say why in the stream of problems, go live.
             qWarning("heapwatch: %s logs on %s exited with %d: %s", qPrintable(engine()),
-                     qPrintable(m_config.hostLabel), exitStatus, r.err.constData());
+                     qPrintable(m_config.hostLabel), exitStatus, qPrintable(oneLine(QString::fromUtf8(r.err), 600)));
         }
         if (!m_backfillSignalled) {
             // Signalled after the history's last batch, which may be held back while the consumer is busy.
@@ -539,6 +576,8 @@ void ContainerStreams::deliver(bool force)
     for (;;) {
         ParseCounters logNow = m_logParser.counters();
         logNow.skipped = m_skipped;
+        logNow.oversized += m_oversized;
+        logNow.lines += m_oversized;
         ParseCounters statsNow = m_statsParser.counters();
         statsNow.skipped = m_statsSkipped;
         const ParseCounters logDelta = delta(logNow, m_logCountersSent);

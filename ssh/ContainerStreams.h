@@ -109,6 +109,7 @@ private:
         qint64 nextStartMs = -1; // scheduled (re)start, -1: none
         int quickExits = 0; // consecutive short runs, for the restart backoff
         QByteArray partial[2];
+        bool skipping[2] = {false, false}; // inside an over-long line: drop bytes up to its newline
         QByteArray out; // Inspect: the whole JSON
         QByteArray err; // last bytes of stderr, for messages
     };
@@ -147,6 +148,9 @@ private:
     ParseCounters m_statsCountersSent;
 
     IngestBatch m_live;
+    quint64 m_oversized = 0; // lines over the size cap cut before they reached the parser
+    qint64 m_backfillLines = 0; // timestamped lines of the backfill run, to tell whether --tail cut it
+    qint64 m_backfillFirstNs = -1;
     std::vector<LogRecord> m_backfillLogs;
     // Overload: the latest record of each LogKind that did not fit into m_live, and what was skipped.
     std::array<std::optional<LogRecord>, size_t(LogKind::HeapOom) + 1> m_held;

@@ -1,5 +1,6 @@
 #include "HostKeyVerifier.h"
 
+#include "PlainText.h"
 #include "Prompter.h"
 
 #include <QFile>
@@ -86,7 +87,7 @@ HostKeyVerifier::Result HostKeyVerifier::verify(ssh_session session, const QStri
                     QStringLiteral("cannot read the host key of %1:%2: %3")
                         .arg(host)
                         .arg(port)
-                        .arg(QString::fromUtf8(ssh_get_error(session))));
+                        .arg(oneLine(QString::fromUtf8(ssh_get_error(session)), 600)));
     }
     libssh::KeyPtr key(rawKey);
     const QString fp = fingerprint(key.get());
@@ -142,7 +143,7 @@ HostKeyVerifier::Result HostKeyVerifier::verify(ssh_session session, const QStri
         if (decision == HostKeyDecision::AcceptAndSave && ssh_session_update_known_hosts(session) != SSH_OK) {
             return make(Outcome::Error,
                         QStringLiteral("cannot write the host key of %1 to %2: %3")
-                            .arg(where, knownHostsFile, QString::fromUtf8(ssh_get_error(session))),
+                            .arg(where, knownHostsFile, oneLine(QString::fromUtf8(ssh_get_error(session)), 600)),
                         fp);
         }
         return make(Outcome::Trusted, {}, fp);
@@ -152,7 +153,7 @@ HostKeyVerifier::Result HostKeyVerifier::verify(ssh_session session, const QStri
     }
     return make(Outcome::Error,
                 QStringLiteral("cannot check the host key of %1 against %2: %3")
-                    .arg(where, knownHostsFile, QString::fromUtf8(ssh_get_error(session))),
+                    .arg(where, knownHostsFile, oneLine(QString::fromUtf8(ssh_get_error(session)), 600)),
                 fp);
 }
 

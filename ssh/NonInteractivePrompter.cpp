@@ -1,5 +1,7 @@
 #include "NonInteractivePrompter.h"
 
+#include "PlainText.h"
+
 #include <QByteArray>
 #include <fcntl.h>
 #include <poll.h>
@@ -24,12 +26,15 @@ std::optional<QString> NonInteractivePrompter::askSecret(const SecretQuestion& q
     if (!m_allowTerminal || m_cancelled || !isatty(STDIN_FILENO) || question.attempt > 3) {
         return std::nullopt;
     }
+    // Written to the terminal: the server's instruction and prompt must not carry escape sequences.
     QString prompt;
-    if (!question.instruction.isEmpty()) {
-        prompt += question.instruction + QLatin1Char('\n');
+    const QString instruction = plainLines(question.instruction, 2000);
+    if (!instruction.isEmpty()) {
+        prompt += instruction + QLatin1Char('\n');
     }
-    prompt += question.prompt.isEmpty() ? QStringLiteral("Password for %1@%2: ").arg(question.user, question.host)
-                                        : question.prompt;
+    prompt += question.prompt.isEmpty()
+        ? QStringLiteral("Password for %1@%2: ").arg(oneLine(question.user, 200), oneLine(question.host, 300))
+        : oneLine(question.prompt, 400);
     if (!prompt.endsWith(QLatin1Char(' '))) {
         prompt += QLatin1Char(' ');
     }

@@ -1,6 +1,7 @@
 #include "SshAuthenticator.h"
 
 #include "LibSsh.h"
+#include "PlainText.h"
 #include "Prompter.h"
 #include "SshSession.h"
 
@@ -89,8 +90,9 @@ int SshAuthenticator::tryKeyboardInteractive()
     int rc = m_session.retry([s] { return ssh_userauth_kbdint(s, nullptr, nullptr); }, SSH_AUTH_AGAIN, kAuthTimeoutMs);
     int rounds = 0;
     while (rc == SSH_AUTH_INFO && ++rounds < 32) {
-        const QString name = QString::fromUtf8(ssh_userauth_kbdint_getname(s));
-        const QString instruction = QString::fromUtf8(ssh_userauth_kbdint_getinstruction(s));
+        // Name, instruction and prompts are the server's text, shown on a terminal or in a dialog.
+        const QString name = oneLine(QString::fromUtf8(ssh_userauth_kbdint_getname(s)), 200);
+        const QString instruction = plainLines(QString::fromUtf8(ssh_userauth_kbdint_getinstruction(s)), 2000);
         const int n = ssh_userauth_kbdint_getnprompts(s);
         for (int i = 0; i < n; ++i) {
             char echo = 0;
@@ -99,7 +101,7 @@ int SshAuthenticator::tryKeyboardInteractive()
                 return SSH_AUTH_DENIED;
             }
             SecretQuestion q = question(int(SecretQuestion::Kind::KeyboardInteractive));
-            q.prompt = QString::fromUtf8(prompt);
+            q.prompt = oneLine(QString::fromUtf8(prompt), 400);
             q.instruction = QStringList {name, instruction}.join(QLatin1Char('\n')).trimmed();
             q.echo = echo != 0;
             q.attempt = rounds;

@@ -1,6 +1,7 @@
 #include "SshSession.h"
 
 #include "HostKeyVerifier.h"
+#include "PlainText.h"
 #include "Prompter.h"
 #include "SshAuthenticator.h"
 
@@ -54,7 +55,8 @@ QString SshSession::address() const
 
 QString SshSession::errorString() const
 {
-    return m_session ? QString::fromUtf8(ssh_get_error(m_session.get())) : QString();
+    // libssh's error text can quote the server (its disconnect message): one plain line.
+    return m_session ? oneLine(QString::fromUtf8(ssh_get_error(m_session.get())), 600) : QString();
 }
 
 bool SshSession::isAlive() const

@@ -1,12 +1,14 @@
 #include "AlertNotifier.h"
 
 #include "Format.h"
+#include "PlainText.h"
 
 namespace heapwatch {
 
 QString Alert::title() const
 {
-    return QStringLiteral("%1: %2 %3").arg(targetName, metric, levelName(level));
+    // Desktop notifications, the tray, webhooks: one plain line whatever a name or note holds.
+    return oneLine(QStringLiteral("%1: %2 %3").arg(targetName, metric, levelName(level)), 300);
 }
 
 QString Alert::message() const
@@ -16,7 +18,7 @@ QString Alert::message() const
         text += QStringLiteral(", ") + note;
     if (previous != Level::Unknown)
         text += QStringLiteral(" — was %1").arg(levelName(previous));
-    return text;
+    return oneLine(text, 1000);
 }
 
 AlertNotifier::AlertNotifier(QObject* parent)

@@ -116,6 +116,20 @@ protected:
             painter->fillRect(QRectF(plot.left(), yTop, plot.width(), yBottom - yTop),
                               LevelStyle::tint(band.level, m_owner->m_dark, m_owner->m_dark ? 46 : 34));
         }
+        // Gaps: shaded and hatched over the whole height, at least 3 px wide so that a short one still shows.
+        QColor gapColour = palette().color(QPalette::WindowText);
+        gapColour.setAlpha(m_owner->m_dark ? 60 : 45);
+        QColor gapShade = gapColour;
+        gapShade.setAlpha(gapColour.alpha() / 2);
+        for (const ChartGap& gap : m_owner->m_gaps) {
+            if (gap.toMs < m_owner->m_t0 || gap.fromMs > m_owner->m_t1)
+                continue;
+            const double x0 = std::max(plot.left(), xFor(gap.fromMs));
+            const double x1 = std::min(plot.right(), std::max(xFor(gap.toMs), x0 + 3));
+            const QRectF area(x0, plot.top(), x1 - x0, plot.height());
+            painter->fillRect(area, gapShade);
+            painter->fillRect(area, QBrush(gapColour, Qt::BDiagPattern));
+        }
     }
 
     void drawForeground(QPainter* painter, const QRectF& rect) override

@@ -209,6 +209,15 @@ void ChartGrid::fill(qint64 t0, qint64 t1)
         markers.push_back(cm);
     }
 
+    // Log history an outage left unread: the log-fed charts (process memory, heap, cache) may miss samples.
+    std::vector<ChartGap> gaps;
+    for (const LogGap& g : st.gaps()) {
+        if (g.toMs >= t0 && g.fromMs <= t1)
+            gaps.push_back({g.fromMs, g.toMs});
+    }
+    for (TimeSeriesChart* c : {m_process, m_heap, m_cache})
+        c->setGaps(gaps);
+
     std::vector<QPointF> heapUsage;
     std::vector<QPointF> cpu;
     // Process memory.

@@ -1,6 +1,7 @@
 #include "IncidentReport.h"
 
 #include "Format.h"
+#include "PlainText.h"
 
 #include <QDateTime>
 #include <QRegularExpression>
@@ -80,7 +81,7 @@ QString IncidentReport::markdown(const QString& targetName, const TargetState& s
 
     out << "## Production Metrics\n\n";
     if (st.info() && !st.info()->image.isEmpty())
-        out << "### Deployment: " << st.info()->image << "\n\n";
+        out << "### Deployment: " << oneLine(st.info()->image, 300) << "\n\n";
     const ProcessRing& proc = st.process();
     const qsizetype begin = proc.lowerBound(t0), end = proc.lowerBound(t1 + 1);
     if (begin < end) {
@@ -122,9 +123,9 @@ QString IncidentReport::markdown(const QString& targetName, const TargetState& s
         out << "- No container stats\n";
     }
     if (const auto& info = st.info()) {
-        out << "- Status: " << (info->status.isEmpty() ? format::dash() : info->status);
+        out << "- Status: " << (info->status.isEmpty() ? format::dash() : oneLine(info->status, 100));
         if (!info->health.isEmpty() && info->health != QLatin1String("none"))
-            out << " (" << info->health << ")";
+            out << " (" << oneLine(info->health, 100) << ")";
         out << "\n- Restart count: " << format::count(info->restartCount)
             << "; restarts while watched: " << st.restartsWhileWatched() << "; OOM kills: " << st.oomKills() << "\n";
     }
@@ -197,7 +198,7 @@ QString IncidentReport::markdown(const QString& targetName, const TargetState& s
         out << "## Restarts and OOM Events\n\n";
         for (const Marker& m : markers) {
             if (m.atMs >= t0 && m.atMs <= t1)
-                out << "- " << format::dateTime(m.atMs) << ": " << m.text
+                out << "- " << format::dateTime(m.atMs) << ": " << oneLine(m.text, 300)
                     << (m.exitCode >= 0 ? QStringLiteral(" (exit code %1)").arg(m.exitCode) : QString()) << "\n";
         }
         out << "\n";
@@ -207,7 +208,8 @@ QString IncidentReport::markdown(const QString& targetName, const TargetState& s
     QStringList lines;
     for (const Problem& p : st.problems()) {
         if (p.atMs < 0 || (p.atMs >= t0 && p.atMs <= t1))
-            lines << QStringLiteral("%1 [%2] %3").arg(format::dateTime(p.atMs), levelName(p.level), p.text.left(2000));
+            lines << QStringLiteral("%1 [%2] %3")
+                         .arg(format::dateTime(p.atMs), levelName(p.level), oneLine(p.text, 2000));
     }
     if (lines.size() > 20)
         lines = lines.mid(lines.size() - 20);

@@ -1,5 +1,7 @@
 #include "SecretDialog.h"
 
+#include "PlainText.h"
+
 #include <QCheckBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -39,11 +41,12 @@ SecretDialog::SecretDialog(const SecretQuestion& q, QWidget* parent, bool keyrin
         layout->addWidget(l);
     };
     addText(who);
-    addText(q.instruction);
+    addText(plainLines(q.instruction, 2000)); // the SSH layer cleans it too; a dialog must not depend on that
     if (q.attempt > 1)
         addText(tr("The previous answer was rejected (attempt %1).").arg(q.attempt));
     auto* form = new QFormLayout;
-    auto* prompt = new QLabel(q.prompt.trimmed().isEmpty() ? tr("Answer:") : q.prompt.trimmed(), this);
+    const QString promptText = oneLine(q.prompt, 400);
+    auto* prompt = new QLabel(promptText.isEmpty() ? tr("Answer:") : promptText, this);
     prompt->setTextFormat(Qt::PlainText);
     m_edit->setEchoMode(q.echo ? QLineEdit::Normal : QLineEdit::Password);
     m_edit->setObjectName(QStringLiteral("secret"));

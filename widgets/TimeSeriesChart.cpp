@@ -171,6 +171,11 @@ void TimeSeriesChart::setMarkers(std::vector<ChartMarker> markers, bool labelled
     m_markerLabels = labelled;
 }
 
+void TimeSeriesChart::setGaps(std::vector<ChartGap> gaps)
+{
+    m_gaps = std::move(gaps);
+}
+
 void TimeSeriesChart::setTimeWindow(qint64 t0, qint64 t1)
 {
     if (t0 != m_t0) {

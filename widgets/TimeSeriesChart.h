@@ -44,6 +44,13 @@ struct ChartMarker
     QString label;
 };
 
+// A stretch of time whose data may be incomplete (log history an outage left unread): a hatched band.
+struct ChartGap
+{
+    qint64 fromMs = 0;
+    qint64 toMs = 0;
+};
+
 class ChartCanvas;
 
 class TimeSeriesChart : public QWidget
@@ -68,6 +75,8 @@ public:
     void setRightAxis(const QString& title, double maxHint);
     void setBands(std::vector<ChartBand> bands);
     void setMarkers(std::vector<ChartMarker> markers, bool labelled);
+    void setGaps(std::vector<ChartGap> gaps);
+    const std::vector<ChartGap>& gaps() const { return m_gaps; }
     void setTimeWindow(qint64 t0, qint64 t1);
     void setEmptyText(const QString& text);
 
@@ -101,6 +110,7 @@ private:
     std::vector<std::unique_ptr<Series>> m_series;
     std::vector<ChartBand> m_bands;
     std::vector<ChartMarker> m_markers;
+    std::vector<ChartGap> m_gaps;
     bool m_markerLabels = false;
     QString m_emptyText;
     qint64 m_t0 = 0;

@@ -2,6 +2,7 @@
 
 #include "Assessment.h"
 #include "DemoSource.h"
+#include "PlainText.h"
 #include "RemoteCheck.h"
 #include "ReplaySource.h"
 #include "StateReport.h"
@@ -21,8 +22,10 @@ constexpr int kUnknownExit = 3;
 
 int unknown(QTextStream& out, QTextStream& err, const QString& reason)
 {
-    out << "HEAPWATCH UNKNOWN - " << reason << '\n';
-    err << "heapwatch check: " << reason << '\n';
+    // The reason may carry server text (libssh's disconnect message, the engine's stderr): one plain line,
+    // and no '|' that a monitoring system would read as the start of perfdata.
+    out << "HEAPWATCH UNKNOWN - " << pluginText(reason) << '\n';
+    err << "heapwatch check: " << oneLine(reason) << '\n';
     out.flush();
     err.flush();
     return kUnknownExit;

@@ -1,5 +1,6 @@
 #include "RemoteCheck.h"
 
+#include "PlainText.h"
 #include "RemoteSource.h"
 #include "SafeMath.h"
 #include "Target.h"
@@ -125,10 +126,11 @@ std::unique_ptr<Target> RemoteCheck::watch(const QString& spec, const QCommandLi
     };
     QObject::connect(target.get(), &Target::connectionChanged, &loop, [&](const ConnectionStatus& status) {
         if (isFatal(status.state)) {
-            failure = status.message.isEmpty() ? toString(status.state) : status.message;
+            failure = status.message.isEmpty() ? toString(status.state) : oneLine(status.message);
             loop.quit();
         } else if (status.state == ConnectionStatus::State::Reconnecting && !status.message.isEmpty()) {
-            err << "heapwatch check: " << status.message << "; reconnecting in " << status.retryInSeconds << " s\n";
+            err << "heapwatch check: " << oneLine(status.message) << "; reconnecting in " << status.retryInSeconds
+                << " s\n";
             err.flush();
         }
     });

@@ -1,5 +1,7 @@
 #include "PlainText.h"
 
+#include <QStringList>
+
 namespace heapwatch {
 namespace {
 
@@ -27,6 +29,31 @@ QString plainText(QString text, qsizetype maxChars)
     if (text.size() > maxChars)
         text.truncate(maxChars > 0 && text.at(maxChars - 1).isHighSurrogate() ? maxChars - 1 : maxChars);
     return text;
+}
+
+QString oneLine(const QString& text, qsizetype maxChars)
+{
+    // simplified() turns every white space (including CR, LF, tab, VT, FF, NEL, LS, PS) into one space first,
+    // so words on either side of a line break stay apart; plainText() then drops the other controls.
+    return plainText(text.simplified(), maxChars).simplified();
+}
+
+QString plainLines(const QString& text, qsizetype maxChars)
+{
+    QString normalised = text;
+    normalised.replace(QStringLiteral("\r\n"), QStringLiteral("\n"));
+    normalised.replace(QLatin1Char('\r'), QLatin1Char('\n'));
+    QStringList lines = normalised.split(QLatin1Char('\n'));
+    for (QString& line : lines)
+        line = plainText(line, maxChars);
+    return lines.join(QLatin1Char('\n')).left(maxChars).trimmed();
+}
+
+QString pluginText(const QString& text, qsizetype maxChars)
+{
+    QString line = oneLine(text, maxChars);
+    line.replace(QLatin1Char('|'), QLatin1Char('/'));
+    return line;
 }
 
 } // namespace heapwatch

@@ -11,6 +11,17 @@ namespace heapwatch {
 // and isolate characters; truncates to maxChars without splitting a surrogate pair.
 QString plainText(QString text, qsizetype maxChars = 4096);
 
+// plainText() on one line: line breaks, tabs and other white space become single spaces, the ends are trimmed.
+// For text from a server that lands in a line of output (stderr, a connection message, a table cell).
+QString oneLine(const QString& text, qsizetype maxChars = 1024);
+
+// plainText() that keeps line breaks (CR LF and CR become LF): a keyboard-interactive instruction.
+QString plainLines(const QString& text, qsizetype maxChars = 4096);
+
+// oneLine() fit for the first line of `heapwatch check`: a '|' there starts the monitoring plugin's perfdata,
+// so a server's '|' becomes '/'.
+QString pluginText(const QString& text, qsizetype maxChars = 1024);
+
 // Bytes without leading and trailing ASCII white space (space, tab, CR, LF, FF, VT).
 inline QByteArrayView trimmedBytes(QByteArrayView v)
 {

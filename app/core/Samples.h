@@ -74,6 +74,15 @@ enum class LogKind : quint8
     HeapOom, // Node's "JavaScript heap out of memory"
 };
 
+// A stretch of the app's log that could not be read back after an outage (the --tail cap, logs rotated
+// away, the container recreated): lines the app printed in it may be missing. Wall-clock ms (docker's
+// timestamps).
+struct LogGap
+{
+    qint64 fromMs = -1;
+    qint64 toMs = -1;
+};
+
 // One recognised log line.
 struct LogRecord
 {

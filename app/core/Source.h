@@ -18,12 +18,13 @@ struct IngestBatch
     std::vector<StatsSample> stats;
     std::optional<ContainerInfo> info;
     std::vector<ContainerEvent> events;
+    std::vector<LogGap> gaps; // log history an outage left unread
     ParseCounters logCounters; // deltas since the previous batch
     ParseCounters statsCounters;
     quint64 bytesReceived = 0; // delta
     bool backfill = false; // history read on connect, not live data
 
-    bool isEmpty() const { return logs.empty() && stats.empty() && !info && events.empty(); }
+    bool isEmpty() const { return logs.empty() && stats.empty() && !info && events.empty() && gaps.empty(); }
 };
 
 struct ConnectionStatus

@@ -1,5 +1,6 @@
 #include "StateReport.h"
 
+#include "PlainText.h"
 #include "Units.h"
 
 #include <QDateTime>
@@ -149,7 +150,8 @@ QString pluginLine(const ReportInput& in)
                     .arg(f.id, value, isKnown(f.value) ? perfUnit(f) : QString(), QString::number(f.warning, 'g', 6),
                          QString::number(f.critical, 'g', 6));
     }
-    return QStringLiteral("HEAPWATCH %1 - %2 | %3").arg(levelTitle(a.overall), summary, perf.join(QLatin1Char(' ')));
+    return QStringLiteral("HEAPWATCH %1 - %2 | %3")
+        .arg(levelTitle(a.overall), pluginText(summary), perf.join(QLatin1Char(' ')));
 }
 
 QString textReport(const ReportInput& in)
@@ -210,6 +212,10 @@ QString textReport(const ReportInput& in)
     // Only a flood heapwatch could not keep up with skips lines; the usual report stays as it was.
     if (lc.skipped > 0)
         out += QStringLiteral("; %1 lines skipped (overload)").arg(lc.skipped);
+    if (s.gapCount() > 0)
+        out += QStringLiteral("; %1 gap(s) in the log history, the latest %2 to %3")
+                   .arg(s.gapCount())
+                   .arg(isoTime(s.gaps().back().fromMs), isoTime(s.gaps().back().toMs));
     out += QLatin1Char('\n');
 
     out += QStringLiteral("\nRed flags\n");
@@ -373,6 +379,18 @@ QJsonObject jsonReport(const ReportInput& in)
     input.insert(QStringLiteral("skipped_overload"), double(lc.skipped));
     input.insert(QStringLiteral("stats_lines"), double(s.statsCounters().lines));
     input.insert(QStringLiteral("stats_malformed"), double(s.statsCounters().malformed));
+    // Stretches of log history an outage left unread: lines in them may be missing from these numbers.
+    QJsonObject gaps;
+    gaps.insert(QStringLiteral("count"), double(s.gapCount()));
+    QJsonArray spans;
+    for (const LogGap& g : s.gaps()) {
+        QJsonObject span;
+        span.insert(QStringLiteral("from"), timeValue(g.fromMs));
+        span.insert(QStringLiteral("to"), timeValue(g.toMs));
+        spans.append(span);
+    }
+    gaps.insert(QStringLiteral("spans"), spans);
+    input.insert(QStringLiteral("gaps"), gaps);
     root.insert(QStringLiteral("input"), input);
     return root;
 }

@@ -1,8 +1,15 @@
 #include "Target.h"
 
+#include "PlainText.h"
+
 #include <QDateTime>
 
 namespace heapwatch {
+namespace {
+
+constexpr qsizetype kMaxConnectionMessageChars = 1000;
+
+} // namespace
 
 Target::Target(std::unique_ptr<Source> source, const Thresholds& thresholds, QObject* parent)
     : QObject(parent)
@@ -82,8 +89,12 @@ void Target::onBatch(const IngestBatch& batch)
     Q_EMIT changed();
 }
 
-void Target::onConnection(const ConnectionStatus& status)
+void Target::onConnection(const ConnectionStatus& received)
 {
+    // The message carries server text (libssh's disconnect reason, the engine's stderr) to every front end:
+    // the status panel, the sidebar, check's stderr and first line, serve's log and /api/v1/targets.
+    ConnectionStatus status = received;
+    status.message = oneLine(status.message, kMaxConnectionMessageChars);
     m_state.setConnection(status);
     Q_EMIT connectionChanged(status);
     Q_EMIT changed();

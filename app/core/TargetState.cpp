@@ -47,6 +47,12 @@ void TargetState::apply(const IngestBatch& batch)
         applyLog(record);
     for (const StatsSample& sample : batch.stats)
         applyStats(sample);
+    for (const LogGap& gap : batch.gaps) {
+        ++m_gapCount;
+        m_gaps.push_back(gap);
+        if (m_gaps.size() > kMaxGaps)
+            m_gaps.pop_front();
+    }
     m_logCounters += batch.logCounters;
     m_statsCounters += batch.statsCounters;
     m_bytesReceived += batch.bytesReceived;

@@ -73,6 +73,7 @@ class TargetState
 public:
     static constexpr size_t kMaxProblems = 500;
     static constexpr size_t kMaxMarkers = 1000;
+    static constexpr size_t kMaxGaps = 100; // spans kept; gapCount() counts them all
 
     explicit TargetState(QString name, const Thresholds& capacities = Thresholds::defaults());
 
@@ -111,6 +112,9 @@ public:
     const std::deque<Problem>& problems() const { return m_problems; }
     const std::deque<Marker>& markers() const { return m_markers; }
     const std::deque<OverflowEvent>& overflows() const { return m_overflows; }
+    // Log history an outage left unread (chart bands, check's input.gaps): the latest kMaxGaps spans.
+    const std::deque<LogGap>& gaps() const { return m_gaps; }
+    quint64 gapCount() const { return m_gapCount; }
 
     const ParseCounters& logCounters() const { return m_logCounters; }
     const ParseCounters& statsCounters() const { return m_statsCounters; }
@@ -156,6 +160,8 @@ private:
     std::deque<Problem> m_problems;
     std::deque<Marker> m_markers;
     std::deque<OverflowEvent> m_overflows;
+    std::deque<LogGap> m_gaps;
+    quint64 m_gapCount = 0;
     ParseCounters m_logCounters;
     ParseCounters m_statsCounters;
     quint64 m_bytesReceived = 0;

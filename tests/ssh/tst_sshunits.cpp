@@ -7,6 +7,7 @@
 #include "RemoteCommands.h"
 #include "RemoteSource.h"
 #include "TargetSpec.h"
+#include "TargetState.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -17,6 +18,8 @@
 #include <QTest>
 #include <QTimeZone>
 #include <algorithm>
+#include <memory>
+#include <numeric>
 #include <signal.h>
 
 using namespace heapwatch;
@@ -64,6 +67,77 @@ QByteArray floodLine(qint64 i)
         text = "[warn]: Audit log buffer overflow - dropped 4 entries (" + QByteArray::number(4 * (i / 20 + 1))
             + " total dropped)";
     return ts + ' ' + text + '\n';
+}
+
+// ContainerStreams fed by hand: a connection whose inspect succeeded, every batch collected.
+struct StreamsHarness
+{
+    std::vector<IngestBatch> batches;
+    FakeRunner runner;
+    std::unique_ptr<ContainerStreams> streams;
+
+    explicit StreamsHarness(int backfillMaxLines = 100000)
+    {
+        ContainerStreams::Callbacks cb;
+        cb.batch = [this](IngestBatch&& b) { batches.push_back(std::move(b)); };
+        StreamsConfig config;
+        config.container = QStringLiteral("pangolin");
+        config.backfillMaxLines = backfillMaxLines;
+        streams = std::make_unique<ContainerStreams>(config, std::move(cb));
+    }
+    // A (re)connection: inspect answers, the logs run (backfill first, then the resumed follower).
+    void connect()
+    {
+        streams->attach(&runner, QStringLiteral("docker"));
+        streams->onOutput(ContainerStreams::Inspect, LogStream::Stdout,
+                          "{\"Id\":\"abc\",\"Name\":\"/pangolin\",\"State\":{\"Status\":\"running\",\"Running\":"
+                          "true,\"StartedAt\":\"2026-11-18T00:00:00Z\"},\"RestartCount\":0,\"HostConfig\":"
+                          "{\"Memory\":0}}\n");
+        streams->onFinished(ContainerStreams::Inspect, 0);
+    }
+    void feed(ContainerStreams::Role role, const QByteArray& bytes, LogStream stream = LogStream::Stdout)
+    {
+        streams->onOutput(role, stream, bytes);
+    }
+    // Everything delivered so far: records, counters, gaps.
+    std::vector<LogRecord> records() const
+    {
+        std::vector<LogRecord> all;
+        for (const IngestBatch& b : batches)
+            all.insert(all.end(), b.logs.begin(), b.logs.end());
+        return all;
+    }
+    ParseCounters counters() const
+    {
+        ParseCounters c;
+        for (const IngestBatch& b : batches)
+            c += b.logCounters;
+        return c;
+    }
+    std::vector<LogGap> gaps() const
+    {
+        std::vector<LogGap> all;
+        for (const IngestBatch& b : batches)
+            all.insert(all.end(), b.gaps.begin(), b.gaps.end());
+        return all;
+    }
+};
+
+// A `docker logs -t` line at ns with a Memory: line whose RSS tells which line it is.
+QByteArray memoryLine(qint64 ns, int id)
+{
+    return RemoteCommands::rfc3339Nano(ns).toLatin1() + " [info]: Memory: RSS=" + QByteArray::number(id)
+        + ".0MB, Heap=212.7MB/218.0MB, External=17.6MB, ArrayBuffers=13.6MB\n";
+}
+
+std::vector<int> memoryIds(const std::vector<LogRecord>& records)
+{
+    std::vector<int> ids;
+    for (const LogRecord& r : records) {
+        if (r.kind == LogKind::Memory)
+            ids.push_back(qRound(r.memory.rssMiB));
+    }
+    return ids;
 }
 
 } // namespace
@@ -354,6 +428,176 @@ private Q_SLOTS:
         QCOMPARE(LogResumer().resumeFromNs(), -1);
     }
 
+    void resumerKeepsLinesAfterAClockStepBack()
+    {
+        // The docker host's clock steps back an hour: the lines after the step are older than the last one
+        // delivered, and still new. A reconnect then resumes from the stepped-back time and re-reads both
+        // sides of the step: every one of them is a replay.
+        LogResumer r;
+        const qint64 s = 1000000000;
+        const qint64 t = 1795782000 * s;
+        const auto h = [](int i) { return LogResumer::hashLine(QByteArray::number(i)); };
+        r.beginRun();
+        for (int i = 0; i < 5; ++i)
+            QVERIFY(r.accept(LogStream::Stdout, t + i * s, h(i)));
+        for (int i = 5; i < 10; ++i)
+            QVERIFY2(r.accept(LogStream::Stdout, t - 3600 * s + i * s, h(i)), "a line after the step is lost");
+        QCOMPARE(r.resumeFromNs(), t - 3600 * s + 9 * s);
+        r.beginRun(r.resumeFromNs());
+        for (int i = 0; i < 5; ++i) // docker prints in file order: before the step, then after it
+            QVERIFY(!r.accept(LogStream::Stdout, t + i * s, h(i)));
+        QVERIFY(!r.accept(LogStream::Stdout, t - 3600 * s + 9 * s, h(9)));
+        QVERIFY(r.accept(LogStream::Stdout, t - 3600 * s + 10 * s, h(10)));
+        QVERIFY(!r.takeGap()); // the run replayed a known line first
+        QCOMPARE(r.duplicatesDropped(), 6u);
+    }
+
+    void resumerWindowIsBounded()
+    {
+        LogResumer r;
+        const qint64 ms = 1000000;
+        const qint64 t = 1795782000LL * 1000000000;
+        const qint64 n = qint64(LogResumer::kWindowLines) + 500;
+        for (qint64 i = 0; i < n; ++i)
+            QVERIFY(r.accept(LogStream::Stdout, t + i * ms, quint64(i)));
+        // The 500 oldest lines left the window; a resume never goes back to them (they would come back new).
+        QVERIFY(r.resumeFromNs() > t + 499 * ms);
+        QCOMPARE(r.resumeFromNs(), t + (n - 1) * ms); // the last line: within a minute, nothing older to re-read
+        r.beginRun(r.resumeFromNs());
+        QVERIFY(!r.accept(LogStream::Stdout, t + (n - 1) * ms, quint64(n - 1)));
+        QVERIFY(r.accept(LogStream::Stdout, t + n * ms, quint64(n)));
+    }
+
+    void resumerReportsARunThatStartsPastItsHistory()
+    {
+        LogResumer r;
+        const qint64 s = 1000000000;
+        const qint64 t = 1795782000 * s;
+        r.beginRun();
+        QVERIFY(r.accept(LogStream::Stdout, t, 1));
+        QVERIFY(r.accept(LogStream::Stderr, t + s, 2));
+        QVERIFY(!r.takeGap());
+        // Resumed: the first stdout line is not the last one delivered, the history between was not read back.
+        r.beginRun(r.resumeFromNs());
+        QVERIFY(r.accept(LogStream::Stdout, t + 600 * s, 3));
+        const auto gap = r.takeGap();
+        QVERIFY(gap);
+        QCOMPARE(gap->fromMs, t / 1000000);
+        QCOMPARE(gap->toMs, (t + 600 * s) / 1000000);
+        QVERIFY(!r.takeGap());
+        QVERIFY(!r.accept(LogStream::Stderr, t + s, 2)); // stderr replays: no second gap
+        QVERIFY(r.accept(LogStream::Stderr, t + 601 * s, 4));
+        QVERIFY(!r.takeGap());
+    }
+
+    void duplicatesAcrossAReconnectAreDropped()
+    {
+        // The connection drops twice; each follower run re-reads from the last timestamp. Every Memory line
+        // the app printed arrives exactly once, in order, with no gap reported.
+        StreamsHarness h;
+        h.connect();
+        const qint64 t = 1795782000LL * 1000000000;
+        const qint64 step = 1000000000;
+        QByteArray history;
+        for (int i = 0; i < 10; ++i)
+            history += memoryLine(t + i * step, 300 + i);
+        h.feed(ContainerStreams::LogsBackfill, history);
+        h.streams->onFinished(ContainerStreams::LogsBackfill, 0);
+        h.feed(ContainerStreams::LogsFollow, memoryLine(t + 9 * step, 309) + memoryLine(t + 10 * step, 310));
+        h.streams->detach();
+        h.connect();
+        // Resumed from t+10 s: the same second again, then new lines, cut mid-line by the connection.
+        const QByteArray again = memoryLine(t + 10 * step, 310) + memoryLine(t + 11 * step, 311);
+        h.feed(ContainerStreams::LogsFollow, again + memoryLine(t + 12 * step, 312).left(30));
+        h.streams->detach();
+        h.connect();
+        h.feed(ContainerStreams::LogsFollow, memoryLine(t + 11 * step, 311) + memoryLine(t + 12 * step, 312));
+        h.streams->tick();
+        QTest::qWait(300);
+        h.streams->tick();
+        std::vector<int> expected(13);
+        std::iota(expected.begin(), expected.end(), 300);
+        QCOMPARE(memoryIds(h.records()), expected);
+        QCOMPARE(h.streams->duplicatesDropped(), 3u);
+        QVERIFY(h.gaps().empty());
+    }
+
+    void uncoveredOutagesAreGaps_data()
+    {
+        QTest::addColumn<bool>("tailCapOnConnect");
+        QTest::addRow("resume past the history (tail cap, rotation, recreate)") << false;
+        QTest::addRow("backfill cut by --tail") << true;
+    }
+    void uncoveredOutagesAreGaps()
+    {
+        QFETCH(bool, tailCapOnConnect);
+        StreamsHarness h(5);
+        h.connect();
+        // Half an hour ago: within the default --since 1h.
+        const qint64 t = (QDateTime::currentMSecsSinceEpoch() - 30 * 60 * 1000) * 1000000;
+        const qint64 step = 1000000000;
+        QByteArray history;
+        for (int i = 0; i < (tailCapOnConnect ? 5 : 3); ++i)
+            history += memoryLine(t + i * step, 300 + i);
+        h.feed(ContainerStreams::LogsBackfill, history);
+        h.streams->onFinished(ContainerStreams::LogsBackfill, 0);
+        if (!tailCapOnConnect) {
+            h.streams->detach();
+            h.connect();
+            // Ten minutes later, and the follower starts with a line never seen: what came between is unknown.
+            h.feed(ContainerStreams::LogsFollow, memoryLine(t + 600 * step, 400) + memoryLine(t + 601 * step, 401));
+        }
+        h.streams->detach(); // flushes
+        const std::vector<LogGap> gaps = h.gaps();
+        QCOMPARE(gaps.size(), size_t(1));
+        if (tailCapOnConnect) {
+            QVERIFY(gaps[0].fromMs < t / 1000000 - 29 * 60 * 1000); // from --since (an hour ago)
+            QCOMPARE(gaps[0].toMs, t / 1000000);
+        } else {
+            QCOMPARE(gaps[0].fromMs, (t + 2 * step) / 1000000);
+            QCOMPARE(gaps[0].toMs, (t + 600 * step) / 1000000);
+        }
+        // The state model counts and keeps it for check --json and the charts.
+        TargetState state(QStringLiteral("pangolin"));
+        for (const IngestBatch& b : h.batches)
+            state.apply(b);
+        QCOMPARE(state.gapCount(), 1u);
+        QCOMPARE(state.gaps().front().toMs, gaps[0].toMs);
+    }
+
+    void oversizedLiveLineIsCountedAndDropped_data()
+    {
+        QTest::addColumn<int>("chunkBytes");
+        QTest::addRow("whole") << 0;
+        QTest::addRow("64 KiB chunks") << 64 * 1024;
+        QTest::addRow("odd chunks") << 4093;
+    }
+    void oversizedLiveLineIsCountedAndDropped()
+    {
+        QFETCH(int, chunkBytes);
+        StreamsHarness h;
+        h.connect();
+        h.streams->onFinished(ContainerStreams::LogsBackfill, 0);
+        const qint64 t = 1795782000LL * 1000000000;
+        // A line over the cap whose tail looks like a Memory: line (what the old code parsed as a line).
+        QByteArray huge = RemoteCommands::rfc3339Nano(t).toLatin1() + " [info]: ";
+        huge += QByteArray(LogParser::kMaxLineBytes + 100, 'x');
+        huge += memoryLine(t, 999).mid(31);
+        const QByteArray stream = memoryLine(t - 1000, 300) + huge + memoryLine(t + 1000, 301);
+        if (chunkBytes == 0) {
+            h.feed(ContainerStreams::LogsFollow, stream);
+        } else {
+            for (qsizetype at = 0; at < stream.size(); at += chunkBytes)
+                h.feed(ContainerStreams::LogsFollow, stream.mid(at, chunkBytes));
+        }
+        h.streams->detach();
+        QCOMPARE(memoryIds(h.records()), (std::vector<int> {300, 301}));
+        const ParseCounters c = h.counters();
+        QCOMPARE(c.oversized, 1u);
+        QCOMPARE(c.lines, 3u);
+        QCOMPARE(c.recognised, 2u);
+    }
+
     void floodIsBoundedAndCounted()
     {
         // The consumer (the GUI thread, through TargetLink) stops taking batches during a flood: the worker
@@ -435,6 +679,46 @@ private Q_SLOTS:
         QTest::qWait(300);
         streams.tick();
         QCOMPARE(batches.size(), before + 1);
+    }
+
+    // The engine's stderr becomes the target's failure message: one plain line, whatever the server sent.
+    void engineStderrBecomesOnePlainLine_data()
+    {
+        QTest::addColumn<QByteArray>("stderr");
+        QTest::addColumn<int>("exitStatus");
+        QTest::addColumn<QString>("visible");
+        QTest::addRow("no such container, escapes")
+            << QByteArray("Error: No such container: pangolin\x1b]0;owned\x07\x1b[2J\r\nHEAPWATCH OK | heap=1\n") << 1
+            << QStringLiteral("No such container");
+        QTest::addRow("sudo, bidi and c1") << QByteArray("sudo: a password is required \xe2\x80\xae\xc2\x9b"
+                                                         "31m\n")
+                                           << 1 << QStringLiteral("password is required");
+        QTest::addRow("other, pipe and cr")
+            << QByteArray("daemon\rnot running | x=1\n") << 2 << QStringLiteral("not running");
+    }
+    void engineStderrBecomesOnePlainLine()
+    {
+        QFETCH(QByteArray, stderr);
+        QFETCH(int, exitStatus);
+        QFETCH(QString, visible);
+        QString failure;
+        ContainerStreams::Callbacks cb;
+        cb.batch = [](IngestBatch&&) {};
+        cb.failed = [&](const QString& m) { failure = m; };
+        StreamsConfig config;
+        config.container = QStringLiteral("pangolin");
+        config.hostLabel = QStringLiteral("127.0.0.1:22");
+        ContainerStreams streams(config, std::move(cb));
+        FakeRunner runner;
+        streams.attach(&runner, QStringLiteral("docker"));
+        streams.onOutput(ContainerStreams::Inspect, LogStream::Stderr, stderr);
+        streams.onFinished(ContainerStreams::Inspect, exitStatus);
+        QVERIFY2(failure.contains(visible), qPrintable(failure));
+        for (const QChar c : failure) {
+            const char16_t u = c.unicode();
+            QVERIFY2(u >= 0x20 && !(u >= 0x7f && u <= 0x9f) && !(u >= 0x202a && u <= 0x202e),
+                     qPrintable(QStringLiteral("U+%1 in %2").arg(int(u), 4, 16).arg(failure)));
+        }
     }
 
     void backoffDoublesWithJitter()
