@@ -70,6 +70,26 @@ QString mergedFixtureLog(const QTemporaryDir& dir)
     return path;
 }
 
+// Four starts of the app within two minutes (three restarts), each after a database error, as `docker logs -t`
+// of a container with a restart policy keeps them.
+QByteArray restartLoopLog()
+{
+    QByteArray out;
+    for (int run = 0; run < 4; ++run) {
+        const int s = run * 40;
+        auto at = [](int second) {
+            return QStringLiteral("2026-11-27T12:%1:%2Z ")
+                .arg(10 + second / 60, 2, 10, QLatin1Char('0'))
+                .arg(second % 60, 2, 10, QLatin1Char('0'))
+                .toUtf8();
+        };
+        out += at(s) + "[info]: Starting Pangolin in production mode\n";
+        out += at(s + 2) + "[info]: Memory: RSS=180.2MB, Heap=90.1MB/120.0MB, External=9.0MB, ArrayBuffers=4.0MB\n";
+        out += at(s + 30) + "[error]: Failed to connect to the database: ECONNREFUSED 127.0.0.1:5432\n";
+    }
+    return out;
+}
+
 // Six hours of `docker logs -t` of one container: four hours of a development-mode deployment with high heap
 // usage, a poor cache and two audit-buffer overflows (the last 2 h 40 min before the end), then a fixed
 // deployment: a start line in production mode, heap 210/300 MB, RSS flat at 320 MB, hit rate 78%, no overflows.
@@ -351,6 +371,36 @@ private Q_SLOTS:
         QCOMPARE(flagById(root, QStringLiteral("buffer_overflows")).value(QStringLiteral("value")).toDouble(), 1.0);
         QCOMPARE(flagById(root, QStringLiteral("buffer_overflows")).value(QStringLiteral("level")).toString(),
                  QStringLiteral("warning"));
+    }
+
+    // Three restarts in two minutes: a critical restart loop, with its own recommendation.
+    void restartLoopIsCritical()
+    {
+        QTemporaryDir dir;
+        QFile f(dir.filePath(QStringLiteral("loop.log")));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(restartLoopLog());
+        f.close();
+        const Result r = check({QStringLiteral("--replay"), f.fileName(), QStringLiteral("--json")});
+        QCOMPARE(r.exitCode, 2);
+        const QJsonObject root = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(root.value(QStringLiteral("overall")).toString(), QStringLiteral("critical"));
+        const QJsonObject restarts = flagById(root, QStringLiteral("restarts"));
+        QCOMPARE(restarts.value(QStringLiteral("level")).toString(), QStringLiteral("critical"));
+        QCOMPARE(restarts.value(QStringLiteral("value")).toDouble(), 3.0);
+        QCOMPARE(restarts.value(QStringLiteral("note")).toString(),
+                 QStringLiteral("restart loop: 3 restarts in 10 min"));
+        QVERIFY(recommendationIds(root).contains(QStringLiteral("restart-loop")));
+        for (const QJsonValue& v : root.value(QStringLiteral("recommendations")).toArray()) {
+            const QJsonObject rec = v.toObject();
+            if (rec.value(QStringLiteral("id")).toString() != QLatin1String("restart-loop"))
+                continue;
+            QCOMPARE(rec.value(QStringLiteral("level")).toString(), QStringLiteral("critical"));
+            QCOMPARE(rec.value(QStringLiteral("evidence")).toString().count(QLatin1String("ECONNREFUSED")), 3);
+        }
+        const Result text = check({QStringLiteral("--replay"), f.fileName()});
+        QVERIFY2(text.out.startsWith(QLatin1String("HEAPWATCH CRITICAL - restart loop: 3 restarts in 10 min")),
+                 qPrintable(text.out.left(200)));
     }
 
     void thresholdsFileChangesTheVerdict()
