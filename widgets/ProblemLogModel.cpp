@@ -33,6 +33,8 @@ QString ProblemLogModel::kindName(LogKind kind)
         return tr("dev mode");
     case LogKind::HeapOom:
         return tr("heap OOM");
+    case LogKind::AppStart:
+        return tr("app start");
     case LogKind::Memory:
         return tr("memory");
     case LogKind::Cache:

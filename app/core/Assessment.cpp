@@ -1,5 +1,7 @@
 #include "Assessment.h"
 
+#include <algorithm>
+
 namespace heapwatch {
 
 const Flag* Assessment::flag(const QString& id) const
@@ -25,7 +27,7 @@ Assessment assess(const TargetState& state, const Thresholds& t, qint64 nowMs)
     Assessment a;
     a.atMs = nowMs;
     a.growth = estimateGrowth(state, t, nowMs);
-    a.flags = evaluateFlags(state, t, a.growth);
+    a.flags = evaluateFlags(state, t, a.growth, nowMs);
     a.recommendations = recommend(state, t, a.growth, a.flags, nowMs);
     bool anyKnown = false;
     Level worst = Level::Ok;
@@ -38,6 +40,47 @@ Assessment assess(const TargetState& state, const Thresholds& t, qint64 nowMs)
     }
     a.overall = anyKnown ? worst : Level::Unknown;
     return a;
+}
+
+qint64 eventWindowStart(const Thresholds& t, qint64 nowMs)
+{
+    return nowMs - qint64(t.eventWindowMinutes * 60.0 * 1000.0);
+}
+
+qint64 restartLoopWindowStart(const Thresholds& t, qint64 nowMs)
+{
+    return nowMs - qint64(t.restartLoopWindowMinutes * 60.0 * 1000.0);
+}
+
+bool inRestartLoop(const TargetState& state, const Thresholds& t, qint64 nowMs)
+{
+    if (state.restartsSince(restartLoopWindowStart(t, nowMs)) >= int(t.restartLoopRestarts))
+        return true;
+    // A container that never stays up: inspect sees it restarting again, and it restarted recently.
+    const auto& info = state.info();
+    return info && info->status == QLatin1String("restarting")
+        && state.restartsSince(restartLoopWindowStart(t, nowMs)) > 0;
+}
+
+bool inCurrentDeployment(const TargetState& state, qint64 atMs)
+{
+    return atMs < 0 || state.lastStartMs() < 0 || atMs >= state.lastStartMs();
+}
+
+QString durationText(qint64 ms)
+{
+    const qint64 seconds = std::max<qint64>(0, ms / 1000);
+    if (seconds < 60)
+        return QStringLiteral("%1 s").arg(seconds);
+    const qint64 minutes = seconds / 60;
+    if (minutes < 60)
+        return QStringLiteral("%1 min").arg(minutes);
+    const qint64 hours = minutes / 60;
+    if (hours < 24)
+        return minutes % 60 ? QStringLiteral("%1 h %2 min").arg(hours).arg(minutes % 60)
+                            : QStringLiteral("%1 h").arg(hours);
+    return hours % 24 ? QStringLiteral("%1 d %2 h").arg(hours / 24).arg(hours % 24)
+                      : QStringLiteral("%1 d").arg(hours / 24);
 }
 
 QString levelName(Level level)

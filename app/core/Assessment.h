@@ -63,11 +63,23 @@ struct Assessment
 
 // Least-squares slope of RSS and heap used over the growth window, skipping the warm-up after the last start.
 GrowthResult estimateGrowth(const TargetState& state, const Thresholds& t, qint64 nowMs);
-std::vector<Flag> evaluateFlags(const TargetState& state, const Thresholds& t, const GrowthResult& growth);
+// Event flags count the events of the last events window (overflows: of the current container run too) before nowMs.
+std::vector<Flag> evaluateFlags(const TargetState& state, const Thresholds& t, const GrowthResult& growth,
+                                qint64 nowMs);
 std::vector<Recommendation> recommend(const TargetState& state, const Thresholds& t, const GrowthResult& growth,
                                       const std::vector<Flag>& flags, qint64 nowMs);
 // All of the above; overall is the worst flag level (unknown flags do not count unless every flag is unknown).
 Assessment assess(const TargetState& state, const Thresholds& t, qint64 nowMs);
+
+// The start of the events window at nowMs, and of the restart-loop window.
+qint64 eventWindowStart(const Thresholds& t, qint64 nowMs);
+qint64 restartLoopWindowStart(const Thresholds& t, qint64 nowMs);
+// Restarts in the restart-loop window reach the loop count, or inspect says the container keeps restarting.
+bool inRestartLoop(const TargetState& state, const Thresholds& t, qint64 nowMs);
+// A cache sample belongs to the current deployment (a sample of the previous one says nothing of it).
+bool inCurrentDeployment(const TargetState& state, qint64 atMs);
+// "45 s", "12 min", "2 h 40 min", "3 d 4 h": how long ago or for how long, for notes and the red-flag table.
+QString durationText(qint64 ms);
 
 QString levelName(Level level); // "ok", "warning", "critical", "unknown"
 // Worst-first ordering for badges, sorting and alert escalation: unknown 0, ok 1, warning 2, critical 3.

@@ -371,6 +371,33 @@ LevelHit prefixLevel(const char* p, const char* e)
     return p < e && *p == ':' ? level : LevelHit::None;
 }
 
+// The app's own start line, at the start of the message (after the logger's level prefix): "Starting Pangolin
+// in production mode" (the app's logger), or Next.js's banner "▲ Next.js 14.1.0". A replayed log knows a new
+// deployment from it; only lines that carry no other kind are looked at, so it costs an info line one compare.
+bool isAppStart(const char* p, const char* e)
+{
+    p = skipEscapes(p, e);
+    while (p < e && *p == ' ')
+        ++p;
+    if (startsWith(p, e, "[info]")) {
+        p = skipEscapes(p + 6, e); // "[info]" may be coloured up to its colon
+        if (p < e && *p == ':')
+            ++p;
+    } else if (startsWith(p, e, "info:")) {
+        p += 5;
+    }
+    p = skipEscapes(p, e);
+    while (p < e && *p == ' ')
+        ++p;
+    if (startsWith(p, e, "\xe2\x96\xb2 Next.js "))
+        return true;
+    if (!startsWith(p, e, "Starting "))
+        return false;
+    // "Starting <app> in <mode> mode": a bare "Starting cleanup job" is not a start of the app.
+    const QByteArrayView rest(p, e - p);
+    return rest.size() < 512 && rest.contains(" mode");
+}
+
 struct LineScan
 {
     const char* message = nullptr; // after the docker timestamp
@@ -500,6 +527,8 @@ void scanLine(QByteArrayView line, LineScan& s, const MinuteCache* cache = nullp
         s.kind = LogKind::Error;
     else if (level == LevelHit::Warning)
         s.kind = LogKind::Warning;
+    else if (isAppStart(q, e))
+        s.kind = LogKind::AppStart;
 }
 
 // ---------------------------------------------------------------------------------------------------------

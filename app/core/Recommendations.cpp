@@ -3,6 +3,8 @@
 #include "Assessment.h"
 #include "SafeMath.h"
 
+#include <QDateTime>
+#include <QStringList>
 #include <cmath>
 #include <limits>
 
@@ -22,9 +24,14 @@ QString pct(double v)
 
 // How long (minutes) the newest values of a column have stayed strictly above a line, counted back from the
 // newest row; 0 when the newest value is not above it (or unknown).
-template<int N> double minutesAbove(const SampleRing<N>& ring, int column, double line)
+// Only samples of the current deployment count: a run that began before the last start is the old process's.
+template<int N> double minutesAbove(const SampleRing<N>& ring, int column, double line, qint64 notBefore = -1)
 {
-    const qsizetype start = ring.runStart(column, float(line), std::numeric_limits<float>::infinity());
+    qsizetype start = ring.runStart(column, float(line), std::numeric_limits<float>::infinity());
+    if (start >= ring.size())
+        return 0;
+    if (notBefore >= 0)
+        start = std::max(start, ring.lowerBound(notBefore));
     if (start >= ring.size())
         return 0;
     return double(ring.last().atMs - ring.at(start).atMs) / kMsPerMinute;
@@ -47,12 +54,54 @@ const Flag* find(const std::vector<Flag>& flags, const char* id)
     return nullptr;
 }
 
+// The restart loop's evidence: each restart of the loop window with the exit code before it and the last
+// warning or error the app logged before it, which is usually why it died.
+void addRestartLoop(const TargetState& s, const Thresholds& t, qint64 nowMs, std::vector<Recommendation>& out)
+{
+    const qint64 from = restartLoopWindowStart(t, nowMs);
+    QStringList restarts;
+    qint64 previous = from;
+    for (const Marker& m : s.markers()) {
+        if (m.kind != Marker::Kind::Restart || m.atMs < from)
+            continue;
+        int exitCode = -1;
+        for (const Marker& d : s.markers()) {
+            if ((d.kind == Marker::Kind::Die || d.kind == Marker::Kind::OomKill) && d.exitCode >= 0 && d.atMs <= m.atMs
+                && d.atMs >= previous)
+                exitCode = d.exitCode;
+        }
+        QString lastLine;
+        for (const Problem& p : s.problems()) {
+            if (p.atMs >= previous && p.atMs <= m.atMs)
+                lastLine = p.text;
+        }
+        QString entry = QDateTime::fromMSecsSinceEpoch(m.atMs, Qt::UTC).toString(QStringLiteral("HH:mm:ss"));
+        entry += exitCode >= 0 ? QStringLiteral(" after exit code %1").arg(exitCode)
+                               : QStringLiteral(" (exit code unknown)");
+        if (!lastLine.isEmpty())
+            entry += QStringLiteral(", last line: %1").arg(lastLine.left(160));
+        restarts << entry;
+        previous = m.atMs;
+    }
+    const int count = s.restartsSince(from);
+    out.push_back(Recommendation {
+        QStringLiteral("restart-loop"), Level::Critical, QStringLiteral("The container is in a restart loop"),
+        QStringLiteral("Look at why it exits (the exit codes and last lines below; docker logs --tail 50 of the "
+                       "container), fix that first, and consider a restart policy with a backoff or a limit "
+                       "(restart: on-failure:5) so a crashing container does not hide behind restarts."),
+        QStringLiteral("%1 restart(s) in the last %2%3%4")
+            .arg(count)
+            .arg(durationText(nowMs - from))
+            .arg(s.info() && s.info()->status == QLatin1String("restarting") ? QStringLiteral(" (inspect: restarting)")
+                                                                             : QString())
+            .arg(restarts.isEmpty() ? QString() : QStringLiteral(": ") + restarts.join(QStringLiteral("; ")))});
+}
+
 } // namespace
 
 std::vector<Recommendation> recommend(const TargetState& s, const Thresholds& t, const GrowthResult& growth,
                                       const std::vector<Flag>& flags, qint64 nowMs)
 {
-    Q_UNUSED(nowMs)
     std::vector<Recommendation> out;
     auto add = [&out](const char* id, Level level, QString title, QString action, QString evidence) {
         out.push_back(
@@ -61,28 +110,39 @@ std::vector<Recommendation> recommend(const TargetState& s, const Thresholds& t,
     const auto& memory = s.lastMemory();
     const double heapLimit = s.heapLimitMiB();
     const double limitForAdvice = isKnown(heapLimit) ? heapLimit : t.defaultHeapLimitMiB;
+    // Events count within the events window; deployment facts since the last start (a new deployment
+    // resolves what the previous one's lines said).
+    const qint64 windowFrom = eventWindowStart(t, nowMs);
+    const qint64 deployedAt = s.lastStartMs();
+    const int ooms = s.oomKillsSince(windowFrom);
+    const int heapOoms = s.heapOomLinesSince(windowFrom);
 
     // OOM kills and heap exhaustion first: they are the incidents the rest tries to prevent.
-    if (s.oomKills() > 0 || s.heapOomLines() > 0) {
+    if (ooms > 0 || heapOoms > 0) {
         add("oom-restart", Level::Critical, QStringLiteral("The container was killed for lack of memory"),
             QStringLiteral("Raise the heap limit (ENV NODE_OPTIONS=\"--max-old-space-size=%1\") and the container "
                            "memory limit together, then capture heap snapshots (node --heapsnapshot-near-heap-limit=2) "
                            "to find what filled the heap.")
                 .arg(nextHeapLimit(limitForAdvice)),
             QStringLiteral(
-                "%1 OOM incident(s), %2 'JavaScript heap out of memory' line(s), %3 restart(s) while watched")
-                .arg(s.oomKills())
-                .arg(s.heapOomLines())
-                .arg(s.restartsWhileWatched()));
+                "%1 OOM incident(s), %2 'JavaScript heap out of memory' line(s), %3 restart(s) in the last %4")
+                .arg(ooms)
+                .arg(heapOoms)
+                .arg(s.restartsSince(windowFrom))
+                .arg(durationText(nowMs - windowFrom)));
     }
 
-    if (s.devModeLines() > 0) {
+    if (inRestartLoop(s, t, nowMs))
+        addRestartLoop(s, t, nowMs, out);
+
+    if (const qint64 devLines = s.devModeLinesSince(deployedAt); devLines > 0) {
         add("dev-mode", Level::Critical, QStringLiteral("Next.js is running in development mode"),
             QStringLiteral("Start the container with NODE_ENV=production (and ENVIRONMENT=prod) so that next() gets "
                            "dev: false and turbopack: false; development mode costs ~50-100 MB (source maps, HMR, "
                            "larger caches)."),
-            QStringLiteral("%1 development-mode line(s) (Compiling / Compiled / Fast Refresh / HMR) in the logs")
-                .arg(s.devModeLines()));
+            QStringLiteral("%1 development-mode line(s) (Compiling / Compiled / Fast Refresh / HMR) in the logs%2")
+                .arg(devLines)
+                .arg(deployedAt >= 0 ? QStringLiteral(" since the last start") : QString()));
     }
 
     if (s.info() && s.info()->nodeOptionsKnown && !isKnown(heapLimit)) {
@@ -95,7 +155,7 @@ std::vector<Recommendation> recommend(const TargetState& s, const Thresholds& t,
                 : QStringLiteral("NODE_OPTIONS=%1 has no --max-old-space-size").arg(s.info()->nodeOptions));
     }
 
-    const double rssAbove = minutesAbove(s.process(), RssColumn, t.increaseHeapRssMiB);
+    const double rssAbove = minutesAbove(s.process(), RssColumn, t.increaseHeapRssMiB, deployedAt);
     if (memory && isKnown(memory->rssMiB) && memory->rssMiB > t.increaseHeapRssMiB
         && rssAbove >= t.increaseHeapSustainMinutes) {
         const Flag* rss = find(flags, "rss");
@@ -110,7 +170,7 @@ std::vector<Recommendation> recommend(const TargetState& s, const Thresholds& t,
 
     const Flag* heap = find(flags, "heap_usage");
     if (heap && (heap->level == Level::Warning || heap->level == Level::Critical)
-        && minutesAbove(s.process(), HeapUsagePercentColumn, t.heapUsagePercent.warning)
+        && minutesAbove(s.process(), HeapUsagePercentColumn, t.heapUsagePercent.warning, deployedAt)
             >= t.gcPressureSustainMinutes) {
         add("heap-gc-pressure", heap->level, QStringLiteral("High heap utilization: GC pressure likely"),
             QStringLiteral("Give V8 headroom (ENV NODE_OPTIONS=\"--max-old-space-size=%1\") or reduce what stays "
@@ -123,7 +183,7 @@ std::vector<Recommendation> recommend(const TargetState& s, const Thresholds& t,
                 .arg(t.heapUsagePercent.critical));
     }
 
-    const double heapOver = minutesAbove(s.process(), HeapUsedColumn, t.heapOverMiB);
+    const double heapOver = minutesAbove(s.process(), HeapUsedColumn, t.heapOverMiB, deployedAt);
     if (memory && isKnown(memory->heapUsedMiB) && memory->heapUsedMiB > t.heapOverMiB
         && heapOver >= t.heapOverSustainMinutes) {
         add("heap-over-300", Level::Warning,
@@ -162,7 +222,8 @@ std::vector<Recommendation> recommend(const TargetState& s, const Thresholds& t,
                 .arg(t.growthMinObservationMinutes, 0, 'f', 0));
     }
 
-    if (const auto& cache = s.lastCache(); cache && isKnown(cache->hitRatePercent)) {
+    if (const auto& cache = s.lastCache();
+        cache && isKnown(cache->hitRatePercent) && inCurrentDeployment(s, cache->atMs)) {
         const double hitRate = cache->hitRatePercent;
         if (hitRate < t.cacheHitRatePercent.warning) {
             add("cache-ttl-short", hitRate < t.cacheHitRatePercent.critical ? Level::Critical : Level::Warning,
@@ -174,7 +235,7 @@ std::vector<Recommendation> recommend(const TargetState& s, const Thresholds& t,
                     .arg(cache->hits)
                     .arg(cache->misses));
         }
-        const double highFor = minutesAbove(s.cache(), HitRateColumn, t.cacheTtlIncreasePercent);
+        const double highFor = minutesAbove(s.cache(), HitRateColumn, t.cacheTtlIncreasePercent, deployedAt);
         if (hitRate > t.cacheTtlIncreasePercent && highFor >= t.cacheTtlIncreaseSustainMinutes) {
             add("cache-ttl-increase", Level::Ok, QStringLiteral("Cache works well: a longer TTL could save more"),
                 QStringLiteral("Consider raising stdTTL from 5 to 10 minutes while the hit rate stays above %1%.")
@@ -210,13 +271,14 @@ std::vector<Recommendation> recommend(const TargetState& s, const Thresholds& t,
         }
     }
 
-    if (s.overflowEvents() > 0) {
-        add("db-write-slow", s.overflowEvents() >= t.bufferOverflows.critical ? Level::Critical : Level::Warning,
+    if (const qint64 overflows = s.overflowEventsSince(std::max(windowFrom, deployedAt)); overflows > 0) {
+        add("db-write-slow", overflows >= t.bufferOverflows.critical ? Level::Critical : Level::Warning,
             QStringLiteral("Audit log buffer overflowed: database writes are too slow"),
             QStringLiteral("Any overflow means audit entries were dropped. Check database write latency and locks "
                            "(e.g. SQLITE_BUSY), batch inserts, and alert on the dropped total."),
-            QStringLiteral("%1 overflow event(s), %2 entries dropped in total")
-                .arg(s.overflowEvents())
+            QStringLiteral("%1 overflow event(s) in the last %2 of this run, %3 entries dropped in total")
+                .arg(overflows)
+                .arg(durationText(nowMs - windowFrom))
                 .arg(s.totalDropped()));
     }
 

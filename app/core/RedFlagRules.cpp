@@ -90,8 +90,9 @@ Flag makeFlag(const char* id, const char* metric, const char* unit, double value
 
 } // namespace
 
-std::vector<Flag> evaluateFlags(const TargetState& s, const Thresholds& t, const GrowthResult& growth)
+std::vector<Flag> evaluateFlags(const TargetState& s, const Thresholds& t, const GrowthResult& growth, qint64 nowMs)
 {
+    const qint64 windowFrom = eventWindowStart(t, nowMs);
     std::vector<Flag> flags;
     const auto& memory = s.lastMemory();
 
@@ -133,17 +134,23 @@ std::vector<Flag> evaluateFlags(const TargetState& s, const Thresholds& t, const
         flags.push_back(f);
     }
     {
+        // Cache behaviour is a fact of the current deployment: the previous one's hit rate says nothing of it.
         const auto& cache = s.lastCache();
-        Flag f = makeFlag("cache_hit_rate", "Cache Hit Rate", "%", cache ? cache->hitRatePercent : kUnknown,
+        const bool current = cache && inCurrentDeployment(s, cache->atMs);
+        Flag f = makeFlag("cache_hit_rate", "Cache Hit Rate", "%", current ? cache->hitRatePercent : kUnknown,
                           t.cacheHitRatePercent, true);
-        f.note = approachingNote(f, t.approachingFraction);
+        f.note = cache && !current ? QStringLiteral("no cache stats since the last start")
+                                   : approachingNote(f, t.approachingFraction);
         f.trend = trendOf(s.cache(), HitRateColumn, 2.0, s.lastStartMs());
         flags.push_back(f);
     }
     {
         // No log line at all means nothing is known about overflows, not that there were none.
+        // Only the events of the current container run within the events window count: a redeployed container
+        // starts clean, and an overflow of last Monday is not a reason to act now.
         const bool known = s.logCounters().lines > 0 || memory.has_value();
-        const double events = known ? double(s.overflowEvents()) : kUnknown;
+        const qint64 recent = s.overflowEventsSince(std::max(windowFrom, s.lastStartMs()));
+        const double events = known ? double(recent) : kUnknown;
         Flag f;
         f.id = QStringLiteral("buffer_overflows");
         f.metric = QStringLiteral("Buffer Overflows");
@@ -155,8 +162,19 @@ std::vector<Flag> evaluateFlags(const TargetState& s, const Thresholds& t, const
             : events >= t.bufferOverflows.critical ? Level::Critical
             : events >= t.bufferOverflows.warning  ? Level::Warning
                                                    : Level::Ok;
-        if (s.overflowEvents() > 0)
+        if (recent > 0) {
             f.note = QStringLiteral("%1 entries dropped in total").arg(s.totalDropped());
+            if (s.overflowEvents() > recent)
+                f.note += QStringLiteral(", %1 overflows since watching").arg(s.overflowEvents());
+        } else if (s.overflowEvents() > 0) {
+            const qint64 last = s.lastOverflowMs();
+            f.note = last >= 0 ? QStringLiteral("last overflow %1 ago, %2 since watching")
+                                     .arg(durationText(nowMs - last))
+                                     .arg(s.overflowEvents())
+                               : QStringLiteral("%1 since watching").arg(s.overflowEvents());
+            if (last >= windowFrom)
+                f.note += QStringLiteral(", before the last start");
+        }
         flags.push_back(f);
     }
     {
@@ -174,23 +192,45 @@ std::vector<Flag> evaluateFlags(const TargetState& s, const Thresholds& t, const
     }
     {
         const bool known = s.info().has_value() || !s.markers().empty();
+        // Restarts and OOM kills of the events window; a restart loop (k restarts in a short window, or a
+        // container that never stays up) is critical like an OOM kill.
+        const int restarts = s.restartsSince(windowFrom);
+        const int ooms = s.oomKillsSince(windowFrom);
+        const bool loop = inRestartLoop(s, t, nowMs);
         Flag f;
         f.id = QStringLiteral("restarts");
         f.metric = QStringLiteral("Restarts / OOM Kills");
         f.unit = QStringLiteral("restarts");
-        f.value = known ? double(s.restartsWhileWatched()) : kUnknown;
+        f.value = known ? double(restarts) : kUnknown;
         f.warning = t.restarts.warning;
         f.critical = t.restarts.critical;
         if (!known)
             f.level = Level::Unknown;
-        else if (s.oomKills() > 0)
+        else if (ooms > 0 || loop)
             f.level = Level::Critical;
-        else if (s.restartsWhileWatched() >= t.restarts.warning)
+        else if (restarts >= t.restarts.warning)
             f.level = Level::Warning;
         else
             f.level = Level::Ok;
-        if (s.oomKills() > 0)
-            f.note = QStringLiteral("%1 OOM kill(s) (exit 137/134 or heap out of memory)").arg(s.oomKills());
+        QStringList notes;
+        if (loop)
+            notes << QStringLiteral("restart loop: %1 restarts in %2")
+                         .arg(s.restartsSince(restartLoopWindowStart(t, nowMs)))
+                         .arg(durationText(qint64(t.restartLoopWindowMinutes * 60.0 * 1000.0)));
+        if (ooms > 0)
+            notes << QStringLiteral("%1 OOM kill(s) (exit 137/134 or heap out of memory)").arg(ooms);
+        if (known && restarts == 0 && s.restartsWhileWatched() > 0) {
+            qint64 last = -1;
+            for (const Marker& m : s.markers()) {
+                if (m.kind == Marker::Kind::Restart)
+                    last = std::max(last, m.atMs);
+            }
+            if (last >= 0)
+                notes << QStringLiteral("last restart %1 ago, %2 since watching")
+                             .arg(durationText(nowMs - last))
+                             .arg(s.restartsWhileWatched());
+        }
+        f.note = notes.join(QStringLiteral("; "));
         flags.push_back(f);
     }
     return flags;

@@ -72,6 +72,7 @@ enum class LogKind : quint8
     Error,
     DevMode, // Next.js development mode: Compiling, Compiled, Fast Refresh, webpack/turbopack HMR
     HeapOom, // Node's "JavaScript heap out of memory"
+    AppStart, // the app's own start line ("Starting Pangolin in production mode", Next.js's "▲ Next.js 14.1.0")
 };
 
 // A stretch of the app's log that could not be read back after an outage (the --tail cap, logs rotated
@@ -98,7 +99,7 @@ struct LogRecord
     MemorySample memory; // kind == Memory
     CacheSample cache; // kind == Cache
     OverflowEvent overflow; // kind == Overflow
-    QString text; // message with escapes removed, for Overflow/Warning/Error/DevMode/HeapOom; empty otherwise
+    QString text; // message with escapes removed, for Overflow/Warning/Error/DevMode/HeapOom/AppStart; else empty
 };
 
 // One container line of `docker stats` / `podman stats`. Unknown numbers are NaN (`--` placeholders).

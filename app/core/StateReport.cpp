@@ -66,9 +66,12 @@ int decimalsFor(const Flag& f)
 // Short words for the plugin line's summary: "heap usage 97.6% (> 95%)".
 QString flagSummary(const Flag& f)
 {
-    if (f.id == QLatin1String("restarts"))
+    if (f.id == QLatin1String("restarts")) {
+        if (f.note.startsWith(QLatin1String("restart loop")))
+            return f.note.section(QLatin1Char(';'), 0, 0); // "restart loop: 3 restarts in 10 min"
         return f.level == Level::Critical ? QStringLiteral("container OOM-killed")
                                           : QStringLiteral("%1 restart(s) seen").arg(f.value);
+    }
     if (f.id == QLatin1String("buffer_overflows"))
         return QStringLiteral("%1 audit buffer overflow(s)").arg(f.value);
     const double line = f.level == Level::Critical ? f.critical : f.warning;
@@ -228,7 +231,7 @@ QString textReport(const ReportInput& in)
             : (f.unit == QLatin1String("restarts") ? QStringLiteral("any") : sign + formatThreshold(f, f.warning));
         const QString critical = f.unit == QLatin1String("events")
             ? QStringLiteral("multiple")
-            : (f.unit == QLatin1String("restarts") ? QStringLiteral("OOM kill")
+            : (f.unit == QLatin1String("restarts") ? QStringLiteral("OOM/loop")
                                                    : sign + formatThreshold(f, f.critical));
         QString status = levelTitle(f.level);
         if (!f.note.isEmpty())
@@ -318,6 +321,7 @@ QJsonObject jsonReport(const ReportInput& in)
     QJsonObject overflows;
     overflows.insert(QStringLiteral("events"), double(s.overflowEvents()));
     overflows.insert(QStringLiteral("total_dropped"), double(s.totalDropped()));
+    overflows.insert(QStringLiteral("last_at"), timeValue(s.lastOverflowMs()));
     root.insert(QStringLiteral("audit_overflows"), overflows);
 
     QJsonObject growth;

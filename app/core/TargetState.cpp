@@ -4,6 +4,7 @@
 #include "Units.h"
 
 #include <algorithm>
+#include <limits>
 
 namespace heapwatch {
 namespace {
@@ -21,6 +22,11 @@ float toFloat(double v)
 constexpr qint64 kSameIncidentMs = 60 * 1000;
 // inspect's StartedAt has ns precision, events only seconds: starts this close are the same start.
 constexpr qint64 kSameStartMs = 2000;
+// The app logs its start line within this long after its container started: the line is that start's.
+constexpr qint64 kAppLineAfterContainerStartMs = 2 * 60 * 1000;
+// Two start lines this close (Next.js's banner and the app's "Starting … mode") are one start.
+constexpr qint64 kSameAppStartMs = 15 * 1000;
+constexpr size_t kMaxDevModeTimes = 1000;
 
 bool isOomExit(int exitCode)
 {
@@ -140,8 +146,34 @@ void TargetState::applyLog(const LogRecord& record)
         break;
     case LogKind::DevMode:
         ++m_devModeLines;
+        m_devModeTimes.push_back(record.atMs);
+        if (m_devModeTimes.size() > kMaxDevModeTimes)
+            m_devModeTimes.pop_front();
         addProblem(record.atMs, Level::Critical, record.kind, record.text);
         break;
+    case LogKind::AppStart: {
+        // The mode of the newest start line is the mode of the current deployment.
+        const bool development = record.text.contains(QLatin1String("development mode"), Qt::CaseInsensitive);
+        if (record.atMs >= m_modeLineMs) {
+            m_modeLineMs = record.atMs;
+            if (development)
+                m_startedInDevMode = true;
+            else if (record.text.contains(QLatin1String(" mode")))
+                m_startedInDevMode = false;
+            else
+                m_startedInDevMode.reset();
+        }
+        if (development) {
+            ++m_devModeLines;
+            m_devModeTimes.push_back(record.atMs);
+            if (m_devModeTimes.size() > kMaxDevModeTimes)
+                m_devModeTimes.pop_front();
+            addProblem(record.atMs, Level::Critical, LogKind::DevMode, record.text);
+        }
+        if (record.atMs >= 0)
+            noteAppStart(record.atMs, record.text);
+        break;
+    }
     case LogKind::HeapOom: {
         ++m_heapOomLines;
         addProblem(record.atMs, Level::Critical, record.kind, record.text);
@@ -225,17 +257,60 @@ void TargetState::applyEvent(const ContainerEvent& event)
 void TargetState::noteContainerStart(qint64 atMs, bool isRestart, const QString& text)
 {
     Q_UNUSED(isRestart) // a restart is any start after the first one known, whoever reports it
-    for (qint64 known : m_starts) {
-        if (std::llabs(atMs - known) <= kSameStartMs)
+    for (const Start& known : m_starts) {
+        if (known.fromContainer && std::llabs(atMs - known.atMs) <= kSameStartMs)
             return; // the same start, reported by inspect and by an event
     }
+    // The app's start line arrived first (logs before inspect): it was this start. It takes the container's
+    // time, so that the next report of the same start matches it.
+    for (Start& known : m_starts) {
+        if (known.fromContainer || known.atMs < atMs - kSameStartMs
+            || known.atMs - atMs > kAppLineAfterContainerStartMs)
+            continue;
+        for (Marker& m : m_markers) {
+            if (m.atMs == known.atMs && (m.kind == Marker::Kind::Start || m.kind == Marker::Kind::Restart))
+                m.atMs = atMs;
+        }
+        known.atMs = atMs;
+        known.fromContainer = true;
+        known.hasAppLine = true;
+        std::sort(m_starts.begin(), m_starts.end(), [](const Start& a, const Start& b) { return a.atMs < b.atMs; });
+        m_lastStartMs = m_starts.back().atMs;
+        return;
+    }
+    addStart(atMs, true, text);
+}
+
+void TargetState::noteAppStart(qint64 atMs, const QString& text)
+{
+    // The newest container start before the line that has no start line yet is the one the app logged.
+    for (auto it = m_starts.rbegin(); it != m_starts.rend(); ++it) {
+        if (it->fromContainer && !it->hasAppLine && it->atMs <= atMs + kSameStartMs
+            && atMs - it->atMs <= kAppLineAfterContainerStartMs) {
+            it->hasAppLine = true;
+            return;
+        }
+    }
+    for (const Start& known : m_starts) {
+        if (!known.fromContainer && std::llabs(atMs - known.atMs) <= kSameAppStartMs)
+            return;
+        if (known.fromContainer && known.hasAppLine && atMs >= known.atMs && atMs - known.atMs <= kSameAppStartMs)
+            return; // a second start line (banner and "Starting …") of a start already matched
+    }
+    // No container start known for it (a replay, or a run before inspect's StartedAt): the line is the start.
+    addStart(atMs, false, QStringLiteral("app started: ") + text.left(200));
+}
+
+void TargetState::addStart(qint64 atMs, bool fromContainer, const QString& text)
+{
     // Reports arrive out of order (a batch's inspect is newer than its events): keep the starts sorted.
-    const auto at = std::upper_bound(m_starts.begin(), m_starts.end(), atMs);
+    const auto at
+        = std::upper_bound(m_starts.begin(), m_starts.end(), atMs, [](qint64 v, const Start& s) { return v < s.atMs; });
     const bool earliest = at == m_starts.begin();
-    m_starts.insert(at, atMs);
+    m_starts.insert(at, Start {atMs, fromContainer, false});
     if (m_starts.size() > kMaxMarkers)
         m_starts.erase(m_starts.begin());
-    m_lastStartMs = m_starts.back();
+    m_lastStartMs = m_starts.back().atMs;
     if (m_starts.size() > 1)
         ++m_restarts;
     if (earliest) {
@@ -254,6 +329,74 @@ void TargetState::noteContainerStart(qint64 atMs, bool isRestart, const QString&
         ? (earliest ? QStringLiteral("container started") : QStringLiteral("container restarted"))
         : text;
     addMarker(marker);
+}
+
+namespace {
+
+bool inWindow(qint64 atMs, qint64 fromMs)
+{
+    return atMs < 0 || atMs >= fromMs;
+}
+
+} // namespace
+
+qint64 TargetState::overflowEventsSince(qint64 fromMs) const
+{
+    return std::count_if(m_overflows.begin(), m_overflows.end(),
+                         [fromMs](const OverflowEvent& o) { return inWindow(o.atMs, fromMs); });
+}
+
+qint64 TargetState::droppedSince(qint64 fromMs) const
+{
+    qint64 sum = 0;
+    for (const OverflowEvent& o : m_overflows) {
+        if (inWindow(o.atMs, fromMs) && o.dropped > 0 && sum <= std::numeric_limits<qint64>::max() - o.dropped)
+            sum += o.dropped;
+    }
+    return sum;
+}
+
+qint64 TargetState::devModeLinesSince(qint64 fromMs) const
+{
+    return std::count_if(m_devModeTimes.begin(), m_devModeTimes.end(),
+                         [fromMs](qint64 at) { return inWindow(at, fromMs); });
+}
+
+int TargetState::restartsSince(qint64 fromMs) const
+{
+    return int(std::count_if(m_markers.begin(), m_markers.end(), [fromMs](const Marker& m) {
+        return m.kind == Marker::Kind::Restart && m.atMs >= fromMs;
+    }));
+}
+
+int TargetState::oomKillsSince(qint64 fromMs) const
+{
+    return int(std::count_if(m_markers.begin(), m_markers.end(), [fromMs](const Marker& m) {
+        return (m.kind == Marker::Kind::OomKill || m.kind == Marker::Kind::HeapOom) && m.atMs >= fromMs;
+    }));
+}
+
+int TargetState::heapOomLinesSince(qint64 fromMs) const
+{
+    return int(std::count_if(m_problems.begin(), m_problems.end(), [fromMs](const Problem& p) {
+        return p.kind == LogKind::HeapOom && inWindow(p.atMs, fromMs);
+    }));
+}
+
+qint64 TargetState::lastOverflowMs() const
+{
+    qint64 last = -1;
+    for (const OverflowEvent& o : m_overflows)
+        last = std::max(last, o.atMs);
+    return last;
+}
+
+qint64 TargetState::lastDevModeMs() const
+{
+    qint64 last = -1;
+    for (qint64 at : m_devModeTimes)
+        last = std::max(last, at);
+    return last;
 }
 
 void TargetState::addProblem(qint64 atMs, Level level, LogKind kind, const QString& text)

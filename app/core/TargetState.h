@@ -106,8 +106,23 @@ public:
     qint64 errorLines() const { return m_errorLines; }
     int restartsWhileWatched() const { return m_restarts; }
     int oomKills() const { return m_oomKills; }
-    // Time of the latest container start seen (inspect StartedAt or a start event); -1 if unknown.
+    // Time of the latest start seen (inspect StartedAt, a start event, or the app's own start line): the start
+    // of the current deployment, whose facts (development mode, warm-up, cache) the verdict judges; -1 if unknown.
     qint64 lastStartMs() const { return m_lastStartMs; }
+    // The app's start line of the current deployment said "development mode" (true) or another mode (false).
+    std::optional<bool> startedInDevelopmentMode() const { return m_startedInDevMode; }
+
+    // Events at or after fromMs (events without a time count: nothing says they are old). The lifetime totals
+    // above stay for the notes ("5 since watching"); verdicts look at recent events through these.
+    qint64 overflowEventsSince(qint64 fromMs) const;
+    qint64 droppedSince(qint64 fromMs) const;
+    qint64 devModeLinesSince(qint64 fromMs) const;
+    int restartsSince(qint64 fromMs) const;
+    int oomKillsSince(qint64 fromMs) const;
+    int heapOomLinesSince(qint64 fromMs) const;
+    // Time of the newest overflow event / dev-mode line, -1 if none.
+    qint64 lastOverflowMs() const;
+    qint64 lastDevModeMs() const;
 
     const std::deque<Problem>& problems() const { return m_problems; }
     const std::deque<Marker>& markers() const { return m_markers; }
@@ -133,6 +148,8 @@ private:
     void addProblem(qint64 atMs, Level level, LogKind kind, const QString& text);
     void addMarker(Marker marker);
     void noteContainerStart(qint64 atMs, bool isRestart, const QString& text);
+    void noteAppStart(qint64 atMs, const QString& text);
+    void addStart(qint64 atMs, bool fromContainer, const QString& text);
     void touch(qint64 atMs);
 
     QString m_name;
@@ -156,7 +173,17 @@ private:
     int m_restarts = 0;
     int m_oomKills = 0;
     qint64 m_lastStartMs = -1;
-    std::vector<qint64> m_starts; // container start times seen, sorted, bounded
+    // Starts seen, sorted, bounded. A container start and the app's start line a few seconds later are one start.
+    struct Start
+    {
+        qint64 atMs = 0;
+        bool fromContainer = false; // inspect or an event; else the app's start line
+        bool hasAppLine = false; // a container start that already absorbed its app start line
+    };
+    std::vector<Start> m_starts;
+    std::optional<bool> m_startedInDevMode;
+    qint64 m_modeLineMs = -1; // time of the start line m_startedInDevMode came from
+    std::deque<qint64> m_devModeTimes; // times of dev-mode lines, bounded
     std::deque<Problem> m_problems;
     std::deque<Marker> m_markers;
     std::deque<OverflowEvent> m_overflows;

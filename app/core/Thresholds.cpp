@@ -41,6 +41,9 @@ const std::vector<Field>& fields()
         pair("container_memory_percent", &Thresholds::containerMemoryPercent, 100);
         pair("restarts", &Thresholds::restarts, 1e9);
         num("", "approaching_fraction", &Thresholds::approachingFraction, 0, 1);
+        num("events", "window_minutes", &Thresholds::eventWindowMinutes, 1, 365 * 24 * 60);
+        num("restart_loop", "restarts", &Thresholds::restartLoopRestarts, 2, 1e6);
+        num("restart_loop", "window_minutes", &Thresholds::restartLoopWindowMinutes, 1, 7 * 24 * 60);
         num("growth", "window_minutes", &Thresholds::growthWindowMinutes, 1, 7 * 24 * 60);
         num("growth", "warmup_minutes", &Thresholds::growthWarmupMinutes, 0, 24 * 60);
         num("growth", "min_observation_minutes", &Thresholds::growthMinObservationMinutes, 1, 7 * 24 * 60);

@@ -27,6 +27,13 @@ struct Thresholds
     ThresholdPair restarts {1, 1}; // restarts while watched; an OOM kill is always critical
     double approachingFraction = 0.05; // an ok value this close to its warning line is "approaching warning"
 
+    // Event flags (overflows, restarts, OOM kills) count only events this recent (the shipped alert rules
+    // resolve an hour after the last event too); overflows also only those of the current container run.
+    double eventWindowMinutes = 60;
+    // A restart loop: this many restarts within this window is critical.
+    double restartLoopRestarts = 3;
+    double restartLoopWindowMinutes = 10;
+
     // Growth estimation.
     double growthWindowMinutes = 60;
     double growthWarmupMinutes = 10;

@@ -95,6 +95,10 @@ const std::vector<Family>& targetFamilies()
         {"heapwatch_container_oom_kills_total", Type::Counter,
          "Container OOM kills heapwatch has seen (OOMKilled, exit code 137 or 134, heap out of memory).",
          [](const Row& r) { return double(r.state.oomKills()); }},
+        {"heapwatch_container_restart_loop", Type::Gauge,
+         "1 while the container is in a restart loop (restart_loop.restarts restarts within "
+         "restart_loop.window_minutes, or inspect reports it restarting again), 0 otherwise.",
+         [](const Row& r) { return r.assessment.recommendation(QStringLiteral("restart-loop")) ? 1.0 : 0.0; }},
 
         // The Node.js process, from its `Memory:` log line (it logs every few minutes: these are step values).
         {"heapwatch_nodejs_resident_memory_bytes", Type::Gauge,

@@ -96,6 +96,26 @@ QString writeFile(const QTemporaryDir& dir, const QString& name, const QByteArra
     return path;
 }
 
+// Four starts of the app within two minutes (three restarts), each after a database error, as `docker logs -t`
+// of a container with a restart policy keeps them.
+QByteArray restartLoopLog()
+{
+    QByteArray out;
+    for (int run = 0; run < 4; ++run) {
+        const int s = run * 40;
+        auto at = [](int second) {
+            return QStringLiteral("2026-11-27T12:%1:%2Z ")
+                .arg(10 + second / 60, 2, 10, QLatin1Char('0'))
+                .arg(second % 60, 2, 10, QLatin1Char('0'))
+                .toUtf8();
+        };
+        out += at(s) + "[info]: Starting Pangolin in production mode\n";
+        out += at(s + 2) + "[info]: Memory: RSS=180.2MB, Heap=90.1MB/120.0MB, External=9.0MB, ArrayBuffers=4.0MB\n";
+        out += at(s + 30) + "[error]: Failed to connect to the database: ECONNREFUSED 127.0.0.1:5432\n";
+    }
+    return out;
+}
+
 ServeConfig demoConfig()
 {
     ServeConfig config;
@@ -349,6 +369,43 @@ private Q_SLOTS:
                   httpGet(QUrl(QStringLiteral("http://127.0.0.1:%1/api/v1/targets").arg(session.port()))).body)
                   .array();
         QCOMPARE(api.size(), 2);
+    }
+
+    // A container in a restart loop: the restarts flag is critical, the loop gauge is 1, and the API's report
+    // carries the restart-loop recommendation.
+    void restartLoopInFlagMetrics()
+    {
+        QTemporaryDir dir;
+        const QString log = writeFile(dir, QStringLiteral("loop.log"), restartLoopLog());
+        const QByteArray json = "{\"listen\": \"127.0.0.1:0\", \"targets\": [{\"replay\": \"" + log.toUtf8() + "\"}]}";
+        ServeConfig config;
+        QString error;
+        QVERIFY2(config.loadFile(writeFile(dir, QStringLiteral("serve.json"), json), &error), qPrintable(error));
+        ServeSession session;
+        QVERIFY2(session.start(config, QHostAddress(QHostAddress::LocalHost), 0, {}, &error), qPrintable(error));
+        QTRY_VERIFY_WITH_TIMEOUT(session.targets().front().target->backfillDone(), 20000);
+
+        const HttpResult r = httpGet(QUrl(QStringLiteral("http://127.0.0.1:%1/metrics").arg(session.port())));
+        QCOMPARE(r.status, 200);
+        const Scrape s = parse(r.body);
+        QVERIFY2(s.problems.isEmpty(), qPrintable(s.problems.join(QLatin1Char('\n'))));
+        const QByteArray labels = "host=\"replay\",container=\"loop\"";
+        QCOMPARE(value(s, "heapwatch_flag_level", labels + ",flag=\"restarts\""), 2.0);
+        QCOMPARE(value(s, "heapwatch_target_level", labels), 2.0);
+        QCOMPARE(value(s, "heapwatch_container_restart_loop", labels), 1.0);
+        QCOMPARE(value(s, "heapwatch_container_restarts_total", labels), 3.0);
+
+        const QJsonArray api
+            = QJsonDocument::fromJson(
+                  httpGet(QUrl(QStringLiteral("http://127.0.0.1:%1/api/v1/targets").arg(session.port()))).body)
+                  .array();
+        QCOMPARE(api.size(), 1);
+        QStringList ids;
+        for (const QJsonValue& v : api.at(0).toObject().value(QStringLiteral("recommendations")).toArray())
+            ids << v.toObject().value(QStringLiteral("id")).toString();
+        QVERIFY2(ids.contains(QStringLiteral("restart-loop")), qPrintable(ids.join(QLatin1Char(' '))));
+        QCOMPARE(flagById(api.at(0).toObject(), QStringLiteral("restarts")).value(QStringLiteral("level")).toString(),
+                 QStringLiteral("critical"));
     }
 
     void configErrorsNameTheKey_data()

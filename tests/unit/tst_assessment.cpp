@@ -488,6 +488,225 @@ private Q_SLOTS:
         QVERIFY(limit->evidence.contains(QLatin1String("--enable-source-maps")));
     }
 
+    // Overflow events count within the events window and the current container run; older ones leave the
+    // level and stay in the note.
+    void overflowsAgeOut_data()
+    {
+        QTest::addColumn<QList<int>>("minutesAgo"); // overflow events, minutes before the judgement
+        QTest::addColumn<int>("startedMinutesAgo"); // the current run's start (-1: unknown)
+        QTest::addColumn<Level>("level");
+        QTest::addColumn<QString>("note");
+        QTest::addRow("one, 10 min ago") << QList<int> {10} << -1 << Level::Warning
+                                         << QStringLiteral("12 entries dropped in total");
+        QTest::addRow("two within the hour")
+            << QList<int> {50, 10} << -1 << Level::Critical << QStringLiteral("24 entries dropped in total");
+        QTest::addRow("one 61 min ago") << QList<int> {61} << -1 << Level::Ok
+                                        << QStringLiteral("last overflow 1 h 1 min ago, 1 since watching");
+        QTest::addRow("Monday's burst, judged on Friday")
+            << QList<int> {4 * 24 * 60 + 5, 4 * 24 * 60} << -1 << Level::Ok
+            << QStringLiteral("last overflow 4 d ago, 2 since watching");
+        QTest::addRow("one old, one recent")
+            << QList<int> {180, 5} << -1 << Level::Warning
+            << QStringLiteral("24 entries dropped in total, 2 overflows since watching");
+        QTest::addRow("before a redeploy 20 min ago")
+            << QList<int> {40, 30} << 20 << Level::Ok
+            << QStringLiteral("last overflow 30 min ago, 2 since watching, before the last start");
+        QTest::addRow("after a redeploy 20 min ago")
+            << QList<int> {40, 10} << 20 << Level::Warning
+            << QStringLiteral("24 entries dropped in total, 2 overflows since watching");
+    }
+    void overflowsAgeOut()
+    {
+        QFETCH(QList<int>, minutesAgo);
+        QFETCH(int, startedMinutesAgo);
+        QFETCH(Level, level);
+        QFETCH(QString, note);
+        const qint64 now = kT0 + 5 * 24 * 60 * kMinute;
+        TargetState s(QStringLiteral("t"));
+        IngestBatch b;
+        if (startedMinutesAgo >= 0)
+            b.events.push_back(
+                ContainerEvent {now - startedMinutesAgo * kMinute, ContainerEvent::Kind::Start, {}, -1, {}});
+        qint64 total = 0;
+        for (int ago : minutesAgo) {
+            total += 12;
+            b.logs.push_back(overflow(now - ago * kMinute, 12, total));
+        }
+        b.logs.push_back(memory(now, 300, 100, 200));
+        s.apply(b);
+        const Assessment a = assess(s, Thresholds::defaults(), now);
+        const Flag* f = a.flag(QStringLiteral("buffer_overflows"));
+        QCOMPARE(f->level, level);
+        QCOMPARE(f->note, note);
+        QCOMPARE(a.recommendation(QStringLiteral("db-write-slow")) != nullptr, level != Level::Ok);
+        QCOMPARE(s.overflowEvents(), qint64(minutesAgo.size())); // the lifetime count stays
+    }
+
+    void eventWindowIsInTheThresholdsFile()
+    {
+        QString error;
+        const auto t = Thresholds::fromJson(R"({"events": {"window_minutes": 240}})", &error);
+        QVERIFY2(t, qPrintable(error));
+        QCOMPARE(t->eventWindowMinutes, 240.0);
+        TargetState s(QStringLiteral("t"));
+        IngestBatch b;
+        b.logs.push_back(overflow(kT0, 12, 12));
+        b.logs.push_back(memory(kT0 + 180 * kMinute, 300, 100, 200));
+        s.apply(b);
+        QCOMPARE(assess(s, *t, kT0 + 180 * kMinute).flag(QStringLiteral("buffer_overflows"))->level, Level::Warning);
+        QCOMPARE(assess(s, Thresholds::defaults(), kT0 + 180 * kMinute).flag(QStringLiteral("buffer_overflows"))->level,
+                 Level::Ok);
+    }
+
+    // A restart keeps its warning for the events window, then only the note remembers it.
+    void restartsAgeOut_data()
+    {
+        QTest::addColumn<int>("minutesAgo");
+        QTest::addColumn<Level>("level");
+        QTest::addRow("5 min ago") << 5 << Level::Warning;
+        QTest::addRow("59 min ago") << 59 << Level::Warning;
+        QTest::addRow("2 h ago") << 120 << Level::Ok;
+    }
+    void restartsAgeOut()
+    {
+        QFETCH(int, minutesAgo);
+        QFETCH(Level, level);
+        const qint64 now = kT0 + 6 * 60 * kMinute;
+        TargetState s(QStringLiteral("t"));
+        IngestBatch b;
+        b.events.push_back(ContainerEvent {kT0, ContainerEvent::Kind::Start, {}, -1, {}});
+        b.events.push_back(ContainerEvent {now - minutesAgo * kMinute, ContainerEvent::Kind::Restart, {}, -1, {}});
+        s.apply(b);
+        const Flag* f = assess(s, Thresholds::defaults(), now).flag(QStringLiteral("restarts"));
+        QCOMPARE(f->level, level);
+        QCOMPARE(s.restartsWhileWatched(), 1);
+        if (level == Level::Ok)
+            QCOMPARE(f->note, QStringLiteral("last restart 2 h ago, 1 since watching"));
+    }
+
+    // A redeployment resolves what the previous deployment's lines said: development mode, its cache.
+    void newDeploymentResolvesTheOldOnesFacts()
+    {
+        TargetState s(QStringLiteral("t"));
+        IngestBatch b;
+        b.logs.push_back(line(kT0, LogKind::AppStart, QStringLiteral("[info]: Starting Pangolin in development mode")));
+        b.logs.push_back(line(kT0 + kMinute, LogKind::DevMode, QStringLiteral("○ Compiling /dashboard ...")));
+        b.logs.push_back(memory(kT0 + 2 * kMinute, 300, 100, 200));
+        b.logs.push_back(cache(kT0 + 3 * kMinute, 40, 300, 700, 30.0));
+        s.apply(b);
+        Assessment a = assess(s, Thresholds::defaults(), kT0 + 3 * kMinute);
+        QCOMPARE(a.recommendation(QStringLiteral("dev-mode"))->level, Level::Critical);
+        QVERIFY(a.recommendation(QStringLiteral("dev-mode"))->evidence.startsWith(QLatin1String("2 ")));
+        QCOMPARE(a.flag(QStringLiteral("cache_hit_rate"))->level, Level::Warning);
+        QCOMPARE(s.startedInDevelopmentMode(), std::optional<bool>(true));
+
+        IngestBatch c;
+        c.logs.push_back(line(kT0 + 60 * kMinute, LogKind::AppStart,
+                              QStringLiteral("[info]: Starting Pangolin in production mode")));
+        c.logs.push_back(memory(kT0 + 61 * kMinute, 300, 100, 200));
+        s.apply(c);
+        a = assess(s, Thresholds::defaults(), kT0 + 61 * kMinute);
+        QCOMPARE(s.lastStartMs(), kT0 + 60 * kMinute);
+        QCOMPARE(s.startedInDevelopmentMode(), std::optional<bool>(false));
+        QVERIFY(!a.recommendation(QStringLiteral("dev-mode")));
+        QVERIFY(!a.recommendation(QStringLiteral("cache-ttl-short")));
+        QCOMPARE(a.flag(QStringLiteral("cache_hit_rate"))->level, Level::Unknown);
+        QCOMPARE(a.flag(QStringLiteral("cache_hit_rate"))->note, QStringLiteral("no cache stats since the last start"));
+        QCOMPARE(s.devModeLines(), qint64(2)); // still counted since watching
+        QCOMPARE(s.restartsWhileWatched(), 1);
+    }
+
+    // The container start (inspect, event) and the app's start line a few seconds later are one start, in
+    // whichever order they arrive; a start line with no container start known is a start of its own.
+    void appStartLineAndContainerStartAreOneStart_data()
+    {
+        QTest::addColumn<bool>("containerFirst");
+        QTest::addRow("inspect, then the log") << true;
+        QTest::addRow("the log, then inspect") << false;
+    }
+    void appStartLineAndContainerStartAreOneStart()
+    {
+        QFETCH(bool, containerFirst);
+        TargetState s(QStringLiteral("t"));
+        IngestBatch container;
+        container.info = info(kT0);
+        IngestBatch log;
+        log.logs.push_back(line(kT0 - 3 * 60 * kMinute + 4000, LogKind::AppStart,
+                                QStringLiteral("[info]: Starting Pangolin in production mode"))); // an older run
+        log.logs.push_back(
+            line(kT0 + 4000, LogKind::AppStart, QStringLiteral("[info]: Starting Pangolin in production mode")));
+        log.logs.push_back(line(kT0 + 5000, LogKind::AppStart, QString::fromUtf8("  ▲ Next.js 14.1.0")));
+        if (containerFirst) {
+            s.apply(container);
+            s.apply(log);
+        } else {
+            s.apply(log);
+            s.apply(container);
+        }
+        s.apply(container); // inspect polled again
+        QCOMPARE(s.restartsWhileWatched(), 1); // the older run and this one
+        QCOMPARE(s.lastStartMs(), kT0);
+        QCOMPARE(s.markers().size(), size_t(2));
+    }
+
+    // k restarts within the loop window (default 3 in 10 min) are critical, with their exit codes and the
+    // last lines before each restart as evidence.
+    void restartLoop_data()
+    {
+        QTest::addColumn<QList<int>>("restartSeconds"); // restarts, seconds after the first start
+        QTest::addColumn<Level>("level");
+        QTest::addColumn<bool>("loop");
+        QTest::addRow("three in two minutes") << QList<int> {40, 80, 120} << Level::Critical << true;
+        QTest::addRow("two in two minutes") << QList<int> {40, 80} << Level::Warning << false;
+        QTest::addRow("three in half an hour") << QList<int> {60, 900, 1800} << Level::Warning << false;
+        QTest::addRow("four in nine minutes") << QList<int> {60, 200, 400, 540} << Level::Critical << true;
+    }
+    void restartLoop()
+    {
+        QFETCH(QList<int>, restartSeconds);
+        QFETCH(Level, level);
+        QFETCH(bool, loop);
+        TargetState s(QStringLiteral("t"));
+        IngestBatch b;
+        b.events.push_back(ContainerEvent {kT0, ContainerEvent::Kind::Start, {}, -1, {}});
+        for (int at : restartSeconds) {
+            const qint64 t = kT0 + at * 1000;
+            b.logs.push_back(line(t - 3000, LogKind::Error,
+                                  QStringLiteral("[error]: Failed to connect to the database: ECONNREFUSED")));
+            b.events.push_back(ContainerEvent {t - 2000, ContainerEvent::Kind::Die, {}, 1, {}});
+            b.events.push_back(ContainerEvent {t, ContainerEvent::Kind::Start, {}, -1, {}});
+        }
+        s.apply(b);
+        const qint64 now = kT0 + restartSeconds.back() * 1000 + 5000;
+        const Assessment a = assess(s, Thresholds::defaults(), now);
+        const Flag* f = a.flag(QStringLiteral("restarts"));
+        QCOMPARE(f->level, level);
+        QCOMPARE(f->note.startsWith(QLatin1String("restart loop")), loop);
+        const Recommendation* r = a.recommendation(QStringLiteral("restart-loop"));
+        QCOMPARE(r != nullptr, loop);
+        if (r) {
+            QCOMPARE(r->level, Level::Critical);
+            QCOMPARE(r->evidence.count(QLatin1String("after exit code 1")), restartSeconds.size());
+            QVERIFY(r->evidence.contains(QLatin1String("ECONNREFUSED")));
+            QCOMPARE(a.overall, Level::Critical);
+        }
+    }
+
+    void restartLoopIsInTheThresholdsFile()
+    {
+        QString error;
+        const auto t = Thresholds::fromJson(R"({"restart_loop": {"restarts": 2, "window_minutes": 5}})", &error);
+        QVERIFY2(t, qPrintable(error));
+        TargetState s(QStringLiteral("t"));
+        IngestBatch b;
+        for (int i = 0; i < 3; ++i)
+            b.events.push_back(ContainerEvent {kT0 + i * kMinute, ContainerEvent::Kind::Start, {}, -1, {}});
+        s.apply(b);
+        QCOMPARE(assess(s, *t, kT0 + 2 * kMinute).flag(QStringLiteral("restarts"))->level, Level::Critical);
+        QCOMPARE(assess(s, Thresholds::defaults(), kT0 + 2 * kMinute).flag(QStringLiteral("restarts"))->level,
+                 Level::Warning);
+    }
+
     void noDataIsUnknown()
     {
         TargetState s(QStringLiteral("t"));

@@ -2,6 +2,7 @@
 // the JSON keys, with the seed's numbers and the real docker captures.
 #include "CheckCommand.h"
 
+#include <QDateTime>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -66,6 +67,79 @@ QString mergedFixtureLog(const QTemporaryDir& dir)
     if (!out.open(QIODevice::WriteOnly))
         return {};
     out.write(lines.join('\n') + '\n');
+    return path;
+}
+
+// Four starts of the app within two minutes (three restarts), each after a database error, as `docker logs -t`
+// of a container with a restart policy keeps them.
+QByteArray restartLoopLog()
+{
+    QByteArray out;
+    for (int run = 0; run < 4; ++run) {
+        const int s = run * 40;
+        auto at = [](int second) {
+            return QStringLiteral("2026-11-27T12:%1:%2Z ")
+                .arg(10 + second / 60, 2, 10, QLatin1Char('0'))
+                .arg(second % 60, 2, 10, QLatin1Char('0'))
+                .toUtf8();
+        };
+        out += at(s) + "[info]: Starting Pangolin in production mode\n";
+        out += at(s + 2) + "[info]: Memory: RSS=180.2MB, Heap=90.1MB/120.0MB, External=9.0MB, ArrayBuffers=4.0MB\n";
+        out += at(s + 30) + "[error]: Failed to connect to the database: ECONNREFUSED 127.0.0.1:5432\n";
+    }
+    return out;
+}
+
+// Six hours of `docker logs -t` of one container: four hours of a development-mode deployment with high heap
+// usage, a poor cache and two audit-buffer overflows (the last 2 h 40 min before the end), then a fixed
+// deployment: a start line in production mode, heap 210/300 MB, RSS flat at 320 MB, hit rate 78%, no overflows.
+QString redeployedLog(const QTemporaryDir& dir)
+{
+    const QDateTime t0(QDate(2026, 11, 27), QTime(6, 0), Qt::UTC);
+    QByteArray out;
+    auto line = [&out, &t0](int minute, int second, const QString& message) {
+        const QDateTime at = t0.addSecs(qint64(minute) * 60 + second);
+        out += at.toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss'Z' ")).toUtf8();
+        out += at.toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzz'Z' ")).toUtf8();
+        out += message.toUtf8() + '\n';
+    };
+    auto memory = [&line](int minute, double rss, double used, double total) {
+        line(minute, 1,
+             QStringLiteral("[info]: Memory: RSS=%1MB, Heap=%2MB/%3MB, External=17.6MB, ArrayBuffers=13.6MB")
+                 .arg(rss, 0, 'f', 1)
+                 .arg(used, 0, 'f', 1)
+                 .arg(total, 0, 'f', 1));
+    };
+    auto cache = [&line](int minute, int hits, int misses) {
+        line(minute, 2,
+             QStringLiteral("[info]: Cache stats - Keys: 40, Hits: %1, Misses: %2, Hit rate: %3%")
+                 .arg(hits)
+                 .arg(misses)
+                 .arg(100.0 * hits / (hits + misses), 0, 'f', 2));
+    };
+    line(0, 0, QStringLiteral("[info]: Starting Pangolin in development mode"));
+    for (int m = 0; m < 240; ++m) {
+        memory(m, 300 + m * 0.25, 205, 212);
+        if (m % 5 == 4)
+            cache(m, 400 + m * 4, 600 + m * 6);
+        if (m == 1 || m == 30 || m == 60)
+            line(m, 30, QStringLiteral("\u25cb Compiling /dashboard ..."));
+        if (m == 90)
+            line(m, 40, QStringLiteral("[warn]: Audit log buffer overflow - dropped 12 entries (12 total dropped)"));
+        if (m == 200)
+            line(m, 0, QStringLiteral("[warn]: Audit log buffer overflow - dropped 40 entries (52 total dropped)"));
+    }
+    line(240, 0, QStringLiteral("[info]: Starting Pangolin in production mode"));
+    for (int m = 240; m <= 360; ++m) {
+        memory(m, 320, 210, 300);
+        if (m % 5 == 4)
+            cache(m, 78 * (m - 235), 22 * (m - 235));
+    }
+    const QString path = dir.filePath(QStringLiteral("redeployed.log"));
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly))
+        return {};
+    f.write(out);
     return path;
 }
 
@@ -229,6 +303,104 @@ private Q_SLOTS:
         QVERIFY(
             problems.at(1).toObject().value(QStringLiteral("text")).toString().contains(QLatin1String("SQLITE_BUSY")));
         QVERIFY(!problems.at(0).toObject().value(QStringLiteral("text")).toString().contains(QChar(0x1b)));
+    }
+
+    // The previous deployment's overflows, dev-mode lines and heap pressure are history; the fixed deployment
+    // that has run for two hours is what `check` judges.
+    void replayJudgesTheCurrentDeployment()
+    {
+        QTemporaryDir dir;
+        const QString log = redeployedLog(dir);
+        QVERIFY(!log.isEmpty());
+        const Result text = check({QStringLiteral("--replay"), log});
+        QVERIFY2(!text.out.startsWith(QLatin1String("HEAPWATCH CRITICAL")), qPrintable(text.out.left(300)));
+        QVERIFY2(text.out.startsWith(QLatin1String("HEAPWATCH OK - ")), qPrintable(text.out.left(300)));
+        QCOMPARE(text.exitCode, 0);
+        QVERIFY2(text.out.contains(QLatin1String("last overflow 2 h 40 min ago, 2 since watching")),
+                 qPrintable(text.out));
+
+        const Result r = check({QStringLiteral("--replay"), log, QStringLiteral("--json")});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject root = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(root.value(QStringLiteral("overall")).toString(), QStringLiteral("ok"));
+        const QJsonObject overflows = flagById(root, QStringLiteral("buffer_overflows"));
+        QCOMPARE(overflows.value(QStringLiteral("level")).toString(), QStringLiteral("ok"));
+        QCOMPARE(overflows.value(QStringLiteral("value")).toDouble(), 0.0);
+        const QJsonObject restarts = flagById(root, QStringLiteral("restarts"));
+        QCOMPARE(restarts.value(QStringLiteral("level")).toString(), QStringLiteral("ok"));
+        QCOMPARE(restarts.value(QStringLiteral("note")).toString(),
+                 QStringLiteral("last restart 2 h ago, 1 since watching"));
+        QCOMPARE(flagById(root, QStringLiteral("heap_usage")).value(QStringLiteral("level")).toString(),
+                 QStringLiteral("ok"));
+        QCOMPARE(flagById(root, QStringLiteral("cache_hit_rate")).value(QStringLiteral("level")).toString(),
+                 QStringLiteral("ok"));
+        QCOMPARE(flagById(root, QStringLiteral("memory_growth")).value(QStringLiteral("level")).toString(),
+                 QStringLiteral("ok"));
+        for (const QJsonValue& v : root.value(QStringLiteral("recommendations")).toArray()) {
+            const QJsonObject rec = v.toObject();
+            QVERIFY2(rec.value(QStringLiteral("level")).toString() == QLatin1String("info"),
+                     qPrintable(rec.value(QStringLiteral("id")).toString()));
+        }
+        const QStringList ids = recommendationIds(root);
+        for (const char* old : {"dev-mode", "db-write-slow", "heap-gc-pressure", "cache-ttl-short"})
+            QVERIFY2(!ids.contains(QLatin1String(old)), old);
+        // The lifetime counts stay in the report.
+        QCOMPARE(root.value(QStringLiteral("audit_overflows")).toObject().value(QStringLiteral("events")).toInt(), 2);
+    }
+
+    // The same log cut before the fixed deployment: the dev-mode deployment is what there is to judge.
+    void replayOfThePreviousDeploymentStaysCritical()
+    {
+        QTemporaryDir dir;
+        const QString full = redeployedLog(dir);
+        QFile in(full);
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        const QByteArray all = in.readAll();
+        const QString path = dir.filePath(QStringLiteral("before.log"));
+        QFile out(path);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(all.left(all.lastIndexOf('\n', all.indexOf("Starting Pangolin in production mode")) + 1));
+        out.close();
+        const Result r = check({QStringLiteral("--replay"), path, QStringLiteral("--json")});
+        QCOMPARE(r.exitCode, 2);
+        const QJsonObject root = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        const QStringList ids = recommendationIds(root);
+        QVERIFY(ids.contains(QStringLiteral("dev-mode")));
+        QVERIFY(ids.contains(QStringLiteral("heap-gc-pressure")));
+        // The overflow 40 min before the end counts, the one 2 h 30 min before it does not.
+        QCOMPARE(flagById(root, QStringLiteral("buffer_overflows")).value(QStringLiteral("value")).toDouble(), 1.0);
+        QCOMPARE(flagById(root, QStringLiteral("buffer_overflows")).value(QStringLiteral("level")).toString(),
+                 QStringLiteral("warning"));
+    }
+
+    // Three restarts in two minutes: a critical restart loop, with its own recommendation.
+    void restartLoopIsCritical()
+    {
+        QTemporaryDir dir;
+        QFile f(dir.filePath(QStringLiteral("loop.log")));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(restartLoopLog());
+        f.close();
+        const Result r = check({QStringLiteral("--replay"), f.fileName(), QStringLiteral("--json")});
+        QCOMPARE(r.exitCode, 2);
+        const QJsonObject root = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(root.value(QStringLiteral("overall")).toString(), QStringLiteral("critical"));
+        const QJsonObject restarts = flagById(root, QStringLiteral("restarts"));
+        QCOMPARE(restarts.value(QStringLiteral("level")).toString(), QStringLiteral("critical"));
+        QCOMPARE(restarts.value(QStringLiteral("value")).toDouble(), 3.0);
+        QCOMPARE(restarts.value(QStringLiteral("note")).toString(),
+                 QStringLiteral("restart loop: 3 restarts in 10 min"));
+        QVERIFY(recommendationIds(root).contains(QStringLiteral("restart-loop")));
+        for (const QJsonValue& v : root.value(QStringLiteral("recommendations")).toArray()) {
+            const QJsonObject rec = v.toObject();
+            if (rec.value(QStringLiteral("id")).toString() != QLatin1String("restart-loop"))
+                continue;
+            QCOMPARE(rec.value(QStringLiteral("level")).toString(), QStringLiteral("critical"));
+            QCOMPARE(rec.value(QStringLiteral("evidence")).toString().count(QLatin1String("ECONNREFUSED")), 3);
+        }
+        const Result text = check({QStringLiteral("--replay"), f.fileName()});
+        QVERIFY2(text.out.startsWith(QLatin1String("HEAPWATCH CRITICAL - restart loop: 3 restarts in 10 min")),
+                 qPrintable(text.out.left(200)));
     }
 
     void thresholdsFileChangesTheVerdict()

@@ -149,13 +149,18 @@ private Q_SLOTS:
 
     void dockerStdoutFixture()
     {
-        const Parsed p
-            = parseAll(readFixture(QFINDTESTDATA("../fixtures/docker-cli-28.2.2/logs-timestamps.stdout.txt")));
+        Parsed p = parseAll(readFixture(QFINDTESTDATA("../fixtures/docker-cli-28.2.2/logs-timestamps.stdout.txt")));
         QCOMPARE(p.counters.lines, quint64(21));
-        QCOMPARE(p.counters.recognised, quint64(20));
+        QCOMPARE(p.counters.recognised, quint64(21)); // the start line, 17 Memory, 3 Cache
         QCOMPARE(p.counters.malformed, quint64(0));
         QCOMPARE(p.counters.bytes, quint64(2738));
-        QCOMPARE(p.records.size(), size_t(20));
+        QCOMPARE(p.records.size(), size_t(21));
+        const LogRecord start = p.records.front();
+        QCOMPARE(start.kind, LogKind::AppStart);
+        QCOMPARE(start.atMs, utcMs(2026, 11, 27, 12, 25, 36));
+        QCOMPARE(start.text,
+                 QStringLiteral("2026-11-27T12:25:36.935Z [info]: Starting Pangolin (simulated) in production mode"));
+        p.records.erase(p.records.begin());
         int memory = 0;
         double expectedRss = 330.1;
         for (const LogRecord& r : p.records) {
@@ -230,46 +235,74 @@ private Q_SLOTS:
         QCOMPARE(p.records.at(4).dockerTimeNs, utcMs(2026, 11, 27, 12, 21, 17) * 1000000 + 944317698);
     }
 
+    // The app's start line begins a deployment; lines that only look alike must not.
+    void appStartLines_data()
+    {
+        QTest::addColumn<QByteArray>("line");
+        QTest::addColumn<bool>("start");
+        QTest::addRow("the app, production")
+            << QByteArray("2026-11-27T12:25:36Z 2026-11-27T12:25:36.935Z [info]: Starting Pangolin in production mode")
+            << true;
+        QTest::addRow("the app, development, coloured")
+            << QByteArray("2026-11-27T12:20:33Z \x1b[32m[info]\x1b[39m: Starting Pangolin in development mode") << true;
+        QTest::addRow("winston plain") << QByteArray("info: Starting Pangolin in production mode") << true;
+        QTest::addRow("Next.js banner") << QByteArray("  \xe2\x96\xb2 Next.js 14.1.0") << true;
+        QTest::addRow("Next.js banner, turbopack is dev mode")
+            << QByteArray("  \xe2\x96\xb2 Next.js 14.1.0 (turbopack)") << false;
+        QTest::addRow("a job starting") << QByteArray("[info]: Starting cleanup job") << false;
+        QTest::addRow("not at the start") << QByteArray("[info]: Job finished. Starting next in batch mode") << false;
+        QTest::addRow("a warning") << QByteArray("[warn]: Starting Pangolin in development mode") << false;
+    }
+    void appStartLines()
+    {
+        QFETCH(QByteArray, line);
+        QFETCH(bool, start);
+        LogRecord r;
+        const bool recognised = LogParser::parseLine(line, LogStream::Stdout, r);
+        QCOMPARE(recognised && r.kind == LogKind::AppStart, start);
+    }
+
     void syntheticMixedFixture()
     {
         const Parsed p = parseAll(readFixture(QFINDTESTDATA("../fixtures/synthetic/logs-mixed.txt")));
         QCOMPARE(p.counters.lines, quint64(18));
-        QCOMPARE(p.counters.recognised, quint64(13));
+        // The first line, "Starting Pangolin in development mode", is the app's start line.
+        QCOMPARE(p.counters.recognised, quint64(14));
         QCOMPARE(p.counters.malformed, quint64(2)); // "RSS=33" and "RSS=NaNMB"
         QCOMPARE(p.counters.oversized, quint64(0));
         using K = LogKind;
-        const LogKind expected[] = {K::Memory,  K::DevMode, K::DevMode, K::DevMode, K::Overflow, K::Cache, K::Error,
-                                    K::Warning, K::DevMode, K::Memory,  K::HeapOom, K::Memory,   K::Error};
+        const LogKind expected[] = {K::AppStart, K::Memory,  K::DevMode, K::DevMode, K::DevMode, K::Overflow, K::Cache,
+                                    K::Error,    K::Warning, K::DevMode, K::Memory,  K::HeapOom, K::Memory,   K::Error};
         QCOMPARE(p.records.size(), std::size(expected));
         for (size_t i = 0; i < std::size(expected); ++i)
             QCOMPARE(p.records[i].kind, expected[i]);
 
-        QCOMPARE(p.records[0].dockerTimeNs, utcMs(2026, 11, 27, 12, 20, 34) * 1000000 + 1);
-        QCOMPARE(p.records[0].memory.rssMiB, 244.2);
-        QCOMPARE(p.records[0].memory.heapUsedMiB, 140.7);
-        QCOMPARE(p.records[0].memory.heapTotalMiB, 166.7);
-        QCOMPARE(p.records[0].memory.externalMiB, 13.1);
-        QCOMPARE(p.records[0].memory.arrayBuffersMiB, 9.4);
-        QCOMPARE(p.records[1].text, QString::fromUtf8("  \u25b2 Next.js 14.1.0 (turbopack)"));
-        QCOMPARE(p.records[4].overflow.dropped, qint64(12));
-        QCOMPARE(p.records[4].overflow.totalDropped, qint64(40));
+        QCOMPARE(p.records[1].dockerTimeNs, utcMs(2026, 11, 27, 12, 20, 34) * 1000000 + 1);
+        QCOMPARE(p.records[1].memory.rssMiB, 244.2);
+        QCOMPARE(p.records[1].memory.heapUsedMiB, 140.7);
+        QCOMPARE(p.records[1].memory.heapTotalMiB, 166.7);
+        QCOMPARE(p.records[1].memory.externalMiB, 13.1);
+        QCOMPARE(p.records[1].memory.arrayBuffersMiB, 9.4);
+        QCOMPARE(p.records[2].text, QString::fromUtf8("  \u25b2 Next.js 14.1.0 (turbopack)"));
+        QCOMPARE(p.records[5].overflow.dropped, qint64(12));
+        QCOMPARE(p.records[5].overflow.totalDropped, qint64(40));
         QCOMPARE(
-            p.records[4].text,
+            p.records[5].text,
             QStringLiteral("2026-11-27T12:20:37.000Z [warn]: Audit log buffer overflow - dropped 12 entries (40 total "
                            "dropped)"));
-        QCOMPARE(p.records[6].text, QStringLiteral("error: Unhandled rejection: ECONNRESET"));
-        QCOMPARE(p.records[10].text,
+        QCOMPARE(p.records[7].text, QStringLiteral("error: Unhandled rejection: ECONNRESET"));
+        QCOMPARE(p.records[11].text,
                  QStringLiteral("FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory"));
         // "+01:00" docker timestamp, unit-less heap used in GB, MiB and KB.
-        const LogRecord& gb = p.records[11];
+        const LogRecord& gb = p.records[12];
         QCOMPARE(gb.atMs, utcMs(2026, 11, 27, 12, 20, 45));
         QCOMPARE(gb.memory.rssMiB, 1536.0);
         QCOMPARE(gb.memory.heapUsedMiB, 1024.0);
         QCOMPARE(gb.memory.heapTotalMiB, 1.2 * 1024);
         QCOMPARE(gb.memory.externalMiB, 2.0);
         QCOMPARE(gb.memory.arrayBuffersMiB, 0.5);
-        QCOMPARE(p.records[12].text, QStringLiteral("[error]: last line without newline")); // parsed by finish()
-        QCOMPARE(p.records[12].atMs, utcMs(2026, 11, 27, 12, 20, 46));
+        QCOMPARE(p.records[13].text, QStringLiteral("[error]: last line without newline")); // parsed by finish()
+        QCOMPARE(p.records[13].atMs, utcMs(2026, 11, 27, 12, 20, 46));
     }
 
     // Chunk boundaries anywhere (inside CRLF, escapes, timestamps, numbers) must not change a single record.
