@@ -24,7 +24,7 @@ packages=(
     qt6-base-dev qt6-base-dev-tools qt6-charts-dev libqt6opengl6-dev libqt6svg6 libgl-dev
     qt6-httpserver-dev qt6-websockets-dev prometheus
     libssh-dev qtkeychain-qt6-dev
-    openssh-server openssh-client procps
+    openssh-server openssh-client procps sudo
     clang-format clang libclang-rt-dev
     dpkg-dev file desktop-file-utils appstream
     xvfb xauth

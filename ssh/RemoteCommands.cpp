@@ -10,36 +10,53 @@ namespace heapwatch {
 
 namespace {
 
+// What the watchdog does when stdin closes: TERM, and one second later KILL.
+constexpr const char* kStop = "kill -TERM $p 2>/dev/null; sleep 1; kill -KILL $p 2>/dev/null;";
+// The same when "$@" is `sudo -n docker …`: the engine runs as root and the login user can signal only sudo,
+// which passes TERM on, but not KILL, and not from a process of its own process group (setsid gives the
+// kill a group of its own). The docker CLI ignores TERM while streaming and exits at the third, so three
+// are sent; KILL then ends sudo if the engine has not ended it.
+constexpr const char* kStopSudo = "for i in 1 2 3; do setsid kill -TERM $p 2>/dev/null || kill -TERM $p 2>/dev/null; "
+                                  "sleep 0.3; done; sleep 1; kill -KILL $p 2>/dev/null;";
+
 // The watchdog: runs "$@" in the background and a `cat` on the original stdin; when stdin closes (channel
-// closed, connection lost, sshd killed) it sends TERM and one second later KILL. When the command ends by
-// itself (`logs -f` after a container stop) the wrapper exits with its status, so the channel reports it.
-// One line, no user data: the container name only ever arrives as a quoted positional argument.
-constexpr const char* kPlainWrapper
-    = "exec 4<&0 </dev/null; \"$@\" & p=$!; "
-      "{ cat <&4 >/dev/null 2>&1; kill -TERM $p 2>/dev/null; sleep 1; kill -KILL $p 2>/dev/null; } "
-      ">/dev/null 2>&1 & w=$!; wait $p; r=$?; kill $w 2>/dev/null; exit $r";
+// closed, connection lost, sshd killed) it stops "$@". When the command ends by itself (`logs -f` after a
+// container stop) the wrapper exits with its status, so the channel reports it. One line, no user data:
+// the container name only ever arrives as a quoted positional argument.
+QString plainWrapper(bool sudo)
+{
+    return QStringLiteral("exec 4<&0 </dev/null; \"$@\" & p=$!; "
+                          "{ cat <&4 >/dev/null 2>&1; %1 } "
+                          ">/dev/null 2>&1 & w=$!; wait $p; r=$?; kill $w 2>/dev/null; exit $r")
+        .arg(QLatin1String(sudo ? kStopSudo : kStop));
+}
 
 // The same with stdout and stderr each passed through `grep --line-buffered` (kept apart with the fd 3
 // swap), or through cat when the server's grep lacks --line-buffered (busybox) or is missing: a block-
 // buffered filter would hold live lines back for minutes. The pid we kill is the engine's, not the pipe's.
-QString filteredWrapper()
+QString filteredWrapper(bool sudo)
 {
     return QStringLiteral("exec 4<&0 </dev/null; "
                           "if printf 'a\\n' | grep --line-buffered -aiE a >/dev/null 2>&1; "
                           "then f() { grep --line-buffered -aiE '%1'; }; else f() { cat; }; fi; "
                           "{ { \"$@\" 2>&1 1>&3 3>&- & p=$!; "
-                          "{ cat <&4 >/dev/null 2>&1; kill -TERM $p 2>/dev/null; sleep 1; kill -KILL $p 2>/dev/null; } "
+                          "{ cat <&4 >/dev/null 2>&1; %2 } "
                           ">/dev/null 2>&1 3>&- & w=$!; wait $p; r=$?; kill $w 2>/dev/null; exit $r; } "
                           "| f >&2 3>&-; } 3>&1 | f")
-        .arg(QLatin1String(RemoteCommands::logFilterPattern()));
+        .arg(QLatin1String(RemoteCommands::logFilterPattern()), QLatin1String(sudo ? kStopSudo : kStop));
 }
 
 QStringList shArguments(const RemoteCommand& c)
 {
     QStringList args;
     if (c.wrapped) {
-        args << QStringLiteral("-c") << (c.filterLogs ? filteredWrapper() : QString::fromLatin1(kPlainWrapper))
-             << QStringLiteral("sh") << c.argv;
+        // --sudo: sudo runs the engine alone (sudoers can grant just /usr/bin/docker), inside the wrapper.
+        args << QStringLiteral("-c") << (c.filterLogs ? filteredWrapper(c.sudo) : plainWrapper(c.sudo))
+             << QStringLiteral("sh");
+        if (c.sudo) {
+            args << QStringLiteral("sudo") << QStringLiteral("-n");
+        }
+        args << c.argv;
     } else {
         // A fixed probe snippet written in this file, never user data.
         args << QStringLiteral("-c") << c.argv.join(QLatin1Char(' '));
@@ -52,11 +69,7 @@ QStringList shArguments(const RemoteCommand& c)
 QByteArray RemoteCommand::sshCommandLine() const
 {
     QStringList words;
-    words << QStringLiteral("exec");
-    if (sudo) {
-        words << QStringLiteral("sudo") << QStringLiteral("-n");
-    }
-    words << QStringLiteral("sh");
+    words << QStringLiteral("exec") << QStringLiteral("sh");
     for (const QString& a : shArguments(*this)) {
         words << RemoteCommands::shellQuote(a);
     }
@@ -65,16 +78,12 @@ QByteArray RemoteCommand::sshCommandLine() const
 
 QString RemoteCommand::localProgram() const
 {
-    return sudo ? QStringLiteral("sudo") : QStringLiteral("/bin/sh");
+    return QStringLiteral("/bin/sh");
 }
 
 QStringList RemoteCommand::localArguments() const
 {
-    QStringList args;
-    if (sudo) {
-        args << QStringLiteral("-n") << QStringLiteral("/bin/sh");
-    }
-    return args + shArguments(*this);
+    return shArguments(*this);
 }
 
 RemoteCommands::RemoteCommands(QString engine, bool sudo, QString container)

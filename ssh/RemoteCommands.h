@@ -13,7 +13,7 @@ namespace heapwatch {
 struct RemoteCommand
 {
     QStringList argv; // the engine invocation: {"docker", "logs", "--timestamps", …}
-    bool sudo = false; // run the wrapper (and so the engine) under `sudo -n`
+    bool sudo = false; // run the engine (not the wrapper, not a shell) as `sudo -n ENGINE …`
     bool filterLogs = false; // pass stdout and stderr through RemoteCommands::logFilterPattern() if grep can
     bool wrapped = true; // false only for the fixed probe snippets below (argv is then the script itself)
 

@@ -158,8 +158,11 @@ int ServeCommand::run(const QStringList& arguments, QTextStream& out, QTextStrea
     const QCommandLineOption since(QStringLiteral("since"),
                                    QStringLiteral("Log history to read on connect (default 1h)."),
                                    QStringLiteral("DURATION"));
-    parser.addOptions({listen, config, tokenFile, tokenEnv, demo, replay, stats, thresholds, identity, knownHosts,
-                       acceptNew, engine, sudo, since});
+    const QCommandLineOption exposeLogs(
+        QStringLiteral("expose-logs"),
+        QStringLiteral("Serve recent_problems (the application's log lines) in /api/v1/targets without a token."));
+    parser.addOptions({listen, config, tokenFile, tokenEnv, exposeLogs, demo, replay, stats, thresholds, identity,
+                       knownHosts, acceptNew, engine, sudo, since});
 
     if (!parser.parse(QStringList {QStringLiteral("heapwatch serve")} + arguments))
         return usage(err, parser.errorText());
@@ -181,6 +184,8 @@ int ServeCommand::run(const QStringList& arguments, QTextStream& out, QTextStrea
         settings.tokenFile = parser.value(tokenFile);
         settings.tokenEnv = parser.value(tokenEnv);
     }
+    if (parser.isSet(exposeLogs))
+        settings.exposeLogs = true;
     if (parser.isSet(thresholds)) {
         const auto layer = ServeConfig::readJsonObject(parser.value(thresholds), &error);
         if (!layer)

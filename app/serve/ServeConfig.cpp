@@ -178,14 +178,16 @@ bool ServeConfig::loadFile(const QString& path, QString* error)
     const QDir base = QFileInfo(path).absoluteDir();
     if (!onlyKeys(*root,
                   {QStringLiteral("listen"), QStringLiteral("token_file"), QStringLiteral("token_env"),
-                   QStringLiteral("thresholds"), QStringLiteral("ssh"), QStringLiteral("targets")},
+                   QStringLiteral("expose_logs"), QStringLiteral("thresholds"), QStringLiteral("ssh"),
+                   QStringLiteral("targets")},
                   path, error))
         return false;
     if (!readString(*root, QStringLiteral("listen"), path, &listen, error))
         return false;
     QString file;
     if (!readString(*root, QStringLiteral("token_file"), path, &file, error)
-        || !readString(*root, QStringLiteral("token_env"), path, &tokenEnv, error))
+        || !readString(*root, QStringLiteral("token_env"), path, &tokenEnv, error)
+        || !readBool(*root, QStringLiteral("expose_logs"), path, &exposeLogs, error))
         return false;
     if (!file.isEmpty())
         tokenFile = resolvePath(file, base);

@@ -42,6 +42,8 @@ struct ServeConfig
     QString listen = QStringLiteral("127.0.0.1:9464");
     QString tokenFile;
     QString tokenEnv;
+    // recent_problems (the application's log text) in /api/v1/targets without a token.
+    bool exposeLogs = false;
     // Thresholds layers applied in order on top of the defaults: the file's "thresholds", then --thresholds.
     std::vector<QJsonObject> thresholdLayers;
     std::vector<ServeTargetConfig> targets;

@@ -146,6 +146,7 @@ bool ServeSession::start(const ServeConfig& config, const QHostAddress& address,
         m_targets.push_back(std::move(*served));
     }
     m_server = std::make_unique<MetricsServer>(m_targets, token);
+    m_server->setExposeLogs(config.exposeLogs);
     m_port = m_server->listen(address, port);
     if (m_port == 0) {
         *error = QStringLiteral("cannot listen on %1:%2 (in use, or not an address of this machine)")

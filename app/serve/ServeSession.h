@@ -38,6 +38,9 @@ private:
     std::unique_ptr<Prompter> m_prompter; // outlives the sources that ask it
     std::vector<ServedTarget> m_targets;
     std::unique_ptr<MetricsServer> m_server;
+
+public:
+    const MetricsServer* server() const { return m_server.get(); }
     quint16 m_port = 0;
 };
 

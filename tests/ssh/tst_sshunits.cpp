@@ -14,6 +14,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimeZone>
@@ -21,6 +22,7 @@
 #include <memory>
 #include <numeric>
 #include <signal.h>
+#include <unistd.h>
 
 using namespace heapwatch;
 
@@ -353,19 +355,81 @@ private Q_SLOTS:
     }
 
     // The watchdog: an engine that ignores SIGTERM and never writes still ends when stdin closes.
+    // --sudo: sudo runs the engine and nothing else (sudoers can grant /usr/bin/docker alone); the wrapper
+    // stays the login user's. A fake sudo in the PATH records what it was asked to run.
+    void sudoRunsOnlyTheEngine()
+    {
+        QTemporaryDir dir;
+        makeArgsRecorder(dir);
+        QFile fake(dir.filePath(QStringLiteral("sudo")));
+        QVERIFY(fake.open(QIODevice::WriteOnly));
+        fake.write("#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > \"$OUT.sudo\"\n"
+                   "[ \"$1\" = -n ] || exit 1\nshift\nexec \"$@\"\n");
+        fake.close();
+        fake.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+        const RemoteCommands commands(QStringLiteral("docker"), true, QStringLiteral("pangolin"));
+        for (const RemoteCommand& c : {commands.inspect(), commands.stats(), commands.events(),
+                                       commands.logs(QStringLiteral("3600s"), 100, false)}) {
+            // Not `sudo -n sh …`: the shell stays the user's, sudo gets the engine's argv.
+            QVERIFY2(c.sshCommandLine().startsWith("exec sh '-c' "), c.sshCommandLine().constData());
+            QVERIFY(c.sshCommandLine().contains(" 'sh' 'sudo' '-n' 'docker' "));
+            QCOMPARE(c.localProgram(), QStringLiteral("/bin/sh"));
+            for (bool overSsh : {true, false}) {
+                QFile::remove(dir.filePath(QStringLiteral("args.sudo")));
+                QProcess sh;
+                sh.setProcessEnvironment(envWith(dir, QStringLiteral("exit")));
+                if (overSsh)
+                    sh.start(QStringLiteral("/bin/bash"),
+                             {QStringLiteral("-c"), QString::fromUtf8(c.sshCommandLine())});
+                else
+                    sh.start(c.localProgram(), c.localArguments());
+                QVERIFY(sh.waitForFinished(5000));
+                QFile asked(dir.filePath(QStringLiteral("args.sudo")));
+                QVERIFY(asked.open(QIODevice::ReadOnly));
+                QStringList got = QString::fromUtf8(asked.readAll()).split(QLatin1Char('\n'));
+                got.removeLast();
+                QCOMPARE(got, QStringList {QStringLiteral("-n")} + c.argv);
+                QCOMPARE(got.at(1), QStringLiteral("docker"));
+            }
+        }
+    }
+
     void wrapperKillsEngineWhenStdinCloses_data()
     {
         QTest::addColumn<bool>("filtered");
-        QTest::addRow("plain") << false;
-        QTest::addRow("filtered") << true;
+        QTest::addColumn<bool>("sudo");
+        QTest::addRow("plain") << false << false;
+        QTest::addRow("filtered") << true << false;
+        // The engine runs as root under sudo: the login user cannot KILL it, only ask sudo to pass TERM on.
+        // The fake engine ignores TERM twice (as the docker CLI does while streaming) and gives up at the third.
+        QTest::addRow("sudo") << false << true;
+        QTest::addRow("sudo filtered") << true << true;
     }
 
     void wrapperKillsEngineWhenStdinCloses()
     {
         QFETCH(bool, filtered);
+        QFETCH(bool, sudo);
         QTemporaryDir dir;
-        makeArgsRecorder(dir);
-        const RemoteCommands commands(QStringLiteral("docker"), false, QStringLiteral("p"));
+        QString engine = QStringLiteral("docker");
+        if (sudo) {
+            if (QStandardPaths::findExecutable(QStringLiteral("sudo")).isEmpty() || ::geteuid() != 0)
+                QSKIP("needs the real sudo, run as root (installer/dev.sh installs it)");
+            // sudo resets the environment: the engine knows its files by absolute path.
+            engine = dir.filePath(QStringLiteral("engine"));
+            QFile f(engine);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(QStringLiteral("#!/bin/bash\necho $$ > '%1'\nn=0\n"
+                                   "trap 'n=$((n+1)); [ $n -ge 3 ] && exit 143' TERM\n"
+                                   "while :; do sleep 0.1; done\n")
+                        .arg(dir.filePath(QStringLiteral("args.pid")))
+                        .toUtf8());
+            f.close();
+            f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+        } else {
+            makeArgsRecorder(dir);
+        }
+        const RemoteCommands commands(engine, sudo, QStringLiteral("p"));
         const RemoteCommand c = filtered ? commands.logs(QStringLiteral("1h"), 10, true) : commands.events();
         QProcess sh;
         sh.setProcessEnvironment(envWith(dir, QStringLiteral("hang")));

@@ -89,6 +89,29 @@ class TestAlerts : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    // A desktop notification and the tray show the title and message: one plain line whatever a name or a
+    // note carries.
+    void notificationTextIsOnePlainLine()
+    {
+        Alert a;
+        a.targetName = QStringLiteral("pangolin\r\n\x1b]0;owned\x07");
+        a.metric = QStringLiteral("Heap Usage %");
+        a.level = Level::Critical;
+        a.previous = Level::Ok;
+        a.value = QStringLiteral("97.6%");
+        a.threshold = QStringLiteral(">95%");
+        a.note = QStringLiteral("restarted\nby \u202eevil\u009b");
+        for (const QString& text : {a.title(), a.message()}) {
+            for (const QChar c : text) {
+                const char16_t u = c.unicode();
+                QVERIFY2(u >= 0x20 && !(u >= 0x7f && u <= 0x9f) && !(u >= 0x202a && u <= 0x202e),
+                         qPrintable(QStringLiteral("U+%1 in %2").arg(int(u), 4, 16).arg(text)));
+            }
+        }
+        QVERIFY(a.title().startsWith(QLatin1String("pangolin ")));
+        QVERIFY(a.message().contains(QLatin1String("restarted by evil")));
+    }
+
     void oncePerTransition()
     {
         AlertNotifier n;

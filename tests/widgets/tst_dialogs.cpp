@@ -256,6 +256,40 @@ private Q_SLOTS:
         delete worker;
     }
 
+    // A keyboard-interactive prompt and instruction are the server's text: shown plain, no controls.
+    void secretDialogShowsServerTextPlain_data()
+    {
+        QTest::addColumn<QString>("instruction");
+        QTest::addColumn<QString>("prompt");
+        QTest::addRow("escapes") << QStringLiteral("Duo\x1b]0;owned\x07 two-factor\r\n\x1b[2Jchoose")
+                                 << QStringLiteral("\x1b[31mPasscode:\x1b[0m");
+        QTest::addRow("bidi and c1") << QStringLiteral("code \u202efdp.exe \u009b31m")
+                                     << QStringLiteral("Passcode\u2066:\u2069");
+    }
+    void secretDialogShowsServerTextPlain()
+    {
+        QFETCH(QString, instruction);
+        QFETCH(QString, prompt);
+        SecretQuestion q = passwordQuestion();
+        q.kind = SecretQuestion::Kind::KeyboardInteractive;
+        q.rememberKey.clear();
+        q.instruction = instruction;
+        q.prompt = prompt;
+        SecretDialog dialog(q, nullptr, true);
+        bool sawPrompt = false;
+        for (QLabel* label : dialog.findChildren<QLabel*>()) {
+            QCOMPARE(label->textFormat(), Qt::PlainText);
+            for (const QChar c : label->text()) {
+                const char16_t u = c.unicode();
+                QVERIFY2((u >= 0x20 || u == u'\n') && !(u >= 0x7f && u <= 0x9f) && !(u >= 0x202a && u <= 0x202e)
+                             && !(u >= 0x2066 && u <= 0x2069),
+                         qPrintable(QStringLiteral("U+%1 in %2").arg(int(u), 4, 16).arg(label->text())));
+            }
+            sawPrompt = sawPrompt || label->text().contains(QLatin1String("Passcode"));
+        }
+        QVERIFY(sawPrompt);
+    }
+
     void secretDialogRememberOffer()
     {
         SecretQuestion q = passwordQuestion();

@@ -40,6 +40,32 @@ private Q_SLOTS:
         QVERIFY(md.indexOf(QStringLiteral("```"), at) > at);
     }
 
+    // Inspect and event text (image, status, health, marker text) and log lines land in Markdown: one plain
+    // line each, so that a server cannot add headings, table rows or terminal escapes to the report.
+    void incidentReportKeepsServerTextOnItsLine()
+    {
+        IngestBatch batch = test::seedBatch();
+        batch.info->image = QStringLiteral("evil:1\n# Fake heading\x1b[2J");
+        batch.info->status = QStringLiteral("running\r\n| fake | row |");
+        batch.info->health = QStringLiteral("healthy\u202e");
+        auto target
+            = std::make_unique<Target>(std::make_unique<test::FixedSource>(std::move(batch)), Thresholds::defaults());
+        QSignalSpy done(target.get(), &Target::backfillFinished);
+        target->start();
+        QVERIFY(done.wait(5000));
+        const qint64 t1 = target->now();
+        const QString md
+            = IncidentReport::markdown(target->name(), target->state(), target->assessment(), t1 - 3600 * 1000, t1, t1);
+        QVERIFY(!md.contains(QLatin1String("\n# Fake heading")));
+        QVERIFY(!md.contains(QLatin1String("\n| fake | row |")));
+        QVERIFY(md.contains(QLatin1String("### Deployment: evil:1 # Fake heading")));
+        for (const QChar c : md) {
+            const char16_t u = c.unicode();
+            QVERIFY2((u >= 0x20 || u == u'\n') && !(u >= 0x7f && u <= 0x9f) && !(u >= 0x202a && u <= 0x202e),
+                     qPrintable(QStringLiteral("U+%1").arg(int(u), 4, 16)));
+        }
+    }
+
     void escaping()
     {
         QCOMPARE(IncidentReport::tableCell(QStringLiteral("a|b\nc")), QStringLiteral("a\\|b c"));

@@ -1,12 +1,15 @@
 // Every item model of the GUI passes QAbstractItemModelTester through its updates: red flags, recommendations
 // (with acknowledgement), the problem log (appends and the core's cap dropping old rows), its filter proxy, and
 // the target list.
+#include "ChartGrid.h"
+#include "ChartViewport.h"
 #include "LogFilterProxy.h"
 #include "ProblemLogModel.h"
 #include "RecommendationModel.h"
 #include "RedFlagModel.h"
 #include "SeedTarget.h"
 #include "TargetListModel.h"
+#include "TimeSeriesChart.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
@@ -43,6 +46,34 @@ class TestModels : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    // Log history a reconnect could not read back is a band on the charts the log feeds (process memory,
+    // heap, cache), not on those of docker stats (container memory, CPU).
+    void gapsAreBandsOnTheLogCharts()
+    {
+        IngestBatch batch = test::seedBatch();
+        const qint64 t0 = test::seedStartMs();
+        batch.gaps.push_back({t0 + 60 * 1000, t0 + 3 * 60 * 1000});
+        auto target
+            = std::make_unique<Target>(std::make_unique<test::FixedSource>(std::move(batch)), Thresholds::defaults());
+        QSignalSpy done(target.get(), &Target::backfillFinished);
+        target->start();
+        QVERIFY(done.wait(5000));
+        QCOMPARE(target->state().gapCount(), 1u);
+        ChartViewport viewport;
+        ChartGrid grid(&viewport);
+        grid.resize(1000, 700);
+        grid.setTarget(target.get());
+        grid.refresh(true);
+        for (TimeSeriesChart* chart : {grid.processChart(), grid.heapChart(), grid.cacheChart()}) {
+            QCOMPARE(chart->gaps().size(), size_t(1));
+            QCOMPARE(chart->gaps().front().fromMs, t0 + 60 * 1000);
+            QCOMPARE(chart->gaps().front().toMs, t0 + 3 * 60 * 1000);
+        }
+        QVERIFY(grid.containerChart()->gaps().empty());
+        QVERIFY(grid.cpuChart()->gaps().empty());
+        QVERIFY(!grid.grab().isNull()); // painted without trouble
+    }
+
     void redFlagModel()
     {
         RedFlagModel model;
