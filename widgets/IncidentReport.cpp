@@ -177,6 +177,24 @@ QString IncidentReport::markdown(const QString& targetName, const TargetState& s
     }
     out << "\n";
 
+    // The level changes of the flags judged in time that fall into the range, oldest first.
+    std::vector<std::pair<const Flag*, FlagTransition>> transitions;
+    for (const Flag& f : a.flags) {
+        for (const FlagTransition& tr : f.transitions) {
+            if (tr.atMs >= t0 && tr.atMs <= t1)
+                transitions.emplace_back(&f, tr);
+        }
+    }
+    std::stable_sort(transitions.begin(), transitions.end(),
+                     [](const auto& x, const auto& y) { return x.second.atMs < y.second.atMs; });
+    if (!transitions.empty()) {
+        out << "### Flag Transitions\n\n";
+        for (const auto& [flag, tr] : transitions)
+            out << "- " << format::dateTime(tr.atMs) << ": " << flag->metric << ": " << levelName(tr.from) << " → "
+                << levelName(tr.to) << (flag->flapping ? " (flapping)" : "") << "\n";
+        out << "\n";
+    }
+
     out << "## Recommendations\n\n";
     if (a.recommendations.empty())
         out << "No recommendation fired.\n\n";

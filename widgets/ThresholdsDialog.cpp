@@ -77,6 +77,49 @@ ThresholdsDialog::ThresholdsDialog(const QString& targetName, const Thresholds& 
     single(tr("Cache maxKeys of the app"), &Thresholds::cacheMaxKeys, 1e9, 0, QString());
     single(tr("Heap limit assumed when unknown"), &Thresholds::defaultHeapLimitMiB, 1e6, 0, tr(" MiB"));
 
+    // How flags are judged in time: event windows, restart loops, sustain, hysteresis and flapping.
+    auto* timing = new QGroupBox(tr("In time"), this);
+    auto* tg = new QGridLayout(timing);
+    row = 0;
+    auto timed = [&](const QString& label, const std::function<double&(Thresholds&)>& ref, double max, int decimals,
+                     const QString& unit) {
+        tg->addWidget(new QLabel(label, timing), row, 0);
+        QDoubleSpinBox* box = addField(ref, max, decimals);
+        box->setSuffix(unit);
+        tg->addWidget(box, row, 1);
+        Thresholds d = Thresholds::defaults();
+        tg->addWidget(new QLabel(tr("default %1%2").arg(ref(d)).arg(unit), timing), row, 2);
+        ++row;
+    };
+    timed(
+        tr("Events count for (overflows, restarts)"), [](Thresholds& t) -> double& { return t.eventWindowMinutes; },
+        365 * 24 * 60, 0, tr(" min"));
+    timed(
+        tr("Restart loop: restarts"), [](Thresholds& t) -> double& { return t.restartLoopRestarts; }, 1e6, 0,
+        QString());
+    timed(
+        tr("Restart loop: within"), [](Thresholds& t) -> double& { return t.restartLoopWindowMinutes; }, 7 * 24 * 60, 0,
+        tr(" min"));
+    timed(
+        tr("Heap usage: samples beyond a line"), [](Thresholds& t) -> double& { return t.heapUsageSustain.samples; },
+        1e6, 0, QString());
+    timed(
+        tr("RSS: time beyond a line"), [](Thresholds& t) -> double& { return t.rssSustain.seconds; }, 7 * 24 * 3600, 0,
+        tr(" s"));
+    timed(
+        tr("Container memory: time beyond a line"),
+        [](Thresholds& t) -> double& { return t.containerMemorySustain.seconds; }, 7 * 24 * 3600, 0, tr(" s"));
+    timed(
+        tr("Leave a level when inside its line by"), [](Thresholds& t) -> double& { return t.clearFraction; }, 0.5, 3,
+        QString());
+    timed(
+        tr("Keep a level at least"), [](Thresholds& t) -> double& { return t.minDwellSeconds; }, 24 * 3600, 0,
+        tr(" s"));
+    timed(
+        tr("Flapping: more changes than"), [](Thresholds& t) -> double& { return t.flapChanges; }, 1e6, 0, QString());
+    timed(
+        tr("Flapping: within"), [](Thresholds& t) -> double& { return t.flapWindowMinutes; }, 24 * 60, 0, tr(" min"));
+
     auto* buttons = new QDialogButtonBox(
         QDialogButtonBox::Ok | QDialogButtonBox::Cancel | QDialogButtonBox::RestoreDefaults, this);
     buttons->button(QDialogButtonBox::RestoreDefaults)->setText(tr("Restore seed defaults"));
@@ -87,6 +130,7 @@ ThresholdsDialog::ThresholdsDialog(const QString& targetName, const Thresholds& 
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(flags);
     layout->addWidget(growth);
+    layout->addWidget(timing);
     layout->addWidget(buttons);
     load(thresholds);
 }

@@ -25,6 +25,14 @@ struct GrowthResult
     double projectedLimitMiB = kUnknown;
 };
 
+// A flag entering or leaving a level (the timeline under the red-flag table, `transitions` in the JSON).
+struct FlagTransition
+{
+    qint64 atMs = 0;
+    Level from = Level::Unknown;
+    Level to = Level::Unknown;
+};
+
 struct Flag
 {
     QString id; // rss, heap_usage, memory_growth, cache_hit_rate, buffer_overflows, container_memory, restarts
@@ -38,6 +46,11 @@ struct Flag
     QString note; // "approaching warning", "needs longer observation (12 of 30 min)", …
     // Short trend word for the table: "rising", "falling", "steady" or empty.
     QString trend;
+    // Flags judged in time (rss, heap_usage, container_memory, cache_hit_rate): when the level was entered
+    // (-1: it held from the first sample judged), whether it flaps, and its changes in the judged history.
+    qint64 sinceMs = -1;
+    bool flapping = false;
+    std::vector<FlagTransition> transitions;
 };
 
 struct Recommendation

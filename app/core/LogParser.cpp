@@ -391,11 +391,15 @@ bool isAppStart(const char* p, const char* e)
         ++p;
     if (startsWith(p, e, "\xe2\x96\xb2 Next.js "))
         return true;
-    if (!startsWith(p, e, "Starting "))
-        return false;
-    // "Starting <app> in <mode> mode": a bare "Starting cleanup job" is not a start of the app.
+    // "Starting <app> in <mode> mode", "<app> started in production mode": a bare "Starting cleanup job" is not
+    // a start of the app.
     const QByteArrayView rest(p, e - p);
-    return rest.size() < 512 && rest.contains(" mode");
+    if (rest.size() >= 512)
+        return false;
+    if (startsWith(p, e, "Starting "))
+        return rest.contains(" mode");
+    return (rest.contains("started") || rest.contains("starting"))
+        && (rest.contains("production mode") || rest.contains("development mode"));
 }
 
 struct LineScan

@@ -1,5 +1,6 @@
 // The seed report's red-flag table as rules, plus container memory and restarts.
 #include "Assessment.h"
+#include "FlagTiming.h"
 #include "Units.h"
 
 #include <QDateTime>
@@ -88,6 +89,56 @@ Flag makeFlag(const char* id, const char* metric, const char* unit, double value
     return f;
 }
 
+// The rows of one column judged in time: since the last start (the old process's values say nothing of this
+// one), within the lookback, at most kMaxTimedRows of them.
+constexpr qsizetype kMaxTimedRows = 4000;
+template<int N>
+std::vector<std::pair<qint64, double>> seriesOf(const SampleRing<N>& ring, int column, double factor, qint64 fromMs,
+                                                qint64 nowMs)
+{
+    std::vector<std::pair<qint64, double>> out;
+    qsizetype begin = ring.lowerBound(fromMs);
+    const qsizetype end = ring.lowerBound(nowMs + 1);
+    if (end - begin > kMaxTimedRows)
+        begin = end - kMaxTimedRows;
+    out.reserve(size_t(std::max<qsizetype>(0, end - begin)));
+    for (qsizetype i = begin; i < end; ++i) {
+        const auto row = ring.at(i);
+        out.emplace_back(row.atMs, double(row.v[size_t(column)]) * factor);
+    }
+    return out;
+}
+
+// Judges a flag in time when its newest value is the ring's newest row; otherwise (a line without a time)
+// the instant level stands. The "approaching warning" note comes first.
+template<int N>
+void judgeFlagInTime(Flag& f, const SampleRing<N>& ring, int column, double factor, qint64 sampleAtMs,
+                     const ThresholdPair& lines, const Sustain& sustain, const Thresholds& t, const TargetState& s,
+                     qint64 nowMs)
+{
+    if (f.level != Level::Unknown && sampleAtMs >= 0) {
+        const auto series
+            = seriesOf(ring, column, factor, std::max(nowMs - timingLookbackMs(t), s.lastStartMs()), nowMs);
+        if (!series.empty() && series.back().first == sampleAtMs) {
+            Flag timed = f;
+            timed.note.clear();
+            applyTiming(timed, judgeInTime(series, lines, f.lowerIsWorse, sustain, t), sustain, t, nowMs);
+            // A value beyond a line, not yet for long enough, is "entering", not "approaching".
+            const QString approaching = timed.note.contains(QLatin1String("entering"))
+                ? QString()
+                : approachingNote(timed, t.approachingFraction);
+            const QString prefix = f.note.isEmpty() ? approaching : f.note;
+            f = timed;
+            f.note = prefix.isEmpty()  ? timed.note
+                : timed.note.isEmpty() ? prefix
+                                       : prefix + QStringLiteral("; ") + timed.note;
+            return;
+        }
+    }
+    if (f.note.isEmpty())
+        f.note = approachingNote(f, t.approachingFraction);
+}
+
 } // namespace
 
 std::vector<Flag> evaluateFlags(const TargetState& s, const Thresholds& t, const GrowthResult& growth, qint64 nowMs)
@@ -98,7 +149,8 @@ std::vector<Flag> evaluateFlags(const TargetState& s, const Thresholds& t, const
 
     {
         Flag f = makeFlag("rss", "RSS Memory", "MiB", memory ? memory->rssMiB : kUnknown, t.rssMiB, false);
-        f.note = approachingNote(f, t.approachingFraction);
+        judgeFlagInTime(f, s.process(), RssColumn, 1.0, memory ? memory->atMs : -1, t.rssMiB, t.rssSustain, t, s,
+                        nowMs);
         f.trend = trendOf(s.process(), RssColumn, 1.0, s.lastStartMs());
         flags.push_back(f);
     }
@@ -107,7 +159,8 @@ std::vector<Flag> evaluateFlags(const TargetState& s, const Thresholds& t, const
         if (memory && isKnown(memory->heapUsedMiB) && isKnown(memory->heapTotalMiB) && memory->heapTotalMiB > 0)
             usage = 100.0 * memory->heapUsedMiB / memory->heapTotalMiB;
         Flag f = makeFlag("heap_usage", "Heap Usage %", "%", usage, t.heapUsagePercent, false);
-        f.note = approachingNote(f, t.approachingFraction);
+        judgeFlagInTime(f, s.process(), HeapUsagePercentColumn, 1.0, memory ? memory->atMs : -1, t.heapUsagePercent,
+                        t.heapUsageSustain, t, s, nowMs);
         f.trend = trendOf(s.process(), HeapUsedColumn, 1.0, s.lastStartMs());
         flags.push_back(f);
     }
@@ -139,8 +192,11 @@ std::vector<Flag> evaluateFlags(const TargetState& s, const Thresholds& t, const
         const bool current = cache && inCurrentDeployment(s, cache->atMs);
         Flag f = makeFlag("cache_hit_rate", "Cache Hit Rate", "%", current ? cache->hitRatePercent : kUnknown,
                           t.cacheHitRatePercent, true);
-        f.note = cache && !current ? QStringLiteral("no cache stats since the last start")
-                                   : approachingNote(f, t.approachingFraction);
+        if (cache && !current)
+            f.note = QStringLiteral("no cache stats since the last start");
+        else
+            judgeFlagInTime(f, s.cache(), HitRateColumn, 1.0, cache ? cache->atMs : -1, t.cacheHitRatePercent,
+                            t.cacheHitRateSustain, t, s, nowMs);
         f.trend = trendOf(s.cache(), HitRateColumn, 2.0, s.lastStartMs());
         flags.push_back(f);
     }
@@ -186,7 +242,12 @@ std::vector<Flag> evaluateFlags(const TargetState& s, const Thresholds& t, const
         else if (stats)
             percent = stats->memPercent;
         Flag f = makeFlag("container_memory", "Container Memory", "%", percent, t.containerMemoryPercent, false);
-        f.note = approachingNote(f, t.approachingFraction);
+        // The ring keeps MiB; judged against the current limit.
+        if (stats && isKnown(stats->memUsageBytes) && isKnown(limit) && limit > 0)
+            judgeFlagInTime(f, s.stats(), MemUsageColumn, 100.0 / limit, stats->atMs, t.containerMemoryPercent,
+                            t.containerMemorySustain, t, s, nowMs);
+        else
+            f.note = approachingNote(f, t.approachingFraction);
         f.trend = trendOf(s.stats(), MemUsageColumn, 2.0, s.lastStartMs());
         flags.push_back(f);
     }

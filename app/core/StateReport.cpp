@@ -91,6 +91,28 @@ QString perfUnit(const Flag& f)
     return {};
 }
 
+// Every flag's transitions, oldest first.
+std::vector<const FlagTransition*> sortedTransitions(const Assessment& a)
+{
+    std::vector<const FlagTransition*> all;
+    for (const Flag& f : a.flags) {
+        for (const FlagTransition& tr : f.transitions)
+            all.push_back(&tr);
+    }
+    std::stable_sort(all.begin(), all.end(),
+                     [](const FlagTransition* x, const FlagTransition* y) { return x->atMs < y->atMs; });
+    return all;
+}
+
+const Flag* flagOf(const Assessment& a, const FlagTransition* tr)
+{
+    for (const Flag& f : a.flags) {
+        if (!f.transitions.empty() && tr >= f.transitions.data() && tr < f.transitions.data() + f.transitions.size())
+            return &f;
+    }
+    return &a.flags.front();
+}
+
 QString pad(const QString& s, int width)
 {
     return s.leftJustified(width, QLatin1Char(' '));
@@ -242,6 +264,15 @@ QString textReport(const ReportInput& in)
             + QLatin1Char('\n');
     }
 
+    const auto transitions = sortedTransitions(a);
+    if (!transitions.empty()) {
+        const int shown = std::min<int>(10, int(transitions.size()));
+        out += QStringLiteral("\nFlag transitions (last %1 of %2)\n").arg(shown).arg(transitions.size());
+        for (auto it = transitions.end() - shown; it != transitions.end(); ++it)
+            out += QStringLiteral("  %1  %2: %3 -> %4\n")
+                       .arg(isoTime((*it)->atMs), flagOf(a, *it)->metric, levelName((*it)->from), levelName((*it)->to));
+    }
+
     out += QStringLiteral("\nRecommendations\n");
     if (a.recommendations.empty())
         out += QStringLiteral("  none\n");
@@ -345,9 +376,23 @@ QJsonObject jsonReport(const ReportInput& in)
         o.insert(QStringLiteral("level"), levelName(f.level));
         o.insert(QStringLiteral("note"), str(f.note));
         o.insert(QStringLiteral("trend"), str(f.trend));
+        o.insert(QStringLiteral("since"), timeValue(f.sinceMs));
+        o.insert(QStringLiteral("flapping"), f.flapping);
         flags.append(o);
     }
     root.insert(QStringLiteral("flags"), flags);
+
+    // The level changes of the flags judged in time, oldest first.
+    QJsonArray transitions;
+    for (const FlagTransition* tr : sortedTransitions(a)) {
+        QJsonObject o;
+        o.insert(QStringLiteral("at"), timeValue(tr->atMs));
+        o.insert(QStringLiteral("flag"), flagOf(a, tr)->id);
+        o.insert(QStringLiteral("from"), levelName(tr->from));
+        o.insert(QStringLiteral("to"), levelName(tr->to));
+        transitions.append(o);
+    }
+    root.insert(QStringLiteral("transitions"), transitions);
 
     QJsonArray recs;
     for (const Recommendation& r : a.recommendations) {

@@ -44,6 +44,20 @@ const std::vector<Field>& fields()
         num("events", "window_minutes", &Thresholds::eventWindowMinutes, 1, 365 * 24 * 60);
         num("restart_loop", "restarts", &Thresholds::restartLoopRestarts, 2, 1e6);
         num("restart_loop", "window_minutes", &Thresholds::restartLoopWindowMinutes, 1, 7 * 24 * 60);
+        auto sustain = [&f](const char* samplesKey, const char* secondsKey, Sustain Thresholds::*member) {
+            f.push_back(
+                {"sustain", samplesKey, [member](Thresholds& t) -> double& { return (t.*member).samples; }, 1, 1e6});
+            f.push_back({"sustain", secondsKey, [member](Thresholds& t) -> double& { return (t.*member).seconds; }, 0,
+                         7 * 24 * 3600});
+        };
+        sustain("rss_samples", "rss_seconds", &Thresholds::rssSustain);
+        sustain("heap_usage_samples", "heap_usage_seconds", &Thresholds::heapUsageSustain);
+        sustain("container_memory_samples", "container_memory_seconds", &Thresholds::containerMemorySustain);
+        sustain("cache_hit_rate_samples", "cache_hit_rate_seconds", &Thresholds::cacheHitRateSustain);
+        num("sustain", "clear_fraction", &Thresholds::clearFraction, 0, 0.5);
+        num("sustain", "min_dwell_seconds", &Thresholds::minDwellSeconds, 0, 24 * 3600);
+        num("flapping", "changes", &Thresholds::flapChanges, 1, 1e6);
+        num("flapping", "window_minutes", &Thresholds::flapWindowMinutes, 1, 24 * 60);
         num("growth", "window_minutes", &Thresholds::growthWindowMinutes, 1, 7 * 24 * 60);
         num("growth", "warmup_minutes", &Thresholds::growthWarmupMinutes, 0, 24 * 60);
         num("growth", "min_observation_minutes", &Thresholds::growthMinObservationMinutes, 1, 7 * 24 * 60);

@@ -15,6 +15,14 @@ struct ThresholdPair
     double critical;
 };
 
+// How long a value must stay beyond a line before its flag enters that level: at least `samples` samples
+// in a row, spanning at least `seconds`.
+struct Sustain
+{
+    double samples;
+    double seconds;
+};
+
 struct Thresholds
 {
     // Red flags (seed's table, plus container memory and restarts).
@@ -33,6 +41,16 @@ struct Thresholds
     // A restart loop: this many restarts within this window is critical.
     double restartLoopRestarts = 3;
     double restartLoopWindowMinutes = 10;
+
+    // Levels in time (flags judged from a sampled value: RSS, heap usage, container memory, cache hit rate).
+    Sustain rssSustain {1, 120};
+    Sustain heapUsageSustain {2, 0};
+    Sustain containerMemorySustain {1, 30};
+    Sustain cacheHitRateSustain {1, 0};
+    double clearFraction = 0.02; // a level is left only once the value is this far back inside its line
+    double minDwellSeconds = 60; // a flag keeps a level at least this long before it changes again
+    double flapChanges = 3; // more level changes than this within the flap window: flapping
+    double flapWindowMinutes = 10;
 
     // Growth estimation.
     double growthWindowMinutes = 60;

@@ -211,6 +211,14 @@ void renderTargets(const std::vector<ServedTarget>& targets, PrometheusText& out
             out.sample(with(r.labels, "flag", flag.id), double(int(flag.level)));
     }
 
+    out.family("heapwatch_flag_flapping", Type::Gauge,
+               "1 while a red flag flaps (more level changes than flapping.changes within flapping.window_minutes; "
+               "it then holds the worst level of its range), 0 otherwise.");
+    for (const Row& r : rows) {
+        for (const Flag& flag : r.assessment.flags)
+            out.sample(with(r.labels, "flag", flag.id), flag.flapping ? 1.0 : 0.0);
+    }
+
     out.family("heapwatch_app_problem_lines_total", Type::Counter,
                "Application log lines by kind: warning, error, dev_mode (Next.js development mode), heap_oom.");
     for (const Row& r : rows) {

@@ -5,6 +5,7 @@
 #include "Units.h"
 
 #include <QTest>
+#include <cmath>
 
 using namespace heapwatch;
 
@@ -116,7 +117,11 @@ private Q_SLOTS:
     void seedFiguresGiveTheSeedVerdicts()
     {
         const TargetState s = seedState();
-        const Assessment a = assess(s, Thresholds::defaults(), kT0 + 5 * kMinute);
+        // The seed judged its one T+5 line on its own; heapwatch waits for a second sample by default
+        // (heapUsageSustainDefaultsToTwoSamples).
+        Thresholds oneLine;
+        oneLine.heapUsageSustain = {1, 0};
+        const Assessment a = assess(s, oneLine, kT0 + 5 * kMinute);
 
         const Flag* rss = a.flag(QStringLiteral("rss"));
         QVERIFY(rss);
@@ -705,6 +710,140 @@ private Q_SLOTS:
         QCOMPARE(assess(s, *t, kT0 + 2 * kMinute).flag(QStringLiteral("restarts"))->level, Level::Critical);
         QCOMPARE(assess(s, Thresholds::defaults(), kT0 + 2 * kMinute).flag(QStringLiteral("restarts"))->level,
                  Level::Warning);
+    }
+
+    void heapUsageSustainDefaultsToTwoSamples()
+    {
+        TargetState s = seedState();
+        Assessment a = assess(s, Thresholds::defaults(), kT0 + 5 * kMinute);
+        QCOMPARE(a.flag(QStringLiteral("heap_usage"))->level, Level::Ok);
+        QCOMPARE(a.flag(QStringLiteral("heap_usage"))->note, QStringLiteral("entering critical (1 of 2 samples)"));
+        QVERIFY(!a.recommendation(QStringLiteral("heap-gc-pressure")));
+        IngestBatch b;
+        b.logs.push_back(memory(kT0 + 10 * kMinute, 337.0, 213.0, 218.0));
+        s.apply(b);
+        a = assess(s, Thresholds::defaults(), kT0 + 12 * kMinute);
+        QCOMPARE(a.flag(QStringLiteral("heap_usage"))->level, Level::Critical);
+        QCOMPARE(a.flag(QStringLiteral("heap_usage"))->note, QStringLiteral("critical for 2 min"));
+        QCOMPARE(a.flag(QStringLiteral("heap_usage"))->transitions.size(), size_t(1));
+        QCOMPARE(a.recommendation(QStringLiteral("heap-gc-pressure"))->level, Level::Critical);
+    }
+
+    // RSS enters a level only after two minutes beyond its line (Memory lines every minute here).
+    void rssSustainsTwoMinutes_data()
+    {
+        QTest::addColumn<int>("minutesAbove"); // the last samples above 360
+        QTest::addColumn<Level>("level");
+        QTest::addColumn<QString>("note");
+        QTest::addRow("one sample") << 0 << Level::Ok << QStringLiteral("entering warning (0 s of 2 min)");
+        QTest::addRow("one minute") << 1 << Level::Ok << QStringLiteral("entering warning (1 min of 2 min)");
+        QTest::addRow("two minutes") << 2 << Level::Warning << QStringLiteral("warning for 0 s");
+        QTest::addRow("five minutes") << 5 << Level::Warning << QStringLiteral("warning for 3 min");
+    }
+    void rssSustainsTwoMinutes()
+    {
+        QFETCH(int, minutesAbove);
+        QFETCH(Level, level);
+        QFETCH(QString, note);
+        TargetState s(QStringLiteral("t"));
+        IngestBatch b;
+        b.info = info(kT0);
+        for (int m = 0; m <= 10; ++m)
+            b.logs.push_back(memory(kT0 + m * kMinute, m >= 10 - minutesAbove ? 360 : 330, 150, 200));
+        s.apply(b);
+        const Flag* f = assess(s, Thresholds::defaults(), kT0 + 10 * kMinute).flag(QStringLiteral("rss"));
+        QCOMPARE(f->level, level);
+        QCOMPARE(f->note, note);
+    }
+
+    // A level is left only once the value is 2 % inside its line: heap usage around 95 % stays critical.
+    void hysteresisNeedsTheClearLine_data()
+    {
+        QTest::addColumn<double>("after"); // heap usage % of the last two samples, after ten at 97 %
+        QTest::addColumn<Level>("level");
+        QTest::addRow("94.5, inside the line, not past the clear line") << 94.5 << Level::Critical;
+        QTest::addRow("93.2, just above the clear line 93.1") << 93.2 << Level::Critical;
+        QTest::addRow("93.0, past the clear line") << 93.0 << Level::Warning;
+        QTest::addRow("80, past both clear lines") << 80.0 << Level::Ok;
+    }
+    void hysteresisNeedsTheClearLine()
+    {
+        QFETCH(double, after);
+        QFETCH(Level, level);
+        TargetState s(QStringLiteral("t"));
+        IngestBatch b;
+        b.info = info(kT0);
+        for (int i = 0; i < 12; ++i)
+            b.logs.push_back(memory(kT0 + i * 10000, 330, i < 10 ? 194.0 : after * 2.0, 200));
+        s.apply(b);
+        QCOMPARE(assess(s, Thresholds::defaults(), kT0 + 110000).flag(QStringLiteral("heap_usage"))->level, level);
+    }
+
+    // The demo's heap: used/total moves around 95 % between collections (a 90 s sawtooth, a Memory line every
+    // 10 s). Judged every second for eight minutes, the verdict changes at most once a minute, and the flag
+    // is reported as flapping instead of changing on.
+    void sawtoothAround95PercentDoesNotFlap()
+    {
+        TargetState s(QStringLiteral("t"));
+        const qint64 start = kT0 + 5 * kMinute;
+        IngestBatch first;
+        first.info = info(kT0);
+        for (qint64 at = kT0; at < start; at += 10000)
+            first.logs.push_back(memory(at, 336.6, 212.7, 218.0));
+        s.apply(first);
+        std::vector<std::pair<qint64, Level>> changes;
+        Level previous = Level::Unknown;
+        // Without the clear line, the dwell and flap detection the flag changes at nearly every crossing.
+        Thresholds bare;
+        bare.clearFraction = 0;
+        bare.minDwellSeconds = 0;
+        bare.flapChanges = 1e6;
+        bare.heapUsageSustain = {1, 0};
+        int bareChanges = 0;
+        Level bareLevel = Level::Unknown;
+        for (qint64 now = start; now <= start + 8 * kMinute; now += 1000) {
+            if ((now - start) % 10000 == 0) {
+                const double sawtooth = std::fmod(double(now - start) / 90000.0, 1.0);
+                IngestBatch b;
+                b.logs.push_back(memory(now, 336.6, 200.5 + 13.0 * sawtooth, 218.0));
+                s.apply(b);
+                const Level l = assess(s, bare, now).flag(QStringLiteral("heap_usage"))->level;
+                bareChanges += l != bareLevel && bareLevel != Level::Unknown ? 1 : 0;
+                bareLevel = l;
+            }
+            const Level overall = assess(s, Thresholds::defaults(), now).overall;
+            if (overall != previous)
+                changes.emplace_back(now, overall);
+            previous = overall;
+        }
+        for (size_t i = 2; i < changes.size(); ++i) // the first entry is the initial verdict
+            QVERIFY2(changes[i].first - changes[i - 1].first >= kMinute,
+                     qPrintable(QStringLiteral("changes at +%1 s and +%2 s")
+                                    .arg((changes[i - 1].first - start) / 1000)
+                                    .arg((changes[i].first - start) / 1000)));
+        const Assessment end = assess(s, Thresholds::defaults(), start + 8 * kMinute);
+        const Flag* heap = end.flag(QStringLiteral("heap_usage"));
+        QVERIFY(heap->flapping);
+        QCOMPARE(heap->level, Level::Critical);
+        QVERIFY2(heap->note.startsWith(QLatin1String("flapping between warning and critical")), qPrintable(heap->note));
+        QVERIFY2(bareChanges >= 8, qPrintable(QString::number(bareChanges)));
+    }
+
+    void timingIsInTheThresholdsFile()
+    {
+        QString error;
+        const auto t = Thresholds::fromJson(
+            R"({"sustain": {"heap_usage_samples": 3, "rss_seconds": 600, "clear_fraction": 0.05},
+                "flapping": {"changes": 5, "window_minutes": 30}})",
+            &error);
+        QVERIFY2(t, qPrintable(error));
+        QCOMPARE(t->heapUsageSustain.samples, 3.0);
+        QCOMPARE(t->rssSustain.seconds, 600.0);
+        QCOMPARE(t->clearFraction, 0.05);
+        QCOMPARE(t->flapChanges, 5.0);
+        QCOMPARE(t->flapWindowMinutes, 30.0);
+        QVERIFY(!Thresholds::fromJson(R"({"sustain": {"heap_usage_samples": 0}})", &error));
+        QVERIFY(error.contains(QLatin1String("sustain.heap_usage_samples")));
     }
 
     void noDataIsUnknown()

@@ -250,6 +250,11 @@ private Q_SLOTS:
         QTest::addRow("Next.js banner, turbopack is dev mode")
             << QByteArray("  \xe2\x96\xb2 Next.js 14.1.0 (turbopack)") << false;
         QTest::addRow("a job starting") << QByteArray("[info]: Starting cleanup job") << false;
+        QTest::addRow("started in production mode")
+            << QByteArray("[info]: Pangolin started in production mode") << true;
+        QTest::addRow("server starting in development mode")
+            << QByteArray("[info]: Server starting in development mode on port 3000") << true;
+        QTest::addRow("a job started") << QByteArray("[info]: Cleanup job started") << false;
         QTest::addRow("not at the start") << QByteArray("[info]: Job finished. Starting next in batch mode") << false;
         QTest::addRow("a warning") << QByteArray("[warn]: Starting Pangolin in development mode") << false;
     }

@@ -445,8 +445,12 @@ private Q_SLOTS:
         Thresholds custom;
         custom.rssMiB = {500, 600};
         custom.cacheHitRatePercent = {40, 20};
+        custom.heapUsageSustain = {4, 0};
+        custom.eventWindowMinutes = 240;
         ThresholdsDialog dialog(QStringLiteral("pangolin"), custom);
         QCOMPARE(dialog.thresholds().rssMiB.warning, 500.0);
+        QCOMPARE(dialog.thresholds().heapUsageSustain.samples, 4.0);
+        QCOMPARE(dialog.thresholds().eventWindowMinutes, 240.0);
         QCOMPARE(dialog.thresholds().cacheHitRatePercent.critical, 20.0);
         QPushButton* restore = button(&dialog, QStringLiteral("Restore seed defaults"));
         QVERIFY(restore);
@@ -457,6 +461,9 @@ private Q_SLOTS:
         QCOMPARE(t.heapUsagePercent.critical, 95.0);
         QCOMPARE(t.cacheHitRatePercent.warning, 50.0);
         QCOMPARE(t.growthMinObservationMinutes, 30.0);
+        QCOMPARE(t.heapUsageSustain.samples, 2.0);
+        QCOMPARE(t.eventWindowMinutes, 60.0);
+        QCOMPARE(t.rssSustain.seconds, 120.0);
     }
 
     void targetDialog()

@@ -34,6 +34,9 @@ private Q_SLOTS:
         QVERIFY(md.contains(QStringLiteral("- Hit Rate: 73.63% (1346 hits, 482 misses)")));
         QVERIFY(md.contains(QStringLiteral("- Total Memory: 364.8 MiB / 860.6 MiB (42.4%)")));
         QVERIFY(md.contains(QStringLiteral("No buffer overflows detected")));
+        // The heap flag entered critical with the T+5 line; the timeline under the red-flag table says when.
+        QVERIFY(md.contains(QStringLiteral("### Flag Transitions")));
+        QVERIFY2(md.contains(QStringLiteral(": Heap Usage %: ok → critical")), qPrintable(md));
         // The warning line is quoted inside a code block, so its pipe and markup stay text.
         QVERIFY(md.contains(QStringLiteral("Slow query on /api/v1/org | resources: <b>486 ms</b>")));
         const qsizetype at = md.indexOf(QStringLiteral("## Recent Errors/Warnings"));
