@@ -225,7 +225,7 @@ bool SshdFixture::prepare(QString* error)
                                           "KbdInteractiveAuthentication no\n"
                                           "PubkeyAuthentication yes\n"
                                           "PermitRootLogin prohibit-password\n"
-                                          "MaxSessions 30\n"
+                                          // MaxSessions: OpenSSH's default (10), as on the servers watched
                                           "LogLevel VERBOSE\n"
                                           // HOME: the login shell must not run the real user's ~/.bashrc (slow, and
                                           // killing it half-way can leave its locks behind).
@@ -488,6 +488,24 @@ QString SshdFixture::encryptedClientKey(const QString& passphrase)
 void SshdFixture::requestRestart()
 {
     writeFile(stateDir() + QStringLiteral("/restart-request"), "1\n");
+}
+
+void SshdFixture::lifecycle(const QString& action)
+{
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("FAKE_DOCKER_STATE"), stateDir());
+    p.setProcessEnvironment(env);
+    p.setProcessChannelMode(QProcess::ForwardedChannels);
+    p.start(QStringLiteral("/bin/bash"),
+            {QStringLiteral(HEAPWATCH_TESTS_DIR) + QStringLiteral("/ssh/fake-docker.sh"), QStringLiteral("__lifecycle"),
+             action});
+    p.waitForFinished(5000);
+}
+
+void SshdFixture::setAliases(const QStringList& names)
+{
+    writeFile(stateDir() + QStringLiteral("/aliases"), names.join(QLatin1Char('\n')).toUtf8() + '\n');
 }
 
 void SshdFixture::pauseStats(bool paused)

@@ -53,6 +53,11 @@ public:
     void requestRestart();
     // Makes the stats stream go quiet (alive, silent) or resume.
     void pauseStats(bool paused);
+    // What `docker stop`, `docker start`, `docker rm -f` and `docker run --name` (a new id) do: "stop",
+    // "start", "rm", "run".
+    void lifecycle(const QString& action);
+    // Further container names that answer as the same container (several targets on one host).
+    void setAliases(const QStringList& names);
 
     struct LogLine
     {
