@@ -257,6 +257,7 @@ QString SshHost::detectEngine()
         m_session->waitReadable(20);
     }
     channel->read(out, err);
+    m_releasing.push_back({m_session.get(), m_clock.elapsed()}); // its slot frees once the CLOSE is there
     const QString path = QString::fromUtf8(out).trimmed().section(QLatin1Char('\n'), 0, 0);
     return path.isEmpty() ? QString() : QFileInfo(path).fileName();
 }
@@ -537,7 +538,8 @@ bool SshHost::pump()
             if (finished && it != target->channels.end() && it->second.get() == ch) {
                 const int status = ch->exitStatus();
                 qCDebug(lcSsh) << "finished" << role << "status" << status;
-                m_closing.push_back(std::move(it->second));
+                // Its slot on the server is free only once our CLOSE arrived there, after this pump.
+                releaseChannel(target->channelSessions[role], std::move(it->second));
                 target->channels.erase(it);
                 target->channelSessions.erase(role);
                 target->streams->onFinished(role, status);

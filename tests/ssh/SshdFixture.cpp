@@ -232,7 +232,8 @@ bool SshdFixture::prepare(QString* error)
                                           "SetEnv PATH=%3:/usr/bin:/bin HOME=%2/home HEAPWATCH_TEST_TAG=%4\n")
                                .arg(m_port)
                                .arg(m_dir.path(), binDir(), m_tag);
-    writeFile(m_dir.filePath(QStringLiteral("sshd_config")), config.toUtf8());
+    writeFile(m_dir.filePath(QStringLiteral("sshd_config")),
+              (m_maxSessions > 0 ? config + QStringLiteral("MaxSessions %1\n").arg(m_maxSessions) : config).toUtf8());
     return writeState(error);
 }
 

@@ -58,6 +58,8 @@ public:
     void lifecycle(const QString& action);
     // Further container names that answer as the same container (several targets on one host).
     void setAliases(const QStringList& names);
+    // Before start(): a MaxSessions lower than OpenSSH's default, for a server that refuses channels early.
+    void setMaxSessions(int sessions) { m_maxSessions = sessions; }
 
     struct LogLine
     {
@@ -83,6 +85,7 @@ private:
 
     QTemporaryDir m_dir;
     int m_port = 0;
+    int m_maxSessions = 0; // 0: sshd's default
     QString m_user;
     QString m_tag;
     QString m_hostFingerprint;

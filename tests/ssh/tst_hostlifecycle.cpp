@@ -93,16 +93,15 @@ class TestHostLifecycle : public QObject
                  qPrintable(QStringLiteral("%1 refused channels in %2 s").arg(refused).arg(seconds)));
     }
 
-private Q_SLOTS:
-    void init()
+    // Starts the fixture (sshd with MaxSessions, 0: OpenSSH's default) and the five targets.
+    void startAll(int maxSessions = 0)
     {
-        f = std::make_unique<SshdFixture>();
+        f->setMaxSessions(maxSessions);
         QString error;
         QVERIFY2(f->start(&error), qPrintable(error));
         f->trustHostKey();
         f->setAliases(names().mid(1));
         prompter = std::make_unique<NonInteractivePrompter>(false, false);
-        clock.start();
         for (const QString& name : names()) {
             RemoteOptions o;
             o.target = f->target(name);
@@ -119,8 +118,18 @@ private Q_SLOTS:
         }
     }
 
+private Q_SLOTS:
+    void init()
+    {
+        f = std::make_unique<SshdFixture>();
+        clock.start();
+    }
+
     void cleanup()
     {
+        if (!f->port()) {
+            return;
+        }
         for (auto& s : sources) {
             s->stop();
         }
@@ -134,6 +143,7 @@ private Q_SLOTS:
 
     void everyStreamOfFiveTargetsFlows()
     {
+        startAll();
         waitAll(Container::Running, 30000);
         waitAllFlowing(3, 30000);
         for (const auto& r : recorders) {
@@ -142,11 +152,24 @@ private Q_SLOTS:
         // 5 targets × (stats, logs -f, events) do not fit in one connection of 10 sessions.
         const qsizetype logins = f->sshdLog().count(QLatin1String("Accepted publickey"));
         QVERIFY2(logins >= 2 && logins <= 4, qPrintable(QStringLiteral("%1 connections").arg(logins)));
+        QCOMPARE(f->sshdLog().count(QLatin1String("no more sessions")), 0); // within the limit from the start
+        verifyNoStorm();
+    }
+
+    // A server that allows fewer sessions than heapwatch puts on a connection: the refused channels are
+    // asked for again on further connections, paced, and every stream flows in the end.
+    void refusedChannelsMoveToAnotherConnection()
+    {
+        startAll(4);
+        waitAll(Container::Running, 30000);
+        waitAllFlowing(3, 60000);
+        QVERIFY2(f->sshdLog().count(QLatin1String("no more sessions")) >= 1, "the server never refused a channel");
         verifyNoStorm();
     }
 
     void stopStartAndRecreateResumeEveryStream()
     {
+        startAll();
         waitAll(Container::Running, 30000);
         waitAllFlowing(2, 30000);
 
