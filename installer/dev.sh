@@ -28,6 +28,7 @@ packages=(
     clang-format clang libclang-rt-dev
     dpkg-dev file desktop-file-utils appstream
     xvfb xauth
+    podman runc docker.io nodejs curl python3
 )
 
 as_root() {

@@ -5,6 +5,7 @@
 
 #include <QDateTime>
 #include <algorithm>
+#include <utility>
 
 namespace heapwatch {
 
@@ -14,6 +15,13 @@ constexpr qint64 kFlushIntervalMs = 250;
 constexpr qsizetype kMaxInspectBytes = 1 << 20;
 constexpr qsizetype kMaxErrBytes = 4096;
 constexpr qsizetype kMaxPartialBytes = LogParser::kMaxLineBytes + 64;
+// While the container is absent or stopped, inspect polls at this pace (the events stream usually tells sooner).
+constexpr qint64 kAbsentPollMs = 5000;
+// An engine that fails to answer is asked again after 2 s, 4 s, … up to this.
+constexpr qint64 kMaxEngineRetryMs = 10 * 60 * 1000;
+// A `stats` that prints only "--" this long for a running container lost its source (the docker CLI does
+// not re-attach after its stream ended): it is started again.
+constexpr qint64 kStatsWithoutValuesMs = 20000;
 
 qint64 wallMs()
 {
@@ -82,6 +90,8 @@ void ContainerStreams::attach(CommandRunner* runner, const QString& detectedEngi
     m_runner = runner;
     m_commands.emplace(engine, m_config.sudo, m_config.container);
     m_streamsStarted = false;
+    m_inspectFailures = 0;
+    m_statsStartedFor.clear();
     for (auto& r : m_roles) {
         r = RoleState {};
     }
@@ -95,6 +105,9 @@ void ContainerStreams::detach()
         r = RoleState {}; // partial lines go: the next run re-reads them from --since
     }
     m_streamsStarted = false;
+    m_statsStartedFor.clear();
+    m_presence = ConnectionStatus::Container::Unknown;
+    m_presenceMessage.clear();
     flush(true);
 }
 
@@ -122,7 +135,7 @@ void ContainerStreams::start(Role role)
 {
     RoleState& r = m_roles[role];
     r.nextStartMs = -1;
-    if (!m_runner || r.running || m_failed) {
+    if (!m_runner || r.running || m_failed || !mayRun(role)) {
         return;
     }
     RemoteCommand command;
@@ -132,6 +145,9 @@ void ContainerStreams::start(Role role)
         break;
     case Stats:
         command = m_commands->stats();
+        m_statsStartedFor = m_info ? m_info->id + QString::number(m_info->startedAtMs) : QString();
+        m_lastValidStatsMs = -1;
+        m_statsStartedWallMs = wallMs();
         break;
     case Events:
         command = m_commands->events();
@@ -163,7 +179,8 @@ void ContainerStreams::start(Role role)
     r.err.clear();
     QString error;
     if (!m_runner->startCommand(role, command, &error)) {
-        // The transport is failing; the host notices and reconnects. Retry in case it was transient.
+        // No channel now (refused by the server, or the transport is failing): the runner paces the attempts
+        // per host; this role asks again later.
         schedule(role, 2000);
         return;
     }
@@ -211,14 +228,7 @@ void ContainerStreams::onOutput(int role, LogStream stream, QByteArrayView bytes
         break;
     case Stats:
         if (stream == LogStream::Stdout) {
-            m_lastStatsBytesMs = now();
-            m_statsParser.feed(bytes, wallMs(), m_live.stats);
-            if (m_live.stats.size() > kMaxPendingStats) {
-                // Batches are held back (overload): the latest samples are the ones that matter.
-                const size_t excess = m_live.stats.size() - kMaxPendingStats;
-                m_live.stats.erase(m_live.stats.begin(), m_live.stats.begin() + qsizetype(excess));
-                m_statsSkipped += excess;
-            }
+            feedStats(bytes);
         } else {
             keepTail(r.err, bytes, kMaxErrBytes);
         }
@@ -232,6 +242,30 @@ void ContainerStreams::onOutput(int role, LogStream stream, QByteArrayView bytes
         break;
     case RoleCount:
         break;
+    }
+}
+
+void ContainerStreams::feedStats(QByteArrayView bytes)
+{
+    m_lastStatsBytesMs = now();
+    std::vector<StatsSample> samples;
+    m_statsParser.feed(bytes, wallMs(), samples);
+    for (StatsSample& sample : samples) {
+        // "--" in every column: the CLI had no figures within 2 s (docker resets its row to "--" then, and
+        // podman's Docker API sends stats only every 5 s; a stopped container shows "--" for ever). Not a
+        // measurement: delivering it would replace the last real one with nothing.
+        if (!isKnown(sample.cpuPercent) && !isKnown(sample.memUsageBytes)) {
+            ++m_statsPlaceholders;
+            continue;
+        }
+        m_lastValidStatsMs = now();
+        m_live.stats.push_back(std::move(sample));
+    }
+    if (m_live.stats.size() > kMaxPendingStats) {
+        // Batches are held back (overload): the latest samples are the ones that matter.
+        const size_t excess = m_live.stats.size() - kMaxPendingStats;
+        m_live.stats.erase(m_live.stats.begin(), m_live.stats.begin() + qsizetype(excess));
+        m_statsSkipped += excess;
     }
 }
 
@@ -450,20 +484,16 @@ void ContainerStreams::inspectFinished(int exitStatus)
 {
     RoleState& r = m_roles[Inspect];
     r.running = false;
-    m_nextInspectMs = now() + m_config.inspectIntervalMs;
+    // Taken out: the next inspect starts empty, and nothing holds up to a megabyte of JSON meanwhile.
+    const QByteArray out = std::exchange(r.out, QByteArray());
+    const QByteArray err = std::exchange(r.err, QByteArray());
     QString parseError;
-    std::optional<ContainerInfo> info = exitStatus == 0 ? InspectParser::parse(r.out, &parseError) : std::nullopt;
+    std::optional<ContainerInfo> info = exitStatus == 0 ? InspectParser::parse(out, &parseError) : std::nullopt;
     if (!info) {
-        const QString message = exitStatus == 0 ? QStringLiteral("%1 inspect %2 on %3 printed something unexpected: %4")
-                                                      .arg(engine(), m_config.container, m_config.hostLabel, parseError)
-                                                : describeError(r.err, exitStatus);
-        // First inspect of a connection: the container or the engine is not usable, say so and stop.
-        // Later ones: only a removed container is final; anything else is retried at the next period.
-        if (!m_streamsStarted || message.startsWith(QLatin1String("no container"))) {
-            fail(message);
-        }
+        inspectFailed(exitStatus, err, parseError);
         return;
     }
+    m_inspectFailures = 0;
     if (m_info) {
         const bool restarted = info->restartCount > m_info->restartCount && m_info->restartCount >= 0;
         const bool newStart
@@ -481,20 +511,144 @@ void ContainerStreams::inspectFinished(int exitStatus)
             m_live.events.push_back(e);
             m_synthesizedStartMs = e.atMs;
         }
-        if ((restarted || newStart) && info->running && m_backfillDone && !m_roles[LogsFollow].running) {
-            start(LogsFollow);
-        }
     }
     m_startEventSinceInspect = false;
     m_info = info;
     m_live.info = *info;
+    using C = ConnectionStatus::Container;
+    const bool paused = info->status == QLatin1String("paused");
+    if (info->running) {
+        setPresence(paused ? C::Paused : C::Running,
+                    paused ? QStringLiteral("container '%1' is paused").arg(m_config.container) : QString());
+        m_nextInspectMs = now() + m_config.inspectIntervalMs;
+    } else {
+        setPresence(C::Stopped,
+                    QStringLiteral("container '%1' stopped (%2); waiting for it to start")
+                        .arg(m_config.container, info->status.isEmpty() ? QStringLiteral("?") : info->status));
+        m_nextInspectMs = now() + kAbsentPollMs;
+    }
     if (!m_streamsStarted) {
         startStreams();
+        return;
     }
+    // Every stream follows the container: `stats` of a container that stopped, restarted or was recreated
+    // prints "--" for ever or ends, so it is started afresh for each start of the container; the log follower
+    // ends with the container and follows again from the last line seen.
+    if (!info->running) {
+        stopRole(Stats);
+        return;
+    }
+    const QString startKey = info->id + QString::number(info->startedAtMs);
+    if (m_roles[Stats].running && m_statsStartedFor != startKey) {
+        restart(Stats);
+    } else if (!m_roles[Stats].running && m_roles[Stats].nextStartMs < 0) {
+        start(Stats);
+    }
+    if (!m_roles[Events].running && m_roles[Events].nextStartMs < 0) {
+        start(Events);
+    }
+    if (m_backfillDone && !m_roles[LogsFollow].running) {
+        start(LogsFollow);
+    } else if (!m_backfillDone && !m_roles[LogsBackfill].running) {
+        start(LogsBackfill);
+    }
+}
+
+void ContainerStreams::inspectFailed(int exitStatus, const QByteArray& err, const QString& parseError)
+{
+    using C = ConnectionStatus::Container;
+    const QString text = QString::fromUtf8(err).toLower();
+    if (exitStatus != 0 && (text.contains(QLatin1String("no such")) || text.contains(QLatin1String("no container")))) {
+        // Removed, or not created yet (a redeploy is `rm` then `run`): wait for it. The events stream stays
+        // (it filters by name, so it reports the new container's start); inspect polls slowly meanwhile.
+        m_inspectFailures = 0;
+        setPresence(C::Absent,
+                    QStringLiteral("waiting for container '%1' on %2 (%3 has no container by that name)")
+                        .arg(m_config.container, m_config.hostLabel, engine()));
+        stopRole(Stats);
+        m_nextInspectMs = now() + kAbsentPollMs;
+        if (!m_streamsStarted) {
+            startStreams();
+        }
+        return;
+    }
+    // The engine did not answer (daemon restarting, permission, sudo): shown, and asked again with backoff.
+    const QString message = exitStatus == 0 ? QStringLiteral("%1 inspect %2 on %3 printed something unexpected: %4")
+                                                  .arg(engine(), m_config.container, m_config.hostLabel, parseError)
+                                            : describeError(err, exitStatus);
+    const qint64 delay = std::min<qint64>(kMaxEngineRetryMs, qint64(2000) << std::min(m_inspectFailures, 12));
+    ++m_inspectFailures;
+    m_nextInspectMs = now() + delay;
+    setPresence(C::EngineError, QStringLiteral("%1; asking again in %2 s").arg(message).arg(delay / 1000));
+}
+
+void ContainerStreams::describe(ConnectionStatus& status) const
+{
+    status.container = m_presence;
+    status.statsRunning = m_roles[Stats].running;
+    status.logsRunning = m_roles[LogsFollow].running || m_roles[LogsBackfill].running;
+    status.eventsRunning = m_roles[Events].running;
+    status.statsRunningSinceMs = m_roles[Stats].running ? m_statsStartedWallMs : -1;
+}
+
+void ContainerStreams::setPresence(ConnectionStatus::Container presence, const QString& message)
+{
+    if (presence == m_presence && message == m_presenceMessage) {
+        return;
+    }
+    if (presence != ConnectionStatus::Container::Running || m_presence != presence) {
+        qInfo("heapwatch: %s on %s: %s", qPrintable(m_config.container), qPrintable(m_config.hostLabel),
+              qPrintable(message.isEmpty() ? toString(presence) : message));
+    }
+    m_presence = presence;
+    m_presenceMessage = message;
+    if (m_callbacks.presenceChanged) {
+        m_callbacks.presenceChanged();
+    }
+}
+
+bool ContainerStreams::mayRun(Role role) const
+{
+    using C = ConnectionStatus::Container;
+    switch (role) {
+    case Stats:
+        return m_presence == C::Running || m_presence == C::Paused;
+    case LogsBackfill:
+    case LogsFollow:
+        // Logs of a stopped container are read once it runs again (from the last line seen); an absent one
+        // has none.
+        return m_presence == C::Running || m_presence == C::Paused
+            || (role == LogsBackfill && m_presence == C::Stopped);
+    case Inspect:
+    case Events:
+    case RoleCount:
+        break;
+    }
+    return true;
+}
+
+void ContainerStreams::stopRole(Role role)
+{
+    RoleState& r = m_roles[role];
+    if (r.running && m_runner) {
+        m_runner->stopCommand(role);
+    }
+    r.running = false;
+    r.nextStartMs = -1;
+    r.quickExits = 0;
+    r.partial[0].clear();
+    r.partial[1].clear();
+}
+
+void ContainerStreams::restart(Role role)
+{
+    stopRole(role);
+    start(role);
 }
 
 void ContainerStreams::startStreams()
 {
+    // Each start() checks whether its role can run in the container's present state.
     m_streamsStarted = true;
     start(Stats);
     start(Events);
@@ -547,13 +701,19 @@ void ContainerStreams::tick()
             RoleState& r = m_roles[size_t(role)];
             if (r.nextStartMs >= 0 && t >= r.nextStartMs && !r.running) {
                 if (role != Inspect && !m_streamsStarted) {
-                    continue; // waits for the first good inspect
+                    continue; // waits for the first inspect
                 }
                 start(Role(role));
             }
         }
-        if (m_streamsStarted && m_nextInspectMs >= 0 && t >= m_nextInspectMs && !m_roles[Inspect].running) {
+        if (m_nextInspectMs >= 0 && t >= m_nextInspectMs && !m_roles[Inspect].running
+            && m_roles[Inspect].nextStartMs < 0) {
             start(Inspect);
+        }
+        const RoleState& stats = m_roles[Stats];
+        if (stats.running && m_presence == ConnectionStatus::Container::Running
+            && t - std::max(m_lastValidStatsMs, stats.startedMs) > kStatsWithoutValuesMs) {
+            restart(Stats); // alive but without a value for 20 s: its source is gone
         }
     }
     flush(false);

@@ -66,7 +66,9 @@ public:
     {
         std::function<void(IngestBatch&&)> batch;
         std::function<void()> backfillFinished; // once per lifetime
-        std::function<void(const QString&)> failed; // permanent: no such container, no engine, no permission
+        std::function<void(const QString&)> failed; // permanent: no engine on the host
+        // The container's presence changed (running, stopped, absent, …): read presence()/presenceMessage().
+        std::function<void()> presenceChanged;
         // False while the consumer holds as many batches as it can take (TargetLink::canTakeBatch): batches
         // are held back and coalesced. Unset: always true.
         std::function<bool()> canDeliver;
@@ -91,10 +93,20 @@ public:
 
     void setHostLabel(const QString& label) { m_config.hostLabel = label; }
     bool isFailed() const { return m_failed; }
+    // What the last inspect said: a stopped, paused or absent container, or an engine error, with a message
+    // for people ("waiting for container 'badger' on …"); empty while it runs.
+    ConnectionStatus::Container presence() const { return m_presence; }
+    const QString& presenceMessage() const { return m_presenceMessage; }
+    // `stats` lines with no value ("--": the engine had no fresh figures) are not samples; counted here.
+    quint64 statsPlaceholders() const { return m_statsPlaceholders; }
     bool isAttached() const { return m_runner != nullptr; }
     QString engine() const;
     // Liveness input: when the stats stream last delivered bytes (monotonic ms), and whether it is running.
     bool statsRunning() const { return m_roles[Stats].running; }
+    bool roleRunning(Role role) const { return m_roles[size_t(role)].running; }
+    qint64 statsStartedWallMs() const { return m_statsStartedWallMs; }
+    // The running streams and the container's presence, as the connection status carries them.
+    void describe(ConnectionStatus& status) const;
     qint64 statsQuietForMs() const;
     quint64 bytesReceived() const { return m_bytesTotal; }
     quint64 duplicatesDropped() const { return m_resumer.duplicatesDropped(); }
@@ -123,6 +135,12 @@ private:
     void handleLogLine(QByteArrayView line, LogStream stream, bool backfill);
     void handleEventBytes(QByteArrayView bytes);
     void inspectFinished(int exitStatus);
+    void inspectFailed(int exitStatus, const QByteArray& err, const QString& parseError);
+    void setPresence(ConnectionStatus::Container presence, const QString& message);
+    void restart(Role role);
+    void stopRole(Role role);
+    bool mayRun(Role role) const;
+    void feedStats(QByteArrayView bytes);
     void logsFinished(Role role, int exitStatus);
     void startStreams();
     void flush(bool force);
@@ -169,6 +187,13 @@ private:
     bool m_backfillSignalled = false;
     bool m_failed = false;
     bool m_startEventSinceInspect = false;
+    ConnectionStatus::Container m_presence = ConnectionStatus::Container::Unknown;
+    QString m_presenceMessage;
+    int m_inspectFailures = 0; // consecutive, for the backoff of a failing engine
+    QString m_statsStartedFor; // container id + StartedAt the running `stats` was started for
+    qint64 m_lastValidStatsMs = -1;
+    quint64 m_statsPlaceholders = 0;
+    qint64 m_statsStartedWallMs = -1;
     qint64 m_synthesizedStartMs = -1;
 };
 

@@ -20,6 +20,14 @@ LocalWorker::LocalWorker(StreamsConfig config, std::shared_ptr<TargetLink> link)
         m_failed = true;
         sendStatus(ConnectionStatus::State::Failed, message);
     };
+    cb.presenceChanged = [this] {
+        if (m_streams && !m_failed) {
+            sendStatus(ConnectionStatus::State::Connected,
+                       m_streams->presenceMessage().isEmpty()
+                           ? QStringLiteral("running %1 on this machine").arg(m_streams->engine())
+                           : m_streams->presenceMessage());
+        }
+    };
     m_streams = std::make_unique<ContainerStreams>(std::move(config), std::move(cb));
 }
 
@@ -42,7 +50,9 @@ void LocalWorker::sendStatus(ConnectionStatus::State state, const QString& messa
     st.host = QStringLiteral("localhost");
     st.engine = m_streams->engine();
     st.message = message;
+    m_streams->describe(st);
     st.bytesReceived = m_streams->bytesReceived();
+    m_sent = st;
     m_link->status(st);
 }
 
@@ -57,10 +67,19 @@ void LocalWorker::begin()
     }
     m_timer = new QTimer(this);
     m_timer->setInterval(100);
-    connect(m_timer, &QTimer::timeout, this, [this] { m_streams->tick(); });
+    connect(m_timer, &QTimer::timeout, this, [this] {
+        m_streams->tick();
+        ConnectionStatus now;
+        m_streams->describe(now);
+        if (!m_failed
+            && (now.statsRunning != m_sent.statsRunning || now.logsRunning != m_sent.logsRunning
+                || now.eventsRunning != m_sent.eventsRunning)) {
+            sendStatus(ConnectionStatus::State::Connected, m_sent.message);
+        }
+    });
     m_timer->start();
     m_streams->attach(this, engine);
-    if (!m_failed) {
+    if (!m_failed && m_streams->presenceMessage().isEmpty()) {
         sendStatus(ConnectionStatus::State::Connected,
                    QStringLiteral("running %1 on this machine").arg(m_streams->engine()));
     }

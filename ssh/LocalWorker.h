@@ -37,6 +37,7 @@ private:
     std::map<int, QProcess*> m_processes;
     QTimer* m_timer = nullptr;
     bool m_failed = false;
+    ConnectionStatus m_sent; // the last status sent
 };
 
 } // namespace heapwatch

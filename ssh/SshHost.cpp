@@ -19,6 +19,7 @@ struct SshHost::Target
     std::unique_ptr<ContainerStreams> streams;
     std::unique_ptr<Runner> runner;
     std::map<int, std::unique_ptr<SshChannel>> channels;
+    std::map<int, SshSession*> channelSessions; // which connection of the pool each channel is on
     bool failed = false;
     QString failure;
     ConnectionStatus lastSent;
@@ -40,20 +41,39 @@ public:
             *error = QStringLiteral("not connected");
             return false;
         }
-        auto channel = SshChannel::exec(*m_host->m_session, command.sshCommandLine(), error);
-        qCDebug(lcSsh) << "start" << role << command.argv.mid(0, 3) << (channel ? "ok" : qPrintable(*error));
-        if (!channel) {
+        if (m_host->m_clock.elapsed() < m_host->m_channelRetryAtMs) {
+            *error = m_host->m_channelProblem;
+            return false; // a channel was refused lately: the next attempt waits for its turn
+        }
+        SshSession* session = m_host->sessionWithRoom(error);
+        if (!session) {
+            m_host->channelRefused(nullptr, *error);
             return false;
         }
+        auto channel = SshChannel::exec(*session, command.sshCommandLine(), error);
+        qCDebug(lcSsh) << "start" << role << command.argv.mid(0, 3) << (channel ? "ok" : qPrintable(*error));
+        if (!channel) {
+            if (session->isAlive()) {
+                m_host->channelRefused(session, *error);
+            }
+            return false;
+        }
+        if (!m_host->m_channelProblem.isEmpty()) {
+            m_host->m_channelProblem.clear();
+            m_host->m_channelBackoff.reset();
+            m_host->broadcast(m_host->m_state, m_host->m_message, m_host->m_retryInSeconds);
+        }
         m_target->channels[role] = std::move(channel);
+        m_target->channelSessions[role] = session;
         return true;
     }
     void stopCommand(int role) override
     {
         auto it = m_target->channels.find(role);
         if (it != m_target->channels.end()) {
-            m_host->m_closing.push_back(std::move(it->second));
+            m_host->releaseChannel(m_target->channelSessions[role], std::move(it->second));
             m_target->channels.erase(it);
+            m_target->channelSessions.erase(role);
         }
     }
 
@@ -195,6 +215,11 @@ void SshHost::applyTargetChanges()
             t->failure = message;
             sendStatus(*t);
         };
+        cb.presenceChanged = [this, t] {
+            if (t->streams) {
+                sendStatus(*t);
+            }
+        };
         t->streams = std::make_unique<ContainerStreams>(add.config, std::move(cb));
         t->runner = std::make_unique<Runner>(this, t);
         m_targets.push_back(std::move(target));
@@ -232,6 +257,7 @@ QString SshHost::detectEngine()
         m_session->waitReadable(20);
     }
     channel->read(out, err);
+    m_releasing.push_back({m_session.get(), m_clock.elapsed()}); // its slot frees once the CLOSE is there
     const QString path = QString::fromUtf8(out).trimmed().section(QLatin1Char('\n'), 0, 0);
     return path.isEmpty() ? QString() : QFileInfo(path).fileName();
 }
@@ -239,7 +265,104 @@ QString SshHost::detectEngine()
 void SshHost::closeChannels(Target& target)
 {
     // The channel destructors send EOF and CLOSE; sshd closes the commands' stdin and the wrapper kills them.
+    for (auto& [role, channel] : target.channels) {
+        releaseChannel(target.channelSessions[role], std::move(channel));
+    }
     target.channels.clear();
+    target.channelSessions.clear();
+    m_closing.clear();
+}
+
+void SshHost::releaseChannel(SshSession* session, std::unique_ptr<SshChannel> channel)
+{
+    // sshd frees the session slot once the command is gone (the wrapper kills it within about a second).
+    m_releasing.push_back({session, m_clock.elapsed()});
+    m_closing.push_back(std::move(channel));
+}
+
+int SshHost::channelsOn(const SshSession* session) const
+{
+    int n = 0;
+    for (const auto& t : m_targets) {
+        for (const auto& [role, s] : t->channelSessions) {
+            n += s == session && t->channels.count(role) ? 1 : 0;
+        }
+    }
+    const qint64 now = m_clock.elapsed();
+    for (const Releasing& r : m_releasing) {
+        n += r.session == session && now - r.atMs < 2000 ? 1 : 0;
+    }
+    return n;
+}
+
+SshSession* SshHost::sessionWithRoom(QString* error)
+{
+    const qint64 now = m_clock.elapsed();
+    m_releasing.erase(std::remove_if(m_releasing.begin(), m_releasing.end(),
+                                     [now](const Releasing& r) { return now - r.atMs >= 2000; }),
+                      m_releasing.end());
+    if (channelsOn(m_session.get()) < m_sessionCap) {
+        return m_session.get();
+    }
+    for (Connection& c : m_extra) {
+        if (c.session->isAlive() && channelsOn(c.session.get()) < c.cap) {
+            return c.session.get();
+        }
+    }
+    if (int(m_extra.size()) + 1 >= kMaxConnections) {
+        *error = QStringLiteral("%1 connections to %2 are full").arg(kMaxConnections).arg(m_address);
+        return nullptr;
+    }
+    // One more connection: the host key is known by now and the secrets typed are kept, so nobody is asked.
+    auto session = std::make_unique<SshSession>(m_options.connect, &m_stop, &m_secrets);
+    QString message;
+    if (session->connect(&message) != SshSession::Result::Ok) {
+        *error = QStringLiteral("cannot open another connection to %1: %2").arg(m_address, message);
+        return nullptr;
+    }
+    qCDebug(lcSsh) << "connection" << m_extra.size() + 2 << "to" << m_address;
+    m_extra.push_back({std::move(session), kChannelsPerConnection});
+    return m_extra.back().session.get();
+}
+
+void SshHost::channelRefused(SshSession* session, const QString& error)
+{
+    // The server refused a channel (MaxSessions, or a policy of its own): that connection carries no more
+    // than it has, further channels go to another connection; attempts are paced per host so that a refusing
+    // server is asked at most once a second, then less and less often.
+    if (session) {
+        const int open = std::max(1, channelsOn(session));
+        if (session == m_session.get()) {
+            m_sessionCap = std::min(m_sessionCap, open);
+        } else {
+            for (Connection& c : m_extra) {
+                if (c.session.get() == session) {
+                    c.cap = std::min(c.cap, open);
+                }
+            }
+        }
+    }
+    ++m_channelsRefused;
+    const qint64 delay = m_channelBackoff.next();
+    m_channelRetryAtMs = m_clock.elapsed() + delay;
+    m_channelProblem = QStringLiteral("%1; next channel attempt in %2 s").arg(error).arg((delay + 999) / 1000);
+    qWarning("heapwatch: %s", qPrintable(m_channelProblem));
+    broadcast(m_state, m_message, m_retryInSeconds);
+}
+
+bool SshHost::allSessionsAlive(QString* error) const
+{
+    if (!m_session->isAlive()) {
+        *error = m_session->errorString();
+        return false;
+    }
+    for (const Connection& c : m_extra) {
+        if (!c.session->isAlive()) {
+            *error = c.session->errorString();
+            return false;
+        }
+    }
+    return true;
 }
 
 void SshHost::broadcast(ConnectionStatus::State state, const QString& message, int retryInSeconds)
@@ -260,12 +383,23 @@ void SshHost::sendStatus(Target& target)
     st.host = m_address;
     st.engine = target.streams->engine();
     st.message = target.failed ? target.failure : m_message;
+    if (st.state == ConnectionStatus::State::Connected) {
+        target.streams->describe(st);
+        if (!target.streams->presenceMessage().isEmpty()) {
+            st.message = target.streams->presenceMessage();
+        }
+        if (!m_channelProblem.isEmpty()) {
+            st.message += QStringLiteral("; ") + m_channelProblem;
+        }
+    }
     st.reconnects = m_reconnects;
     st.retryInSeconds = m_retryInSeconds;
     st.bytesReceived = target.streams->bytesReceived();
     if (target.sentOnce && st.state == target.lastSent.state && st.message == target.lastSent.message
-        && st.engine == target.lastSent.engine && st.reconnects == target.lastSent.reconnects
-        && st.retryInSeconds == target.lastSent.retryInSeconds) {
+        && st.container == target.lastSent.container && st.statsRunning == target.lastSent.statsRunning
+        && st.logsRunning == target.lastSent.logsRunning && st.eventsRunning == target.lastSent.eventsRunning
+        && st.statsRunningSinceMs == target.lastSent.statsRunningSinceMs && st.engine == target.lastSent.engine
+        && st.reconnects == target.lastSent.reconnects && st.retryInSeconds == target.lastSent.retryInSeconds) {
         return;
     }
     target.sentOnce = true;
@@ -298,6 +432,11 @@ void SshHost::connectOnce()
     case R::Ok:
         applyTargetChanges(); // before m_session is set: attach every target once, below
         m_session = std::move(session);
+        m_sessionCap = kChannelsPerConnection;
+        m_failureBackoff.reset();
+        m_channelRetryAtMs = 0;
+        m_channelProblem.clear();
+        m_channelBackoff.reset();
         m_everConnected = true;
         m_engineDetected = false;
         m_backoffResetPending = true;
@@ -312,12 +451,20 @@ void SshHost::connectOnce()
         broadcast(ConnectionStatus::State::HostKeyRefused, message);
         return;
     case R::AuthenticationFailed:
-        m_parked = true;
-        broadcast(ConnectionStatus::State::AuthenticationFailed, message);
-        return;
     case R::Failed:
+        if (m_options.retryFirstConnect || m_everConnected) {
+            // A PAM/LDAP blip, a DNS failure, "too many authentication failures": passing for a monitor left
+            // running. Asked again with backoff up to 10 minutes; only a changed host key is final.
+            const qint64 delay = m_failureBackoff.next();
+            m_nextAttemptMs = m_clock.elapsed() + delay;
+            const int seconds = int(std::ceil(double(delay) / 1000.0));
+            qWarning("heapwatch: %s; next attempt in %d s", qPrintable(message), seconds);
+            broadcast(ConnectionStatus::State::Reconnecting, message, seconds);
+            return;
+        }
         m_parked = true;
-        broadcast(ConnectionStatus::State::Failed, message);
+        broadcast(result == R::Failed ? ConnectionStatus::State::Failed : ConnectionStatus::State::AuthenticationFailed,
+                  message);
         return;
     case R::Unreachable:
         if (!m_everConnected && !m_options.retryFirstConnect) {
@@ -338,6 +485,8 @@ void SshHost::connectionLost(const QString& reason)
         t->streams->detach();
     }
     m_closing.clear();
+    m_releasing.clear();
+    m_extra.clear();
     m_session.reset(); // after its channels
     ++m_reconnects;
     scheduleReconnect(reason);
@@ -348,6 +497,11 @@ bool SshHost::pump()
     bool any = false;
     if (!m_session->waitReadable(0)) {
         return any; // the caller sees the dead session and reconnects
+    }
+    for (Connection& c : m_extra) {
+        if (!c.session->waitReadable(0)) {
+            return any;
+        }
     }
     for (auto& target : m_targets) {
         std::vector<std::pair<int, SshChannel*>> snapshot;
@@ -363,7 +517,8 @@ bool SshHost::pump()
             QByteArray err;
             bool finished = false;
             if (!ch->read(out, err)) {
-                if (!m_session->isAlive()) {
+                QString ignored;
+                if (!allSessionsAlive(&ignored)) {
                     return any; // the caller notices and reconnects
                 }
                 finished = true; // this channel alone failed: treat it as ended, its role restarts
@@ -383,8 +538,10 @@ bool SshHost::pump()
             if (finished && it != target->channels.end() && it->second.get() == ch) {
                 const int status = ch->exitStatus();
                 qCDebug(lcSsh) << "finished" << role << "status" << status;
-                m_closing.push_back(std::move(it->second));
+                // Its slot on the server is free only once our CLOSE arrived there, after this pump.
+                releaseChannel(target->channelSessions[role], std::move(it->second));
                 target->channels.erase(it);
+                target->channelSessions.erase(role);
                 target->streams->onFinished(role, status);
             }
         }
@@ -440,10 +597,11 @@ void SshHost::run()
         const bool any = pump();
         for (auto& t : m_targets) {
             t->streams->tick();
+            sendStatus(*t); // only when something changed: a stream started or ended, the container's state
         }
         m_closing.clear();
-        if (!m_session->isAlive()) {
-            const QString err = m_session->errorString();
+        QString err;
+        if (!allSessionsAlive(&err)) {
             connectionLost(QStringLiteral("connection to %1 lost%2")
                                .arg(m_address, err.isEmpty() ? QString() : QStringLiteral(": ") + err));
             continue;
@@ -459,6 +617,7 @@ void SshHost::run()
     }
     m_closing.clear();
     m_targets.clear();
+    m_extra.clear();
     m_session.reset();
     m_connected = false;
     QMutexLocker lock(&m_mutex);

@@ -1,7 +1,13 @@
-// One connection per host: a worker thread that owns the libssh session and every channel on it (libssh's
-// threading rule), shared by all the containers watched on that host. It connects (known hosts, auth),
-// detects docker/podman, runs each container's ContainerStreams over exec channels, pumps them without
+// One pool of connections per host: a worker thread that owns the libssh sessions and every channel on them
+// (libssh's threading rule), shared by all the containers watched on that host. It connects (known hosts,
+// auth), detects docker/podman, runs each container's ContainerStreams over exec channels, pumps them without
 // blocking, declares the link dead on a socket error or 10 s of stats silence, and reconnects with backoff.
+//
+// OpenSSH allows 10 sessions (channels) per connection by default (MaxSessions), and a channel that was
+// closed holds its slot until the remote command ended: a connection carries at most
+// kChannelsPerConnection channels, and further connections to the same host (same credentials, no new
+// question) carry the rest. A channel the server refuses ("administratively prohibited") lowers that
+// connection's share and is asked for again at most once a second per host, backing off to a minute.
 #pragma once
 
 #include "Backoff.h"
@@ -27,13 +33,18 @@ class TargetLink;
 struct SshHostOptions
 {
     SshConnectParams connect;
-    bool retryFirstConnect = false; // false: a first connection that fails is final (the `check` command)
+    // false: a first connection that fails is final (the `check` command). true (console, serve): everything
+    // but a refused host key is retried with backoff (authentication and DNS failures can be passing blips).
+    bool retryFirstConnect = false;
     int livenessTimeoutMs = 10000;
 };
 
 class SshHost
 {
 public:
+    static constexpr int kChannelsPerConnection = 8;
+    static constexpr int kMaxConnections = 8;
+
     // The running host for these options, shared with every other source that asked for the same
     // user@host:port with the same identity and known_hosts file; started when first acquired.
     static std::shared_ptr<SshHost> acquire(const SshHostOptions& options);
@@ -47,6 +58,16 @@ public:
 private:
     struct Target;
     class Runner;
+    struct Connection
+    {
+        std::unique_ptr<SshSession> session;
+        int cap = kChannelsPerConnection; // lowered when the server refused a channel below it
+    };
+    struct Releasing
+    {
+        SshSession* session;
+        qint64 atMs;
+    };
 
     explicit SshHost(const SshHostOptions& options);
     void run();
@@ -61,6 +82,11 @@ private:
     void broadcast(ConnectionStatus::State state, const QString& message, int retryInSeconds = 0);
     void sendStatus(Target& target);
     void closeChannels(Target& target);
+    int channelsOn(const SshSession* session) const;
+    SshSession* sessionWithRoom(QString* error);
+    void channelRefused(SshSession* session, const QString& error);
+    void releaseChannel(SshSession* session, std::unique_ptr<SshChannel> channel);
+    bool allSessionsAlive(QString* error) const;
 
     SshHostOptions m_options;
     std::unique_ptr<GuardedPrompter> m_prompter;
@@ -85,9 +111,17 @@ private:
     // Worker thread only.
     std::vector<std::unique_ptr<Target>> m_targets;
     std::vector<std::unique_ptr<SshChannel>> m_closing; // channels stopped during a pump, freed after it
-    std::unique_ptr<SshSession> m_session;
+    std::unique_ptr<SshSession> m_session; // the first connection: engine detection, the state of the link
+    int m_sessionCap = kChannelsPerConnection;
+    std::vector<Connection> m_extra; // further connections, opened when the first one is full
+    std::vector<Releasing> m_releasing; // channels closed lately: their slots are busy until the command ended
+    Backoff m_channelBackoff {1250, 60000};
+    qint64 m_channelRetryAtMs = 0;
+    QString m_channelProblem; // shown with the status while channels are refused
+    int m_channelsRefused = 0;
     SecretCache m_secrets;
     Backoff m_backoff;
+    Backoff m_failureBackoff {1250, 600000}; // authentication and other failures of a connect: up to 10 min
     QElapsedTimer m_clock;
     qint64 m_nextAttemptMs = 0;
     bool m_parked = false; // a final failure: no more attempts

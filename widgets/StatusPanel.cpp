@@ -4,6 +4,7 @@
 #include "LevelStyle.h"
 #include "ProcessStats.h"
 #include "Target.h"
+#include "TargetListModel.h"
 
 #include <QDateTime>
 #include <QLabel>
@@ -75,6 +76,12 @@ void StatusPanel::refresh(const Target* target)
         text += tr(" · retry in %1 s").arg(c.retryInSeconds);
     if (!c.message.isEmpty())
         text += QStringLiteral(" · ") + c.message;
+    if (c.state == ConnectionStatus::State::Connected) {
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        const std::vector<StreamHealth> streams = streamHealth(st, now);
+        if (!allStreamsUp(streams) && staleForMs(streams, now) >= 0)
+            text += QStringLiteral(" · ") + TargetListModel::staleText(streams, now);
+    }
     m_connection->setText(text);
     m_connection->setToolTip(format::plainToolTip(text));
 

@@ -4,6 +4,7 @@
 #include "SessionStore.h"
 #include "Target.h"
 #include "TargetFactory.h"
+#include "TargetSpec.h"
 
 #include <QThread>
 #include <QWidget>
@@ -29,11 +30,13 @@ Target* TargetLauncher::create(const TargetEntry& entry, QObject* targetParent, 
 {
     GuiPrompter* prompter = nullptr;
     if (entry.kind == TargetEntry::Kind::Remote) {
-        prompter = m_prompters.value(entry.key());
+        const QString host = hostKey(entry);
+        prompter = m_prompters.value(host);
         if (!prompter) {
             prompter = new GuiPrompter(m_dialogParent, this);
-            m_prompters.insert(entry.key(), prompter);
+            m_prompters.insert(host, prompter);
         }
+        m_hostOfTarget.insert(entry.key(), host);
         prompter->resetCancel();
     }
     std::unique_ptr<Source> source = TargetFactory::createSource(entry, prompter, error);
@@ -80,15 +83,31 @@ void TargetLauncher::dispose(Target* target)
     target->deleteLater();
 }
 
+QString TargetLauncher::hostKey(const TargetEntry& entry)
+{
+    QString error;
+    const std::optional<TargetSpec> spec = TargetSpec::parse(entry.location, &error);
+    if (!spec || spec->kind != TargetSpec::Kind::Ssh)
+        return entry.key();
+    return QStringList {spec->user,         spec->host,           QString::number(spec->port),
+                        entry.identityFile, entry.knownHostsFile, QString::number(entry.acceptNewHostKey)}
+        .join(QChar(0x1f));
+}
+
 void TargetLauncher::cancelPrompts(const QString& key)
 {
-    if (GuiPrompter* p = m_prompters.value(key))
+    if (GuiPrompter* p = m_prompters.value(m_hostOfTarget.value(key)))
         p->cancelPending();
 }
 
 void TargetLauncher::forget(const QString& key)
 {
-    if (GuiPrompter* p = m_prompters.take(key)) {
+    const QString host = m_hostOfTarget.take(key);
+    for (const QString& other : std::as_const(m_hostOfTarget)) {
+        if (other == host)
+            return; // another target of this host still uses its prompter (and its connections)
+    }
+    if (GuiPrompter* p = m_prompters.take(host)) {
         p->cancelPending();
         p->deleteLater();
     }

@@ -1,5 +1,7 @@
-// Creates, starts and disposes of the window's targets. Remote targets get a GuiPrompter each (so that
-// stopping one cancels only its own questions); a saved log is read in a worker thread so that a large
+// Creates, starts and disposes of the window's targets. Remote targets of one host (same user, host, port,
+// identity and known_hosts) share one GuiPrompter, and so one pool of SSH connections (SshHost shares a host
+// only among sources with the same prompter): one host-key question and one password question per host,
+// not per container. A saved log is read in a worker thread so that a large
 // file never freezes the window; a target still reading its file is deleted once the worker let go of it.
 #pragma once
 
@@ -29,13 +31,18 @@ public:
     void start(Target* target, const TargetEntry& entry);
     bool isLoading(Target* target) const { return m_loading.contains(target); }
     void dispose(Target* target);
-    // Cancels the pending SSH questions of a target and forgets its prompter (target removed).
+    // Cancels the pending SSH questions of a target's host; forget() also drops the host's prompter once no
+    // other target of that host uses it (target removed).
     void forget(const QString& key);
     void cancelPrompts(const QString& key);
 
+    // What the targets of one host share: user@host:port, identity, known_hosts, host-key policy.
+    static QString hostKey(const TargetEntry& entry);
+
 private:
     QPointer<QWidget> m_dialogParent;
-    QHash<QString, GuiPrompter*> m_prompters;
+    QHash<QString, GuiPrompter*> m_prompters; // by hostKey()
+    QHash<QString, QString> m_hostOfTarget; // target key -> hostKey()
     QHash<Target*, QThread*> m_loading;
 };
 

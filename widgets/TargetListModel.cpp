@@ -4,11 +4,25 @@
 #include "LevelStyle.h"
 #include "Target.h"
 
+#include <QDateTime>
+
 namespace heapwatch {
 
 TargetListModel::TargetListModel(QObject* parent)
     : QAbstractListModel(parent)
 {
+}
+
+QString TargetListModel::staleText(const std::vector<StreamHealth>& streams, qint64 nowMs)
+{
+    QStringList parts;
+    for (const StreamHealth& h : streams) {
+        if (h.up() || h.state == StreamHealth::State::Waiting)
+            continue;
+        parts << (h.lastDataMs >= 0 ? QStringLiteral("%1 %2").arg(toString(h.stream), format::age(nowMs - h.lastDataMs))
+                                    : QStringLiteral("%1 %2").arg(toString(h.stream), toString(h.state)));
+    }
+    return tr("stale: %1").arg(parts.join(QStringLiteral(", ")));
 }
 
 void TargetListModel::summarize(Row& row)
@@ -27,6 +41,24 @@ void TargetListModel::summarize(Row& row)
     QString text = toString(c.state);
     if (c.state == ConnectionStatus::State::Reconnecting && c.retryInSeconds > 0)
         text = tr("reconnecting in %1 s").arg(c.retryInSeconds);
+    if (c.state == ConnectionStatus::State::Connected) {
+        // Live only while every stream flows: a stopped or absent container, or a silent stream, says so.
+        using C = ConnectionStatus::Container;
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        const std::vector<StreamHealth> streams = streamHealth(row.target->state(), now);
+        if (c.container == C::Stopped)
+            text = tr("container stopped");
+        else if (c.container == C::Absent)
+            text = tr("waiting for container");
+        else if (c.container == C::Paused)
+            text = tr("paused");
+        else if (c.container == C::EngineError)
+            text = tr("engine not answering");
+        else if (!allStreamsUp(streams))
+            text = staleText(streams, now);
+        if (!allStreamsUp(streams))
+            row.level = Level::Unknown;
+    }
     row.connection = text;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "Samples.h"
+#include "StreamHealth.h"
 #include "TargetEntry.h"
 
 #include <QAbstractListModel>
@@ -45,6 +46,10 @@ public:
 
     int rowCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+
+public:
+    // "stale: logs 4 min ago, stats down": the streams of a live target that do not flow.
+    static QString staleText(const std::vector<StreamHealth>& streams, qint64 nowMs);
 
 private:
     struct Row

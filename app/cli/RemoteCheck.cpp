@@ -3,12 +3,15 @@
 #include "PlainText.h"
 #include "RemoteSource.h"
 #include "SafeMath.h"
+#include "StreamHealth.h"
 #include "Target.h"
 
 #include <QCommandLineParser>
+#include <QDateTime>
 #include <QEventLoop>
 #include <QRegularExpression>
 #include <QTextStream>
+#include <QTimeZone>
 #include <QTimer>
 
 namespace heapwatch {
@@ -125,8 +128,15 @@ std::unique_ptr<Target> RemoteCheck::watch(const QString& spec, const QCommandLi
             loop.quit();
     };
     QObject::connect(target.get(), &Target::connectionChanged, &loop, [&](const ConnectionStatus& status) {
+        using C = ConnectionStatus::Container;
+        const bool noContainer = status.state == ConnectionStatus::State::Connected
+            && (status.container == C::Absent || status.container == C::EngineError);
         if (isFatal(status.state)) {
             failure = status.message.isEmpty() ? toString(status.state) : oneLine(status.message);
+            loop.quit();
+        } else if (noContainer && watchSeconds < 0 && target->state().lastDataMs() < 0) {
+            // A one-shot check does not wait for a container that is not there (serve and the console do).
+            failure = oneLine(status.message);
             loop.quit();
         } else if (status.state == ConnectionStatus::State::Reconnecting && !status.message.isEmpty()) {
             err << "heapwatch check: " << oneLine(status.message) << "; reconnecting in " << status.retryInSeconds
@@ -172,6 +182,25 @@ void RemoteCheck::addConnection(const Target& target, QJsonObject& report)
     connection.insert(QStringLiteral("host"), c.host);
     connection.insert(QStringLiteral("engine"), c.engine);
     connection.insert(QStringLiteral("state"), toString(c.state));
+    connection.insert(QStringLiteral("container"), toString(c.container));
+    if (!c.message.isEmpty())
+        connection.insert(QStringLiteral("message"), c.message);
+    // Each stream's state (flowing, stale, waiting, down) and when it last delivered data.
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    QJsonObject streams;
+    for (const StreamHealth& h : streamHealth(target.state(), now)) {
+        QJsonObject stream;
+        stream.insert(QStringLiteral("state"), toString(h.state));
+        stream.insert(QStringLiteral("last_data_at"),
+                      h.lastDataMs >= 0 ? QJsonValue(
+                          QDateTime::fromMSecsSinceEpoch(h.lastDataMs, QTimeZone::utc()).toString(Qt::ISODateWithMs))
+                                        : QJsonValue());
+        if (h.expectedEveryMs > 0)
+            stream.insert(QStringLiteral("expected_every_s"), double(h.expectedEveryMs) / 1000.0);
+        streams.insert(toString(h.stream), stream);
+    }
+    if (!streams.isEmpty())
+        connection.insert(QStringLiteral("streams"), streams);
     connection.insert(QStringLiteral("reconnects"), c.reconnects);
     connection.insert(QStringLiteral("bytes_received"), double(target.state().bytesReceived()));
     report.insert(QStringLiteral("connection"), connection);

@@ -36,4 +36,24 @@ const int kRegistered = [] {
 }();
 } // namespace
 
+QString toString(ConnectionStatus::Container container)
+{
+    using C = ConnectionStatus::Container;
+    switch (container) {
+    case C::Unknown:
+        return QStringLiteral("unknown");
+    case C::Running:
+        return QStringLiteral("running");
+    case C::Paused:
+        return QStringLiteral("paused");
+    case C::Stopped:
+        return QStringLiteral("stopped");
+    case C::Absent:
+        return QStringLiteral("absent");
+    case C::EngineError:
+        return QStringLiteral("engine error");
+    }
+    return QString();
+}
+
 } // namespace heapwatch

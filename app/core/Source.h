@@ -40,16 +40,34 @@ struct ConnectionStatus
         Failed, // a permanent error (bad target, no docker, …): message says why
         Finished, // a finite source (replay) delivered everything
     };
+    // What the engine says about the container while the connection is up: a stopped, paused or absent
+    // container is a state of the target, not a failure (it is watched until it is back).
+    enum class Container : quint8
+    {
+        Unknown,
+        Running,
+        Paused,
+        Stopped,
+        Absent, // no container by that name (removed, not created yet): waiting for it
+        EngineError, // the engine did not answer (daemon down, permission): retried with backoff
+    };
     State state = State::Idle;
+    Container container = Container::Unknown;
     QString host;
     QString engine; // docker, podman, demo, replay
     QString message;
     int reconnects = 0;
     int retryInSeconds = 0;
     quint64 bytesReceived = 0;
+    // Which of the container's streaming commands run now (their data flow is judged by StreamHealth).
+    bool statsRunning = false;
+    bool logsRunning = false; // the log follower
+    bool eventsRunning = false;
+    qint64 statsRunningSinceMs = -1; // wall clock
 };
 
 QString toString(ConnectionStatus::State state);
+QString toString(ConnectionStatus::Container container);
 
 class Source : public QObject
 {

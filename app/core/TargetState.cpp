@@ -3,6 +3,7 @@
 #include "SafeMath.h"
 #include "Units.h"
 
+#include <QDateTime>
 #include <algorithm>
 #include <limits>
 
@@ -45,6 +46,17 @@ TargetState::TargetState(QString name, const Thresholds& capacities)
 
 void TargetState::apply(const IngestBatch& batch)
 {
+    if (!batch.backfill) {
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        if (!batch.events.empty())
+            m_lastEventMs = now;
+        for (const LogRecord& record : batch.logs) {
+            if (record.kind == LogKind::Memory) {
+                m_memoryArrivedMs = now;
+                break;
+            }
+        }
+    }
     for (const ContainerEvent& event : batch.events)
         applyEvent(event);
     if (batch.info)
@@ -71,6 +83,17 @@ void TargetState::setConnection(const ConnectionStatus& status)
     m_connection = status;
     m_connection.bytesReceived = m_bytesReceived;
     ++m_revision;
+}
+
+qint64 TargetState::memoryIntervalMs() const
+{
+    if (m_memoryTimes.size() < 3)
+        return -1;
+    std::vector<qint64> gaps;
+    for (size_t i = 1; i < m_memoryTimes.size(); ++i)
+        gaps.push_back(m_memoryTimes[i] - m_memoryTimes[i - 1]);
+    std::nth_element(gaps.begin(), gaps.begin() + qsizetype(gaps.size() / 2), gaps.end());
+    return gaps[gaps.size() / 2];
 }
 
 double TargetState::containerLimitMiB() const
@@ -103,6 +126,11 @@ void TargetState::applyLog(const LogRecord& record)
     case LogKind::Memory: {
         const MemorySample& m = record.memory;
         m_lastMemory = m;
+        if (m.atMs >= 0 && (m_memoryTimes.empty() || m.atMs > m_memoryTimes.back())) {
+            m_memoryTimes.push_back(m.atMs);
+            if (m_memoryTimes.size() > 9)
+                m_memoryTimes.pop_front();
+        }
         if (m.atMs >= 0
             && !m_process.push(m.atMs,
                                {toFloat(m.rssMiB), toFloat(m.heapUsedMiB), toFloat(m.heapTotalMiB),

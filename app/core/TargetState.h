@@ -88,6 +88,11 @@ public:
     const CacheRing& cache() const { return m_cache; }
 
     const std::optional<MemorySample>& lastMemory() const { return m_lastMemory; }
+    // The app's own pace of Memory lines: the median gap of its latest ones (-1 until three were seen).
+    qint64 memoryIntervalMs() const;
+    // Wall-clock time the latest live Memory line / container event arrived (-1: none yet).
+    qint64 memoryArrivedMs() const { return m_memoryArrivedMs; }
+    qint64 lastEventMs() const { return m_lastEventMs; }
     const std::optional<StatsSample>& lastStats() const { return m_lastStats; }
     const std::optional<CacheSample>& lastCache() const { return m_lastCache; }
     const std::optional<ContainerInfo>& info() const { return m_info; }
@@ -158,6 +163,9 @@ private:
     StatsRing m_stats;
     CacheRing m_cache;
     std::optional<MemorySample> m_lastMemory;
+    std::deque<qint64> m_memoryTimes; // the latest Memory lines' times, for their pace
+    qint64 m_memoryArrivedMs = -1;
+    qint64 m_lastEventMs = -1;
     std::optional<StatsSample> m_lastStats;
     std::optional<CacheSample> m_lastCache;
     std::optional<ContainerInfo> m_info;

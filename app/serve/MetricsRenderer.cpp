@@ -2,8 +2,10 @@
 
 #include "Assessment.h"
 #include "PrometheusText.h"
+#include "StreamHealth.h"
 #include "Units.h"
 
+#include <QDateTime>
 #include <functional>
 
 namespace heapwatch {
@@ -17,6 +19,7 @@ struct Row
     const TargetState& state;
     const Assessment& assessment;
     MetricLabels labels;
+    std::vector<StreamHealth> streams; // empty for sources that are not judged (replay, demo)
 };
 
 double mib(double valueMiB)
@@ -65,8 +68,10 @@ const std::vector<Family>& targetFamilies()
     static const std::vector<Family> families {
         // Connection.
         {"heapwatch_target_up", Type::Gauge,
-         "1 while heapwatch is connected to the target (a replay read to its end counts as up), 0 otherwise.",
-         [](const Row& r) { return isUp(r.state.connection()) ? 1.0 : 0.0; }},
+         "1 while heapwatch is connected to the target and every stream of it (stats, logs, events) flows at "
+         "its expected pace (a replay read to its end counts as up); 0 otherwise, also while the container is "
+         "stopped or absent. heapwatch_stream_up says which stream is missing.",
+         [](const Row& r) { return isUp(r.state.connection()) && allStreamsUp(r.streams) ? 1.0 : 0.0; }},
         {"heapwatch_target_reconnects_total", Type::Counter,
          "Reconnections to the target since heapwatch started watching it.",
          [](const Row& r) { return double(r.state.connection().reconnects); }},
@@ -184,10 +189,12 @@ void renderTargets(const std::vector<ServedTarget>& targets, PrometheusText& out
 {
     std::vector<Row> rows;
     rows.reserve(targets.size());
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
     for (const ServedTarget& t : targets)
         rows.push_back(Row {t.target->state(),
                             t.target->assessment(),
-                            {{QStringLiteral("host"), t.host}, {QStringLiteral("container"), t.container}}});
+                            {{QStringLiteral("host"), t.host}, {QStringLiteral("container"), t.container}},
+                            streamHealth(t.target->state(), now)});
 
     out.family("heapwatch_target_info", Type::Gauge,
                "Always 1; labels name the watched target and the engine that runs it.");
@@ -217,6 +224,23 @@ void renderTargets(const std::vector<ServedTarget>& targets, PrometheusText& out
     for (const Row& r : rows) {
         for (const Flag& flag : r.assessment.flags)
             out.sample(with(r.labels, "flag", flag.id), flag.flapping ? 1.0 : 0.0);
+    }
+    out.family("heapwatch_stream_up", Type::Gauge,
+               "1 while the target's stream (stats, logs, events) flows at its expected pace: stats about every "
+               "second, the app's Memory: line at the interval its history shows; 0 when it is stale or down, "
+               "or while the container is stopped or absent. Absent for replays.");
+    for (const Row& r : rows) {
+        for (const StreamHealth& h : r.streams)
+            out.sample(with(r.labels, "stream", toString(h.stream)), h.up() ? 1.0 : 0.0);
+    }
+    out.family("heapwatch_stream_last_data_age_seconds", Type::Gauge,
+               "Seconds since the stream last delivered data (stats sample, Memory: line, container event); "
+               "absent until it delivered any.");
+    for (const Row& r : rows) {
+        for (const StreamHealth& h : r.streams) {
+            if (h.lastDataMs >= 0)
+                out.sample(with(r.labels, "stream", toString(h.stream)), double(now - h.lastDataMs) / 1000.0);
+        }
     }
 
     out.family("heapwatch_app_problem_lines_total", Type::Counter,

@@ -225,14 +225,15 @@ bool SshdFixture::prepare(QString* error)
                                           "KbdInteractiveAuthentication no\n"
                                           "PubkeyAuthentication yes\n"
                                           "PermitRootLogin prohibit-password\n"
-                                          "MaxSessions 30\n"
+                                          // MaxSessions: OpenSSH's default (10), as on the servers watched
                                           "LogLevel VERBOSE\n"
                                           // HOME: the login shell must not run the real user's ~/.bashrc (slow, and
                                           // killing it half-way can leave its locks behind).
                                           "SetEnv PATH=%3:/usr/bin:/bin HOME=%2/home HEAPWATCH_TEST_TAG=%4\n")
                                .arg(m_port)
                                .arg(m_dir.path(), binDir(), m_tag);
-    writeFile(m_dir.filePath(QStringLiteral("sshd_config")), config.toUtf8());
+    writeFile(m_dir.filePath(QStringLiteral("sshd_config")),
+              (m_maxSessions > 0 ? config + QStringLiteral("MaxSessions %1\n").arg(m_maxSessions) : config).toUtf8());
     return writeState(error);
 }
 
@@ -488,6 +489,24 @@ QString SshdFixture::encryptedClientKey(const QString& passphrase)
 void SshdFixture::requestRestart()
 {
     writeFile(stateDir() + QStringLiteral("/restart-request"), "1\n");
+}
+
+void SshdFixture::lifecycle(const QString& action)
+{
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("FAKE_DOCKER_STATE"), stateDir());
+    p.setProcessEnvironment(env);
+    p.setProcessChannelMode(QProcess::ForwardedChannels);
+    p.start(QStringLiteral("/bin/bash"),
+            {QStringLiteral(HEAPWATCH_TESTS_DIR) + QStringLiteral("/ssh/fake-docker.sh"), QStringLiteral("__lifecycle"),
+             action});
+    p.waitForFinished(5000);
+}
+
+void SshdFixture::setAliases(const QStringList& names)
+{
+    writeFile(stateDir() + QStringLiteral("/aliases"), names.join(QLatin1Char('\n')).toUtf8() + '\n');
 }
 
 void SshdFixture::pauseStats(bool paused)

@@ -53,6 +53,13 @@ public:
     void requestRestart();
     // Makes the stats stream go quiet (alive, silent) or resume.
     void pauseStats(bool paused);
+    // What `docker stop`, `docker start`, `docker rm -f` and `docker run --name` (a new id) do: "stop",
+    // "start", "rm", "run".
+    void lifecycle(const QString& action);
+    // Further container names that answer as the same container (several targets on one host).
+    void setAliases(const QStringList& names);
+    // Before start(): a MaxSessions lower than OpenSSH's default, for a server that refuses channels early.
+    void setMaxSessions(int sessions) { m_maxSessions = sessions; }
 
     struct LogLine
     {
@@ -78,6 +85,7 @@ private:
 
     QTemporaryDir m_dir;
     int m_port = 0;
+    int m_maxSessions = 0; // 0: sshd's default
     QString m_user;
     QString m_tag;
     QString m_hostFingerprint;

@@ -10,6 +10,8 @@
 #   events.log      `docker events --format '{{json .}}'` lines, appended by the container process
 #   invocations.log one line per invocation: PID EPOCHREALTIME ARGS… (the tests check these are all gone)
 #   restart-request created by a test: the container process stops and restarts the container
+#   absent          exists while the container does not (after `__lifecycle rm`, until `__lifecycle run`)
+#   aliases         further names (one a line) that answer as this same container: several targets on one host
 #   stats-paused    created by a test: `stats` stays alive but prints nothing
 #   flood           "RATE SECONDS", written by a test: the container process appends nothing while it exists
 #                   (the flood is then the only live input, so its line count is exact)
@@ -21,7 +23,11 @@
 set -u
 S=${FAKE_DOCKER_STATE:?FAKE_DOCKER_STATE is not set}
 NAME=$(cat "$S/name")
-[ "${1:-}" = __container ] || echo "$$ $EPOCHREALTIME $*" >>"$S/invocations.log"
+case "${1:-}" in __container | __lifecycle) ;; *) echo "$$ $EPOCHREALTIME $*" >>"$S/invocations.log" ;; esac
+
+# The container's own name or one of its aliases.
+is_ours() { [ "$1" = "$NAME" ] || grep -qxF -- "$1" "$S/aliases" 2>/dev/null; }
+exists() { [ ! -e "$S/absent" ]; }
 
 # A sleep without a child process (a killed script must not leave a `sleep` behind).
 exec {SNOOZE_FD}<> <(:)
@@ -81,7 +87,7 @@ cmd_logs() {
         esac
         shift
     done
-    [ "$name" = "$NAME" ] || no_such "$name"
+    is_ours "$name" && exists || no_such "$name"
     local key="0000"
     [ -n "$since" ] && key=$(since_key "$since")
     local epoch printed
@@ -188,9 +194,9 @@ cmd_stats() {
         esac
         shift
     done
-    [ "$name" = "$NAME" ] || no_such "$name"
+    is_ours "$name" && exists || no_such "$name"
     trap '' TERM
-    local rows i=0
+    local rows i=0 id
     mapfile -t rows <"$S/stats-rows.txt"
     # docker >= 27.4 frames: ESC[H, each line twice ending ESC[K, then ESC[J (docker/cli#6876).
     while :; do
@@ -200,6 +206,12 @@ cmd_stats() {
             continue
         fi
         local row=${rows[$((i % ${#rows[@]}))]}
+        # Like the real CLI (docker/cli collect(): no update within 2 s resets the row), a container that
+        # stopped or went away shows "--" for ever: `stats` neither ends nor re-attaches when it is back.
+        if [ "$(cat "$S/status")" != running ] || ! exists || { [ -n "${id:-}" ] && [ "$id" != "$(cat "$S/id")" ]; }; then
+            row="${row%%$'\t'*}"$'\t--\t-- / --\t--\t--\t--\t--'
+        fi
+        [ -n "${id:-}" ] || id=$(cat "$S/id")
         printf '\033[H%s\033[K\n%s\033[K\n\033[J' "$row" "$row"
         i=$((i + 1))
         snooze 0.5
@@ -215,7 +227,7 @@ cmd_inspect() {
         esac
         shift
     done
-    if [ "$name" != "$NAME" ]; then
+    if ! is_ours "$name" || ! exists; then
         echo "Error: No such object: $name" >&2
         exit 1
     fi
@@ -235,7 +247,7 @@ cmd_events() {
         esac
         shift
     done
-    [ "$want" = "$NAME" ] || { snooze 3600; exit 0; }
+    is_ours "$want" || { snooze 3600; exit 0; }
     trap '' TERM
     local printed
     printed=$(wc -l <"$S/events.log")
@@ -274,7 +286,7 @@ cmd_container() {
             event_json restart 0 >>"$S/events.log"
             echo "o|$(now_rfc3339nano)|$(now_rfc3339nano) [info]: Starting Pangolin (simulated) in production mode" >>"$S/container.log"
         fi
-        if [ -e "$S/flood" ]; then
+        if [ -e "$S/flood" ] || [ "$(cat "$S/status")" != running ]; then
             snooze 0.2
             continue
         fi
@@ -292,6 +304,35 @@ cmd_container() {
         echo "o|$ts|$ts [info]: GET /api/health 200 1ms" >>"$S/container.log"
         snooze 1
     done
+}
+
+# What `docker stop/start/rm/run` do to the container's state, run by a test: stop, start, rm, run.
+cmd_lifecycle() {
+    case "$1" in
+    stop)
+        event_json die 0 >>"$S/events.log"
+        echo exited >"$S/status"
+        echo $(($(cat "$S/epoch") + 1)) >"$S/epoch"
+        ;;
+    start)
+        now_rfc3339nano >"$S/started_at"
+        echo running >"$S/status"
+        event_json start 0 >>"$S/events.log"
+        echo "o|$(now_rfc3339nano)|$(now_rfc3339nano) [info]: Starting Pangolin (simulated) in production mode" >>"$S/container.log"
+        ;;
+    rm) # docker rm -f: killed, then gone with its logs
+        [ "$(cat "$S/status")" = running ] && event_json die 137 >>"$S/events.log"
+        echo exited >"$S/status"
+        echo $(($(cat "$S/epoch") + 1)) >"$S/epoch"
+        : >"$S/absent"
+        ;;
+    run) # docker run --name: a new container (new id) under the same name; its lines go on in container.log
+        printf '%064x\n' "$(( (RANDOM << 30) ^ (RANDOM << 15) ^ RANDOM ))" >"$S/id"
+        echo 0 >"$S/restart_count"
+        rm -f "$S/absent"
+        cmd_lifecycle start
+        ;;
+    esac
 }
 
 # `docker ps --format '{{json .}}'`: the captured line of tests/fixtures (docker CLI 28.2.2), with this
@@ -325,6 +366,7 @@ container) # `docker container inspect` etc.: only inspect is used
 events) shift; cmd_events "$@" ;;
 ps) shift; cmd_ps "$@" ;;
 __container) cmd_container ;;
+__lifecycle) cmd_lifecycle "$2" ;;
 --version | version) echo "Docker version 28.2.2, build fake" ;;
 *)
     echo "fake docker: unsupported command: $*" >&2

@@ -331,15 +331,23 @@ private Q_SLOTS:
         stopQuickly(*source);
     }
 
-    void missingContainerFails()
+    // A container that is not there (removed, not created yet) is waited for, and watched once it is.
+    void missingContainerIsWaitedFor()
     {
         auto source = make(nullptr, false, QStringLiteral("nosuch"));
         SourceRecorder rec(source.get());
         source->start();
-        QTRY_VERIFY_WITH_TIMEOUT(rec.lastStatus().state == State::Failed, 10000);
-        QVERIFY2(rec.lastStatus().message.contains(QLatin1String("no container named 'nosuch'")),
+        QTRY_VERIFY2_WITH_TIMEOUT(rec.lastStatus().container == ConnectionStatus::Container::Absent,
+                                  qPrintable(rec.statusLog()), 10000);
+        QVERIFY(rec.lastStatus().state == State::Connected);
+        QVERIFY2(rec.lastStatus().message.contains(QLatin1String("waiting for container 'nosuch'")),
                  qPrintable(rec.lastStatus().message));
         QCOMPARE(rec.backfillFinished, 0);
+        QCOMPARE(rec.statsSamples(), 0);
+        f->setAliases({QStringLiteral("nosuch")}); // `docker run --name nosuch …`
+        QTRY_VERIFY2_WITH_TIMEOUT(rec.backfillFinished == 1 && rec.statsSamples() > 1, qPrintable(rec.statusLog()),
+                                  20000);
+        QVERIFY(rec.lastStatus().container == ConnectionStatus::Container::Running);
         stopQuickly(*source);
     }
 
@@ -512,7 +520,8 @@ private Q_SLOTS:
         SourceRecorder recB(b.get());
         a->start();
         b->start();
-        QTRY_VERIFY_WITH_TIMEOUT(recA.backfillFinished == 1 && recB.lastStatus().state == State::Failed, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            recA.backfillFinished == 1 && recB.lastStatus().container == ConnectionStatus::Container::Absent, 30000);
         QCOMPARE(f->sshdLog().count(QLatin1String("Accepted publickey")), 1);
         b->stop();
         QTest::qWait(1000);

@@ -785,6 +785,94 @@ private Q_SLOTS:
         }
     }
 
+    // docker CLI 28.2.2 against podman's Docker API (the capture): three frames with values, then "--" frames,
+    // because the CLI resets a row it got no update for within 2 s and podman sends one every 5 s. The "--"
+    // rows are not measurements: only the real ones reach the batch, so the last sample is never emptied.
+    void placeholderStatsAreNotSamples()
+    {
+        QFile file(QFINDTESTDATA("../fixtures/docker-cli-28.2.2/stats-stream.txt"));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray stream = file.readAll();
+        std::vector<IngestBatch> batches;
+        ContainerStreams::Callbacks cb;
+        cb.batch = [&](IngestBatch&& b) { batches.push_back(std::move(b)); };
+        StreamsConfig config;
+        config.container = QStringLiteral("pangolin");
+        ContainerStreams streams(config, std::move(cb));
+        FakeRunner runner;
+        streams.attach(&runner, QStringLiteral("docker"));
+        streams.onOutput(ContainerStreams::Inspect, LogStream::Stdout,
+                         "{\"Id\":\"6f70f8e18d04\",\"Name\":\"/pangolin\",\"State\":{\"Status\":\"running\","
+                         "\"Running\":true,\"StartedAt\":\"2026-11-18T00:00:00Z\"},\"RestartCount\":0}\n");
+        streams.onFinished(ContainerStreams::Inspect, 0);
+        QVERIFY(std::count(runner.started.begin(), runner.started.end(), int(ContainerStreams::Stats)) == 1);
+        for (qsizetype i = 0; i < stream.size(); i += 97) // in arbitrary chunks, as the channel delivers them
+            streams.onOutput(ContainerStreams::Stats, LogStream::Stdout,
+                             QByteArrayView(stream).sliced(i, qMin<qsizetype>(97, stream.size() - i)));
+        QTest::qWait(300);
+        streams.tick();
+        std::vector<StatsSample> samples;
+        ParseCounters counters;
+        for (const auto& b : batches) {
+            samples.insert(samples.end(), b.stats.begin(), b.stats.end());
+            counters += b.statsCounters;
+        }
+        QCOMPARE(samples.size(), size_t(3));
+        for (const StatsSample& s : samples) {
+            QCOMPARE(s.containerId, QStringLiteral("6f70f8e18d04"));
+            QCOMPARE(s.memUsageBytes, 6.875 * 1024 * 1024);
+            QCOMPARE(s.cpuPercent, 0.0);
+        }
+        QCOMPARE(streams.statsPlaceholders(), quint64(3));
+        QCOMPARE(counters.malformed, quint64(0));
+        QCOMPARE(counters.recognised, quint64(6));
+    }
+
+    // A stopped container's `stats` is stopped; when the container runs again (same or new id) it is started
+    // afresh: docker's CLI never re-attaches by itself.
+    void statsFollowTheContainer()
+    {
+        ContainerStreams::Callbacks cb;
+        StreamsConfig config;
+        config.container = QStringLiteral("gerbil");
+        ContainerStreams streams(config, std::move(cb));
+        FakeRunner runner;
+        const auto inspect = [&](const char* id, const char* status, bool running, const char* started) {
+            const QByteArray json = QByteArray("{\"Id\":\"") + id + "\",\"Name\":\"/gerbil\",\"State\":{\"Status\":\""
+                + status + "\",\"Running\":" + (running ? "true" : "false") + ",\"StartedAt\":\"" + started
+                + "\"},\"RestartCount\":0}\n";
+            streams.onOutput(ContainerStreams::Inspect, LogStream::Stdout, json);
+            streams.onFinished(ContainerStreams::Inspect, 0);
+        };
+        const auto starts = [&](ContainerStreams::Role role) {
+            return std::count(runner.started.begin(), runner.started.end(), int(role));
+        };
+        streams.attach(&runner, QStringLiteral("docker"));
+        inspect("aaa", "running", true, "2026-11-18T00:00:00Z");
+        QCOMPARE(starts(ContainerStreams::Stats), 1);
+        QVERIFY(streams.presence() == ConnectionStatus::Container::Running);
+        inspect("aaa", "exited", false, "2026-11-18T00:00:00Z");
+        QVERIFY(streams.presence() == ConnectionStatus::Container::Stopped);
+        inspect("aaa", "running", true, "2026-11-18T00:05:00Z"); // docker start
+        QCOMPARE(starts(ContainerStreams::Stats), 2);
+        // `docker rm -f` then `docker run --name gerbil`: absent meanwhile, then a new id.
+        streams.onOutput(ContainerStreams::Inspect, LogStream::Stderr, "Error: No such object: gerbil\n");
+        streams.onFinished(ContainerStreams::Inspect, 1);
+        QVERIFY(streams.presence() == ConnectionStatus::Container::Absent);
+        QVERIFY(streams.presenceMessage().contains(QLatin1String("waiting for container 'gerbil'")));
+        QVERIFY(!streams.isFailed());
+        inspect("bbb", "running", true, "2026-11-18T00:06:00Z");
+        QCOMPARE(starts(ContainerStreams::Stats), 3);
+        // Running with a stats stream already started for this start: not started again.
+        inspect("bbb", "running", true, "2026-11-18T00:06:00Z");
+        QCOMPARE(starts(ContainerStreams::Stats), 3);
+        // An engine that does not answer is shown and asked again, never final.
+        streams.onOutput(ContainerStreams::Inspect, LogStream::Stderr, "Cannot connect to the Docker daemon\n");
+        streams.onFinished(ContainerStreams::Inspect, 1);
+        QVERIFY(streams.presence() == ConnectionStatus::Container::EngineError);
+        QVERIFY(!streams.isFailed());
+    }
+
     void backoffDoublesWithJitter()
     {
         Backoff b;
