@@ -63,7 +63,8 @@ TimedLevel judgeInTime(const std::vector<std::pair<qint64, double>>& series, con
     int level = -1;
     int enter = 0;
     qint64 lastMs = 0;
-    for (const auto& [atMs, v] : series) {
+    for (const auto& [sampleMs, v] : series) {
+        const qint64 atMs = sampleMs; // a structured binding cannot be captured by the lambda below (C++17)
         if (!std::isfinite(v))
             continue;
         lastMs = atMs;

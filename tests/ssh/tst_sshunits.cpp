@@ -745,7 +745,8 @@ private Q_SLOTS:
         QCOMPARE(batches.size(), before + 1);
     }
 
-    // The engine's stderr becomes the target's failure message: one plain line, whatever the server sent.
+    // The engine's stderr becomes the target's status message (a missing container or an engine error is a state
+    // that is retried, not a failure): one plain line, whatever the server sent.
     void engineStderrBecomesOnePlainLine_data()
     {
         QTest::addColumn<QByteArray>("stderr");
@@ -753,7 +754,7 @@ private Q_SLOTS:
         QTest::addColumn<QString>("visible");
         QTest::addRow("no such container, escapes")
             << QByteArray("Error: No such container: pangolin\x1b]0;owned\x07\x1b[2J\r\nHEAPWATCH OK | heap=1\n") << 1
-            << QStringLiteral("No such container");
+            << QStringLiteral("waiting for container 'pangolin'");
         QTest::addRow("sudo, bidi and c1") << QByteArray("sudo: a password is required \xe2\x80\xae\xc2\x9b"
                                                          "31m\n")
                                            << 1 << QStringLiteral("password is required");
@@ -777,6 +778,9 @@ private Q_SLOTS:
         streams.attach(&runner, QStringLiteral("docker"));
         streams.onOutput(ContainerStreams::Inspect, LogStream::Stderr, stderr);
         streams.onFinished(ContainerStreams::Inspect, exitStatus);
+        QVERIFY2(failure.isEmpty(), qPrintable(failure));
+        QVERIFY(streams.presence() != ConnectionStatus::Container::Running);
+        failure = streams.presenceMessage();
         QVERIFY2(failure.contains(visible), qPrintable(failure));
         for (const QChar c : failure) {
             const char16_t u = c.unicode();
