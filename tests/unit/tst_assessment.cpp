@@ -582,7 +582,8 @@ private Q_SLOTS:
         b.events.push_back(ContainerEvent {kT0, ContainerEvent::Kind::Start, {}, -1, {}});
         b.events.push_back(ContainerEvent {now - minutesAgo * kMinute, ContainerEvent::Kind::Restart, {}, -1, {}});
         s.apply(b);
-        const Flag* f = assess(s, Thresholds::defaults(), now).flag(QStringLiteral("restarts"));
+        const Assessment a = assess(s, Thresholds::defaults(), now);
+        const Flag* f = a.flag(QStringLiteral("restarts"));
         QCOMPARE(f->level, level);
         QCOMPARE(s.restartsWhileWatched(), 1);
         if (level == Level::Ok)
@@ -751,7 +752,8 @@ private Q_SLOTS:
         for (int m = 0; m <= 10; ++m)
             b.logs.push_back(memory(kT0 + m * kMinute, m >= 10 - minutesAbove ? 360 : 330, 150, 200));
         s.apply(b);
-        const Flag* f = assess(s, Thresholds::defaults(), kT0 + 10 * kMinute).flag(QStringLiteral("rss"));
+        const Assessment a = assess(s, Thresholds::defaults(), kT0 + 10 * kMinute);
+        const Flag* f = a.flag(QStringLiteral("rss"));
         QCOMPARE(f->level, level);
         QCOMPARE(f->note, note);
     }
