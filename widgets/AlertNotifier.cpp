@@ -8,7 +8,10 @@ namespace heapwatch {
 QString Alert::title() const
 {
     // Desktop notifications, the tray, webhooks: one plain line whatever a name or note holds.
-    return oneLine(QStringLiteral("%1: %2 %3").arg(targetName, metric, levelName(level)), 300);
+    QString text = QStringLiteral("%1: %2 %3").arg(targetName, metric, levelName(level));
+    if (flapping)
+        text += QStringLiteral(" (flapping)");
+    return oneLine(text, 300);
 }
 
 QString Alert::message() const
@@ -34,14 +37,27 @@ void AlertNotifier::observe(const QString& targetKey, const QString& targetName,
         FlagState& st = m_flags[targetKey + QLatin1Char('\n') + f.id];
         const Level previous = st.level;
         st.level = f.level;
-        if (f.level == previous || levelSeverity(f.level) <= levelSeverity(previous))
-            continue; // not a transition into something worse
-        if (f.level != Level::Warning && f.level != Level::Critical)
-            continue;
-        const bool recent = st.notifiedAtMs >= 0 && monotonicMs - st.notifiedAtMs < m_minIntervalMs;
-        if (recent && levelSeverity(f.level) <= levelSeverity(st.notifiedLevel)) {
-            ++m_suppressed;
-            continue;
+        const bool alarming = f.level == Level::Warning || f.level == Level::Critical;
+        if (f.flapping) {
+            // One alert when it starts to flap (its note names the range); its changes meanwhile are not news.
+            const bool started = !st.flapping;
+            st.flapping = true;
+            if (!started || !alarming) {
+                if (f.level != previous)
+                    ++m_suppressed;
+                continue;
+            }
+        } else {
+            st.flapping = false;
+            if (f.level == previous || levelSeverity(f.level) <= levelSeverity(previous))
+                continue; // not a transition into something worse
+            if (!alarming)
+                continue;
+            const bool recent = st.notifiedAtMs >= 0 && monotonicMs - st.notifiedAtMs < m_minIntervalMs;
+            if (recent && levelSeverity(f.level) <= levelSeverity(st.notifiedLevel)) {
+                ++m_suppressed;
+                continue;
+            }
         }
         st.notifiedLevel = f.level;
         st.notifiedAtMs = monotonicMs;
@@ -55,6 +71,7 @@ void AlertNotifier::observe(const QString& targetKey, const QString& targetName,
         a.value = format::flagValue(f);
         a.threshold = format::flagThreshold(f, f.level == Level::Critical);
         a.note = f.note;
+        a.flapping = f.flapping;
         a.atMs = wallMs;
         Q_EMIT alert(a);
     }

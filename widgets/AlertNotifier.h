@@ -1,7 +1,9 @@
 // Turns assessments into alerts: one alert when a red flag enters warning or critical (a transition to a
 // worse level), never one per refresh. Repeats of the same or a lower level for the same target and flag
 // within the minimum interval are suppressed, so a value flapping around a threshold does not spam the
-// desktop or the webhook; an escalation (warning → critical) always gets through.
+// desktop or the webhook; an escalation (warning → critical) always gets through. A flag the assessment reports as
+// flapping (Flag::flapping) raises one alert when it starts to flap, and none for its level changes until it has
+// settled again.
 #pragma once
 
 #include "Assessment.h"
@@ -23,9 +25,10 @@ struct Alert
     QString value; // "352.0 MiB"
     QString threshold; // ">350 MiB"
     QString note;
+    bool flapping = false; // the flag changes level too often: this is the one alert for it
     qint64 atMs = 0; // wall clock
 
-    QString title() const; // "pangolin: heap usage critical"
+    QString title() const; // "pangolin: heap usage critical", "… critical (flapping)"
     QString message() const; // "Heap Usage % 97.6% (>95%) — was ok"
 };
 
@@ -56,6 +59,7 @@ private:
         Level level = Level::Unknown;
         Level notifiedLevel = Level::Unknown;
         qint64 notifiedAtMs = -1;
+        bool flapping = false;
     };
     QHash<QString, FlagState> m_flags; // "targetKey\nflagId"
     qint64 m_minIntervalMs = kDefaultMinIntervalMs;

@@ -149,6 +149,44 @@ private Q_SLOTS:
         QCOMPARE(spy.count(), 3);
     }
 
+    // A flag that flaps (FlagTiming reports it, holding the worst level of its range) raises one alert when it
+    // starts, naming the flapping, and none for the level changes that follow until it has settled.
+    void flappingRaisesOneAlert()
+    {
+        AlertNotifier n;
+        n.setMinIntervalMs(60000);
+        QSignalSpy spy(&n, &AlertNotifier::alert);
+        const auto flapping = [](Level heap, bool flaps) {
+            Assessment a = withLevel(Level::Ok, heap);
+            a.flags[1].flapping = flaps;
+            if (flaps)
+                a.flags[1].note = QStringLiteral("flapping between warning and critical (4 changes in 10 min)");
+            return a;
+        };
+        qint64 t = 0;
+        n.observe(QStringLiteral("k"), QStringLiteral("pangolin"), flapping(Level::Warning, false), 0, t += 1000);
+        QCOMPARE(spy.count(), 1); // ok → warning: news
+        n.observe(QStringLiteral("k"), QStringLiteral("pangolin"), flapping(Level::Critical, true), 0, t += 1000);
+        QCOMPARE(spy.count(), 2); // starts to flap: the one alert for it
+        const Alert a = spy.at(1).at(0).value<Alert>();
+        QVERIFY(a.flapping);
+        QCOMPARE(a.title(), QStringLiteral("pangolin: Heap Usage % critical (flapping)"));
+        QVERIFY(a.message().contains(QLatin1String("flapping between warning and critical")));
+        // Its changes while it flaps, over many minutes (past the rate limit too): no alert, each counted.
+        const int suppressedBefore = n.suppressedCount();
+        for (int i = 0; i < 12; ++i) {
+            const Level l = i % 2 ? Level::Critical : Level::Warning;
+            n.observe(QStringLiteral("k"), QStringLiteral("pangolin"), flapping(l, true), 0, t += 90000);
+        }
+        QCOMPARE(spy.count(), 2);
+        QCOMPARE(n.suppressedCount(), suppressedBefore + 12);
+        // Settled (no longer flapping): ordinary transitions are news again.
+        n.observe(QStringLiteral("k"), QStringLiteral("pangolin"), flapping(Level::Ok, false), 0, t += 90000);
+        n.observe(QStringLiteral("k"), QStringLiteral("pangolin"), flapping(Level::Warning, false), 0, t += 90000);
+        QCOMPARE(spy.count(), 3);
+        QVERIFY(!spy.at(2).at(0).value<Alert>().flapping);
+    }
+
     void unknownToCriticalAndPerTarget()
     {
         AlertNotifier n;
