@@ -234,7 +234,21 @@ void TargetState::applyInfo(const ContainerInfo& info)
     if (info.startedAtMs > 0) {
         const bool restartCountGrew
             = previous && previous->restartCount >= 0 && info.restartCount > previous->restartCount;
-        noteContainerStart(info.startedAtMs, restartCountGrew, QString());
+        // `docker compose up` with a new image, or rm then run: the same name, a new container.
+        const bool recreated = previous && !previous->id.isEmpty() && !info.id.isEmpty() && previous->id != info.id;
+        const QString recreateText
+            = recreated ? QStringLiteral("container recreated (new id %1)").arg(info.id.left(12)) : QString();
+        noteContainerStart(info.startedAtMs, restartCountGrew, recreateText);
+        if (recreated) {
+            // The start may be known already from an event or the app's start line: mark that one.
+            for (Marker& m : m_markers) {
+                if ((m.kind == Marker::Kind::Start || m.kind == Marker::Kind::Restart)
+                    && std::llabs(m.atMs - info.startedAtMs) <= kSameStartMs) {
+                    m.recreated = true;
+                    m.text = recreateText;
+                }
+            }
+        }
     }
     // A stopped container that was OOM-killed (or died with 137/134) is an incident even without events.
     if (!info.running && (info.oomKilled || isOomExit(info.exitCode))) {

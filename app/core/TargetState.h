@@ -65,6 +65,7 @@ struct Marker
     qint64 atMs = 0;
     Kind kind = Kind::Start;
     int exitCode = -1;
+    bool recreated = false; // a start of a new container under the same name (inspect's id changed)
     QString text;
 };
 

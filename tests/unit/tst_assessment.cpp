@@ -655,6 +655,50 @@ private Q_SLOTS:
         QCOMPARE(s.markers().size(), size_t(2));
     }
 
+    // A new container under the same name (compose up with a new image, rm then run) is marked as a
+    // recreate with its new id, whether the event's start or inspect's new id arrives first; a start of the
+    // same container (same id) stays a restart.
+    void recreateIsMarkedWithTheNewId_data()
+    {
+        QTest::addColumn<QString>("newId");
+        QTest::addColumn<bool>("eventFirst");
+        QTest::addColumn<bool>("recreated");
+        const QString a = QStringLiteral("4f1c2a9b7d3e8f60a1b2c3d4e5f60718293a4b5c6d7e8f9012345678abcdef01");
+        const QString b = QStringLiteral("9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b1a0f9e8d");
+        QTest::addRow("restart, inspect only") << a << false << false;
+        QTest::addRow("restart, event first") << a << true << false;
+        QTest::addRow("recreate, inspect only") << b << false << true;
+        QTest::addRow("recreate, event first") << b << true << true;
+    }
+    void recreateIsMarkedWithTheNewId()
+    {
+        QFETCH(QString, newId);
+        QFETCH(bool, eventFirst);
+        QFETCH(bool, recreated);
+        TargetState s(QStringLiteral("t"));
+        IngestBatch first;
+        first.info = info(kT0);
+        first.info->id = QStringLiteral("4f1c2a9b7d3e8f60a1b2c3d4e5f60718293a4b5c6d7e8f9012345678abcdef01");
+        s.apply(first);
+        const qint64 again = kT0 + 30 * kMinute;
+        if (eventFirst) {
+            IngestBatch event;
+            event.events.push_back(ContainerEvent {again - 700, ContainerEvent::Kind::Start, {}, -1, {}});
+            s.apply(event);
+        }
+        IngestBatch second;
+        second.info = info(again);
+        second.info->id = newId;
+        s.apply(second);
+        QCOMPARE(s.markers().size(), size_t(2));
+        const Marker& m = s.markers().back();
+        QCOMPARE(m.kind, Marker::Kind::Restart);
+        QCOMPARE(m.recreated, recreated);
+        if (recreated)
+            QCOMPARE(m.text, QStringLiteral("container recreated (new id 9e8d7c6b5a4f)"));
+        QCOMPARE(s.restartsWhileWatched(), 1);
+    }
+
     // k restarts within the loop window (default 3 in 10 min) are critical, with their exit codes and the
     // last lines before each restart as evidence.
     void restartLoop_data()
