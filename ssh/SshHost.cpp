@@ -350,6 +350,32 @@ void SshHost::channelRefused(SshSession* session, const QString& error)
     broadcast(m_state, m_message, m_retryInSeconds);
 }
 
+void SshHost::closeIdleConnections()
+{
+    const qint64 now = m_clock.elapsed();
+    for (auto it = m_extra.begin(); it != m_extra.end();) {
+        if (channelsOn(it->session.get()) > 0) {
+            it->idleSinceMs = -1;
+        } else if (it->idleSinceMs < 0) {
+            it->idleSinceMs = now;
+        } else if (now - it->idleSinceMs >= kIdleConnectionMs) {
+            qCDebug(lcSsh) << "closing an idle connection to" << m_address;
+            const SshSession* gone = it->session.get();
+            m_releasing.erase(std::remove_if(m_releasing.begin(), m_releasing.end(),
+                                             [gone](const Releasing& r) { return r.session == gone; }),
+                              m_releasing.end());
+            for (auto& t : m_targets) {
+                for (auto role = t->channelSessions.begin(); role != t->channelSessions.end();) {
+                    role = role->second == gone ? t->channelSessions.erase(role) : std::next(role);
+                }
+            }
+            it = m_extra.erase(it);
+            continue;
+        }
+        ++it;
+    }
+}
+
 bool SshHost::allSessionsAlive(QString* error) const
 {
     if (!m_session->isAlive()) {
@@ -607,6 +633,7 @@ void SshHost::run()
             continue;
         }
         checkLiveness();
+        closeIdleConnections();
         if (!any && m_session) {
             m_session->waitReadable(50);
         }

@@ -44,6 +44,9 @@ class SshHost
 public:
     static constexpr int kChannelsPerConnection = 8;
     static constexpr int kMaxConnections = 8;
+    // A further connection that has carried no channel this long is closed (targets removed, containers
+    // stopped): the server keeps no idle login of ours.
+    static constexpr qint64 kIdleConnectionMs = 15000;
 
     // The running host for these options, shared with every other source that asked for the same
     // user@host:port with the same identity and known_hosts file; started when first acquired.
@@ -62,6 +65,7 @@ private:
     {
         std::unique_ptr<SshSession> session;
         int cap = kChannelsPerConnection; // lowered when the server refused a channel below it
+        qint64 idleSinceMs = -1; // when it last became empty, -1 while it carries channels
     };
     struct Releasing
     {
@@ -87,6 +91,7 @@ private:
     void channelRefused(SshSession* session, const QString& error);
     void releaseChannel(SshSession* session, std::unique_ptr<SshChannel> channel);
     bool allSessionsAlive(QString* error) const;
+    void closeIdleConnections();
 
     SshHostOptions m_options;
     std::unique_ptr<GuardedPrompter> m_prompter;

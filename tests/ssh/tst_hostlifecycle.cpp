@@ -156,6 +156,28 @@ private Q_SLOTS:
         verifyNoStorm();
     }
 
+    // Targets removed: the further connections they needed are closed once idle (SshHost::kIdleConnectionMs).
+    // The one left keeps flowing, on the first connection (never closed) and at most one other.
+    void idleConnectionsClose()
+    {
+        startAll();
+        waitAll(Container::Running, 30000);
+        waitAllFlowing(3, 30000);
+        const auto open = [this] {
+            return f->sshdLog().count(QLatin1String("Accepted publickey"))
+                - f->sshdLog().count(QLatin1String("Disconnected from user"));
+        };
+        QVERIFY2(open() >= 2, qPrintable(QStringLiteral("%1 connections").arg(open())));
+        while (sources.size() > 1) {
+            sources.back()->stop();
+            sources.pop_back();
+            recorders.pop_back();
+        }
+        QTRY_VERIFY2_WITH_TIMEOUT(open() <= 2, qPrintable(QStringLiteral("%1 connections open").arg(open())), 40000);
+        waitAllFlowing(3, 30000);
+        QVERIFY(open() <= 2);
+    }
+
     // A server that allows fewer sessions than heapwatch puts on a connection: the refused channels are
     // asked for again on further connections, paced, and every stream flows in the end.
     void refusedChannelsMoveToAnotherConnection()
