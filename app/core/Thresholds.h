@@ -48,7 +48,7 @@ struct Thresholds
     Sustain containerMemorySustain {1, 30};
     Sustain cacheHitRateSustain {1, 0};
     double clearFraction = 0.02; // a level is left only once the value is this far back inside its line
-    double minDwellSeconds = 60; // a flag keeps a level at least this long before it changes again
+    double minDwellSeconds = 75; // a flag keeps a level at least this long before it changes again
     double flapChanges = 3; // more level changes than this within the flap window: flapping
     double flapWindowMinutes = 10;
 
