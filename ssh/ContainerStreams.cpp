@@ -5,6 +5,7 @@
 
 #include <QDateTime>
 #include <algorithm>
+#include <limits>
 #include <utility>
 
 namespace heapwatch {
@@ -169,6 +170,7 @@ void ContainerStreams::start(Role role)
         m_resumer.beginRun();
         m_backfillLines = 0;
         m_backfillFirstNs = -1;
+        m_backfillLinesRead = 0;
     } else if (role == LogsFollow) {
         m_resumer.beginRun(m_resumer.resumeFromNs());
     }
@@ -317,6 +319,16 @@ void ContainerStreams::handleLogLine(QByteArrayView line, LogStream stream, bool
     }
     const qsizetype space = line.indexOf(' ');
     const qint64 ns = space > 0 && line.front() >= '0' && line.front() <= '9' ? parseRfc3339Ns(line.first(space)) : -1;
+    if (backfill && line.startsWith(RemoteCommands::kLineCountMarker)) {
+        // The filter's count of what the engine wrote on this stream: its last line, never the app's (every
+        // line of `logs --timestamps` starts with a timestamp).
+        bool ok = false;
+        const qint64 n
+            = QByteArrayView(line.sliced(qstrlen(RemoteCommands::kLineCountMarker))).trimmed().toLongLong(&ok);
+        if (ok && n > 0)
+            m_backfillLinesRead = std::min<qint64>(m_backfillLinesRead + n, std::numeric_limits<qint32>::max());
+        return;
+    }
     if (ns < 0) {
         // Without a `--timestamps` prefix this is the CLI talking ("Error response from daemon: …"), not the
         // app: keep it for messages, never as a log record.
@@ -665,7 +677,8 @@ void ContainerStreams::logsFinished(Role role, int exitStatus)
     if (role == LogsBackfill) {
         r.running = false;
         m_backfillDone = true;
-        if (exitStatus == 0 && m_backfillLines >= m_config.backfillMaxLines && m_backfillFirstNs >= 0) {
+        if (exitStatus == 0 && std::max(m_backfillLines, m_backfillLinesRead) >= m_config.backfillMaxLines
+            && m_backfillFirstNs >= 0) {
             // --tail cut the history: what the app printed between --since and the first line read is unknown.
             const qint64 sinceMs = wallMs() - m_config.sinceSeconds * 1000;
             if (sinceMs < m_backfillFirstNs / 1000000) {

@@ -169,6 +169,7 @@ private:
     quint64 m_oversized = 0; // lines over the size cap cut before they reached the parser
     qint64 m_backfillLines = 0; // timestamped lines of the backfill run, to tell whether --tail cut it
     qint64 m_backfillFirstNs = -1;
+    qint64 m_backfillLinesRead = 0; // lines the engine wrote before the server-side filter (its count lines)
     std::vector<LogRecord> m_backfillLogs;
     // Overload: the latest record of each LogKind that did not fit into m_live, and what was skipped.
     std::array<std::optional<LogRecord>, size_t(LogKind::AppStart) + 1> m_held;

@@ -34,16 +34,25 @@ QString plainWrapper(bool sudo)
 // The same with stdout and stderr each passed through `grep --line-buffered` (kept apart with the fd 3
 // swap), or through cat when the server's grep lacks --line-buffered (busybox) or is missing: a block-
 // buffered filter would hold live lines back for minutes. The pid we kill is the engine's, not the pipe's.
-QString filteredWrapper(bool sudo)
+// A history read (countLines) is filtered by awk instead, which also counts what the engine wrote: no line
+// buffering is needed for output that ends, and without the count a --tail cut could not be told from an
+// app that printed nothing of interest.
+QString filteredWrapper(bool sudo, bool countLines)
 {
+    const QString pattern = QLatin1String(RemoteCommands::logFilterPattern());
+    const QString counting = countLines
+        ? QStringLiteral("if command -v awk >/dev/null 2>&1; "
+                         "then f() { awk -v p='%1' '{ if (tolower($0) ~ p) print } END { print \"%2 \" NR }'; }; el")
+              .arg(pattern, QLatin1String(RemoteCommands::kLineCountMarker))
+        : QString();
     return QStringLiteral("exec 4<&0 </dev/null; "
-                          "if printf 'a\\n' | grep --line-buffered -aiE a >/dev/null 2>&1; "
-                          "then f() { grep --line-buffered -aiE '%1'; }; else f() { cat; }; fi; "
+                          "%1if printf 'a\\n' | grep --line-buffered -aiE a >/dev/null 2>&1; "
+                          "then f() { grep --line-buffered -aiE '%2'; }; else f() { cat; }; fi; "
                           "{ { \"$@\" 2>&1 1>&3 3>&- & p=$!; "
-                          "{ cat <&4 >/dev/null 2>&1; %2 } "
+                          "{ cat <&4 >/dev/null 2>&1; %3 } "
                           ">/dev/null 2>&1 3>&- & w=$!; wait $p; r=$?; kill $w 2>/dev/null; exit $r; } "
                           "| f >&2 3>&-; } 3>&1 | f")
-        .arg(QLatin1String(RemoteCommands::logFilterPattern()), QLatin1String(sudo ? kStopSudo : kStop));
+        .arg(counting, pattern, QLatin1String(sudo ? kStopSudo : kStop));
 }
 
 QStringList shArguments(const RemoteCommand& c)
@@ -51,7 +60,7 @@ QStringList shArguments(const RemoteCommand& c)
     QStringList args;
     if (c.wrapped) {
         // --sudo: sudo runs the engine alone (sudoers can grant just /usr/bin/docker), inside the wrapper.
-        args << QStringLiteral("-c") << (c.filterLogs ? filteredWrapper(c.sudo) : plainWrapper(c.sudo))
+        args << QStringLiteral("-c") << (c.filterLogs ? filteredWrapper(c.sudo, c.countLines) : plainWrapper(c.sudo))
              << QStringLiteral("sh");
         if (c.sudo) {
             args << QStringLiteral("sudo") << QStringLiteral("-n");
@@ -117,6 +126,7 @@ RemoteCommand RemoteCommands::logs(const QString& since, int tail, bool follow) 
     args << m_container;
     RemoteCommand c = make(args);
     c.filterLogs = true;
+    c.countLines = !follow;
     return c;
 }
 

@@ -15,6 +15,9 @@ struct RemoteCommand
     QStringList argv; // the engine invocation: {"docker", "logs", "--timestamps", …}
     bool sudo = false; // run the engine (not the wrapper, not a shell) as `sudo -n ENGINE …`
     bool filterLogs = false; // pass stdout and stderr through RemoteCommands::logFilterPattern() if grep can
+    // With filterLogs, for a history read that ends (not a follower): each stream ends with a line
+    // "<kLineCountMarker> N", N the lines the engine wrote before the filter, so that a --tail cut is seen.
+    bool countLines = false;
     bool wrapped = true; // false only for the fixed probe snippets below (argv is then the script itself)
 
     // The string for ssh_channel_request_exec: `exec sh -c '<wrapper>' sh 'docker' 'logs' …`, every argument
@@ -28,6 +31,8 @@ struct RemoteCommand
 class RemoteCommands
 {
 public:
+    static constexpr const char* kLineCountMarker = "heapwatch-lines-read";
+
     // engine: "docker" or "podman" (the program name looked up in the server's PATH).
     RemoteCommands(QString engine, bool sudo, QString container);
 

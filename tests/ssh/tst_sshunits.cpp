@@ -337,21 +337,31 @@ private Q_SLOTS:
         QVERIFY(QString::fromUtf8(out.readAll()).endsWith(hostile + QLatin1Char('\n')));
     }
 
-    // The server-side filter keeps the lines the core needs on their own stream and drops the rest.
+    // The server-side filter keeps the lines the core needs on their own stream and drops the rest; a history
+    // read (not a follower) ends each stream with the count of lines the engine wrote before the filter.
+    void filterKeepsStreamsApart_data()
+    {
+        QTest::addColumn<bool>("follow");
+        QTest::addRow("history read, counted") << false;
+        QTest::addRow("follower") << true;
+    }
     void filterKeepsStreamsApart()
     {
+        QFETCH(bool, follow);
         QTemporaryDir dir;
         makeArgsRecorder(dir);
         const RemoteCommand c = RemoteCommands(QStringLiteral("docker"), false, QStringLiteral("p"))
-                                    .logs(QStringLiteral("1h"), 10, false);
+                                    .logs(QStringLiteral("1h"), 10, follow);
         QProcess sh;
         sh.setProcessEnvironment(envWith(dir, QStringLiteral("lines")));
         sh.start(c.localProgram(), c.localArguments());
         QVERIFY(sh.waitForFinished(5000));
-        QCOMPARE(sh.readAllStandardOutput(),
-                 QByteArray(
-                     "2026-11-27T12:00:00Z x [info]: Memory: RSS=1MB, Heap=1MB/2MB, External=1MB, ArrayBuffers=1MB\n"));
-        QCOMPARE(sh.readAllStandardError(), QByteArray("2026-11-27T12:00:01Z x [warn]: careful\n"));
+        const QByteArray count = follow ? QByteArray() : QByteArray(RemoteCommands::kLineCountMarker) + " 2\n";
+        QCOMPARE(
+            sh.readAllStandardOutput(),
+            QByteArray("2026-11-27T12:00:00Z x [info]: Memory: RSS=1MB, Heap=1MB/2MB, External=1MB, ArrayBuffers=1MB\n")
+                + count);
+        QCOMPARE(sh.readAllStandardError(), QByteArray("2026-11-27T12:00:01Z x [warn]: careful\n") + count);
     }
 
     // The watchdog: an engine that ignores SIGTERM and never writes still ends when stdin closes.
@@ -589,20 +599,26 @@ private Q_SLOTS:
     void uncoveredOutagesAreGaps_data()
     {
         QTest::addColumn<bool>("tailCapOnConnect");
-        QTest::addRow("resume past the history (tail cap, rotation, recreate)") << false;
-        QTest::addRow("backfill cut by --tail") << true;
+        QTest::addColumn<bool>("filtered");
+        QTest::addRow("resume past the history (tail cap, rotation, recreate)") << false << false;
+        QTest::addRow("backfill cut by --tail") << true << false;
+        // The server's filter passed 2 of the 5 lines --tail let through: its count tells.
+        QTest::addRow("backfill cut by --tail, filtered on the server") << true << true;
     }
     void uncoveredOutagesAreGaps()
     {
         QFETCH(bool, tailCapOnConnect);
+        QFETCH(bool, filtered);
         StreamsHarness h(5);
         h.connect();
         // Half an hour ago: within the default --since 1h.
         const qint64 t = (QDateTime::currentMSecsSinceEpoch() - 30 * 60 * 1000) * 1000000;
         const qint64 step = 1000000000;
         QByteArray history;
-        for (int i = 0; i < (tailCapOnConnect ? 5 : 3); ++i)
+        for (int i = 0; i < (filtered ? 2 : tailCapOnConnect ? 5 : 3); ++i)
             history += memoryLine(t + i * step, 300 + i);
+        if (filtered)
+            history += QByteArray(RemoteCommands::kLineCountMarker) + " 5\n";
         h.feed(ContainerStreams::LogsBackfill, history);
         h.streams->onFinished(ContainerStreams::LogsBackfill, 0);
         if (!tailCapOnConnect) {
