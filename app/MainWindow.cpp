@@ -12,6 +12,7 @@
 #include "RecommendationModel.h"
 #include "RedFlagPanel.h"
 #include "SessionStore.h"
+#include "SnoozeMenu.h"
 #include "StatusPanel.h"
 #include "Target.h"
 #include "TargetDialog.h"
@@ -52,6 +53,11 @@ MainWindow::MainWindow(QWidget* parent)
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(QStringLiteral("heapwatch"));
     setCentralWidget(m_page);
+    {
+        QSettings snoozes;
+        m_silencer.load(snoozes, QDateTime::currentDateTime()); // the ones that ended meanwhile are dropped
+    }
+    m_targets->setSilencer(&m_silencer);
     m_status = new StatusPanel(statusBar());
     resize(1600, 1000);
     buildDocks();
@@ -125,6 +131,9 @@ void MainWindow::buildDocks()
     connect(m_sidebar, &TargetSidebar::editRequested, this, &MainWindow::editTarget);
     connect(m_sidebar, &TargetSidebar::removeRequested, this, &MainWindow::removeTarget);
     connect(m_sidebar, &TargetSidebar::reconnectRequested, this, &MainWindow::reconnectTarget);
+    connect(m_sidebar, &TargetSidebar::snoozeRequested, this,
+            [this](int row, SnoozeKind kind) { snoozeTarget(row, kind); });
+    connect(m_sidebar, &TargetSidebar::unsnoozeRequested, this, [this](int row) { snoozeTarget(row, std::nullopt); });
     connect(m_recs->model(), &RecommendationModel::acknowledgedChanged, this, [this](const QSet<QString>& keys) {
         if (!m_currentKey.isEmpty())
             SessionStore::setAcknowledged(m_currentKey, keys);
@@ -167,6 +176,19 @@ void MainWindow::buildActions()
     target->addAction(reconnect);
     target->addAction(
         action(tr("Re&move target"), QKeySequence(tr("Ctrl+Del")), [this] { removeTarget(m_sidebar->currentRow()); }));
+    target->addSeparator();
+    QMenu* snooze = target->addMenu(tr("&Snooze alerts"));
+    snooze->setObjectName(QStringLiteral("snoozeMenu"));
+    connect(snooze, &QMenu::aboutToShow, this, [this, snooze] {
+        snooze->clear();
+        const int row = m_sidebar->currentRow();
+        const QModelIndex index = m_targets->index(row);
+        snoozemenu::fill(snooze, index.data(TargetListModel::SnoozeRole).toString(),
+                         Level(index.data(TargetListModel::LevelRole).toInt()),
+                         [this, row](std::optional<SnoozeKind> kind) { snoozeTarget(row, kind); });
+        for (QAction* a : snooze->actions())
+            a->setEnabled(a->isEnabled() && row >= 0);
+    });
     target->addSeparator();
     target->addAction(action(tr("&Thresholds…"), QKeySequence(tr("Ctrl+T")), &MainWindow::editThresholds));
 
@@ -361,6 +383,7 @@ void MainWindow::refreshNow()
 
 void MainWindow::onTick()
 {
+    observeSnoozes();
     m_targets->refresh();
     const qint64 wall = QDateTime::currentMSecsSinceEpoch();
     for (int row = 0; row < m_targets->rowCount(); ++row) {
@@ -387,9 +410,52 @@ void MainWindow::onTick()
 
 void MainWindow::onAlert(const Alert& alert)
 {
+    // A snoozed target, or quiet hours (critical may pass): no desktop notification and no webhook post.
+    // The notifier has still seen the change, so nothing piles up for when the snooze ends.
+    if (m_silencer.suppression(alert.targetKey, alert.level, QDateTime::currentDateTime()).suppressed()) {
+        Q_EMIT alertHeld(alert);
+        return;
+    }
+    Q_EMIT alertDelivered(alert);
     if (m_settings.notifications && !m_tray->notify(alert))
         statusBar()->showMessage(QStringLiteral("%1 — %2").arg(alert.title(), alert.message()), 30000);
     m_webhook->send(alert, m_clock.elapsed());
+}
+
+void MainWindow::snoozeTarget(int row, std::optional<SnoozeKind> kind)
+{
+    const TargetEntry* entry = m_targets->entryAt(row);
+    if (!entry)
+        return;
+    const QDateTime now = QDateTime::currentDateTime();
+    if (kind) {
+        m_silencer.snooze(entry->key(), *kind, now);
+        statusBar()->showMessage(
+            tr("%1: alerts %2").arg(entry->displayName(), m_silencer.snoozeText(entry->key(), now)), 10000);
+    } else {
+        m_silencer.unsnooze(entry->key());
+        statusBar()->showMessage(tr("%1: alerts on again").arg(entry->displayName()), 10000);
+    }
+    saveSnoozes();
+    m_targets->refresh();
+}
+
+void MainWindow::observeSnoozes()
+{
+    bool changed = m_silencer.expire(QDateTime::currentDateTime());
+    for (int row = 0; row < m_targets->rowCount() && m_silencer.snoozeCount() > 0; ++row) {
+        Target* t = m_targets->targetAt(row);
+        if (t && t->backfillDone())
+            changed |= m_silencer.observeLevel(m_targets->entryAt(row)->key(), t->assessment().overall);
+    }
+    if (changed)
+        saveSnoozes();
+}
+
+void MainWindow::saveSnoozes() const
+{
+    QSettings settings;
+    m_silencer.save(settings);
 }
 
 void MainWindow::addTargetDialog()
@@ -440,6 +506,8 @@ void MainWindow::removeTarget(int row)
     m_targets->removeTarget(row);
     SessionStore::clearThresholds(key);
     SessionStore::setAcknowledged(key, {});
+    m_silencer.unsnooze(key);
+    saveSnoozes();
     onCurrentChanged(m_sidebar->currentRow());
     saveSession();
 }
@@ -531,6 +599,7 @@ void MainWindow::applySettings()
     m_webhook->setUrl(m_settings.webhookUrl);
     m_webhook->setMaxPerMinute(m_settings.webhookPerMinute);
     m_tray->setEnabled(m_settings.trayIcon);
+    m_silencer.setQuietHours(m_settings.quietHours);
 }
 
 void MainWindow::setRange(int range)

@@ -4,6 +4,7 @@
 // waits on the network.
 #pragma once
 
+#include "AlertSilencer.h"
 #include "Samples.h"
 #include "SettingsDialog.h"
 #include "Source.h"
@@ -62,6 +63,9 @@ public:
     void selectTarget(int row);
     void refreshNow(); // one tick of the refresh timer, forced
     TrayController* tray() const { return m_tray; }
+    AlertNotifier* notifier() const { return m_notifier; }
+    TargetSidebar* sidebar() const { return m_sidebar; }
+    const AlertSilencer& silencer() const { return m_silencer; }
 
     // File > Quit and the tray's Quit: ends heapwatch even when closing the window would only hide it.
     void quitApplication();
@@ -71,6 +75,9 @@ public:
 Q_SIGNALS:
     // The window was closed into the tray; firstTime: the one-time "still running" message was shown.
     void hiddenToTray(bool firstTime);
+    // An alert went to the desktop and the webhook, or was held back by a snooze or quiet hours.
+    void alertDelivered(const heapwatch::Alert& alert);
+    void alertHeld(const heapwatch::Alert& alert);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -90,6 +97,9 @@ private:
     void editTarget(int row);
     void removeTarget(int row);
     void reconnectTarget(int row);
+    void snoozeTarget(int row, std::optional<SnoozeKind> kind); // std::nullopt: unsnooze
+    void observeSnoozes(); // snoozes end when they expire or their target recovers
+    void saveSnoozes() const;
     void editThresholds();
     void openLogDialog();
     void exportChartPng();
@@ -113,6 +123,7 @@ private:
     TrayController* m_tray;
     TargetLauncher* m_launcher;
     AppSettings m_settings;
+    AlertSilencer m_silencer;
     QTimer m_tick;
     QElapsedTimer m_clock; // monotonic time for rate limits
     QPointer<Target> m_current;
