@@ -418,7 +418,7 @@ void MainWindow::onAlert(const Alert& alert)
     }
     Q_EMIT alertDelivered(alert);
     if (m_settings.notifications && !m_tray->notify(alert))
-        statusBar()->showMessage(QStringLiteral("%1 — %2").arg(alert.title(), alert.message()), 30000);
+        statusBar()->showMessage(alert.text(), 30000);
     m_webhook->send(alert, m_clock.elapsed());
 }
 
