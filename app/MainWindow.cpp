@@ -394,7 +394,10 @@ void MainWindow::onTick()
                                 wall, m_clock.elapsed());
     }
     const Level worst = m_targets->worstLevel();
-    m_tray->setLevel(worst, tr("heapwatch — %1").arg(levelTitle(worst)));
+    const QString held = alertHoldText();
+    m_tray->setLevel(worst,
+                     tr("heapwatch — %1").arg(levelTitle(worst))
+                         + (held.isEmpty() ? QString() : QStringLiteral("\n") + held));
     setWindowIcon(LevelStyle::trayIcon(worst));
 
     // A minimised or hidden window draws nothing: left running for weeks it should cost next to nothing.
@@ -450,6 +453,23 @@ void MainWindow::observeSnoozes()
     }
     if (changed)
         saveSnoozes();
+}
+
+QString MainWindow::alertHoldText() const
+{
+    const QDateTime now = QDateTime::currentDateTime();
+    QStringList parts;
+    int snoozed = 0;
+    for (int row = 0; row < m_targets->rowCount(); ++row)
+        snoozed += m_silencer.snoozeOf(m_targets->entryAt(row)->key(), now).has_value() ? 1 : 0;
+    if (snoozed > 0)
+        parts << tr("%n target(s) snoozed", nullptr, snoozed);
+    const QuietHours& quiet = m_silencer.quietHours();
+    if (quiet.contains(now.time()))
+        parts << tr("quiet hours until %1%2")
+                     .arg(quiet.to.toString(QStringLiteral("HH:mm")),
+                          quiet.criticalPasses ? tr(" (critical passes)") : QString());
+    return parts.join(QStringLiteral(" · "));
 }
 
 void MainWindow::saveSnoozes() const

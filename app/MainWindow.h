@@ -66,6 +66,8 @@ public:
     AlertNotifier* notifier() const { return m_notifier; }
     TargetSidebar* sidebar() const { return m_sidebar; }
     const AlertSilencer& silencer() const { return m_silencer; }
+    // For the tray's tooltip: "2 targets snoozed · quiet hours until 07:00", empty when alerts flow freely.
+    QString alertHoldText() const;
 
     // File > Quit and the tray's Quit: ends heapwatch even when closing the window would only hide it.
     void quitApplication();

@@ -297,6 +297,7 @@ private Q_SLOTS:
             QCOMPARE(row.data(TargetListModel::SnoozeRole).toString(), QStringLiteral("snoozed until it recovers"));
             w.refreshNow(); // still critical: still snoozed
             QCOMPARE(row.data(TargetListModel::SnoozeRole).toString(), QStringLiteral("snoozed until it recovers"));
+            QCOMPARE(w.alertHoldText(), QStringLiteral("1 target(s) snoozed"));
         }
         MainWindow restored;
         restored.openDemo();
@@ -332,6 +333,7 @@ private Q_SLOTS:
             QCOMPARE(held.size(), 1);
             QCOMPARE(delivered.size(), 1);
             QCOMPARE(delivered.at(0).at(0).value<Alert>().level, Level::Critical);
+            QVERIFY2(w.alertHoldText().startsWith(QStringLiteral("quiet hours until ")), qPrintable(w.alertHoldText()));
         }
         SettingsDialog dialog(loaded);
         auto* quiet = dialog.findChild<QCheckBox*>(QStringLiteral("quietHours"));
