@@ -166,7 +166,8 @@ void applyEventTimeline(Flag& flag, const TargetState& s, const Thresholds& t, q
         flag.sinceMs = flag.transitions.back().atMs;
 }
 
-std::vector<RecommendationChange> recommendationTimeline(const TargetState& s, const Thresholds& t, qint64 nowMs)
+std::vector<RecommendationChange> recommendationTimeline(const TargetState& s, const Thresholds& t,
+                                                         const std::vector<Flag>& flags, qint64 nowMs)
 {
     std::vector<RecommendationChange> out;
     const EventTimes events(s);
@@ -209,6 +210,18 @@ std::vector<RecommendationChange> recommendationTimeline(const TargetState& s, c
             const qint64 n = countIn(events.overflows, std::max(at - window, events.startBefore(at)), at);
             return n <= 0 ? Level::Ok : n >= qint64(t.bufferOverflows.critical) ? Level::Critical : Level::Warning;
         }));
+    for (const Flag& f : flags) {
+        if (f.id != QLatin1String("container_memory"))
+            continue;
+        std::vector<FlagTransition> levels;
+        for (FlagTransition tr : f.transitions) {
+            // Unknown before the first sample judged: the recommendation was not raised then.
+            tr.from = tr.from == Level::Unknown ? Level::Ok : tr.from;
+            tr.to = tr.to == Level::Unknown ? Level::Ok : tr.to;
+            levels.push_back(tr);
+        }
+        addChanges(out, "container-memory-high", levels);
+    }
     std::stable_sort(out.begin(), out.end(),
                      [](const RecommendationChange& a, const RecommendationChange& b) { return a.atMs < b.atMs; });
     return out;

@@ -18,7 +18,10 @@ void applyEventTimeline(Flag& flag, const TargetState& state, const Thresholds& 
 // dev-mode (raised by the first development-mode line of a deployment, resolved by the next start),
 // db-write-slow (overflows of the run within the events window), oom-restart (OOM kills within the events
 // window) and restart-loop (restarts within the loop window): raised and resolved, oldest first.
-std::vector<RecommendationChange> recommendationTimeline(const TargetState& state, const Thresholds& t, qint64 nowMs);
+// container-memory-high follows its flag: raised when container_memory enters warning or critical, resolved
+// when it is back to ok (within the flag's judged history).
+std::vector<RecommendationChange> recommendationTimeline(const TargetState& state, const Thresholds& t,
+                                                         const std::vector<Flag>& flags, qint64 nowMs);
 
 // One line of the timeline, for the views: a flag's change or a recommendation's.
 struct TimelineEntry
