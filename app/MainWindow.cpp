@@ -124,7 +124,7 @@ void MainWindow::buildDocks()
     resizeDocks({m_docks.at(0)}, {175}, Qt::Horizontal);
     resizeDocks({recs}, {330}, Qt::Horizontal);
     resizeDocks({flags, log}, {700, 680}, Qt::Horizontal);
-    resizeDocks({flags}, {215}, Qt::Vertical);
+    resizeDocks({flags}, {300}, Qt::Vertical); // the red-flag table and, under it, a few lines of its timeline
 
     connect(m_sidebar, &TargetSidebar::currentRowChanged, this, &MainWindow::onCurrentChanged);
     connect(m_sidebar, &TargetSidebar::addRequested, this, &MainWindow::addTargetDialog);

@@ -43,7 +43,7 @@ RedFlagPanel::RedFlagPanel(QWidget* parent)
     m_timeline->setObjectName(QStringLiteral("timelineList"));
     m_timeline->setSelectionMode(QAbstractItemView::NoSelection);
     m_timeline->setFocusPolicy(Qt::NoFocus);
-    m_timeline->setMaximumHeight(6 * fontMetrics().height() + 8); // compact: the table above is what matters
+    m_timeline->setMaximumHeight(4 * fontMetrics().height() + 8); // compact: the table above is what matters
     layout->addWidget(m_timeline);
     showTimeline({});
 }
