@@ -173,7 +173,7 @@ QVariant TargetListModel::data(const QModelIndex& index, int role) const
     switch (role) {
     case Qt::DisplayRole:
         return QStringLiteral("%1\n%2 · %3").arg(r.entry.displayName(), r.entry.hostName(), r.connection)
-            + (r.snooze.isEmpty() ? QString() : QStringLiteral(" · ") + r.snooze);
+            + (r.snooze.isEmpty() ? QString() : QStringLiteral("\n") + r.snooze); // its own line: never elided
     case Qt::DecorationRole:
         return LevelStyle::icon(r.level);
     case Qt::ToolTipRole: {

@@ -24,7 +24,8 @@ TargetSidebar::TargetSidebar(TargetListModel* model, QWidget* parent)
     m_view->setModel(model);
     m_view->setIconSize(QSize(22, 22));
     m_view->setSpacing(2);
-    m_view->setUniformItemSizes(true);
+    // Not uniform: a snoozed target has a third line ("snoozed until 14:05"); the list holds a few targets.
+    m_view->setUniformItemSizes(false);
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->setTextElideMode(Qt::ElideMiddle);
