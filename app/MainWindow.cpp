@@ -14,6 +14,7 @@
 #include "SessionStore.h"
 #include "SnoozeMenu.h"
 #include "StatusPanel.h"
+#include "SummaryHeader.h"
 #include "Target.h"
 #include "TargetDialog.h"
 #include "TargetLauncher.h"
@@ -375,10 +376,18 @@ void MainWindow::refreshNow()
     Target* t = m_current.data();
     m_targets->refresh();
     m_page->refresh(true);
+    showAlertHold();
     m_flags->refresh(t);
     m_recs->refresh(t);
     m_log->refresh(t);
     m_status->refresh(t);
+}
+
+void MainWindow::showAlertHold()
+{
+    const QString snoozed
+        = m_currentKey.isEmpty() ? QString() : m_silencer.snoozeText(m_currentKey, QDateTime::currentDateTime());
+    m_page->header()->setAlertHold(snoozed.isEmpty() ? QString() : tr("Alerts %1").arg(snoozed));
 }
 
 void MainWindow::onTick()
@@ -405,6 +414,7 @@ void MainWindow::onTick()
         return;
     Target* t = m_current.data();
     m_page->refresh(false);
+    showAlertHold();
     m_flags->refresh(t);
     m_recs->refresh(t);
     m_log->refresh(t);

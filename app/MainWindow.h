@@ -102,6 +102,7 @@ private:
     void snoozeTarget(int row, std::optional<SnoozeKind> kind); // std::nullopt: unsnooze
     void observeSnoozes(); // snoozes end when they expire or their target recovers
     void saveSnoozes() const;
+    void showAlertHold(); // the current target's snooze, under the header's verdict
     void editThresholds();
     void openLogDialog();
     void exportChartPng();

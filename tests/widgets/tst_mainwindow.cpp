@@ -298,6 +298,11 @@ private Q_SLOTS:
             w.refreshNow(); // still critical: still snoozed
             QCOMPARE(row.data(TargetListModel::SnoozeRole).toString(), QStringLiteral("snoozed until it recovers"));
             QCOMPARE(w.alertHoldText(), QStringLiteral("1 target(s) snoozed"));
+            // The current target's header says so too (refreshed only while the window is shown).
+            w.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&w));
+            w.refreshNow();
+            QCOMPARE(w.dashboard()->header()->alertHold(), QStringLiteral("Alerts snoozed until it recovers"));
         }
         MainWindow restored;
         restored.openDemo();
@@ -314,6 +319,7 @@ private Q_SLOTS:
     {
         const QTime now = QTime::currentTime();
         QSettings settings;
+        settings.remove(QStringLiteral("snoozes"));
         settings.setValue(QStringLiteral("alerts/quietHours"), true);
         settings.setValue(QStringLiteral("alerts/quietFrom"), now.addSecs(-3600).toString(QStringLiteral("HH:mm")));
         settings.setValue(QStringLiteral("alerts/quietTo"), now.addSecs(3600).toString(QStringLiteral("HH:mm")));
