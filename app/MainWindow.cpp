@@ -1,5 +1,6 @@
 #include "MainWindow.h"
 
+#include "AlertGate.h"
 #include "AlertNotifier.h"
 #include "ChartGrid.h"
 #include "ChartViewport.h"
@@ -54,11 +55,9 @@ MainWindow::MainWindow(QWidget* parent)
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(QStringLiteral("heapwatch"));
     setCentralWidget(m_page);
-    {
-        QSettings snoozes;
-        m_silencer.load(snoozes, QDateTime::currentDateTime()); // the ones that ended meanwhile are dropped
-    }
-    m_targets->setSilencer(&m_silencer);
+    m_gate = new AlertGate(m_targets, this);
+    connect(m_gate, &AlertGate::held, this, &MainWindow::alertHeld);
+    connect(m_gate, &AlertGate::delivered, this, &MainWindow::alertDelivered);
     m_status = new StatusPanel(statusBar());
     resize(1600, 1000);
     buildDocks();
@@ -385,14 +384,13 @@ void MainWindow::refreshNow()
 
 void MainWindow::showAlertHold()
 {
-    const QString snoozed
-        = m_currentKey.isEmpty() ? QString() : m_silencer.snoozeText(m_currentKey, QDateTime::currentDateTime());
+    const QString snoozed = m_currentKey.isEmpty() ? QString() : m_gate->snoozeText(m_currentKey);
     m_page->header()->setAlertHold(snoozed.isEmpty() ? QString() : tr("Alerts %1").arg(snoozed));
 }
 
 void MainWindow::onTick()
 {
-    observeSnoozes();
+    m_gate->observe();
     m_targets->refresh();
     const qint64 wall = QDateTime::currentMSecsSinceEpoch();
     for (int row = 0; row < m_targets->rowCount(); ++row) {
@@ -403,7 +401,7 @@ void MainWindow::onTick()
                                 wall, m_clock.elapsed());
     }
     const Level worst = m_targets->worstLevel();
-    const QString held = alertHoldText();
+    const QString held = m_gate->holdText();
     m_tray->setLevel(worst,
                      tr("heapwatch — %1").arg(levelTitle(worst))
                          + (held.isEmpty() ? QString() : QStringLiteral("\n") + held));
@@ -423,13 +421,8 @@ void MainWindow::onTick()
 
 void MainWindow::onAlert(const Alert& alert)
 {
-    // A snoozed target, or quiet hours (critical may pass): no desktop notification and no webhook post.
-    // The notifier has still seen the change, so nothing piles up for when the snooze ends.
-    if (m_silencer.suppression(alert.targetKey, alert.level, QDateTime::currentDateTime()).suppressed()) {
-        Q_EMIT alertHeld(alert);
+    if (!m_gate->admit(alert))
         return;
-    }
-    Q_EMIT alertDelivered(alert);
     if (m_settings.notifications && !m_tray->notify(alert))
         statusBar()->showMessage(alert.text(), 30000);
     m_webhook->send(alert, m_clock.elapsed());
@@ -437,55 +430,8 @@ void MainWindow::onAlert(const Alert& alert)
 
 void MainWindow::snoozeTarget(int row, std::optional<SnoozeKind> kind)
 {
-    const TargetEntry* entry = m_targets->entryAt(row);
-    if (!entry)
-        return;
-    const QDateTime now = QDateTime::currentDateTime();
-    if (kind) {
-        m_silencer.snooze(entry->key(), *kind, now);
-        statusBar()->showMessage(
-            tr("%1: alerts %2").arg(entry->displayName(), m_silencer.snoozeText(entry->key(), now)), 10000);
-    } else {
-        m_silencer.unsnooze(entry->key());
-        statusBar()->showMessage(tr("%1: alerts on again").arg(entry->displayName()), 10000);
-    }
-    saveSnoozes();
-    m_targets->refresh();
-}
-
-void MainWindow::observeSnoozes()
-{
-    bool changed = m_silencer.expire(QDateTime::currentDateTime());
-    for (int row = 0; row < m_targets->rowCount() && m_silencer.snoozeCount() > 0; ++row) {
-        Target* t = m_targets->targetAt(row);
-        if (t && t->backfillDone())
-            changed |= m_silencer.observeLevel(m_targets->entryAt(row)->key(), t->assessment().overall);
-    }
-    if (changed)
-        saveSnoozes();
-}
-
-QString MainWindow::alertHoldText() const
-{
-    const QDateTime now = QDateTime::currentDateTime();
-    QStringList parts;
-    int snoozed = 0;
-    for (int row = 0; row < m_targets->rowCount(); ++row)
-        snoozed += m_silencer.snoozeOf(m_targets->entryAt(row)->key(), now).has_value() ? 1 : 0;
-    if (snoozed > 0)
-        parts << tr("%n target(s) snoozed", nullptr, snoozed);
-    const QuietHours& quiet = m_silencer.quietHours();
-    if (quiet.contains(now.time()))
-        parts << tr("quiet hours until %1%2")
-                     .arg(quiet.to.toString(QStringLiteral("HH:mm")),
-                          quiet.criticalPasses ? tr(" (critical passes)") : QString());
-    return parts.join(QStringLiteral(" · "));
-}
-
-void MainWindow::saveSnoozes() const
-{
-    QSettings settings;
-    m_silencer.save(settings);
+    if (const TargetEntry* entry = m_targets->entryAt(row))
+        statusBar()->showMessage(m_gate->snooze(entry->key(), entry->displayName(), kind), 10000);
 }
 
 void MainWindow::addTargetDialog()
@@ -536,8 +482,7 @@ void MainWindow::removeTarget(int row)
     m_targets->removeTarget(row);
     SessionStore::clearThresholds(key);
     SessionStore::setAcknowledged(key, {});
-    m_silencer.unsnooze(key);
-    saveSnoozes();
+    m_gate->forget(key);
     onCurrentChanged(m_sidebar->currentRow());
     saveSession();
 }
@@ -629,7 +574,7 @@ void MainWindow::applySettings()
     m_webhook->setUrl(m_settings.webhookUrl);
     m_webhook->setMaxPerMinute(m_settings.webhookPerMinute);
     m_tray->setEnabled(m_settings.trayIcon);
-    m_silencer.setQuietHours(m_settings.quietHours);
+    m_gate->setQuietHours(m_settings.quietHours);
 }
 
 void MainWindow::setRange(int range)

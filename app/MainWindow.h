@@ -23,6 +23,7 @@ class QDockWidget;
 
 namespace heapwatch {
 
+class AlertGate;
 class AlertNotifier;
 class ChartViewport;
 class DashboardPage;
@@ -65,9 +66,7 @@ public:
     TrayController* tray() const { return m_tray; }
     AlertNotifier* notifier() const { return m_notifier; }
     TargetSidebar* sidebar() const { return m_sidebar; }
-    const AlertSilencer& silencer() const { return m_silencer; }
-    // For the tray's tooltip: "2 targets snoozed · quiet hours until 07:00", empty when alerts flow freely.
-    QString alertHoldText() const;
+    AlertGate* alertGate() const { return m_gate; }
 
     // File > Quit and the tray's Quit: ends heapwatch even when closing the window would only hide it.
     void quitApplication();
@@ -100,8 +99,6 @@ private:
     void removeTarget(int row);
     void reconnectTarget(int row);
     void snoozeTarget(int row, std::optional<SnoozeKind> kind); // std::nullopt: unsnooze
-    void observeSnoozes(); // snoozes end when they expire or their target recovers
-    void saveSnoozes() const;
     void showAlertHold(); // the current target's snooze, under the header's verdict
     void editThresholds();
     void openLogDialog();
@@ -126,7 +123,7 @@ private:
     TrayController* m_tray;
     TargetLauncher* m_launcher;
     AppSettings m_settings;
-    AlertSilencer m_silencer;
+    AlertGate* m_gate = nullptr; // snoozes and quiet hours
     QTimer m_tick;
     QElapsedTimer m_clock; // monotonic time for rate limits
     QPointer<Target> m_current;

@@ -3,6 +3,7 @@
 // range) comes back from QSettings; closing the window hides it to the tray only when a tray is available
 // and the setting is on (once with a "still running" message), while File > Quit and the tray's Quit quit.
 // Set HEAPWATCH_SCREENSHOT=path to keep the rendered PNG.
+#include "AlertGate.h"
 #include "AlertNotifier.h"
 #include "ChartGrid.h"
 #include "ChartViewport.h"
@@ -297,7 +298,7 @@ private Q_SLOTS:
             QCOMPARE(row.data(TargetListModel::SnoozeRole).toString(), QStringLiteral("snoozed until it recovers"));
             w.refreshNow(); // still critical: still snoozed
             QCOMPARE(row.data(TargetListModel::SnoozeRole).toString(), QStringLiteral("snoozed until it recovers"));
-            QCOMPARE(w.alertHoldText(), QStringLiteral("1 target(s) snoozed"));
+            QCOMPARE(w.alertGate()->holdText(), QStringLiteral("1 target(s) snoozed"));
             // The current target's header says so too (refreshed only while the window is shown).
             w.show();
             QVERIFY(QTest::qWaitForWindowExposed(&w));
@@ -309,7 +310,7 @@ private Q_SLOTS:
         QVERIFY(waitForBackfill(restored));
         QCOMPARE(restored.targetModel()->index(0).data(TargetListModel::SnoozeRole).toString(),
                  QStringLiteral("snoozed until it recovers"));
-        QVERIFY(restored.silencer().snoozeOf(key, QDateTime::currentDateTime()).has_value());
+        QVERIFY(restored.alertGate()->silencer().snoozeOf(key, QDateTime::currentDateTime()).has_value());
         QSettings().remove(QStringLiteral("snoozes"));
     }
 
@@ -339,7 +340,8 @@ private Q_SLOTS:
             QCOMPARE(held.size(), 1);
             QCOMPARE(delivered.size(), 1);
             QCOMPARE(delivered.at(0).at(0).value<Alert>().level, Level::Critical);
-            QVERIFY2(w.alertHoldText().startsWith(QStringLiteral("quiet hours until ")), qPrintable(w.alertHoldText()));
+            QVERIFY2(w.alertGate()->holdText().startsWith(QStringLiteral("quiet hours until ")),
+                     qPrintable(w.alertGate()->holdText()));
         }
         SettingsDialog dialog(loaded);
         auto* quiet = dialog.findChild<QCheckBox*>(QStringLiteral("quietHours"));
