@@ -1,5 +1,6 @@
 #include "MainWindow.h"
 
+#include "AlertGate.h"
 #include "AlertNotifier.h"
 #include "ChartGrid.h"
 #include "ChartViewport.h"
@@ -12,7 +13,9 @@
 #include "RecommendationModel.h"
 #include "RedFlagPanel.h"
 #include "SessionStore.h"
+#include "SnoozeMenu.h"
 #include "StatusPanel.h"
+#include "SummaryHeader.h"
 #include "Target.h"
 #include "TargetDialog.h"
 #include "TargetLauncher.h"
@@ -52,6 +55,9 @@ MainWindow::MainWindow(QWidget* parent)
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(QStringLiteral("heapwatch"));
     setCentralWidget(m_page);
+    m_gate = new AlertGate(m_targets, this);
+    connect(m_gate, &AlertGate::held, this, &MainWindow::alertHeld);
+    connect(m_gate, &AlertGate::delivered, this, &MainWindow::alertDelivered);
     m_status = new StatusPanel(statusBar());
     resize(1600, 1000);
     buildDocks();
@@ -118,13 +124,16 @@ void MainWindow::buildDocks()
     resizeDocks({m_docks.at(0)}, {175}, Qt::Horizontal);
     resizeDocks({recs}, {330}, Qt::Horizontal);
     resizeDocks({flags, log}, {700, 680}, Qt::Horizontal);
-    resizeDocks({flags}, {215}, Qt::Vertical);
+    resizeDocks({flags}, {300}, Qt::Vertical); // the red-flag table and, under it, a few lines of its timeline
 
     connect(m_sidebar, &TargetSidebar::currentRowChanged, this, &MainWindow::onCurrentChanged);
     connect(m_sidebar, &TargetSidebar::addRequested, this, &MainWindow::addTargetDialog);
     connect(m_sidebar, &TargetSidebar::editRequested, this, &MainWindow::editTarget);
     connect(m_sidebar, &TargetSidebar::removeRequested, this, &MainWindow::removeTarget);
     connect(m_sidebar, &TargetSidebar::reconnectRequested, this, &MainWindow::reconnectTarget);
+    connect(m_sidebar, &TargetSidebar::snoozeRequested, this,
+            [this](int row, SnoozeKind kind) { snoozeTarget(row, kind); });
+    connect(m_sidebar, &TargetSidebar::unsnoozeRequested, this, [this](int row) { snoozeTarget(row, std::nullopt); });
     connect(m_recs->model(), &RecommendationModel::acknowledgedChanged, this, [this](const QSet<QString>& keys) {
         if (!m_currentKey.isEmpty())
             SessionStore::setAcknowledged(m_currentKey, keys);
@@ -167,6 +176,19 @@ void MainWindow::buildActions()
     target->addAction(reconnect);
     target->addAction(
         action(tr("Re&move target"), QKeySequence(tr("Ctrl+Del")), [this] { removeTarget(m_sidebar->currentRow()); }));
+    target->addSeparator();
+    QMenu* snooze = target->addMenu(tr("&Snooze alerts"));
+    snooze->setObjectName(QStringLiteral("snoozeMenu"));
+    connect(snooze, &QMenu::aboutToShow, this, [this, snooze] {
+        snooze->clear();
+        const int row = m_sidebar->currentRow();
+        const QModelIndex index = m_targets->index(row);
+        snoozemenu::fill(snooze, index.data(TargetListModel::SnoozeRole).toString(),
+                         Level(index.data(TargetListModel::LevelRole).toInt()),
+                         [this, row](std::optional<SnoozeKind> kind) { snoozeTarget(row, kind); });
+        for (QAction* a : snooze->actions())
+            a->setEnabled(a->isEnabled() && row >= 0);
+    });
     target->addSeparator();
     target->addAction(action(tr("&Thresholds…"), QKeySequence(tr("Ctrl+T")), &MainWindow::editThresholds));
 
@@ -353,14 +375,22 @@ void MainWindow::refreshNow()
     Target* t = m_current.data();
     m_targets->refresh();
     m_page->refresh(true);
+    showAlertHold();
     m_flags->refresh(t);
     m_recs->refresh(t);
     m_log->refresh(t);
     m_status->refresh(t);
 }
 
+void MainWindow::showAlertHold()
+{
+    const QString snoozed = m_currentKey.isEmpty() ? QString() : m_gate->snoozeText(m_currentKey);
+    m_page->header()->setAlertHold(snoozed.isEmpty() ? QString() : tr("Alerts %1").arg(snoozed));
+}
+
 void MainWindow::onTick()
 {
+    m_gate->observe();
     m_targets->refresh();
     const qint64 wall = QDateTime::currentMSecsSinceEpoch();
     for (int row = 0; row < m_targets->rowCount(); ++row) {
@@ -371,7 +401,10 @@ void MainWindow::onTick()
                                 wall, m_clock.elapsed());
     }
     const Level worst = m_targets->worstLevel();
-    m_tray->setLevel(worst, tr("heapwatch — %1").arg(levelTitle(worst)));
+    const QString held = m_gate->holdText();
+    m_tray->setLevel(worst,
+                     tr("heapwatch — %1").arg(levelTitle(worst))
+                         + (held.isEmpty() ? QString() : QStringLiteral("\n") + held));
     setWindowIcon(LevelStyle::trayIcon(worst));
 
     // A minimised or hidden window draws nothing: left running for weeks it should cost next to nothing.
@@ -379,6 +412,7 @@ void MainWindow::onTick()
         return;
     Target* t = m_current.data();
     m_page->refresh(false);
+    showAlertHold();
     m_flags->refresh(t);
     m_recs->refresh(t);
     m_log->refresh(t);
@@ -387,9 +421,17 @@ void MainWindow::onTick()
 
 void MainWindow::onAlert(const Alert& alert)
 {
+    if (!m_gate->admit(alert))
+        return;
     if (m_settings.notifications && !m_tray->notify(alert))
-        statusBar()->showMessage(QStringLiteral("%1 — %2").arg(alert.title(), alert.message()), 30000);
+        statusBar()->showMessage(alert.text(), 30000);
     m_webhook->send(alert, m_clock.elapsed());
+}
+
+void MainWindow::snoozeTarget(int row, std::optional<SnoozeKind> kind)
+{
+    if (const TargetEntry* entry = m_targets->entryAt(row))
+        statusBar()->showMessage(m_gate->snooze(entry->key(), entry->displayName(), kind), 10000);
 }
 
 void MainWindow::addTargetDialog()
@@ -440,6 +482,7 @@ void MainWindow::removeTarget(int row)
     m_targets->removeTarget(row);
     SessionStore::clearThresholds(key);
     SessionStore::setAcknowledged(key, {});
+    m_gate->forget(key);
     onCurrentChanged(m_sidebar->currentRow());
     saveSession();
 }
@@ -531,6 +574,7 @@ void MainWindow::applySettings()
     m_webhook->setUrl(m_settings.webhookUrl);
     m_webhook->setMaxPerMinute(m_settings.webhookPerMinute);
     m_tray->setEnabled(m_settings.trayIcon);
+    m_gate->setQuietHours(m_settings.quietHours);
 }
 
 void MainWindow::setRange(int range)

@@ -4,6 +4,7 @@
 // waits on the network.
 #pragma once
 
+#include "AlertSilencer.h"
 #include "Samples.h"
 #include "SettingsDialog.h"
 #include "Source.h"
@@ -22,6 +23,7 @@ class QDockWidget;
 
 namespace heapwatch {
 
+class AlertGate;
 class AlertNotifier;
 class ChartViewport;
 class DashboardPage;
@@ -62,6 +64,9 @@ public:
     void selectTarget(int row);
     void refreshNow(); // one tick of the refresh timer, forced
     TrayController* tray() const { return m_tray; }
+    AlertNotifier* notifier() const { return m_notifier; }
+    TargetSidebar* sidebar() const { return m_sidebar; }
+    AlertGate* alertGate() const { return m_gate; }
 
     // File > Quit and the tray's Quit: ends heapwatch even when closing the window would only hide it.
     void quitApplication();
@@ -71,6 +76,9 @@ public:
 Q_SIGNALS:
     // The window was closed into the tray; firstTime: the one-time "still running" message was shown.
     void hiddenToTray(bool firstTime);
+    // An alert went to the desktop and the webhook, or was held back by a snooze or quiet hours.
+    void alertDelivered(const heapwatch::Alert& alert);
+    void alertHeld(const heapwatch::Alert& alert);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -90,6 +98,8 @@ private:
     void editTarget(int row);
     void removeTarget(int row);
     void reconnectTarget(int row);
+    void snoozeTarget(int row, std::optional<SnoozeKind> kind); // std::nullopt: unsnooze
+    void showAlertHold(); // the current target's snooze, under the header's verdict
     void editThresholds();
     void openLogDialog();
     void exportChartPng();
@@ -113,6 +123,7 @@ private:
     TrayController* m_tray;
     TargetLauncher* m_launcher;
     AppSettings m_settings;
+    AlertGate* m_gate = nullptr; // snoozes and quiet hours
     QTimer m_tick;
     QElapsedTimer m_clock; // monotonic time for rate limits
     QPointer<Target> m_current;

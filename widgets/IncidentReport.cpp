@@ -2,6 +2,7 @@
 
 #include "Format.h"
 #include "PlainText.h"
+#include "Timeline.h"
 
 #include <QDateTime>
 #include <QRegularExpression>
@@ -177,23 +178,19 @@ QString IncidentReport::markdown(const QString& targetName, const TargetState& s
     }
     out << "\n";
 
-    // The level changes of the flags judged in time that fall into the range, oldest first.
-    std::vector<std::pair<const Flag*, FlagTransition>> transitions;
-    for (const Flag& f : a.flags) {
-        for (const FlagTransition& tr : f.transitions) {
-            if (tr.atMs >= t0 && tr.atMs <= t1)
-                transitions.emplace_back(&f, tr);
-        }
+    // The timeline within the range, oldest first: flags entering and leaving levels, recommendations raised
+    // and resolved.
+    bool timelineHeader = false;
+    for (const TimelineEntry& e : timelineOf(a)) {
+        if (e.atMs < t0 || e.atMs > t1)
+            continue;
+        if (!timelineHeader)
+            out << "### Flag Transitions and Recommendations\n\n";
+        timelineHeader = true;
+        out << "- " << format::dateTime(e.atMs) << ": " << e.text(QStringLiteral("→")) << "\n";
     }
-    std::stable_sort(transitions.begin(), transitions.end(),
-                     [](const auto& x, const auto& y) { return x.second.atMs < y.second.atMs; });
-    if (!transitions.empty()) {
-        out << "### Flag Transitions\n\n";
-        for (const auto& [flag, tr] : transitions)
-            out << "- " << format::dateTime(tr.atMs) << ": " << flag->metric << ": " << levelName(tr.from) << " → "
-                << levelName(tr.to) << (flag->flapping ? " (flapping)" : "") << "\n";
+    if (timelineHeader)
         out << "\n";
-    }
 
     out << "## Recommendations\n\n";
     if (a.recommendations.empty())

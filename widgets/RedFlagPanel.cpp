@@ -1,9 +1,13 @@
 #include "RedFlagPanel.h"
 
+#include "Format.h"
 #include "RedFlagModel.h"
 #include "Target.h"
+#include "Timeline.h"
 
 #include <QHeaderView>
+#include <QLabel>
+#include <QListWidget>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -13,6 +17,7 @@ RedFlagPanel::RedFlagPanel(QWidget* parent)
     : QWidget(parent)
     , m_model(new RedFlagModel(this))
     , m_view(new QTableView(this))
+    , m_timeline(new QListWidget(this))
 {
     setObjectName(QStringLiteral("redFlagPanel"));
     m_view->setModel(m_model);
@@ -31,16 +36,44 @@ RedFlagPanel::RedFlagPanel(QWidget* parent)
     h->setHighlightSections(false);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_view);
+    layout->addWidget(m_view, 1);
+    auto* title = new QLabel(tr("Timeline"), this);
+    title->setObjectName(QStringLiteral("timelineTitle"));
+    layout->addWidget(title);
+    m_timeline->setObjectName(QStringLiteral("timelineList"));
+    m_timeline->setSelectionMode(QAbstractItemView::NoSelection);
+    m_timeline->setFocusPolicy(Qt::NoFocus);
+    m_timeline->setMaximumHeight(4 * fontMetrics().height() + 8); // compact: the table above is what matters
+    layout->addWidget(m_timeline);
+    showTimeline({});
 }
 
 void RedFlagPanel::refresh(const Target* target)
 {
     if (!target) {
         m_model->clear();
+        showTimeline({});
         return;
     }
-    m_model->setAssessment(target->assessment(), target->now());
+    const Assessment& a = target->assessment();
+    m_model->setAssessment(a, target->now());
+    const auto entries = timelineOf(a);
+    QStringList lines;
+    for (auto it = entries.rbegin(); it != entries.rend() && lines.size() < kTimelineRows; ++it)
+        lines << format::dateTime(it->atMs) + QStringLiteral("  ") + it->text(QStringLiteral("→"));
+    showTimeline(lines);
+}
+
+void RedFlagPanel::showTimeline(const QStringList& lines)
+{
+    if (lines == m_timelineLines && m_timeline->count() > 0)
+        return;
+    m_timelineLines = lines;
+    m_timeline->clear();
+    if (lines.isEmpty())
+        m_timeline->addItem(tr("No level changes yet"));
+    else
+        m_timeline->addItems(lines);
 }
 
 } // namespace heapwatch

@@ -3,11 +3,13 @@
 #include <QCheckBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSettings>
 #include <QSpinBox>
+#include <QTimeEdit>
 #include <QVBoxLayout>
 
 namespace heapwatch {
@@ -22,6 +24,16 @@ AppSettings AppSettings::load()
     a.keepRunningInTray = s.value(QStringLiteral("window/keepRunningInTray"), a.keepRunningInTray).toBool();
     a.webhookUrl = QUrl(s.value(QStringLiteral("alerts/webhookUrl")).toString());
     a.webhookPerMinute = s.value(QStringLiteral("alerts/webhookPerMinute"), a.webhookPerMinute).toInt();
+    QuietHours& q = a.quietHours;
+    q.enabled = s.value(QStringLiteral("alerts/quietHours"), q.enabled).toBool();
+    const QTime from
+        = QTime::fromString(s.value(QStringLiteral("alerts/quietFrom")).toString(), QStringLiteral("HH:mm"));
+    const QTime to = QTime::fromString(s.value(QStringLiteral("alerts/quietTo")).toString(), QStringLiteral("HH:mm"));
+    if (from.isValid())
+        q.from = from;
+    if (to.isValid())
+        q.to = to;
+    q.criticalPasses = s.value(QStringLiteral("alerts/quietCriticalPasses"), q.criticalPasses).toBool();
     return a;
 }
 
@@ -34,6 +46,10 @@ void AppSettings::save() const
     s.setValue(QStringLiteral("window/keepRunningInTray"), keepRunningInTray);
     s.setValue(QStringLiteral("alerts/webhookUrl"), webhookUrl.toString());
     s.setValue(QStringLiteral("alerts/webhookPerMinute"), webhookPerMinute);
+    s.setValue(QStringLiteral("alerts/quietHours"), quietHours.enabled);
+    s.setValue(QStringLiteral("alerts/quietFrom"), quietHours.from.toString(QStringLiteral("HH:mm")));
+    s.setValue(QStringLiteral("alerts/quietTo"), quietHours.to.toString(QStringLiteral("HH:mm")));
+    s.setValue(QStringLiteral("alerts/quietCriticalPasses"), quietHours.criticalPasses);
 }
 
 SettingsDialog::SettingsDialog(const AppSettings& a, QWidget* parent)
@@ -44,6 +60,10 @@ SettingsDialog::SettingsDialog(const AppSettings& a, QWidget* parent)
     , m_keepInTray(new QCheckBox(tr("Keep running in the tray when the window is closed"), this))
     , m_webhook(new QLineEdit(this))
     , m_perMinute(new QSpinBox(this))
+    , m_quiet(new QCheckBox(tr("Quiet hours: no desktop notification and no webhook post"), this))
+    , m_quietFrom(new QTimeEdit(this))
+    , m_quietTo(new QTimeEdit(this))
+    , m_criticalPasses(new QCheckBox(tr("Critical alerts pass during quiet hours"), this))
 {
     setWindowTitle(tr("Settings"));
     setObjectName(QStringLiteral("settingsDialog"));
@@ -63,9 +83,34 @@ SettingsDialog::SettingsDialog(const AppSettings& a, QWidget* parent)
     m_webhook->setPlaceholderText(QStringLiteral("https://hooks.example.com/…"));
     m_perMinute->setRange(1, 60);
     m_perMinute->setValue(a.webhookPerMinute);
+    m_quiet->setObjectName(QStringLiteral("quietHours"));
+    m_quiet->setChecked(a.quietHours.enabled);
+    m_quietFrom->setObjectName(QStringLiteral("quietFrom"));
+    m_quietTo->setObjectName(QStringLiteral("quietTo"));
+    for (QTimeEdit* e : {m_quietFrom, m_quietTo})
+        e->setDisplayFormat(QStringLiteral("HH:mm"));
+    m_quietFrom->setTime(a.quietHours.from);
+    m_quietTo->setTime(a.quietHours.to);
+    m_criticalPasses->setObjectName(QStringLiteral("quietCriticalPasses"));
+    m_criticalPasses->setChecked(a.quietHours.criticalPasses);
+    m_quietFrom->setToolTip(tr("Local time; a span across midnight (22:00 to 07:00) is one night"));
+    auto enableQuiet = [this](bool on) {
+        for (QWidget* w : std::initializer_list<QWidget*> {m_quietFrom, m_quietTo, m_criticalPasses})
+            w->setEnabled(on);
+    };
+    enableQuiet(a.quietHours.enabled);
+    connect(m_quiet, &QCheckBox::toggled, this, enableQuiet);
+    auto* span = new QHBoxLayout;
+    span->addWidget(m_quietFrom);
+    span->addWidget(new QLabel(tr("to"), this));
+    span->addWidget(m_quietTo);
+    span->addStretch();
     auto* form = new QFormLayout;
     form->addRow(m_notifications);
     form->addRow(tr("Repeat the same alert at most every"), m_minutes);
+    form->addRow(m_quiet);
+    form->addRow(tr("From (local time)"), span);
+    form->addRow(m_criticalPasses);
     form->addRow(m_tray);
     form->addRow(m_keepInTray);
     form->addRow(tr("Webhook URL (JSON POST per alert)"), m_webhook);
@@ -97,6 +142,10 @@ AppSettings SettingsDialog::settings() const
     a.keepRunningInTray = m_keepInTray->isChecked();
     a.webhookUrl = QUrl(m_webhook->text().trimmed());
     a.webhookPerMinute = m_perMinute->value();
+    a.quietHours.enabled = m_quiet->isChecked();
+    a.quietHours.from = m_quietFrom->time();
+    a.quietHours.to = m_quietTo->time();
+    a.quietHours.criticalPasses = m_criticalPasses->isChecked();
     return a;
 }
 

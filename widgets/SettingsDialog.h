@@ -1,6 +1,8 @@
-// Application settings: desktop notifications and their rate limit, the tray icon (and whether closing the
-// window keeps heapwatch running there), and the webhook.
+// Application settings: desktop notifications and their rate limit, quiet hours, the tray icon (and whether
+// closing the window keeps heapwatch running there), and the webhook.
 #pragma once
+
+#include "AlertSilencer.h"
 
 #include <QDialog>
 #include <QUrl>
@@ -8,6 +10,7 @@
 class QCheckBox;
 class QLineEdit;
 class QSpinBox;
+class QTimeEdit;
 
 namespace heapwatch {
 
@@ -19,6 +22,7 @@ struct AppSettings
     bool keepRunningInTray = true; // closing the window hides it when the tray icon is shown
     QUrl webhookUrl;
     int webhookPerMinute = 6;
+    QuietHours quietHours; // for desktop notifications and the webhook; off by default
 
     static AppSettings load();
     void save() const;
@@ -38,6 +42,10 @@ private:
     QCheckBox* m_keepInTray;
     QLineEdit* m_webhook;
     QSpinBox* m_perMinute;
+    QCheckBox* m_quiet;
+    QTimeEdit* m_quietFrom;
+    QTimeEdit* m_quietTo;
+    QCheckBox* m_criticalPasses;
 };
 
 } // namespace heapwatch

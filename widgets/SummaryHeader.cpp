@@ -57,6 +57,12 @@ SummaryHeader::SummaryHeader(QWidget* parent)
     verdict->addWidget(m_name);
     verdict->addWidget(m_badge, 0, Qt::AlignLeft);
     verdict->addWidget(m_verdict);
+    m_hold = new QLabel(this);
+    m_hold->setObjectName(QStringLiteral("alertHold"));
+    m_hold->setTextFormat(Qt::PlainText);
+    m_hold->setFixedWidth(190);
+    m_hold->hide();
+    verdict->addWidget(m_hold);
     verdict->addStretch();
     outer->addLayout(verdict);
 
@@ -291,6 +297,19 @@ void SummaryHeader::changeEvent(QEvent* event)
     QWidget::changeEvent(event);
     if (event->type() == QEvent::PaletteChange)
         restyle();
+}
+
+QString SummaryHeader::alertHold() const
+{
+    return m_hold->text();
+}
+
+void SummaryHeader::setAlertHold(const QString& text)
+{
+    if (text == m_hold->text())
+        return;
+    m_hold->setText(text);
+    m_hold->setVisible(!text.isEmpty());
 }
 
 void SummaryHeader::restyle()

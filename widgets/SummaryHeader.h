@@ -22,6 +22,9 @@ public:
 
     // Re-reads the target's last samples and assessment (nullptr: blank).
     void refresh(const Target* target);
+    // Under the verdict: "alerts snoozed until 14:05" for the target shown, empty to hide it.
+    void setAlertHold(const QString& text);
+    QString alertHold() const;
 
     // For tests and accessibility: the text, note and level of a tile. Keys: rss, heap, heap_usage,
     // external, array_buffers, growth, container_memory, cpu, status, uptime, restarts, cache_hit_rate,
@@ -54,6 +57,7 @@ private:
     QLabel* m_name = nullptr;
     QLabel* m_badge = nullptr;
     QLabel* m_verdict = nullptr;
+    QLabel* m_hold = nullptr;
     QString m_verdictText;
     Level m_overall = Level::Unknown;
 };

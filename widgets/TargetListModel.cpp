@@ -1,5 +1,6 @@
 #include "TargetListModel.h"
 
+#include "AlertSilencer.h"
 #include "Format.h"
 #include "LevelStyle.h"
 #include "Target.h"
@@ -25,8 +26,9 @@ QString TargetListModel::staleText(const std::vector<StreamHealth>& streams, qin
     return tr("stale: %1").arg(parts.join(QStringLiteral(", ")));
 }
 
-void TargetListModel::summarize(Row& row)
+void TargetListModel::summarize(Row& row) const
 {
+    row.snooze = m_silencer ? m_silencer->snoozeText(row.entry.key(), QDateTime::currentDateTime()) : QString();
     if (!row.target) {
         row.level = Level::Unknown;
         row.connection = row.error.isEmpty() ? tr("not opened") : tr("failed");
@@ -66,7 +68,7 @@ int TargetListModel::addTarget(const TargetEntry& entry, Target* target, const Q
 {
     const int row = int(m_rows.size());
     beginInsertRows({}, row, row);
-    Row r {entry, target, error, Level::Unknown, {}};
+    Row r {entry, target, error, Level::Unknown, {}, {}};
     summarize(r);
     m_rows.push_back(std::move(r));
     endInsertRows();
@@ -151,8 +153,9 @@ void TargetListModel::refresh()
         Row& r = m_rows[i];
         const Level level = r.level;
         const QString connection = r.connection;
+        const QString snooze = r.snooze;
         summarize(r);
-        if (r.level != level || r.connection != connection)
+        if (r.level != level || r.connection != connection || r.snooze != snooze)
             Q_EMIT dataChanged(index(int(i)), index(int(i)));
     }
 }
@@ -169,7 +172,8 @@ QVariant TargetListModel::data(const QModelIndex& index, int role) const
     const Row& r = m_rows[size_t(index.row())];
     switch (role) {
     case Qt::DisplayRole:
-        return QStringLiteral("%1\n%2 · %3").arg(r.entry.displayName(), r.entry.hostName(), r.connection);
+        return QStringLiteral("%1\n%2 · %3").arg(r.entry.displayName(), r.entry.hostName(), r.connection)
+            + (r.snooze.isEmpty() ? QString() : QStringLiteral("\n") + r.snooze); // its own line: never elided
     case Qt::DecorationRole:
         return LevelStyle::icon(r.level);
     case Qt::ToolTipRole: {
@@ -178,6 +182,8 @@ QVariant TargetListModel::data(const QModelIndex& index, int role) const
             tip += QLatin1Char('\n') + r.error;
         else if (r.target && !r.target->state().connection().message.isEmpty())
             tip += QLatin1Char('\n') + r.target->state().connection().message;
+        if (!r.snooze.isEmpty())
+            tip += QLatin1Char('\n') + tr("Alerts %1: no desktop notification, no webhook").arg(r.snooze);
         return format::plainToolTip(tip);
     }
     case KeyRole:
@@ -190,6 +196,8 @@ QVariant TargetListModel::data(const QModelIndex& index, int role) const
         return r.entry.hostName();
     case ErrorRole:
         return r.error;
+    case SnoozeRole:
+        return r.snooze;
     default:
         break;
     }

@@ -12,6 +12,7 @@
 
 namespace heapwatch {
 
+class AlertSilencer;
 class Target;
 
 class TargetListModel : public QAbstractListModel
@@ -24,10 +25,14 @@ public:
         LevelRole,
         ConnectionRole,
         HostRole,
-        ErrorRole
+        ErrorRole,
+        SnoozeRole // "snoozed until 14:05", empty when the target's alerts are not snoozed
     };
 
     explicit TargetListModel(QObject* parent = nullptr);
+
+    // The snoozes to show (the window owns them); null: none shown.
+    void setSilencer(const AlertSilencer* silencer) { m_silencer = silencer; }
 
     // target may be null: an entry that could not be opened stays listed with its error.
     int addTarget(const TargetEntry& entry, Target* target, const QString& error = {});
@@ -59,9 +64,11 @@ private:
         QString error;
         Level level = Level::Unknown;
         QString connection;
+        QString snooze;
     };
-    static void summarize(Row& row);
+    void summarize(Row& row) const;
     std::vector<Row> m_rows;
+    const AlertSilencer* m_silencer = nullptr;
 };
 
 } // namespace heapwatch

@@ -1,9 +1,11 @@
 #include "TargetSidebar.h"
 
+#include "SnoozeMenu.h"
 #include "TargetListModel.h"
 
 #include <QHBoxLayout>
 #include <QListView>
+#include <QMenu>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -22,7 +24,8 @@ TargetSidebar::TargetSidebar(TargetListModel* model, QWidget* parent)
     m_view->setModel(model);
     m_view->setIconSize(QSize(22, 22));
     m_view->setSpacing(2);
-    m_view->setUniformItemSizes(true);
+    // Not uniform: a snoozed target has a third line ("snoozed until 14:05"); the list holds a few targets.
+    m_view->setUniformItemSizes(false);
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->setTextElideMode(Qt::ElideMiddle);
@@ -59,6 +62,15 @@ TargetSidebar::TargetSidebar(TargetListModel* model, QWidget* parent)
     connect(m_reconnect, &QToolButton::clicked, this, [this] { Q_EMIT reconnectRequested(currentRow()); });
     connect(m_view, &QListView::doubleClicked, this,
             [this](const QModelIndex& index) { Q_EMIT editRequested(index.row()); });
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_view, &QListView::customContextMenuRequested, this, [this](const QPoint& pos) {
+        const QModelIndex index = m_view->indexAt(pos);
+        if (!index.isValid())
+            return;
+        QMenu* menu = contextMenu(index.row());
+        menu->setAttribute(Qt::WA_DeleteOnClose);
+        menu->popup(m_view->viewport()->mapToGlobal(pos));
+    });
     connect(model, &QAbstractItemModel::rowsRemoved, this, &TargetSidebar::updateButtons);
     connect(model, &QAbstractItemModel::rowsInserted, this, &TargetSidebar::updateButtons);
     updateButtons();
@@ -74,6 +86,26 @@ void TargetSidebar::setCurrentRow(int row)
 {
     if (row >= 0 && row < m_model->rowCount())
         m_view->setCurrentIndex(m_model->index(row));
+}
+
+QMenu* TargetSidebar::contextMenu(int row)
+{
+    auto* menu = new QMenu(this);
+    menu->setObjectName(QStringLiteral("targetContextMenu"));
+    menu->addAction(tr("Edit…"), this, [this, row] { Q_EMIT editRequested(row); });
+    menu->addAction(tr("Reconnect"), this, [this, row] { Q_EMIT reconnectRequested(row); });
+    menu->addAction(tr("Remove"), this, [this, row] { Q_EMIT removeRequested(row); });
+    menu->addSeparator();
+    const QModelIndex index = m_model->index(row);
+    snoozemenu::fill(menu, index.data(TargetListModel::SnoozeRole).toString(),
+                     Level(index.data(TargetListModel::LevelRole).toInt()),
+                     [this, row](std::optional<SnoozeKind> kind) {
+                         if (kind)
+                             Q_EMIT snoozeRequested(row, *kind);
+                         else
+                             Q_EMIT unsnoozeRequested(row);
+                     });
+    return menu;
 }
 
 void TargetSidebar::updateButtons()

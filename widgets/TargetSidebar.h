@@ -1,9 +1,13 @@
-// The list of targets with add, edit, remove and reconnect buttons.
+// The list of targets with add, edit, remove and reconnect buttons, and a context menu with those and the
+// snooze entries.
 #pragma once
+
+#include "AlertSilencer.h"
 
 #include <QWidget>
 
 class QListView;
+class QMenu;
 class QToolButton;
 
 namespace heapwatch {
@@ -19,6 +23,8 @@ public:
     int currentRow() const;
     void setCurrentRow(int row);
     QListView* view() const { return m_view; }
+    // The context menu of a row, as it would open there (also for tests).
+    QMenu* contextMenu(int row);
 
 Q_SIGNALS:
     void currentRowChanged(int row);
@@ -26,6 +32,8 @@ Q_SIGNALS:
     void editRequested(int row);
     void removeRequested(int row);
     void reconnectRequested(int row);
+    void snoozeRequested(int row, heapwatch::SnoozeKind kind);
+    void unsnoozeRequested(int row);
 
 private:
     void updateButtons();

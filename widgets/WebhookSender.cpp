@@ -1,5 +1,6 @@
 #include "WebhookSender.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -22,8 +23,7 @@ QJsonObject WebhookSender::payload(const Alert& a)
 {
     QJsonObject o;
     o.insert(QStringLiteral("source"), QStringLiteral("heapwatch"));
-    o.insert(QStringLiteral("text"),
-             QStringLiteral("heapwatch %1: %2 — %3").arg(levelTitle(a.level), a.targetName, a.message()));
+    o.insert(QStringLiteral("text"), QStringLiteral("heapwatch %1: %2").arg(levelTitle(a.level), a.text()));
     o.insert(QStringLiteral("target"), a.targetKey);
     o.insert(QStringLiteral("target_name"), a.targetName);
     o.insert(QStringLiteral("flag"), a.flagId);
@@ -34,6 +34,28 @@ QJsonObject WebhookSender::payload(const Alert& a)
     o.insert(QStringLiteral("threshold"), a.threshold);
     o.insert(QStringLiteral("note"), a.note);
     o.insert(QStringLiteral("at"), QDateTime::fromMSecsSinceEpoch(a.atMs, Qt::UTC).toString(Qt::ISODateWithMs));
+    auto since = [](qint64 ms) {
+        return ms < 0 ? QJsonValue()
+                      : QJsonValue(QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs));
+    };
+    o.insert(QStringLiteral("since"), since(a.sinceMs));
+    // Every flag of the notification, the lead first: flags of one target that changed together.
+    QJsonArray flags;
+    auto add = [&flags, &since](const Alert& f) {
+        QJsonObject x;
+        x.insert(QStringLiteral("flag"), f.flagId);
+        x.insert(QStringLiteral("metric"), f.metric);
+        x.insert(QStringLiteral("level"), levelName(f.level));
+        x.insert(QStringLiteral("previous_level"), levelName(f.previous));
+        x.insert(QStringLiteral("value"), f.value);
+        x.insert(QStringLiteral("since"), since(f.sinceMs));
+        x.insert(QStringLiteral("flapping"), f.flapping);
+        flags.append(x);
+    };
+    add(a);
+    for (const Alert& f : a.grouped)
+        add(f);
+    o.insert(QStringLiteral("flags"), flags);
     return o;
 }
 

@@ -1,5 +1,7 @@
 #include "Assessment.h"
 
+#include "Timeline.h"
+
 #include <algorithm>
 
 namespace heapwatch {
@@ -29,6 +31,7 @@ Assessment assess(const TargetState& state, const Thresholds& t, qint64 nowMs)
     a.growth = estimateGrowth(state, t, nowMs);
     a.flags = evaluateFlags(state, t, a.growth, nowMs);
     a.recommendations = recommend(state, t, a.growth, a.flags, nowMs);
+    a.recommendationChanges = recommendationTimeline(state, t, a.flags, nowMs);
     bool anyKnown = false;
     Level worst = Level::Ok;
     for (const Flag& f : a.flags) {

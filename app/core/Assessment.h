@@ -62,6 +62,15 @@ struct Recommendation
     QString evidence; // the numbers that fired it
 };
 
+// A recommendation raised or resolved: the timeline under the red-flag table, `transitions` in the JSON.
+struct RecommendationChange
+{
+    qint64 atMs = 0;
+    QString id; // the recommendation's id
+    Level level = Level::Warning; // the level it was raised at
+    bool raised = true; // false: resolved (its events aged out, or a new deployment no longer supports it)
+};
+
 struct Assessment
 {
     qint64 atMs = 0;
@@ -69,6 +78,8 @@ struct Assessment
     std::vector<Flag> flags;
     GrowthResult growth;
     std::vector<Recommendation> recommendations;
+    // Recommendations of events and deployment facts raised and resolved over the history, oldest first.
+    std::vector<RecommendationChange> recommendationChanges;
 
     const Flag* flag(const QString& id) const;
     const Recommendation* recommendation(const QString& id) const;

@@ -1,6 +1,7 @@
 // The seed report's red-flag table as rules, plus container memory and restarts.
 #include "Assessment.h"
 #include "FlagTiming.h"
+#include "Timeline.h"
 #include "Units.h"
 
 #include <QDateTime>
@@ -231,6 +232,7 @@ std::vector<Flag> evaluateFlags(const TargetState& s, const Thresholds& t, const
             if (last >= windowFrom)
                 f.note += QStringLiteral(", before the last start");
         }
+        applyEventTimeline(f, s, t, nowMs);
         flags.push_back(f);
     }
     {
@@ -292,6 +294,7 @@ std::vector<Flag> evaluateFlags(const TargetState& s, const Thresholds& t, const
                              .arg(s.restartsWhileWatched());
         }
         f.note = notes.join(QStringLiteral("; "));
+        applyEventTimeline(f, s, t, nowMs);
         flags.push_back(f);
     }
     return flags;

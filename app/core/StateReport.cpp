@@ -1,6 +1,7 @@
 #include "StateReport.h"
 
 #include "PlainText.h"
+#include "Timeline.h"
 #include "Units.h"
 
 #include <QDateTime>
@@ -89,28 +90,6 @@ QString perfUnit(const Flag& f)
     if (f.unit == QLatin1String("%"))
         return QStringLiteral("%");
     return {};
-}
-
-// Every flag's transitions, oldest first.
-std::vector<const FlagTransition*> sortedTransitions(const Assessment& a)
-{
-    std::vector<const FlagTransition*> all;
-    for (const Flag& f : a.flags) {
-        for (const FlagTransition& tr : f.transitions)
-            all.push_back(&tr);
-    }
-    std::stable_sort(all.begin(), all.end(),
-                     [](const FlagTransition* x, const FlagTransition* y) { return x->atMs < y->atMs; });
-    return all;
-}
-
-const Flag* flagOf(const Assessment& a, const FlagTransition* tr)
-{
-    for (const Flag& f : a.flags) {
-        if (!f.transitions.empty() && tr >= f.transitions.data() && tr < f.transitions.data() + f.transitions.size())
-            return &f;
-    }
-    return &a.flags.front();
 }
 
 QString pad(const QString& s, int width)
@@ -264,13 +243,12 @@ QString textReport(const ReportInput& in)
             + QLatin1Char('\n');
     }
 
-    const auto transitions = sortedTransitions(a);
-    if (!transitions.empty()) {
-        const int shown = std::min<int>(10, int(transitions.size()));
-        out += QStringLiteral("\nFlag transitions (last %1 of %2)\n").arg(shown).arg(transitions.size());
-        for (auto it = transitions.end() - shown; it != transitions.end(); ++it)
-            out += QStringLiteral("  %1  %2: %3 -> %4\n")
-                       .arg(isoTime((*it)->atMs), flagOf(a, *it)->metric, levelName((*it)->from), levelName((*it)->to));
+    const auto timeline = timelineOf(a);
+    if (!timeline.empty()) {
+        const int shown = std::min<int>(10, int(timeline.size()));
+        out += QStringLiteral("\nTimeline (last %1 of %2)\n").arg(shown).arg(timeline.size());
+        for (auto it = timeline.end() - shown; it != timeline.end(); ++it)
+            out += QStringLiteral("  %1  %2\n").arg(isoTime(it->atMs), it->text(QStringLiteral("->")));
     }
 
     out += QStringLiteral("\nRecommendations\n");
@@ -382,14 +360,23 @@ QJsonObject jsonReport(const ReportInput& in)
     }
     root.insert(QStringLiteral("flags"), flags);
 
-    // The level changes of the flags judged in time, oldest first.
+    // The timeline, oldest first: flags entering and leaving levels, recommendations raised and resolved.
     QJsonArray transitions;
-    for (const FlagTransition* tr : sortedTransitions(a)) {
+    for (const TimelineEntry& e : timelineOf(a)) {
         QJsonObject o;
-        o.insert(QStringLiteral("at"), timeValue(tr->atMs));
-        o.insert(QStringLiteral("flag"), flagOf(a, tr)->id);
-        o.insert(QStringLiteral("from"), levelName(tr->from));
-        o.insert(QStringLiteral("to"), levelName(tr->to));
+        o.insert(QStringLiteral("at"), timeValue(e.atMs));
+        if (e.flag) {
+            o.insert(QStringLiteral("kind"), QStringLiteral("flag"));
+            o.insert(QStringLiteral("flag"), e.flag->id);
+            o.insert(QStringLiteral("from"), levelName(e.from));
+            o.insert(QStringLiteral("to"), levelName(e.to));
+        } else {
+            o.insert(QStringLiteral("kind"), QStringLiteral("recommendation"));
+            o.insert(QStringLiteral("recommendation"), e.recommendation->id);
+            o.insert(QStringLiteral("change"),
+                     e.recommendation->raised ? QStringLiteral("raised") : QStringLiteral("resolved"));
+            o.insert(QStringLiteral("level"), levelName(e.recommendation->level));
+        }
         transitions.append(o);
     }
     root.insert(QStringLiteral("transitions"), transitions);

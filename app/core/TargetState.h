@@ -133,6 +133,7 @@ public:
     const std::deque<Problem>& problems() const { return m_problems; }
     const std::deque<Marker>& markers() const { return m_markers; }
     const std::deque<OverflowEvent>& overflows() const { return m_overflows; }
+    const std::deque<qint64>& devModeTimes() const { return m_devModeTimes; } // bounded, in arrival order
     // Log history an outage left unread (chart bands, check's input.gaps): the latest kMaxGaps spans.
     const std::deque<LogGap>& gaps() const { return m_gaps; }
     quint64 gapCount() const { return m_gapCount; }

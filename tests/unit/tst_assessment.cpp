@@ -356,6 +356,34 @@ private Q_SLOTS:
         QCOMPARE(a.recommendation(QStringLiteral("container-memory-high")) != nullptr, level != Level::Ok);
     }
 
+    // container-memory-high follows its flag in the timeline: raised when the flag leaves ok, resolved when it
+    // is back, at the flag's own transition times (a 90 s spell at 95 % of the seed's 860.6 MiB limit).
+    void containerMemoryRecommendationFollowsItsFlag()
+    {
+        TargetState s(QStringLiteral("t"));
+        IngestBatch b;
+        for (int second = 0; second <= 400; ++second)
+            b.stats.push_back(stats(kT0 + second * 1000, second >= 60 && second < 150 ? 817.6 : 364.8, 860.6, 1));
+        s.apply(b);
+        const Assessment a = assess(s, Thresholds::defaults(), kT0 + 400 * 1000);
+        const Flag* flag = a.flag(QStringLiteral("container_memory"));
+        QVERIFY(flag && flag->level == Level::Ok);
+        QVERIFY(!a.recommendation(QStringLiteral("container-memory-high")));
+        QVERIFY(flag->transitions.size() >= 2);
+        std::vector<const RecommendationChange*> changes;
+        for (const RecommendationChange& c : a.recommendationChanges) {
+            if (c.id == QLatin1String("container-memory-high"))
+                changes.push_back(&c);
+        }
+        QCOMPARE(changes.size(), size_t(2));
+        QVERIFY(changes[0]->raised);
+        QCOMPARE(changes[0]->atMs, flag->transitions.front().atMs);
+        QVERIFY(changes[0]->atMs >= kT0 + 60 * 1000 && changes[0]->atMs < kT0 + 150 * 1000);
+        QVERIFY(!changes[1]->raised);
+        QCOMPARE(changes[1]->atMs, flag->transitions.back().atMs);
+        QCOMPARE(flag->transitions.back().to, Level::Ok);
+    }
+
     void oomKillIsCriticalAndCountedOnce_data()
     {
         QTest::addColumn<int>("exitCode");

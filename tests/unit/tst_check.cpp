@@ -348,6 +348,100 @@ private Q_SLOTS:
         QCOMPARE(root.value(QStringLiteral("audit_overflows")).toObject().value(QStringLiteral("events")).toInt(), 2);
     }
 
+    // The timeline of the same log: the previous deployment's recommendations raised and resolved (dev-mode at
+    // the new start, db-write-slow when its overflow ages out of the 60 min window and again at the new
+    // start), the event flags' changes with them; oldest first in `transitions`, the last ones in the text.
+    void replayTimelineResolvesThePreviousDeployment_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<QString>("subject");
+        QTest::addColumn<QString>("change"); // "raised"/"resolved", or "from>to" for a flag
+        QTest::addColumn<QString>("at");
+        QTest::addRow("dev-mode raised by its start line") << "recommendation"
+                                                           << "dev-mode"
+                                                           << "raised"
+                                                           << "2026-11-27T06:00:00.000Z";
+        QTest::addRow("dev-mode resolved at the new start") << "recommendation"
+                                                            << "dev-mode"
+                                                            << "resolved"
+                                                            << "2026-11-27T10:00:00.000Z";
+        QTest::addRow("first overflow raises db-write-slow") << "recommendation"
+                                                             << "db-write-slow"
+                                                             << "raised"
+                                                             << "2026-11-27T07:30:40.000Z";
+        QTest::addRow("it ages out after 60 min") << "recommendation"
+                                                  << "db-write-slow"
+                                                  << "resolved"
+                                                  << "2026-11-27T08:30:40.000Z";
+        QTest::addRow("second overflow raises it again") << "recommendation"
+                                                         << "db-write-slow"
+                                                         << "raised"
+                                                         << "2026-11-27T09:20:00.000Z";
+        QTest::addRow("the new start resolves it") << "recommendation"
+                                                   << "db-write-slow"
+                                                   << "resolved"
+                                                   << "2026-11-27T10:00:00.000Z";
+        QTest::addRow("overflow flag enters warning") << "flag"
+                                                      << "buffer_overflows"
+                                                      << "ok>warning"
+                                                      << "2026-11-27T07:30:40.000Z";
+        QTest::addRow("overflow flag leaves it when the event ages out") << "flag"
+                                                                         << "buffer_overflows"
+                                                                         << "warning>ok"
+                                                                         << "2026-11-27T08:30:40.000Z";
+        QTest::addRow("overflow flag leaves it at the new start") << "flag"
+                                                                  << "buffer_overflows"
+                                                                  << "warning>ok"
+                                                                  << "2026-11-27T10:00:00.000Z";
+        QTest::addRow("the restart is a warning") << "flag"
+                                                  << "restarts"
+                                                  << "ok>warning"
+                                                  << "2026-11-27T10:00:00.000Z";
+        QTest::addRow("for the events window") << "flag"
+                                               << "restarts"
+                                               << "warning>ok"
+                                               << "2026-11-27T11:00:00.000Z";
+    }
+
+    void replayTimelineResolvesThePreviousDeployment()
+    {
+        QFETCH(QString, kind);
+        QFETCH(QString, subject);
+        QFETCH(QString, change);
+        QFETCH(QString, at);
+        QTemporaryDir dir;
+        const QString log = redeployedLog(dir);
+        const Result r = check({QStringLiteral("--replay"), log, QStringLiteral("--json")});
+        const QJsonArray transitions
+            = QJsonDocument::fromJson(r.out.toUtf8()).object().value(QStringLiteral("transitions")).toArray();
+        QCOMPARE(transitions.size(), 12);
+        QString previousAt;
+        int found = 0;
+        for (const QJsonValue& v : transitions) {
+            const QJsonObject o = v.toObject();
+            const QString when = o.value(QStringLiteral("at")).toString();
+            QVERIFY2(previousAt <= when, qPrintable(when)); // oldest first
+            previousAt = when;
+            if (o.value(QStringLiteral("kind")).toString() != kind || when != at)
+                continue;
+            const bool isFlag = kind == QLatin1String("flag");
+            const QString what = o.value(isFlag ? QStringLiteral("flag") : QStringLiteral("recommendation")).toString();
+            const QString how = isFlag ? o.value(QStringLiteral("from")).toString() + QLatin1Char('>')
+                    + o.value(QStringLiteral("to")).toString()
+                                       : o.value(QStringLiteral("change")).toString();
+            if (what == subject && how == change)
+                ++found;
+        }
+        QCOMPARE(found, 1);
+        // Nothing of the previous deployment is raised at the end.
+        const QJsonObject last = transitions.last().toObject();
+        QCOMPARE(last.value(QStringLiteral("flag")).toString(), QStringLiteral("restarts"));
+        QCOMPARE(last.value(QStringLiteral("to")).toString(), QStringLiteral("ok"));
+        const Result text = check({QStringLiteral("--replay"), log});
+        QVERIFY2(text.out.contains(QLatin1String("2026-11-27T10:00:00.000Z  recommendation dev-mode resolved")),
+                 qPrintable(text.out));
+    }
+
     // The same log cut before the fixed deployment: the dev-mode deployment is what there is to judge.
     void replayOfThePreviousDeploymentStaysCritical()
     {
@@ -391,6 +485,21 @@ private Q_SLOTS:
         QCOMPARE(restarts.value(QStringLiteral("note")).toString(),
                  QStringLiteral("restart loop: 3 restarts in 10 min"));
         QVERIFY(recommendationIds(root).contains(QStringLiteral("restart-loop")));
+        // The loop is raised by the third restart (12:12:00), in the timeline too; the flag went warning first.
+        QStringList changes;
+        for (const QJsonValue& v : root.value(QStringLiteral("transitions")).toArray()) {
+            const QJsonObject o = v.toObject();
+            changes << o.value(QStringLiteral("at")).toString().mid(11, 8) + QLatin1Char(' ')
+                    + (o.value(QStringLiteral("kind")).toString() == QLatin1String("flag")
+                           ? o.value(QStringLiteral("flag")).toString() + QLatin1Char(' ')
+                               + o.value(QStringLiteral("to")).toString()
+                           : o.value(QStringLiteral("recommendation")).toString() + QLatin1Char(' ')
+                               + o.value(QStringLiteral("change")).toString());
+        }
+        QCOMPARE(
+            changes,
+            (QStringList {QStringLiteral("12:10:40 restarts warning"), QStringLiteral("12:12:00 restarts critical"),
+                          QStringLiteral("12:12:00 restart-loop raised")}));
         for (const QJsonValue& v : root.value(QStringLiteral("recommendations")).toArray()) {
             const QJsonObject rec = v.toObject();
             if (rec.value(QStringLiteral("id")).toString() != QLatin1String("restart-loop"))

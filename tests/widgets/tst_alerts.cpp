@@ -4,7 +4,9 @@
 #include "AlertNotifier.h"
 #include "WebhookSender.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -115,6 +117,7 @@ private Q_SLOTS:
     void oncePerTransition()
     {
         AlertNotifier n;
+        n.setGroupWindowMs(0); // each evaluation's alerts at once: this test is about levels, not grouping
         n.setMinIntervalMs(60000);
         QSignalSpy spy(&n, &AlertNotifier::alert);
         qint64 t = 0;
@@ -154,6 +157,7 @@ private Q_SLOTS:
     void flappingRaisesOneAlert()
     {
         AlertNotifier n;
+        n.setGroupWindowMs(0); // each evaluation's alerts at once: this test is about levels, not grouping
         n.setMinIntervalMs(60000);
         QSignalSpy spy(&n, &AlertNotifier::alert);
         const auto flapping = [](Level heap, bool flaps) {
@@ -187,9 +191,89 @@ private Q_SLOTS:
         QVERIFY(!spy.at(2).at(0).value<Alert>().flapping);
     }
 
+    // Flags of one target that change in the same evaluation or within the group window (2 s) make one
+    // notification naming each flag, its value and since when; flags further apart make one each. Steps are
+    // "ms:rss:heap" with levels o/w/c, one observation each; the notifier is then observed 3 s more.
+    void groupsFlagsThatChangeTogether_data()
+    {
+        QTest::addColumn<QStringList>("steps");
+        QTest::addColumn<QStringList>("texts"); // Alert::text() of each alert, in order
+        QTest::addColumn<QString>("firstTitle");
+        QTest::addRow("one evaluation")
+            << QStringList {"0:c:c"}
+            << QStringList {"badger: critical — RSS Memory 380.0 MiB (since 14:01), Heap Usage % 97.6% (since 14:02)"}
+            << "badger: critical (2 flags)";
+        QTest::addRow("within 2 s, the worst leads")
+            << QStringList {"0:w:o", "1000:w:c"}
+            << QStringList {"badger: critical — Heap Usage % 97.6% (since 14:02), RSS Memory 352.0 MiB (warning, "
+                            "since 14:01)"}
+            << "badger: critical (2 flags)";
+        QTest::addRow("apart, one each")
+            << QStringList {"0:w:o", "2000:w:o", "5000:w:c"}
+            << QStringList {"badger: RSS Memory warning — RSS Memory 352.0 MiB (>350 MiB) since 14:01",
+                            "badger: Heap Usage % critical — Heap Usage % 97.6% (>95%) since 14:02 — was ok"}
+            << "badger: RSS Memory warning";
+        QTest::addRow("escalation while waiting: one alert")
+            << QStringList {"0:w:o", "1000:c:o"}
+            << QStringList {"badger: RSS Memory critical — RSS Memory 380.0 MiB (>370 MiB) since 14:01"}
+            << "badger: RSS Memory critical";
+        QTest::addRow("escalation while waiting keeps the first was")
+            << QStringList {"0:o:o", "1000:w:o", "2000:c:o"}
+            << QStringList {"badger: RSS Memory critical — RSS Memory 380.0 MiB (>370 MiB) since 14:01 — was ok"}
+            << "badger: RSS Memory critical";
+    }
+
+    void groupsFlagsThatChangeTogether()
+    {
+        QFETCH(QStringList, steps);
+        QFETCH(QStringList, texts);
+        QFETCH(QString, firstTitle);
+        const QDateTime day(QDate(2026, 1, 14), QTime(14, 3));
+        auto levelOf = [](const QString& c) {
+            return c == QLatin1String("c") ? Level::Critical : c == QLatin1String("w") ? Level::Warning : Level::Ok;
+        };
+        AlertNotifier n;
+        QCOMPARE(AlertNotifier::kDefaultGroupWindowMs, qint64(2000));
+        QSignalSpy spy(&n, &AlertNotifier::alert);
+        qint64 last = 0;
+        Assessment a;
+        for (const QString& step : steps) {
+            const QStringList p = step.split(QLatin1Char(':'));
+            a = withLevel(levelOf(p.at(1)), levelOf(p.at(2)));
+            a.flags[0].sinceMs = QDateTime(day.date(), QTime(14, 1)).toMSecsSinceEpoch();
+            a.flags[1].sinceMs = QDateTime(day.date(), QTime(14, 2)).toMSecsSinceEpoch();
+            last = p.at(0).toLongLong();
+            n.observe(QStringLiteral("k"), QStringLiteral("badger"), a, day.toMSecsSinceEpoch(), last);
+        }
+        for (int i = 1; i <= 3; ++i)
+            n.observe(QStringLiteral("k"), QStringLiteral("badger"), a, day.toMSecsSinceEpoch(), last + i * 1000);
+        QStringList got;
+        for (const auto& args : spy)
+            got << args.at(0).value<Alert>().text();
+        QCOMPARE(got, texts);
+        QCOMPARE(spy.at(0).at(0).value<Alert>().title(), firstTitle);
+    }
+
+    // A group waits at most the window: nothing goes out before it, and a removed target's group never does.
+    void groupWaitsTheWindowOnly()
+    {
+        AlertNotifier n;
+        QSignalSpy spy(&n, &AlertNotifier::alert);
+        n.observe(QStringLiteral("k"), QStringLiteral("badger"), withLevel(Level::Critical), 0, 10000);
+        n.observe(QStringLiteral("k"), QStringLiteral("badger"), withLevel(Level::Critical), 0, 11999);
+        QCOMPARE(spy.count(), 0);
+        n.observe(QStringLiteral("k"), QStringLiteral("badger"), withLevel(Level::Critical), 0, 12000);
+        QCOMPARE(spy.count(), 1);
+        n.observe(QStringLiteral("j"), QStringLiteral("jackal"), withLevel(Level::Critical), 0, 12000);
+        n.forget(QStringLiteral("j"));
+        n.observe(QStringLiteral("j"), QStringLiteral("jackal"), withLevel(Level::Ok), 0, 20000);
+        QCOMPARE(spy.count(), 1);
+    }
+
     void unknownToCriticalAndPerTarget()
     {
         AlertNotifier n;
+        n.setGroupWindowMs(0);
         QSignalSpy spy(&n, &AlertNotifier::alert);
         // A target first judged critical (e.g. after its backfill) alerts once; another target separately.
         n.observe(QStringLiteral("a"), QStringLiteral("a"), withLevel(Level::Ok, Level::Critical), 0, 0);
@@ -236,6 +320,28 @@ private Q_SLOTS:
         QCOMPARE(o.value(QStringLiteral("value")).toString(), QStringLiteral("97.6%"));
         QCOMPARE(o.value(QStringLiteral("at")).toString(), QStringLiteral("2026-01-14T10:00:00.000Z"));
         QVERIFY(o.value(QStringLiteral("text")).toString().contains(QStringLiteral("CRITICAL")));
+        QCOMPARE(o.value(QStringLiteral("flags")).toArray().size(), 1);
+
+        // A group: every flag in `flags`, the lead first, and the text names them all.
+        Alert rss = a;
+        rss.flagId = QStringLiteral("rss");
+        rss.metric = QStringLiteral("RSS Memory");
+        rss.level = Level::Warning;
+        rss.value = QStringLiteral("352.0 MiB");
+        rss.sinceMs = 1768384740000;
+        a.grouped.push_back(rss);
+        const QJsonObject g = WebhookSender::payload(a);
+        const QJsonArray flags = g.value(QStringLiteral("flags")).toArray();
+        QCOMPARE(flags.size(), 2);
+        QCOMPARE(flags.at(1).toObject().value(QStringLiteral("flag")).toString(), QStringLiteral("rss"));
+        QCOMPARE(flags.at(1).toObject().value(QStringLiteral("since")).toString(),
+                 QStringLiteral("2026-01-14T09:59:00.000Z"));
+        QVERIFY(flags.at(0).toObject().value(QStringLiteral("since")).isNull());
+        QVERIFY2(g.value(QStringLiteral("text"))
+                     .toString()
+                     .startsWith(QStringLiteral("heapwatch CRITICAL: pangolin: critical — Heap Usage % 97.6%, RSS "
+                                                "Memory 352.0 MiB (warning, since ")),
+                 qPrintable(g.value(QStringLiteral("text")).toString()));
     }
 
     void webhookRateLimit()

@@ -69,6 +69,32 @@ private Q_SLOTS:
         }
     }
 
+    // A development-mode line of a deployment that a new start replaced: the timeline in the report has the
+    // recommendation raised and then resolved at the new start.
+    void incidentReportTimelineHasRecommendations()
+    {
+        IngestBatch batch = test::seedBatch();
+        LogParser parser;
+        parser.feed("2026-01-14T09:40:00.000Z [info]: Starting Pangolin in development mode\n"
+                    "2026-01-14T09:41:00.000Z \u25cb Compiling /dashboard ...\n"
+                    "2026-01-14T10:00:00.000Z [info]: Starting Pangolin in production mode\n",
+                    LogStream::Stdout, batch.logs);
+        parser.finish(batch.logs);
+        auto target
+            = std::make_unique<Target>(std::make_unique<test::FixedSource>(std::move(batch)), Thresholds::defaults());
+        QSignalSpy done(target.get(), &Target::backfillFinished);
+        target->start();
+        QVERIFY(done.wait(5000));
+        const qint64 t1 = target->now();
+        QVERIFY(!target->assessment().recommendation(QStringLiteral("dev-mode")));
+        const QString md
+            = IncidentReport::markdown(target->name(), target->state(), target->assessment(), t1 - 3600 * 1000, t1, t1);
+        const qsizetype raised = md.indexOf(QStringLiteral(": recommendation dev-mode raised (critical)"));
+        const qsizetype resolved = md.indexOf(QStringLiteral(": recommendation dev-mode resolved"));
+        QVERIFY2(raised > 0 && resolved > raised, qPrintable(md));
+        QVERIFY(md.indexOf(QStringLiteral("### Flag Transitions")) < raised);
+    }
+
     void escaping()
     {
         QCOMPARE(IncidentReport::tableCell(QStringLiteral("a|b\nc")), QStringLiteral("a\\|b c"));

@@ -3,6 +3,8 @@
 // range) comes back from QSettings; closing the window hides it to the tray only when a tray is available
 // and the setting is on (once with a "still running" message), while File > Quit and the tray's Quit quit.
 // Set HEAPWATCH_SCREENSHOT=path to keep the rendered PNG.
+#include "AlertGate.h"
+#include "AlertNotifier.h"
 #include "ChartGrid.h"
 #include "ChartViewport.h"
 #include "DashboardPage.h"
@@ -14,6 +16,7 @@
 #include "SummaryHeader.h"
 #include "Target.h"
 #include "TargetListModel.h"
+#include "TargetSidebar.h"
 #include "TimeSeriesChart.h"
 #include "TrayController.h"
 
@@ -21,6 +24,7 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QImage>
+#include <QMenu>
 #include <QSet>
 #include <QSettings>
 #include <QSignalSpy>
@@ -28,6 +32,7 @@
 #include <QStyle>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimeEdit>
 
 using namespace heapwatch;
 
@@ -233,6 +238,127 @@ private Q_SLOTS:
         QCOMPARE(restored.viewport()->range(), ChartViewport::Hours24);
         QVERIFY(!restored.openRemote(QStringLiteral("ssh://host/bad name!"))); // invalid target strings never run
         QCOMPARE(restored.targetModel()->rowCount(), 1);
+    }
+
+    // Snoozed from the sidebar's context menu: the sidebar says until when, the target's alerts reach neither
+    // the desktop nor the webhook, the snooze survives a restart, and Unsnooze lets them through again.
+    void snoozeFromTheSidebar()
+    {
+        QSettings().remove(QStringLiteral("snoozes"));
+        auto alertOf = [](const QString& key, Level level) {
+            Alert a;
+            a.targetKey = key;
+            a.targetName = QStringLiteral("pangolin");
+            a.flagId = QStringLiteral("heap_usage");
+            a.metric = QStringLiteral("Heap Usage %");
+            a.previous = Level::Ok;
+            a.level = level;
+            return a;
+        };
+        auto trigger = [](QMenu* menu, const char* name) {
+            QAction* a = menu->findChild<QAction*>(QLatin1String(name));
+            QVERIFY2(a && a->isEnabled(), name);
+            a->trigger();
+            delete menu;
+        };
+        QString key;
+        {
+            MainWindow w;
+            w.openDemo();
+            QVERIFY(waitForBackfill(w));
+            w.refreshNow();
+            key = w.targetModel()->entryAt(0)->key();
+            const QModelIndex row = w.targetModel()->index(0);
+            QVERIFY(row.data(TargetListModel::SnoozeRole).toString().isEmpty());
+            QSignalSpy held(&w, &MainWindow::alertHeld);
+            QSignalSpy delivered(&w, &MainWindow::alertDelivered);
+
+            const QString before = QDateTime::currentDateTime().addSecs(3600).toString(QStringLiteral("HH:mm"));
+            trigger(w.sidebar()->contextMenu(0), "snoozeHour");
+            const QString after = QDateTime::currentDateTime().addSecs(3600).toString(QStringLiteral("HH:mm"));
+            const QString text = row.data(TargetListModel::SnoozeRole).toString();
+            QVERIFY2(text.startsWith(QStringLiteral("snoozed until "))
+                         && (text.endsWith(before) || text.endsWith(after)),
+                     qPrintable(text));
+            QVERIFY(row.data(Qt::DisplayRole).toString().contains(QStringLiteral("snoozed until")));
+            QVERIFY(row.data(Qt::ToolTipRole).toString().contains(QStringLiteral("no webhook")));
+            Q_EMIT w.notifier()->alert(alertOf(key, Level::Critical)); // a snooze holds critical too
+            QCOMPARE(held.size(), 1);
+            QCOMPARE(delivered.size(), 0);
+            Q_EMIT w.notifier()->alert(alertOf(QStringLiteral("other"), Level::Warning));
+            QCOMPARE(delivered.size(), 1);
+
+            trigger(w.sidebar()->contextMenu(0), "unsnooze");
+            QVERIFY(row.data(TargetListModel::SnoozeRole).toString().isEmpty());
+            Q_EMIT w.notifier()->alert(alertOf(key, Level::Warning));
+            QCOMPARE(delivered.size(), 2);
+
+            // The demo is critical: "until it recovers" is offered, and kept across a restart.
+            trigger(w.sidebar()->contextMenu(0), "snoozeRecovered");
+            QCOMPARE(row.data(TargetListModel::SnoozeRole).toString(), QStringLiteral("snoozed until it recovers"));
+            w.refreshNow(); // still critical: still snoozed
+            QCOMPARE(row.data(TargetListModel::SnoozeRole).toString(), QStringLiteral("snoozed until it recovers"));
+            QCOMPARE(w.alertGate()->holdText(), QStringLiteral("1 target(s) snoozed"));
+            // The current target's header says so too (refreshed only while the window is shown).
+            w.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&w));
+            w.refreshNow();
+            QCOMPARE(w.dashboard()->header()->alertHold(), QStringLiteral("Alerts snoozed until it recovers"));
+        }
+        MainWindow restored;
+        restored.openDemo();
+        QVERIFY(waitForBackfill(restored));
+        QCOMPARE(restored.targetModel()->index(0).data(TargetListModel::SnoozeRole).toString(),
+                 QStringLiteral("snoozed until it recovers"));
+        QVERIFY(restored.alertGate()->silencer().snoozeOf(key, QDateTime::currentDateTime()).has_value());
+        QSettings().remove(QStringLiteral("snoozes"));
+    }
+
+    // Quiet hours from the settings: a warning is held, a critical alert passes (the default), and the dialog
+    // keeps what it was given.
+    void quietHoursHoldWarningsLetCriticalPass()
+    {
+        const QTime now = QTime::currentTime();
+        QSettings settings;
+        settings.remove(QStringLiteral("snoozes"));
+        settings.setValue(QStringLiteral("alerts/quietHours"), true);
+        settings.setValue(QStringLiteral("alerts/quietFrom"), now.addSecs(-3600).toString(QStringLiteral("HH:mm")));
+        settings.setValue(QStringLiteral("alerts/quietTo"), now.addSecs(3600).toString(QStringLiteral("HH:mm")));
+        const AppSettings loaded = AppSettings::load();
+        QVERIFY(loaded.quietHours.enabled);
+        QVERIFY(loaded.quietHours.criticalPasses); // on by default
+        {
+            MainWindow w;
+            QSignalSpy held(&w, &MainWindow::alertHeld);
+            QSignalSpy delivered(&w, &MainWindow::alertDelivered);
+            Alert a;
+            a.targetKey = QStringLiteral("demo/pangolin");
+            a.level = Level::Warning;
+            Q_EMIT w.notifier()->alert(a);
+            a.level = Level::Critical;
+            Q_EMIT w.notifier()->alert(a);
+            QCOMPARE(held.size(), 1);
+            QCOMPARE(delivered.size(), 1);
+            QCOMPARE(delivered.at(0).at(0).value<Alert>().level, Level::Critical);
+            QVERIFY2(w.alertGate()->holdText().startsWith(QStringLiteral("quiet hours until ")),
+                     qPrintable(w.alertGate()->holdText()));
+        }
+        SettingsDialog dialog(loaded);
+        auto* quiet = dialog.findChild<QCheckBox*>(QStringLiteral("quietHours"));
+        auto* passes = dialog.findChild<QCheckBox*>(QStringLiteral("quietCriticalPasses"));
+        auto* from = dialog.findChild<QTimeEdit*>(QStringLiteral("quietFrom"));
+        QVERIFY(quiet && passes && from);
+        QVERIFY(quiet->isChecked() && passes->isEnabled());
+        from->setTime(QTime(22, 30));
+        passes->setChecked(false);
+        QCOMPARE(dialog.settings().quietHours.from, QTime(22, 30));
+        QVERIFY(!dialog.settings().quietHours.criticalPasses);
+        quiet->setChecked(false);
+        QVERIFY(!passes->isEnabled());
+        QVERIFY(!dialog.settings().quietHours.enabled);
+        for (const char* k : {"alerts/quietHours", "alerts/quietFrom", "alerts/quietTo"})
+            settings.remove(QLatin1String(k));
+        QVERIFY(!AppSettings::load().quietHours.enabled); // off by default
     }
 
     void settingsKeepRunningInTray()

@@ -7,6 +7,7 @@
 #include "SeedTarget.h"
 #include "SummaryHeader.h"
 
+#include <QListWidget>
 #include <QLocale>
 #include <QRegularExpression>
 #include <QTest>
@@ -129,6 +130,20 @@ private Q_SLOTS:
         QCOMPARE(int(header.level(key)), level);
         if (!notePattern.isEmpty())
             QVERIFY2(QRegularExpression(notePattern).match(header.note(key)).hasMatch(), qPrintable(header.note(key)));
+    }
+
+    // Under the table, the timeline: the heap flag entered critical with the T+5 line.
+    void timeline()
+    {
+        RedFlagPanel panel;
+        panel.refresh(m_target.get());
+        QListWidget* list = panel.timeline();
+        QVERIFY(list->count() >= 1);
+        QVERIFY2(list->item(0)->text().endsWith(QStringLiteral("Heap Usage %: ok → critical")),
+                 qPrintable(list->item(0)->text()));
+        panel.refresh(nullptr);
+        QCOMPARE(list->count(), 1);
+        QCOMPARE(list->item(0)->text(), QStringLiteral("No level changes yet"));
     }
 
     void headerBlank()
