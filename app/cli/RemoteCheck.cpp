@@ -1,5 +1,6 @@
 #include "RemoteCheck.h"
 
+#include "Duration.h"
 #include "PlainText.h"
 #include "RemoteSource.h"
 #include "SafeMath.h"
@@ -27,34 +28,6 @@ const QString kKnownHosts = QStringLiteral("known-hosts");
 const QString kAcceptNew = QStringLiteral("accept-new-host-key");
 const QString kEngine = QStringLiteral("engine");
 const QString kSudo = QStringLiteral("sudo");
-
-// "90", "90s", "15m", "1h", "2d", "1h30m" → seconds; -1 when malformed.
-qint64 parseDuration(const QString& text)
-{
-    static const QRegularExpression part(QStringLiteral("(\\d+)([smhd]?)"));
-    if (text.isEmpty())
-        return -1;
-    qint64 total = 0;
-    qsizetype at = 0;
-    auto it = part.globalMatch(text);
-    while (it.hasNext()) {
-        const auto m = it.next();
-        if (m.capturedStart() != at)
-            return -1;
-        at = m.capturedEnd();
-        bool ok = false;
-        const qint64 n = m.captured(1).toLongLong(&ok);
-        if (!ok || n > 10LL * 365 * 24 * 3600)
-            return -1;
-        const QString unit = m.captured(2);
-        const qint64 scale = unit == QLatin1String("m") ? 60
-            : unit == QLatin1String("h")                ? 3600
-            : unit == QLatin1String("d")                ? 86400
-                                                        : 1;
-        total = safe::add(total, n * scale); // "1h1h1h…" has as many parts as the argument is long
-    }
-    return at == text.size() ? total : -1;
-}
 
 bool isFatal(ConnectionStatus::State s)
 {
@@ -101,14 +74,14 @@ std::unique_ptr<Target> RemoteCheck::watch(const QString& spec, const QCommandLi
         *error = QStringLiteral("--engine must be docker or podman, not '%1'").arg(options.engine);
         return nullptr;
     }
-    options.sinceSeconds = parseDuration(parser.value(kSince));
+    options.sinceSeconds = parseDuration(parser.value(kSince)).value_or(-1);
     if (options.sinceSeconds < 0) {
         *error = QStringLiteral("--since takes a duration such as 30m, 1h or 2d, not '%1'").arg(parser.value(kSince));
         return nullptr;
     }
     qint64 watchSeconds = -1;
     if (parser.isSet(kWatch)) {
-        watchSeconds = parseDuration(parser.value(kWatch));
+        watchSeconds = parseDuration(parser.value(kWatch)).value_or(-1);
         if (watchSeconds < 0) {
             *error = QStringLiteral("--watch takes a duration such as 90s or 5m, not '%1'").arg(parser.value(kWatch));
             return nullptr;

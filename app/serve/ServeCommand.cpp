@@ -1,5 +1,6 @@
 #include "ServeCommand.h"
 
+#include "Duration.h"
 #include "ServeConfig.h"
 #include "ServeSession.h"
 
@@ -210,8 +211,8 @@ int ServeCommand::run(const QStringList& arguments, QTextStream& out, QTextStrea
     }
     qint64 sinceSeconds = 3600;
     if (parser.isSet(since)) {
-        const auto seconds = ServeConfig::parseDuration(parser.value(since));
-        if (!seconds)
+        const auto seconds = parseDuration(parser.value(since));
+        if (!seconds || *seconds <= 0)
             return usage(err, QStringLiteral("--since wants a duration such as 30m, 1h or 2d"));
         sinceSeconds = *seconds;
     }

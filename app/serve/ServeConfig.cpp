@@ -1,5 +1,6 @@
 #include "ServeConfig.h"
 
+#include "Duration.h"
 #include "SafeMath.h"
 
 #include <QDir>
@@ -98,8 +99,8 @@ bool readRemote(const QJsonObject& obj, const QString& where, const QDir& base, 
     const QJsonValue sinceValue = obj.value(QStringLiteral("since"));
     if (!sinceValue.isUndefined()) {
         // A number beyond qint64 ("since": 1e30) has no integer value: converting it would be undefined.
-        const auto seconds = sinceValue.isDouble() ? safe::toInt64(sinceValue.toDouble())
-                                                   : ServeConfig::parseDuration(sinceValue.toString());
+        const auto seconds
+            = sinceValue.isDouble() ? safe::toInt64(sinceValue.toDouble()) : parseDuration(sinceValue.toString());
         if (!seconds || *seconds <= 0) {
             *error = QStringLiteral("%1: \"since\" must be a positive duration such as \"1h\"").arg(where);
             return false;
@@ -268,23 +269,6 @@ bool ServeConfig::parseListen(const QString& text, QHostAddress* address, quint1
     }
     *port = quint16(number);
     return true;
-}
-
-std::optional<qint64> ServeConfig::parseDuration(const QString& text)
-{
-    static const QRegularExpression re(QStringLiteral("^\\s*(\\d{1,9})\\s*([smhd]?)\\s*$"));
-    const QRegularExpressionMatch m = re.match(text);
-    if (!m.hasMatch())
-        return std::nullopt;
-    const qint64 value = m.captured(1).toLongLong();
-    const QString unit = m.captured(2);
-    const qint64 scale = unit == QLatin1String("m") ? 60
-        : unit == QLatin1String("h")                ? 3600
-        : unit == QLatin1String("d")                ? 86400
-                                                    : 1;
-    if (value <= 0)
-        return std::nullopt;
-    return value * scale;
 }
 
 std::optional<QJsonObject> ServeConfig::readJsonObject(const QString& path, QString* error)

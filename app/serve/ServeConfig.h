@@ -57,8 +57,6 @@ struct ServeConfig
     // "127.0.0.1:9464", "[::1]:9464", "localhost:9464", "0.0.0.0:9464". Host names other than localhost are
     // refused: the address a daemon listens on must not depend on DNS.
     static bool parseListen(const QString& text, QHostAddress* address, quint16* port, QString* error);
-    // "90" (seconds), "90s", "30m", "1h", "2d" → seconds; nullopt when not a positive duration.
-    static std::optional<qint64> parseDuration(const QString& text);
     // A JSON object from a file (thresholds files given by path); nullopt and *error otherwise.
     static std::optional<QJsonObject> readJsonObject(const QString& path, QString* error);
 };

@@ -318,17 +318,6 @@ private Q_SLOTS:
         }
     }
 
-    void durations()
-    {
-        QCOMPARE(ServeConfig::parseDuration(QStringLiteral("90")), std::optional<qint64>(90));
-        QCOMPARE(ServeConfig::parseDuration(QStringLiteral("30m")), std::optional<qint64>(1800));
-        QCOMPARE(ServeConfig::parseDuration(QStringLiteral("1h")), std::optional<qint64>(3600));
-        QCOMPARE(ServeConfig::parseDuration(QStringLiteral("2d")), std::optional<qint64>(172800));
-        QVERIFY(!ServeConfig::parseDuration(QStringLiteral("0")));
-        QVERIFY(!ServeConfig::parseDuration(QStringLiteral("-1h")));
-        QVERIFY(!ServeConfig::parseDuration(QStringLiteral("1w")));
-    }
-
     void configFileWithPerTargetThresholds()
     {
         QTemporaryDir dir;

@@ -1,4 +1,5 @@
 // Size, percent and number parsing shared by every parser.
+#include "Duration.h"
 #include "Units.h"
 
 #include <QLocale>
@@ -17,6 +18,37 @@ class TestUnits : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    // One grammar for check --since/--watch, serve --since and the serve configuration's "since".
+    void durations_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<qint64>("seconds"); // -1: refused
+        QTest::addRow("bare seconds") << QStringLiteral("90") << qint64(90);
+        QTest::addRow("seconds") << QStringLiteral("90s") << qint64(90);
+        QTest::addRow("minutes") << QStringLiteral("30m") << qint64(1800);
+        QTest::addRow("hours") << QStringLiteral("1h") << qint64(3600);
+        QTest::addRow("days") << QStringLiteral("2d") << qint64(172800);
+        QTest::addRow("compound") << QStringLiteral("1h30m") << qint64(5400);
+        QTest::addRow("compound, all units") << QStringLiteral("1d2h3m4s") << qint64(93784);
+        QTest::addRow("white space around") << QStringLiteral(" 15m ") << qint64(900);
+        QTest::addRow("zero") << QStringLiteral("0") << qint64(0);
+        QTest::addRow("empty") << QString() << qint64(-1);
+        QTest::addRow("negative") << QStringLiteral("-1h") << qint64(-1);
+        QTest::addRow("weeks") << QStringLiteral("1w") << qint64(-1);
+        QTest::addRow("space inside") << QStringLiteral("1h 30m") << qint64(-1);
+        QTest::addRow("unit first") << QStringLiteral("h1") << qint64(-1);
+        QTest::addRow("ten years") << QStringLiteral("3650d") << qint64(315360000);
+        QTest::addRow("over ten years") << QStringLiteral("3651d") << qint64(-1);
+        QTest::addRow("over ten years in parts") << QString(QStringLiteral("1000d")).repeated(4) << qint64(-1);
+        QTest::addRow("digits beyond qint64") << QStringLiteral("99999999999999999999s") << qint64(-1);
+    }
+    void durations()
+    {
+        QFETCH(QString, text);
+        QFETCH(qint64, seconds);
+        QCOMPARE(parseDuration(text).value_or(-1), seconds);
+    }
+
     void initTestCase()
     {
         // A decimal comma locale must not change anything: parsing is locale-independent.
