@@ -5,6 +5,7 @@
 #include "Target.h"
 
 #include <QDateTime>
+#include <algorithm>
 
 namespace heapwatch {
 
@@ -23,6 +24,29 @@ QString TargetListModel::staleText(const std::vector<StreamHealth>& streams, qin
                                     : QStringLiteral("%1 %2").arg(toString(h.stream), toString(h.state)));
     }
     return tr("stale: %1").arg(parts.join(QStringLiteral(", ")));
+}
+
+QString TargetListModel::containerText(ConnectionStatus::Container container, const QString& name,
+                                       const std::optional<ContainerInfo>& info, qint64 nowMs)
+{
+    using C = ConnectionStatus::Container;
+    switch (container) {
+    case C::Stopped:
+        // When it stopped, from the engine's own FinishedAt (a server clock ahead of ours reads "just now").
+        if (info && !info->running && info->finishedAtMs > 0)
+            return tr("container stopped %1").arg(format::age(std::max<qint64>(0, nowMs - info->finishedAtMs)));
+        return tr("container stopped");
+    case C::Absent:
+        return tr("waiting for container %1").arg(name);
+    case C::Paused:
+        return tr("paused");
+    case C::EngineError:
+        return tr("engine not answering");
+    case C::Unknown:
+    case C::Running:
+        break;
+    }
+    return {};
 }
 
 void TargetListModel::summarize(Row& row)
@@ -46,17 +70,13 @@ void TargetListModel::summarize(Row& row)
         using C = ConnectionStatus::Container;
         const qint64 now = QDateTime::currentMSecsSinceEpoch();
         const std::vector<StreamHealth> streams = streamHealth(row.target->state(), now);
-        if (c.container == C::Stopped)
-            text = tr("container stopped");
-        else if (c.container == C::Absent)
-            text = tr("waiting for container");
-        else if (c.container == C::Paused)
-            text = tr("paused");
-        else if (c.container == C::EngineError)
-            text = tr("engine not answering");
+        if (c.container == C::Stopped || c.container == C::Absent || c.container == C::Paused
+            || c.container == C::EngineError)
+            text = containerText(c.container, row.entry.displayName(), row.target->state().info(), now);
         else if (!allStreamsUp(streams))
             text = staleText(streams, now);
-        if (!allStreamsUp(streams))
+        // A paused app prints nothing and its streams may still look fresh for a while: not live either.
+        if (!allStreamsUp(streams) || c.container == C::Paused)
             row.level = Level::Unknown;
     }
     row.connection = text;

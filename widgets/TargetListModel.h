@@ -8,6 +8,7 @@
 
 #include <QAbstractListModel>
 #include <QPointer>
+#include <optional>
 #include <vector>
 
 namespace heapwatch {
@@ -50,6 +51,10 @@ public:
 public:
     // "stale: logs 4 min ago, stats down": the streams of a live target that do not flow.
     static QString staleText(const std::vector<StreamHealth>& streams, qint64 nowMs);
+    // "container stopped 2 min ago", "waiting for container badger", "paused": a container that does not
+    // run, by name (its sidebar entry); empty for a running one.
+    static QString containerText(ConnectionStatus::Container container, const QString& name,
+                                 const std::optional<ContainerInfo>& info, qint64 nowMs);
 
 private:
     struct Row

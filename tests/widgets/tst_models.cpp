@@ -213,6 +213,46 @@ private Q_SLOTS:
         QCOMPARE(proxy.rowCount(), 1);
     }
 
+    // What the sidebar says of a container that does not run: the seed's badger stopped at 10:05 (podman's
+    // FinishedAt), looked at later; a server clock ahead of ours never gives a negative age.
+    void containerText_data()
+    {
+        QTest::addColumn<ConnectionStatus::Container>("container");
+        QTest::addColumn<qint64>("finishedAtMs");
+        QTest::addColumn<qint64>("lookedAfterMs");
+        QTest::addColumn<QString>("text");
+        using C = ConnectionStatus::Container;
+        QTest::addRow("stopped 2 min ago")
+            << C::Stopped << qint64(0) << qint64(125000) << QStringLiteral("container stopped 2 min 5 s ago");
+        QTest::addRow("stopped just now")
+            << C::Stopped << qint64(0) << qint64(900) << QStringLiteral("container stopped just now");
+        QTest::addRow("server clock ahead")
+            << C::Stopped << qint64(0) << qint64(-4000) << QStringLiteral("container stopped just now");
+        QTest::addRow("stopped, never finished")
+            << C::Stopped << qint64(-1) << qint64(0) << QStringLiteral("container stopped");
+        QTest::addRow("removed") << C::Absent << qint64(-1) << qint64(0)
+                                 << QStringLiteral("waiting for container badger");
+        QTest::addRow("paused") << C::Paused << qint64(-1) << qint64(0) << QStringLiteral("paused");
+        QTest::addRow("engine down") << C::EngineError << qint64(-1) << qint64(0)
+                                     << QStringLiteral("engine not answering");
+        QTest::addRow("running") << C::Running << qint64(-1) << qint64(0) << QString();
+    }
+    void containerText()
+    {
+        QFETCH(ConnectionStatus::Container, container);
+        QFETCH(qint64, finishedAtMs);
+        QFETCH(qint64, lookedAfterMs);
+        QFETCH(QString, text);
+        const qint64 stoppedAt = test::seedStartMs() + 5 * 60 * 1000;
+        ContainerInfo info;
+        info.name = QStringLiteral("badger");
+        info.status = container == ConnectionStatus::Container::Stopped ? QStringLiteral("exited") : QString();
+        info.running = container != ConnectionStatus::Container::Stopped;
+        info.finishedAtMs = finishedAtMs < 0 ? -1 : stoppedAt + finishedAtMs;
+        QCOMPARE(TargetListModel::containerText(container, QStringLiteral("badger"), info, stoppedAt + lookedAfterMs),
+                 text);
+    }
+
     void targetListModel()
     {
         TargetListModel model;
