@@ -337,6 +337,45 @@ private Q_SLOTS:
         QVERIFY(QString::fromUtf8(out.readAll()).endsWith(hostile + QLatin1Char('\n')));
     }
 
+    // The events stream asks for every change of the container's presence under the engine's own names, so
+    // that a stop, pause or removal is seen at once and not at the next inspect poll. The docker CLI may talk
+    // to podman's Docker API, which filters on podman's names ("died", "remove"): it asks for both spellings.
+    // (Seen on Debian 12: docker 20.10 CLI on podman 4.3's API got no "die" event for `--filter event=die`.)
+    void eventsAskForEveryPresenceChange_data()
+    {
+        QTest::addColumn<QString>("engine");
+        QTest::addColumn<QStringList>("wanted");
+        QTest::addColumn<QStringList>("unwanted");
+        const QStringList common {QStringLiteral("died"),    QStringLiteral("oom"),          QStringLiteral("start"),
+                                  QStringLiteral("restart"), QStringLiteral("pause"),        QStringLiteral("unpause"),
+                                  QStringLiteral("remove"),  QStringLiteral("health_status")};
+        QTest::addRow("docker") << QStringLiteral("docker")
+                                << common + QStringList {QStringLiteral("die"), QStringLiteral("destroy")}
+                                << QStringList();
+        QTest::addRow("podman") << QStringLiteral("podman") << common
+                                << QStringList {QStringLiteral("die"), QStringLiteral("destroy")};
+        QTest::addRow("podman by path") << QStringLiteral("/usr/bin/podman") << common
+                                        << QStringList {QStringLiteral("die")};
+    }
+    void eventsAskForEveryPresenceChange()
+    {
+        QFETCH(QString, engine);
+        QFETCH(QStringList, wanted);
+        QFETCH(QStringList, unwanted);
+        const QStringList argv = RemoteCommands(engine, false, QStringLiteral("badger")).events().argv;
+        QStringList kinds;
+        for (qsizetype i = 0; i + 1 < argv.size(); ++i) {
+            if (argv[i] == QLatin1String("--filter") && argv[i + 1].startsWith(QLatin1String("event=")))
+                kinds << argv[i + 1].mid(6);
+        }
+        QVERIFY2(argv.contains(QStringLiteral("container=badger")), qPrintable(argv.join(QLatin1Char(' '))));
+        for (const QString& k : wanted)
+            QVERIFY2(kinds.contains(k), qPrintable(k + QStringLiteral(" missing: ") + kinds.join(QLatin1Char(' '))));
+        for (const QString& k : unwanted)
+            QVERIFY2(!kinds.contains(k), qPrintable(k));
+        QCOMPARE(kinds.removeDuplicates(), 0);
+    }
+
     // The server-side filter keeps the lines the core needs on their own stream and drops the rest.
     void filterKeepsStreamsApart()
     {
