@@ -7,6 +7,7 @@
 TST=$1
 . "$(dirname "$0")/engine-env.sh"
 engine_setup
+engine_private_events # another engine test's hw2 must not show up in ours
 for c in hw1 hw2 hw3; do run_container "$c"; done
 
 # The test restarts the engine's service and writes the new one's pid here; stopped at exit whatever happens.
