@@ -191,7 +191,7 @@ void ChartGrid::fill(qint64 t0, qint64 t1)
             break;
         case Marker::Kind::Restart:
             cm.level = Level::Warning;
-            cm.label = tr("restart");
+            cm.label = m.recreated ? tr("recreate") : tr("restart");
             break;
         case Marker::Kind::Die:
             cm.level = m.exitCode == 137 || m.exitCode == 134 ? Level::Critical : Level::Warning;

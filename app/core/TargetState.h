@@ -66,6 +66,8 @@ struct Marker
     Kind kind = Kind::Start;
     int exitCode = -1;
     QString text;
+    // A Restart whose container has a new id: removed and created again under the same name (a redeploy).
+    bool recreated = false;
 };
 
 class TargetState
@@ -149,6 +151,7 @@ private:
     void applyLog(const LogRecord& record);
     void applyStats(const StatsSample& sample);
     void applyInfo(const ContainerInfo& info);
+    void markRecreated(const ContainerInfo& info);
     void applyEvent(const ContainerEvent& event);
     void addProblem(qint64 atMs, Level level, LogKind kind, const QString& text);
     void addMarker(Marker marker);

@@ -400,6 +400,48 @@ private Q_SLOTS:
         QCOMPARE(s.markers().size(), size_t(1));
     }
 
+    // A start under a new container id is a recreation (rm then run, a redeploy), told apart from a restart
+    // of the same container on its marker, whichever of the start event and inspect reported it first.
+    void recreateIsMarkedWithTheNewId_data()
+    {
+        QTest::addColumn<QString>("newId");
+        QTest::addColumn<bool>("eventFirst");
+        QTest::addColumn<bool>("recreated");
+        const QString oldId = QStringLiteral("9860eab2b3a3d506afa24689fbadb5bb1d33b50cf69cba5eb605937fa9bd1507");
+        const QString newId = QStringLiteral("21e7e08d1baace4459c786fba2fe6cd692a427a7fb30ee15b1bd8954049bacbd");
+        QTest::addRow("recreated, inspect only") << newId << false << true;
+        QTest::addRow("recreated, start event first") << newId << true << true;
+        QTest::addRow("restarted, same id") << oldId << true << false;
+        QTest::addRow("restarted, same id, inspect only") << oldId << false << false;
+    }
+    void recreateIsMarkedWithTheNewId()
+    {
+        QFETCH(QString, newId);
+        QFETCH(bool, eventFirst);
+        QFETCH(bool, recreated);
+        TargetState s(QStringLiteral("t"));
+        IngestBatch first;
+        first.info = info(kT0);
+        first.info->id = QStringLiteral("9860eab2b3a3d506afa24689fbadb5bb1d33b50cf69cba5eb605937fa9bd1507");
+        s.apply(first);
+        const qint64 again = kT0 + 10 * kMinute;
+        IngestBatch second;
+        if (eventFirst)
+            second.events.push_back(ContainerEvent {again / 1000 * 1000, ContainerEvent::Kind::Start, newId, -1,
+                                                    QStringLiteral("start")}); // events: seconds
+        second.info = info(again + 123);
+        second.info->id = newId;
+        s.apply(second);
+        s.apply(second); // inspect polled again: still one marker, still marked once
+        QCOMPARE(s.restartsWhileWatched(), 1);
+        QCOMPARE(s.markers().size(), size_t(2));
+        const Marker& m = s.markers().back();
+        QCOMPARE(m.kind, Marker::Kind::Restart);
+        QCOMPARE(m.recreated, recreated);
+        QCOMPARE(m.text.contains(QLatin1String("21e7e08d1baa")), recreated);
+        QVERIFY(!s.markers().front().recreated);
+    }
+
     void increaseHeapLimitNeedsTenMinutesAbove360_data()
     {
         QTest::addColumn<int>("minutesAbove");
