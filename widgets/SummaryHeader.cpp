@@ -4,7 +4,9 @@
 #include "Format.h"
 #include "LevelStyle.h"
 #include "Target.h"
+#include "TargetListModel.h"
 
+#include <QDateTime>
 #include <QEvent>
 #include <QFrame>
 #include <QGridLayout>
@@ -194,6 +196,13 @@ void SummaryHeader::refresh(const Target* target)
         verdict = tr("All red flags within their thresholds");
     else
         verdict = tr("Waiting for data…");
+    // Like the sidebar: the verdict of a target that is not live is its last one, not a current all-clear.
+    const TargetListModel::Liveness liveness = TargetListModel::liveness(
+        *target, target->name().section(QLatin1Char('/'), -1), QDateTime::currentMSecsSinceEpoch());
+    if (!liveness.live) {
+        m_overall = Level::Unknown;
+        verdict = tr("%1 · last verdict: %2").arg(liveness.text, verdict);
+    }
     setVerdict(verdict);
 
     const auto& mem = st.lastMemory();

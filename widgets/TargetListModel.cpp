@@ -49,6 +49,31 @@ QString TargetListModel::containerText(ConnectionStatus::Container container, co
     return {};
 }
 
+TargetListModel::Liveness TargetListModel::liveness(const Target& target, const QString& name, qint64 nowMs)
+{
+    const ConnectionStatus& c = target.state().connection();
+    Liveness out;
+    out.text = toString(c.state);
+    // A connection problem outranks the memory verdict: stale data must not look fine.
+    out.live = c.state != ConnectionStatus::State::AuthenticationFailed
+        && c.state != ConnectionStatus::State::HostKeyRefused && c.state != ConnectionStatus::State::Failed;
+    if (c.state == ConnectionStatus::State::Reconnecting && c.retryInSeconds > 0)
+        out.text = tr("reconnecting in %1 s").arg(c.retryInSeconds);
+    if (c.state != ConnectionStatus::State::Connected)
+        return out;
+    // Live only while every stream flows: a stopped or absent container, or a silent stream, says so.
+    using C = ConnectionStatus::Container;
+    const std::vector<StreamHealth> streams = streamHealth(target.state(), nowMs);
+    if (c.container == C::Stopped || c.container == C::Absent || c.container == C::Paused
+        || c.container == C::EngineError)
+        out.text = containerText(c.container, name, target.state().info(), nowMs);
+    else if (!allStreamsUp(streams))
+        out.text = staleText(streams, nowMs);
+    // A paused app prints nothing and its streams may still look fresh for a while: not live either.
+    out.live = allStreamsUp(streams) && c.container != C::Paused;
+    return out;
+}
+
 void TargetListModel::summarize(Row& row)
 {
     if (!row.target) {
@@ -56,30 +81,9 @@ void TargetListModel::summarize(Row& row)
         row.connection = row.error.isEmpty() ? tr("not opened") : tr("failed");
         return;
     }
-    const ConnectionStatus& c = row.target->state().connection();
-    row.level = row.target->assessment().overall;
-    // A connection problem outranks the memory verdict: stale data must not look fine.
-    if (c.state == ConnectionStatus::State::AuthenticationFailed || c.state == ConnectionStatus::State::HostKeyRefused
-        || c.state == ConnectionStatus::State::Failed)
-        row.level = Level::Unknown;
-    QString text = toString(c.state);
-    if (c.state == ConnectionStatus::State::Reconnecting && c.retryInSeconds > 0)
-        text = tr("reconnecting in %1 s").arg(c.retryInSeconds);
-    if (c.state == ConnectionStatus::State::Connected) {
-        // Live only while every stream flows: a stopped or absent container, or a silent stream, says so.
-        using C = ConnectionStatus::Container;
-        const qint64 now = QDateTime::currentMSecsSinceEpoch();
-        const std::vector<StreamHealth> streams = streamHealth(row.target->state(), now);
-        if (c.container == C::Stopped || c.container == C::Absent || c.container == C::Paused
-            || c.container == C::EngineError)
-            text = containerText(c.container, row.entry.displayName(), row.target->state().info(), now);
-        else if (!allStreamsUp(streams))
-            text = staleText(streams, now);
-        // A paused app prints nothing and its streams may still look fresh for a while: not live either.
-        if (!allStreamsUp(streams) || c.container == C::Paused)
-            row.level = Level::Unknown;
-    }
-    row.connection = text;
+    const Liveness l = liveness(*row.target, row.entry.displayName(), QDateTime::currentMSecsSinceEpoch());
+    row.level = l.live ? row.target->assessment().overall : Level::Unknown;
+    row.connection = l.text;
 }
 
 int TargetListModel::addTarget(const TargetEntry& entry, Target* target, const QString& error)

@@ -17,6 +17,7 @@
 #include "MainWindow.h"
 #include "SessionStore.h"
 #include "StreamHealth.h"
+#include "SummaryHeader.h"
 #include "Target.h"
 #include "TargetLauncher.h"
 #include "TargetListModel.h"
@@ -236,6 +237,10 @@ void TestConsoleDay::waitLive(const QStringList& names, qint64 sinceMs, const ch
     };
     QTRY_VERIFY2_WITH_TIMEOUT(allLive(), qPrintable(QStringLiteral("%1: %2").arg(QLatin1String(step), why)),
                               kStepTimeoutMs);
+    // The header of the first of them shows its current verdict again.
+    m_window->selectTarget(row(names.first()));
+    m_window->refreshNow();
+    QCOMPARE(m_window->dashboard()->header()->level(QStringLiteral("overall")), level(names.first()));
     qInfo("ok: %s: %s live after %.1f s (%d SSH connections)", step, qPrintable(names.join(QLatin1Char(' '))),
           double(took.elapsed()) / 1000, sshConnections(m_port));
 }
@@ -253,6 +258,13 @@ void TestConsoleDay::waitState(const QString& name, const QString& prefix, const
     // Told by the events stream at once: the inspect poll (every 30 s) would leave it shown live meanwhile.
     QVERIFY2(took.elapsed() < kNoticeMs,
              qPrintable(QStringLiteral("%1: noticed only after %2 ms").arg(QLatin1String(step)).arg(took.elapsed())));
+    // The header of the selected target says the same, and shows its verdict as the last one.
+    m_window->selectTarget(row(name));
+    m_window->refreshNow();
+    const SummaryHeader* header = m_window->dashboard()->header();
+    QCOMPARE(header->level(QStringLiteral("overall")), Level::Unknown);
+    QVERIFY2(header->note(QStringLiteral("overall")).startsWith(prefix),
+             qPrintable(header->note(QStringLiteral("overall"))));
     qInfo("ok: %s: %s says \"%s\" after %.1f s", step, qPrintable(name), qPrintable(sidebarText(name)),
           double(took.elapsed()) / 1000);
 }

@@ -8,12 +8,16 @@
 #include "RecommendationModel.h"
 #include "RedFlagModel.h"
 #include "SeedTarget.h"
+#include "SummaryHeader.h"
 #include "TargetListModel.h"
 #include "TimeSeriesChart.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
 #include <QTest>
+
+Q_DECLARE_METATYPE(heapwatch::ConnectionStatus::State)
+Q_DECLARE_METATYPE(heapwatch::ConnectionStatus::Container)
 
 using namespace heapwatch;
 
@@ -251,6 +255,71 @@ private Q_SLOTS:
         info.finishedAtMs = finishedAtMs < 0 ? -1 : stoppedAt + finishedAtMs;
         QCOMPARE(TargetListModel::containerText(container, QStringLiteral("badger"), info, stoppedAt + lookedAfterMs),
                  text);
+    }
+
+    // The sidebar and the header tell the same truth about a watched target: the seed's critical pangolin
+    // keeps its badge only while it is live (or merely reconnecting); a container that does not run, a
+    // silent stream (the seed's stats are months old) or a failed connection show the state instead, and the
+    // header's verdict becomes the last one.
+    void livenessInSidebarAndHeader_data()
+    {
+        QTest::addColumn<ConnectionStatus::State>("state");
+        QTest::addColumn<ConnectionStatus::Container>("container");
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<bool>("live");
+        using S = ConnectionStatus::State;
+        using C = ConnectionStatus::Container;
+        QTest::addRow("saved log, not watched") << S::Idle << C::Unknown << QStringLiteral("idle") << true;
+        QTest::addRow("stopped") << S::Connected << C::Stopped << QStringLiteral("container stopped 2 min 5 s ago")
+                                 << false;
+        QTest::addRow("paused") << S::Connected << C::Paused << QStringLiteral("paused") << false;
+        QTest::addRow("removed") << S::Connected << C::Absent << QStringLiteral("waiting for container pangolin")
+                                 << false;
+        QTest::addRow("engine down") << S::Connected << C::EngineError << QStringLiteral("engine not answering")
+                                     << false;
+        QTest::addRow("running, stats silent")
+            << S::Connected << C::Running << QStringLiteral("stale: stats ") << false;
+        QTest::addRow("reconnecting") << S::Reconnecting << C::Running << QStringLiteral("reconnecting in 5 s") << true;
+        QTest::addRow("failed") << S::Failed << C::Unknown << QStringLiteral("failed") << false;
+    }
+    void livenessInSidebarAndHeader()
+    {
+        QFETCH(ConnectionStatus::State, state);
+        QFETCH(ConnectionStatus::Container, container);
+        QFETCH(QString, text);
+        QFETCH(bool, live);
+        IngestBatch batch = test::seedBatch();
+        if (container == ConnectionStatus::Container::Stopped) {
+            batch.info->running = false;
+            batch.info->status = QStringLiteral("exited");
+            batch.info->finishedAtMs = QDateTime::currentMSecsSinceEpoch() - 125400;
+        }
+        ConnectionStatus status;
+        status.state = state;
+        status.container = container;
+        status.retryInSeconds = state == ConnectionStatus::State::Reconnecting ? 5 : 0;
+        status.statsRunning = status.logsRunning = status.eventsRunning = state == ConnectionStatus::State::Connected;
+        auto* source = new test::FixedSource(batch);
+        Target target(std::unique_ptr<Source>(source), test::seedThresholds());
+        QSignalSpy done(&target, &Target::backfillFinished);
+        target.start();
+        QVERIFY(done.count() > 0 || done.wait(5000));
+        if (state != ConnectionStatus::State::Idle)
+            Q_EMIT source->connectionChanged(status);
+        QCoreApplication::processEvents();
+        QCOMPARE(int(target.state().connection().state), int(state));
+
+        TargetListModel model;
+        const int row = model.addTarget(TargetEntry::remote(QStringLiteral("ssh://ops@web1/pangolin")), &target);
+        QVERIFY2(model.index(row).data(TargetListModel::ConnectionRole).toString().startsWith(text),
+                 qPrintable(model.index(row).data(TargetListModel::ConnectionRole).toString()));
+        QCOMPARE(Level(model.index(row).data(TargetListModel::LevelRole).toInt()),
+                 live ? Level::Critical : Level::Unknown);
+        SummaryHeader header;
+        header.refresh(&target);
+        QCOMPARE(header.level(QStringLiteral("overall")), live ? Level::Critical : Level::Unknown);
+        const QString verdict = header.note(QStringLiteral("overall"));
+        QCOMPARE(verdict.startsWith(text) && verdict.contains(QStringLiteral(" · last verdict: ")), !live);
     }
 
     void targetListModel()
