@@ -318,6 +318,8 @@ private Q_SLOTS:
         SummaryHeader header;
         header.refresh(&target);
         QCOMPARE(header.level(QStringLiteral("overall")), live ? Level::Critical : Level::Unknown);
+        QCOMPARE(header.text(QStringLiteral("overall")),
+                 live ? QStringLiteral("CRITICAL") : QStringLiteral("NOT LIVE"));
         const QString verdict = header.note(QStringLiteral("overall"));
         QCOMPARE(verdict.startsWith(text) && verdict.contains(QStringLiteral(" · last verdict: ")), !live);
     }
