@@ -193,7 +193,8 @@ QVariant TargetListModel::data(const QModelIndex& index, int role) const
     const Row& r = m_rows[size_t(index.row())];
     switch (role) {
     case Qt::DisplayRole:
-        return QStringLiteral("%1\n%2 · %3").arg(r.entry.displayName(), r.entry.hostName(), r.connection);
+        // The state on a line of its own: elided behind the host it lost its age ("root@web1:…stopped 4 s ago").
+        return QStringLiteral("%1 · %2\n%3").arg(r.entry.displayName(), r.entry.hostName(), r.connection);
     case Qt::DecorationRole:
         return LevelStyle::icon(r.level);
     case Qt::ToolTipRole: {

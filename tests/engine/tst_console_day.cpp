@@ -10,7 +10,8 @@
 //   HEAPWATCH_ENGINE_PODMAN: the podman command prefix (space separated, e.g. "podman --root /tmp/x/storage");
 //   HEAPWATCH_ENGINE_ROOTFS: the containers' root directory (node and /app/app.js);
 //   HEAPWATCH_ENGINE_SOCKET, HEAPWATCH_ENGINE_PIDFILE: the Docker API socket and the pid of its service;
-//   HEAPWATCH_SCREENSHOT: where to keep a PNG of the window in a live state.
+//   HEAPWATCH_SCREENSHOT: where to keep a PNG of the window in a live state;
+//   HEAPWATCH_SCREENSHOT_STATES (optional): a directory for stopped.png, paused.png and waiting.png.
 #include "ChartGrid.h"
 #include "DashboardPage.h"
 #include "LevelStyle.h"
@@ -128,6 +129,7 @@ private:
     void waitLive(const QStringList& names, qint64 sinceMs, const char* step);
     void waitState(const QString& name, const QString& prefix, const char* step);
     bool podman(const QStringList& args, bool mayFail = false);
+    void shootState(const QString& name);
     bool runContainer(const QString& name);
     bool restartEngine();
 
@@ -269,6 +271,15 @@ void TestConsoleDay::waitState(const QString& name, const QString& prefix, const
           double(took.elapsed()) / 1000);
 }
 
+void TestConsoleDay::shootState(const QString& name)
+{
+    const QString dir = env("HEAPWATCH_SCREENSHOT_STATES");
+    if (dir.isEmpty())
+        return;
+    m_window->refreshNow();
+    QVERIFY(m_window->grab().toImage().save(dir + QLatin1Char('/') + name + QStringLiteral(".png"), "PNG"));
+}
+
 bool TestConsoleDay::podman(const QStringList& args, bool mayFail)
 {
     QProcess p;
@@ -356,10 +367,10 @@ void TestConsoleDay::day()
     QTRY_VERIFY2_WITH_TIMEOUT(sidebarText(QStringLiteral("hw2")).contains(QLatin1String(" ago")),
                               qPrintable(sidebarText(QStringLiteral("hw2"))), 10000);
     QTest::qWait(3000);
+    shootState(QStringLiteral("stopped"));
     QVERIFY2(sidebarText(QStringLiteral("hw2")).startsWith(QLatin1String("container stopped")),
              qPrintable(sidebarText(QStringLiteral("hw2"))));
     waitLive({QStringLiteral("hw1"), QStringLiteral("hw3")}, nowMs() - 2000, "stop hw2 (the others)");
-    const QString shotStates = env("HEAPWATCH_SCREENSHOT_STATES");
 
     // 3. start: live again, with data that arrived after the start.
     qint64 since = nowMs();
@@ -371,10 +382,7 @@ void TestConsoleDay::day()
     // 4. pause, then unpause.
     QVERIFY(podman({QStringLiteral("pause"), QStringLiteral("hw1")}));
     waitState(QStringLiteral("hw1"), QStringLiteral("paused"), "pause hw1");
-    if (!shotStates.isEmpty()) { // stopped would be gone by now: this one shows paused next to live
-        m_window->refreshNow();
-        QVERIFY(m_window->grab().toImage().save(shotStates, "PNG"));
-    }
+    shootState(QStringLiteral("paused"));
     since = nowMs();
     QVERIFY(podman({QStringLiteral("unpause"), QStringLiteral("hw1")}));
     waitLive({QStringLiteral("hw1")}, since, "unpause hw1");
@@ -387,6 +395,7 @@ void TestConsoleDay::day()
     QTest::qWait(8000);
     QVERIFY2(sidebarText(QStringLiteral("hw3")).startsWith(QLatin1String("waiting for container")),
              qPrintable(sidebarText(QStringLiteral("hw3"))));
+    shootState(QStringLiteral("waiting"));
     since = nowMs();
     QVERIFY(runContainer(QStringLiteral("hw3")));
     waitLive({QStringLiteral("hw3")}, since, "run hw3 again (new id)");

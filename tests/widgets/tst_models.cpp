@@ -336,7 +336,7 @@ private Q_SLOTS:
         QCOMPARE(model.rowCount(), 2);
         QCOMPARE(model.index(row).data(TargetListModel::LevelRole).toInt(), int(Level::Critical));
         QVERIFY(!model.index(row).data(Qt::DecorationRole).value<QIcon>().isNull());
-        QVERIFY(model.index(row).data().toString().startsWith(QStringLiteral("pangolin\ndemo host")));
+        QCOMPARE(model.index(row).data().toString(), QStringLiteral("pangolin · demo host\nidle"));
         QCOMPARE(model.index(1).data(TargetListModel::HostRole).toString(), QStringLiteral("ops@web1:2222"));
         QCOMPARE(model.index(1).data(TargetListModel::ErrorRole).toString(), QStringLiteral("no route"));
         QCOMPARE(model.worstLevel(), Level::Critical);
