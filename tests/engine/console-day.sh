@@ -35,5 +35,6 @@ sleep 3
 left=$(engine_processes_left)
 [ -z "$left" ] || fail "docker processes left on the server after the console closed:$left"
 refused=$(grep -c "no more sessions" "$T/sshd.log")
+echo "sshd refused $refused channels; $(grep -c 'Accepted publickey' "$T/sshd.log") SSH logins in all"
 [ "$refused" -le 10 ] || fail "sshd refused $refused channels"
 echo "PASS"

@@ -14,6 +14,7 @@
 //   HEAPWATCH_SCREENSHOT_STATES (optional): a directory for stopped.png, paused.png and waiting.png.
 #include "ChartGrid.h"
 #include "DashboardPage.h"
+#include "GuiPrompter.h"
 #include "LevelStyle.h"
 #include "MainWindow.h"
 #include "SessionStore.h"
@@ -173,6 +174,8 @@ void TestConsoleDay::initTestCase()
     m_window->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
     QCOMPARE(m_window->targetModel()->rowCount(), 3);
+    // One prompter answers the host's host-key and password questions for the three targets.
+    QCOMPARE(m_window->findChildren<GuiPrompter*>().size(), 1);
     for (const QString& name : kNames)
         QVERIFY2(row(name) >= 0 && m_window->targetModel()->targetAt(row(name)), qPrintable(name));
 }
