@@ -233,10 +233,16 @@ void TestConsoleDay::waitLive(const QStringList& names, qint64 sinceMs, const ch
     QElapsedTimer took;
     took.start();
     QString why;
+    qint64 toldAtMs = 0;
     const auto allLive = [&] {
         for (const QString& n : names) {
-            if (!liveSince(n, sinceMs, &why))
+            if (!liveSince(n, sinceMs, &why)) {
+                if (took.elapsed() >= toldAtMs + 5000) { // a slow resume says what it waits for
+                    toldAtMs = took.elapsed();
+                    qInfo("%s: after %.1f s still %s", step, double(toldAtMs) / 1000, qPrintable(why));
+                }
                 return false;
+            }
         }
         return true;
     };

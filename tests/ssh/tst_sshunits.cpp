@@ -916,6 +916,52 @@ private Q_SLOTS:
         QVERIFY(!streams.isFailed());
     }
 
+    // An engine restart ends the events stream it had served for a while; `stats` went through the same cut
+    // (the docker CLI shows "--" from then on), so it is started afresh as soon as inspect answers again.
+    // An events command that ends at once (an engine without events) never restarts `stats`.
+    void engineCutRestartsStats_data()
+    {
+        QTest::addColumn<int>("eventsRanMs");
+        QTest::addColumn<int>("statsStarts");
+        QTest::addRow("events ran 5.2 s, then ended") << 5200 << 2;
+        QTest::addRow("events ended at once") << 0 << 1;
+    }
+    void engineCutRestartsStats()
+    {
+        QFETCH(int, eventsRanMs);
+        QFETCH(int, statsStarts);
+        ContainerStreams::Callbacks cb;
+        StreamsConfig config;
+        config.container = QStringLiteral("gerbil");
+        ContainerStreams streams(config, std::move(cb));
+        FakeRunner runner;
+        const QByteArray running = "{\"Id\":\"aaa\",\"Name\":\"/gerbil\",\"State\":{\"Status\":\"running\","
+                                   "\"Running\":true,\"StartedAt\":\"2026-11-18T00:00:00Z\"},\"RestartCount\":0}\n";
+        const auto inspect = [&] {
+            streams.onOutput(ContainerStreams::Inspect, LogStream::Stdout, running);
+            streams.onFinished(ContainerStreams::Inspect, 0);
+        };
+        const auto starts = [&](ContainerStreams::Role role) {
+            return int(std::count(runner.started.begin(), runner.started.end(), int(role)));
+        };
+        streams.attach(&runner, QStringLiteral("docker"));
+        inspect();
+        QCOMPARE(starts(ContainerStreams::Stats), 1);
+        QCOMPARE(starts(ContainerStreams::Events), 1);
+        QTest::qWait(eventsRanMs);
+        streams.onFinished(ContainerStreams::Events, 1); // "error during connect: … EOF"
+        // The engine is down for a moment: inspect fails, `stats` keeps its place meanwhile.
+        streams.onOutput(ContainerStreams::Inspect, LogStream::Stderr, "Cannot connect to the Docker daemon\n");
+        streams.onFinished(ContainerStreams::Inspect, 1);
+        QVERIFY(streams.presence() == ConnectionStatus::Container::EngineError);
+        QCOMPARE(starts(ContainerStreams::Stats), 1);
+        inspect(); // back, the same container still running
+        QVERIFY(streams.presence() == ConnectionStatus::Container::Running);
+        QCOMPARE(starts(ContainerStreams::Stats), statsStarts);
+        inspect(); // and only once
+        QCOMPARE(starts(ContainerStreams::Stats), statsStarts);
+    }
+
     void backoffDoublesWithJitter()
     {
         Backoff b;
