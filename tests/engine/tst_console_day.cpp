@@ -1,5 +1,6 @@
 // An ordinary day on a real engine, watched through the console: the real MainWindow (offscreen) on three
-// containers of one host over OpenSSH on loopback (sshd's default MaxSessions), driven by podman. After each
+// containers of one host over OpenSSH on loopback (sshd's default MaxSessions), driven by podman (stop and
+// start, pause, rm -f then run, a restart of the engine) and by a restart of sshd. After each
 // step the sidebar must say what the container does (live, "container stopped … ago", "paused", "waiting for
 // container …") and, once it runs again, the target must be live with data that arrived after the step.
 // The three targets share one pool of connections: no host-key or password question is ever shown, and the
@@ -10,6 +11,7 @@
 //   HEAPWATCH_ENGINE_PODMAN: the podman command prefix (space separated, e.g. "podman --root /tmp/x/storage");
 //   HEAPWATCH_ENGINE_ROOTFS: the containers' root directory (node and /app/app.js);
 //   HEAPWATCH_ENGINE_SOCKET, HEAPWATCH_ENGINE_PIDFILE: the Docker API socket and the pid of its service;
+//   HEAPWATCH_ENGINE_SSHD_CONFIG, _SSHD_PIDFILE, _SSHD_LOG: how to restart sshd;
 //   HEAPWATCH_SCREENSHOT: where to keep a PNG of the window in a live state;
 //   HEAPWATCH_SCREENSHOT_STATES (optional): a directory for stopped.png, paused.png and waiting.png.
 #include "ChartGrid.h"
@@ -30,6 +32,7 @@
 #include <QDateTime>
 #include <QDeadlineTimer>
 #include <QDialog>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QImage>
@@ -133,6 +136,7 @@ private:
     void shootState(const QString& name);
     bool runContainer(const QString& name);
     bool restartEngine();
+    bool restartSshd();
 
     std::unique_ptr<MainWindow> m_window;
     QList<TargetEntry> m_entries;
@@ -353,6 +357,54 @@ bool TestConsoleDay::restartEngine()
     return waitUntil([&] { return QFile::exists(socket); }, 10000);
 }
 
+// The parent pid of a process, from /proc (-1 when it is gone).
+pid_t parentOf(pid_t pid)
+{
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return -1;
+    const QByteArray s = stat.readAll();
+    const int close = s.lastIndexOf(')');
+    const QList<QByteArray> rest = s.mid(close + 2).split(' ');
+    return rest.size() > 1 ? pid_t(rest[1].toInt()) : -1;
+}
+
+// Ends sshd's listener and every session it forked (their remote commands lose their channel), then starts
+// sshd again with the same configuration.
+bool TestConsoleDay::restartSshd()
+{
+    const QString pidFile = env("HEAPWATCH_ENGINE_SSHD_PIDFILE");
+    QFile f(pidFile);
+    if (!f.open(QIODevice::ReadOnly))
+        return false;
+    const pid_t listener = pid_t(f.readAll().trimmed().toInt());
+    f.close();
+    if (listener <= 0)
+        return false;
+    QList<pid_t> sessions;
+    for (const QString& entry : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
+        bool number = false;
+        const pid_t pid = pid_t(entry.toInt(&number));
+        if (number && parentOf(pid) == listener)
+            sessions << pid;
+    }
+    qInfo("sshd restart: listener %d and %lld sessions", int(listener), qlonglong(sessions.size()));
+    if (sessions.isEmpty() || ::kill(listener, SIGTERM) != 0)
+        return false;
+    for (const pid_t pid : sessions)
+        ::kill(pid, SIGTERM);
+    if (!waitUntil([&] { return parentOf(listener) < 0; }, 10000))
+        return false;
+    QFile::remove(pidFile);
+    QTest::qWait(2000); // down for a moment: the console's connections fail and it retries
+    if (QProcess::execute(QStringLiteral("/usr/sbin/sshd"),
+                          {QStringLiteral("-f"), env("HEAPWATCH_ENGINE_SSHD_CONFIG"), QStringLiteral("-E"),
+                           env("HEAPWATCH_ENGINE_SSHD_LOG")})
+        != 0)
+        return false;
+    return waitUntil([&] { return QFile::exists(pidFile); }, 10000);
+}
+
 void TestConsoleDay::day()
 {
     // 1. All three live, on fewer connections than targets (one pool for the host).
@@ -440,6 +492,12 @@ void TestConsoleDay::day()
         podman({QStringLiteral("start"), name}, true); // as after a reboot; a no-op when it survived
     since = nowMs();
     waitLive(kNames, since, "engine restart");
+
+    // 7. sshd restarts, its sessions with it (a package upgrade, a reboot of the listener's host): the
+    // console reconnects by itself and every stream resumes.
+    QVERIFY(restartSshd());
+    since = nowMs();
+    waitLive(kNames, since, "sshd restart");
 
     // No host-key or password question at any time: the known_hosts file and the key answered for the host.
     QVERIFY2(m_dialogs.shown == 0, qPrintable(m_dialogs.titles.join(QStringLiteral(", "))));
