@@ -54,9 +54,9 @@ TargetListModel::Liveness TargetListModel::liveness(const Target& target, const 
     const ConnectionStatus& c = target.state().connection();
     Liveness out;
     out.text = toString(c.state);
-    // A connection problem outranks the memory verdict: stale data must not look fine.
-    out.live = c.state != ConnectionStatus::State::AuthenticationFailed
-        && c.state != ConnectionStatus::State::HostKeyRefused && c.state != ConnectionStatus::State::Failed;
+    // A connection problem outranks the memory verdict: stale data must not look fine. Only sources that are
+    // not watched over a connection (a saved log: idle or finished) have no connection to lose.
+    out.live = c.state == ConnectionStatus::State::Idle || c.state == ConnectionStatus::State::Finished;
     if (c.state == ConnectionStatus::State::Reconnecting && c.retryInSeconds > 0)
         out.text = tr("reconnecting in %1 s").arg(c.retryInSeconds);
     if (c.state != ConnectionStatus::State::Connected)

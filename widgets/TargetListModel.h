@@ -52,8 +52,9 @@ public:
     // "stale: logs 4 min ago, stats down": the streams of a live target that do not flow.
     static QString staleText(const std::vector<StreamHealth>& streams, qint64 nowMs);
     // What the sidebar and the header say of a target: "connected", "reconnecting in 5 s", "paused",
-    // "stale: logs 4 min ago"…; live is false when its verdict must not be shown as current (a connection
-    // failure, a container that does not run, a stream that does not flow). name: the container's.
+    // "stale: logs 4 min ago"…; live is false when its verdict must not be shown as current (connecting,
+    // reconnecting or failed, a container that does not run, a stream that does not flow). name: the
+    // container's.
     struct Liveness
     {
         QString text;

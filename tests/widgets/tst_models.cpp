@@ -258,8 +258,8 @@ private Q_SLOTS:
     }
 
     // The sidebar and the header tell the same truth about a watched target: the seed's critical pangolin
-    // keeps its badge only while it is live (or merely reconnecting); a container that does not run, a
-    // silent stream (the seed's stats are months old) or a failed connection show the state instead, and the
+    // keeps its badge only while it is live; a connection that is being made again or failed, a container
+    // that does not run or a silent stream (the seed's stats are months old) show the state instead, and the
     // header's verdict becomes the last one.
     void livenessInSidebarAndHeader_data()
     {
@@ -279,7 +279,8 @@ private Q_SLOTS:
                                      << false;
         QTest::addRow("running, stats silent")
             << S::Connected << C::Running << QStringLiteral("stale: stats ") << false;
-        QTest::addRow("reconnecting") << S::Reconnecting << C::Running << QStringLiteral("reconnecting in 5 s") << true;
+        QTest::addRow("reconnecting") << S::Reconnecting << C::Running << QStringLiteral("reconnecting in 5 s")
+                                      << false;
         QTest::addRow("failed") << S::Failed << C::Unknown << QStringLiteral("failed") << false;
     }
     void livenessInSidebarAndHeader()
