@@ -23,6 +23,9 @@ constexpr qint64 kMaxEngineRetryMs = 10 * 60 * 1000;
 // A `stats` that prints only "--" this long for a running container lost its source (the docker CLI does
 // not re-attach after its stream ended): it is started again.
 constexpr qint64 kStatsWithoutValuesMs = 20000;
+// An events command that ends after running this long was cut by the engine (one that cannot run at all
+// ends at once, and must not restart `stats` each time).
+constexpr qint64 kEngineCutAfterMs = 5000;
 
 qint64 wallMs()
 {
@@ -457,9 +460,18 @@ void ContainerStreams::onFinished(int role, int exitStatus)
     case Stats:
         scheduleAfterExit(Stats, 2000, 30000);
         break;
-    case Events:
+    case Events: {
+        const bool ranAWhile = now() - m_roles[Events].startedMs >= kEngineCutAfterMs;
         scheduleAfterExit(Events, 2000, 30000);
+        if (ranAWhile && m_roles[Stats].running) {
+            // The engine ended a stream it had served for a while (dockerd or the podman service restarted):
+            // `stats` ran across the same cut and the docker CLI shows "--" from then on. Inspect is asked
+            // soon, and once the engine answers, `stats` is started afresh (not 20 s later by its watchdog).
+            m_statsStartedFor.clear();
+            schedule(Inspect, 1000);
+        }
         break;
+    }
     case RoleCount:
         break;
     }

@@ -138,11 +138,20 @@ RemoteCommand RemoteCommands::inspect() const
 
 RemoteCommand RemoteCommands::events() const
 {
-    // podman names the exit event "died"; docker "die". Unknown names only filter nothing out.
+    // Every change of the container's presence, so that inspect is asked at once (not at its next poll):
+    // death, start, pause and unpause, removal. podman names the exit event "died" and the removal "remove";
+    // dockerd "die" and "destroy". The docker CLI may talk to podman's Docker API, which filters on podman's
+    // own names: it gets both spellings (dockerd matches values, an unknown one only matches nothing). The
+    // podman CLI gets its own names only (it matches nothing for "die" either).
     const bool podman = m_engine.endsWith(QLatin1String("podman"));
     QStringList args {QStringLiteral("events"), QStringLiteral("--filter"), QStringLiteral("container=") + m_container};
-    const QStringList kinds {podman ? QStringLiteral("died") : QStringLiteral("die"), QStringLiteral("oom"),
-                             QStringLiteral("start"), QStringLiteral("restart"), QStringLiteral("health_status")};
+    QStringList kinds
+        = podman ? QStringList {QStringLiteral("died")} : QStringList {QStringLiteral("die"), QStringLiteral("died")};
+    kinds << QStringLiteral("oom") << QStringLiteral("start") << QStringLiteral("restart")
+          << QStringLiteral("health_status") << QStringLiteral("pause") << QStringLiteral("unpause")
+          << QStringLiteral("remove");
+    if (!podman)
+        kinds << QStringLiteral("destroy");
     for (const QString& k : kinds) {
         args << QStringLiteral("--filter") << QStringLiteral("event=") + k;
     }

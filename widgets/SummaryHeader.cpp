@@ -4,7 +4,9 @@
 #include "Format.h"
 #include "LevelStyle.h"
 #include "Target.h"
+#include "TargetListModel.h"
 
+#include <QDateTime>
 #include <QEvent>
 #include <QFrame>
 #include <QGridLayout>
@@ -172,6 +174,7 @@ void SummaryHeader::refresh(const Target* target)
         m_name->setText(tr("No target"));
         setVerdict(tr("Add a target (Ctrl+N), open a saved log (Ctrl+O) or start the demo (Ctrl+D)."));
         m_overall = Level::Unknown;
+        m_live = true;
         for (const QString& key : std::as_const(m_order))
             set(key, format::dash());
         restyle();
@@ -182,6 +185,7 @@ void SummaryHeader::refresh(const Target* target)
     const qint64 now = target->now();
     m_name->setText(target->name());
     m_overall = a.overall;
+    m_live = true;
 
     // The verdict names the worst flag, like the first line of `heapwatch check`.
     const Flag* worst = nullptr;
@@ -200,6 +204,14 @@ void SummaryHeader::refresh(const Target* target)
         verdict = tr("All red flags within their thresholds");
     else
         verdict = tr("Waiting for data…");
+    // Like the sidebar: the verdict of a target that is not live is its last one, not a current all-clear.
+    const TargetListModel::Liveness liveness = TargetListModel::liveness(
+        *target, target->name().section(QLatin1Char('/'), -1), QDateTime::currentMSecsSinceEpoch());
+    if (!liveness.live) {
+        m_overall = Level::Unknown;
+        m_live = false;
+        verdict = tr("%1 · last verdict: %2").arg(liveness.text, verdict);
+    }
     setVerdict(verdict);
 
     const auto& mem = st.lastMemory();
@@ -330,7 +342,7 @@ void SummaryHeader::restyle()
     }
     // The light palette's (darker) level colour in both palettes: white text on it keeps its contrast.
     const QColor c = LevelStyle::color(m_overall, false);
-    m_badge->setText(QStringLiteral("  %1  ").arg(levelTitle(m_overall)));
+    m_badge->setText(QStringLiteral("  %1  ").arg(m_live ? levelTitle(m_overall) : tr("NOT LIVE")));
     // A filled pill: white on the level colour reads in both palettes.
     m_badge->setStyleSheet(
         QStringLiteral("QLabel { background: %1; color: white; border-radius: 9px; padding: 2px 10px;"

@@ -60,6 +60,7 @@ private:
     QLabel* m_hold = nullptr;
     QString m_verdictText;
     Level m_overall = Level::Unknown;
+    bool m_live = true; // false: the badge says so instead of a level the data no longer supports
 };
 
 } // namespace heapwatch

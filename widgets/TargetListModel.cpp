@@ -6,6 +6,7 @@
 #include "Target.h"
 
 #include <QDateTime>
+#include <algorithm>
 
 namespace heapwatch {
 
@@ -26,6 +27,54 @@ QString TargetListModel::staleText(const std::vector<StreamHealth>& streams, qin
     return tr("stale: %1").arg(parts.join(QStringLiteral(", ")));
 }
 
+QString TargetListModel::containerText(ConnectionStatus::Container container, const QString& name,
+                                       const std::optional<ContainerInfo>& info, qint64 nowMs)
+{
+    using C = ConnectionStatus::Container;
+    switch (container) {
+    case C::Stopped:
+        // When it stopped, from the engine's own FinishedAt (a server clock ahead of ours reads "just now").
+        if (info && !info->running && info->finishedAtMs > 0)
+            return tr("container stopped %1").arg(format::age(std::max<qint64>(0, nowMs - info->finishedAtMs)));
+        return tr("container stopped");
+    case C::Absent:
+        return tr("waiting for container %1").arg(name);
+    case C::Paused:
+        return tr("paused");
+    case C::EngineError:
+        return tr("engine not answering");
+    case C::Unknown:
+    case C::Running:
+        break;
+    }
+    return {};
+}
+
+TargetListModel::Liveness TargetListModel::liveness(const Target& target, const QString& name, qint64 nowMs)
+{
+    const ConnectionStatus& c = target.state().connection();
+    Liveness out;
+    out.text = toString(c.state);
+    // A connection problem outranks the memory verdict: stale data must not look fine. Only sources that are
+    // not watched over a connection (a saved log: idle or finished) have no connection to lose.
+    out.live = c.state == ConnectionStatus::State::Idle || c.state == ConnectionStatus::State::Finished;
+    if (c.state == ConnectionStatus::State::Reconnecting && c.retryInSeconds > 0)
+        out.text = tr("reconnecting in %1 s").arg(c.retryInSeconds);
+    if (c.state != ConnectionStatus::State::Connected)
+        return out;
+    // Live only while every stream flows: a stopped or absent container, or a silent stream, says so.
+    using C = ConnectionStatus::Container;
+    const std::vector<StreamHealth> streams = streamHealth(target.state(), nowMs);
+    if (c.container == C::Stopped || c.container == C::Absent || c.container == C::Paused
+        || c.container == C::EngineError)
+        out.text = containerText(c.container, name, target.state().info(), nowMs);
+    else if (!allStreamsUp(streams))
+        out.text = staleText(streams, nowMs);
+    // A paused app prints nothing and its streams may still look fresh for a while: not live either.
+    out.live = allStreamsUp(streams) && c.container != C::Paused;
+    return out;
+}
+
 void TargetListModel::summarize(Row& row) const
 {
     row.snooze = m_silencer ? m_silencer->snoozeText(row.entry.key(), QDateTime::currentDateTime()) : QString();
@@ -34,34 +83,9 @@ void TargetListModel::summarize(Row& row) const
         row.connection = row.error.isEmpty() ? tr("not opened") : tr("failed");
         return;
     }
-    const ConnectionStatus& c = row.target->state().connection();
-    row.level = row.target->assessment().overall;
-    // A connection problem outranks the memory verdict: stale data must not look fine.
-    if (c.state == ConnectionStatus::State::AuthenticationFailed || c.state == ConnectionStatus::State::HostKeyRefused
-        || c.state == ConnectionStatus::State::Failed)
-        row.level = Level::Unknown;
-    QString text = toString(c.state);
-    if (c.state == ConnectionStatus::State::Reconnecting && c.retryInSeconds > 0)
-        text = tr("reconnecting in %1 s").arg(c.retryInSeconds);
-    if (c.state == ConnectionStatus::State::Connected) {
-        // Live only while every stream flows: a stopped or absent container, or a silent stream, says so.
-        using C = ConnectionStatus::Container;
-        const qint64 now = QDateTime::currentMSecsSinceEpoch();
-        const std::vector<StreamHealth> streams = streamHealth(row.target->state(), now);
-        if (c.container == C::Stopped)
-            text = tr("container stopped");
-        else if (c.container == C::Absent)
-            text = tr("waiting for container");
-        else if (c.container == C::Paused)
-            text = tr("paused");
-        else if (c.container == C::EngineError)
-            text = tr("engine not answering");
-        else if (!allStreamsUp(streams))
-            text = staleText(streams, now);
-        if (!allStreamsUp(streams))
-            row.level = Level::Unknown;
-    }
-    row.connection = text;
+    const Liveness l = liveness(*row.target, row.entry.displayName(), QDateTime::currentMSecsSinceEpoch());
+    row.level = l.live ? row.target->assessment().overall : Level::Unknown;
+    row.connection = l.text;
 }
 
 int TargetListModel::addTarget(const TargetEntry& entry, Target* target, const QString& error)
@@ -172,8 +196,10 @@ QVariant TargetListModel::data(const QModelIndex& index, int role) const
     const Row& r = m_rows[size_t(index.row())];
     switch (role) {
     case Qt::DisplayRole:
-        return QStringLiteral("%1\n%2 · %3").arg(r.entry.displayName(), r.entry.hostName(), r.connection)
-            + (r.snooze.isEmpty() ? QString() : QStringLiteral("\n") + r.snooze); // its own line: never elided
+        // The state on a line of its own: elided behind the host it lost its age ("root@web1:…stopped 4 s ago");
+        // a snooze on a third line, never elided either.
+        return QStringLiteral("%1 · %2\n%3").arg(r.entry.displayName(), r.entry.hostName(), r.connection)
+            + (r.snooze.isEmpty() ? QString() : QStringLiteral("\n") + r.snooze);
     case Qt::DecorationRole:
         return LevelStyle::icon(r.level);
     case Qt::ToolTipRole: {

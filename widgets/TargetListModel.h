@@ -8,6 +8,7 @@
 
 #include <QAbstractListModel>
 #include <QPointer>
+#include <optional>
 #include <vector>
 
 namespace heapwatch {
@@ -55,6 +56,20 @@ public:
 public:
     // "stale: logs 4 min ago, stats down": the streams of a live target that do not flow.
     static QString staleText(const std::vector<StreamHealth>& streams, qint64 nowMs);
+    // What the sidebar and the header say of a target: "connected", "reconnecting in 5 s", "paused",
+    // "stale: logs 4 min ago"…; live is false when its verdict must not be shown as current (connecting,
+    // reconnecting or failed, a container that does not run, a stream that does not flow). name: the
+    // container's.
+    struct Liveness
+    {
+        QString text;
+        bool live = true;
+    };
+    static Liveness liveness(const Target& target, const QString& name, qint64 nowMs);
+    // "container stopped 2 min ago", "waiting for container badger", "paused": a container that does not
+    // run, by name (its sidebar entry); empty for a running one.
+    static QString containerText(ConnectionStatus::Container container, const QString& name,
+                                 const std::optional<ContainerInfo>& info, qint64 nowMs);
 
 private:
     struct Row

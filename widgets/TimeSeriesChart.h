@@ -75,6 +75,7 @@ public:
     void setRightAxis(const QString& title, double maxHint);
     void setBands(std::vector<ChartBand> bands);
     void setMarkers(std::vector<ChartMarker> markers, bool labelled);
+    const std::vector<ChartMarker>& markers() const { return m_markers; }
     void setGaps(std::vector<ChartGap> gaps);
     const std::vector<ChartGap>& gaps() const { return m_gaps; }
     void setTimeWindow(qint64 t0, qint64 t1);

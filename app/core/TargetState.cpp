@@ -234,21 +234,9 @@ void TargetState::applyInfo(const ContainerInfo& info)
     if (info.startedAtMs > 0) {
         const bool restartCountGrew
             = previous && previous->restartCount >= 0 && info.restartCount > previous->restartCount;
-        // `docker compose up` with a new image, or rm then run: the same name, a new container.
-        const bool recreated = previous && !previous->id.isEmpty() && !info.id.isEmpty() && previous->id != info.id;
-        const QString recreateText
-            = recreated ? QStringLiteral("container recreated (new id %1)").arg(info.id.left(12)) : QString();
-        noteContainerStart(info.startedAtMs, restartCountGrew, recreateText);
-        if (recreated) {
-            // The start may be known already from an event or the app's start line: mark that one.
-            for (Marker& m : m_markers) {
-                if ((m.kind == Marker::Kind::Start || m.kind == Marker::Kind::Restart)
-                    && std::llabs(m.atMs - info.startedAtMs) <= kSameStartMs) {
-                    m.recreated = true;
-                    m.text = recreateText;
-                }
-            }
-        }
+        noteContainerStart(info.startedAtMs, restartCountGrew, QString());
+        if (previous && !previous->id.isEmpty() && !info.id.isEmpty() && previous->id != info.id)
+            markRecreated(info);
     }
     // A stopped container that was OOM-killed (or died with 137/134) is an incident even without events.
     if (!info.running && (info.oomKilled || isOomExit(info.exitCode))) {
@@ -260,6 +248,22 @@ void TargetState::applyInfo(const ContainerInfo& info)
                                      : QStringLiteral("killed, exit code %1").arg(info.exitCode);
         addMarker(marker);
     }
+}
+
+void TargetState::markRecreated(const ContainerInfo& info)
+{
+    // The marker of this start (from inspect, or the start event that reported it first) says what it was.
+    Marker* nearest = nullptr;
+    for (Marker& m : m_markers) {
+        if ((m.kind == Marker::Kind::Start || m.kind == Marker::Kind::Restart)
+            && std::llabs(m.atMs - info.startedAtMs) <= kSameStartMs
+            && (!nearest || std::llabs(m.atMs - info.startedAtMs) < std::llabs(nearest->atMs - info.startedAtMs)))
+            nearest = &m;
+    }
+    if (!nearest)
+        return;
+    nearest->recreated = true;
+    nearest->text = QStringLiteral("container recreated, new id %1").arg(info.id.left(12));
 }
 
 void TargetState::applyEvent(const ContainerEvent& event)

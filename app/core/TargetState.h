@@ -65,8 +65,9 @@ struct Marker
     qint64 atMs = 0;
     Kind kind = Kind::Start;
     int exitCode = -1;
-    bool recreated = false; // a start of a new container under the same name (inspect's id changed)
     QString text;
+    // A Restart whose container has a new id: removed and created again under the same name (a redeploy).
+    bool recreated = false;
 };
 
 class TargetState
@@ -151,6 +152,7 @@ private:
     void applyLog(const LogRecord& record);
     void applyStats(const StatsSample& sample);
     void applyInfo(const ContainerInfo& info);
+    void markRecreated(const ContainerInfo& info);
     void applyEvent(const ContainerEvent& event);
     void addProblem(qint64 atMs, Level level, LogKind kind, const QString& text);
     void addMarker(Marker marker);

@@ -138,3 +138,13 @@ engine_processes_left() {
     done
     echo "$left"
 }
+
+# podman's file backend writes the events of every podman on the machine to one log
+# (/run/libpod/events/events.log), whatever its --root: `docker events --filter container=hw2` then also
+# reports another engine test's hw2 (a start while ours is stopped). After engine_setup, before any container
+# runs: this test's events go to a log of its own, and the engine restarts to read that.
+engine_private_events() {
+    echo "events_logfile_path = \"$T/events.log\"" >>"$T/containers.conf"
+    stop_engine
+    start_engine
+}

@@ -337,6 +337,45 @@ private Q_SLOTS:
         QVERIFY(QString::fromUtf8(out.readAll()).endsWith(hostile + QLatin1Char('\n')));
     }
 
+    // The events stream asks for every change of the container's presence under the engine's own names, so
+    // that a stop, pause or removal is seen at once and not at the next inspect poll. The docker CLI may talk
+    // to podman's Docker API, which filters on podman's names ("died", "remove"): it asks for both spellings.
+    // (Seen on Debian 12: docker 20.10 CLI on podman 4.3's API got no "die" event for `--filter event=die`.)
+    void eventsAskForEveryPresenceChange_data()
+    {
+        QTest::addColumn<QString>("engine");
+        QTest::addColumn<QStringList>("wanted");
+        QTest::addColumn<QStringList>("unwanted");
+        const QStringList common {QStringLiteral("died"),    QStringLiteral("oom"),          QStringLiteral("start"),
+                                  QStringLiteral("restart"), QStringLiteral("pause"),        QStringLiteral("unpause"),
+                                  QStringLiteral("remove"),  QStringLiteral("health_status")};
+        QTest::addRow("docker") << QStringLiteral("docker")
+                                << common + QStringList {QStringLiteral("die"), QStringLiteral("destroy")}
+                                << QStringList();
+        QTest::addRow("podman") << QStringLiteral("podman") << common
+                                << QStringList {QStringLiteral("die"), QStringLiteral("destroy")};
+        QTest::addRow("podman by path") << QStringLiteral("/usr/bin/podman") << common
+                                        << QStringList {QStringLiteral("die")};
+    }
+    void eventsAskForEveryPresenceChange()
+    {
+        QFETCH(QString, engine);
+        QFETCH(QStringList, wanted);
+        QFETCH(QStringList, unwanted);
+        const QStringList argv = RemoteCommands(engine, false, QStringLiteral("badger")).events().argv;
+        QStringList kinds;
+        for (qsizetype i = 0; i + 1 < argv.size(); ++i) {
+            if (argv[i] == QLatin1String("--filter") && argv[i + 1].startsWith(QLatin1String("event=")))
+                kinds << argv[i + 1].mid(6);
+        }
+        QVERIFY2(argv.contains(QStringLiteral("container=badger")), qPrintable(argv.join(QLatin1Char(' '))));
+        for (const QString& k : wanted)
+            QVERIFY2(kinds.contains(k), qPrintable(k + QStringLiteral(" missing: ") + kinds.join(QLatin1Char(' '))));
+        for (const QString& k : unwanted)
+            QVERIFY2(!kinds.contains(k), qPrintable(k));
+        QCOMPARE(kinds.removeDuplicates(), 0);
+    }
+
     // The server-side filter keeps the lines the core needs on their own stream and drops the rest; a history
     // read (not a follower) ends each stream with the count of lines the engine wrote before the filter.
     void filterKeepsStreamsApart_data()
@@ -891,6 +930,52 @@ private Q_SLOTS:
         streams.onFinished(ContainerStreams::Inspect, 1);
         QVERIFY(streams.presence() == ConnectionStatus::Container::EngineError);
         QVERIFY(!streams.isFailed());
+    }
+
+    // An engine restart ends the events stream it had served for a while; `stats` went through the same cut
+    // (the docker CLI shows "--" from then on), so it is started afresh as soon as inspect answers again.
+    // An events command that ends at once (an engine without events) never restarts `stats`.
+    void engineCutRestartsStats_data()
+    {
+        QTest::addColumn<int>("eventsRanMs");
+        QTest::addColumn<int>("statsStarts");
+        QTest::addRow("events ran 5.2 s, then ended") << 5200 << 2;
+        QTest::addRow("events ended at once") << 0 << 1;
+    }
+    void engineCutRestartsStats()
+    {
+        QFETCH(int, eventsRanMs);
+        QFETCH(int, statsStarts);
+        ContainerStreams::Callbacks cb;
+        StreamsConfig config;
+        config.container = QStringLiteral("gerbil");
+        ContainerStreams streams(config, std::move(cb));
+        FakeRunner runner;
+        const QByteArray running = "{\"Id\":\"aaa\",\"Name\":\"/gerbil\",\"State\":{\"Status\":\"running\","
+                                   "\"Running\":true,\"StartedAt\":\"2026-11-18T00:00:00Z\"},\"RestartCount\":0}\n";
+        const auto inspect = [&] {
+            streams.onOutput(ContainerStreams::Inspect, LogStream::Stdout, running);
+            streams.onFinished(ContainerStreams::Inspect, 0);
+        };
+        const auto starts = [&](ContainerStreams::Role role) {
+            return int(std::count(runner.started.begin(), runner.started.end(), int(role)));
+        };
+        streams.attach(&runner, QStringLiteral("docker"));
+        inspect();
+        QCOMPARE(starts(ContainerStreams::Stats), 1);
+        QCOMPARE(starts(ContainerStreams::Events), 1);
+        QTest::qWait(eventsRanMs);
+        streams.onFinished(ContainerStreams::Events, 1); // "error during connect: … EOF"
+        // The engine is down for a moment: inspect fails, `stats` keeps its place meanwhile.
+        streams.onOutput(ContainerStreams::Inspect, LogStream::Stderr, "Cannot connect to the Docker daemon\n");
+        streams.onFinished(ContainerStreams::Inspect, 1);
+        QVERIFY(streams.presence() == ConnectionStatus::Container::EngineError);
+        QCOMPARE(starts(ContainerStreams::Stats), 1);
+        inspect(); // back, the same container still running
+        QVERIFY(streams.presence() == ConnectionStatus::Container::Running);
+        QCOMPARE(starts(ContainerStreams::Stats), statsStarts);
+        inspect(); // and only once
+        QCOMPARE(starts(ContainerStreams::Stats), statsStarts);
     }
 
     void backoffDoublesWithJitter()

@@ -8,12 +8,16 @@
 #include "RecommendationModel.h"
 #include "RedFlagModel.h"
 #include "SeedTarget.h"
+#include "SummaryHeader.h"
 #include "TargetListModel.h"
 #include "TimeSeriesChart.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
 #include <QTest>
+
+Q_DECLARE_METATYPE(heapwatch::ConnectionStatus::State)
+Q_DECLARE_METATYPE(heapwatch::ConnectionStatus::Container)
 
 using namespace heapwatch;
 
@@ -213,6 +217,114 @@ private Q_SLOTS:
         QCOMPARE(proxy.rowCount(), 1);
     }
 
+    // What the sidebar says of a container that does not run: the seed's badger stopped at 10:05 (podman's
+    // FinishedAt), looked at later; a server clock ahead of ours never gives a negative age.
+    void containerText_data()
+    {
+        QTest::addColumn<ConnectionStatus::Container>("container");
+        QTest::addColumn<qint64>("finishedAtMs");
+        QTest::addColumn<qint64>("lookedAfterMs");
+        QTest::addColumn<QString>("text");
+        using C = ConnectionStatus::Container;
+        QTest::addRow("stopped 2 min ago")
+            << C::Stopped << qint64(0) << qint64(125000) << QStringLiteral("container stopped 2 min 5 s ago");
+        QTest::addRow("stopped just now")
+            << C::Stopped << qint64(0) << qint64(900) << QStringLiteral("container stopped just now");
+        QTest::addRow("server clock ahead")
+            << C::Stopped << qint64(0) << qint64(-4000) << QStringLiteral("container stopped just now");
+        QTest::addRow("stopped, never finished")
+            << C::Stopped << qint64(-1) << qint64(0) << QStringLiteral("container stopped");
+        QTest::addRow("removed") << C::Absent << qint64(-1) << qint64(0)
+                                 << QStringLiteral("waiting for container badger");
+        QTest::addRow("paused") << C::Paused << qint64(-1) << qint64(0) << QStringLiteral("paused");
+        QTest::addRow("engine down") << C::EngineError << qint64(-1) << qint64(0)
+                                     << QStringLiteral("engine not answering");
+        QTest::addRow("running") << C::Running << qint64(-1) << qint64(0) << QString();
+    }
+    void containerText()
+    {
+        QFETCH(ConnectionStatus::Container, container);
+        QFETCH(qint64, finishedAtMs);
+        QFETCH(qint64, lookedAfterMs);
+        QFETCH(QString, text);
+        const qint64 stoppedAt = test::seedStartMs() + 5 * 60 * 1000;
+        ContainerInfo info;
+        info.name = QStringLiteral("badger");
+        info.status = container == ConnectionStatus::Container::Stopped ? QStringLiteral("exited") : QString();
+        info.running = container != ConnectionStatus::Container::Stopped;
+        info.finishedAtMs = finishedAtMs < 0 ? -1 : stoppedAt + finishedAtMs;
+        QCOMPARE(TargetListModel::containerText(container, QStringLiteral("badger"), info, stoppedAt + lookedAfterMs),
+                 text);
+    }
+
+    // The sidebar and the header tell the same truth about a watched target: the seed's critical pangolin
+    // keeps its badge only while it is live; a connection that is being made again or failed, a container
+    // that does not run or a silent stream (the seed's stats are months old) show the state instead, and the
+    // header's verdict becomes the last one.
+    void livenessInSidebarAndHeader_data()
+    {
+        QTest::addColumn<ConnectionStatus::State>("state");
+        QTest::addColumn<ConnectionStatus::Container>("container");
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<bool>("live");
+        using S = ConnectionStatus::State;
+        using C = ConnectionStatus::Container;
+        QTest::addRow("saved log, not watched") << S::Idle << C::Unknown << QStringLiteral("idle") << true;
+        QTest::addRow("stopped") << S::Connected << C::Stopped << QStringLiteral("container stopped 2 min 5 s ago")
+                                 << false;
+        QTest::addRow("paused") << S::Connected << C::Paused << QStringLiteral("paused") << false;
+        QTest::addRow("removed") << S::Connected << C::Absent << QStringLiteral("waiting for container pangolin")
+                                 << false;
+        QTest::addRow("engine down") << S::Connected << C::EngineError << QStringLiteral("engine not answering")
+                                     << false;
+        QTest::addRow("running, stats silent")
+            << S::Connected << C::Running << QStringLiteral("stale: stats ") << false;
+        QTest::addRow("reconnecting") << S::Reconnecting << C::Running << QStringLiteral("reconnecting in 5 s")
+                                      << false;
+        QTest::addRow("failed") << S::Failed << C::Unknown << QStringLiteral("failed") << false;
+    }
+    void livenessInSidebarAndHeader()
+    {
+        QFETCH(ConnectionStatus::State, state);
+        QFETCH(ConnectionStatus::Container, container);
+        QFETCH(QString, text);
+        QFETCH(bool, live);
+        IngestBatch batch = test::seedBatch();
+        if (container == ConnectionStatus::Container::Stopped) {
+            batch.info->running = false;
+            batch.info->status = QStringLiteral("exited");
+            batch.info->finishedAtMs = QDateTime::currentMSecsSinceEpoch() - 125400;
+        }
+        ConnectionStatus status;
+        status.state = state;
+        status.container = container;
+        status.retryInSeconds = state == ConnectionStatus::State::Reconnecting ? 5 : 0;
+        status.statsRunning = status.logsRunning = status.eventsRunning = state == ConnectionStatus::State::Connected;
+        auto* source = new test::FixedSource(batch);
+        Target target(std::unique_ptr<Source>(source), test::seedThresholds());
+        QSignalSpy done(&target, &Target::backfillFinished);
+        target.start();
+        QVERIFY(done.count() > 0 || done.wait(5000));
+        if (state != ConnectionStatus::State::Idle)
+            Q_EMIT source->connectionChanged(status);
+        QCoreApplication::processEvents();
+        QCOMPARE(int(target.state().connection().state), int(state));
+
+        TargetListModel model;
+        const int row = model.addTarget(TargetEntry::remote(QStringLiteral("ssh://ops@web1/pangolin")), &target);
+        QVERIFY2(model.index(row).data(TargetListModel::ConnectionRole).toString().startsWith(text),
+                 qPrintable(model.index(row).data(TargetListModel::ConnectionRole).toString()));
+        QCOMPARE(Level(model.index(row).data(TargetListModel::LevelRole).toInt()),
+                 live ? Level::Critical : Level::Unknown);
+        SummaryHeader header;
+        header.refresh(&target);
+        QCOMPARE(header.level(QStringLiteral("overall")), live ? Level::Critical : Level::Unknown);
+        QCOMPARE(header.text(QStringLiteral("overall")),
+                 live ? QStringLiteral("CRITICAL") : QStringLiteral("NOT LIVE"));
+        const QString verdict = header.note(QStringLiteral("overall"));
+        QCOMPARE(verdict.startsWith(text) && verdict.contains(QStringLiteral(" · last verdict: ")), !live);
+    }
+
     void targetListModel()
     {
         TargetListModel model;
@@ -225,7 +337,7 @@ private Q_SLOTS:
         QCOMPARE(model.rowCount(), 2);
         QCOMPARE(model.index(row).data(TargetListModel::LevelRole).toInt(), int(Level::Critical));
         QVERIFY(!model.index(row).data(Qt::DecorationRole).value<QIcon>().isNull());
-        QVERIFY(model.index(row).data().toString().startsWith(QStringLiteral("pangolin\ndemo host")));
+        QCOMPARE(model.index(row).data().toString(), QStringLiteral("pangolin · demo host\nidle"));
         QCOMPARE(model.index(1).data(TargetListModel::HostRole).toString(), QStringLiteral("ops@web1:2222"));
         QCOMPARE(model.index(1).data(TargetListModel::ErrorRole).toString(), QStringLiteral("no route"));
         QCOMPARE(model.worstLevel(), Level::Critical);
