@@ -29,10 +29,16 @@ constexpr qint64 kAppLineAfterContainerStartMs = 2 * 60 * 1000;
 constexpr qint64 kSameAppStartMs = 15 * 1000;
 constexpr size_t kMaxDevModeTimes = 1000;
 
-bool isOomExit(int exitCode)
+// Exit 134: V8 aborted (heap out of memory). Exit 137: SIGKILL, from the kernel's OOM killer or from the
+// engine at the end of a stop's grace period (a Node app as PID 1 ignores SIGTERM): OomKillEvidence decides.
+bool isKillExit(int exitCode)
 {
     return exitCode == 137 || exitCode == 134;
 }
+
+// Container memory at or above this share of its limit just before a SIGKILL: the OOM killer's doing.
+constexpr double kNearLimitFraction = 0.9;
+constexpr qint64 kStatsBeforeDeathMs = 60000;
 
 } // namespace
 
@@ -57,14 +63,15 @@ void TargetState::apply(const IngestBatch& batch)
             }
         }
     }
+    // Stats first: a death reported in the same batch is judged against the memory measured before it.
+    for (const StatsSample& sample : batch.stats)
+        applyStats(sample);
     for (const ContainerEvent& event : batch.events)
         applyEvent(event);
     if (batch.info)
         applyInfo(*batch.info);
     for (const LogRecord& record : batch.logs)
         applyLog(record);
-    for (const StatsSample& sample : batch.stats)
-        applyStats(sample);
     for (const LogGap& gap : batch.gaps) {
         ++m_gapCount;
         m_gaps.push_back(gap);
@@ -238,15 +245,20 @@ void TargetState::applyInfo(const ContainerInfo& info)
         if (previous && !previous->id.isEmpty() && !info.id.isEmpty() && previous->id != info.id)
             markRecreated(info);
     }
-    // A stopped container that was OOM-killed (or died with 137/134) is an incident even without events.
-    if (!info.running && (info.oomKilled || isOomExit(info.exitCode))) {
+    // A stopped container that was OOM-killed (or killed: 137/134) is an incident even without events.
+    if (!info.running && (info.oomKilled || isKillExit(info.exitCode))) {
         Marker marker;
         marker.atMs = info.finishedAtMs > 0 ? info.finishedAtMs : std::max<qint64>(m_lastDataMs, 0);
-        marker.kind = Marker::Kind::OomKill;
         marker.exitCode = info.exitCode;
+        const bool oom = info.oomKilled || looksLikeOomKill(info.exitCode, marker.atMs);
+        marker.kind = oom ? Marker::Kind::OomKill : Marker::Kind::Die;
         marker.text = info.oomKilled ? QStringLiteral("OOM killed (exit code %1)").arg(info.exitCode)
-                                     : QStringLiteral("killed, exit code %1").arg(info.exitCode);
-        addMarker(marker);
+            : oom                    ? oomKillText(info.exitCode)
+                                     : killedText(info.exitCode);
+        // Inspect is polled while the container is down: one marker per death, whoever reported it first (an
+        // OOM kill is counted once by addMarker, even after a "die" event's marker of the same death).
+        if (oom || !deathKnownNear(marker.atMs))
+            addMarker(marker);
     }
 }
 
@@ -278,8 +290,11 @@ void TargetState::applyEvent(const ContainerEvent& event)
         Marker marker;
         marker.atMs = event.atMs;
         marker.exitCode = event.exitCode;
-        marker.kind = isOomExit(event.exitCode) ? Marker::Kind::OomKill : Marker::Kind::Die;
-        marker.text = QStringLiteral("container died, exit code %1").arg(event.exitCode);
+        const bool oom = looksLikeOomKill(event.exitCode, event.atMs);
+        marker.kind = oom ? Marker::Kind::OomKill : Marker::Kind::Die;
+        marker.text = oom           ? oomKillText(event.exitCode)
+            : event.exitCode == 137 ? killedText(event.exitCode)
+                                    : QStringLiteral("container died, exit code %1").arg(event.exitCode);
         addMarker(marker);
         break;
     }
@@ -450,6 +465,46 @@ void TargetState::addProblem(qint64 atMs, Level level, LogKind kind, const QStri
     m_problems.push_back(Problem {atMs, level, kind, text});
     if (m_problems.size() > kMaxProblems)
         m_problems.pop_front();
+}
+
+bool TargetState::looksLikeOomKill(int exitCode, qint64 atMs) const
+{
+    if (exitCode == 134)
+        return true; // V8's abort: heap out of memory
+    if (exitCode != 137)
+        return false;
+    // The kernel said so (an oom event), or the container was at its memory limit just before.
+    for (const Marker& m : m_markers) {
+        if (m.kind == Marker::Kind::OomKill && std::llabs(m.atMs - atMs) <= kSameIncidentMs)
+            return true;
+    }
+    return m_lastStats && isKnown(m_lastStats->memUsageBytes) && isKnown(m_lastStats->memLimitBytes)
+        && m_lastStats->memLimitBytes > 0 && m_lastStats->atMs <= atMs + kSameIncidentMs
+        && atMs - m_lastStats->atMs <= kStatsBeforeDeathMs
+        && m_lastStats->memUsageBytes >= kNearLimitFraction * m_lastStats->memLimitBytes;
+}
+
+bool TargetState::deathKnownNear(qint64 atMs) const
+{
+    for (const Marker& m : m_markers) {
+        if ((m.kind == Marker::Kind::OomKill || m.kind == Marker::Kind::HeapOom || m.kind == Marker::Kind::Die)
+            && std::llabs(m.atMs - atMs) <= kSameIncidentMs)
+            return true;
+    }
+    return false;
+}
+
+QString TargetState::oomKillText(int exitCode)
+{
+    return exitCode == 134 ? QStringLiteral("aborted, exit code 134 (heap out of memory)")
+                           : QStringLiteral("killed at its memory limit, exit code %1 (OOM kill)").arg(exitCode);
+}
+
+QString TargetState::killedText(int exitCode)
+{
+    return QStringLiteral("killed, exit code %1 (SIGKILL: a stop past its grace period, or an OOM kill the engine "
+                          "did not report)")
+        .arg(exitCode);
 }
 
 void TargetState::addMarker(Marker marker)

@@ -156,6 +156,11 @@ private:
     void applyEvent(const ContainerEvent& event);
     void addProblem(qint64 atMs, Level level, LogKind kind, const QString& text);
     void addMarker(Marker marker);
+    // A SIGKILL (137) is an OOM kill only with evidence: an oom event, or container memory at its limit.
+    bool looksLikeOomKill(int exitCode, qint64 atMs) const;
+    bool deathKnownNear(qint64 atMs) const;
+    static QString oomKillText(int exitCode);
+    static QString killedText(int exitCode);
     void noteContainerStart(qint64 atMs, bool isRestart, const QString& text);
     void noteAppStart(qint64 atMs, const QString& text);
     void addStart(qint64 atMs, bool fromContainer, const QString& text);

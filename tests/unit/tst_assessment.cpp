@@ -388,17 +388,20 @@ private Q_SLOTS:
     {
         QTest::addColumn<int>("exitCode");
         QTest::addColumn<bool>("oomEvent");
-        QTest::addRow("kernel OOM: oom event and exit 137") << 137 << true;
-        QTest::addRow("exit 137 without OOMKilled") << 137 << false;
-        QTest::addRow("V8 heap OOM: exit 134") << 134 << false;
+        QTest::addColumn<double>("memoryMiB"); // container memory just before, of the seed's 860.6 MiB limit
+        QTest::addRow("kernel OOM: oom event and exit 137") << 137 << true << 364.8;
+        QTest::addRow("exit 137 at the memory limit, no oom event") << 137 << false << 858.0;
+        QTest::addRow("V8 heap OOM: exit 134") << 134 << false << 364.8;
     }
     void oomKillIsCriticalAndCountedOnce()
     {
         QFETCH(int, exitCode);
         QFETCH(bool, oomEvent);
+        QFETCH(double, memoryMiB);
         TargetState s(QStringLiteral("t"));
         IngestBatch b;
         b.info = info(kT0);
+        b.stats.push_back(stats(kT0 + 2 * kMinute - 1000, memoryMiB, 860.6, 12));
         b.logs.push_back(memory(kT0 + kMinute, 380, 200, 210));
         if (exitCode == 134)
             b.logs.push_back(line(
@@ -415,6 +418,48 @@ private Q_SLOTS:
         QCOMPARE(a.flag(QStringLiteral("restarts"))->level, Level::Critical);
         QVERIFY(a.recommendation(QStringLiteral("oom-restart")));
         QCOMPARE(a.overall, Level::Critical);
+    }
+
+    // `docker stop` of a Node app that ignores SIGTERM ends in SIGKILL after the grace period: exit 137 with
+    // no oom event and memory far from the limit is a death, not an OOM kill, however it is reported (the
+    // "die" event, then inspect polled while the container is down, or inspect alone).
+    void sigkillAfterAStopIsNotAnOomKill_data()
+    {
+        QTest::addColumn<bool>("dieEvent");
+        QTest::addRow("die event, then inspect") << true;
+        QTest::addRow("inspect only") << false;
+    }
+    void sigkillAfterAStopIsNotAnOomKill()
+    {
+        QFETCH(bool, dieEvent);
+        TargetState s(QStringLiteral("t"));
+        IngestBatch b;
+        b.info = info(kT0);
+        b.stats.push_back(stats(kT0 + 2 * kMinute - 1000, 364.8, 860.6, 1));
+        if (dieEvent)
+            b.events.push_back(ContainerEvent {kT0 + 2 * kMinute, ContainerEvent::Kind::Die, {}, 137, {}});
+        s.apply(b);
+        ContainerInfo stopped = info(kT0);
+        stopped.running = false;
+        stopped.status = QStringLiteral("exited");
+        stopped.exitCode = 137;
+        stopped.finishedAtMs = kT0 + 2 * kMinute;
+        for (int poll = 0; poll < 3; ++poll) {
+            IngestBatch inspect;
+            inspect.info = stopped;
+            s.apply(inspect);
+        }
+        QCOMPARE(s.oomKills(), 0);
+        QCOMPARE(s.markers().size(), size_t(2)); // the start and one death
+        const auto death = std::find_if(s.markers().begin(), s.markers().end(),
+                                        [](const Marker& m) { return m.kind != Marker::Kind::Start; });
+        QVERIFY(death != s.markers().end());
+        QCOMPARE(death->kind, Marker::Kind::Die);
+        QCOMPARE(death->exitCode, 137);
+        QVERIFY2(death->text.contains(QLatin1String("SIGKILL")), qPrintable(death->text));
+        const Assessment a = assess(s, Thresholds::defaults(), kT0 + 3 * kMinute);
+        QVERIFY(a.flag(QStringLiteral("restarts"))->level != Level::Critical);
+        QVERIFY(!a.recommendation(QStringLiteral("oom-restart")));
     }
 
     void startReportedTwiceIsOneStart()
