@@ -92,17 +92,18 @@ int CheckCommand::run(const QStringList& arguments, QTextStream& out, QTextStrea
         options.live = false;
         auto source = std::make_unique<DemoSource>(options);
         target = std::make_unique<Target>(std::move(source), limits);
-        TargetState& state = const_cast<TargetState&>(target->state());
+        Target* t = target.get();
         static_cast<DemoSource*>(target->source())
-            ->generateHistory(QDateTime::currentMSecsSinceEpoch(), [&state](const IngestBatch& b) { state.apply(b); });
+            ->generateHistory(QDateTime::currentMSecsSinceEpoch(), [t](const IngestBatch& b) { t->ingest(b); });
     } else if (parser.isSet(replay)) {
         auto source = std::make_unique<ReplaySource>(parser.value(replay), parser.value(stats));
         ReplaySource* replaySource = source.get();
         target = std::make_unique<Target>(std::move(source), limits);
-        TargetState& state = const_cast<TargetState&>(target->state());
+        Target* t = target.get();
         QString error;
-        if (!replaySource->read([&state](const IngestBatch& b) { state.apply(b); }, &error))
+        if (!replaySource->read([t](const IngestBatch& b) { t->ingest(b); }, &error))
             return unknown(out, err, error);
+        const TargetState& state = target->state();
         const ParseCounters& c = state.logCounters();
         if (!state.lastMemory() && !state.lastStats() && !state.lastCache() && state.problems().empty())
             return unknown(out, err,

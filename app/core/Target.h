@@ -35,6 +35,9 @@ public:
 
     void start();
     void stop();
+    // A batch read by the caller itself (a replay or demo history read before judging, as `check` does):
+    // applied as if the source had delivered it.
+    void ingest(const IngestBatch& batch) { onBatch(batch); }
 
 Q_SIGNALS:
     void changed(); // the state took a batch (or the connection changed)
