@@ -89,15 +89,21 @@ inline Thresholds seedThresholds()
 }
 
 // The seed target, started and with its batch applied.
-inline std::unique_ptr<Target> seedTarget()
+// A target that has taken the batch as its history; nullptr when it did not within 5 s.
+inline std::unique_ptr<Target> startedTarget(IngestBatch batch, const Thresholds& thresholds)
 {
-    auto target = std::make_unique<Target>(std::make_unique<FixedSource>(seedBatch()), seedThresholds());
+    auto target = std::make_unique<Target>(std::make_unique<FixedSource>(std::move(batch)), thresholds);
     QSignalSpy done(target.get(), &Target::backfillFinished);
     target->start();
     if (!done.wait(5000))
         return nullptr;
     QCoreApplication::processEvents();
     return target;
+}
+
+inline std::unique_ptr<Target> seedTarget()
+{
+    return startedTarget(seedBatch(), seedThresholds());
 }
 
 } // namespace heapwatch::test

@@ -51,11 +51,8 @@ private Q_SLOTS:
         batch.info->image = QStringLiteral("evil:1\n# Fake heading\x1b[2J");
         batch.info->status = QStringLiteral("running\r\n| fake | row |");
         batch.info->health = QStringLiteral("healthy\u202e");
-        auto target
-            = std::make_unique<Target>(std::make_unique<test::FixedSource>(std::move(batch)), Thresholds::defaults());
-        QSignalSpy done(target.get(), &Target::backfillFinished);
-        target->start();
-        QVERIFY(done.wait(5000));
+        auto target = test::startedTarget(std::move(batch), Thresholds::defaults());
+        QVERIFY(target);
         const qint64 t1 = target->now();
         const QString md
             = IncidentReport::markdown(target->name(), target->state(), target->assessment(), t1 - 3600 * 1000, t1, t1);
@@ -80,11 +77,8 @@ private Q_SLOTS:
                     "2026-01-14T10:00:00.000Z [info]: Starting Pangolin in production mode\n",
                     LogStream::Stdout, batch.logs);
         parser.finish(batch.logs);
-        auto target
-            = std::make_unique<Target>(std::make_unique<test::FixedSource>(std::move(batch)), Thresholds::defaults());
-        QSignalSpy done(target.get(), &Target::backfillFinished);
-        target->start();
-        QVERIFY(done.wait(5000));
+        auto target = test::startedTarget(std::move(batch), Thresholds::defaults());
+        QVERIFY(target);
         const qint64 t1 = target->now();
         QVERIFY(!target->assessment().recommendation(QStringLiteral("dev-mode")));
         const QString md
