@@ -1,24 +1,12 @@
 #include "TargetFactory.h"
 
 #include "DemoSource.h"
+#include "RemoteSource.h"
 #include "ReplaySource.h"
 
 #include <QFileInfo>
 
-// The SSH library grows in parallel with the GUI: use its remote source as soon as it provides one.
-#if __has_include(<RemoteSource.h>)
-#    include "RemoteSource.h"
-#    define HEAPWATCH_HAVE_REMOTE 1
-#else
-#    define HEAPWATCH_HAVE_REMOTE 0
-#endif
-
 namespace heapwatch {
-
-bool TargetFactory::remoteAvailable()
-{
-    return HEAPWATCH_HAVE_REMOTE != 0;
-}
 
 std::unique_ptr<Source> TargetFactory::createSource(const TargetEntry& entry, Prompter* prompter, QString* error)
 {
@@ -40,7 +28,6 @@ std::unique_ptr<Source> TargetFactory::createSource(const TargetEntry& entry, Pr
     case TargetEntry::Kind::Remote:
         break;
     }
-#if HEAPWATCH_HAVE_REMOTE
     RemoteOptions options;
     options.target = entry.location;
     options.identityFile = entry.identityFile;
@@ -51,11 +38,6 @@ std::unique_ptr<Source> TargetFactory::createSource(const TargetEntry& entry, Pr
     options.sinceSeconds = entry.sinceSeconds;
     options.prompter = prompter;
     return createRemoteSource(options, error);
-#else
-    Q_UNUSED(prompter)
-    *error = QObject::tr("This build cannot open remote targets yet (no SSH source): %1").arg(entry.location);
-    return nullptr;
-#endif
 }
 
 } // namespace heapwatch

@@ -14,8 +14,6 @@ class Prompter;
 class TargetFactory
 {
 public:
-    // True when this build can open ssh:// and local/ targets.
-    static bool remoteAvailable();
     // nullptr with *error set when the entry cannot be opened (bad target string, missing file, no SSH).
     static std::unique_ptr<Source> createSource(const TargetEntry& entry, Prompter* prompter, QString* error);
 };

@@ -196,7 +196,7 @@ void TimeSeriesChart::commit()
     for (auto& s : m_series) {
         if (!s->dirty)
             continue;
-        // One replace() per series: append() would rebuild the path once per point (REFERENCE.md).
+        // One replace() per series: in Qt Charts 6.4, append() rebuilds the series' path once per point.
         // A point between two of the same value adds nothing to the line: flat stretches (a heap total that
         // does not move for days) go to Qt Charts as their two ends. Hover still reads every point.
         QList<QPointF> relative;
