@@ -1,29 +1,47 @@
 #!/bin/bash
-# An ordinary day on a real engine, watched by `heapwatch serve` over OpenSSH on loopback (engine-env.sh):
-# four containers on one host. Steps: stop/start, restart, rm -f then run later (new id), engine restart.
-# After each step every target must carry fresh container stats and fresh app samples; after serve stops no
-# docker process started by it is left. Usage: engine-lifecycle.sh HEAPWATCH_BINARY. Needs root.
+# An ordinary day on a real engine, watched by `heapwatch serve` over OpenSSH on loopback (engine-env.sh,
+# sshd's default MaxSessions): five containers on one host. Steps: stop/start, restart, rm -f then run later
+# (new id), engine restart.
+#
+# After each step every target must carry fresh container stats and fresh app samples, and heapwatch's count
+# of app samples must equal the Memory lines the app printed (APP_OUT/NAME) up to the latest sample heapwatch
+# has: none missing, none twice. At the end the apps are stopped and the counts must be equal outright. sshd
+# may have refused about one channel a second at most, and after serve stops no docker process started by it
+# is left. Usage: engine-lifecycle.sh HEAPWATCH_BINARY. Needs root.
 HW=$1
 . "$(dirname "$0")/engine-env.sh"
 engine_setup
-for c in hw1 hw2 hw3 hw4; do run_container "$c"; done
+NAMES=(hw1 hw2 hw3 hw4 hw5)
+for c in "${NAMES[@]}"; do run_container "$c"; done
+T0=$(date +%s)
 
 HP=$(free_port)
+urls=()
+for c in "${NAMES[@]}"; do urls+=("ssh://root@127.0.0.1:$SP/$c"); done
 QT_QPA_PLATFORM=offscreen "$HW" serve --listen "127.0.0.1:$HP" -i "$KEY" --known-hosts "$KNOWN_HOSTS" \
-    --engine docker "ssh://root@127.0.0.1:$SP/hw1" "ssh://root@127.0.0.1:$SP/hw2" "ssh://root@127.0.0.1:$SP/hw3" \
-    "ssh://root@127.0.0.1:$SP/hw4" 2>"$T/serve.log" &
+    --engine docker "${urls[@]}" 2>"$T/serve.log" &
 SERVE=$!
 PIDS+=("$SERVE")
 
-# Every target: connected, container running, container memory known, a stats sample and a Memory line
-# that arrived after SINCE (Unix seconds). Prints what is missing.
-check_fresh() { # SINCE
-    curl -s "http://127.0.0.1:$HP/api/v1/targets" | SINCE=$1 python3 -c '
+# Judges /api/v1/targets. MODE "fresh": every target connected with its container running (PAUSED: that one
+# paused instead), container memory known, a stats sample and a Memory line that arrived after SINCE (Unix
+# seconds), and as many app samples as the app printed lines up to heapwatch's latest sample. MODE "final":
+# the apps are stopped; as many samples as lines, all of them. Prints what is wrong.
+judge() { # MODE SINCE [PAUSED]
+    curl -s "http://127.0.0.1:$HP/api/v1/targets" |
+        MODE=$1 SINCE=$2 PAUSED=${3:-} APP_OUT=$APP_OUT COUNT=${#NAMES[@]} python3 -c '
 import json, os, sys, datetime
-since = float(os.environ["SINCE"])
+mode, since, paused = os.environ["MODE"], float(os.environ["SINCE"]), os.environ["PAUSED"]
 def at(t):
     return datetime.datetime.fromisoformat(t.replace("Z", "+00:00")).timestamp() if t else 0
-bad = []
+def printed(name):
+    # The app writes each Memory line it prints: "<ISO time> [info]: Memory: …".
+    try:
+        with open(os.path.join(os.environ["APP_OUT"], name)) as f:
+            return [at(l.split(" ", 1)[0]) for l in f if l.strip()]
+    except FileNotFoundError:
+        return []
+bad, counts = [], []
 try:
     targets = json.load(sys.stdin)
 except Exception as e:
@@ -31,26 +49,50 @@ except Exception as e:
 for t in targets:
     c = t.get("connection", {})
     s = c.get("streams", {})
-    name = t.get("target")
-    if c.get("state") != "connected" or c.get("container") != "running":
+    name = t.get("target", "").rsplit("/", 1)[-1]
+    p = t.get("process", {})
+    samples, last = p.get("samples"), at(p.get("last_sample_at"))
+    lines = printed(name)
+    if mode == "final":
+        counts.append("%s %s/%d" % (name, samples, len(lines)))
+        if samples != len(lines):
+            bad.append("%s: %s app samples, the app printed %d lines" % (name, samples, len(lines)))
+        continue
+    # Lines up to the latest sample. heapwatch keeps the engine time of a line, which podman gives in
+    # whole seconds: the line printed within that second is the latest one.
+    upto = sum(1 for x in lines if x < last + 1)
+    want = "paused" if name == paused else "running"
+    if c.get("state") != "connected" or c.get("container") != want:
         bad.append("%s: %s %s %s" % (name, c.get("state"), c.get("container"), c.get("message", "")))
+    elif samples != upto:
+        bad.append("%s: %s app samples up to %s, the app printed %d lines by then" % (name, samples,
+                   p.get("last_sample_at"), upto))
+    elif name == paused:
+        continue
     elif t.get("container", {}).get("mem_usage_mib") is None:
         bad.append("%s: no container memory" % name)
     elif at(s.get("stats", {}).get("last_data_at")) < since or at(s.get("logs", {}).get("last_data_at")) < since:
         bad.append("%s: stale %s" % (name, s))
-print("\n".join(bad))
-sys.exit(1 if bad or len(targets) != 4 else 0)'
+if len(targets) != int(os.environ["COUNT"]):
+    bad.append("%d targets" % len(targets))
+print("\n".join(bad) if bad else ", ".join(counts))
+sys.exit(1 if bad else 0)'
 }
-wait_fresh() { # STEP SINCE
-    local out
+wait_for() { # STEP MODE SINCE [PAUSED]
+    local out step=$1 started=$SECONDS
+    shift
     for _ in $(seq 90); do
-        out=$(check_fresh "$2") && { echo "ok: $1"; return; }
+        out=$(judge "$@") && {
+            echo "ok: $step ($((SECONDS - started)) s, at $(($(date +%s) - T0)) s)${out:+: }$out"
+            return
+        }
         sleep 1
     done
-    echo "--- serve.log"; tail -20 "$T/serve.log"
-    fail "after $1 not every target carries fresh stats and app samples:
+    echo "--- serve.log"; tail -30 "$T/serve.log"
+    fail "after $step:
 $out"
 }
+wait_fresh() { wait_for "$1" fresh "$2"; } # STEP SINCE
 
 # SINCE is taken once the step is done: only data that arrived afterwards counts as resumed.
 now() { date +%s.%N; }
@@ -68,15 +110,21 @@ wait_fresh "rm -f then run of hw3 (new id)" "$(now)"
 stop_engine
 sleep 2
 start_engine
-for c in hw1 hw2 hw3 hw4; do "${P[@]}" start "$c" >/dev/null 2>&1; done
+for c in "${NAMES[@]}"; do "${P[@]}" start "$c" >/dev/null 2>&1; done
 wait_fresh "engine restart" "$(now)"
 
+# The apps stop; what they printed last reaches heapwatch within a few seconds.
+"${P[@]}" stop -t 1 "${NAMES[@]}" >/dev/null 2>&1 || fail "stop all"
+sleep 4
+wait_for "samples equal the lines printed" final 0
+
+elapsed=$(($(date +%s) - T0))
 refused=$(grep -c "no more sessions" "$T/sshd.log")
-[ "$refused" -le 10 ] || fail "sshd refused $refused channels"
+[ "$refused" -le "$elapsed" ] || fail "sshd refused $refused channels in $elapsed s"
 
 kill -TERM "$SERVE"
 wait "$SERVE"
 sleep 3
 left=$(engine_processes_left)
 [ -z "$left" ] || fail "docker processes left on the server after serve stopped:$left"
-echo "PASS"
+echo "PASS ($elapsed s of watching, $refused channels refused)"
