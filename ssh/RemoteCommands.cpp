@@ -131,8 +131,15 @@ RemoteCommand RemoteCommands::events() const
     // podman names the exit event "died"; docker "die". Unknown names only filter nothing out.
     const bool podman = m_engine.endsWith(QLatin1String("podman"));
     QStringList args {QStringLiteral("events"), QStringLiteral("--filter"), QStringLiteral("container=") + m_container};
-    const QStringList kinds {podman ? QStringLiteral("died") : QStringLiteral("die"), QStringLiteral("oom"),
-                             QStringLiteral("start"), QStringLiteral("restart"), QStringLiteral("health_status")};
+    // pause and unpause change nothing but the container's state: they only make inspect ask at once, so that
+    // a paused container is shown as such within a second, not at the next periodic inspect.
+    const QStringList kinds {podman ? QStringLiteral("died") : QStringLiteral("die"),
+                             QStringLiteral("oom"),
+                             QStringLiteral("start"),
+                             QStringLiteral("restart"),
+                             QStringLiteral("health_status"),
+                             QStringLiteral("pause"),
+                             QStringLiteral("unpause")};
     for (const QString& k : kinds) {
         args << QStringLiteral("--filter") << QStringLiteral("event=") + k;
     }

@@ -138,3 +138,13 @@ engine_processes_left() {
     done
     echo "$left"
 }
+
+# sshd goes down with the connections it serves (a host reboot, sshd killed with its sessions): stop_sshd
+# alone leaves established connections up, as `systemctl restart ssh` does.
+stop_sshd_and_sessions() {
+    [ -f "$T/sshd.pid" ] || return 0
+    local sessions
+    sessions=$(pgrep -P "$(cat "$T/sshd.pid")")
+    stop_sshd
+    [ -z "$sessions" ] || kill $sessions 2>/dev/null
+}

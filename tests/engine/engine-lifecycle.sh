@@ -1,7 +1,8 @@
 #!/bin/bash
 # An ordinary day on a real engine, watched by `heapwatch serve` over OpenSSH on loopback (engine-env.sh,
 # sshd's default MaxSessions): five containers on one host. Steps: stop/start, restart, rm -f then run later
-# (new id), engine restart.
+# (new id), pause (the target must say so) and unpause, sshd killed with its sessions and started again 5 s
+# later, engine restart.
 #
 # After each step every target must carry fresh container stats and fresh app samples, and heapwatch's count
 # of app samples must equal the Memory lines the app printed (APP_OUT/NAME) up to the latest sample heapwatch
@@ -18,8 +19,9 @@ T0=$(date +%s)
 HP=$(free_port)
 urls=()
 for c in "${NAMES[@]}"; do urls+=("ssh://root@127.0.0.1:$SP/$c"); done
-QT_QPA_PLATFORM=offscreen "$HW" serve --listen "127.0.0.1:$HP" -i "$KEY" --known-hosts "$KNOWN_HOSTS" \
-    --engine docker "${urls[@]}" 2>"$T/serve.log" &
+# HW_DEBUG=1: serve.log also gets the SSH layer's debug lines (channels started, finished, refused).
+QT_LOGGING_RULES=${HW_DEBUG:+heapwatch.ssh.debug=true} QT_QPA_PLATFORM=offscreen "$HW" serve --listen "127.0.0.1:$HP" \
+    -i "$KEY" --known-hosts "$KNOWN_HOSTS" --engine docker "${urls[@]}" 2>"$T/serve.log" &
 SERVE=$!
 PIDS+=("$SERVE")
 
@@ -62,17 +64,19 @@ for t in targets:
     # whole seconds: the line printed within that second is the latest one.
     upto = sum(1 for x in lines if x < last + 1)
     want = "paused" if name == paused else "running"
+    problems = []
     if c.get("state") != "connected" or c.get("container") != want:
-        bad.append("%s: %s %s %s" % (name, c.get("state"), c.get("container"), c.get("message", "")))
-    elif samples != upto:
-        bad.append("%s: %s app samples up to %s, the app printed %d lines by then" % (name, samples,
-                   p.get("last_sample_at"), upto))
-    elif name == paused:
-        continue
-    elif t.get("container", {}).get("mem_usage_mib") is None:
-        bad.append("%s: no container memory" % name)
-    elif at(s.get("stats", {}).get("last_data_at")) < since or at(s.get("logs", {}).get("last_data_at")) < since:
-        bad.append("%s: stale %s" % (name, s))
+        problems.append("%s %s, %s" % (c.get("state"), c.get("container"), c.get("message", "")))
+    if samples != upto:
+        problems.append("%s app samples up to %s, the app printed %d lines by then" % (samples,
+                        p.get("last_sample_at"), upto))
+    if name != paused:
+        if t.get("container", {}).get("mem_usage_mib") is None:
+            problems.append("no container memory")
+        if at(s.get("stats", {}).get("last_data_at")) < since or at(s.get("logs", {}).get("last_data_at")) < since:
+            problems.append("stale %s" % s)
+    if problems:
+        bad.append("%s: %s" % (name, "; ".join(problems)))
 if len(targets) != int(os.environ["COUNT"]):
     bad.append("%d targets" % len(targets))
 print("\n".join(bad) if bad else ", ".join(counts))
@@ -89,6 +93,8 @@ wait_for() { # STEP MODE SINCE [PAUSED]
         sleep 1
     done
     echo "--- serve.log"; tail -30 "$T/serve.log"
+    # HW_KEEP=DIR: the logs and the apps' lines are copied there for a look.
+    [ -z "${HW_KEEP:-}" ] || { mkdir -p "$HW_KEEP" && cp -r "$T"/*.log "$APP_OUT" "$HW_KEEP"; }
     fail "after $step:
 $out"
 }
@@ -107,6 +113,15 @@ wait_fresh "restart of hw4" "$(now)"
 sleep 8 # absent for a while: heapwatch waits for it
 run_container hw3
 wait_fresh "rm -f then run of hw3 (new id)" "$(now)"
+"${P[@]}" pause hw5 >/dev/null || fail "pause hw5"
+wait_for "pause of hw5" fresh "$(now)" hw5
+sleep 3
+"${P[@]}" unpause hw5 >/dev/null || fail "unpause hw5"
+wait_fresh "unpause of hw5" "$(now)"
+stop_sshd_and_sessions
+sleep 5 # no sshd: serve retries with backoff meanwhile
+start_sshd
+wait_fresh "sshd restart" "$(now)"
 stop_engine
 sleep 2
 start_engine

@@ -877,6 +877,82 @@ private Q_SLOTS:
         QVERIFY(!streams.isFailed());
     }
 
+    // `docker pause` changes nothing but the state: the events stream asks for it (both engines' names), and
+    // its event makes inspect ask within a second, so that the target says "paused" at once and "running"
+    // again after `unpause`, not at the next periodic inspect (30 s).
+    void pauseIsShownAtOnce_data()
+    {
+        QTest::addColumn<QString>("engine");
+        QTest::addColumn<QByteArray>("pauseEvent");
+        QTest::addColumn<QByteArray>("unpauseEvent");
+        // docker 28 (and podman's Docker API through it): Action; podman's own CLI: Status.
+        QTest::addRow("docker")
+            << QStringLiteral("docker")
+            << QByteArray("{\"status\":\"pause\",\"id\":\"abc\",\"Type\":\"container\",\"Action\":\"pause\","
+                          "\"Actor\":{\"ID\":\"abc\",\"Attributes\":{\"name\":\"gerbil\"}},\"time\":1795000100,"
+                          "\"timeNano\":1795000100000000000}\n")
+            << QByteArray("{\"status\":\"unpause\",\"id\":\"abc\",\"Type\":\"container\",\"Action\":\"unpause\","
+                          "\"Actor\":{\"ID\":\"abc\",\"Attributes\":{\"name\":\"gerbil\"}},\"time\":1795000110,"
+                          "\"timeNano\":1795000110000000000}\n");
+        QTest::addRow("podman")
+            << QStringLiteral("podman")
+            << QByteArray("{\"ID\":\"abc\",\"Name\":\"gerbil\",\"Status\":\"pause\",\"Type\":\"container\","
+                          "\"Attributes\":{},\"time\":1795000100}\n")
+            << QByteArray("{\"ID\":\"abc\",\"Name\":\"gerbil\",\"Status\":\"unpause\",\"Type\":\"container\","
+                          "\"Attributes\":{},\"time\":1795000110}\n");
+    }
+    void pauseIsShownAtOnce()
+    {
+        QFETCH(QString, engine);
+        QFETCH(QByteArray, pauseEvent);
+        QFETCH(QByteArray, unpauseEvent);
+        const QStringList argv = RemoteCommands(engine, false, QStringLiteral("gerbil")).events().argv;
+        QVERIFY2(argv.contains(QStringLiteral("event=pause")), qPrintable(argv.join(QLatin1Char(' '))));
+        QVERIFY(argv.contains(QStringLiteral("event=unpause")));
+
+        ContainerStreams::Callbacks cb;
+        StreamsConfig config;
+        config.container = QStringLiteral("gerbil");
+        ContainerStreams streams(config, std::move(cb));
+        FakeRunner runner;
+        const auto inspect = [&](const char* status) {
+            streams.onOutput(ContainerStreams::Inspect, LogStream::Stdout,
+                             QByteArray("{\"Id\":\"abc\",\"Name\":\"/gerbil\",\"State\":{\"Status\":\"") + status
+                                 + "\",\"Running\":true,\"Paused\":" + (qstrcmp(status, "paused") ? "false" : "true")
+                                 + ",\"StartedAt\":\"2026-11-18T00:00:00Z\"},\"RestartCount\":0}\n");
+            streams.onFinished(ContainerStreams::Inspect, 0);
+        };
+        const auto inspectsAsked
+            = [&] { return std::count(runner.started.begin(), runner.started.end(), int(ContainerStreams::Inspect)); };
+        // Waits up to 1.5 s of ticks for one more inspect than before.
+        const auto inspectAskedSoon = [&](qsizetype before) {
+            QElapsedTimer timer;
+            timer.start();
+            while (inspectsAsked() == before && timer.elapsed() < 1500) {
+                QTest::qWait(50);
+                streams.tick();
+            }
+            return inspectsAsked() > before;
+        };
+        streams.attach(&runner, engine);
+        inspect("running");
+        QVERIFY(streams.presence() == ConnectionStatus::Container::Running);
+
+        qsizetype before = inspectsAsked();
+        streams.onOutput(ContainerStreams::Events, LogStream::Stdout, pauseEvent);
+        QVERIFY(inspectAskedSoon(before));
+        inspect("paused");
+        QVERIFY(streams.presence() == ConnectionStatus::Container::Paused);
+        QVERIFY(streams.presenceMessage().contains(QLatin1String("paused")));
+
+        before = inspectsAsked();
+        streams.onOutput(ContainerStreams::Events, LogStream::Stdout, unpauseEvent);
+        QVERIFY(inspectAskedSoon(before));
+        inspect("running");
+        QVERIFY(streams.presence() == ConnectionStatus::Container::Running);
+        QVERIFY(streams.presenceMessage().isEmpty());
+    }
+
     void backoffDoublesWithJitter()
     {
         Backoff b;
