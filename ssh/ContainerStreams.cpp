@@ -446,6 +446,12 @@ void ContainerStreams::onFinished(int role, int exitStatus)
         scheduleAfterExit(Stats, 2000, 30000);
         break;
     case Events:
+        // `events` never ends by itself: the engine went away (dockerd or the podman service restarted) or the
+        // channel did. The docker CLI's `stats` does not re-attach after an engine restart (it prints empty
+        // rows for ever): the next good inspect, asked for now, starts it afresh, and the log follower, which
+        // ended with the engine, waits for that inspect too.
+        m_statsStartedFor.clear();
+        schedule(Inspect, 500);
         scheduleAfterExit(Events, 2000, 30000);
         break;
     case RoleCount:

@@ -20,7 +20,7 @@ HP=$(free_port)
 urls=()
 for c in "${NAMES[@]}"; do urls+=("ssh://root@127.0.0.1:$SP/$c"); done
 # HW_DEBUG=1: serve.log also gets the SSH layer's debug lines (channels started, finished, refused).
-QT_LOGGING_RULES=${HW_DEBUG:+heapwatch.ssh.debug=true} QT_QPA_PLATFORM=offscreen "$HW" serve --listen "127.0.0.1:$HP" \
+QT_LOGGING_RULES=${HW_DEBUG:+heapwatch.ssh.debug=true} QT_MESSAGE_PATTERN=${HW_DEBUG:+"%{time hh:mm:ss.zzz} %{message}"} QT_QPA_PLATFORM=offscreen "$HW" serve --listen "127.0.0.1:$HP" \
     -i "$KEY" --known-hosts "$KNOWN_HOSTS" --engine docker "${urls[@]}" 2>"$T/serve.log" &
 SERVE=$!
 PIDS+=("$SERVE")
@@ -82,6 +82,8 @@ if len(targets) != int(os.environ["COUNT"]):
 print("\n".join(bad) if bad else ", ".join(counts))
 sys.exit(1 if bad else 0)'
 }
+# HW_KEEP=DIR: the logs and the apps' lines are copied there at the end or on a failure, for a look.
+keep() { [ -z "${HW_KEEP:-}" ] || { mkdir -p "$HW_KEEP" && cp -r "$T"/*.log "$APP_OUT" "$HW_KEEP"; }; }
 wait_for() { # STEP MODE SINCE [PAUSED]
     local out step=$1 started=$SECONDS
     shift
@@ -93,8 +95,7 @@ wait_for() { # STEP MODE SINCE [PAUSED]
         sleep 1
     done
     echo "--- serve.log"; tail -30 "$T/serve.log"
-    # HW_KEEP=DIR: the logs and the apps' lines are copied there for a look.
-    [ -z "${HW_KEEP:-}" ] || { mkdir -p "$HW_KEEP" && cp -r "$T"/*.log "$APP_OUT" "$HW_KEEP"; }
+    keep
     fail "after $step:
 $out"
 }
@@ -142,4 +143,5 @@ wait "$SERVE"
 sleep 3
 left=$(engine_processes_left)
 [ -z "$left" ] || fail "docker processes left on the server after serve stopped:$left"
+keep
 echo "PASS ($elapsed s of watching, $refused channels refused)"

@@ -953,6 +953,58 @@ private Q_SLOTS:
         QVERIFY(streams.presenceMessage().isEmpty());
     }
 
+    // An engine restart ends `events` (never ending otherwise) and leaves the docker CLI's `stats` printing
+    // empty rows for ever: inspect is asked at once, and once the engine answers again (same container, same
+    // start) stats is started afresh, not 20 s later when its silence gives it away.
+    void engineRestartStartsStatsAfresh()
+    {
+        ContainerStreams::Callbacks cb;
+        StreamsConfig config;
+        config.container = QStringLiteral("gerbil");
+        ContainerStreams streams(config, std::move(cb));
+        FakeRunner runner;
+        const auto count = [&](ContainerStreams::Role role) {
+            return std::count(runner.started.begin(), runner.started.end(), int(role));
+        };
+        const auto inspectRunning = [&] {
+            streams.onOutput(ContainerStreams::Inspect, LogStream::Stdout,
+                             "{\"Id\":\"abc\",\"Name\":\"/gerbil\",\"State\":{\"Status\":\"running\",\"Running\":"
+                             "true,\"StartedAt\":\"2026-11-18T00:00:00Z\"},\"RestartCount\":0}\n");
+            streams.onFinished(ContainerStreams::Inspect, 0);
+        };
+        const auto tickUntil = [&](ContainerStreams::Role role, qsizetype n) {
+            QElapsedTimer timer;
+            timer.start();
+            while (count(role) < n && timer.elapsed() < 3000) {
+                QTest::qWait(50);
+                streams.tick();
+            }
+            return count(role) >= n;
+        };
+        streams.attach(&runner, QStringLiteral("docker"));
+        inspectRunning();
+        QCOMPARE(count(ContainerStreams::Stats), 1);
+        const qsizetype inspects = count(ContainerStreams::Inspect);
+
+        streams.onOutput(ContainerStreams::Events, LogStream::Stderr, "unexpected EOF\n");
+        streams.onFinished(ContainerStreams::Events, 1);
+        QVERIFY(tickUntil(ContainerStreams::Inspect, inspects + 1));
+        // The engine is still down: shown, nothing started meanwhile.
+        streams.onOutput(ContainerStreams::Inspect, LogStream::Stderr,
+                         "Cannot connect to the Docker daemon at unix:///run/podman/podman.sock\n");
+        streams.onFinished(ContainerStreams::Inspect, 1);
+        QVERIFY(streams.presence() == ConnectionStatus::Container::EngineError);
+        QCOMPARE(count(ContainerStreams::Stats), 1);
+        // Back: the same container, the same start. Stats starts afresh.
+        QVERIFY(tickUntil(ContainerStreams::Inspect, inspects + 2));
+        inspectRunning();
+        QVERIFY(streams.presence() == ConnectionStatus::Container::Running);
+        QCOMPARE(count(ContainerStreams::Stats), 2);
+        // A periodic inspect of the same start afterwards leaves it alone.
+        inspectRunning();
+        QCOMPARE(count(ContainerStreams::Stats), 2);
+    }
+
     void backoffDoublesWithJitter()
     {
         Backoff b;
