@@ -8,7 +8,8 @@
 # of app samples must equal the Memory lines the app printed (APP_OUT/NAME) up to the latest sample heapwatch
 # has: none missing, none twice. At the end the apps are stopped and the counts must be equal outright. sshd
 # may have refused about one channel a second at most, and after serve stops no docker process started by it
-# is left. Usage: engine-lifecycle.sh HEAPWATCH_BINARY. Needs root.
+# is left. Then three `check --watch 20s` runs in a row with each docker CLI there is must all carry container
+# stats. Usage: engine-lifecycle.sh HEAPWATCH_BINARY. Needs root.
 HW=$1
 . "$(dirname "$0")/engine-env.sh"
 engine_setup
@@ -143,5 +144,45 @@ wait "$SERVE"
 sleep 3
 left=$(engine_processes_left)
 [ -z "$left" ] || fail "docker processes left on the server after serve stopped:$left"
+watched=$elapsed
+
+# Short checks in a row against one undisturbed container over the same sshd, with Debian's docker CLI and,
+# where installed, the one in /usr/local/bin (28.x: its stats lines once parsed without reaching the model):
+# every run must carry container stats and app samples, and leave nothing running on the server.
+"${P[@]}" start hw1 >/dev/null || fail "start hw1"
+check_runs() { # CLI_BINARY
+    local i rc out started version
+    server_docker_cli "$1"
+    version=$("$1" version --format '{{.Client.Version}}' 2>/dev/null)
+    for i in 1 2 3; do
+        started=$SECONDS
+        "$HW" check --watch 20s --json -i "$KEY" --known-hosts "$KNOWN_HOSTS" --engine docker \
+            "ssh://root@127.0.0.1:$SP/hw1" >"$T/check.json" 2>>"$T/check.log"
+        rc=$?
+        out=$(python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+c, p, i, n = d.get("container", {}), d.get("process", {}), d.get("input", {}), d.get("connection", {})
+bad = []
+if c.get("mem_usage_mib") is None or c.get("cpu_percent") is None:
+    bad.append("no container stats (%s stats lines, %s malformed)" % (i.get("stats_lines"), i.get("stats_malformed")))
+if not p.get("samples"):
+    bad.append("no app samples")
+if n.get("state") != "connected" or n.get("container") != "running":
+    bad.append("%s %s" % (n.get("state"), n.get("container")))
+print("; ".join(bad) if bad else "%s MiB, %s stats lines, %s app samples" % (c.get("mem_usage_mib"),
+      i.get("stats_lines"), p.get("samples")))
+sys.exit(1 if bad else 0)' "$T/check.json" 2>&1) ||
+            { tail -5 "$T/check.log"; keep; fail "check $i with docker CLI $version (exit $rc): $out"; }
+        [ "$rc" -le 2 ] || fail "check $i with docker CLI $version: exit $rc (unknown)"
+        echo "ok: check $i with docker CLI $version ($((SECONDS - started)) s): $out"
+    done
+    sleep 2
+    left=$(engine_processes_left)
+    [ -z "$left" ] || fail "docker processes left on the server after check with docker CLI $version:$left"
+}
+check_runs /usr/bin/docker
+[ ! -x /usr/local/bin/docker ] || check_runs /usr/local/bin/docker
+
 keep
-echo "PASS ($elapsed s of watching, $refused channels refused)"
+echo "PASS ($watched s of serve, $refused channels refused; $(($(date +%s) - T0)) s in all)"
