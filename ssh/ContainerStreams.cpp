@@ -499,6 +499,9 @@ void ContainerStreams::inspectFinished(int exitStatus)
         inspectFailed(exitStatus, err, parseError);
         return;
     }
+    // The engine answers again after failing (restarted): the streams that ended with it start now, not when
+    // their backoff, grown while the engine was away, would next let them.
+    const bool engineBack = m_inspectFailures > 0;
     m_inspectFailures = 0;
     if (m_info) {
         const bool restarted = info->restartCount > m_info->restartCount && m_info->restartCount >= 0;
@@ -547,10 +550,10 @@ void ContainerStreams::inspectFinished(int exitStatus)
     const QString startKey = info->id + QString::number(info->startedAtMs);
     if (m_roles[Stats].running && m_statsStartedFor != startKey) {
         restart(Stats);
-    } else if (!m_roles[Stats].running && m_roles[Stats].nextStartMs < 0) {
+    } else if (!m_roles[Stats].running && (m_roles[Stats].nextStartMs < 0 || engineBack)) {
         start(Stats);
     }
-    if (!m_roles[Events].running && m_roles[Events].nextStartMs < 0) {
+    if (!m_roles[Events].running && (m_roles[Events].nextStartMs < 0 || engineBack)) {
         start(Events);
     }
     if (m_backfillDone && !m_roles[LogsFollow].running) {

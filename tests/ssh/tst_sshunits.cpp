@@ -995,8 +995,10 @@ private Q_SLOTS:
         streams.onFinished(ContainerStreams::Inspect, 1);
         QVERIFY(streams.presence() == ConnectionStatus::Container::EngineError);
         QCOMPARE(count(ContainerStreams::Stats), 1);
-        // Back: the same container, the same start. Stats starts afresh.
+        // Back: the same container, the same start. Stats, which has just ended too (its next attempt seconds
+        // away), starts afresh at once.
         QVERIFY(tickUntil(ContainerStreams::Inspect, inspects + 2));
+        streams.onFinished(ContainerStreams::Stats, 1);
         inspectRunning();
         QVERIFY(streams.presence() == ConnectionStatus::Container::Running);
         QCOMPARE(count(ContainerStreams::Stats), 2);
