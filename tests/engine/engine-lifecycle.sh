@@ -21,19 +21,20 @@ HP=$(free_port)
 urls=()
 for c in "${NAMES[@]}"; do urls+=("ssh://root@127.0.0.1:$SP/$c"); done
 # HW_DEBUG=1: serve.log also gets the SSH layer's debug lines (channels started, finished, refused).
-QT_LOGGING_RULES=${HW_DEBUG:+heapwatch.ssh.debug=true} QT_MESSAGE_PATTERN=${HW_DEBUG:+"%{time hh:mm:ss.zzz} %{message}"} QT_QPA_PLATFORM=offscreen "$HW" serve --listen "127.0.0.1:$HP" \
-    -i "$KEY" --known-hosts "$KNOWN_HOSTS" --engine docker "${urls[@]}" 2>"$T/serve.log" &
+QT_LOGGING_RULES=${HW_DEBUG:+heapwatch.ssh.debug=true} QT_MESSAGE_PATTERN=${HW_DEBUG:+"%{time hh:mm:ss.zzz} %{message}"} \
+    QT_QPA_PLATFORM=offscreen "$HW" serve --listen "127.0.0.1:$HP" -i "$KEY" --known-hosts "$KNOWN_HOSTS" \
+    --engine docker "${urls[@]}" 2>"$T/serve.log" &
 SERVE=$!
 PIDS+=("$SERVE")
 
 # Judges /api/v1/targets. MODE "fresh": every target connected with its container running (PAUSED: that one
 # paused instead), container memory known, a stats sample and a Memory line that arrived after SINCE (Unix
-# seconds), and as many app samples as the app printed lines up to heapwatch's latest sample. MODE "final":
-# the apps are stopped; as many samples as lines, all of them, and no gap but for the recreated hw3. Prints
-# what is wrong.
+# seconds), at least RECONNECTS reconnects (environment, default 0), and as many app samples as the app
+# printed lines up to heapwatch's latest sample. MODE "final": the apps are stopped; as many samples as
+# lines, all of them, and no gap but for the recreated hw3. Prints what is wrong.
 judge() { # MODE SINCE [PAUSED]
     curl -s "http://127.0.0.1:$HP/api/v1/targets" |
-        MODE=$1 SINCE=$2 PAUSED=${3:-} APP_OUT=$APP_OUT COUNT=${#NAMES[@]} python3 -c '
+        MODE=$1 SINCE=$2 PAUSED=${3:-} APP_OUT=$APP_OUT COUNT=${#NAMES[@]} RECONNECTS=${RECONNECTS:-0} python3 -c '
 import json, os, sys, datetime
 mode, since, paused = os.environ["MODE"], float(os.environ["SINCE"]), os.environ["PAUSED"]
 def at(t):
@@ -71,6 +72,8 @@ for t in targets:
     upto = sum(1 for x in lines if x < last + 1)
     want = "paused" if name == paused else "running"
     problems = []
+    if (c.get("reconnects") or 0) < int(os.environ["RECONNECTS"]):
+        problems.append("%s reconnects" % c.get("reconnects"))
     if c.get("state") != "connected" or c.get("container") != want:
         problems.append("%s %s, %s" % (c.get("state"), c.get("container"), c.get("message", "")))
     if samples != upto:
@@ -128,7 +131,7 @@ wait_fresh "unpause of hw5" "$(now)"
 stop_sshd_and_sessions
 sleep 5 # no sshd: serve retries with backoff meanwhile
 start_sshd
-wait_fresh "sshd restart" "$(now)"
+RECONNECTS=1 wait_fresh "sshd restart (every target reconnected)" "$(now)"
 stop_engine
 sleep 2
 start_engine
