@@ -23,8 +23,7 @@ constexpr qint64 kMaxEngineRetryMs = 10 * 60 * 1000;
 // A `stats` that prints only "--" this long for a running container lost its source (the docker CLI does
 // not re-attach after its stream ended): it is started again.
 constexpr qint64 kStatsWithoutValuesMs = 20000;
-// An events command that ends after running this long was cut by the engine (one that cannot run at all
-// ends at once, and must not restart `stats` each time).
+// An events command that ends after running this long was cut by the engine.
 constexpr qint64 kEngineCutAfterMs = 5000;
 
 qint64 wallMs()
@@ -460,18 +459,17 @@ void ContainerStreams::onFinished(int role, int exitStatus)
     case Stats:
         scheduleAfterExit(Stats, 2000, 30000);
         break;
-    case Events: {
-        const bool ranAWhile = now() - m_roles[Events].startedMs >= kEngineCutAfterMs;
-        scheduleAfterExit(Events, 2000, 30000);
-        if (ranAWhile && m_roles[Stats].running) {
-            // The engine ended a stream it had served for a while (dockerd or the podman service restarted):
-            // `stats` ran across the same cut and the docker CLI shows "--" from then on. Inspect is asked
-            // soon, and once the engine answers, `stats` is started afresh (not 20 s later by its watchdog).
+    case Events:
+        // `events` never ends by itself: the engine went away (dockerd or the podman service restarted) or the
+        // channel did. The docker CLI's `stats` does not re-attach after an engine restart (it prints empty
+        // rows for ever): the next good inspect, asked for now, starts it afresh, and the log follower, which
+        // ended with the engine, waits for that inspect too.
+        // An events command that ends at once (an engine without events) must not restart `stats` each time.
+        if (now() - m_roles[Events].startedMs >= kEngineCutAfterMs && m_roles[Stats].running)
             m_statsStartedFor.clear();
-            schedule(Inspect, 1000);
-        }
+        schedule(Inspect, 500);
+        scheduleAfterExit(Events, 2000, 30000);
         break;
-    }
     case RoleCount:
         break;
     }
@@ -517,6 +515,9 @@ void ContainerStreams::inspectFinished(int exitStatus)
         inspectFailed(exitStatus, err, parseError);
         return;
     }
+    // The engine answers again after failing (restarted): the streams that ended with it start now, not when
+    // their backoff, grown while the engine was away, would next let them.
+    const bool engineBack = m_inspectFailures > 0;
     m_inspectFailures = 0;
     if (m_info) {
         const bool restarted = info->restartCount > m_info->restartCount && m_info->restartCount >= 0;
@@ -565,10 +566,10 @@ void ContainerStreams::inspectFinished(int exitStatus)
     const QString startKey = info->id + QString::number(info->startedAtMs);
     if (m_roles[Stats].running && m_statsStartedFor != startKey) {
         restart(Stats);
-    } else if (!m_roles[Stats].running && m_roles[Stats].nextStartMs < 0) {
+    } else if (!m_roles[Stats].running && (m_roles[Stats].nextStartMs < 0 || engineBack)) {
         start(Stats);
     }
-    if (!m_roles[Events].running && m_roles[Events].nextStartMs < 0) {
+    if (!m_roles[Events].running && (m_roles[Events].nextStartMs < 0 || engineBack)) {
         start(Events);
     }
     if (m_backfillDone && !m_roles[LogsFollow].running) {

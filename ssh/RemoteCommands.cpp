@@ -145,6 +145,8 @@ RemoteCommand RemoteCommands::events() const
     // podman CLI gets its own names only (it matches nothing for "die" either).
     const bool podman = m_engine.endsWith(QLatin1String("podman"));
     QStringList args {QStringLiteral("events"), QStringLiteral("--filter"), QStringLiteral("container=") + m_container};
+    // pause and unpause change nothing but the container's state: they only make inspect ask at once, so that
+    // a paused container is shown as such within a second, not at the next periodic inspect.
     QStringList kinds
         = podman ? QStringList {QStringLiteral("died")} : QStringList {QStringLiteral("die"), QStringLiteral("died")};
     kinds << QStringLiteral("oom") << QStringLiteral("start") << QStringLiteral("restart")

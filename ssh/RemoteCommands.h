@@ -46,7 +46,8 @@ public:
     RemoteCommand logs(const QString& since, int tail, bool follow) const;
     // `inspect --type container --format <InspectParser::inspectTemplate()> CONTAINER`.
     RemoteCommand inspect() const;
-    // `events --filter container=… --filter event=die|oom|start|restart|health_status --format '{{json .}}'`.
+    // `events --filter container=… --filter event=die|oom|start|restart|health_status|pause|unpause
+    // --format '{{json .}}'`.
     RemoteCommand events() const;
 
     // Prints the path of docker, else of podman; exits 1 when neither is installed.

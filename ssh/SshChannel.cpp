@@ -82,6 +82,13 @@ void SshChannel::onExitSignal(ssh_session, ssh_channel, const char* signal, int,
     static_cast<SshChannel*>(userdata)->m_exitStatus = 128 + signalNumber(signal);
 }
 
+void SshChannel::sendEof()
+{
+    if (ssh_channel_is_open(m_channel.get()) && !ssh_channel_is_closed(m_channel.get())) {
+        ssh_channel_send_eof(m_channel.get()); // non-blocking: queued on the session
+    }
+}
+
 bool SshChannel::read(QByteArray& out, QByteArray& err)
 {
     char buffer[16384];

@@ -23,6 +23,8 @@ public:
     SshChannel(const SshChannel&) = delete;
     SshChannel& operator=(const SshChannel&) = delete;
 
+    // Closes the command's stdin (EOF) and keeps the channel, to read until the command has ended.
+    void sendEof();
     // Appends what has arrived. Returns false on a channel or session error.
     bool read(QByteArray& out, QByteArray& err);
     // The remote side sent EOF and its exit status (or closed): nothing more will come.

@@ -188,7 +188,7 @@ void SshHost::applyTargetChanges()
     for (const int id : removes) {
         auto it = std::find_if(m_targets.begin(), m_targets.end(), [id](const auto& t) { return t->id == id; });
         if (it != m_targets.end()) {
-            closeChannels(**it);
+            drainChannels(**it);
             m_targets.erase(it);
         } else {
             adds.erase(std::remove_if(adds.begin(), adds.end(), [id](const PendingAdd& a) { return a.id == id; }),
@@ -271,6 +271,53 @@ void SshHost::closeChannels(Target& target)
     target.channels.clear();
     target.channelSessions.clear();
     m_closing.clear();
+}
+
+void SshHost::drainChannels(Target& target)
+{
+    if (!m_session) {
+        closeChannels(target);
+        return;
+    }
+    for (auto& [role, channel] : target.channels) {
+        channel->sendEof(); // the server closes the command's stdin, the wrapper stops the command
+        m_releasing.push_back({target.channelSessions[role], m_clock.elapsed()});
+        m_draining.push_back({std::move(channel), target.channelSessions[role], m_clock.elapsed()});
+    }
+    target.channels.clear();
+    target.channelSessions.clear();
+}
+
+bool SshHost::pumpDraining(qint64 maxAgeMs)
+{
+    // A channel is done once its command ended (exit status and EOF, or CLOSE), or after maxAgeMs.
+    const qint64 now = m_clock.elapsed();
+    m_draining.erase(std::remove_if(m_draining.begin(), m_draining.end(),
+                                    [now, maxAgeMs](Draining& d) {
+                                        QByteArray out;
+                                        QByteArray err;
+                                        return !d.channel->read(out, err) || d.channel->isFinished()
+                                            || now - d.sinceMs > maxAgeMs;
+                                    }),
+                     m_draining.end());
+    return !m_draining.empty();
+}
+
+void SshHost::awaitCommandsEnded(int timeoutMs)
+{
+    // The wrapper stops a command within about a second of its stdin closing (TERM, then KILL); its channel
+    // finishes once it has. Waiting for that means nothing heapwatch started is still running on the server
+    // once heapwatch has exited.
+    for (auto& t : m_targets) {
+        drainChannels(*t);
+    }
+    QElapsedTimer timer;
+    timer.start();
+    QString error;
+    while (m_session && allSessionsAlive(&error) && pumpDraining(timeoutMs) && timer.elapsed() < timeoutMs) {
+        m_session->waitReadable(20);
+    }
+    m_draining.clear(); // closes what is left, before the sessions go
 }
 
 void SshHost::releaseChannel(SshSession* session, std::unique_ptr<SshChannel> channel)
@@ -511,6 +558,7 @@ void SshHost::connectionLost(const QString& reason)
         t->streams->detach();
     }
     m_closing.clear();
+    m_draining.clear();
     m_releasing.clear();
     m_extra.clear();
     m_session.reset(); // after its channels
@@ -603,6 +651,9 @@ void SshHost::run()
     while (!m_stop) {
         applyTargetChanges();
         if (m_targets.empty() || m_parked) {
+            if (m_session && !m_draining.empty()) {
+                pumpDraining(3000);
+            }
             QMutexLocker lock(&m_mutex);
             if (m_toAdd.empty() && m_toRemove.empty() && !m_stop) {
                 m_changed.wait(&m_mutex, 100);
@@ -621,6 +672,7 @@ void SshHost::run()
             continue;
         }
         const bool any = pump();
+        pumpDraining(3000);
         for (auto& t : m_targets) {
             t->streams->tick();
             sendStatus(*t); // only when something changed: a stream started or ended, the container's state
@@ -639,6 +691,7 @@ void SshHost::run()
         }
     }
     // Shutdown: channels first (EOF/CLOSE reach the server while the session is still up), then the session.
+    awaitCommandsEnded(3000);
     for (auto& t : m_targets) {
         closeChannels(*t);
     }

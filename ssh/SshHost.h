@@ -86,6 +86,9 @@ private:
     void broadcast(ConnectionStatus::State state, const QString& message, int retryInSeconds = 0);
     void sendStatus(Target& target);
     void closeChannels(Target& target);
+    void drainChannels(Target& target);
+    bool pumpDraining(qint64 maxAgeMs);
+    void awaitCommandsEnded(int timeoutMs);
     int channelsOn(const SshSession* session) const;
     SshSession* sessionWithRoom(QString* error);
     void channelRefused(SshSession* session, const QString& error);
@@ -116,6 +119,15 @@ private:
     // Worker thread only.
     std::vector<std::unique_ptr<Target>> m_targets;
     std::vector<std::unique_ptr<SshChannel>> m_closing; // channels stopped during a pump, freed after it
+    // Channels of removed targets: stdin closed (EOF), read until their command ended, then closed. So that
+    // nothing heapwatch started outlives it on the server, the worker waits for them before it disconnects.
+    struct Draining
+    {
+        std::unique_ptr<SshChannel> channel;
+        SshSession* session;
+        qint64 sinceMs;
+    };
+    std::vector<Draining> m_draining;
     std::unique_ptr<SshSession> m_session; // the first connection: engine detection, the state of the link
     int m_sessionCap = kChannelsPerConnection;
     std::vector<Connection> m_extra; // further connections, opened when the first one is full

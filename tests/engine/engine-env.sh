@@ -7,7 +7,8 @@
 # After engine_setup: T (scratch directory), P (the podman command), SP (sshd port), KEY and KNOWN_HOSTS
 # (client key and known_hosts for heapwatch), APP_OUT (directory where each container's app also writes
 # every Memory line it prints, one file per container name: the ground truth for sample counts).
-# Functions: run_container NAME, start_engine, stop_engine, start_sshd, stop_sshd, free_port, fail.
+# Functions: run_container NAME, start_engine, stop_engine, start_sshd, stop_sshd, stop_sshd_and_sessions,
+# server_docker_cli BINARY, engine_processes_left, free_port, fail.
 set -u
 fail() {
     echo "FAIL: $*" >&2
@@ -147,4 +148,35 @@ engine_private_events() {
     echo "events_logfile_path = \"$T/events.log\"" >>"$T/containers.conf"
     stop_engine
     start_engine
+}
+
+# sshd goes down with the connections it serves (a host reboot, sshd killed with its sessions): stop_sshd
+# alone leaves established connections up, as `systemctl restart ssh` does.
+stop_sshd_and_sessions() {
+    [ -f "$T/sshd.pid" ] || return 0
+    local sessions
+    sessions=$(pgrep -P "$(cat "$T/sshd.pid")")
+    stop_sshd
+    [ -z "$sessions" ] || kill $sessions 2>/dev/null
+}
+
+# The docker CLI that sessions opened from now on run: a wrapper directory first in their PATH, whose
+# `docker` execs BINARY (without it sshd's PATH gives /usr/local/bin/docker before Debian's /usr/bin/docker).
+# The first call restarts the listening sshd to add the directory; established connections stay up.
+server_docker_cli() { # BINARY
+    [ -x "$1" ] || fail "no docker CLI at $1"
+    if [ ! -x "$T/cli/docker" ]; then
+        mkdir -p "$T/cli"
+        printf '#!/bin/sh\nexec "$(cat %s/cli/binary)" "$@"\n' "$T" >"$T/cli/docker"
+        chmod +x "$T/cli/docker"
+        # sshd takes the first SetEnv line only: PATH joins it.
+        sed -i "s|^SetEnv |SetEnv PATH=$T/cli:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin |" \
+            "$T/sshd_config"
+        local old
+        old=$(cat "$T/sshd.pid" 2>/dev/null)
+        stop_sshd
+        while [ -n "$old" ] && kill -0 "$old" 2>/dev/null; do sleep 0.1; done
+        start_sshd
+    fi
+    echo "$1" >"$T/cli/binary"
 }

@@ -138,8 +138,9 @@ private Q_SLOTS:
         for (auto& s : sources) {
             s->stop();
         }
-        // Every remote command ends with its channel: nothing heapwatch started is left on the server.
-        QVERIFY2(f->waitUntilNoTaggedProcesses(5000), qPrintable(f->taggedProcesses().join(QLatin1Char('\n'))));
+        // Every remote command ends with its channel, and the last source's stop waits for that: nothing
+        // heapwatch started is left on the server once it has stopped (half a second for sshd to reap them).
+        QVERIFY2(f->waitUntilNoTaggedProcesses(500), qPrintable(f->taggedProcesses().join(QLatin1Char('\n'))));
         recorders.clear();
         sources.clear();
         prompter.reset();

@@ -978,6 +978,137 @@ private Q_SLOTS:
         QCOMPARE(starts(ContainerStreams::Stats), statsStarts);
     }
 
+    // `docker pause` changes nothing but the state: the events stream asks for it (both engines' names), and
+    // its event makes inspect ask within a second, so that the target says "paused" at once and "running"
+    // again after `unpause`, not at the next periodic inspect (30 s).
+    void pauseIsShownAtOnce_data()
+    {
+        QTest::addColumn<QString>("engine");
+        QTest::addColumn<QByteArray>("pauseEvent");
+        QTest::addColumn<QByteArray>("unpauseEvent");
+        // docker 28 (and podman's Docker API through it): Action; podman's own CLI: Status.
+        QTest::addRow("docker")
+            << QStringLiteral("docker")
+            << QByteArray("{\"status\":\"pause\",\"id\":\"abc\",\"Type\":\"container\",\"Action\":\"pause\","
+                          "\"Actor\":{\"ID\":\"abc\",\"Attributes\":{\"name\":\"gerbil\"}},\"time\":1795000100,"
+                          "\"timeNano\":1795000100000000000}\n")
+            << QByteArray("{\"status\":\"unpause\",\"id\":\"abc\",\"Type\":\"container\",\"Action\":\"unpause\","
+                          "\"Actor\":{\"ID\":\"abc\",\"Attributes\":{\"name\":\"gerbil\"}},\"time\":1795000110,"
+                          "\"timeNano\":1795000110000000000}\n");
+        QTest::addRow("podman")
+            << QStringLiteral("podman")
+            << QByteArray("{\"ID\":\"abc\",\"Name\":\"gerbil\",\"Status\":\"pause\",\"Type\":\"container\","
+                          "\"Attributes\":{},\"time\":1795000100}\n")
+            << QByteArray("{\"ID\":\"abc\",\"Name\":\"gerbil\",\"Status\":\"unpause\",\"Type\":\"container\","
+                          "\"Attributes\":{},\"time\":1795000110}\n");
+    }
+    void pauseIsShownAtOnce()
+    {
+        QFETCH(QString, engine);
+        QFETCH(QByteArray, pauseEvent);
+        QFETCH(QByteArray, unpauseEvent);
+        const QStringList argv = RemoteCommands(engine, false, QStringLiteral("gerbil")).events().argv;
+        QVERIFY2(argv.contains(QStringLiteral("event=pause")), qPrintable(argv.join(QLatin1Char(' '))));
+        QVERIFY(argv.contains(QStringLiteral("event=unpause")));
+
+        ContainerStreams::Callbacks cb;
+        StreamsConfig config;
+        config.container = QStringLiteral("gerbil");
+        ContainerStreams streams(config, std::move(cb));
+        FakeRunner runner;
+        const auto inspect = [&](const char* status) {
+            streams.onOutput(ContainerStreams::Inspect, LogStream::Stdout,
+                             QByteArray("{\"Id\":\"abc\",\"Name\":\"/gerbil\",\"State\":{\"Status\":\"") + status
+                                 + "\",\"Running\":true,\"Paused\":" + (qstrcmp(status, "paused") ? "false" : "true")
+                                 + ",\"StartedAt\":\"2026-11-18T00:00:00Z\"},\"RestartCount\":0}\n");
+            streams.onFinished(ContainerStreams::Inspect, 0);
+        };
+        const auto inspectsAsked
+            = [&] { return std::count(runner.started.begin(), runner.started.end(), int(ContainerStreams::Inspect)); };
+        // Waits up to 1.5 s of ticks for one more inspect than before.
+        const auto inspectAskedSoon = [&](qsizetype before) {
+            QElapsedTimer timer;
+            timer.start();
+            while (inspectsAsked() == before && timer.elapsed() < 1500) {
+                QTest::qWait(50);
+                streams.tick();
+            }
+            return inspectsAsked() > before;
+        };
+        streams.attach(&runner, engine);
+        inspect("running");
+        QVERIFY(streams.presence() == ConnectionStatus::Container::Running);
+
+        qsizetype before = inspectsAsked();
+        streams.onOutput(ContainerStreams::Events, LogStream::Stdout, pauseEvent);
+        QVERIFY(inspectAskedSoon(before));
+        inspect("paused");
+        QVERIFY(streams.presence() == ConnectionStatus::Container::Paused);
+        QVERIFY(streams.presenceMessage().contains(QLatin1String("paused")));
+
+        before = inspectsAsked();
+        streams.onOutput(ContainerStreams::Events, LogStream::Stdout, unpauseEvent);
+        QVERIFY(inspectAskedSoon(before));
+        inspect("running");
+        QVERIFY(streams.presence() == ConnectionStatus::Container::Running);
+        QVERIFY(streams.presenceMessage().isEmpty());
+    }
+
+    // An engine restart ends `events` (never ending otherwise) and leaves the docker CLI's `stats` printing
+    // empty rows for ever: inspect is asked at once, and once the engine answers again (same container, same
+    // start) stats is started afresh, not 20 s later when its silence gives it away.
+    void engineRestartStartsStatsAfresh()
+    {
+        ContainerStreams::Callbacks cb;
+        StreamsConfig config;
+        config.container = QStringLiteral("gerbil");
+        ContainerStreams streams(config, std::move(cb));
+        FakeRunner runner;
+        const auto count = [&](ContainerStreams::Role role) {
+            return std::count(runner.started.begin(), runner.started.end(), int(role));
+        };
+        const auto inspectRunning = [&] {
+            streams.onOutput(ContainerStreams::Inspect, LogStream::Stdout,
+                             "{\"Id\":\"abc\",\"Name\":\"/gerbil\",\"State\":{\"Status\":\"running\",\"Running\":"
+                             "true,\"StartedAt\":\"2026-11-18T00:00:00Z\"},\"RestartCount\":0}\n");
+            streams.onFinished(ContainerStreams::Inspect, 0);
+        };
+        const auto tickUntil = [&](ContainerStreams::Role role, qsizetype n) {
+            QElapsedTimer timer;
+            timer.start();
+            while (count(role) < n && timer.elapsed() < 3000) {
+                QTest::qWait(50);
+                streams.tick();
+            }
+            return count(role) >= n;
+        };
+        streams.attach(&runner, QStringLiteral("docker"));
+        inspectRunning();
+        QCOMPARE(count(ContainerStreams::Stats), 1);
+        const qsizetype inspects = count(ContainerStreams::Inspect);
+
+        QTest::qWait(5200); // events had run a while: the engine cut it (see engineCutRestartsStats)
+        streams.onOutput(ContainerStreams::Events, LogStream::Stderr, "unexpected EOF\n");
+        streams.onFinished(ContainerStreams::Events, 1);
+        QVERIFY(tickUntil(ContainerStreams::Inspect, inspects + 1));
+        // The engine is still down: shown, nothing started meanwhile.
+        streams.onOutput(ContainerStreams::Inspect, LogStream::Stderr,
+                         "Cannot connect to the Docker daemon at unix:///run/podman/podman.sock\n");
+        streams.onFinished(ContainerStreams::Inspect, 1);
+        QVERIFY(streams.presence() == ConnectionStatus::Container::EngineError);
+        QCOMPARE(count(ContainerStreams::Stats), 1);
+        // Back: the same container, the same start. Stats, which has just ended too (its next attempt seconds
+        // away), starts afresh at once.
+        QVERIFY(tickUntil(ContainerStreams::Inspect, inspects + 2));
+        streams.onFinished(ContainerStreams::Stats, 1);
+        inspectRunning();
+        QVERIFY(streams.presence() == ConnectionStatus::Container::Running);
+        QCOMPARE(count(ContainerStreams::Stats), 2);
+        // A periodic inspect of the same start afterwards leaves it alone.
+        inspectRunning();
+        QCOMPARE(count(ContainerStreams::Stats), 2);
+    }
+
     void backoffDoublesWithJitter()
     {
         Backoff b;
