@@ -2,31 +2,17 @@
 
 #include "DemoSource.h"
 #include "MetricsServer.h"
+#include "NonInteractivePrompter.h"
+#include "RemoteSource.h"
 #include "ReplaySource.h"
+#include "TargetSpec.h"
 
 #include <QFileInfo>
 #include <set>
 
-// The SSH library is written alongside; without it, TARGET arguments are refused but demo and replay work.
-#if __has_include("RemoteSource.h") && __has_include("TargetSpec.h") && __has_include("NonInteractivePrompter.h")
-#    include "NonInteractivePrompter.h"
-#    include "RemoteSource.h"
-#    include "TargetSpec.h"
-#    define HEAPWATCH_SERVE_REMOTE 1
-#else
-namespace heapwatch {
-class Prompter
-{
-public:
-    virtual ~Prompter() = default;
-};
-} // namespace heapwatch
-#endif
-
 namespace heapwatch {
 namespace {
 
-#ifdef HEAPWATCH_SERVE_REMOTE
 std::optional<ServedTarget> createRemote(const ServeTargetConfig& config, const Thresholds& thresholds,
                                          Prompter* prompter, QString* error)
 {
@@ -60,17 +46,14 @@ std::optional<ServedTarget> createRemote(const ServeTargetConfig& config, const 
     served.target = std::make_unique<Target>(std::move(source), thresholds);
     return served;
 }
-#endif
 
 } // namespace
 
 ServeSession::ServeSession(QObject* parent)
     : QObject(parent)
 {
-#ifdef HEAPWATCH_SERVE_REMOTE
     // Never reads a terminal: under systemd there is none, and a daemon must not block on a question.
     m_prompter = std::make_unique<NonInteractivePrompter>(false, false);
-#endif
 }
 
 ServeSession::~ServeSession()
@@ -109,14 +92,7 @@ std::optional<ServedTarget> ServeSession::create(const ServeTargetConfig& config
         return served;
     }
     case ServeTargetConfig::Kind::Remote:
-#ifdef HEAPWATCH_SERVE_REMOTE
         return createRemote(config, thresholds, prompter, error);
-#else
-        Q_UNUSED(prompter)
-        *error = QStringLiteral("%1: remote targets are not available in this build: %2")
-                     .arg(config.origin, config.target);
-        return std::nullopt;
-#endif
     }
     return std::nullopt;
 }
