@@ -281,7 +281,7 @@ std::vector<Flag> evaluateFlags(const TargetState& s, const Thresholds& t, const
                          .arg(s.restartsSince(restartLoopWindowStart(t, nowMs)))
                          .arg(durationText(qint64(t.restartLoopWindowMinutes * 60.0 * 1000.0)));
         if (ooms > 0)
-            notes << QStringLiteral("%1 OOM kill(s) (exit 137/134 or heap out of memory)").arg(ooms);
+            notes << QStringLiteral("%1 OOM kill(s)").arg(ooms);
         if (known && restarts == 0 && s.restartsWhileWatched() > 0) {
             qint64 last = -1;
             for (const Marker& m : s.markers()) {
