@@ -211,17 +211,25 @@ std::vector<RecommendationChange> recommendationTimeline(const TargetState& s, c
             const qint64 n = countIn(events.overflows, std::max(at - window, events.startBefore(at)), at);
             return n <= 0 ? Level::Ok : n >= qint64(t.bufferOverflows.critical) ? Level::Critical : Level::Warning;
         }));
-    for (const Flag& f : flags) {
-        if (f.id != QLatin1String("container_memory"))
+    // Recommendations raised exactly while their flag is warning or critical, at the flag's level:
+    // container-memory-high, cache-ttl-short, and heap-gc-pressure when it needs no time above the line.
+    std::vector<std::pair<const char*, const char*>> followers {{"container_memory", "container-memory-high"},
+                                                                {"cache_hit_rate", "cache-ttl-short"}};
+    if (t.gcPressureSustainMinutes <= 0)
+        followers.emplace_back("heap_usage", "heap-gc-pressure");
+    for (const auto& [flagId, recommendationId] : followers) {
+        const auto f = std::find_if(flags.begin(), flags.end(),
+                                    [id = flagId](const Flag& flag) { return flag.id == QLatin1String(id); });
+        if (f == flags.end())
             continue;
         std::vector<FlagTransition> levels;
-        for (FlagTransition tr : f.transitions) {
+        for (FlagTransition tr : f->transitions) {
             // Unknown before the first sample judged: the recommendation was not raised then.
             tr.from = tr.from == Level::Unknown ? Level::Ok : tr.from;
             tr.to = tr.to == Level::Unknown ? Level::Ok : tr.to;
             levels.push_back(tr);
         }
-        addChanges(out, "container-memory-high", levels);
+        addChanges(out, recommendationId, levels);
     }
     std::stable_sort(out.begin(), out.end(),
                      [](const RecommendationChange& a, const RecommendationChange& b) { return a.atMs < b.atMs; });

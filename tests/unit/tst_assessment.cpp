@@ -356,23 +356,45 @@ private Q_SLOTS:
         QCOMPARE(a.recommendation(QStringLiteral("container-memory-high")) != nullptr, level != Level::Ok);
     }
 
-    // container-memory-high follows its flag in the timeline: raised when the flag leaves ok, resolved when it
-    // is back, at the flag's own transition times (a 90 s spell at 95 % of the seed's 860.6 MiB limit).
-    void containerMemoryRecommendationFollowsItsFlag()
+    // Recommendations that follow a flag are raised and resolved in the timeline at the flag's own transition
+    // times: a 90 s spell at 95 % of the seed's 860.6 MiB limit (container-memory-high), at the seed's 97.6 %
+    // heap (heap-gc-pressure), at a 25 % cache hit rate (cache-ttl-short), each between calm minutes.
+    void recommendationFollowsItsFlag_data()
     {
+        QTest::addColumn<QString>("flagId");
+        QTest::addColumn<QString>("recommendationId");
+        QTest::addRow("container memory")
+            << QStringLiteral("container_memory") << QStringLiteral("container-memory-high");
+        QTest::addRow("heap usage") << QStringLiteral("heap_usage") << QStringLiteral("heap-gc-pressure");
+        QTest::addRow("cache hit rate") << QStringLiteral("cache_hit_rate") << QStringLiteral("cache-ttl-short");
+    }
+    void recommendationFollowsItsFlag()
+    {
+        QFETCH(QString, flagId);
+        QFETCH(QString, recommendationId);
         TargetState s(QStringLiteral("t"));
         IngestBatch b;
-        for (int second = 0; second <= 400; ++second)
-            b.stats.push_back(stats(kT0 + second * 1000, second >= 60 && second < 150 ? 817.6 : 364.8, 860.6, 1));
+        b.info = info(kT0 - 20 * kMinute);
+        for (int second = 0; second <= 400; ++second) {
+            const qint64 at = kT0 + second * 1000;
+            const bool spell = second >= 60 && second < 150;
+            b.stats.push_back(
+                stats(at, spell && flagId == QLatin1String("container_memory") ? 817.6 : 364.8, 860.6, 1));
+            if (second % 5 == 0) {
+                b.logs.push_back(memory(at, 300, spell && flagId == QLatin1String("heap_usage") ? 212.7 : 150, 218));
+                b.logs.push_back(spell && flagId == QLatin1String("cache_hit_rate") ? cache(at, 2, 250, 750, 25.0)
+                                                                                    : cache(at, 2, 750, 250, 75.0));
+            }
+        }
         s.apply(b);
         const Assessment a = assess(s, Thresholds::defaults(), kT0 + 400 * 1000);
-        const Flag* flag = a.flag(QStringLiteral("container_memory"));
+        const Flag* flag = a.flag(flagId);
         QVERIFY(flag && flag->level == Level::Ok);
-        QVERIFY(!a.recommendation(QStringLiteral("container-memory-high")));
+        QVERIFY(!a.recommendation(recommendationId));
         QVERIFY(flag->transitions.size() >= 2);
         std::vector<const RecommendationChange*> changes;
         for (const RecommendationChange& c : a.recommendationChanges) {
-            if (c.id == QLatin1String("container-memory-high"))
+            if (c.id == recommendationId)
                 changes.push_back(&c);
         }
         QCOMPARE(changes.size(), size_t(2));
