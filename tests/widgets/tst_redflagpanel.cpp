@@ -132,15 +132,20 @@ private Q_SLOTS:
             QVERIFY2(QRegularExpression(notePattern).match(header.note(key)).hasMatch(), qPrintable(header.note(key)));
     }
 
-    // Under the table, the timeline: the heap flag entered critical with the T+5 line.
+    // Under the table, the timeline, newest first: the heap flag entered critical with the T+5 line, and
+    // heap-gc-pressure was raised with it.
     void timeline()
     {
         RedFlagPanel panel;
         panel.refresh(m_target.get());
         QListWidget* list = panel.timeline();
-        QVERIFY(list->count() >= 1);
-        QVERIFY2(list->item(0)->text().endsWith(QStringLiteral("Heap Usage %: ok → critical")),
-                 qPrintable(list->item(0)->text()));
+        QVERIFY(list->count() >= 2);
+        QStringList newest {list->item(0)->text(), list->item(1)->text()};
+        newest.sort();
+        QVERIFY2(newest[0].endsWith(QStringLiteral("Heap Usage %: ok → critical")), qPrintable(newest.join('|')));
+        QVERIFY2(newest[1].endsWith(QStringLiteral("recommendation heap-gc-pressure raised (critical)")),
+                 qPrintable(newest.join('|')));
+        QCOMPARE(newest[0].left(19), newest[1].left(19)); // the same time
         panel.refresh(nullptr);
         QCOMPARE(list->count(), 1);
         QCOMPARE(list->item(0)->text(), QStringLiteral("No level changes yet"));
