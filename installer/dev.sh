@@ -30,7 +30,7 @@ packages=(
     openssh-server openssh-client procps sudo
     clang-format clang libclang-rt-dev
     dpkg-dev file desktop-file-utils appstream
-    xvfb xauth fonts-dejavu-core
+    xvfb xauth fonts-dejavu-core tzdata
     podman runc docker.io nodejs curl python3
 )
 
