@@ -401,19 +401,21 @@ void SshHost::closeIdleConnections()
 {
     const qint64 now = m_clock.elapsed();
     for (auto it = m_extra.begin(); it != m_extra.end();) {
-        if (channelsOn(it->session.get()) > 0) {
+        const SshSession* session = it->session.get();
+        const bool draining = std::any_of(m_draining.begin(), m_draining.end(),
+                                          [session](const Draining& d) { return d.session == session; });
+        if (draining || channelsOn(session) > 0) {
             it->idleSinceMs = -1;
         } else if (it->idleSinceMs < 0) {
             it->idleSinceMs = now;
         } else if (now - it->idleSinceMs >= kIdleConnectionMs) {
             qCDebug(lcSsh) << "closing an idle connection to" << m_address;
-            const SshSession* gone = it->session.get();
             m_releasing.erase(std::remove_if(m_releasing.begin(), m_releasing.end(),
-                                             [gone](const Releasing& r) { return r.session == gone; }),
+                                             [session](const Releasing& r) { return r.session == session; }),
                               m_releasing.end());
             for (auto& t : m_targets) {
                 for (auto role = t->channelSessions.begin(); role != t->channelSessions.end();) {
-                    role = role->second == gone ? t->channelSessions.erase(role) : std::next(role);
+                    role = role->second == session ? t->channelSessions.erase(role) : std::next(role);
                 }
             }
             it = m_extra.erase(it);
