@@ -78,12 +78,12 @@ struct StreamsHarness
     FakeRunner runner;
     std::unique_ptr<ContainerStreams> streams;
 
-    explicit StreamsHarness(int backfillMaxLines = 100000)
+    explicit StreamsHarness(int backfillMaxLines = 100000, const QString& container = QStringLiteral("pangolin"))
     {
         ContainerStreams::Callbacks cb;
         cb.batch = [this](IngestBatch&& b) { batches.push_back(std::move(b)); };
         StreamsConfig config;
-        config.container = QStringLiteral("pangolin");
+        config.container = container;
         config.backfillMaxLines = backfillMaxLines;
         streams = std::make_unique<ContainerStreams>(config, std::move(cb));
     }
@@ -891,11 +891,9 @@ private Q_SLOTS:
     // afresh: docker's CLI never re-attaches by itself.
     void statsFollowTheContainer()
     {
-        ContainerStreams::Callbacks cb;
-        StreamsConfig config;
-        config.container = QStringLiteral("gerbil");
-        ContainerStreams streams(config, std::move(cb));
-        FakeRunner runner;
+        StreamsHarness h(100000, QStringLiteral("gerbil"));
+        ContainerStreams& streams = *h.streams;
+        FakeRunner& runner = h.runner;
         const auto inspect = [&](const char* id, const char* status, bool running, const char* started) {
             const QByteArray json = QByteArray("{\"Id\":\"") + id + "\",\"Name\":\"/gerbil\",\"State\":{\"Status\":\""
                 + status + "\",\"Running\":" + (running ? "true" : "false") + ",\"StartedAt\":\"" + started
@@ -946,11 +944,9 @@ private Q_SLOTS:
     {
         QFETCH(int, eventsRanMs);
         QFETCH(int, statsStarts);
-        ContainerStreams::Callbacks cb;
-        StreamsConfig config;
-        config.container = QStringLiteral("gerbil");
-        ContainerStreams streams(config, std::move(cb));
-        FakeRunner runner;
+        StreamsHarness h(100000, QStringLiteral("gerbil"));
+        ContainerStreams& streams = *h.streams;
+        FakeRunner& runner = h.runner;
         const QByteArray running = "{\"Id\":\"aaa\",\"Name\":\"/gerbil\",\"State\":{\"Status\":\"running\","
                                    "\"Running\":true,\"StartedAt\":\"2026-11-18T00:00:00Z\"},\"RestartCount\":0}\n";
         const auto inspect = [&] {
@@ -1011,11 +1007,9 @@ private Q_SLOTS:
         QVERIFY2(argv.contains(QStringLiteral("event=pause")), qPrintable(argv.join(QLatin1Char(' '))));
         QVERIFY(argv.contains(QStringLiteral("event=unpause")));
 
-        ContainerStreams::Callbacks cb;
-        StreamsConfig config;
-        config.container = QStringLiteral("gerbil");
-        ContainerStreams streams(config, std::move(cb));
-        FakeRunner runner;
+        StreamsHarness h(100000, QStringLiteral("gerbil"));
+        ContainerStreams& streams = *h.streams;
+        FakeRunner& runner = h.runner;
         const auto inspect = [&](const char* status) {
             streams.onOutput(ContainerStreams::Inspect, LogStream::Stdout,
                              QByteArray("{\"Id\":\"abc\",\"Name\":\"/gerbil\",\"State\":{\"Status\":\"") + status
@@ -1059,11 +1053,9 @@ private Q_SLOTS:
     // start) stats is started afresh, not 20 s later when its silence gives it away.
     void engineRestartStartsStatsAfresh()
     {
-        ContainerStreams::Callbacks cb;
-        StreamsConfig config;
-        config.container = QStringLiteral("gerbil");
-        ContainerStreams streams(config, std::move(cb));
-        FakeRunner runner;
+        StreamsHarness h(100000, QStringLiteral("gerbil"));
+        ContainerStreams& streams = *h.streams;
+        FakeRunner& runner = h.runner;
         const auto count = [&](ContainerStreams::Role role) {
             return std::count(runner.started.begin(), runner.started.end(), int(role));
         };
