@@ -265,24 +265,24 @@ void MainWindow::selectTarget(int row)
     m_sidebar->setCurrentRow(row);
 }
 
-Target* MainWindow::createTarget(const TargetEntry& entry, QString* error)
+Target* MainWindow::createTarget(const TargetConfig& entry, QString* error)
 {
     return m_launcher->create(entry, this, error);
 }
 
-void MainWindow::startTarget(Target* target, const TargetEntry& entry)
+void MainWindow::startTarget(Target* target, const TargetConfig& entry)
 {
     m_launcher->start(target, entry);
 }
 
 void MainWindow::disposeTarget(Target* target)
 {
-    if (const TargetEntry* entry = m_targets->entryAt(m_targets->indexOf(target)))
+    if (const TargetConfig* entry = m_targets->entryAt(m_targets->indexOf(target)))
         m_notifier->forget(entry->key());
     m_launcher->dispose(target);
 }
 
-bool MainWindow::addEntry(const TargetEntry& entry, bool select, bool keepOnError, QString* errorOut)
+bool MainWindow::addEntry(const TargetConfig& entry, bool select, bool keepOnError, QString* errorOut)
 {
     const int existing = m_targets->indexOf(entry.key());
     if (existing >= 0) {
@@ -308,7 +308,7 @@ bool MainWindow::addEntry(const TargetEntry& entry, bool select, bool keepOnErro
     return target != nullptr;
 }
 
-bool MainWindow::addSourceTarget(const TargetEntry& entry, std::unique_ptr<Source> source)
+bool MainWindow::addSourceTarget(const TargetConfig& entry, std::unique_ptr<Source> source)
 {
     if (!source || m_targets->indexOf(entry.key()) >= 0)
         return false;
@@ -321,31 +321,36 @@ bool MainWindow::addSourceTarget(const TargetEntry& entry, std::unique_ptr<Sourc
     return true;
 }
 
+bool MainWindow::openTarget(const TargetConfig& config)
+{
+    QString error;
+    if (config.kind == TargetConfig::Kind::Remote && !TargetSpec::parse(config.location, &error)) {
+        statusBar()->showMessage(tr("Not a target: %1 (%2)").arg(config.location, error), 15000);
+        return false;
+    }
+    return addEntry(config, true, false);
+}
+
 void MainWindow::openDemo()
 {
-    addEntry(TargetEntry::demo(), true, false);
+    openTarget(TargetConfig::demo());
 }
 
 bool MainWindow::openLog(const QString& logPath, const QString& statsPath)
 {
-    return addEntry(TargetEntry::replay(logPath, statsPath), true, false);
+    return openTarget(TargetConfig::replay(logPath, statsPath));
 }
 
 bool MainWindow::openRemote(const QString& target)
 {
-    QString error;
-    if (!TargetSpec::parse(target, &error)) {
-        statusBar()->showMessage(tr("Not a target: %1 (%2)").arg(target, error), 15000);
-        return false;
-    }
-    return addEntry(TargetEntry::remote(target), true, false);
+    return openTarget(TargetConfig::remote(target));
 }
 
 void MainWindow::restoreSession()
 {
     m_restoring = true;
     const QString current = SessionStore::currentKey();
-    for (const TargetEntry& e : SessionStore::targets())
+    for (const TargetConfig& e : SessionStore::targets())
         addEntry(e, false, true); // a target that cannot open now stays listed, with its error, to edit or remove
     m_restoring = false;
     const int row = m_targets->indexOf(current);
@@ -357,7 +362,7 @@ void MainWindow::restoreSession()
 void MainWindow::onCurrentChanged(int row)
 {
     Target* target = m_targets->targetAt(row);
-    const TargetEntry* entry = m_targets->entryAt(row);
+    const TargetConfig* entry = m_targets->entryAt(row);
     m_current = target;
     m_currentKey = entry ? entry->key() : QString();
     m_recs->model()->setAcknowledged(entry ? SessionStore::acknowledged(m_currentKey) : QSet<QString>());
@@ -430,7 +435,7 @@ void MainWindow::onAlert(const Alert& alert)
 
 void MainWindow::snoozeTarget(int row, std::optional<SnoozeKind> kind)
 {
-    if (const TargetEntry* entry = m_targets->entryAt(row))
+    if (const TargetConfig* entry = m_targets->entryAt(row))
         statusBar()->showMessage(m_gate->snooze(entry->key(), entry->displayName(), kind), 10000);
 }
 
@@ -446,10 +451,10 @@ void MainWindow::addTargetDialog()
 
 void MainWindow::editTarget(int row)
 {
-    const TargetEntry* entry = m_targets->entryAt(row);
+    const TargetConfig* entry = m_targets->entryAt(row);
     if (!entry)
         return;
-    if (entry->kind != TargetEntry::Kind::Remote) {
+    if (entry->kind != TargetConfig::Kind::Remote) {
         editThresholds(); // a demo or a saved log has nothing to edit but its thresholds
         return;
     }
@@ -457,7 +462,7 @@ void MainWindow::editTarget(int row)
     dialog.setEntry(*entry);
     if (dialog.exec() != QDialog::Accepted)
         return;
-    const TargetEntry updated = dialog.entry();
+    const TargetConfig updated = dialog.entry();
     if (Target* old = m_targets->targetAt(row))
         disposeTarget(old);
     m_launcher->cancelPrompts(entry->key());
@@ -472,7 +477,7 @@ void MainWindow::editTarget(int row)
 
 void MainWindow::removeTarget(int row)
 {
-    const TargetEntry* entry = m_targets->entryAt(row);
+    const TargetConfig* entry = m_targets->entryAt(row);
     if (!entry)
         return;
     const QString key = entry->key();
@@ -489,10 +494,10 @@ void MainWindow::removeTarget(int row)
 
 void MainWindow::reconnectTarget(int row)
 {
-    const TargetEntry* entry = m_targets->entryAt(row);
+    const TargetConfig* entry = m_targets->entryAt(row);
     if (!entry)
         return;
-    const TargetEntry copy = *entry;
+    const TargetConfig copy = *entry;
     if (Target* old = m_targets->targetAt(row)) {
         if (m_launcher->isLoading(old))
             return; // still reading its file

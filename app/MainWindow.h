@@ -8,7 +8,7 @@
 #include "Samples.h"
 #include "SettingsDialog.h"
 #include "Source.h"
-#include "TargetEntry.h"
+#include "TargetConfig.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -46,13 +46,15 @@ public:
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
 
+    // Opens (or selects, when already open) a target: the command line's, a dialog's, a saved session's.
+    bool openTarget(const TargetConfig& config);
     void openDemo(); // `heapwatch --demo`
     bool openLog(const QString& logPath, const QString& statsPath = {}); // File > Open log…, `--replay`
     bool openRemote(const QString& target); // `heapwatch ssh://…/c`
     void restoreSession(); // reconnect last targets from QSettings
 
     // For tests and the benchmark: a target with a source made elsewhere (e.g. a week of generated history).
-    bool addSourceTarget(const TargetEntry& entry, std::unique_ptr<Source> source);
+    bool addSourceTarget(const TargetConfig& entry, std::unique_ptr<Source> source);
     Target* currentTarget() const;
     TargetListModel* targetModel() const { return m_targets; }
     DashboardPage* dashboard() const { return m_page; }
@@ -87,9 +89,9 @@ protected:
 private:
     void buildActions();
     void buildDocks();
-    bool addEntry(const TargetEntry& entry, bool select, bool keepOnError, QString* error = nullptr);
-    Target* createTarget(const TargetEntry& entry, QString* error);
-    void startTarget(Target* target, const TargetEntry& entry);
+    bool addEntry(const TargetConfig& entry, bool select, bool keepOnError, QString* error = nullptr);
+    Target* createTarget(const TargetConfig& entry, QString* error);
+    void startTarget(Target* target, const TargetConfig& entry);
     void disposeTarget(Target* target);
     void onCurrentChanged(int row);
     void onTick();

@@ -2,6 +2,7 @@
 #include "CheckCommand.h"
 #include "MainWindow.h"
 #include "ServeCommand.h"
+#include "TargetOptions.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -20,37 +21,23 @@ void setIdentity()
     QCoreApplication::setApplicationVersion(QStringLiteral(HEAPWATCH_VERSION));
 }
 
-int runCheck(int argc, char** argv)
+// `check` and `serve` run headless: no QApplication, so no display is needed.
+int runCommand(int argc, char** argv, int (*command)(const QStringList&, QTextStream&, QTextStream&))
 {
     QCoreApplication app(argc, argv);
     setIdentity();
     QStringList arguments = QCoreApplication::arguments();
-    arguments.remove(0, 2); // program name and "check"
+    arguments.remove(0, 2); // program name and the verb
     QTextStream out(stdout);
     QTextStream err(stderr);
-    return heapwatch::CheckCommand::run(arguments, out, err);
+    return command(arguments, out, err);
 }
 
-int runServe(int argc, char** argv)
+// The console's command line: the targets to open (one option set with check and serve) and --no-restore.
+// Shared by the informational path (no display needed) and the real one.
+struct ConsoleOptions
 {
-    QCoreApplication app(argc, argv);
-    setIdentity();
-    QStringList arguments = QCoreApplication::arguments();
-    arguments.remove(0, 2); // program name and "serve"
-    QTextStream out(stdout);
-    QTextStream err(stderr);
-    return heapwatch::ServeCommand::run(arguments, out, err);
-}
-
-// The GUI's command line, shared by the informational path (no display needed) and the real one.
-struct GuiOptions
-{
-    QCommandLineOption demo {QStringLiteral("demo"), QStringLiteral("Open the built-in demo host.")};
-    QCommandLineOption replay {QStringLiteral("replay"),
-                               QStringLiteral("Open a saved `docker logs --timestamps` file as a target."),
-                               QStringLiteral("LOGFILE")};
-    QCommandLineOption stats {QStringLiteral("stats"), QStringLiteral("With --replay: a saved `docker stats` output."),
-                              QStringLiteral("STATSFILE")};
+    heapwatch::TargetOptions targets;
     QCommandLineOption fresh {QStringLiteral("no-restore"),
                               QStringLiteral("Do not reconnect the targets of the last session.")};
 
@@ -63,11 +50,8 @@ struct GuiOptions
                            "  serve    export targets to Prometheus over HTTP (heapwatch serve --help)"));
         parser.addHelpOption();
         parser.addVersionOption();
-        parser.addPositionalArgument(QStringLiteral("targets"),
-                                     QStringLiteral("Targets to open: ssh://[user@]host[:port]/CONTAINER, "
-                                                    "HOST/CONTAINER or local/CONTAINER."),
-                                     QStringLiteral("[TARGET...]"));
-        parser.addOptions({demo, replay, stats, fresh});
+        targets.addTo(parser, true);
+        parser.addOption(fresh);
     }
 };
 
@@ -77,9 +61,9 @@ int main(int argc, char** argv)
 {
     // `check` must run on a machine without a display, so it never creates a QApplication.
     if (argc >= 2 && qstrcmp(argv[1], "check") == 0)
-        return runCheck(argc, argv);
+        return runCommand(argc, argv, &heapwatch::CheckCommand::run);
     if (argc >= 2 && qstrcmp(argv[1], "serve") == 0)
-        return runServe(argc, argv);
+        return runCommand(argc, argv, &heapwatch::ServeCommand::run);
 
     // --help and --version must work over SSH and in a plain terminal, so they are answered before a
     // QApplication (which needs a display) exists.
@@ -92,7 +76,7 @@ int main(int argc, char** argv)
         QCoreApplication app(argc, argv);
         setIdentity();
         QCommandLineParser parser;
-        GuiOptions options;
+        ConsoleOptions options;
         options.addTo(parser);
         parser.process(app); // prints and exits
         return 0;
@@ -105,24 +89,21 @@ int main(int argc, char** argv)
     QApplication::setDesktopFileName(QStringLiteral("heapwatch"));
 
     QCommandLineParser parser;
-    GuiOptions options;
+    ConsoleOptions options;
     options.addTo(parser);
     parser.process(app);
-    const QCommandLineOption& demo = options.demo;
-    const QCommandLineOption& replay = options.replay;
-    const QCommandLineOption& stats = options.stats;
-    const QCommandLineOption& fresh = options.fresh;
+    QString error;
+    const auto targets = options.targets.read(parser, &error);
+    if (!targets) {
+        QTextStream(stderr) << "heapwatch: " << error << '\n';
+        return 2;
+    }
 
     heapwatch::MainWindow window;
-    const bool explicitTargets = parser.isSet(demo) || parser.isSet(replay) || !parser.positionalArguments().isEmpty();
-    if (!parser.isSet(fresh) && !explicitTargets)
+    if (!parser.isSet(options.fresh) && targets->empty())
         window.restoreSession();
-    if (parser.isSet(demo))
-        window.openDemo();
-    if (parser.isSet(replay))
-        window.openLog(parser.value(replay), parser.value(stats));
-    for (const QString& target : parser.positionalArguments())
-        window.openRemote(target);
+    for (const heapwatch::TargetConfig& target : *targets)
+        window.openTarget(target);
     window.show();
     return QApplication::exec();
 }

@@ -24,6 +24,19 @@ void SecretCache::clear()
     }
 }
 
+SshConnectParams SshConnectParams::forTarget(const TargetSpec& address, const TargetConfig& config, Prompter* prompter)
+{
+    SshConnectParams p;
+    p.user = address.user;
+    p.host = address.host;
+    p.port = address.port;
+    p.identityFile = config.identityFile;
+    p.knownHostsFile = config.knownHostsFile;
+    p.acceptNewHostKey = config.acceptNewHostKey;
+    p.prompter = prompter;
+    return p;
+}
+
 SshSession::SshSession(SshConnectParams params, const std::atomic<bool>* cancel, SecretCache* secrets)
     : m_params(std::move(params))
     , m_cancel(cancel)

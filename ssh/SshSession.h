@@ -5,6 +5,8 @@
 #pragma once
 
 #include "LibSsh.h"
+#include "TargetConfig.h"
+#include "TargetSpec.h"
 
 #include <QString>
 #include <atomic>
@@ -25,6 +27,9 @@ struct SshConnectParams
     bool acceptNewHostKey = false;
     Prompter* prompter = nullptr;
     int connectTimeoutMs = 15000;
+
+    // The connection a target asks for: its address and its login options (the one place they are copied).
+    static SshConnectParams forTarget(const TargetSpec& address, const TargetConfig& config, Prompter* prompter);
 };
 
 // Secrets typed during this run, kept in memory only, so that a reconnect does not ask again.

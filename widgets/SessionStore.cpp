@@ -11,20 +11,20 @@ QString SessionStore::encodeKey(const QString& targetKey)
         targetKey.toUtf8().toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
 }
 
-std::vector<TargetEntry> SessionStore::targets()
+std::vector<TargetConfig> SessionStore::targets()
 {
     QSettings s;
-    std::vector<TargetEntry> out;
+    std::vector<TargetConfig> out;
     const int n = s.beginReadArray(QStringLiteral("session/targets"));
     for (int i = 0; i < n; ++i) {
         s.setArrayIndex(i);
-        out.push_back(TargetEntry::fromMap(s.value(QStringLiteral("entry")).toMap()));
+        out.push_back(TargetConfig::fromMap(s.value(QStringLiteral("entry")).toMap()));
     }
     s.endArray();
     return out;
 }
 
-void SessionStore::setTargets(const std::vector<TargetEntry>& entries)
+void SessionStore::setTargets(const std::vector<TargetConfig>& entries)
 {
     QSettings s;
     s.remove(QStringLiteral("session/targets"));

@@ -3,7 +3,7 @@
 // slashes and colons, which QSettings would read as groups, so they are stored base64url-encoded.
 #pragma once
 
-#include "TargetEntry.h"
+#include "TargetConfig.h"
 #include "Thresholds.h"
 
 #include <QSet>
@@ -15,8 +15,8 @@ namespace heapwatch {
 class SessionStore
 {
 public:
-    static std::vector<TargetEntry> targets();
-    static void setTargets(const std::vector<TargetEntry>& entries);
+    static std::vector<TargetConfig> targets();
+    static void setTargets(const std::vector<TargetConfig>& entries);
     static QString currentKey();
     static void setCurrentKey(const QString& key);
     static int range(int fallback);

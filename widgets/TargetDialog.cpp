@@ -222,7 +222,7 @@ void TargetDialog::validate()
     m_preview->setText(error.isEmpty() ? tr("Target: %1").arg(target) : error);
 }
 
-void TargetDialog::setEntry(const TargetEntry& entry)
+void TargetDialog::setEntry(const TargetConfig& entry)
 {
     QString err;
     if (const auto spec = TargetSpec::parse(entry.location, &err)) {
@@ -331,9 +331,9 @@ void TargetDialog::forgetListing()
     m_listStatus->hide();
 }
 
-TargetEntry TargetDialog::entry() const
+TargetConfig TargetDialog::entry() const
 {
-    TargetEntry e = TargetEntry::remote(targetString());
+    TargetConfig e = TargetConfig::remote(targetString());
     e.identityFile = m_identity->text().trimmed();
     e.knownHostsFile = m_knownHosts->text().trimmed();
     e.engine = m_engine->currentData().toString();

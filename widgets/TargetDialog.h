@@ -4,7 +4,7 @@
 // containers in the container box; the name can always be typed.
 #pragma once
 
-#include "TargetEntry.h"
+#include "TargetConfig.h"
 
 #include <QDialog>
 #include <memory>
@@ -31,8 +31,8 @@ public:
     explicit TargetDialog(QWidget* parent = nullptr);
     ~TargetDialog() override;
 
-    void setEntry(const TargetEntry& entry);
-    TargetEntry entry() const;
+    void setEntry(const TargetConfig& entry);
+    TargetConfig entry() const;
     // The target string for the fields ("ssh://ops@web1:2222/pangolin", "web1/pangolin", "local/pangolin").
     QString targetString() const;
 

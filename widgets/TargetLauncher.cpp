@@ -2,8 +2,8 @@
 
 #include "GuiPrompter.h"
 #include "SessionStore.h"
+#include "SourceFactory.h"
 #include "Target.h"
-#include "TargetFactory.h"
 #include "TargetSpec.h"
 
 #include <QThread>
@@ -26,10 +26,10 @@ TargetLauncher::~TargetLauncher()
         p->cancelPending();
 }
 
-Target* TargetLauncher::create(const TargetEntry& entry, QObject* targetParent, QString* error)
+Target* TargetLauncher::create(const TargetConfig& entry, QObject* targetParent, QString* error)
 {
     GuiPrompter* prompter = nullptr;
-    if (entry.kind == TargetEntry::Kind::Remote) {
+    if (entry.kind == TargetConfig::Kind::Remote) {
         const QString host = hostKey(entry);
         prompter = m_prompters.value(host);
         if (!prompter) {
@@ -39,16 +39,18 @@ Target* TargetLauncher::create(const TargetEntry& entry, QObject* targetParent, 
         m_hostOfTarget.insert(entry.key(), host);
         prompter->resetCancel();
     }
-    std::unique_ptr<Source> source = TargetFactory::createSource(entry, prompter, error);
+    SourceContext context;
+    context.prompter = prompter;
+    std::unique_ptr<Source> source = createSource(entry, context, error);
     if (!source)
         return nullptr;
     const Thresholds thresholds = SessionStore::thresholds(entry.key()).value_or(Thresholds::defaults());
     return new Target(std::move(source), thresholds, targetParent);
 }
 
-void TargetLauncher::start(Target* target, const TargetEntry& entry)
+void TargetLauncher::start(Target* target, const TargetConfig& entry)
 {
-    if (entry.kind != TargetEntry::Kind::Replay) {
+    if (entry.kind != TargetConfig::Kind::Replay) {
         target->start();
         return;
     }
@@ -83,7 +85,7 @@ void TargetLauncher::dispose(Target* target)
     target->deleteLater();
 }
 
-QString TargetLauncher::hostKey(const TargetEntry& entry)
+QString TargetLauncher::hostKey(const TargetConfig& entry)
 {
     QString error;
     const std::optional<TargetSpec> spec = TargetSpec::parse(entry.location, &error);

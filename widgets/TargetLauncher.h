@@ -5,7 +5,7 @@
 // file never freezes the window; a target still reading its file is deleted once the worker let go of it.
 #pragma once
 
-#include "TargetEntry.h"
+#include "TargetConfig.h"
 
 #include <QHash>
 #include <QObject>
@@ -27,8 +27,8 @@ public:
     ~TargetLauncher() override;
 
     // nullptr with *error when the entry cannot be opened. The target is a child of targetParent.
-    Target* create(const TargetEntry& entry, QObject* targetParent, QString* error);
-    void start(Target* target, const TargetEntry& entry);
+    Target* create(const TargetConfig& entry, QObject* targetParent, QString* error);
+    void start(Target* target, const TargetConfig& entry);
     bool isLoading(Target* target) const { return m_loading.contains(target); }
     void dispose(Target* target);
     // Cancels the pending SSH questions of a target's host; forget() also drops the host's prompter once no
@@ -37,7 +37,7 @@ public:
     void cancelPrompts(const QString& key);
 
     // What the targets of one host share: user@host:port, identity, known_hosts, host-key policy.
-    static QString hostKey(const TargetEntry& entry);
+    static QString hostKey(const TargetConfig& entry);
 
 private:
     QPointer<QWidget> m_dialogParent;

@@ -88,7 +88,7 @@ void TargetListModel::summarize(Row& row) const
     row.connection = l.text;
 }
 
-int TargetListModel::addTarget(const TargetEntry& entry, Target* target, const QString& error)
+int TargetListModel::addTarget(const TargetConfig& entry, Target* target, const QString& error)
 {
     const int row = int(m_rows.size());
     beginInsertRows({}, row, row);
@@ -99,7 +99,7 @@ int TargetListModel::addTarget(const TargetEntry& entry, Target* target, const Q
     return row;
 }
 
-void TargetListModel::replaceTarget(int row, const TargetEntry& entry, Target* target, const QString& error)
+void TargetListModel::replaceTarget(int row, const TargetConfig& entry, Target* target, const QString& error)
 {
     if (row < 0 || row >= int(m_rows.size()))
         return;
@@ -143,7 +143,7 @@ Target* TargetListModel::targetAt(int row) const
     return row >= 0 && row < int(m_rows.size()) ? m_rows[size_t(row)].target.data() : nullptr;
 }
 
-const TargetEntry* TargetListModel::entryAt(int row) const
+const TargetConfig* TargetListModel::entryAt(int row) const
 {
     return row >= 0 && row < int(m_rows.size()) ? &m_rows[size_t(row)].entry : nullptr;
 }
@@ -153,9 +153,9 @@ QString TargetListModel::errorAt(int row) const
     return row >= 0 && row < int(m_rows.size()) ? m_rows[size_t(row)].error : QString();
 }
 
-std::vector<TargetEntry> TargetListModel::entries() const
+std::vector<TargetConfig> TargetListModel::entries() const
 {
-    std::vector<TargetEntry> out;
+    std::vector<TargetConfig> out;
     for (const Row& r : m_rows)
         out.push_back(r.entry);
     return out;

@@ -4,7 +4,7 @@
 
 #include "Samples.h"
 #include "StreamHealth.h"
-#include "TargetEntry.h"
+#include "TargetConfig.h"
 
 #include <QAbstractListModel>
 #include <QPointer>
@@ -36,15 +36,15 @@ public:
     void setSilencer(const AlertSilencer* silencer) { m_silencer = silencer; }
 
     // target may be null: an entry that could not be opened stays listed with its error.
-    int addTarget(const TargetEntry& entry, Target* target, const QString& error = {});
-    void replaceTarget(int row, const TargetEntry& entry, Target* target, const QString& error = {});
+    int addTarget(const TargetConfig& entry, Target* target, const QString& error = {});
+    void replaceTarget(int row, const TargetConfig& entry, Target* target, const QString& error = {});
     void removeTarget(int row);
     int indexOf(const QString& key) const;
     int indexOf(const Target* target) const;
     Target* targetAt(int row) const;
-    const TargetEntry* entryAt(int row) const;
+    const TargetConfig* entryAt(int row) const;
     QString errorAt(int row) const;
-    std::vector<TargetEntry> entries() const;
+    std::vector<TargetConfig> entries() const;
     Level worstLevel() const; // over every target, for the tray
 
     // Re-reads levels and connection states; emits dataChanged only for rows whose text or badge changed.
@@ -74,7 +74,7 @@ public:
 private:
     struct Row
     {
-        TargetEntry entry;
+        TargetConfig entry;
         QPointer<Target> target;
         QString error;
         Level level = Level::Unknown;

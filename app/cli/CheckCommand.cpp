@@ -1,12 +1,13 @@
 #include "CheckCommand.h"
 
 #include "Assessment.h"
-#include "DemoSource.h"
+#include "Duration.h"
 #include "PlainText.h"
 #include "RemoteCheck.h"
-#include "ReplaySource.h"
+#include "SourceFactory.h"
 #include "StateReport.h"
 #include "Target.h"
+#include "TargetOptions.h"
 #include "Thresholds.h"
 
 #include <QCommandLineParser>
@@ -40,24 +41,17 @@ int CheckCommand::run(const QStringList& arguments, QTextStream& out, QTextStrea
         QStringLiteral("Judge a Node.js container's memory against the red-flag thresholds and print the verdict.\n"
                        "Exit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN."));
     parser.addHelpOption();
-    parser.addPositionalArgument(
-        QStringLiteral("target"),
-        QStringLiteral("ssh://[user@]host[:port]/CONTAINER, HOST/CONTAINER or local/CONTAINER"),
-        QStringLiteral("[TARGET]"));
-    const QCommandLineOption demo(QStringLiteral("demo"), QStringLiteral("Judge the built-in demo host."));
-    const QCommandLineOption replay(QStringLiteral("replay"),
-                                    QStringLiteral("Judge a saved `docker logs --timestamps` file."),
-                                    QStringLiteral("LOGFILE"));
-    const QCommandLineOption stats(QStringLiteral("stats"),
-                                   QStringLiteral("With --replay: a saved `docker stats` output."),
-                                   QStringLiteral("STATSFILE"));
+    const QCommandLineOption watch(QStringLiteral("watch"),
+                                   QStringLiteral("With TARGET: keep streaming this long before judging (default: "
+                                                  "until the history and one stats sample are in)."),
+                                   QStringLiteral("DURATION"));
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print one JSON object instead of text."));
     const QCommandLineOption thresholds(QStringLiteral("thresholds"),
                                         QStringLiteral("Override the default thresholds with a JSON file."),
                                         QStringLiteral("FILE"));
-    parser.addOptions({demo, replay, stats, json, thresholds});
-    const QList<QCommandLineOption> remoteOptions = RemoteCheck::options();
-    parser.addOptions(remoteOptions);
+    parser.addOptions({watch, json, thresholds});
+    const TargetOptions targetOptions;
+    targetOptions.addTo(parser, false);
 
     if (!parser.parse(QStringList {QStringLiteral("heapwatch check")} + arguments))
         return unknown(out, err, parser.errorText());
@@ -79,44 +73,49 @@ int CheckCommand::run(const QStringList& arguments, QTextStream& out, QTextStrea
         limits = *loaded;
     }
 
-    const QStringList positional = parser.positionalArguments();
-    const int modes = int(parser.isSet(demo)) + int(parser.isSet(replay)) + int(!positional.isEmpty());
-    if (modes != 1 || positional.size() > 1)
+    QString error;
+    const auto named = targetOptions.read(parser, &error);
+    if (!named)
+        return unknown(out, err, error);
+    if (named->size() != 1)
         return unknown(out, err, QStringLiteral("give exactly one of --demo, --replay LOGFILE or TARGET"));
-    if (parser.isSet(stats) && !parser.isSet(replay))
-        return unknown(out, err, QStringLiteral("--stats goes with --replay"));
+    const TargetConfig& config = named->front();
+    qint64 watchSeconds = -1;
+    if (parser.isSet(watch)) {
+        watchSeconds = parseDuration(parser.value(watch)).value_or(-1);
+        if (watchSeconds < 0)
+            return unknown(out, err,
+                           QStringLiteral("--watch takes a duration such as 90s or 5m, not '%1'")
+                               .arg(parser.value(watch).left(40)));
+    }
 
     std::unique_ptr<Target> target;
-    if (parser.isSet(demo)) {
-        DemoOptions options;
-        options.live = false;
-        auto source = std::make_unique<DemoSource>(options);
+    if (config.kind == TargetConfig::Kind::Remote) {
+        target = RemoteCheck::watch(config, watchSeconds, limits, err, &error);
+        if (!target)
+            return unknown(out, err, error);
+    } else {
+        // The demo host and a saved log hold their whole history: read it at once, no streaming.
+        SourceContext context;
+        context.liveDemo = false;
+        std::unique_ptr<Source> source = createSource(config, context, &error);
+        if (!source)
+            return unknown(out, err, error);
+        Source* s = source.get();
         target = std::make_unique<Target>(std::move(source), limits);
         Target* t = target.get();
-        static_cast<DemoSource*>(target->source())
-            ->generateHistory(QDateTime::currentMSecsSinceEpoch(), [t](const IngestBatch& b) { t->ingest(b); });
-    } else if (parser.isSet(replay)) {
-        auto source = std::make_unique<ReplaySource>(parser.value(replay), parser.value(stats));
-        ReplaySource* replaySource = source.get();
-        target = std::make_unique<Target>(std::move(source), limits);
-        Target* t = target.get();
-        QString error;
-        if (!replaySource->read([t](const IngestBatch& b) { t->ingest(b); }, &error))
+        if (!s->readHistory([t](const IngestBatch& b) { t->ingest(b); }, &error))
             return unknown(out, err, error);
         const TargetState& state = target->state();
         const ParseCounters& c = state.logCounters();
-        if (!state.lastMemory() && !state.lastStats() && !state.lastCache() && state.problems().empty())
+        if (config.kind == TargetConfig::Kind::Replay && !state.lastMemory() && !state.lastStats() && !state.lastCache()
+            && state.problems().empty())
             return unknown(out, err,
                            QStringLiteral("nothing recognisable in %1 (%2 lines, %3 malformed, %4 oversized)")
-                               .arg(parser.value(replay))
+                               .arg(config.location)
                                .arg(c.lines)
                                .arg(c.malformed)
                                .arg(c.oversized));
-    } else {
-        QString error;
-        target = RemoteCheck::watch(positional.first(), parser, limits, err, &error);
-        if (!target)
-            return unknown(out, err, error);
     }
 
     const Assessment& assessment = target->assessment();

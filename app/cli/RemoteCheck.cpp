@@ -1,13 +1,11 @@
 #include "RemoteCheck.h"
 
-#include "Duration.h"
 #include "PlainText.h"
-#include "RemoteSource.h"
 #include "SafeMath.h"
+#include "SourceFactory.h"
 #include "StreamHealth.h"
 #include "Target.h"
 
-#include <QCommandLineParser>
 #include <QDateTime>
 #include <QEventLoop>
 #include <QRegularExpression>
@@ -21,14 +19,6 @@ namespace {
 // Without --watch: how long to wait for the backfill and a first stats sample before judging what is there.
 constexpr int kDefaultDeadlineMs = 60 * 1000;
 
-const QString kSince = QStringLiteral("since");
-const QString kWatch = QStringLiteral("watch");
-const QString kIdentity = QStringLiteral("identity");
-const QString kKnownHosts = QStringLiteral("known-hosts");
-const QString kAcceptNew = QStringLiteral("accept-new-host-key");
-const QString kEngine = QStringLiteral("engine");
-const QString kSudo = QStringLiteral("sudo");
-
 bool isFatal(ConnectionStatus::State s)
 {
     return s == ConnectionStatus::State::AuthenticationFailed || s == ConnectionStatus::State::HostKeyRefused
@@ -37,58 +27,11 @@ bool isFatal(ConnectionStatus::State s)
 
 } // namespace
 
-QList<QCommandLineOption> RemoteCheck::options()
-{
-    return {
-        QCommandLineOption(kSince, QStringLiteral("With TARGET: history to read on connect (default 1h)."),
-                           QStringLiteral("DURATION"), QStringLiteral("1h")),
-        QCommandLineOption(kWatch,
-                           QStringLiteral("With TARGET: keep streaming this long before judging (default: until the "
-                                          "history and one stats sample are in)."),
-                           QStringLiteral("DURATION")),
-        QCommandLineOption({QStringLiteral("i"), kIdentity}, QStringLiteral("SSH identity (private key) file."),
-                           QStringLiteral("FILE")),
-        QCommandLineOption(kKnownHosts, QStringLiteral("known_hosts file (default ~/.ssh/known_hosts)."),
-                           QStringLiteral("FILE")),
-        QCommandLineOption(kAcceptNew,
-                           QStringLiteral("Trust and record the host key of a host not in known_hosts (as OpenSSH's "
-                                          "accept-new). A changed key is always refused.")),
-        QCommandLineOption(kEngine, QStringLiteral("docker or podman (default: detected on the host)."),
-                           QStringLiteral("ENGINE")),
-        QCommandLineOption(kSudo, QStringLiteral("Run the container CLI with sudo -n on the host.")),
-    };
-}
-
-std::unique_ptr<Target> RemoteCheck::watch(const QString& spec, const QCommandLineParser& parser,
+std::unique_ptr<Target> RemoteCheck::watch(const TargetConfig& config, qint64 watchSeconds,
                                            const Thresholds& thresholds, QTextStream& err, QString* error)
 {
-    RemoteOptions options;
-    options.target = spec;
-    options.identityFile = parser.value(kIdentity);
-    options.knownHostsFile = parser.value(kKnownHosts);
-    options.acceptNewHostKey = parser.isSet(kAcceptNew);
-    options.engine = parser.value(kEngine);
-    options.sudo = parser.isSet(kSudo);
-    if (!options.engine.isEmpty() && options.engine != QLatin1String("docker")
-        && options.engine != QLatin1String("podman")) {
-        *error = QStringLiteral("--engine must be docker or podman, not '%1'").arg(options.engine);
-        return nullptr;
-    }
-    options.sinceSeconds = parseDuration(parser.value(kSince)).value_or(-1);
-    if (options.sinceSeconds < 0) {
-        *error = QStringLiteral("--since takes a duration such as 30m, 1h or 2d, not '%1'").arg(parser.value(kSince));
-        return nullptr;
-    }
-    qint64 watchSeconds = -1;
-    if (parser.isSet(kWatch)) {
-        watchSeconds = parseDuration(parser.value(kWatch)).value_or(-1);
-        if (watchSeconds < 0) {
-            *error = QStringLiteral("--watch takes a duration such as 90s or 5m, not '%1'").arg(parser.value(kWatch));
-            return nullptr;
-        }
-    }
-
-    auto source = createRemoteSource(options, error);
+    const QString spec = config.location;
+    auto source = createSource(config, SourceContext {}, error);
     if (!source)
         return nullptr;
     auto target = std::make_unique<Target>(std::move(source), thresholds);

@@ -257,6 +257,12 @@ void DemoSource::generate(qint64 fromMs, qint64 toMs, IngestBatch& batch)
     batch.logCounters.lines += batch.logs.size();
 }
 
+bool DemoSource::readHistory(const std::function<void(const IngestBatch&)>& sink, QString*)
+{
+    generateHistory(m_options.nowMs >= 0 ? m_options.nowMs : QDateTime::currentMSecsSinceEpoch(), sink);
+    return true;
+}
+
 void DemoSource::generateHistory(qint64 nowMs, const std::function<void(const IngestBatch&)>& sink)
 {
     m_seedNowMs = nowMs;

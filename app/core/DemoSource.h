@@ -34,6 +34,8 @@ public:
     void start() override;
     void stop() override;
     QString targetName() const override;
+    // The history up to the wall clock (or options.nowMs).
+    bool readHistory(const std::function<void(const IngestBatch&)>& sink, QString* error) override;
 
     // Everything from the start of the history up to nowMs, handed to sink in batches (tests, benchmarks).
     void generateHistory(qint64 nowMs, const std::function<void(const IngestBatch&)>& sink);

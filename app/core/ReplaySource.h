@@ -19,6 +19,10 @@ public:
     void stop() override { }
     QString targetName() const override;
     bool isLive() const override { return false; }
+    bool readHistory(const std::function<void(const IngestBatch&)>& sink, QString* error) override
+    {
+        return read(sink, error);
+    }
 
     // Reads everything synchronously, handing each batch to sink as it is parsed so that a large file never
     // sits in memory twice. False and *error when a file cannot be read.

@@ -56,4 +56,10 @@ QString toString(ConnectionStatus::Container container)
     return QString();
 }
 
+bool Source::readHistory(const std::function<void(const IngestBatch&)>&, QString* error)
+{
+    *error = QStringLiteral("%1 streams its data; it has no history to read at once").arg(targetName());
+    return false;
+}
+
 } // namespace heapwatch

@@ -6,6 +6,7 @@
 
 #include <QObject>
 #include <QString>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -83,6 +84,9 @@ public:
     virtual QString targetName() const = 0;
     // Live sources are judged at the wall clock; a finite one (a saved log) at the time of its last data.
     virtual bool isLive() const { return true; }
+    // Sources that hold their whole history (the demo host, a saved log) hand it to sink at once, in the
+    // calling thread, instead of streaming (`check`). False and *error for the others or when it cannot be read.
+    virtual bool readHistory(const std::function<void(const IngestBatch&)>& sink, QString* error);
 
 Q_SIGNALS:
     void batchReady(const heapwatch::IngestBatch& batch);

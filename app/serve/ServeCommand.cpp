@@ -1,8 +1,8 @@
 #include "ServeCommand.h"
 
-#include "Duration.h"
 #include "ServeConfig.h"
 #include "ServeSession.h"
+#include "TargetOptions.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -119,10 +119,6 @@ int ServeCommand::run(const QStringList& arguments, QTextStream& out, QTextStrea
         QStringLiteral("Watch Node.js containers headless and export them for Prometheus: /metrics, "
                        "/api/v1/targets (the check --json object of every target) and /healthz."));
     parser.addHelpOption();
-    parser.addPositionalArgument(
-        QStringLiteral("targets"),
-        QStringLiteral("ssh://[user@]host[:port]/CONTAINER, HOST/CONTAINER or local/CONTAINER"),
-        QStringLiteral("[TARGET...]"));
     const QCommandLineOption listen(QStringLiteral("listen"),
                                     QStringLiteral("Address to listen on (default 127.0.0.1:9464). Any other than "
                                                    "loopback should come with a token."),
@@ -135,35 +131,15 @@ int ServeCommand::run(const QStringList& arguments, QTextStream& out, QTextStrea
     const QCommandLineOption tokenEnv(QStringLiteral("token-env"),
                                       QStringLiteral("Require a bearer token, read from environment variable VAR."),
                                       QStringLiteral("VAR"));
-    const QCommandLineOption demo(QStringLiteral("demo"), QStringLiteral("Watch the built-in demo host (live)."));
-    const QCommandLineOption replay(QStringLiteral("replay"),
-                                    QStringLiteral("Watch a saved `docker logs --timestamps` file."),
-                                    QStringLiteral("LOGFILE"));
-    const QCommandLineOption stats(QStringLiteral("stats"),
-                                   QStringLiteral("With --replay: a saved `docker stats` output."),
-                                   QStringLiteral("STATSFILE"));
     const QCommandLineOption thresholds(QStringLiteral("thresholds"),
                                         QStringLiteral("Thresholds for every target (on top of the config file's)."),
                                         QStringLiteral("FILE"));
-    const QCommandLineOption identity({QStringLiteral("i"), QStringLiteral("identity")},
-                                      QStringLiteral("SSH private key for the TARGET arguments."),
-                                      QStringLiteral("KEY"));
-    const QCommandLineOption knownHosts(QStringLiteral("known-hosts"),
-                                        QStringLiteral("known_hosts file (default ~/.ssh/known_hosts)."),
-                                        QStringLiteral("FILE"));
-    const QCommandLineOption acceptNew(QStringLiteral("accept-new-host-key"),
-                                       QStringLiteral("Trust and save unknown host keys (never changed ones)."));
-    const QCommandLineOption engine(QStringLiteral("engine"), QStringLiteral("docker or podman (default: detect)."),
-                                    QStringLiteral("ENGINE"));
-    const QCommandLineOption sudo(QStringLiteral("sudo"), QStringLiteral("Run the engine through sudo -n."));
-    const QCommandLineOption since(QStringLiteral("since"),
-                                   QStringLiteral("Log history to read on connect (default 1h)."),
-                                   QStringLiteral("DURATION"));
     const QCommandLineOption exposeLogs(
         QStringLiteral("expose-logs"),
         QStringLiteral("Serve recent_problems (the application's log lines) in /api/v1/targets without a token."));
-    parser.addOptions({listen, config, tokenFile, tokenEnv, exposeLogs, demo, replay, stats, thresholds, identity,
-                       knownHosts, acceptNew, engine, sudo, since});
+    parser.addOptions({listen, config, tokenFile, tokenEnv, exposeLogs, thresholds});
+    const TargetOptions targetOptions;
+    targetOptions.addTo(parser, true);
 
     if (!parser.parse(QStringList {QStringLiteral("heapwatch serve")} + arguments))
         return usage(err, parser.errorText());
@@ -193,42 +169,10 @@ int ServeCommand::run(const QStringList& arguments, QTextStream& out, QTextStrea
             return usage(err, error);
         settings.thresholdLayers.push_back(*layer);
     }
-    if (parser.isSet(stats) && !parser.isSet(replay))
-        return usage(err, QStringLiteral("--stats goes with --replay"));
-    if (parser.isSet(demo)) {
-        ServeTargetConfig t;
-        t.kind = ServeTargetConfig::Kind::Demo;
-        t.origin = QStringLiteral("--demo");
-        settings.targets.push_back(t);
-    }
-    if (parser.isSet(replay)) {
-        ServeTargetConfig t;
-        t.kind = ServeTargetConfig::Kind::Replay;
-        t.target = parser.value(replay);
-        t.statsPath = parser.value(stats);
-        t.origin = QStringLiteral("--replay");
-        settings.targets.push_back(t);
-    }
-    qint64 sinceSeconds = 3600;
-    if (parser.isSet(since)) {
-        const auto seconds = parseDuration(parser.value(since));
-        if (!seconds || *seconds <= 0)
-            return usage(err, QStringLiteral("--since wants a duration such as 30m, 1h or 2d"));
-        sinceSeconds = *seconds;
-    }
-    for (const QString& spec : parser.positionalArguments()) {
-        ServeTargetConfig t;
-        t.kind = ServeTargetConfig::Kind::Remote;
-        t.target = spec;
-        t.identityFile = parser.value(identity);
-        t.knownHostsFile = parser.value(knownHosts);
-        t.acceptNewHostKey = parser.isSet(acceptNew);
-        t.engine = parser.value(engine);
-        t.sudo = parser.isSet(sudo);
-        t.sinceSeconds = sinceSeconds;
-        t.origin = spec;
-        settings.targets.push_back(t);
-    }
+    const auto named = targetOptions.read(parser, &error);
+    if (!named)
+        return usage(err, error);
+    settings.targets.insert(settings.targets.end(), named->begin(), named->end());
 
     QHostAddress address;
     quint16 port = 0;

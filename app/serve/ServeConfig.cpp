@@ -83,7 +83,7 @@ const QStringList kRemoteKeys {
     QStringLiteral("identity_file"), QStringLiteral("known_hosts"), QStringLiteral("accept_new_host_key"),
     QStringLiteral("engine"),        QStringLiteral("sudo"),        QStringLiteral("since")};
 
-bool readRemote(const QJsonObject& obj, const QString& where, const QDir& base, ServeTargetConfig* t, QString* error)
+bool readRemote(const QJsonObject& obj, const QString& where, const QDir& base, TargetConfig* t, QString* error)
 {
     QString identity, knownHosts, since;
     if (!readString(obj, QStringLiteral("identity_file"), where, &identity, error)
@@ -114,14 +114,14 @@ bool readRemote(const QJsonObject& obj, const QString& where, const QDir& base, 
     return true;
 }
 
-bool readTarget(const QJsonValue& value, const ServeTargetConfig& sshDefaults, const QString& where, const QDir& base,
-                ServeTargetConfig* t, QString* error)
+bool readTarget(const QJsonValue& value, const TargetConfig& sshDefaults, const QString& where, const QDir& base,
+                TargetConfig* t, QString* error)
 {
     *t = sshDefaults;
     t->origin = where;
     if (value.isString()) {
-        t->kind = ServeTargetConfig::Kind::Remote;
-        t->target = value.toString();
+        t->kind = TargetConfig::Kind::Remote;
+        t->location = value.toString();
         return true;
     }
     if (!value.isObject()) {
@@ -139,7 +139,7 @@ bool readTarget(const QJsonValue& value, const ServeTargetConfig& sshDefaults, c
     if (!readThresholds(obj, where, base, &t->thresholds, error))
         return false;
     if (isDemo) {
-        t->kind = ServeTargetConfig::Kind::Demo;
+        t->kind = TargetConfig::Kind::Demo;
         bool demo = false;
         if (!onlyKeys(obj, {QStringLiteral("demo"), QStringLiteral("thresholds")}, where, error)
             || !readBool(obj, QStringLiteral("demo"), where, &demo, error))
@@ -151,20 +151,20 @@ bool readTarget(const QJsonValue& value, const ServeTargetConfig& sshDefaults, c
         return true;
     }
     if (isReplay) {
-        t->kind = ServeTargetConfig::Kind::Replay;
+        t->kind = TargetConfig::Kind::Replay;
         QString stats;
         if (!onlyKeys(obj, {QStringLiteral("replay"), QStringLiteral("stats"), QStringLiteral("thresholds")}, where,
                       error)
-            || !readString(obj, QStringLiteral("replay"), where, &t->target, error)
+            || !readString(obj, QStringLiteral("replay"), where, &t->location, error)
             || !readString(obj, QStringLiteral("stats"), where, &stats, error))
             return false;
-        t->target = resolvePath(t->target, base);
+        t->location = resolvePath(t->location, base);
         t->statsPath = resolvePath(stats, base);
         return true;
     }
-    t->kind = ServeTargetConfig::Kind::Remote;
+    t->kind = TargetConfig::Kind::Remote;
     if (!onlyKeys(obj, kRemoteKeys + QStringList {QStringLiteral("target"), QStringLiteral("thresholds")}, where, error)
-        || !readString(obj, QStringLiteral("target"), where, &t->target, error))
+        || !readString(obj, QStringLiteral("target"), where, &t->location, error))
         return false;
     return readRemote(obj, where, base, t, error);
 }
@@ -198,7 +198,7 @@ bool ServeConfig::loadFile(const QString& path, QString* error)
     if (!layer.isEmpty())
         thresholdLayers.push_back(layer);
 
-    ServeTargetConfig sshDefaults;
+    TargetConfig sshDefaults;
     const QJsonValue ssh = root->value(QStringLiteral("ssh"));
     if (!ssh.isUndefined()) {
         const QString where = path + QStringLiteral(" \"ssh\"");
@@ -218,7 +218,7 @@ bool ServeConfig::loadFile(const QString& path, QString* error)
     }
     const QJsonArray array = list.toArray();
     for (qsizetype i = 0; i < array.size(); ++i) {
-        ServeTargetConfig t;
+        TargetConfig t;
         const QString where = QStringLiteral("%1: targets[%2]").arg(path).arg(i);
         if (!readTarget(array.at(i), sshDefaults, where, base, &t, error))
             return false;
@@ -227,7 +227,7 @@ bool ServeConfig::loadFile(const QString& path, QString* error)
     return true;
 }
 
-std::optional<Thresholds> ServeConfig::thresholdsFor(const ServeTargetConfig& target, QString* error) const
+std::optional<Thresholds> ServeConfig::thresholdsFor(const TargetConfig& target, QString* error) const
 {
     Thresholds t = Thresholds::defaults();
     QString why;

@@ -4,6 +4,7 @@
 // silently fall back to a default.
 #pragma once
 
+#include "TargetConfig.h"
 #include "Thresholds.h"
 
 #include <QHostAddress>
@@ -13,28 +14,6 @@
 #include <vector>
 
 namespace heapwatch {
-
-struct ServeTargetConfig
-{
-    enum class Kind
-    {
-        Demo,
-        Replay,
-        Remote
-    };
-    Kind kind = Kind::Remote;
-    QString target; // Remote: ssh://user@host:port/c, HOST/c or local/c; Replay: the log file
-    QString statsPath; // Replay: an optional saved `docker stats` output
-    // Remote only.
-    QString identityFile;
-    QString knownHostsFile;
-    bool acceptNewHostKey = false;
-    QString engine; // "", docker, podman
-    bool sudo = false;
-    qint64 sinceSeconds = 3600;
-    QJsonObject thresholds; // applied on top of the global layers, for this target only
-    QString origin; // "--demo", "targets[2] of /etc/heapwatch/serve.json": for error messages
-};
 
 struct ServeConfig
 {
@@ -46,13 +25,13 @@ struct ServeConfig
     bool exposeLogs = false;
     // Thresholds layers applied in order on top of the defaults: the file's "thresholds", then --thresholds.
     std::vector<QJsonObject> thresholdLayers;
-    std::vector<ServeTargetConfig> targets;
+    std::vector<TargetConfig> targets;
 
     // Merges a config file into *this. False and *error (naming the file and the key) on any problem.
     bool loadFile(const QString& path, QString* error);
 
     // The thresholds of one target: defaults, the global layers, the target's own keys.
-    std::optional<Thresholds> thresholdsFor(const ServeTargetConfig& target, QString* error) const;
+    std::optional<Thresholds> thresholdsFor(const TargetConfig& target, QString* error) const;
 
     // "127.0.0.1:9464", "[::1]:9464", "localhost:9464", "0.0.0.0:9464". Host names other than localhost are
     // refused: the address a daemon listens on must not depend on DNS.

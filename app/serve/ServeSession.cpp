@@ -1,53 +1,14 @@
 #include "ServeSession.h"
 
-#include "DemoSource.h"
 #include "MetricsServer.h"
 #include "NonInteractivePrompter.h"
-#include "RemoteSource.h"
-#include "ReplaySource.h"
+#include "SourceFactory.h"
 #include "TargetSpec.h"
 
 #include <QFileInfo>
 #include <set>
 
 namespace heapwatch {
-namespace {
-
-std::optional<ServedTarget> createRemote(const ServeTargetConfig& config, const Thresholds& thresholds,
-                                         Prompter* prompter, QString* error)
-{
-    QString why;
-    const auto spec = TargetSpec::parse(config.target, &why);
-    if (!spec) {
-        *error = QStringLiteral("%1: %2").arg(config.origin, why);
-        return std::nullopt;
-    }
-    RemoteOptions options;
-    options.target = config.target;
-    options.identityFile = config.identityFile;
-    options.knownHostsFile = config.knownHostsFile;
-    options.acceptNewHostKey = config.acceptNewHostKey;
-    options.engine = config.engine;
-    options.sudo = config.sudo;
-    options.sinceSeconds = config.sinceSeconds;
-    // A prompter that never prompts, rather than none: with none, a first connection that fails is final,
-    // which suits `check` but not a daemon that must outlast a host being down when it starts.
-    options.prompter = prompter;
-    std::unique_ptr<Source> source = createRemoteSource(options, &why);
-    if (!source) {
-        *error = QStringLiteral("%1: %2").arg(config.origin, why);
-        return std::nullopt;
-    }
-    ServedTarget served;
-    served.host = spec->kind == TargetSpec::Kind::Local ? QStringLiteral("local") : spec->host;
-    if (spec->kind == TargetSpec::Kind::Ssh && spec->port != 0 && spec->port != 22)
-        served.host += QLatin1Char(':') + QString::number(spec->port);
-    served.container = spec->container;
-    served.target = std::make_unique<Target>(std::move(source), thresholds);
-    return served;
-}
-
-} // namespace
 
 ServeSession::ServeSession(QObject* parent)
     : QObject(parent)
@@ -63,38 +24,43 @@ ServeSession::~ServeSession()
         t.target->stop();
 }
 
-std::optional<ServedTarget> ServeSession::create(const ServeTargetConfig& config, const Thresholds& thresholds,
+std::optional<ServedTarget> ServeSession::create(const TargetConfig& config, const Thresholds& thresholds,
                                                  Prompter* prompter, QString* error)
 {
+    // A prompter that never prompts, rather than none: with none, a first connection that fails is final,
+    // which suits `check` but not a daemon that must outlast a host being down when it starts. A scraped
+    // demo keeps moving, or every scrape would show the same numbers.
+    SourceContext context;
+    context.prompter = prompter;
+    context.liveDemo = true;
+    QString why;
+    std::unique_ptr<Source> source = createSource(config, context, &why);
+    if (!source) {
+        *error = QStringLiteral("%1: %2").arg(config.origin, why);
+        return std::nullopt;
+    }
+    // The labels of its series: host and container as an operator names them.
     ServedTarget served;
     switch (config.kind) {
-    case ServeTargetConfig::Kind::Demo: {
-        DemoOptions options;
-        options.live = true; // a scraped demo must keep moving, or every scrape would show the same numbers
+    case TargetConfig::Kind::Demo:
         served.host = QStringLiteral("demo");
-        served.container = options.container;
-        served.target = std::make_unique<Target>(std::make_unique<DemoSource>(options), thresholds);
-        return served;
-    }
-    case ServeTargetConfig::Kind::Replay: {
-        if (!QFileInfo(config.target).isReadable()) {
-            *error = QStringLiteral("%1: cannot read %2").arg(config.origin, config.target);
-            return std::nullopt;
-        }
-        if (!config.statsPath.isEmpty() && !QFileInfo(config.statsPath).isReadable()) {
-            *error = QStringLiteral("%1: cannot read %2").arg(config.origin, config.statsPath);
-            return std::nullopt;
-        }
+        served.container = config.displayName();
+        break;
+    case TargetConfig::Kind::Replay:
         served.host = QStringLiteral("replay");
-        served.container = QFileInfo(config.target).completeBaseName();
-        served.target
-            = std::make_unique<Target>(std::make_unique<ReplaySource>(config.target, config.statsPath), thresholds);
-        return served;
+        served.container = QFileInfo(config.location).completeBaseName();
+        break;
+    case TargetConfig::Kind::Remote: {
+        const auto spec = TargetSpec::parse(config.location, &why); // valid: the source was created
+        served.host = spec->kind == TargetSpec::Kind::Local ? QStringLiteral("local") : spec->host;
+        if (spec->kind == TargetSpec::Kind::Ssh && spec->port != 0 && spec->port != 22)
+            served.host += QLatin1Char(':') + QString::number(spec->port);
+        served.container = spec->container;
+        break;
     }
-    case ServeTargetConfig::Kind::Remote:
-        return createRemote(config, thresholds, prompter, error);
     }
-    return std::nullopt;
+    served.target = std::make_unique<Target>(std::move(source), thresholds);
+    return served;
 }
 
 bool ServeSession::start(const ServeConfig& config, const QHostAddress& address, quint16 port, const QByteArray& token,
@@ -106,7 +72,7 @@ bool ServeSession::start(const ServeConfig& config, const QHostAddress& address,
         return false;
     }
     std::set<std::pair<QString, QString>> labels;
-    for (const ServeTargetConfig& c : config.targets) {
+    for (const TargetConfig& c : config.targets) {
         const auto thresholds = config.thresholdsFor(c, error);
         if (!thresholds)
             return false;

@@ -31,7 +31,7 @@ public:
     const std::vector<ServedTarget>& targets() const { return m_targets; }
 
     // The labels and the source of one configured target; nullopt and *error when it cannot be watched.
-    static std::optional<ServedTarget> create(const ServeTargetConfig& config, const Thresholds& thresholds,
+    static std::optional<ServedTarget> create(const TargetConfig& config, const Thresholds& thresholds,
                                               Prompter* prompter, QString* error);
 
 private:

@@ -139,7 +139,7 @@ private:
     bool restartSshd();
 
     std::unique_ptr<MainWindow> m_window;
-    QList<TargetEntry> m_entries;
+    QList<TargetConfig> m_entries;
     DialogWatch m_dialogs;
     QStringList m_podman;
     int m_port = 0;
@@ -158,9 +158,9 @@ void TestConsoleDay::initTestCase()
     qApp->installEventFilter(&m_dialogs);
 
     // The operator's saved session: three containers of one host, a key and a known_hosts file.
-    std::vector<TargetEntry> entries;
+    std::vector<TargetConfig> entries;
     for (const QString& name : kNames) {
-        TargetEntry e = TargetEntry::remote(QStringLiteral("ssh://root@127.0.0.1:%1/%2").arg(m_port).arg(name));
+        TargetConfig e = TargetConfig::remote(QStringLiteral("ssh://root@127.0.0.1:%1/%2").arg(m_port).arg(name));
         e.identityFile = env("HEAPWATCH_ENGINE_KEY");
         e.knownHostsFile = env("HEAPWATCH_ENGINE_KNOWN_HOSTS");
         e.engine = QStringLiteral("docker");

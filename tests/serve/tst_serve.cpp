@@ -119,8 +119,8 @@ QByteArray restartLoopLog()
 ServeConfig demoConfig()
 {
     ServeConfig config;
-    ServeTargetConfig demo;
-    demo.kind = ServeTargetConfig::Kind::Demo;
+    TargetConfig demo;
+    demo.kind = TargetConfig::Kind::Demo;
     demo.origin = QStringLiteral("--demo");
     config.targets.push_back(demo);
     return config;

@@ -23,8 +23,8 @@ namespace {
 ServeConfig demoConfig(bool exposeLogs)
 {
     ServeConfig config;
-    ServeTargetConfig demo;
-    demo.kind = ServeTargetConfig::Kind::Demo;
+    TargetConfig demo;
+    demo.kind = TargetConfig::Kind::Demo;
     demo.origin = QStringLiteral("--demo");
     config.targets.push_back(demo);
     config.exposeLogs = exposeLogs;

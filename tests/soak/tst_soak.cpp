@@ -15,7 +15,7 @@
 #include "MainWindow.h"
 #include "SessionStore.h"
 #include "Target.h"
-#include "TargetEntry.h"
+#include "TargetConfig.h"
 #include "TargetListModel.h"
 
 #include <QApplication>
@@ -227,7 +227,7 @@ private Q_SLOTS:
         std::vector<SimTarget> sims(kTargets);
         const qint64 t0 = QDateTime(QDate(2026, 1, 14), QTime(0, 0), Qt::UTC).toMSecsSinceEpoch();
         for (int i = 0; i < kTargets; ++i) {
-            TargetEntry entry = TargetEntry::demo();
+            TargetConfig entry = TargetConfig::demo();
             entry.location = QStringLiteral("soak/pangolin-%1").arg(i);
             SessionStore::setThresholds(entry.key(), thresholds);
             QVERIFY(window.addSourceTarget(entry, std::make_unique<SilentSource>(entry.location)));

@@ -16,12 +16,12 @@
 #include "ContainerStreams.h"
 #include "MainWindow.h"
 #include "ProcessStats.h"
-#include "RemoteSource.h"
+#include "SourceFactory.h"
 #include "SshdFixture.h"
 #include "StateReport.h"
 #include "StatusPanel.h"
 #include "Target.h"
-#include "TargetEntry.h"
+#include "TargetConfig.h"
 #include "TargetListModel.h"
 
 #include <QApplication>
@@ -137,14 +137,16 @@ private Q_SLOTS:
         window->show();
         QVERIFY(QTest::qWaitForWindowExposed(window.get()));
 
-        RemoteOptions o;
-        o.target = f.target();
+        TargetConfig o;
+
+        SourceContext ctx;
+        o.location = f.target();
         o.identityFile = f.clientKey();
         o.knownHostsFile = f.knownHostsFile();
-        auto source = createRemoteSource(o, &error);
+        auto source = createSource(o, ctx, &error);
         QVERIFY2(source, qPrintable(error));
         Source* src = source.get();
-        TargetEntry entry = TargetEntry::remote(f.target());
+        TargetConfig entry = TargetConfig::remote(f.target());
         entry.identityFile = f.clientKey();
         entry.knownHostsFile = f.knownHostsFile();
         QVERIFY(window->addSourceTarget(entry, std::move(source)));

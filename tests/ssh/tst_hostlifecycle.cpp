@@ -3,7 +3,7 @@
 // refused channels), and an ordinary day — stop, start, `rm -f`, `run` under the same name with a new id —
 // leaves every target with fresh app samples and container stats by itself. Nothing is left on the server.
 #include "NonInteractivePrompter.h"
-#include "RemoteSource.h"
+#include "SourceFactory.h"
 #include "SourceRecorder.h"
 #include "SshdFixture.h"
 
@@ -104,12 +104,13 @@ class TestHostLifecycle : public QObject
         f->setAliases(names().mid(1));
         prompter = std::make_unique<NonInteractivePrompter>(false, false);
         for (const QString& name : names()) {
-            RemoteOptions o;
-            o.target = f->target(name);
+            TargetConfig o;
+            SourceContext ctx;
+            o.location = f->target(name);
             o.identityFile = f->clientKey();
             o.knownHostsFile = f->knownHostsFile();
-            o.prompter = prompter.get();
-            auto source = createRemoteSource(o, &error);
+            ctx.prompter = prompter.get();
+            auto source = createSource(o, ctx, &error);
             QVERIFY2(source, qPrintable(error));
             recorders.push_back(std::make_unique<SourceRecorder>(source.get()));
             sources.push_back(std::move(source));

@@ -1,5 +1,5 @@
 // `local/CONTAINER`: the same commands through QProcess on this machine (the fake docker first in PATH).
-#include "RemoteSource.h"
+#include "SourceFactory.h"
 #include "SourceRecorder.h"
 #include "SshdFixture.h"
 
@@ -22,9 +22,11 @@ private Q_SLOTS:
         const QByteArray oldPath = qgetenv("PATH");
         qputenv("PATH", f.binDir().toUtf8() + ":/usr/bin:/bin");
 
-        RemoteOptions o;
-        o.target = QStringLiteral("local/pangolin");
-        auto source = createRemoteSource(o, &error);
+        TargetConfig o;
+
+        SourceContext ctx;
+        o.location = QStringLiteral("local/pangolin");
+        auto source = createSource(o, ctx, &error);
         QVERIFY2(source, qPrintable(error));
         QCOMPARE(source->targetName(), QStringLiteral("local/pangolin"));
         SourceRecorder rec(source.get());
@@ -53,9 +55,10 @@ private Q_SLOTS:
         QVERIFY2(f.start(&error), qPrintable(error));
         const QByteArray oldPath = qgetenv("PATH");
         qputenv("PATH", f.binDir().toUtf8() + ":/usr/bin:/bin");
-        RemoteOptions o;
-        o.target = QStringLiteral("local/nosuch");
-        auto source = createRemoteSource(o, &error);
+        TargetConfig o;
+        SourceContext ctx;
+        o.location = QStringLiteral("local/nosuch");
+        auto source = createSource(o, ctx, &error);
         SourceRecorder rec(source.get());
         source->start();
         // Not a failure: the container may be created later (a redeploy); it is waited for.

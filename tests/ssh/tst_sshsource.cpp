@@ -2,7 +2,7 @@
 // authentication, host keys, backfill and live data, gapless resume across an sshd restart and a container
 // restart, dead-link detection, and no process left on the server after reconnects and stop().
 #include "Prompter.h"
-#include "RemoteSource.h"
+#include "SourceFactory.h"
 #include "SourceRecorder.h"
 #include "SshdFixture.h"
 
@@ -66,17 +66,18 @@ class TestSshSource : public QObject
                                  const QString& container = QStringLiteral("pangolin"),
                                  const QString& identity = QString(), int livenessMs = 10000)
     {
-        RemoteOptions o;
-        o.target = f->target(container);
+        TargetConfig o;
+        SourceContext ctx;
+        o.location = f->target(container);
         o.identityFile = identity.isEmpty() ? f->clientKey() : identity;
         o.knownHostsFile = f->knownHostsFile();
         o.acceptNewHostKey = acceptNew;
-        o.prompter = prompter;
-        o.livenessTimeoutMs = livenessMs;
+        ctx.prompter = prompter;
+        ctx.livenessTimeoutMs = livenessMs;
         QString error;
-        auto s = createRemoteSource(o, &error);
+        auto s = createSource(o, ctx, &error);
         if (!s) {
-            qWarning("createRemoteSource: %s", qPrintable(error));
+            qWarning("createSource: %s", qPrintable(error));
         }
         return s;
     }
@@ -497,12 +498,13 @@ private Q_SLOTS:
         QFETCH(QString, container);
         const QString canary = f->dir() + QStringLiteral("/canary");
         container.replace(QLatin1String("CANARY"), canary);
-        RemoteOptions o;
-        o.target = f->target(container);
+        TargetConfig o;
+        SourceContext ctx;
+        o.location = f->target(container);
         o.identityFile = f->clientKey();
         o.knownHostsFile = f->knownHostsFile();
         QString error;
-        QVERIFY(!createRemoteSource(o, &error));
+        QVERIFY(!createSource(o, ctx, &error));
         QVERIFY2(error.contains(QLatin1String("invalid container name")), qPrintable(error));
         QTest::qWait(200);
         QVERIFY(!QFile::exists(canary));

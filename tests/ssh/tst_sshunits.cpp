@@ -5,7 +5,7 @@
 #include "ContainerStreams.h"
 #include "LogResumer.h"
 #include "RemoteCommands.h"
-#include "RemoteSource.h"
+#include "SourceFactory.h"
 #include "TargetSpec.h"
 #include "TargetState.h"
 
@@ -257,18 +257,20 @@ private Q_SLOTS:
     {
         for (const QString& bad : {QStringLiteral("ssh://root@127.0.0.1:1/pangolin;touch /tmp/x"),
                                    QStringLiteral("local/$(id)"), QStringLiteral("h/a`b`"), QStringLiteral("h/a'b")}) {
-            RemoteOptions o;
-            o.target = bad;
+            TargetConfig o;
+            SourceContext ctx;
+            o.location = bad;
             QString error;
-            QVERIFY(!createRemoteSource(o, &error));
+            QVERIFY(!createSource(o, ctx, &error));
             QVERIFY2(error.contains(QLatin1String("nothing was run")) || error.contains(QLatin1String("invalid")),
                      qPrintable(error));
         }
-        RemoteOptions o;
-        o.target = QStringLiteral("h/app");
+        TargetConfig o;
+        SourceContext ctx;
+        o.location = QStringLiteral("h/app");
         o.engine = QStringLiteral("lxc");
         QString error;
-        QVERIFY(!createRemoteSource(o, &error));
+        QVERIFY(!createSource(o, ctx, &error));
         QVERIFY(error.contains(QLatin1String("engine")));
     }
 

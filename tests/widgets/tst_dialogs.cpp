@@ -476,11 +476,11 @@ private Q_SLOTS:
                  QStringList({QStringLiteral("web1"), QStringLiteral("web2"), QStringLiteral("db")}));
 
         TargetDialog dialog;
-        dialog.setEntry(TargetEntry::remote(QStringLiteral("ssh://ops@web1:2222/pangolin")));
+        dialog.setEntry(TargetConfig::remote(QStringLiteral("ssh://ops@web1:2222/pangolin")));
         QCOMPARE(dialog.targetString(), QStringLiteral("ssh://ops@web1:2222/pangolin"));
-        dialog.setEntry(TargetEntry::remote(QStringLiteral("web1/pangolin")));
+        dialog.setEntry(TargetConfig::remote(QStringLiteral("web1/pangolin")));
         QCOMPARE(dialog.targetString(), QStringLiteral("web1/pangolin"));
-        dialog.setEntry(TargetEntry::remote(QStringLiteral("local/pangolin")));
+        dialog.setEntry(TargetConfig::remote(QStringLiteral("local/pangolin")));
         QCOMPARE(dialog.targetString(), QStringLiteral("local/pangolin"));
         QCOMPARE(dialog.entry().location, QStringLiteral("local/pangolin"));
     }
@@ -507,7 +507,7 @@ private Q_SLOTS:
 
         TargetDialog dialog;
         dialog.show();
-        dialog.setEntry(TargetEntry::remote(QStringLiteral("local/typed")));
+        dialog.setEntry(TargetConfig::remote(QStringLiteral("local/typed")));
         auto* box = dialog.findChild<QComboBox*>(QStringLiteral("container"));
         auto* status = dialog.findChild<QLabel*>(QStringLiteral("containerListStatus"));
         auto* list = dialog.findChild<QPushButton*>(QStringLiteral("listContainers"));
@@ -547,7 +547,7 @@ private Q_SLOTS:
         QVERIFY(invocations.readAll().contains(" ps --format {{json .}}"));
 
         // Another host: the old list no longer applies.
-        dialog.setEntry(TargetEntry::remote(QStringLiteral("ssh://ops@web1/pangolin")));
+        dialog.setEntry(TargetConfig::remote(QStringLiteral("ssh://ops@web1/pangolin")));
         QCOMPARE(box->count(), 0);
         QVERIFY(status->isHidden());
     }
@@ -564,7 +564,7 @@ private Q_SLOTS:
         const auto restorePath = prependPath(dir.path());
         TargetDialog dialog;
         dialog.show();
-        dialog.setEntry(TargetEntry::remote(QStringLiteral("local/pangolin")));
+        dialog.setEntry(TargetConfig::remote(QStringLiteral("local/pangolin")));
         auto* status = dialog.findChild<QLabel*>(QStringLiteral("containerListStatus"));
         dialog.listContainers();
         QTRY_VERIFY_WITH_TIMEOUT(!dialog.isListing(), 20000);

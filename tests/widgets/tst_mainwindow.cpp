@@ -233,7 +233,7 @@ private Q_SLOTS:
         MainWindow restored;
         restored.restoreSession();
         QCOMPARE(restored.targetModel()->rowCount(), 1);
-        QCOMPARE(restored.targetModel()->entryAt(0)->kind, TargetEntry::Kind::Demo);
+        QCOMPARE(restored.targetModel()->entryAt(0)->kind, TargetConfig::Kind::Demo);
         QVERIFY(restored.currentTarget() != nullptr);
         QCOMPARE(restored.viewport()->range(), ChartViewport::Hours24);
         QVERIFY(!restored.openRemote(QStringLiteral("ssh://host/bad name!"))); // invalid target strings never run

@@ -311,7 +311,7 @@ private Q_SLOTS:
         QCOMPARE(int(target.state().connection().state), int(state));
 
         TargetListModel model;
-        const int row = model.addTarget(TargetEntry::remote(QStringLiteral("ssh://ops@web1/pangolin")), &target);
+        const int row = model.addTarget(TargetConfig::remote(QStringLiteral("ssh://ops@web1/pangolin")), &target);
         QVERIFY2(model.index(row).data(TargetListModel::ConnectionRole).toString().startsWith(text),
                  qPrintable(model.index(row).data(TargetListModel::ConnectionRole).toString()));
         QCOMPARE(Level(model.index(row).data(TargetListModel::LevelRole).toInt()),
@@ -331,8 +331,8 @@ private Q_SLOTS:
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         auto target = test::seedTarget();
         QVERIFY(target);
-        const int row = model.addTarget(TargetEntry::demo(), target.get());
-        model.addTarget(TargetEntry::remote(QStringLiteral("ssh://ops@web1:2222/pangolin")), nullptr,
+        const int row = model.addTarget(TargetConfig::demo(), target.get());
+        model.addTarget(TargetConfig::remote(QStringLiteral("ssh://ops@web1:2222/pangolin")), nullptr,
                         QStringLiteral("no route"));
         QCOMPARE(model.rowCount(), 2);
         QCOMPARE(model.index(row).data(TargetListModel::LevelRole).toInt(), int(Level::Critical));

@@ -1,6 +1,6 @@
 // The console's targets of one host share a prompter, and with it SshHost's pool of connections: one
 // host-key question and one password question per host. TargetLauncher::hostKey decides what "one host" is.
-#include "TargetEntry.h"
+#include "TargetConfig.h"
 #include "TargetLauncher.h"
 
 #include <QTest>
@@ -44,8 +44,8 @@ private Q_SLOTS:
         QFETCH(QString, b);
         QFETCH(QString, identityB);
         QFETCH(bool, shared);
-        const TargetEntry ea = TargetEntry::remote(a);
-        TargetEntry eb = TargetEntry::remote(b);
+        const TargetConfig ea = TargetConfig::remote(a);
+        TargetConfig eb = TargetConfig::remote(b);
         eb.identityFile = identityB;
         QCOMPARE(TargetLauncher::hostKey(ea) == TargetLauncher::hostKey(eb), shared);
         QVERIFY(ea.key() != eb.key() || a == b); // the targets stay apart; only the host is shared

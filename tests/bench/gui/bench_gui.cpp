@@ -224,7 +224,7 @@ int main(int argc, char** argv)
     runFor(200);
     const qint64 rssWindow = ProcessStats::residentBytes();
     for (int i = 1; i <= targets; ++i) {
-        TargetEntry entry = TargetEntry::demo();
+        TargetConfig entry = TargetConfig::demo();
         entry.location = QStringLiteral("bench/pangolin-%1").arg(i);
         window.addSourceTarget(entry, std::make_unique<WeekSource>(i, hours, memoryIntervalMs));
     }

@@ -3,7 +3,7 @@
 // check line a second that the core does not need; stats redraw every 0.5 s). Measured twice: with the
 // server-side grep filter and with its fallback (a server whose grep lacks --line-buffered). Prints the
 // channel payload (what heapwatch parses) and the TCP bytes received (payload + SSH framing), per minute.
-#include "RemoteSource.h"
+#include "SourceFactory.h"
 #include "SourceRecorder.h"
 #include "SshdFixture.h"
 
@@ -60,11 +60,12 @@ bool measure(bool filtered, int seconds, Figures* result, QString* error)
         g.close();
         g.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
     }
-    RemoteOptions o;
-    o.target = f.target();
+    TargetConfig o;
+    SourceContext ctx;
+    o.location = f.target();
     o.identityFile = f.clientKey();
     o.knownHostsFile = f.knownHostsFile();
-    auto source = createRemoteSource(o, error);
+    auto source = createSource(o, ctx, error);
     if (!source) {
         return false;
     }

@@ -1,35 +1,48 @@
-#include "TargetEntry.h"
+#include "TargetConfig.h"
 
 #include <QFileInfo>
 
 namespace heapwatch {
 
-TargetEntry TargetEntry::demo()
+TargetConfig TargetConfig::demo()
 {
-    TargetEntry e;
+    TargetConfig e;
     e.kind = Kind::Demo;
     e.location = QStringLiteral("demo/pangolin");
     return e;
 }
 
-TargetEntry TargetEntry::replay(const QString& logPath, const QString& statsPath)
+TargetConfig TargetConfig::replay(const QString& logPath, const QString& statsPath)
 {
-    TargetEntry e;
+    TargetConfig e;
     e.kind = Kind::Replay;
     e.location = logPath;
     e.statsPath = statsPath;
     return e;
 }
 
-TargetEntry TargetEntry::remote(const QString& target)
+TargetConfig TargetConfig::remote(const QString& target)
 {
-    TargetEntry e;
+    TargetConfig e;
     e.kind = Kind::Remote;
     e.location = target.trimmed();
     return e;
 }
 
-QString TargetEntry::key() const
+bool TargetConfig::validate(QString* error) const
+{
+    if (!engine.isEmpty() && engine != QLatin1String("docker") && engine != QLatin1String("podman")) {
+        *error = QStringLiteral("unknown engine '%1': use docker or podman").arg(engine.left(40));
+        return false;
+    }
+    if (sinceSeconds <= 0) {
+        *error = QStringLiteral("the history to read (--since) must be a positive duration");
+        return false;
+    }
+    return true;
+}
+
+QString TargetConfig::key() const
 {
     switch (kind) {
     case Kind::Demo:
@@ -42,7 +55,7 @@ QString TargetEntry::key() const
     return location;
 }
 
-QString TargetEntry::displayName() const
+QString TargetConfig::displayName() const
 {
     switch (kind) {
     case Kind::Demo:
@@ -57,7 +70,7 @@ QString TargetEntry::displayName() const
     return slash >= 0 ? location.mid(slash + 1) : location;
 }
 
-QString TargetEntry::hostName() const
+QString TargetConfig::hostName() const
 {
     switch (kind) {
     case Kind::Demo:
@@ -74,7 +87,7 @@ QString TargetEntry::hostName() const
     return slash > 0 ? rest.left(slash) : rest;
 }
 
-QVariantMap TargetEntry::toMap() const
+QVariantMap TargetConfig::toMap() const
 {
     static const char* const kinds[] = {"demo", "replay", "remote"};
     QVariantMap m;
@@ -90,9 +103,9 @@ QVariantMap TargetEntry::toMap() const
     return m;
 }
 
-TargetEntry TargetEntry::fromMap(const QVariantMap& m)
+TargetConfig TargetConfig::fromMap(const QVariantMap& m)
 {
-    TargetEntry e;
+    TargetConfig e;
     const QString kind = m.value(QStringLiteral("kind")).toString();
     e.kind = kind == QLatin1String("demo") ? Kind::Demo : kind == QLatin1String("replay") ? Kind::Replay : Kind::Remote;
     e.location = m.value(QStringLiteral("location")).toString();
