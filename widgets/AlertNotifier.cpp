@@ -2,6 +2,7 @@
 
 #include "Format.h"
 #include "PlainText.h"
+#include "StateReport.h"
 
 #include <QDateTime>
 #include <algorithm>
@@ -112,8 +113,8 @@ void AlertNotifier::observe(const QString& targetKey, const QString& targetName,
         a.metric = f.metric;
         a.previous = previous;
         a.level = f.level;
-        a.value = format::flagValue(f);
-        a.threshold = format::flagThreshold(f, f.level == Level::Critical);
+        a.value = formatFlagValue(f);
+        a.threshold = formatFlagThreshold(f, f.level == Level::Critical);
         a.note = f.note;
         a.flapping = f.flapping;
         a.sinceMs = f.sinceMs;

@@ -1,7 +1,7 @@
 #include "ExportActions.h"
 
-#include "IncidentReport.h"
 #include "SampleCsvWriter.h"
+#include "StateReport.h"
 #include "Target.h"
 
 #include <QApplication>
@@ -57,8 +57,9 @@ void ExportActions::incidentReport(QWidget* parent, const Target& target, qint64
                                        baseName(target) + QStringLiteral(".md"), QObject::tr("Markdown (*.md)"));
     if (path.isEmpty())
         return;
-    const QString md = IncidentReport::markdown(target.name(), target.state(), target.assessment(), t0, t1,
-                                                QDateTime::currentMSecsSinceEpoch());
+    const ReportInput input {target.state(), target.assessment(), target.thresholds(),
+                             QDateTime::currentMSecsSinceEpoch()};
+    const QString md = markdownReport(input, target.name(), t0, t1);
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(md.toUtf8()) < 0 || !file.commit())
         QMessageBox::warning(parent, QObject::tr("Export failed"),

@@ -2,6 +2,7 @@
 
 #include "Format.h"
 #include "LevelStyle.h"
+#include "StateReport.h"
 
 #include <QFont>
 
@@ -46,8 +47,7 @@ void RedFlagModel::setAssessment(const Assessment& assessment, qint64 nowMs)
         Row& old = m_rows[i];
         const bool same = updated.notes == old.notes && updated.flag.level == old.flag.level
             && updated.flag.trend == old.flag.trend && updated.flag.warning == old.flag.warning
-            && updated.flag.critical == old.flag.critical
-            && format::flagValue(updated.flag) == format::flagValue(old.flag);
+            && updated.flag.critical == old.flag.critical && formatFlagValue(updated.flag) == formatFlagValue(old.flag);
         old = std::move(updated);
         if (!same)
             Q_EMIT dataChanged(index(int(i), 0), index(int(i), ColumnCount - 1));
@@ -99,11 +99,11 @@ QVariant RedFlagModel::data(const QModelIndex& index, int role) const
         case MetricColumn:
             return f.metric;
         case WarningColumn:
-            return format::flagThreshold(f, false);
+            return formatFlagThreshold(f, false);
         case CriticalColumn:
-            return format::flagThreshold(f, true);
+            return formatFlagThreshold(f, true);
         case CurrentColumn:
-            return format::flagValue(f);
+            return formatFlagValue(f);
         case StatusColumn:
             return levelName(f.level);
         case TrendColumn:

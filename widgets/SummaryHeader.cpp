@@ -3,6 +3,7 @@
 #include "Assessment.h"
 #include "Format.h"
 #include "LevelStyle.h"
+#include "StateReport.h"
 #include "Target.h"
 #include "TargetListModel.h"
 
@@ -198,8 +199,8 @@ void SummaryHeader::refresh(const Target* target)
     QString verdict;
     if (worst && worst->level != Level::Ok)
         verdict = QStringLiteral("%1 %2 (%3)")
-                      .arg(worst->metric, format::flagValue(*worst),
-                           format::flagThreshold(*worst, worst->level == Level::Critical));
+                      .arg(worst->metric, formatFlagValue(*worst),
+                           formatFlagThreshold(*worst, worst->level == Level::Critical));
     else if (worst)
         verdict = tr("All red flags within their thresholds");
     else

@@ -119,11 +119,10 @@ int CheckCommand::run(const QStringList& arguments, QTextStream& out, QTextStrea
     }
 
     const Assessment& assessment = target->assessment();
-    const ReportInput input {target->state(), assessment, limits, QDateTime::currentMSecsSinceEpoch()};
+    const ReportInput input {target->state(), assessment, limits, QDateTime::currentMSecsSinceEpoch(),
+                             target->isLive()};
     if (parser.isSet(json)) {
-        QJsonObject object = jsonReport(input);
-        RemoteCheck::addConnection(*target, object);
-        out << QJsonDocument(object).toJson(QJsonDocument::Indented);
+        out << QJsonDocument(jsonReport(input)).toJson(QJsonDocument::Indented);
     } else {
         out << textReport(input);
     }

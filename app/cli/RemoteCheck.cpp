@@ -3,14 +3,11 @@
 #include "PlainText.h"
 #include "SafeMath.h"
 #include "SourceFactory.h"
-#include "StreamHealth.h"
 #include "Target.h"
 
-#include <QDateTime>
 #include <QEventLoop>
 #include <QRegularExpression>
 #include <QTextStream>
-#include <QTimeZone>
 #include <QTimer>
 
 namespace heapwatch {
@@ -87,39 +84,6 @@ std::unique_ptr<Target> RemoteCheck::watch(const TargetConfig& config, qint64 wa
         return nullptr;
     }
     return target;
-}
-
-void RemoteCheck::addConnection(const Target& target, QJsonObject& report)
-{
-    if (!target.isLive() || target.state().connection().engine == QLatin1String("demo"))
-        return;
-    const ConnectionStatus& c = target.state().connection();
-    QJsonObject connection;
-    connection.insert(QStringLiteral("host"), c.host);
-    connection.insert(QStringLiteral("engine"), c.engine);
-    connection.insert(QStringLiteral("state"), toString(c.state));
-    connection.insert(QStringLiteral("container"), toString(c.container));
-    if (!c.message.isEmpty())
-        connection.insert(QStringLiteral("message"), c.message);
-    // Each stream's state (flowing, stale, waiting, down) and when it last delivered data.
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    QJsonObject streams;
-    for (const StreamHealth& h : streamHealth(target.state(), now)) {
-        QJsonObject stream;
-        stream.insert(QStringLiteral("state"), toString(h.state));
-        stream.insert(QStringLiteral("last_data_at"),
-                      h.lastDataMs >= 0 ? QJsonValue(
-                          QDateTime::fromMSecsSinceEpoch(h.lastDataMs, QTimeZone::utc()).toString(Qt::ISODateWithMs))
-                                        : QJsonValue());
-        if (h.expectedEveryMs > 0)
-            stream.insert(QStringLiteral("expected_every_s"), double(h.expectedEveryMs) / 1000.0);
-        streams.insert(toString(h.stream), stream);
-    }
-    if (!streams.isEmpty())
-        connection.insert(QStringLiteral("streams"), streams);
-    connection.insert(QStringLiteral("reconnects"), c.reconnects);
-    connection.insert(QStringLiteral("bytes_received"), double(target.state().bytesReceived()));
-    report.insert(QStringLiteral("connection"), connection);
 }
 
 } // namespace heapwatch

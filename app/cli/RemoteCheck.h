@@ -1,7 +1,7 @@
 // The SSH and local forms of `heapwatch check TARGET`: connect, read the backfill, stream for a while, judge.
 #pragma once
 
-#include <QJsonObject>
+#include <QString>
 #include <memory>
 
 class QTextStream;
@@ -19,8 +19,6 @@ public:
     // nullptr and *error on a bad target, connection, authentication or host-key failure.
     static std::unique_ptr<Target> watch(const TargetConfig& config, qint64 watchSeconds, const Thresholds& thresholds,
                                          QTextStream& err, QString* error);
-    // Adds the `connection` object to a `check --json` report for remote targets.
-    static void addConnection(const Target& target, QJsonObject& report);
 };
 
 } // namespace heapwatch

@@ -1,6 +1,7 @@
 #include "StateReport.h"
 
 #include "PlainText.h"
+#include "StreamHealth.h"
 #include "Timeline.h"
 #include "Units.h"
 
@@ -97,6 +98,34 @@ QString pad(const QString& s, int width)
     return s.leftJustified(width, QLatin1Char(' '));
 }
 
+// The connection of a watched (not replayed) target and each of its streams: state, when it last delivered
+// data, the pace it is expected at.
+QJsonObject connectionJson(const TargetState& s, qint64 nowMs)
+{
+    const ConnectionStatus& c = s.connection();
+    QJsonObject connection;
+    connection.insert(QStringLiteral("host"), c.host);
+    connection.insert(QStringLiteral("engine"), c.engine);
+    connection.insert(QStringLiteral("state"), toString(c.state));
+    connection.insert(QStringLiteral("container"), toString(c.container));
+    if (!c.message.isEmpty())
+        connection.insert(QStringLiteral("message"), c.message);
+    QJsonObject streams;
+    for (const StreamHealth& h : streamHealth(s, nowMs)) {
+        QJsonObject stream;
+        stream.insert(QStringLiteral("state"), toString(h.state));
+        stream.insert(QStringLiteral("last_data_at"), timeValue(h.lastDataMs));
+        if (h.expectedEveryMs > 0)
+            stream.insert(QStringLiteral("expected_every_s"), double(h.expectedEveryMs) / 1000.0);
+        streams.insert(toString(h.stream), stream);
+    }
+    if (!streams.isEmpty())
+        connection.insert(QStringLiteral("streams"), streams);
+    connection.insert(QStringLiteral("reconnects"), c.reconnects);
+    connection.insert(QStringLiteral("bytes_received"), double(s.bytesReceived()));
+    return connection;
+}
+
 } // namespace
 
 QString formatFlagValue(const Flag& f)
@@ -108,8 +137,11 @@ QString formatFlagValue(const Flag& f)
         return fixed(f.value, d) + QLatin1Char('%');
     if (f.unit == QLatin1String("MiB/h"))
         return (f.value >= 0 ? QStringLiteral("+") : QString()) + fixed(f.value, d) + QStringLiteral(" MiB/h");
-    if (f.unit == QLatin1String("events") || f.unit == QLatin1String("restarts"))
-        return fixed(f.value, 0);
+    if (f.unit == QLatin1String("events") || f.unit == QLatin1String("restarts")) {
+        const qint64 n = qint64(f.value);
+        const QString one = f.unit == QLatin1String("events") ? QStringLiteral("event") : QStringLiteral("restart");
+        return n == 0 ? QStringLiteral("none") : QStringLiteral("%1 %2%3").arg(n).arg(one, n == 1 ? "" : "s");
+    }
     return fixed(f.value, d) + QLatin1Char(' ') + f.unit;
 }
 
@@ -121,6 +153,18 @@ QString formatThreshold(const Flag& f, double threshold)
     if (f.unit == QLatin1String("events") || f.unit == QLatin1String("restarts"))
         return n;
     return n + QLatin1Char(' ') + f.unit;
+}
+
+QString formatFlagThreshold(const Flag& f, bool critical)
+{
+    // Overflows and restarts are judged by kind, not by a number: any is a warning; several overflows, an OOM
+    // kill or a restart loop are critical.
+    if (f.unit == QLatin1String("events"))
+        return critical ? QStringLiteral("multiple") : QStringLiteral("any");
+    if (f.unit == QLatin1String("restarts"))
+        return critical ? QStringLiteral("OOM/loop") : QStringLiteral("any");
+    return (f.lowerIsWorse ? QStringLiteral("<") : QStringLiteral(">"))
+        + formatThreshold(f, critical ? f.critical : f.warning);
 }
 
 int pluginExitCode(Level overall)
@@ -226,14 +270,8 @@ QString textReport(const ReportInput& in)
     out += pad(QStringLiteral("Metric"), 22) + pad(QStringLiteral("Warning"), 13) + pad(QStringLiteral("Critical"), 13)
         + pad(QStringLiteral("Current"), 14) + QStringLiteral("Status\n");
     for (const Flag& f : a.flags) {
-        const QString sign = f.lowerIsWorse ? QStringLiteral("<") : QStringLiteral(">");
-        const QString warning = f.unit == QLatin1String("events")
-            ? QStringLiteral("any")
-            : (f.unit == QLatin1String("restarts") ? QStringLiteral("any") : sign + formatThreshold(f, f.warning));
-        const QString critical = f.unit == QLatin1String("events")
-            ? QStringLiteral("multiple")
-            : (f.unit == QLatin1String("restarts") ? QStringLiteral("OOM/loop")
-                                                   : sign + formatThreshold(f, f.critical));
+        const QString warning = formatFlagThreshold(f, false);
+        const QString critical = formatFlagThreshold(f, true);
         QString status = levelTitle(f.level);
         if (!f.note.isEmpty())
             status += QStringLiteral(" (") + f.note + QLatin1Char(')');
@@ -428,6 +466,8 @@ QJsonObject jsonReport(const ReportInput& in)
     gaps.insert(QStringLiteral("spans"), spans);
     input.insert(QStringLiteral("gaps"), gaps);
     root.insert(QStringLiteral("input"), input);
+    if (in.withConnection && s.connection().engine != QLatin1String("demo"))
+        root.insert(QStringLiteral("connection"), connectionJson(s, in.generatedAtMs));
     return root;
 }
 

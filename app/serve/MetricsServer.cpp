@@ -2,7 +2,6 @@
 
 #include "MetricsRenderer.h"
 #include "PrometheusText.h"
-#include "RemoteCheck.h"
 #include "StateReport.h"
 
 #include <QCryptographicHash>
@@ -184,8 +183,8 @@ QHttpServerResponse MetricsServer::targetsJson(const QHttpServerRequest& request
     QJsonArray array;
     for (const ServedTarget& t : m_targets) {
         const Target& target = *t.target;
-        QJsonObject report = jsonReport(ReportInput {target.state(), target.assessment(), target.thresholds(), now});
-        RemoteCheck::addConnection(target, report); // as `check --json` does for remote targets
+        QJsonObject report
+            = jsonReport(ReportInput {target.state(), target.assessment(), target.thresholds(), now, target.isLive()});
         // The application's own log lines may carry anything it logs (user names, request data): not for
         // whoever can reach the port, unless asked for.
         if (m_token.isEmpty() && !m_exposeLogs)

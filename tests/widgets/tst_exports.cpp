@@ -1,8 +1,8 @@
 // Exports: the incident report has the seed report's sections and table, escapes server text, and the CSV
 // merges the three rings by time.
-#include "IncidentReport.h"
 #include "SampleCsvWriter.h"
 #include "SeedTarget.h"
+#include "StateReport.h"
 
 #include <QBuffer>
 #include <QTest>
@@ -18,8 +18,8 @@ private Q_SLOTS:
         auto target = test::seedTarget();
         QVERIFY(target);
         const qint64 t1 = target->now();
-        const QString md
-            = IncidentReport::markdown(target->name(), target->state(), target->assessment(), t1 - 3600 * 1000, t1, t1);
+        const QString md = markdownReport(ReportInput {target->state(), target->assessment(), target->thresholds(), t1},
+                                          target->name(), t1 - 3600 * 1000, t1);
         for (const char* section :
              {"# Memory Incident Report: seed/pangolin", "## Production Metrics",
               "### Deployment: jjeuriss/pangolin:reduced_memory", "## Cache Performance", "## Memory Growth",
@@ -54,8 +54,8 @@ private Q_SLOTS:
         auto target = test::startedTarget(std::move(batch), Thresholds::defaults());
         QVERIFY(target);
         const qint64 t1 = target->now();
-        const QString md
-            = IncidentReport::markdown(target->name(), target->state(), target->assessment(), t1 - 3600 * 1000, t1, t1);
+        const QString md = markdownReport(ReportInput {target->state(), target->assessment(), target->thresholds(), t1},
+                                          target->name(), t1 - 3600 * 1000, t1);
         QVERIFY(!md.contains(QLatin1String("\n# Fake heading")));
         QVERIFY(!md.contains(QLatin1String("\n| fake | row |")));
         QVERIFY(md.contains(QLatin1String("### Deployment: evil:1 # Fake heading")));
@@ -81,8 +81,8 @@ private Q_SLOTS:
         QVERIFY(target);
         const qint64 t1 = target->now();
         QVERIFY(!target->assessment().recommendation(QStringLiteral("dev-mode")));
-        const QString md
-            = IncidentReport::markdown(target->name(), target->state(), target->assessment(), t1 - 3600 * 1000, t1, t1);
+        const QString md = markdownReport(ReportInput {target->state(), target->assessment(), target->thresholds(), t1},
+                                          target->name(), t1 - 3600 * 1000, t1);
         const qsizetype raised = md.indexOf(QStringLiteral(": recommendation dev-mode raised (critical)"));
         const qsizetype resolved = md.indexOf(QStringLiteral(": recommendation dev-mode resolved"));
         QVERIFY2(raised > 0 && resolved > raised, qPrintable(md));
@@ -91,8 +91,8 @@ private Q_SLOTS:
 
     void escaping()
     {
-        QCOMPARE(IncidentReport::tableCell(QStringLiteral("a|b\nc")), QStringLiteral("a\\|b c"));
-        QCOMPARE(IncidentReport::codeBlock(QStringLiteral("x ``` y")), QStringLiteral("````\nx ``` y\n````\n"));
+        QCOMPARE(markdownTableCell(QStringLiteral("a|b\nc")), QStringLiteral("a\\|b c"));
+        QCOMPARE(markdownCodeBlock(QStringLiteral("x ``` y")), QStringLiteral("````\nx ``` y\n````\n"));
     }
 
     void csv()

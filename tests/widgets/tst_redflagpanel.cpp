@@ -48,7 +48,7 @@ private Q_SLOTS:
                                 << ">20 MiB/h" << int(Level::Unknown)
                                 << "needs longer observation \\(\\d+ of 30 min\\)";
         QTest::addRow("cache") << "cache_hit_rate"
-                               << "73.6%"
+                               << "73.63%"
                                << "<50%"
                                << "<30%" << int(Level::Ok) << "";
         QTest::addRow("overflows") << "buffer_overflows"

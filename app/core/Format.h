@@ -22,9 +22,7 @@ QString age(qint64 ms); // "3 s ago", "just now"
 QString dateTime(qint64 msSinceEpoch); // "2026-01-14 10:05:00" in local time
 QString time(qint64 msSinceEpoch); // "10:05:00"
 
-// A red flag's current value, thresholds and trend, as the seed's table shows them.
-QString flagValue(const Flag& flag);
-QString flagThreshold(const Flag& flag, bool critical);
+// A red flag's trend (its value and thresholds: formatFlagValue/formatFlagThreshold of StateReport.h).
 QString flagTrend(const Flag& flag); // "↑ rising", "↓ falling", "→ steady" or ""
 
 } // namespace heapwatch::format

@@ -1,7 +1,8 @@
-#include "IncidentReport.h"
-
+// The Markdown view of StateReport: an incident report with the sections of the memory investigation the
+// product grew from (production metrics, cache performance, growth, red flags, recommendations, recent errors).
 #include "Format.h"
 #include "PlainText.h"
+#include "StateReport.h"
 #include "Timeline.h"
 
 #include <QDateTime>
@@ -33,7 +34,7 @@ QString statusCell(const Flag& f)
         break;
     }
     QString text
-        = QStringLiteral("%1 %2 (%3)").arg(mark, format::flagValue(f), f.note.isEmpty() ? levelName(f.level) : f.note);
+        = QStringLiteral("%1 %2 (%3)").arg(mark, formatFlagValue(f), f.note.isEmpty() ? levelName(f.level) : f.note);
     return text;
 }
 
@@ -48,7 +49,7 @@ QString memoryLine(const ProcessRing::Row& r)
 
 } // namespace
 
-QString IncidentReport::tableCell(const QString& text)
+QString markdownTableCell(const QString& text)
 {
     QString out = text;
     out.replace(QLatin1Char('\\'), QStringLiteral("\\\\"));
@@ -57,7 +58,7 @@ QString IncidentReport::tableCell(const QString& text)
     return out;
 }
 
-QString IncidentReport::codeBlock(const QString& text, const QString& language)
+QString markdownCodeBlock(const QString& text, const QString& language)
 {
     int longest = 0;
     static const QRegularExpression ticks(QStringLiteral("`+"));
@@ -69,9 +70,11 @@ QString IncidentReport::codeBlock(const QString& text, const QString& language)
         + (text.endsWith(QLatin1Char('\n')) ? QString() : QStringLiteral("\n")) + fence + QLatin1Char('\n');
 }
 
-QString IncidentReport::markdown(const QString& targetName, const TargetState& st, const Assessment& a, qint64 t0,
-                                 qint64 t1, qint64 generatedAtMs)
+QString markdownReport(const ReportInput& in, const QString& targetName, qint64 t0, qint64 t1)
 {
+    const TargetState& st = in.state;
+    const Assessment& a = in.assessment;
+    const qint64 generatedAtMs = in.generatedAtMs;
     QString md;
     QTextStream out(&md);
     out << "# Memory Incident Report: " << targetName << "\n\n";
@@ -172,9 +175,9 @@ QString IncidentReport::markdown(const QString& targetName, const TargetState& s
     out << "| Metric | Warning Threshold | Critical Threshold | Current Status | Trend |\n";
     out << "|--------|------------------|-------------------|----------------|-------|\n";
     for (const Flag& f : a.flags) {
-        out << "| " << tableCell(f.metric) << " | " << tableCell(format::flagThreshold(f, false)) << " | "
-            << tableCell(format::flagThreshold(f, true)) << " | " << tableCell(statusCell(f)) << " | "
-            << tableCell(f.trend.isEmpty() ? format::dash() : f.trend) << " |\n";
+        out << "| " << markdownTableCell(f.metric) << " | " << markdownTableCell(formatFlagThreshold(f, false)) << " | "
+            << markdownTableCell(formatFlagThreshold(f, true)) << " | " << markdownTableCell(statusCell(f)) << " | "
+            << markdownTableCell(f.trend.isEmpty() ? format::dash() : f.trend) << " |\n";
     }
     out << "\n";
 
@@ -200,7 +203,7 @@ QString IncidentReport::markdown(const QString& targetName, const TargetState& s
         out << n++ << ". **" << r.title << "** (" << levelName(r.level) << ", `" << r.id << "`)\n";
         out << "   - Evidence: " << QString(r.evidence).replace(QLatin1Char('\n'), QLatin1Char(' ')) << "\n";
         if (r.action.contains(QLatin1Char('\n')) || r.action.startsWith(QLatin1String("ENV ")))
-            out << "   - Action:\n\n" << codeBlock(r.action) << "\n";
+            out << "   - Action:\n\n" << markdownCodeBlock(r.action) << "\n";
         else
             out << "   - Action: " << r.action << "\n";
     }
@@ -231,7 +234,7 @@ QString IncidentReport::markdown(const QString& targetName, const TargetState& s
     if (lines.isEmpty())
         out << "✓ No warnings or errors in this range\n";
     else
-        out << codeBlock(lines.join(QLatin1Char('\n')));
+        out << markdownCodeBlock(lines.join(QLatin1Char('\n')));
     out.flush();
     return md;
 }

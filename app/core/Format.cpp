@@ -103,51 +103,6 @@ QString time(qint64 msSinceEpoch)
     return QDateTime::fromMSecsSinceEpoch(msSinceEpoch).toString(QStringLiteral("HH:mm:ss"));
 }
 
-static QString withUnit(double value, const QString& unit)
-{
-    if (!isKnown(value))
-        return dash();
-    if (unit == QLatin1String("%"))
-        return percent(value);
-    if (unit == QLatin1String("MiB"))
-        return mib(value);
-    if (unit == QLatin1String("MiB/h"))
-        return QStringLiteral("%1 MiB/h").arg(value, 0, 'f', 1);
-    if (unit == QLatin1String("events"))
-        return value == 0 ? QStringLiteral("none")
-            : value == 1  ? QStringLiteral("1 event")
-                          : QStringLiteral("%1 events").arg(qint64(value));
-    if (unit == QLatin1String("restarts"))
-        return value == 0 ? QStringLiteral("none")
-            : value == 1  ? QStringLiteral("1 restart")
-                          : QStringLiteral("%1 restarts").arg(qint64(value));
-    return QStringLiteral("%1 %2").arg(value, 0, 'g', 4).arg(unit);
-}
-
-QString flagValue(const Flag& flag)
-{
-    return withUnit(flag.value, flag.unit);
-}
-
-QString flagThreshold(const Flag& flag, bool critical)
-{
-    // The seed names the overflow thresholds in words; restarts escalate to critical on an OOM kill.
-    if (flag.id == QLatin1String("buffer_overflows"))
-        return critical ? QStringLiteral("multiple") : QStringLiteral("any");
-    if (flag.id == QLatin1String("restarts"))
-        return critical ? QStringLiteral("OOM kill") : QStringLiteral("any restart");
-    const double v = critical ? flag.critical : flag.warning;
-    const QString op = flag.lowerIsWorse ? QStringLiteral("<") : QStringLiteral(">");
-    QString text = withUnit(v, flag.unit);
-    if (flag.unit == QLatin1String("%"))
-        text = QStringLiteral("%1%").arg(v, 0, 'g', 4);
-    else if (flag.unit == QLatin1String("MiB"))
-        text = QStringLiteral("%1 MiB").arg(v, 0, 'g', 6);
-    else if (flag.unit == QLatin1String("MiB/h"))
-        text = QStringLiteral("%1 MiB/h").arg(v, 0, 'g', 6);
-    return op + text;
-}
-
 QString flagTrend(const Flag& flag)
 {
     if (flag.trend == QLatin1String("rising"))
