@@ -13,10 +13,14 @@ class GuardedPrompter : public Prompter
 public:
     explicit GuardedPrompter(Prompter* inner);
 
+    // Questions go to the inner prompter unless the host is being stopped (then: Reject, no secret).
     HostKeyDecision confirmHostKey(const HostKeyQuestion& q) override;
     std::optional<QString> askSecret(const SecretQuestion& q) override;
+
+    // What the server said of a secret: forwarded as they are (the keyring decision is the inner one's).
     void secretAccepted(const SecretQuestion& q, const QString& s) override;
     void secretRejected(const SecretQuestion& q) override;
+
     // From the thread that stops the host: no new question goes through, a pending one is cancelled.
     void cancelPending() override;
     void resetCancel() override;

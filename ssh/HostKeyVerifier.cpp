@@ -96,32 +96,26 @@ HostKeyVerifier::Result HostKeyVerifier::verify(ssh_session session, const QStri
     const QString removeHint
         = QStringLiteral("ssh-keygen -R '%1' -f '%2'").arg(knownHostsName(host, port), knownHostsFile);
 
-    switch (ssh_session_is_known_server(session)) {
+    const ssh_known_hosts_e state = ssh_session_is_known_server(session);
+    switch (state) {
     case SSH_KNOWN_HOSTS_OK:
         return make(Outcome::Trusted, {}, fp);
-    case SSH_KNOWN_HOSTS_CHANGED: {
-        const auto lines = findLines(knownHostsFile, host, port);
-        return make(Outcome::Refused,
-                    QStringLiteral("host key for %1 has CHANGED: the server offers %2 %3 but known_hosts has %4. "
-                                   "Someone could be intercepting the connection; if the server was reinstalled, "
-                                   "remove the old line (%5) and connect again")
-                        .arg(where, type, fp,
-                             lines.empty() ? QStringLiteral("another key (%1)").arg(knownHostsFile)
-                                           : describeLines(lines, knownHostsFile),
-                             removeHint),
-                    fp);
-    }
+    case SSH_KNOWN_HOSTS_CHANGED:
     case SSH_KNOWN_HOSTS_OTHER: {
+        // Refused either way, as OpenSSH does; the message says which line to remove if the change is expected.
+        const bool changed = state == SSH_KNOWN_HOSTS_CHANGED;
         const auto lines = findLines(knownHostsFile, host, port);
-        return make(Outcome::Refused,
-                    QStringLiteral("host key for %1 is of another type than the one known: the server offers %2 "
-                                   "%3 but known_hosts has %4. Refusing, as OpenSSH does; if the server changed "
-                                   "its keys, remove the old line (%5) and connect again")
-                        .arg(where, type, fp,
-                             lines.empty() ? QStringLiteral("another key type (%1)").arg(knownHostsFile)
-                                           : describeLines(lines, knownHostsFile),
-                             removeHint),
-                    fp);
+        const QString known = !lines.empty() ? describeLines(lines, knownHostsFile)
+            : changed                        ? QStringLiteral("another key (%1)").arg(knownHostsFile)
+                                             : QStringLiteral("another key type (%1)").arg(knownHostsFile);
+        const QString what = changed
+            ? QStringLiteral("host key for %1 has CHANGED: the server offers %2 %3 but known_hosts has %4. Someone "
+                             "could be intercepting the connection; if the server was reinstalled, remove the old "
+                             "line (%5) and connect again")
+            : QStringLiteral("host key for %1 is of another type than the one known: the server offers %2 %3 but "
+                             "known_hosts has %4. Refusing, as OpenSSH does; if the server changed its keys, remove "
+                             "the old line (%5) and connect again");
+        return make(Outcome::Refused, what.arg(where, type, fp, known, removeHint), fp);
     }
     case SSH_KNOWN_HOSTS_UNKNOWN:
     case SSH_KNOWN_HOSTS_NOT_FOUND: {

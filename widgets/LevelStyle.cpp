@@ -97,23 +97,18 @@ static QPixmap badgePixmap(Level level, int size)
 QIcon LevelStyle::icon(Level level)
 {
     static QHash<int, QIcon> cache;
-    const int key = int(level);
-    auto it = cache.find(key);
-    if (it != cache.end())
+    if (const auto it = cache.constFind(int(level)); it != cache.constEnd())
         return *it;
     QIcon icon;
     for (int size : {16, 24, 32, 48})
         icon.addPixmap(badgePixmap(level, size));
-    cache.insert(key, icon);
-    return icon;
+    return *cache.insert(int(level), icon);
 }
 
 QIcon LevelStyle::trayIcon(Level level)
 {
     static QHash<int, QIcon> cache;
-    const int key = int(level);
-    auto it = cache.find(key);
-    if (it != cache.end())
+    if (const auto it = cache.constFind(int(level)); it != cache.constEnd())
         return *it;
     QIcon icon;
     const QIcon base(QStringLiteral(":/heapwatch/icons/heapwatch.svg"));
@@ -130,8 +125,7 @@ QIcon LevelStyle::trayIcon(Level level)
         p.end();
         icon.addPixmap(pm);
     }
-    cache.insert(key, icon);
-    return icon;
+    return *cache.insert(int(level), icon);
 }
 
 QString LevelStyle::symbol(Level level)

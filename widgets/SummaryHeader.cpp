@@ -77,18 +77,23 @@ SummaryHeader::SummaryHeader(QWidget* parent)
     auto* grid = new QGridLayout;
     grid->setHorizontalSpacing(18);
     grid->setVerticalSpacing(6);
-    addTile(QStringLiteral("rss"), tr("RSS"), 0, 0);
-    addTile(QStringLiteral("heap"), tr("Heap used / total"), 0, 1);
-    addTile(QStringLiteral("heap_usage"), tr("Heap usage"), 0, 2);
-    addTile(QStringLiteral("external"), tr("External"), 0, 3);
-    addTile(QStringLiteral("array_buffers"), tr("Array buffers"), 0, 4);
-    addTile(QStringLiteral("growth"), tr("RSS growth"), 0, 5);
-    addTile(QStringLiteral("container_memory"), tr("Container memory"), 1, 0);
-    addTile(QStringLiteral("cpu"), tr("CPU"), 1, 1);
-    addTile(QStringLiteral("status"), tr("Status"), 1, 2);
-    addTile(QStringLiteral("uptime"), tr("Uptime"), 1, 3);
-    addTile(QStringLiteral("restarts"), tr("Restarts"), 1, 4);
-    addTile(QStringLiteral("cache_hit_rate"), tr("Cache hit rate"), 1, 5);
+    // Two rows of six: the process as the app reports it, then the container as the engine does.
+    const std::pair<const char*, QString> tiles[] = {
+        {"rss", tr("RSS")},
+        {"heap", tr("Heap used / total")},
+        {"heap_usage", tr("Heap usage")},
+        {"external", tr("External")},
+        {"array_buffers", tr("Array buffers")},
+        {"growth", tr("RSS growth")},
+        {"container_memory", tr("Container memory")},
+        {"cpu", tr("CPU")},
+        {"status", tr("Status")},
+        {"uptime", tr("Uptime")},
+        {"restarts", tr("Restarts")},
+        {"cache_hit_rate", tr("Cache hit rate")},
+    };
+    for (int i = 0; i < int(std::size(tiles)); ++i)
+        addTile(QString::fromLatin1(tiles[i].first), tiles[i].second, i / 6, i % 6);
     for (int c = 0; c < 6; ++c)
         grid->setColumnStretch(c, c == 5 ? 2 : 1); // growth and cache carry the longest notes
     for (const QString& key : std::as_const(m_order)) {

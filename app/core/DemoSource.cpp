@@ -51,6 +51,16 @@ LogRecord problemRecord(qint64 atMs, LogKind kind, const QString& text)
     return r;
 }
 
+ContainerEvent containerEvent(qint64 atMs, ContainerEvent::Kind kind, const QString& detail)
+{
+    ContainerEvent e;
+    e.atMs = atMs;
+    e.kind = kind;
+    e.containerId = QLatin1String(kContainerId);
+    e.detail = detail;
+    return e;
+}
+
 } // namespace
 
 DemoSource::DemoSource(DemoOptions options, QObject* parent)
@@ -202,22 +212,16 @@ void DemoSource::generate(qint64 fromMs, qint64 toMs, IngestBatch& batch)
     // Container life cycle: the old deployment stops just before the new image starts.
     if (!m_oldStopped && toMs >= m_deployMs - kOldStopBeforeDeployMs) {
         m_oldStopped = true;
-        ContainerEvent die;
-        die.atMs = m_deployMs - kOldStopBeforeDeployMs;
-        die.kind = ContainerEvent::Kind::Die;
-        die.containerId = QLatin1String(kContainerId);
+        ContainerEvent die
+            = containerEvent(m_deployMs - kOldStopBeforeDeployMs, ContainerEvent::Kind::Die, QStringLiteral("die"));
         die.exitCode = 0;
-        die.detail = QStringLiteral("die");
         batch.events.push_back(die);
     }
     if (!m_newStarted && toMs >= m_deployMs) {
         m_newStarted = true;
-        ContainerEvent start;
-        start.atMs = m_deployMs;
-        start.kind = ContainerEvent::Kind::Start;
-        start.containerId = QLatin1String(kContainerId);
-        start.detail = QStringLiteral("redeployed jjeuriss/pangolin:reduced_memory");
-        batch.events.push_back(start);
+        batch.events.push_back(containerEvent(m_deployMs, ContainerEvent::Kind::Start,
+                                              QStringLiteral("redeployed "
+                                                             "jjeuriss/pangolin:reduced_memory")));
         batch.info = info();
     }
     // Merge the three clocks in time order so each ring receives its rows in order.
@@ -282,12 +286,8 @@ void DemoSource::generateHistory(qint64 nowMs, const std::function<void(const In
     {
         IngestBatch first;
         first.backfill = true;
-        ContainerEvent start;
-        start.atMs = m_historyStartMs;
-        start.kind = ContainerEvent::Kind::Start;
-        start.containerId = QLatin1String(kContainerId);
-        start.detail = QStringLiteral("started jjeuriss/pangolin:latest");
-        first.events.push_back(start);
+        first.events.push_back(containerEvent(m_historyStartMs, ContainerEvent::Kind::Start,
+                                              QStringLiteral("started jjeuriss/pangolin:latest")));
         sink(first);
     }
     // In slices, so that a week of one-second history never sits in memory twice.

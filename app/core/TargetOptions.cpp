@@ -5,6 +5,19 @@
 #include <QCommandLineParser>
 
 namespace heapwatch {
+namespace {
+
+const QString demo = QStringLiteral("demo");
+const QString replay = QStringLiteral("replay");
+const QString stats = QStringLiteral("stats");
+const QString since = QStringLiteral("since");
+const QString identity = QStringLiteral("identity");
+const QString knownHosts = QStringLiteral("known-hosts");
+const QString acceptNew = QStringLiteral("accept-new-host-key");
+const QString engine = QStringLiteral("engine");
+const QString sudo = QStringLiteral("sudo");
+
+} // namespace
 
 void TargetOptions::addTo(QCommandLineParser& parser, bool manyTargets) const
 {
@@ -12,7 +25,21 @@ void TargetOptions::addTo(QCommandLineParser& parser, bool manyTargets) const
                                  QStringLiteral("ssh://[user@]host[:port]/CONTAINER, HOST/CONTAINER (HOST may be a "
                                                 "~/.ssh/config alias) or local/CONTAINER"),
                                  manyTargets ? QStringLiteral("[TARGET...]") : QStringLiteral("[TARGET]"));
-    parser.addOptions({demo, replay, stats, since, identity, knownHosts, acceptNew, engine, sudo});
+    // The options of remote targets apply to every TARGET argument.
+    parser.addOptions({
+        {demo, QStringLiteral("The built-in demo host (no server needed).")},
+        {replay, QStringLiteral("A saved `docker logs --timestamps` file."), QStringLiteral("LOGFILE")},
+        {stats, QStringLiteral("With --replay: a saved `docker stats` output."), QStringLiteral("STATSFILE")},
+        {since, QStringLiteral("With TARGET: log history to read on connect, e.g. 90s, 30m, 1h30m or 2d (default 1h)."),
+         QStringLiteral("DURATION")},
+        {{QStringLiteral("i"), identity}, QStringLiteral("SSH identity (private key) file."), QStringLiteral("FILE")},
+        {knownHosts, QStringLiteral("known_hosts file (default ~/.ssh/known_hosts)."), QStringLiteral("FILE")},
+        {acceptNew,
+         QStringLiteral("Trust and record the host key of a host not in known_hosts (as OpenSSH's "
+                        "accept-new). A changed key is always refused.")},
+        {engine, QStringLiteral("docker or podman (default: detected on the host)."), QStringLiteral("ENGINE")},
+        {sudo, QStringLiteral("Run the container CLI with sudo -n on the host.")},
+    });
 }
 
 std::optional<std::vector<TargetConfig>> TargetOptions::read(const QCommandLineParser& parser, QString* error) const

@@ -5,7 +5,6 @@
 
 #include "TargetConfig.h"
 
-#include <QCommandLineOption>
 #include <optional>
 #include <vector>
 
@@ -22,33 +21,6 @@ public:
     // The targets the command line names, in the order --demo, --replay, TARGET...; nullopt and *error
     // (naming the option) when an option is malformed. Naming no target is not an error here.
     std::optional<std::vector<TargetConfig>> read(const QCommandLineParser& parser, QString* error) const;
-
-    const QCommandLineOption demo {QStringLiteral("demo"),
-                                   QStringLiteral("The built-in demo host (no server needed).")};
-    const QCommandLineOption replay {QStringLiteral("replay"),
-                                     QStringLiteral("A saved `docker logs --timestamps` file."),
-                                     QStringLiteral("LOGFILE")};
-    const QCommandLineOption stats {QStringLiteral("stats"),
-                                    QStringLiteral("With --replay: a saved `docker stats` output."),
-                                    QStringLiteral("STATSFILE")};
-    const QCommandLineOption since {QStringLiteral("since"),
-                                    QStringLiteral("With TARGET: log history to read on connect, e.g. 90s, 30m, "
-                                                   "1h30m or 2d (default 1h)."),
-                                    QStringLiteral("DURATION")};
-    const QCommandLineOption identity {{QStringLiteral("i"), QStringLiteral("identity")},
-                                       QStringLiteral("SSH identity (private key) file."),
-                                       QStringLiteral("FILE")};
-    const QCommandLineOption knownHosts {QStringLiteral("known-hosts"),
-                                         QStringLiteral("known_hosts file (default ~/.ssh/known_hosts)."),
-                                         QStringLiteral("FILE")};
-    const QCommandLineOption acceptNew {QStringLiteral("accept-new-host-key"),
-                                        QStringLiteral("Trust and record the host key of a host not in known_hosts "
-                                                       "(as OpenSSH's accept-new). A changed key is always refused.")};
-    const QCommandLineOption engine {QStringLiteral("engine"),
-                                     QStringLiteral("docker or podman (default: detected on the host)."),
-                                     QStringLiteral("ENGINE")};
-    const QCommandLineOption sudo {QStringLiteral("sudo"),
-                                   QStringLiteral("Run the container CLI with sudo -n on the host.")};
 };
 
 } // namespace heapwatch
