@@ -29,7 +29,7 @@ public:
     // The application mark with a level dot, for the tray.
     static QIcon trayIcon(Level level);
 
-    // Status word with a symbol, as the seed's table writes it ("✖ critical").
+    // Status word with a symbol, as the investigation's table writes it ("✖ critical").
     static QString symbol(Level level);
     static QString statusText(Level level);
 };

@@ -1,4 +1,4 @@
-// The seed's "Red Flags & Alerts" table as an item model: metric, warning, critical, current value,
+// The investigation's "Red Flags & Alerts" table as an item model: metric, warning, critical, current value,
 // status (icon and colour), trend and notes ("approaching warning", "needs longer observation (N of 30
 // min)", the projected time to the limit). Rows keep their identity across updates so that views only
 // repaint the cells that changed.

@@ -1,4 +1,4 @@
-// The seed's "Production Metrics" block as a live header: process memory from the app's log lines,
+// The investigation's "Production Metrics" block as a live header: process memory from the app's log lines,
 // container stats, cache performance, growth, and the overall verdict. Each tile's value is coloured by
 // the red flag that judges it.
 #pragma once

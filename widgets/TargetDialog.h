@@ -36,9 +36,6 @@ public:
     // The target string for the fields ("ssh://ops@web1:2222/pangolin", "web1/pangolin", "local/pangolin").
     QString targetString() const;
 
-    // Host aliases of an ssh_config file (Host lines without wildcards or negations), in file order.
-    static QStringList sshConfigAliases(const QString& path);
-
     // Starts listing the containers of the host in the fields (the "List containers" button).
     void listContainers();
     bool isListing() const;

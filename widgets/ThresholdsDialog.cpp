@@ -122,7 +122,7 @@ ThresholdsDialog::ThresholdsDialog(const QString& targetName, const Thresholds& 
 
     auto* buttons = new QDialogButtonBox(
         QDialogButtonBox::Ok | QDialogButtonBox::Cancel | QDialogButtonBox::RestoreDefaults, this);
-    buttons->button(QDialogButtonBox::RestoreDefaults)->setText(tr("Restore seed defaults"));
+    buttons->button(QDialogButtonBox::RestoreDefaults)->setText(tr("Restore defaults"));
     connect(buttons->button(QDialogButtonBox::RestoreDefaults), &QPushButton::clicked, this,
             [this] { load(Thresholds::defaults()); });
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);

@@ -1,5 +1,5 @@
-// Editor of a target's thresholds: the red-flag lines (seed defaults shown beside each field), the growth
-// windows and the main recommendation triggers, with "Restore seed defaults".
+// Editor of a target's thresholds: the red-flag lines (the defaults shown beside each field), the growth
+// windows and the main recommendation triggers, with "Restore defaults".
 #pragma once
 
 #include "Thresholds.h"

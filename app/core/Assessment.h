@@ -36,7 +36,7 @@ struct FlagTransition
 struct Flag
 {
     QString id; // rss, heap_usage, memory_growth, cache_hit_rate, buffer_overflows, container_memory, restarts
-    QString metric; // "RSS Memory", … as the seed's table names them
+    QString metric; // "RSS Memory", … as the investigation's table names them
     QString unit; // "MiB", "%", "MiB/h", "events", "restarts"
     double value = kUnknown;
     double warning = 0;

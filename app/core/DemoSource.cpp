@@ -15,7 +15,7 @@ constexpr double kContainerLimitMiB = 860.6;
 constexpr qint64 kOldStopBeforeDeployMs = 3000;
 constexpr size_t kRecordsPerBatch = 20000;
 
-// The seed's figures at T+0 and T+5 min.
+// The investigation's figures at T+0 and T+5 min.
 struct Figures
 {
     double rss, heapUsed, heapTotal, external, arrayBuffers;
@@ -27,7 +27,7 @@ constexpr double kCpuAtSeed = 2.82;
 constexpr qint64 kSeedHits = 1346;
 constexpr qint64 kSeedMisses = 482;
 
-// Cache warm-up: fast at first (the seed saw ~18.5 MB/min), flattening by T+5.
+// Cache warm-up: fast at first (the investigation saw ~18.5 MB/min), flattening by T+5.
 double warmupCurve(double fraction)
 {
     fraction = std::clamp(fraction, 0.0, 1.0);
@@ -113,9 +113,9 @@ LogRecord DemoSource::memoryRecord(qint64 atMs)
         f.heapUsed = std::min(f.heapTotal - 1.0, 196.0 + 3.8 * hours + noise(6.0));
         f.external = 18.9 + 0.1 * hours + noise(0.2);
         f.arrayBuffers = 14.2 + noise(0.3);
-    } else if (atMs <= m_seedNowMs) {
+    } else if (atMs <= m_storyNowMs) {
         const double w = warmupCurve(double(atMs - m_deployMs) / double(kWarmupMs));
-        const bool exact = atMs == m_deployMs || atMs == m_seedNowMs;
+        const bool exact = atMs == m_deployMs || atMs == m_storyNowMs;
         const double n = exact ? 0.0 : 1.0;
         f.rss = lerp(kStartup.rss, kAfterWarmup.rss, w) + n * noise(0.8);
         f.heapTotal = lerp(kStartup.heapTotal, kAfterWarmup.heapTotal, w);
@@ -123,9 +123,9 @@ LogRecord DemoSource::memoryRecord(qint64 atMs)
         f.external = lerp(kStartup.external, kAfterWarmup.external, w);
         f.arrayBuffers = lerp(kStartup.arrayBuffers, kAfterWarmup.arrayBuffers, w);
     } else {
-        // Live after the seed's five minutes: nearly flat, a slow creep, and the GC's sawtooth on the heap.
-        const double hours = double(atMs - m_seedNowMs) / double(kHourMs);
-        const double sawtooth = std::fmod(double(atMs - m_seedNowMs) / 90000.0, 1.0);
+        // Live after the investigation's five minutes: nearly flat, a slow creep, and the GC's sawtooth on the heap.
+        const double hours = double(atMs - m_storyNowMs) / double(kHourMs);
+        const double sawtooth = std::fmod(double(atMs - m_storyNowMs) / 90000.0, 1.0);
         f.rss = kAfterWarmup.rss + 3.0 * hours + noise(0.6);
         f.heapTotal = kAfterWarmup.heapTotal + 0.5 * hours;
         f.heapUsed = std::min(f.heapTotal - 0.3, 200.5 + 13.0 * sawtooth + 0.6 * hours);
@@ -153,7 +153,7 @@ LogRecord DemoSource::cacheRecord(qint64 atMs)
         = oldDeployment ? 0.29 + noise(0.03) : double(kSeedMisses) / double(kSeedHits + kSeedMisses) + noise(0.01);
     qint64 lookups = qint64(seconds * perSecond);
     qint64 misses = qint64(double(lookups) * missShare);
-    if (atMs == m_seedNowMs) {
+    if (atMs == m_storyNowMs) {
         lookups = kSeedHits + kSeedMisses;
         misses = kSeedMisses;
     }
@@ -181,15 +181,15 @@ StatsSample DemoSource::statsSample(qint64 atMs)
         const double hours = double(atMs - m_historyStartMs) / double(kHourMs);
         memMiB = 346.0 + 5.4 * hours + noise(1.5);
         s.cpuPercent = 3.1 + noise(1.4);
-    } else if (atMs < m_seedNowMs) {
+    } else if (atMs < m_storyNowMs) {
         const double w = warmupCurve(double(atMs - m_deployMs) / double(kWarmupMs));
         memMiB = lerp(kStartup.rss + 20.0, kContainerAtSeedMiB, w) + noise(1.0);
         s.cpuPercent = 9.0 - 6.0 * w + noise(1.0);
-    } else if (atMs == m_seedNowMs) {
+    } else if (atMs == m_storyNowMs) {
         memMiB = kContainerAtSeedMiB;
         s.cpuPercent = kCpuAtSeed;
     } else {
-        const double hours = double(atMs - m_seedNowMs) / double(kHourMs);
+        const double hours = double(atMs - m_storyNowMs) / double(kHourMs);
         memMiB = kContainerAtSeedMiB + 3.1 * hours + noise(0.8);
         s.cpuPercent = std::max(0.1, kCpuAtSeed + noise(1.2));
     }
@@ -269,7 +269,7 @@ bool DemoSource::readHistory(const std::function<void(const IngestBatch&)>& sink
 
 void DemoSource::generateHistory(qint64 nowMs, const std::function<void(const IngestBatch&)>& sink)
 {
-    m_seedNowMs = nowMs;
+    m_storyNowMs = nowMs;
     m_deployMs = nowMs - kWarmupMs;
     m_historyStartMs = m_deployMs - qint64(m_options.historyHours * double(kHourMs));
     // Align the periodic lines on the deploy time so that T+0 and T+5 min land exactly on a line.

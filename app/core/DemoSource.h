@@ -1,6 +1,6 @@
-// The built-in demo host: a simulated Pangolin container replaying the seed report's production story.
+// The built-in demo host: a simulated Pangolin container replaying the memory investigation's production story.
 // Six hours of the previous deployment are already in it; five minutes ago the reduced-memory image was
-// deployed: RSS started at 244.2 MB and warmed up by 92.4 MB to the seed's T+5 figures, which are "now".
+// deployed: RSS started at 244.2 MB and warmed up by 92.4 MB to the investigation's T+5 figures, which are "now".
 // From there it streams live, one stats sample a second. No network.
 #pragma once
 
@@ -27,7 +27,7 @@ class DemoSource : public Source
 {
     Q_OBJECT
 public:
-    static constexpr qint64 kWarmupMs = 5 * 60 * 1000; // the seed's T+0 → T+5 min
+    static constexpr qint64 kWarmupMs = 5 * 60 * 1000; // the investigation's T+0 → T+5 min
 
     explicit DemoSource(DemoOptions options = {}, QObject* parent = nullptr);
 
@@ -52,7 +52,7 @@ private:
     DemoOptions m_options;
     qint64 m_historyStartMs = 0;
     qint64 m_deployMs = 0; // the reduced-memory image started here
-    qint64 m_seedNowMs = 0; // T+5 min: the seed's figures, exactly
+    qint64 m_storyNowMs = 0; // T+5 min: the investigation's figures, exactly
     qint64 m_nextMemoryMs = 0;
     qint64 m_nextCacheMs = 0;
     qint64 m_nextStatsMs = 0;

@@ -53,7 +53,7 @@ GrowthResult estimateGrowth(const TargetState& state, const Thresholds& t, qint6
         return result;
 
     // Only samples of the current container life, after its warm-up, within the window, count: cache
-    // warm-up growth (the seed saw 18.5 MB/minute in the first minutes) is not a leak.
+    // warm-up growth (the investigation saw 18.5 MB/minute in the first minutes) is not a leak.
     qint64 from = nowMs - qint64(t.growthWindowMinutes * kMsPerMinute);
     if (state.lastStartMs() >= 0)
         from = std::max(from, state.lastStartMs() + qint64(t.growthWarmupMinutes * kMsPerMinute));

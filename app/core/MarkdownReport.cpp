@@ -17,7 +17,7 @@ namespace {
 
 QString statusCell(const Flag& f)
 {
-    // The seed's table marks each row with a symbol before the value.
+    // The investigation's table marks each row with a symbol before the value.
     QString mark;
     switch (f.level) {
     case Level::Ok:

@@ -1,4 +1,4 @@
-// The seed report's recommendations as rules: each has a stable id, a title, a concrete action and the
+// The memory investigation's recommendations as rules: each has a stable id, a title, a concrete action and the
 // evidence that fired it.
 #include "Assessment.h"
 #include "SafeMath.h"
@@ -37,7 +37,7 @@ template<int N> double minutesAbove(const SampleRing<N>& ring, int column, doubl
     return double(ring.last().atMs - ring.at(start).atMs) / kMsPerMinute;
 }
 
-// The next heap limit to suggest: the seed went from 384 to 512; beyond that, half as much again, in 128s.
+// The next heap limit to suggest: the investigation went from 384 to 512; beyond that, half as much again, in 128s.
 int nextHeapLimit(double current)
 {
     if (!isKnown(current) || current < 512)

@@ -1,4 +1,4 @@
-// The seed report's red-flag table as rules, plus container memory and restarts.
+// The memory investigation's red-flag table as rules, plus container memory and restarts.
 #include "Assessment.h"
 #include "FlagTiming.h"
 #include "Timeline.h"
@@ -34,7 +34,7 @@ Level levelBelow(double value, const ThresholdPair& p)
     return Level::Ok;
 }
 
-// "approaching warning" as the seed writes it: ok, but within the approaching fraction of the warning line.
+// "approaching warning" as the investigation writes it: ok, but within the approaching fraction of the warning line.
 QString approachingNote(const Flag& f, double fraction)
 {
     if (f.level != Level::Ok || !isKnown(f.value))

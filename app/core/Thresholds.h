@@ -1,4 +1,4 @@
-// Red-flag thresholds, growth windows and recommendation triggers. Defaults are the seed report's numbers;
+// Red-flag thresholds, growth windows and recommendation triggers. Defaults are the memory investigation's numbers;
 // every value can be overridden from a JSON file (schema in the README).
 #pragma once
 
@@ -25,7 +25,7 @@ struct Sustain
 
 struct Thresholds
 {
-    // Red flags (seed's table, plus container memory and restarts).
+    // Red flags (the investigation's table, plus container memory and restarts).
     ThresholdPair rssMiB {350, 370}; // above is worse
     ThresholdPair heapUsagePercent {85, 95};
     ThresholdPair growthMiBPerHour {10, 20};

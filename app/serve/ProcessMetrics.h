@@ -1,6 +1,6 @@
 // heapwatch's own process figures, read from /proc/self as the Prometheus client libraries do, so that the
-// exporter can be watched for the very leak it is meant to catch in others (see REFERENCE: monitors that
-// leak when left running).
+// exporter can be watched for the very leak it is meant to catch in others (monitors left running for weeks
+// are known to leak themselves).
 #pragma once
 
 #include <QtGlobal>

@@ -1,12 +1,13 @@
 // Dialogs: the SSH prompter answers a worker thread's host-key and password questions through real dialogs
 // and never deadlocks (cancelPending() releases a waiting worker and closes its dialog); the thresholds
-// editor restores the seed defaults; the target dialog offers ~/.ssh/config aliases, builds target strings and
+// editor restores the defaults; the target dialog offers ~/.ssh/config aliases, builds target strings and
 // lists the running containers (the local engine path, with tests/ssh/fake-docker.sh as `docker` on PATH);
 // a secret is remembered only when the user ticks the box and the keyring is available, is answered from the
 // keyring on the next first attempt without a dialog, and is deleted from it when the server rejects it.
 #include "GuiPrompter.h"
 #include "HostKeyDialog.h"
 #include "SecretDialog.h"
+#include "SshConfig.h"
 #include "TargetDialog.h"
 #include "ThresholdsDialog.h"
 
@@ -452,7 +453,7 @@ private Q_SLOTS:
         QCOMPARE(dialog.thresholds().heapUsageSustain.samples, 4.0);
         QCOMPARE(dialog.thresholds().eventWindowMinutes, 240.0);
         QCOMPARE(dialog.thresholds().cacheHitRatePercent.critical, 20.0);
-        QPushButton* restore = button(&dialog, QStringLiteral("Restore seed defaults"));
+        QPushButton* restore = button(&dialog, QStringLiteral("Restore defaults"));
         QVERIFY(restore);
         restore->click();
         const Thresholds t = dialog.thresholds();
@@ -472,7 +473,7 @@ private Q_SLOTS:
         QVERIFY(config.open());
         config.write("Host web1 web2\n  HostName 10.0.0.1\nHost *.internal !bastion\nHost=db\nHostName ignored\n");
         config.close();
-        QCOMPARE(TargetDialog::sshConfigAliases(config.fileName()),
+        QCOMPARE(sshConfigAliases(config.fileName()),
                  QStringList({QStringLiteral("web1"), QStringLiteral("web2"), QStringLiteral("db")}));
 
         TargetDialog dialog;
