@@ -1,5 +1,6 @@
 #include "RecommendationModel.h"
 
+#include "CellChanges.h"
 #include "LevelStyle.h"
 
 #include <QFont>
@@ -45,11 +46,9 @@ void RecommendationModel::setRecommendations(const std::vector<Recommendation>& 
         return;
     }
     for (size_t i = 0; i < next.size(); ++i) {
-        const bool same = next[i].title == m_rows[i].title && next[i].evidence == m_rows[i].evidence
-            && next[i].action == m_rows[i].action;
+        const CellChanges changes(this, int(i), {LevelRole});
         m_rows[i] = std::move(next[i]);
-        if (!same)
-            Q_EMIT dataChanged(index(int(i), 0), index(int(i), ColumnCount - 1));
+        changes.announce(this);
     }
 }
 

@@ -1,5 +1,6 @@
 #include "RedFlagModel.h"
 
+#include "CellChanges.h"
 #include "Format.h"
 #include "LevelStyle.h"
 #include "StateReport.h"
@@ -43,14 +44,9 @@ void RedFlagModel::setAssessment(const Assessment& assessment, qint64 nowMs)
         return;
     }
     for (size_t i = 0; i < flags.size(); ++i) {
-        Row updated {flags[i], composeNotes(flags[i], assessment.growth, nowMs)};
-        Row& old = m_rows[i];
-        const bool same = updated.notes == old.notes && updated.flag.level == old.flag.level
-            && updated.flag.trend == old.flag.trend && updated.flag.warning == old.flag.warning
-            && updated.flag.critical == old.flag.critical && formatFlagValue(updated.flag) == formatFlagValue(old.flag);
-        old = std::move(updated);
-        if (!same)
-            Q_EMIT dataChanged(index(int(i), 0), index(int(i), ColumnCount - 1));
+        const CellChanges changes(this, int(i), {LevelRole});
+        m_rows[i] = Row {flags[i], composeNotes(flags[i], assessment.growth, nowMs)};
+        changes.announce(this);
     }
 }
 

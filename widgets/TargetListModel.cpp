@@ -179,8 +179,16 @@ void TargetListModel::refresh()
         const QString connection = r.connection;
         const QString snooze = r.snooze;
         summarize(r);
-        if (r.level != level || r.connection != connection || r.snooze != snooze)
-            Q_EMIT dataChanged(index(int(i)), index(int(i)));
+        // Only the roles that changed (name and host do not change here).
+        QList<int> roles;
+        if (r.level != level)
+            roles << LevelRole << Qt::DecorationRole << Qt::ToolTipRole;
+        if (r.connection != connection)
+            roles << ConnectionRole << Qt::DisplayRole << Qt::ToolTipRole;
+        if (r.snooze != snooze)
+            roles << SnoozeRole << Qt::DisplayRole << Qt::ToolTipRole;
+        if (!roles.isEmpty())
+            Q_EMIT dataChanged(index(int(i)), index(int(i)), roles);
     }
 }
 

@@ -94,14 +94,36 @@ private Q_SLOTS:
         model.setAssessment(target->assessment(), target->now());
         QCOMPARE(resets.count(), 1);
         QCOMPARE(changes.count(), 0);
-        // One flag changing level updates one row in place.
+        // A value that moves repaints its one cell, with the display role only.
         Assessment changed = target->assessment();
+        QCOMPARE(changed.flags[0].id, QStringLiteral("rss"));
+        changed.flags[0].value = 340.2; // 336.6 MiB in the investigation's T+5 figures
+        model.setAssessment(changed, target->now());
+        QCOMPARE(resets.count(), 1);
+        QCOMPARE(changes.count(), 1);
+        QCOMPARE(changes.at(0).at(0).toModelIndex(), model.index(0, RedFlagModel::CurrentColumn));
+        QCOMPARE(changes.at(0).at(1).toModelIndex(), model.index(0, RedFlagModel::CurrentColumn));
+        QCOMPARE(changes.at(0).at(2).value<QList<int>>(), QList<int> {Qt::DisplayRole});
+        QCOMPARE(model.index(0, RedFlagModel::CurrentColumn).data().toString(), QStringLiteral("340.2 MiB"));
+        // A level change repaints the cells that show the level (value and status), with the level's roles.
+        changes.clear();
         changed.flags[0].level = Level::Critical;
         changed.flags[0].value = 380;
         model.setAssessment(changed, target->now());
         QCOMPARE(resets.count(), 1);
-        QCOMPARE(changes.count(), 1);
-        QCOMPARE(changes.at(0).at(0).toModelIndex().row(), 0);
+        QSet<int> repainted; // cells announced with a role a view paints
+        for (const QList<QVariant>& change : std::as_const(changes)) {
+            QCOMPARE(change.at(0).toModelIndex().row(), 0);
+            QCOMPARE(change.at(0).toModelIndex(), change.at(1).toModelIndex());
+            const QList<int> roles = change.at(2).value<QList<int>>();
+            QVERIFY(roles.contains(RedFlagModel::LevelRole));
+            if (roles.contains(Qt::DisplayRole) || roles.contains(Qt::DecorationRole)
+                || roles.contains(Qt::ForegroundRole))
+                repainted.insert(change.at(0).toModelIndex().column());
+            if (change.at(0).toModelIndex().column() == RedFlagModel::StatusColumn)
+                QVERIFY(roles.contains(Qt::DecorationRole) && roles.contains(Qt::DisplayRole));
+        }
+        QCOMPARE(repainted, (QSet<int> {RedFlagModel::CurrentColumn, RedFlagModel::StatusColumn}));
         for (int c = 0; c < model.columnCount(); ++c)
             QVERIFY(!model.headerData(c, Qt::Horizontal).toString().isEmpty());
         model.clear();
