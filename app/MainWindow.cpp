@@ -493,11 +493,8 @@ void MainWindow::reconnectTarget(int row)
     if (!entry)
         return;
     const TargetEntry copy = *entry;
-    if (Target* old = m_targets->targetAt(row)) {
-        if (m_launcher->isLoading(old))
-            return; // still reading its file
+    if (Target* old = m_targets->targetAt(row))
         disposeTarget(old);
-    }
     QString error;
     Target* target = createTarget(copy, &error);
     m_targets->replaceTarget(row, copy, target, error);
