@@ -31,9 +31,9 @@ struct RemoteOptions
 };
 
 // nullptr and *error set for an invalid target (bad container name etc.) — nothing has run then.
-// The Source may be used from the GUI thread: start()/stop() return at once (stop() within ~2 s), all
-// blocking work and parsing happen in a worker thread, and signals arrive queued in the Source's thread.
-// stop() closes every channel, which ends every remote process; the destructor calls stop().
+// The Source may be used from the GUI thread: start()/stop() return at once, all blocking work and parsing
+// happen in a worker thread, and signals arrive queued in the Source's thread (see SshHost.h). After stop()
+// the worker closes every channel, which ends every remote process; the destructor calls stop().
 std::unique_ptr<Source> createRemoteSource(const RemoteOptions& options, QString* error);
 
 } // namespace heapwatch
