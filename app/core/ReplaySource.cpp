@@ -7,6 +7,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QMutex>
+#include <QSemaphore>
 #include <QThread>
 
 namespace heapwatch {
@@ -24,7 +25,7 @@ struct ReplaySource::Outbox
     QMutex mutex;
     ReplaySource* source = nullptr;
     std::atomic<bool> cancel {false};
-    std::atomic<int> inFlight {0};
+    QSemaphore room {kMaxBatchesInFlight}; // one per batch posted and not yet emitted
 
     // deliver runs in the source's thread, with the source, unless it was stopped meanwhile.
     template<typename F> static void post(const std::shared_ptr<Outbox>& box, F&& deliver)
@@ -177,12 +178,13 @@ void ReplaySource::start()
             log, stats,
             [&outbox](const IngestBatch& batch) {
                 // Wait (here, in the reader) while the source's thread has enough to apply.
-                while (outbox->inFlight.load() >= kMaxBatchesInFlight && !outbox->cancel) {
-                    QThread::msleep(2);
+                while (!outbox->room.tryAcquire(1, 50)) {
+                    if (outbox->cancel) {
+                        return;
+                    }
                 }
-                ++outbox->inFlight;
                 Outbox::post(outbox, [batch, box = outbox.get()](ReplaySource* source) {
-                    --box->inFlight;
+                    box->room.release();
                     Q_EMIT source->batchReady(batch);
                 });
             },
