@@ -31,6 +31,8 @@ OneShotCommand::Ended OneShotCommand::run(SshSession& session, const RemoteComma
             break;
         }
         if (channel->isFinished()) {
+            channel->read(result->out, result->err); // what arrived with the close
+            result->err = result->err.left(4096);
             break;
         }
         if (cancel && cancel->load()) {
