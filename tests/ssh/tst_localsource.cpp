@@ -2,6 +2,7 @@
 #include "RemoteSource.h"
 #include "SourceRecorder.h"
 #include "SshdFixture.h"
+#include "ThreadReaper.h"
 
 #include <QElapsedTimer>
 #include <QTest>
@@ -43,6 +44,8 @@ private Q_SLOTS:
         QVERIFY2(t.elapsed() < 100, qPrintable(QString::number(t.elapsed())));
         QTRY_VERIFY2_WITH_TIMEOUT(f.liveDockerProcesses().isEmpty(),
                                   qPrintable(f.liveDockerProcesses().join(QLatin1Char('\n'))), 3000);
+        // The worker ended its thread on its own, and ThreadReaper joined it.
+        QTRY_COMPARE_WITH_TIMEOUT(ThreadReaper::pending(), 0, 5000);
         qputenv("PATH", oldPath);
     }
 
