@@ -498,11 +498,8 @@ void MainWindow::reconnectTarget(int row)
     if (!entry)
         return;
     const TargetConfig copy = *entry;
-    if (Target* old = m_targets->targetAt(row)) {
-        if (m_launcher->isLoading(old))
-            return; // still reading its file
+    if (Target* old = m_targets->targetAt(row))
         disposeTarget(old);
-    }
     QString error;
     Target* target = createTarget(copy, &error);
     m_targets->replaceTarget(row, copy, target, error);

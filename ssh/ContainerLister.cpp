@@ -1,76 +1,27 @@
 #include "ContainerLister.h"
 
 #include "GuardedPrompter.h"
+#include "OneShotCommand.h"
 #include "PlainText.h"
 #include "RemoteCommands.h"
-#include "SshChannel.h"
 #include "SshSession.h"
+#include "ThreadReaper.h"
 
 #include <QElapsedTimer>
-#include <QFileInfo>
+#include <QMutex>
 #include <QProcess>
-#include <QStandardPaths>
 #include <QThread>
 
 namespace heapwatch {
 
 namespace {
 
-enum class Ended
-{
-    Finished,
-    TimedOut,
-    Cancelled,
-    TooLarge,
-    Failed
-};
-
-struct Output
-{
-    QByteArray out;
-    QByteArray err;
-    int exitStatus = -1;
-};
+using Ended = OneShotCommand::Ended;
+using Output = OneShotCommand;
 
 bool isCancelled(const std::atomic<bool>* cancel)
 {
     return cancel && cancel->load();
-}
-
-// Reads one command to its end on an open session; stdout is capped, stderr kept short.
-Ended runOverSsh(SshSession& session, const QByteArray& commandLine, int timeoutMs, const std::atomic<bool>* cancel,
-                 Output* result, QString* error)
-{
-    auto channel = SshChannel::exec(session, commandLine, error);
-    if (!channel)
-        return Ended::Failed;
-    QElapsedTimer timer;
-    timer.start();
-    Ended ended = Ended::Finished;
-    for (;;) {
-        if (!channel->read(result->out, result->err)) {
-            *error = QStringLiteral("the connection to %1 failed: %2").arg(session.address(), session.errorString());
-            return Ended::Failed;
-        }
-        result->err = result->err.left(4096);
-        if (result->out.size() > ContainerLister::kMaxOutputBytes) {
-            ended = Ended::TooLarge;
-            break;
-        }
-        if (channel->isFinished())
-            break;
-        if (isCancelled(cancel)) {
-            ended = Ended::Cancelled;
-            break;
-        }
-        if (timer.elapsed() > timeoutMs) {
-            ended = Ended::TimedOut;
-            break;
-        }
-        session.waitReadable(50);
-    }
-    result->exitStatus = channel->exitStatus();
-    return ended; // the channel closes here: the wrapper kills whatever is still running
 }
 
 Ended runLocally(const RemoteCommand& command, int timeoutMs, const std::atomic<bool>* cancel, Output* result,
@@ -186,15 +137,7 @@ ContainerListResult listLocally(const ContainerListRequest& request, const std::
 {
     ContainerListResult r;
     r.where = QStringLiteral("this machine");
-    r.engine = request.engine;
-    if (r.engine.isEmpty()) {
-        for (const char* candidate : {"docker", "podman"}) {
-            if (!QStandardPaths::findExecutable(QString::fromLatin1(candidate)).isEmpty()) {
-                r.engine = QString::fromLatin1(candidate);
-                break;
-            }
-        }
-    }
+    r.engine = request.engine.isEmpty() ? RemoteCommands::localEngine() : request.engine;
     if (r.engine.isEmpty()) {
         r.error = QStringLiteral("neither docker nor podman is installed on this machine");
         return r;
@@ -240,37 +183,51 @@ ContainerListResult listOverSsh(const ContainerListRequest& request, const std::
     Output o;
     QString error;
     if (r.engine.isEmpty()) {
-        Output probe;
-        const Ended ended = runOverSsh(session, RemoteCommands::detectEngine().sshCommandLine(),
-                                       request.commandTimeoutMs, cancel, &probe, &error);
-        if (ended != Ended::Finished)
-            return finish(std::move(r), ended, probe, error, request.commandTimeoutMs);
-        const QString path = QString::fromUtf8(probe.out.left(4096)).trimmed().section(QLatin1Char('\n'), 0, 0);
-        const QString name = QFileInfo(path).fileName();
-        if (name != QLatin1String("docker") && name != QLatin1String("podman")) {
+        Ended probed = Ended::Failed;
+        r.engine = OneShotCommand::detectEngine(session, request.commandTimeoutMs, cancel, &probed, &error);
+        if (probed != Ended::Finished)
+            return finish(std::move(r), probed, o, error, request.commandTimeoutMs);
+        if (r.engine.isEmpty()) {
             r.error = QStringLiteral("neither docker nor podman was found in the PATH of %1").arg(r.where);
             return r;
         }
-        r.engine = name;
     }
-    const Ended ended = runOverSsh(session, ContainerLister::psCommand(r.engine, request.sudo).sshCommandLine(),
-                                   request.commandTimeoutMs, cancel, &o, &error);
+    const Ended ended
+        = OneShotCommand::run(session, ContainerLister::psCommand(r.engine, request.sudo), request.commandTimeoutMs,
+                              ContainerLister::kMaxOutputBytes, cancel, &o, &error);
     return finish(std::move(r), ended, o, error, request.commandTimeoutMs);
 }
 
 } // namespace
 
+// One listing, shared by the lister and its worker thread. The result is posted under the lock, so the
+// lister cannot be destroyed between the check and the post; stop() makes sure nothing is posted after it.
 struct ContainerLister::Run
 {
     std::atomic<bool> cancel {false};
     std::unique_ptr<GuardedPrompter> prompter;
-    QThread* thread = nullptr;
+    QThread* thread = nullptr; // the lister's thread only: handed to ThreadReaper once, by stop() or deliver
+    QMutex mutex;
+    ContainerLister* owner = nullptr;
 
+    void post(const ContainerListResult& result, const std::shared_ptr<Run>& self)
+    {
+        QMutexLocker lock(&mutex);
+        if (owner)
+            QMetaObject::invokeMethod(
+                owner, [lister = owner, self, result] { lister->deliver(self, result); }, Qt::QueuedConnection);
+    }
+    // Returns at once: the worker sees the cancel at its next poll, closes its session and ends.
     void stop()
     {
+        {
+            QMutexLocker lock(&mutex);
+            owner = nullptr;
+        }
         cancel = true;
         if (prompter)
-            prompter->cancelPending();
+            prompter->detach(); // a pending question is answered "cancel"; the caller's prompter may go
+        ThreadReaper::adopt(std::exchange(thread, nullptr));
     }
 };
 
@@ -282,12 +239,7 @@ ContainerLister::ContainerLister(QObject* parent)
 
 ContainerLister::~ContainerLister()
 {
-    for (const auto& run : m_runs)
-        run->stop();
-    for (const auto& run : m_runs) {
-        run->thread->wait();
-        delete run->thread;
-    }
+    cancel();
 }
 
 RemoteCommand ContainerLister::psCommand(const QString& engine, bool sudo)
@@ -312,31 +264,16 @@ void ContainerLister::start(const ContainerListRequest& request)
 {
     cancel();
     auto run = std::make_shared<Run>();
+    run->owner = this;
     ContainerListRequest req = request;
     if (request.prompter) {
         request.prompter->resetCancel();
         run->prompter = std::make_unique<GuardedPrompter>(request.prompter);
         req.prompter = run->prompter.get();
     }
-    Run* raw = run.get();
-    run->thread = QThread::create([this, raw, req] {
-        ContainerListResult result = list(req, &raw->cancel);
-        // Queued to this object: dropped by Qt if the lister is gone (its destructor waits for us first).
-        QMetaObject::invokeMethod(
-            this,
-            [this, raw, result] {
-                if (m_current.get() != raw)
-                    return; // cancelled meanwhile
-                m_current.reset();
-                reap();
-                Q_EMIT finished(result);
-            },
-            Qt::QueuedConnection);
-    });
+    run->thread = QThread::create([run, req] { run->post(list(req, &run->cancel), run); });
     run->thread->setObjectName(QStringLiteral("heapwatch-ps"));
-    connect(run->thread, &QThread::finished, this, &ContainerLister::reap, Qt::QueuedConnection);
     m_current = run;
-    m_runs.push_back(run);
     run->thread->start();
 }
 
@@ -348,17 +285,13 @@ void ContainerLister::cancel()
     }
 }
 
-void ContainerLister::reap()
+void ContainerLister::deliver(const std::shared_ptr<Run>& run, const ContainerListResult& result)
 {
-    for (auto it = m_runs.begin(); it != m_runs.end();) {
-        if ((*it)->thread->isFinished() && *it != m_current) {
-            (*it)->thread->wait();
-            delete (*it)->thread;
-            it = m_runs.erase(it);
-        } else {
-            ++it;
-        }
-    }
+    if (m_current != run)
+        return; // cancelled meanwhile
+    m_current.reset();
+    ThreadReaper::adopt(std::exchange(run->thread, nullptr)); // it ends right after posting this
+    Q_EMIT finished(result);
 }
 
 } // namespace heapwatch

@@ -1,8 +1,9 @@
 // Lists the containers of a host once, for a picker: `docker ps --format '{{json .}}'` (or podman's) over
 // SSH with the same connection options, host-key check and Prompter as a live source, or with QProcess on
-// this machine. The blocking work runs in a worker thread with a timeout; the parsed list (or a clear
-// error) arrives as a signal in the lister's thread. Nothing is left running: the command ends with its
-// channel (or its process's stdin), like every other remote command.
+// this machine. The work runs in a worker thread that owns its session, with a timeout; the parsed list (or
+// a clear error) arrives as a queued signal in the lister's thread. cancel() and the destructor return at
+// once (the model of ssh/SshHost.h). Nothing is left running: the command ends with its channel (or its
+// process's stdin), like every other remote command.
 #pragma once
 
 #include "ContainerListParser.h"
@@ -12,9 +13,6 @@
 #include <QString>
 #include <atomic>
 #include <memory>
-#include <vector>
-
-class QThread;
 
 namespace heapwatch {
 
@@ -54,11 +52,12 @@ class ContainerLister : public QObject
     Q_OBJECT
 public:
     explicit ContainerLister(QObject* parent = nullptr);
-    // Cancels a running listing (a pending question is answered "cancel") and waits for its thread.
+    // Cancels a running listing (a pending question is answered "cancel"); returns at once.
     ~ContainerLister() override;
 
     // Starts a listing in a worker thread; one still running is cancelled and its result dropped.
     void start(const ContainerListRequest& request);
+    // Drops the running listing's result; returns at once, its worker ends on its own.
     void cancel();
     bool isRunning() const { return m_current != nullptr; }
 
@@ -76,10 +75,9 @@ Q_SIGNALS:
 
 private:
     struct Run;
-    void reap();
+    void deliver(const std::shared_ptr<Run>& run, const ContainerListResult& result);
 
     std::shared_ptr<Run> m_current;
-    std::vector<std::shared_ptr<Run>> m_runs; // the current one and cancelled ones still winding down
 };
 
 } // namespace heapwatch

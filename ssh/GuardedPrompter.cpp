@@ -1,5 +1,7 @@
 #include "GuardedPrompter.h"
 
+#include <QThread>
+
 namespace heapwatch {
 
 GuardedPrompter::Busy::Busy(GuardedPrompter* owner)
@@ -32,12 +34,18 @@ std::optional<QString> GuardedPrompter::askSecret(const SecretQuestion& q)
 
 void GuardedPrompter::secretAccepted(const SecretQuestion& q, const QString& s)
 {
-    m_inner->secretAccepted(q, s);
+    Busy b(this);
+    if (!m_cancelled) {
+        m_inner->secretAccepted(q, s);
+    }
 }
 
 void GuardedPrompter::secretRejected(const SecretQuestion& q)
 {
-    m_inner->secretRejected(q);
+    Busy b(this);
+    if (!m_cancelled) {
+        m_inner->secretRejected(q);
+    }
 }
 
 void GuardedPrompter::cancelPending()
@@ -54,6 +62,17 @@ void GuardedPrompter::resetCancel()
     if (m_cancelledInner) {
         m_inner->resetCancel();
     }
+}
+
+void GuardedPrompter::detach()
+{
+    cancelPending();
+    // A question that entered before the cancel returns at once now (GuiPrompter wakes it, the terminal
+    // prompter polls every 100 ms); one that enters later sees m_cancelled and never reaches m_inner.
+    while (m_busy > 0) {
+        QThread::msleep(1);
+    }
+    resetCancel();
 }
 
 } // namespace heapwatch

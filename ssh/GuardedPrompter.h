@@ -24,6 +24,9 @@ public:
     // From the thread that stops the host: no new question goes through, a pending one is cancelled.
     void cancelPending() override;
     void resetCancel() override;
+    // cancelPending(), then waits until a question in progress has returned (promptly, by Prompter's
+    // contract): afterwards nothing reaches the inner prompter any more, which may then be deleted.
+    void detach();
 
 private:
     struct Busy

@@ -2,8 +2,10 @@
 
 #include "LocalWorker.h"
 #include "TargetLink.h"
+#include "ThreadReaper.h"
 
 #include <QMetaObject>
+#include <QThread>
 
 namespace heapwatch {
 
@@ -14,7 +16,6 @@ LocalSource::LocalSource(StreamsConfig config, QString name, QObject* parent)
 {
     qRegisterMetaType<IngestBatch>();
     qRegisterMetaType<ConnectionStatus>();
-    m_thread.setObjectName(QStringLiteral("local:") + m_config.container);
 }
 
 LocalSource::~LocalSource()
@@ -28,9 +29,11 @@ void LocalSource::start()
         return;
     }
     m_link = std::make_shared<TargetLink>(this);
+    m_thread = new QThread;
+    m_thread->setObjectName(QStringLiteral("local:") + m_config.container);
     m_worker = new LocalWorker(m_config, m_link);
-    m_worker->moveToThread(&m_thread);
-    m_thread.start();
+    m_worker->moveToThread(m_thread);
+    m_thread->start();
     QMetaObject::invokeMethod(m_worker, &LocalWorker::begin, Qt::QueuedConnection);
 }
 
@@ -40,10 +43,10 @@ void LocalSource::stop()
         return;
     }
     m_link->detach();
-    QMetaObject::invokeMethod(m_worker, &LocalWorker::shutdown, Qt::BlockingQueuedConnection);
-    m_thread.quit();
-    m_thread.wait();
-    delete m_worker; // its thread has finished: no event can reach it any more
+    // The worker ends its processes, deletes itself and quits its thread; nobody here waits for that.
+    QMetaObject::invokeMethod(m_worker, &LocalWorker::shutdown, Qt::QueuedConnection);
+    ThreadReaper::adopt(m_thread);
+    m_thread = nullptr;
     m_worker = nullptr;
     m_link.reset();
 }

@@ -1,10 +1,11 @@
 #include "LocalWorker.h"
 
+#include "RemoteCommands.h"
 #include "TargetLink.h"
 
-#include <QFileInfo>
+#include <QElapsedTimer>
 #include <QProcess>
-#include <QStandardPaths>
+#include <QThread>
 #include <QTimer>
 
 namespace heapwatch {
@@ -58,13 +59,7 @@ void LocalWorker::sendStatus(ConnectionStatus::State state, const QString& messa
 
 void LocalWorker::begin()
 {
-    QString engine;
-    for (const char* candidate : {"docker", "podman"}) {
-        if (!QStandardPaths::findExecutable(QString::fromLatin1(candidate)).isEmpty()) {
-            engine = QString::fromLatin1(candidate);
-            break;
-        }
-    }
+    const QString engine = RemoteCommands::localEngine();
     m_timer = new QTimer(this);
     m_timer->setInterval(100);
     connect(m_timer, &QTimer::timeout, this, [this] {
@@ -149,28 +144,33 @@ void LocalWorker::shutdown()
     if (m_timer) {
         m_timer->stop();
     }
-    std::vector<QProcess*> all;
-    for (auto& [role, p] : m_processes) {
+    m_processes.clear();
+    // Running commands and those stopped earlier (still winding down) alike.
+    for (QProcess* p : findChildren<QProcess*>(Qt::FindDirectChildrenOnly)) {
         p->disconnect(this);
         p->closeWriteChannel();
-        all.push_back(p);
     }
-    m_processes.clear();
-    for (QObject* child : children()) {
-        if (auto* p = qobject_cast<QProcess*>(child)) {
-            p->closeWriteChannel();
-            if (std::find(all.begin(), all.end(), p) == all.end()) {
-                all.push_back(p);
+    QElapsedTimer since;
+    since.start();
+    auto* reap = new QTimer(this);
+    connect(reap, &QTimer::timeout, this, [this, reap, since] {
+        bool running = false;
+        for (QProcess* p : findChildren<QProcess*>(Qt::FindDirectChildrenOnly)) {
+            if (p->state() != QProcess::NotRunning) {
+                running = true;
+                if (since.elapsed() > 1600) {
+                    p->kill(); // the wrapper did not end it: TERM and KILL take about a second
+                }
             }
         }
-    }
-    for (QProcess* p : all) {
-        if (p->state() != QProcess::NotRunning && !p->waitForFinished(1600)) {
-            p->kill();
-            p->waitForFinished(200);
+        if (!running || since.elapsed() > 3000) {
+            reap->stop();
+            QThread* thread = this->thread();
+            deleteLater(); // run by the thread as it finishes; the destructor kills what is left
+            thread->quit();
         }
-        delete p;
-    }
+    });
+    reap->start(20);
 }
 
 } // namespace heapwatch

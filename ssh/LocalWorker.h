@@ -1,5 +1,5 @@
-// The worker of LocalSource: one QProcess per running command, fed to ContainerStreams. Lives in
-// LocalSource's thread.
+// The worker of LocalSource: one QProcess per running command, fed to ContainerStreams. Lives in the
+// thread LocalSource started for it, and ends it.
 #pragma once
 
 #include "ContainerStreams.h"
@@ -24,7 +24,8 @@ public:
 
     // Both run in the worker thread.
     void begin();
-    // Closes every process's stdin (the wrapper then kills the engine) and waits for them, ≤ ~1.5 s.
+    // Closes every process's stdin (the wrapper then kills the engine), returns, and once they have ended
+    // (killed after 1.6 s) deletes itself and quits its thread.
     void shutdown();
 
 private:

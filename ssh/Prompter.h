@@ -3,9 +3,9 @@
 //
 // Threading: every method except cancelPending() is called from a host's worker thread and may block it
 // until the user answers. An implementation that shows dialogs must not answer through a blocking queued
-// call into a thread that may be waiting for the worker: stopping a source calls cancelPending() from the
-// stopping thread and then joins the worker, so a pending question must return (Reject / nullopt) promptly
-// after cancelPending().
+// call: stopping a host or a listing calls cancelPending() from the stopping thread and then waits for the
+// question in progress to return (GuardedPrompter::detach), so that the prompter may be deleted right
+// after; a pending question must return (Reject / nullopt) promptly after cancelPending().
 #pragma once
 
 #include <QString>

@@ -4,6 +4,7 @@
 #include "InspectParser.h"
 
 #include <QDateTime>
+#include <QStandardPaths>
 #include <QTimeZone>
 
 namespace heapwatch {
@@ -168,6 +169,16 @@ RemoteCommand RemoteCommands::detectEngine()
     // Unquoted on purpose: this is a fixed shell snippet, not an argument list.
     c.argv = QStringList {QStringLiteral("command -v docker || command -v podman")};
     return c;
+}
+
+QString RemoteCommands::localEngine()
+{
+    for (const char* candidate : {"docker", "podman"}) {
+        if (!QStandardPaths::findExecutable(QString::fromLatin1(candidate)).isEmpty()) {
+            return QString::fromLatin1(candidate);
+        }
+    }
+    return {};
 }
 
 QString RemoteCommands::shellQuote(const QString& arg)

@@ -52,6 +52,8 @@ public:
 
     // Prints the path of docker, else of podman; exits 1 when neither is installed.
     static RemoteCommand detectEngine();
+    // The same choice on this machine: "docker", else "podman", else empty.
+    static QString localEngine();
 
     // POSIX single quoting: 'it'\''s'. Safe for any string in sh, bash, dash, zsh, ksh and fish.
     static QString shellQuote(const QString& arg);

@@ -29,9 +29,10 @@ struct SourceContext
 };
 
 // nullptr and *error set when the target cannot be watched (bad target string or container name, unknown
-// engine, unreadable log file): nothing has run then. start()/stop() return at once; blocking work and
-// parsing happen in a worker thread and signals arrive queued in the Source's thread. stop() closes every
-// channel, which ends every remote command; the destructor calls stop().
+// engine, unreadable log file): nothing has run then. The Source may be used from the GUI thread:
+// start()/stop() return at once, all blocking work and parsing happen in a worker thread, and signals
+// arrive queued in the Source's thread (see SshHost.h). After stop() the worker closes every channel, which
+// ends every remote command; the destructor calls stop().
 std::unique_ptr<Source> createSource(const TargetConfig& config, const SourceContext& context, QString* error);
 
 } // namespace heapwatch

@@ -1,11 +1,12 @@
 #include "SshHost.h"
 
 #include "GuardedPrompter.h"
+#include "OneShotCommand.h"
 #include "SshChannel.h"
 #include "SshLog.h"
 #include "TargetLink.h"
+#include "ThreadReaper.h"
 
-#include <QFileInfo>
 #include <QThread>
 #include <algorithm>
 #include <cmath>
@@ -96,7 +97,7 @@ QString registryKey(const SshHostOptions& o)
     const auto& c = o.connect;
     return QStringList {c.user, c.host, QString::number(c.port), c.identityFile, c.knownHostsFile,
                         QString::number(c.acceptNewHostKey),
-                        // the prompter must outlive the host: share only among sources with the same one
+                        // a host asks one prompter: share it only among sources with the same one
                         QString::number(quintptr(c.prompter))}
         .join(QChar(0x1f));
 }
@@ -111,7 +112,9 @@ std::shared_ptr<SshHost> SshHost::acquire(const SshHostOptions& options)
     if (auto existing = slot.lock()) {
         return existing;
     }
-    std::shared_ptr<SshHost> host(new SshHost(options));
+    // The last reference lets go without waiting: release() tells the worker to finish, and the worker
+    // deletes the host once it has closed everything.
+    std::shared_ptr<SshHost> host(new SshHost(options), [](SshHost* h) { h->release(); });
     slot = host;
     return host;
 }
@@ -126,12 +129,15 @@ SshHost::SshHost(const SshHostOptions& options)
     m_address
         = QStringLiteral("%1:%2").arg(options.connect.host).arg(options.connect.port > 0 ? options.connect.port : 22);
     m_clock.start();
-    m_thread = QThread::create([this] { run(); });
+    m_thread = QThread::create([this] {
+        run();
+        delete this;
+    });
     m_thread->setObjectName(QStringLiteral("ssh:") + options.connect.host);
     m_thread->start();
 }
 
-SshHost::~SshHost()
+void SshHost::release()
 {
     {
         QMutexLocker lock(&g_registryMutex);
@@ -140,17 +146,16 @@ SshHost::~SshHost()
             registry().erase(it);
         }
     }
+    ThreadReaper::adopt(m_thread); // before the stop: from then on the worker may delete this at any time
+    if (m_prompter) {
+        m_prompter->detach(); // the caller's prompter may go now: this host asks it nothing more
+    }
+    QMutexLocker lock(&m_mutex); // the worker takes it before it deletes this host
     m_stop = true;
-    if (m_prompter) {
-        m_prompter->cancelPending();
-    }
     m_changed.wakeAll();
-    m_thread->wait();
-    delete m_thread;
-    if (m_prompter) {
-        m_prompter->resetCancel();
-    }
 }
+
+SshHost::~SshHost() = default;
 
 int SshHost::addTarget(const StreamsConfig& config, std::shared_ptr<TargetLink> link)
 {
@@ -166,14 +171,6 @@ void SshHost::removeTarget(int id)
     QMutexLocker lock(&m_mutex);
     m_toRemove.push_back(id);
     m_changed.wakeAll();
-    // While connecting the target has no channel, and the worker may sit in a prompt: do not wait then.
-    QDeadlineTimer deadline(2000);
-    while (m_connected && std::find(m_removed.begin(), m_removed.end(), id) == m_removed.end()) {
-        if (!m_changed.wait(&m_mutex, deadline)) {
-            break;
-        }
-    }
-    m_removed.erase(std::remove(m_removed.begin(), m_removed.end(), id), m_removed.end());
 }
 
 void SshHost::applyTargetChanges()
@@ -194,11 +191,6 @@ void SshHost::applyTargetChanges()
             adds.erase(std::remove_if(adds.begin(), adds.end(), [id](const PendingAdd& a) { return a.id == id; }),
                        adds.end());
         }
-    }
-    if (!removes.empty()) {
-        QMutexLocker lock(&m_mutex);
-        m_removed.insert(m_removed.end(), removes.begin(), removes.end());
-        m_changed.wakeAll();
     }
     for (auto& add : adds) {
         auto target = std::make_unique<Target>();
@@ -241,25 +233,13 @@ void SshHost::attachTarget(Target& target)
 
 QString SshHost::detectEngine()
 {
+    OneShotCommand::Ended ended;
     QString error;
-    auto channel = SshChannel::exec(*m_session, RemoteCommands::detectEngine().sshCommandLine(), &error);
-    if (!channel) {
-        return {};
+    const QString engine = OneShotCommand::detectEngine(*m_session, 10000, &m_stop, &ended, &error);
+    if (ended != OneShotCommand::Ended::Failed) {
+        m_releasing.push_back({m_session.get(), m_clock.elapsed()}); // its slot frees once the CLOSE is there
     }
-    QByteArray out;
-    QByteArray err;
-    QElapsedTimer timer;
-    timer.start();
-    while (!m_stop && timer.elapsed() < 10000) {
-        if (!channel->read(out, err) || channel->isFinished()) {
-            break;
-        }
-        m_session->waitReadable(20);
-    }
-    channel->read(out, err);
-    m_releasing.push_back({m_session.get(), m_clock.elapsed()}); // its slot frees once the CLOSE is there
-    const QString path = QString::fromUtf8(out).trimmed().section(QLatin1Char('\n'), 0, 0);
-    return path.isEmpty() ? QString() : QFileInfo(path).fileName();
+    return engine;
 }
 
 void SshHost::closeChannels(Target& target)
@@ -445,7 +425,6 @@ void SshHost::broadcast(ConnectionStatus::State state, const QString& message, i
     m_state = state;
     m_message = message;
     m_retryInSeconds = retryInSeconds;
-    m_connected = state == ConnectionStatus::State::Connected;
     for (auto& t : m_targets) {
         sendStatus(*t);
     }
@@ -701,9 +680,7 @@ void SshHost::run()
     m_targets.clear();
     m_extra.clear();
     m_session.reset();
-    m_connected = false;
-    QMutexLocker lock(&m_mutex);
-    m_changed.wakeAll();
+    QMutexLocker lock(&m_mutex); // release() has let go of it: deleting this host is safe from here on
 }
 
 } // namespace heapwatch

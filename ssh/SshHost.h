@@ -1,7 +1,20 @@
-// One pool of connections per host: a worker thread that owns the libssh sessions and every channel on them
-// (libssh's threading rule), shared by all the containers watched on that host. It connects (known hosts,
-// auth), detects docker/podman, runs each container's ContainerStreams over exec channels, pumps them without
-// blocking, declares the link dead on a socket error or 10 s of stats silence, and reconnects with backoff.
+// The threading model of ssh/ (and of every Source): read this first.
+//   - One worker thread per host connection pool (SshHost), per local container (LocalSource), per saved
+//     log being read (ReplaySource) and per container listing (ContainerLister). The worker owns its libssh
+//     sessions, every channel on them and every QProcess it starts; nothing else touches them (libssh's
+//     threading rule). Name resolution (DNS, ~/.ssh/config) happens in the worker, inside the connect.
+//   - Results reach the GUI (or the Source's thread) only as queued signals carrying value types
+//     (TargetLink, ContainerLister::finished).
+//   - Nothing on the GUI thread waits for the network: start(), stop(), removeTarget() and dropping the
+//     last reference to a host only post a request and return. The worker closes its channels (the remote
+//     commands end with them), finishes, and deletes what it owns.
+//   - A worker that was told to stop is handed to ThreadReaper (app/core), which deletes it once finished
+//     and joins those still winding down at exit. No thread is detached.
+//
+// SshHost: one pool of connections per host, shared by all the containers watched on that host. It
+// connects (known hosts, auth), detects docker/podman, runs each container's ContainerStreams over exec
+// channels, pumps them without blocking, declares the link dead on a socket error or 10 s of stats
+// silence, and reconnects with backoff.
 //
 // OpenSSH allows 10 sessions (channels) per connection by default (MaxSessions), and a channel that was
 // closed holds its slot until the remote command ended: a connection carries at most
@@ -49,13 +62,13 @@ public:
     static constexpr qint64 kIdleConnectionMs = 15000;
 
     // The running host for these options, shared with every other source that asked for the same
-    // user@host:port with the same identity and known_hosts file; started when first acquired.
+    // user@host:port with the same identity and known_hosts file; started when first acquired. Dropping the
+    // last reference returns at once: the worker closes every channel, disconnects and deletes the host.
     static std::shared_ptr<SshHost> acquire(const SshHostOptions& options);
-    ~SshHost(); // closes every channel, disconnects and joins the worker (< 2 s)
 
     // Adds a container; everything about it goes to link. Returns an id for removeTarget().
     int addTarget(const StreamsConfig& config, std::shared_ptr<TargetLink> link);
-    // Closes the container's channels (waits for the worker while it is connected, at most 2 s).
+    // Returns at once; the worker closes the container's channels (their commands end on the server).
     void removeTarget(int id);
 
 private:
@@ -74,6 +87,8 @@ private:
     };
 
     explicit SshHost(const SshHostOptions& options);
+    ~SshHost(); // by the worker, at its end
+    void release(); // the last reference went: stop the worker, hand its thread to ThreadReaper
     void run();
     void applyTargetChanges();
     void attachTarget(Target& target);
@@ -100,7 +115,6 @@ private:
     std::unique_ptr<GuardedPrompter> m_prompter;
     QThread* m_thread = nullptr;
     std::atomic<bool> m_stop {false};
-    std::atomic<bool> m_connected {false};
 
     // Shared with other threads, under m_mutex.
     QMutex m_mutex;
@@ -113,7 +127,6 @@ private:
     };
     std::vector<PendingAdd> m_toAdd;
     std::vector<int> m_toRemove;
-    std::vector<int> m_removed;
     int m_nextId = 1;
 
     // Worker thread only.

@@ -41,7 +41,7 @@ void SshSource::stop()
     }
     m_link->detach();
     m_host->removeTarget(m_targetId);
-    m_host.reset(); // the last source of a host joins its worker here
+    m_host.reset(); // the last source of a host lets its worker finish on its own
     m_link.reset();
     m_targetId = -1;
 }

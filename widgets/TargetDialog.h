@@ -63,7 +63,7 @@ private:
     QSpinBox* m_sinceHours;
     QLabel* m_preview;
     QPushButton* m_ok = nullptr;
-    // The prompter outlives the lister: the lister's destructor cancels its question and joins its thread.
+    // Declared first, destroyed last: the lister's destructor cancels its question and lets go of the prompter.
     std::unique_ptr<GuiPrompter> m_prompter;
     std::unique_ptr<ContainerLister> m_lister;
 };

@@ -6,7 +6,6 @@
 #include "Target.h"
 #include "TargetSpec.h"
 
-#include <QThread>
 #include <QWidget>
 
 namespace heapwatch {
@@ -19,9 +18,6 @@ TargetLauncher::TargetLauncher(QWidget* dialogParent, QObject* parent)
 
 TargetLauncher::~TargetLauncher()
 {
-    // A replay still reading its file at exit: wait for the worker before its target is destroyed.
-    for (QThread* thread : std::as_const(m_loading))
-        thread->wait();
     for (GuiPrompter* p : std::as_const(m_prompters))
         p->cancelPending();
 }
@@ -48,39 +44,13 @@ Target* TargetLauncher::create(const TargetConfig& entry, QObject* targetParent,
     return new Target(std::move(source), thresholds, targetParent);
 }
 
-void TargetLauncher::start(Target* target, const TargetConfig& entry)
+void TargetLauncher::start(Target* target, const TargetConfig&)
 {
-    if (entry.kind != TargetConfig::Kind::Replay) {
-        target->start();
-        return;
-    }
-    // A saved log can be hundreds of megabytes: read and parse it in a worker thread. The source hands
-    // itself back to this thread when done; its batches reach the target through queued connections.
-    Source* source = target->source();
-    auto* thread = new QThread;
-    QThread* gui = QThread::currentThread();
-    source->moveToThread(thread);
-    connect(thread, &QThread::started, source, [source, thread, gui] {
-        source->start();
-        source->moveToThread(gui);
-        thread->quit();
-    });
-    m_loading.insert(target, thread);
-    connect(thread, &QThread::finished, this, [this, target, thread] {
-        m_loading.remove(target);
-        thread->deleteLater();
-    });
-    thread->start();
+    target->start();
 }
 
 void TargetLauncher::dispose(Target* target)
 {
-    if (QThread* thread = m_loading.value(target)) {
-        // Still reading its file: delete it once the worker let go of the source.
-        target->setParent(nullptr);
-        connect(thread, &QThread::finished, target, &QObject::deleteLater);
-        return;
-    }
     target->stop();
     target->deleteLater();
 }

@@ -1,8 +1,8 @@
 // Creates, starts and disposes of the window's targets. Remote targets of one host (same user, host, port,
 // identity and known_hosts) share one GuiPrompter, and so one pool of SSH connections (SshHost shares a host
 // only among sources with the same prompter): one host-key question and one password question per host,
-// not per container. A saved log is read in a worker thread so that a large
-// file never freezes the window; a target still reading its file is deleted once the worker let go of it.
+// not per container. Every source's start() and stop() return at once (see ssh/SshHost.h), so a target is
+// started and disposed of here the same way whatever its kind.
 #pragma once
 
 #include "TargetConfig.h"
@@ -11,7 +11,6 @@
 #include <QObject>
 #include <QPointer>
 
-class QThread;
 class QWidget;
 
 namespace heapwatch {
@@ -29,7 +28,6 @@ public:
     // nullptr with *error when the entry cannot be opened. The target is a child of targetParent.
     Target* create(const TargetConfig& entry, QObject* targetParent, QString* error);
     void start(Target* target, const TargetConfig& entry);
-    bool isLoading(Target* target) const { return m_loading.contains(target); }
     void dispose(Target* target);
     // Cancels the pending SSH questions of a target's host; forget() also drops the host's prompter once no
     // other target of that host uses it (target removed).
@@ -43,7 +41,6 @@ private:
     QPointer<QWidget> m_dialogParent;
     QHash<QString, GuiPrompter*> m_prompters; // by hostKey()
     QHash<QString, QString> m_hostOfTarget; // target key -> hostKey()
-    QHash<Target*, QThread*> m_loading;
 };
 
 } // namespace heapwatch

@@ -1,10 +1,16 @@
 // A saved `docker logs --timestamps` file (stdout and stderr together), optionally with a saved
-// `docker stats` output, read as a target for post-mortem analysis.
+// `docker stats` output, read as a target for post-mortem analysis. start() returns at once: the files are
+// read and parsed in a worker thread the source owns, and the batches arrive queued in the source's thread
+// (a few at a time, so that a file of hundreds of megabytes never piles up in the event queue).
 #pragma once
 
 #include "Source.h"
 
+#include <atomic>
 #include <functional>
+#include <memory>
+
+class QThread;
 
 namespace heapwatch {
 
@@ -13,10 +19,13 @@ class ReplaySource : public Source
     Q_OBJECT
 public:
     ReplaySource(QString logPath, QString statsPath = {}, QObject* parent = nullptr);
+    ~ReplaySource() override;
 
-    // Reads both files and emits their batches, then Finished (or Failed with the reason) and backfillFinished.
+    // Emits Connecting, then (queued, from the reader thread) the batches, Finished (or Failed with the
+    // reason) and backfillFinished.
     void start() override;
-    void stop() override { }
+    // Stops the reading; nothing is emitted after it. Returns at once.
+    void stop() override;
     QString targetName() const override;
     bool isLive() const override { return false; }
     bool readHistory(const std::function<void(const IngestBatch&)>& sink, QString* error) override
@@ -24,13 +33,24 @@ public:
         return read(sink, error);
     }
 
-    // Reads everything synchronously, handing each batch to sink as it is parsed so that a large file never
-    // sits in memory twice. False and *error when a file cannot be read.
-    bool read(const std::function<void(const IngestBatch&)>& sink, QString* error);
+    // Reads everything in the calling thread, handing each batch to sink as it is parsed so that a large
+    // file never sits in memory twice. False and *error when a file cannot be read (or cancel was set).
+    bool read(const std::function<void(const IngestBatch&)>& sink, QString* error,
+              const std::atomic<bool>* cancel = nullptr) const;
+
+    // Batches posted by the reader and not yet emitted; the reader waits while there are this many.
+    static constexpr int kMaxBatchesInFlight = 4;
 
 private:
+    struct Outbox;
+    static bool readFiles(const QString& logPath, const QString& statsPath,
+                          const std::function<void(const IngestBatch&)>& sink, QString* error,
+                          const std::atomic<bool>* cancel);
+
     QString m_logPath;
     QString m_statsPath;
+    QThread* m_thread = nullptr;
+    std::shared_ptr<Outbox> m_outbox;
 };
 
 } // namespace heapwatch
