@@ -423,7 +423,8 @@ void scanTimestamp(QByteArrayView line, LineScan& s, LogParser::Timestamps mode,
         --e;
     s.end = e;
     s.message = b;
-    if (!looksLikeDate(b, e))
+    // The engine writes RFC 3339 with a 'T'; "2026-11-27 12:20:33Z" is the start of some other text.
+    if (!looksLikeDate(b, e) || (mode == LogParser::Timestamps::Engine && b[10] == ' '))
         return;
     const Timestamp ts = readTimestamp(b, e, false, cache);
     const char* after = b + ts.length;

@@ -811,6 +811,7 @@ private Q_SLOTS:
         QTest::addRow("no space") << QByteArray("2026-11-27T12:25:49Z[error]: x") << false << false;
         QTest::addRow("nothing after it") << QByteArray("2026-11-27T12:25:49Z") << true << false;
         QTest::addRow("no zone") << QByteArray("2026-11-27T12:25:49 [error]: x") << false << false;
+        QTest::addRow("space for the T") << QByteArray("2026-11-27 12:25:49.5Z [error]: x") << true << false;
         QTest::addRow("the CLI") << QByteArray("Error response from daemon: [error]") << false << false;
     }
 
