@@ -415,7 +415,8 @@ struct LineScan
 };
 
 // Finds the docker timestamp: sets end, message and dockerNs.
-void scanTimestamp(QByteArrayView line, LineScan& s, LogParser::Timestamps mode, const MinuteCache* cache)
+Q_ALWAYS_INLINE void scanTimestamp(QByteArrayView line, LineScan& s, LogParser::Timestamps mode,
+                                   const MinuteCache* cache)
 {
     const char* b = line.data();
     const char* e = b + line.size();
@@ -460,7 +461,7 @@ template<size_t N> Q_ALWAYS_INLINE bool markerAt(LineScan& s, const char* p, con
 }
 
 // Finds the kind of the line after its docker timestamp. Parses no numbers.
-void scanKind(LineScan& s)
+Q_ALWAYS_INLINE void scanKind(LineScan& s)
 {
     const char* const e = s.end;
 
@@ -585,20 +586,23 @@ struct DecimalDigits
     bool point = false;
 };
 
+// Appends the decimal digits at p to mantissa, advancing p past them; returns how many there were.
+Q_ALWAYS_INLINE int appendDigits(const char*& p, const char* e, quint64& mantissa)
+{
+    const char* start = p;
+    for (; p < e && digit(*p) <= 9; ++p)
+        mantissa = mantissa * 10 + digit(*p);
+    return int(p - start);
+}
+
 Q_ALWAYS_INLINE DecimalDigits readDecimalDigits(const char*& p, const char* e)
 {
     DecimalDigits d;
-    const auto appendDigits = [&] {
-        const char* start = p;
-        for (; p < e && digit(*p) <= 9; ++p)
-            d.mantissa = d.mantissa * 10 + digit(*p);
-        return int(p - start);
-    };
-    d.wholeDigits = appendDigits();
+    d.wholeDigits = appendDigits(p, e, d.mantissa);
     if (p < e && *p == '.') {
         ++p;
         d.point = true;
-        d.fractionDigits = appendDigits();
+        d.fractionDigits = appendDigits(p, e, d.mantissa);
     }
     return d;
 }
