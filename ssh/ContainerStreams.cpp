@@ -15,7 +15,6 @@ namespace {
 constexpr qint64 kFlushIntervalMs = 250;
 constexpr qsizetype kMaxInspectBytes = 1 << 20;
 constexpr qsizetype kMaxErrBytes = 4096;
-constexpr qsizetype kMaxPartialBytes = LogParser::kMaxLineBytes + 64;
 // While the container is absent or stopped, inspect polls at this pace (the events stream usually tells sooner).
 constexpr qint64 kAbsentPollMs = 5000;
 // An engine that fails to answer is asked again after 2 s, 4 s, … up to this.
@@ -105,8 +104,11 @@ void ContainerStreams::detach()
 {
     m_runner = nullptr;
     for (auto& r : m_roles) {
-        r = RoleState {}; // partial lines go: the next run re-reads them from --since
+        r = RoleState {};
     }
+    // Partial lines go: the next run re-reads them from --since.
+    m_backfillParser.dropPartialLines();
+    m_followParser.dropPartialLines();
     m_streamsStarted = false;
     m_statsStartedFor.clear();
     m_presence = ConnectionStatus::Container::Unknown;
@@ -176,9 +178,10 @@ void ContainerStreams::start(Role role)
     } else if (role == LogsFollow) {
         m_resumer.beginRun(m_resumer.resumeFromNs());
     }
-    r.partial[0].clear();
-    r.partial[1].clear();
-    r.skipping[0] = r.skipping[1] = false;
+    r.partial.clear();
+    if (role == LogsBackfill || role == LogsFollow) {
+        logParser(role).dropPartialLines();
+    }
     r.out.clear();
     r.err.clear();
     QString error;
@@ -275,89 +278,46 @@ void ContainerStreams::feedStats(QByteArrayView bytes)
 
 void ContainerStreams::handleLogBytes(Role role, LogStream stream, QByteArrayView bytes)
 {
-    const int s = stream == LogStream::Stderr ? 1 : 0;
-    QByteArray& partial = m_roles[role].partial[s];
-    bool& skipping = m_roles[role].skipping[s];
-    qsizetype from = 0;
-    for (;;) {
-        const qsizetype nl = bytes.indexOf('\n', from);
-        if (skipping) {
-            // The rest of an over-long line: none of it is a line of its own.
-            if (nl < 0) {
-                return;
-            }
-            skipping = false;
-            from = nl + 1;
-            continue;
-        }
-        if (nl < 0) {
-            partial.append(bytes.data() + from, bytes.size() - from);
-            if (partial.size() > kMaxPartialBytes) {
-                // A runaway line: counted once, and skipped up to its newline.
-                partial.clear();
-                skipping = true;
-                ++m_oversized;
-            }
-            return;
-        }
-        if (partial.size() + (nl - from) > kMaxPartialBytes) {
-            partial.clear(); // the line ends here, over the cap: counted, never parsed
-            ++m_oversized;
-        } else if (partial.isEmpty()) {
-            handleLogLine(bytes.sliced(from, nl - from), stream, role == LogsBackfill);
-        } else {
-            partial.append(bytes.data() + from, nl - from);
-            handleLogLine(partial, stream, role == LogsBackfill);
-            partial.clear();
-        }
-        from = nl + 1;
-    }
+    const bool backfill = role == LogsBackfill;
+    LogGate gate(*this, backfill);
+    logParser(role).feed(bytes, stream, backfill ? m_backfillLogs : m_live.logs, &gate);
 }
 
-void ContainerStreams::handleLogLine(QByteArrayView line, LogStream stream, bool backfill)
+bool ContainerStreams::admitLogLine(const LogLine& line, bool backfill)
 {
-    if (line.endsWith('\r')) {
-        line.chop(1);
-    }
-    const qsizetype space = line.indexOf(' ');
-    const qint64 ns = space > 0 && line.front() >= '0' && line.front() <= '9' ? parseRfc3339Ns(line.first(space)) : -1;
-    if (backfill && line.startsWith(RemoteCommands::kLineCountMarker)) {
+    if (backfill && line.message.startsWith(RemoteCommands::kLineCountMarker)) {
         // The filter's count of what the engine wrote on this stream: its last line, never the app's (every
         // line of `logs --timestamps` starts with a timestamp).
         bool ok = false;
-        const qint64 n
-            = QByteArrayView(line.sliced(qstrlen(RemoteCommands::kLineCountMarker))).trimmed().toLongLong(&ok);
+        const qint64 n = line.message.sliced(qstrlen(RemoteCommands::kLineCountMarker)).trimmed().toLongLong(&ok);
         if (ok && n > 0)
             m_backfillLinesRead = std::min<qint64>(m_backfillLinesRead + n, std::numeric_limits<qint32>::max());
-        return;
+        return false;
     }
-    if (ns < 0) {
+    if (line.dockerTimeNs < 0) {
         // Without a `--timestamps` prefix this is the CLI talking ("Error response from daemon: …"), not the
         // app: keep it for messages, never as a log record.
-        keepTail(m_roles[backfill ? LogsBackfill : LogsFollow].err, line, kMaxErrBytes);
-        return;
+        keepTail(m_roles[backfill ? LogsBackfill : LogsFollow].err, line.message, kMaxErrBytes);
+        return false;
     }
     if (backfill && m_backfillLines++ == 0) {
-        m_backfillFirstNs = ns;
+        m_backfillFirstNs = line.dockerTimeNs;
     }
-    const bool fresh = m_resumer.accept(stream, ns, LogResumer::hashLine(line.sliced(space + 1)));
+    const bool fresh = m_resumer.accept(line);
     if (const auto gap = m_resumer.takeGap()) {
         m_live.gaps.push_back(*gap);
     }
-    if (!fresh) {
-        return;
-    }
-    QByteArray withNewline(line.data(), line.size());
-    withNewline.append('\n');
+    return fresh;
+}
+
+void ContainerStreams::passFullBatchOn(bool backfill)
+{
+    // After each parsed line: a full batch goes at once (or, live, while the consumer is full, coalesces).
     if (backfill) {
-        m_logParser.feed(withNewline, stream, m_backfillLogs);
         if (m_backfillLogs.size() >= kMaxBatchRecords && consumerReady()) {
             deliver(false);
         }
-        return;
-    }
-    m_logParser.feed(withNewline, stream, m_live.logs);
-    if (m_live.logs.size() >= kMaxBatchRecords) {
+    } else if (m_live.logs.size() >= kMaxBatchRecords) {
         relieve();
     }
 }
@@ -412,7 +372,7 @@ void ContainerStreams::insertHeld(std::vector<LogRecord>& logs)
 
 void ContainerStreams::handleEventBytes(QByteArrayView bytes)
 {
-    QByteArray& partial = m_roles[Events].partial[0];
+    QByteArray& partial = m_roles[Events].partial;
     partial.append(bytes.data(), bytes.size());
     qsizetype nl;
     while ((nl = partial.indexOf('\n')) >= 0) {
@@ -661,8 +621,10 @@ void ContainerStreams::stopRole(Role role)
     r.running = false;
     r.nextStartMs = -1;
     r.quickExits = 0;
-    r.partial[0].clear();
-    r.partial[1].clear();
+    r.partial.clear();
+    if (role == LogsBackfill || role == LogsFollow) {
+        logParser(role).dropPartialLines();
+    }
 }
 
 void ContainerStreams::restart(Role role)
@@ -685,8 +647,7 @@ void ContainerStreams::logsFinished(Role role, int exitStatus)
     RoleState& r = m_roles[role];
     // Complete output ends with a newline; a rest only exists if the command was cut off: the next run
     // re-reads that line from --since.
-    r.partial[0].clear();
-    r.partial[1].clear();
+    logParser(role).dropPartialLines();
     if (role == LogsBackfill) {
         r.running = false;
         m_backfillDone = true;
@@ -760,10 +721,9 @@ void ContainerStreams::deliver(bool force)
     // Batches of at most kMaxBatchRecords records, history first, while the consumer can take them (force:
     // regardless, for the last data before a detach or a failure). Counters travel with the first batch.
     for (;;) {
-        ParseCounters logNow = m_logParser.counters();
+        ParseCounters logNow = m_backfillParser.counters();
+        logNow += m_followParser.counters();
         logNow.skipped = m_skipped;
-        logNow.oversized += m_oversized;
-        logNow.lines += m_oversized;
         ParseCounters statsNow = m_statsParser.counters();
         statsNow.skipped = m_statsSkipped;
         const ParseCounters logDelta = delta(logNow, m_logCountersSent);

@@ -3,6 +3,9 @@
 // (`logs --since`), the log follower, the stats stream and the events stream; periodic inspects; restarts
 // of commands that end; parsing in the calling (worker) thread; a batch every 250 ms, or sooner when full.
 //
+// A log line takes one path: LogParser splits the bytes and reads the engine's timestamp, the LogResumer
+// (through a LineGate) drops what a resumed follower repeats, and only then is the line parsed.
+//
 // Overload (a log flood the consumer cannot keep up with): a batch carries at most kMaxBatchRecords log
 // records, and no batch is handed over while the consumer says it holds enough (Callbacks::canDeliver).
 // Meanwhile the pending batch coalesces: once it holds kMaxBatchRecords live records, every further record
@@ -110,6 +113,8 @@ public:
     qint64 statsQuietForMs() const;
     quint64 bytesReceived() const { return m_bytesTotal; }
     quint64 duplicatesDropped() const { return m_resumer.duplicatesDropped(); }
+    // Log line hashes computed: at most one per line read (the resume dedupe and the record share it).
+    quint64 linesHashed() const { return m_backfillParser.hashesComputed() + m_followParser.hashesComputed(); }
     // Log records skipped because the consumer could not keep up (also sent in ParseCounters::skipped).
     quint64 linesSkipped() const { return m_skipped; }
 
@@ -120,8 +125,7 @@ private:
         qint64 startedMs = 0;
         qint64 nextStartMs = -1; // scheduled (re)start, -1: none
         int quickExits = 0; // consecutive short runs, for the restart backoff
-        QByteArray partial[2];
-        bool skipping[2] = {false, false}; // inside an over-long line: drop bytes up to its newline
+        QByteArray partial; // Events: a line not complete yet (the logs' partial lines are their LogParser's)
         QByteArray out; // Inspect: the whole JSON
         QByteArray err; // last bytes of stderr, for messages
     };
@@ -131,8 +135,27 @@ private:
     void schedule(Role role, qint64 delayMs);
     void scheduleAfterExit(Role role, qint64 baseMs, qint64 maxMs);
     void fail(const QString& message);
+    // Between splitting and parsing a log line: the backfill's count lines, the CLI's own messages and the
+    // resume dedupe.
+    class LogGate : public LineGate
+    {
+    public:
+        LogGate(ContainerStreams& streams, bool backfill)
+            : m_streams(streams)
+            , m_backfill(backfill)
+        {
+        }
+        bool admit(const LogLine& line) override { return m_streams.admitLogLine(line, m_backfill); }
+        void parsed() override { m_streams.passFullBatchOn(m_backfill); }
+
+    private:
+        ContainerStreams& m_streams;
+        bool m_backfill;
+    };
+    LogParser& logParser(Role role) { return role == LogsBackfill ? m_backfillParser : m_followParser; }
     void handleLogBytes(Role role, LogStream stream, QByteArrayView bytes);
-    void handleLogLine(QByteArrayView line, LogStream stream, bool backfill);
+    bool admitLogLine(const LogLine& line, bool backfill);
+    void passFullBatchOn(bool backfill);
     void handleEventBytes(QByteArrayView bytes);
     void inspectFinished(int exitStatus);
     void inspectFailed(int exitStatus, const QByteArray& err, const QString& parseError);
@@ -159,14 +182,15 @@ private:
     std::array<RoleState, RoleCount> m_roles;
     QElapsedTimer m_clock;
 
-    LogParser m_logParser;
+    // One per logs command, each with its own partial lines; both are `logs --timestamps`.
+    LogParser m_backfillParser {LogParser::Timestamps::Engine};
+    LogParser m_followParser {LogParser::Timestamps::Engine};
     DockerStatsParser m_statsParser;
     LogResumer m_resumer;
     ParseCounters m_logCountersSent;
     ParseCounters m_statsCountersSent;
 
     IngestBatch m_live;
-    quint64 m_oversized = 0; // lines over the size cap cut before they reached the parser
     qint64 m_backfillLines = 0; // timestamped lines of the backfill run, to tell whether --tail cut it
     qint64 m_backfillFirstNs = -1;
     qint64 m_backfillLinesRead = 0; // lines the engine wrote before the server-side filter (its count lines)

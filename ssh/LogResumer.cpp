@@ -1,8 +1,6 @@
 #include "LogResumer.h"
 
-#include <QCryptographicHash>
 #include <algorithm>
-#include <cstring>
 
 namespace heapwatch {
 
@@ -87,15 +85,6 @@ qint64 LogResumer::resumeFromNs() const
         }
     }
     return from;
-}
-
-quint64 LogResumer::hashLine(QByteArrayView line)
-{
-    // A stable 64-bit hash (not qHash: its seed may be randomised per process).
-    const QByteArray digest = QCryptographicHash::hash(line, QCryptographicHash::Md5);
-    quint64 h = 0;
-    std::memcpy(&h, digest.constData(), sizeof h);
-    return h;
 }
 
 } // namespace heapwatch

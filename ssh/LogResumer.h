@@ -1,8 +1,9 @@
 // Makes the log stream gapless and duplicate-free across follower restarts. `docker logs -f` exits when
 // the container stops and dies with the connection; it is re-run with `--since <a timestamp seen>`, which
 // repeats lines already delivered. A line is a replay when its docker timestamp and its content are those
-// of a line delivered before the run began: per stream, the (timestamp, hash) keys of the last
-// kWindowLines delivered lines are kept as a multiset (bounded memory). Nothing is dropped for being older
+// of a line delivered before the run began: per stream, the (timestamp, LogParser::hashLine) keys of the last
+// kWindowLines delivered lines are kept as a multiset (bounded memory). The LogParser that split the line
+// took its hash: the resume reads it from the LogLine and hashes nothing itself. Nothing is dropped for being older
 // than the last line, so a server whose clock steps back loses nothing.
 //
 // A resumed run also tells whether it covered the outage: each stream that had delivered lines at or after
@@ -11,7 +12,7 @@
 // last delivered line and that first line could not be read back: a gap, reported with its span.
 #pragma once
 
-#include "Samples.h"
+#include "LogParser.h"
 
 #include <QHash>
 #include <QString>
@@ -28,6 +29,7 @@ public:
     // True when the line (docker timestamp in ns, -1 if it had none; hash of the rest of the line) is new
     // and must be delivered; false for a replay of a delivered line.
     bool accept(LogStream stream, qint64 timeNs, quint64 hash);
+    bool accept(const LogLine& line) { return accept(line.stream, line.dockerTimeNs, line.hash); }
     // Set by accept() when it found that the run did not cover the outage: the span not read back (ns).
     // Taken (and cleared) by the caller.
     std::optional<LogGap> takeGap();
@@ -44,9 +46,6 @@ public:
     static constexpr size_t kWindowLines = 20000;
 
     quint64 duplicatesDropped() const { return m_dropped; }
-
-    // Hash of a log line without its docker timestamp, as used by accept().
-    static quint64 hashLine(QByteArrayView lineWithoutTimestamp);
 
 private:
     struct Key

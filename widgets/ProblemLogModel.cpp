@@ -4,8 +4,6 @@
 #include "Format.h"
 #include "LevelStyle.h"
 
-#include <QRegularExpression>
-
 namespace heapwatch {
 
 namespace {
@@ -126,10 +124,9 @@ QVariant ProblemLogModel::data(const QModelIndex& index, int role) const
         case MessageColumn: {
             // Plain text: the default delegate never interprets markup, and the text is cut, not wrapped. The
             // logger's own leading timestamp repeats the Time column, so it is left out here (not in copies).
-            static const QRegularExpression stamp(
-                QStringLiteral("^\\d{4}-\\d\\d-\\d\\d[T ][0-9:.,]+(Z|[+-]\\d\\d:?\\d\\d)?\\s+"));
-            const QString shown = p.text.left(kMaxShownChars + 64).remove(stamp);
-            return shown.size() > kMaxShownChars ? shown.left(kMaxShownChars) + QStringLiteral("…") : shown;
+            const QStringView shown = p.message();
+            return shown.size() > kMaxShownChars ? shown.left(kMaxShownChars).toString() + QStringLiteral("…")
+                                                 : shown.toString();
         }
         }
         break;

@@ -1,6 +1,6 @@
-// One translation unit on purpose, longer than most: the per-line path (docker timestamp, marker scan, numbers,
-// line hash) inlines into consumeLine(), which is what keeps a million-line log within 2x of grep. Sections:
-// byte helpers, time, hash, recognition, numbers, and the LogParser members at the end.
+// One translation unit on purpose, longer than most: the per-line path (docker timestamp, line hash, marker
+// scan, numbers) inlines into consumeLine(), which is what keeps a million-line log within 2x of grep.
+// Sections: byte helpers, time, hash, recognition, numbers, and the LogParser members at the end.
 #include "LogParser.h"
 
 #include "DockerStatsParser.h" // stripEscapes
@@ -266,7 +266,7 @@ Q_ALWAYS_INLINE bool looksLikeDate(const char* p, const char* e)
 // ---------------------------------------------------------------------------------------------------------
 // A fast, deterministic 64-bit hash in the manner of wyhash (64×64→128-bit multiply, folded). qHash is seeded
 // per process on some builds, and a resume boundary compares hashes across reconnects, so we keep our own. Two
-// independent lanes keep the multiplier busy; a log line is ~100 bytes.
+// independent lanes keep the multiplier busy; a log line is ~100 bytes. See LogParser::hashLine().
 __extension__ typedef unsigned __int128 Uint128;
 
 Q_ALWAYS_INLINE quint64 mum(quint64 a, quint64 b)
@@ -343,15 +343,20 @@ LevelHit levelWord(const char*& p, const char* e)
     return LevelHit::None;
 }
 
+// A level word at p, then, after colour codes, the byte close: the "warn]" of "[warn]", the "error:" of "error: …".
+LevelHit levelWordThen(const char* p, const char* e, char close)
+{
+    const LevelHit level = levelWord(p, e);
+    if (level == LevelHit::None)
+        return level;
+    p = skipEscapes(p, e);
+    return p < e && *p == close ? level : LevelHit::None;
+}
+
 // "[warn]", "[warning]", "[error]" in any case, with colour codes allowed inside the brackets. p at '['.
 LevelHit bracketLevel(const char* p, const char* e)
 {
-    const char* q = skipEscapes(p + 1, e);
-    const LevelHit level = levelWord(q, e);
-    if (level == LevelHit::None)
-        return level;
-    q = skipEscapes(q, e);
-    return q < e && *q == ']' ? level : LevelHit::None;
+    return levelWordThen(skipEscapes(p + 1, e), e, ']');
 }
 
 // winston's plain format: "warn: …" / "error: …" as the first word, after an optional logger timestamp.
@@ -364,11 +369,7 @@ LevelHit prefixLevel(const char* p, const char* e)
             return LevelHit::None;
         p = skipEscapes(static_cast<const char*>(sp) + 1, e);
     }
-    const LevelHit level = levelWord(p, e);
-    if (level == LevelHit::None)
-        return level;
-    p = skipEscapes(p, e);
-    return p < e && *p == ':' ? level : LevelHit::None;
+    return levelWordThen(p, e, ':');
 }
 
 // The app's own start line, at the start of the message (after the logger's level prefix): "Starting Pangolin
@@ -408,11 +409,14 @@ struct LineScan
     const char* end = nullptr; // without the trailing CR
     const char* marker = nullptr; // where the Memory/Cache/Overflow marker starts
     qint64 dockerNs = -1;
+    quint64 hash = 0; // hashBytes(message, end), once hashed is set
+    bool hashed = false;
     LogKind kind = LogKind::Other;
 };
 
-// Finds the docker timestamp and the kind of the line. Parses no numbers.
-void scanLine(QByteArrayView line, LineScan& s, const MinuteCache* cache = nullptr)
+// Finds the docker timestamp: sets end, message and dockerNs.
+Q_ALWAYS_INLINE void scanTimestamp(QByteArrayView line, LineScan& s, LogParser::Timestamps mode,
+                                   const MinuteCache* cache)
 {
     const char* b = line.data();
     const char* e = b + line.size();
@@ -420,20 +424,46 @@ void scanLine(QByteArrayView line, LineScan& s, const MinuteCache* cache = nullp
         --e;
     s.end = e;
     s.message = b;
-
+    // The engine writes RFC 3339 with a 'T'; "2026-11-27 12:20:33Z" is the start of some other text.
+    if (!looksLikeDate(b, e) || (mode == LogParser::Timestamps::Engine && b[10] == ' '))
+        return;
+    const Timestamp ts = readTimestamp(b, e, false, cache);
+    const char* after = b + ts.length;
+    if (ts.length == 0 || (after < e && *after != ' '))
+        return;
+    if (mode == LogParser::Timestamps::Engine) {
+        // `logs --timestamps` writes the timestamp and a space before every line of the app, whatever its
+        // precision (podman trims trailing zeros); without the space it is not the engine's prefix.
+        if (after < e) {
+            s.dockerNs = ts.ns;
+            s.message = after + 1;
+        }
+        return;
+    }
     // `docker logs -t` puts an RFC 3339 timestamp and a space first. The logger may start its own prefix with
     // one too: JavaScript's toISOString() always has 3 fraction digits and docker's 0 or 9, so a lone
     // 3-digit timestamp is the logger's.
-    if (looksLikeDate(b, e)) {
-        const Timestamp ts = readTimestamp(b, e, false, cache);
-        if (ts.length > 0 && (b + ts.length == e || b[ts.length] == ' ')) {
-            const char* rest = b + ts.length + (b + ts.length < e ? 1 : 0);
-            if (ts.fractionDigits != 3 || looksLikeDate(rest, e)) {
-                s.dockerNs = ts.ns;
-                s.message = rest;
-            }
-        }
+    const char* rest = after + (after < e ? 1 : 0);
+    if (ts.fractionDigits != 3 || looksLikeDate(rest, e)) {
+        s.dockerNs = ts.ns;
+        s.message = rest;
     }
+}
+
+// Sets s.marker to p and s.kind to kind when the marker lit starts at p.
+template<size_t N> Q_ALWAYS_INLINE bool markerAt(LineScan& s, const char* p, const char (&lit)[N], LogKind kind)
+{
+    if (!startsWith(p, s.end, lit))
+        return false;
+    s.kind = kind;
+    s.marker = p;
+    return true;
+}
+
+// Finds the kind of the line after its docker timestamp. Parses no numbers.
+Q_ALWAYS_INLINE void scanKind(LineScan& s)
+{
+    const char* const e = s.end;
 
     // Fast path: nearly every line is the app's `[info]: Memory: …`, possibly behind the logger's timestamp.
     const char* m = s.message;
@@ -461,34 +491,22 @@ void scanLine(QByteArrayView line, LineScan& s, const MinuteCache* cache = nullp
             continue;
         switch (*p) {
         case 'M':
-            if (startsWith(p, e, "Memory: RSS=")) {
-                s.kind = LogKind::Memory;
-                s.marker = p;
+            if (markerAt(s, p, "Memory: RSS=", LogKind::Memory))
                 return;
-            }
             break;
         case 'C':
-            if (startsWith(p, e, "Cache stats - ")) {
-                s.kind = LogKind::Cache;
-                s.marker = p;
+            if (markerAt(s, p, "Cache stats - ", LogKind::Cache))
                 return;
-            }
             if (startsWith(p, e, "Compiling") || startsWith(p, e, "Compiled"))
                 dev = true;
             break;
         case 'A':
-            if (startsWith(p, e, "Audit log buffer overflow")) {
-                s.kind = LogKind::Overflow;
-                s.marker = p;
+            if (markerAt(s, p, "Audit log buffer overflow", LogKind::Overflow))
                 return;
-            }
             break;
         case 'J':
-            if (startsWith(p, e, "JavaScript heap out of memory")) {
-                s.kind = LogKind::HeapOom;
-                s.marker = p;
+            if (markerAt(s, p, "JavaScript heap out of memory", LogKind::HeapOom))
                 return;
-            }
             break;
         case '[':
             if (p > m && p[-1] == '\x1b')
@@ -524,7 +542,8 @@ void scanLine(QByteArrayView line, LineScan& s, const MinuteCache* cache = nullp
     }
     if (level == LevelHit::None)
         level = prefixLevel(m, e);
-    // One kind per line. Dev-mode output is the report's root cause, so it outranks the level it was logged at.
+    // One kind per line. Dev-mode output means Next.js runs its development server in production, the cause of
+    // the growth the rules look for, so it outranks the level it was logged at.
     if (dev)
         s.kind = LogKind::DevMode;
     else if (level == LevelHit::Error)
@@ -557,8 +576,38 @@ struct Token
 
 constexpr double kPow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
 
-// A size in any spelling the app might use: number, optional space, unit letters ("1.5GB", "13.6 MiB", "212.7").
-// Plain decimals are converted on the way; the rest is left to units::parseSize.
+// The digits of "336.6" at p as one integer (3366), with the count on each side of the point; p is advanced past
+// them. The mantissa is exact up to 19 digits: callers use it only for far fewer.
+struct DecimalDigits
+{
+    quint64 mantissa = 0;
+    int wholeDigits = 0;
+    int fractionDigits = 0;
+    bool point = false;
+};
+
+// Appends the decimal digits at p to mantissa, advancing p past them; returns how many there were.
+Q_ALWAYS_INLINE int appendDigits(const char*& p, const char* e, quint64& mantissa)
+{
+    const char* start = p;
+    for (; p < e && digit(*p) <= 9; ++p)
+        mantissa = mantissa * 10 + digit(*p);
+    return int(p - start);
+}
+
+Q_ALWAYS_INLINE DecimalDigits readDecimalDigits(const char*& p, const char* e)
+{
+    DecimalDigits d;
+    d.wholeDigits = appendDigits(p, e, d.mantissa);
+    if (p < e && *p == '.') {
+        ++p;
+        d.point = true;
+        d.fractionDigits = appendDigits(p, e, d.mantissa);
+    }
+    return d;
+}
+
+// A byte that can belong to a number in any spelling: digits, point, sign, exponent.
 bool isNumberChar(char c)
 {
     return isDigit(c) || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E';
@@ -572,26 +621,16 @@ Token readSizeToken(const char* p, const char* e)
     while (p < e && *p == ' ')
         ++p;
     t.begin = p;
-    quint64 mantissa = 0;
-    for (; p < e && digit(*p) <= 9; ++p)
-        mantissa = mantissa * 10 + digit(*p);
-    qsizetype digits = p - t.begin;
-    int fraction = 0;
-    if (p < e && *p == '.') {
-        const char* f = ++p;
-        for (; p < e && digit(*p) <= 9; ++p)
-            mantissa = mantissa * 10 + digit(*p);
-        fraction = int(p - f);
-        digits += fraction;
-    }
-    bool plain = digits > 0 && digits <= 15;
+    const DecimalDigits d = readDecimalDigits(p, e);
+    const int fraction = d.fractionDigits;
+    bool plain = d.wholeDigits + fraction > 0 && d.wholeDigits + fraction <= 15;
     if (p < e && isNumberChar(*p)) {
         plain = false; // exponents, signs: units::parseSize decides
         while (p < e && isNumberChar(*p))
             ++p;
     }
     if (plain)
-        t.number = double(mantissa) / kPow10[fraction]; // one correctly rounded division
+        t.number = double(d.mantissa) / kPow10[fraction]; // one correctly rounded division
     const char* numberEnd = p;
     while (p < e && *p == ' ')
         ++p;
@@ -609,35 +648,8 @@ Token readSizeToken(const char* p, const char* e)
 double mibPerUnit(const char* u, const char* e)
 {
     static constexpr double kScale[] = {1.0 / 1048576, 1.0 / 1024, 1, 1024, 1048576};
-    int exponent = 0;
-    if (u < e) {
-        switch (*u) {
-        case 'k':
-        case 'K':
-            exponent = 1;
-            break;
-        case 'm':
-        case 'M':
-            exponent = 2;
-            break;
-        case 'g':
-        case 'G':
-            exponent = 3;
-            break;
-        case 't':
-        case 'T':
-            exponent = 4;
-            break;
-        default:
-            break;
-        }
-    }
-    if (exponent > 0) {
-        ++u;
-        if (u < e && *u == 'i')
-            ++u;
-    }
-    return e - u == 1 && (*u == 'B' || *u == 'b') ? kScale[exponent] : kUnknown;
+    const units::SizeUnit unit = units::readSizeUnit(u, e);
+    return unit.ok ? kScale[unit.exponent] : kUnknown;
 }
 
 // Same result as units::parseSize(…, Binary) / kMiB: both scale one correctly rounded quotient by a power of 2.
@@ -651,22 +663,10 @@ double toMiB(const Token& t)
 // A plain decimal of the app's shape ("336.6", "17"): at most 9 + 6 digits, so the one division is exact-rounded.
 Q_ALWAYS_INLINE bool readPlainDecimal(const char*& p, const char* e, double& value)
 {
-    const char* start = p;
-    quint64 mantissa = 0;
-    for (; p < e && digit(*p) <= 9; ++p)
-        mantissa = mantissa * 10 + digit(*p);
-    if (p == start || p - start > 9)
+    const DecimalDigits d = readDecimalDigits(p, e);
+    if (d.wholeDigits == 0 || d.wholeDigits > 9 || (d.point && (d.fractionDigits == 0 || d.fractionDigits > 6)))
         return false;
-    int fraction = 0;
-    if (p < e && *p == '.') {
-        const char* f = ++p;
-        for (; p < e && digit(*p) <= 9; ++p)
-            mantissa = mantissa * 10 + digit(*p);
-        fraction = int(p - f);
-        if (fraction == 0 || fraction > 6)
-            return false;
-    }
-    value = double(mantissa) / kPow10[fraction];
+    value = double(d.mantissa) / kPow10[d.fractionDigits];
     return true;
 }
 
@@ -728,7 +728,7 @@ bool parseMemory(const char* p, const char* e, MemorySample& m)
     if (used.hasUnit) {
         m.heapUsedMiB = toMiB(used);
     } else {
-        // "Heap=212.7/218.0MB", as the report writes it: the used figure shares the total's unit.
+        // "Heap=212.7/218.0MB", the used figure written without a unit: it shares the total's.
         char oneUnit[16] = "1";
         const qsizetype unitLength = std::min<qsizetype>(total.end - total.unit, sizeof oneUnit - 2);
         std::memcpy(oneUnit + 1, total.unit, size_t(unitLength));
@@ -854,7 +854,7 @@ Outcome fillRecord(const LineScan& s, LogStream stream, LogRecord& r)
             }
         }
     }
-    r.lineHash = hashBytes(s.message, s.end - s.message);
+    r.lineHash = s.hash;
 
     switch (s.kind) {
     case LogKind::Memory:
@@ -881,6 +881,29 @@ Outcome fillRecord(const LineScan& s, LogStream stream, LogRecord& r)
     return Outcome::Record;
 }
 
+// Parses a line whose timestamp was read: its kind, its hash (unless the gate took it), its record.
+Q_ALWAYS_INLINE void parseScanned(LineScan& s, LogStream stream, std::vector<LogRecord>& out, ParseCounters& counters,
+                                  quint64& hashes)
+{
+    ++counters.lines;
+    scanKind(s);
+    if (s.kind == LogKind::Other)
+        return;
+    if (!s.hashed) {
+        s.hash = hashBytes(s.message, s.end - s.message);
+        ++hashes;
+    }
+    // Copying a blank record costs a few vector moves; value-initialising one in place (emplace_back()) zeroes it
+    // with `rep stos` first, which alone cost a tenth of the per-line time.
+    LogRecord& r = out.emplace_back(kBlankRecord);
+    if (fillRecord(s, stream, r) == Outcome::Record) {
+        ++counters.recognised;
+    } else {
+        out.pop_back();
+        ++counters.malformed;
+    }
+}
+
 } // namespace
 
 qint64 parseRfc3339Ns(QByteArrayView text)
@@ -891,12 +914,53 @@ qint64 parseRfc3339Ns(QByteArrayView text)
     return ts.length == text.size() ? ts.ns : -1;
 }
 
+qsizetype loggerTimestampLength(QStringView message)
+{
+    // "YYYY-MM-DD", 'T' or a space, the time (digits, ':', '.', ','), an optional zone ('Z', ±HH:MM or ±HHMM),
+    // then at least one blank: what a logger writes before its message. ASCII only.
+    const qsizetype n = message.size();
+    const auto isAsciiDigit = [&](qsizetype i) { return i < n && message[i] >= u'0' && message[i] <= u'9'; };
+    const auto digits = [&](qsizetype at, qsizetype count) {
+        for (qsizetype i = at; i < at + count; ++i) {
+            if (!isAsciiDigit(i))
+                return false;
+        }
+        return true;
+    };
+    if (!digits(0, 4) || n < 11 || message[4] != u'-' || !digits(5, 2) || message[7] != u'-' || !digits(8, 2)
+        || (message[10] != u'T' && message[10] != u' '))
+        return 0;
+    qsizetype p = 11;
+    while (p < n && (isAsciiDigit(p) || message[p] == u':' || message[p] == u'.' || message[p] == u','))
+        ++p;
+    if (p == 11)
+        return 0;
+    if (p < n && message[p] == u'Z') {
+        ++p;
+    } else if (p < n && (message[p] == u'+' || message[p] == u'-') && digits(p + 1, 2)) {
+        const qsizetype colon = p + 3 < n && message[p + 3] == u':' ? 1 : 0;
+        if (digits(p + 3 + colon, 2))
+            p += 5 + colon;
+    }
+    const qsizetype blanks = p;
+    while (p < n && (message[p] == u' ' || (message[p] >= u'\t' && message[p] <= u'\r')))
+        ++p;
+    return p > blanks ? p : 0;
+}
+
+quint64 LogParser::hashLine(QByteArrayView message)
+{
+    return hashBytes(message.data(), message.size());
+}
+
 bool LogParser::parseLine(QByteArrayView line, LogStream stream, LogRecord& out)
 {
     LineScan s;
-    scanLine(line, s);
+    scanTimestamp(line, s, Timestamps::Detect, nullptr);
+    scanKind(s);
     if (s.kind == LogKind::Other)
         return false;
+    s.hash = hashBytes(s.message, s.end - s.message);
     LogRecord r;
     if (fillRecord(s, stream, r) != Outcome::Record)
         return false;
@@ -904,30 +968,36 @@ bool LogParser::parseLine(QByteArrayView line, LogStream stream, LogRecord& out)
     return true;
 }
 
-void LogParser::consumeLine(QByteArrayView line, LogStream stream, std::vector<LogRecord>& out)
+void LogParser::consumeLine(QByteArrayView line, LogStream stream, std::vector<LogRecord>& out, LineGate* gate)
 {
-    ++m_counters.lines;
     if (line.size() > kMaxLineBytes) {
+        ++m_counters.lines;
         ++m_counters.oversized;
         return;
     }
     LineScan s;
     const MinuteCache cache {m_minutePrefix, &m_minuteSeconds};
-    scanLine(line, s, &cache);
-    if (s.kind == LogKind::Other)
-        return;
-    // Copying a blank record costs a few vector moves; value-initialising one in place (emplace_back()) zeroes it
-    // with `rep stos` first, which alone cost a tenth of the per-line time.
-    LogRecord& r = out.emplace_back(kBlankRecord);
-    if (fillRecord(s, stream, r) == Outcome::Record) {
-        ++m_counters.recognised;
-    } else {
-        out.pop_back();
-        ++m_counters.malformed;
+    scanTimestamp(line, s, m_timestamps, &cache);
+    if (gate) {
+        // The one hash of the line, taken here for the gate (the resume dedupe) and kept for its record.
+        LogLine l;
+        l.stream = stream;
+        l.dockerTimeNs = s.dockerNs;
+        l.message = QByteArrayView(s.message, s.end);
+        if (s.dockerNs >= 0) {
+            s.hash = l.hash = hashBytes(s.message, s.end - s.message);
+            s.hashed = true;
+            ++m_hashes;
+        }
+        if (!gate->admit(l))
+            return;
     }
+    parseScanned(s, stream, out, m_counters, m_hashes);
+    if (gate)
+        gate->parsed();
 }
 
-void LogParser::feed(QByteArrayView chunk, LogStream stream, std::vector<LogRecord>& out)
+void LogParser::feed(QByteArrayView chunk, LogStream stream, std::vector<LogRecord>& out, LineGate* gate)
 {
     m_counters.bytes += quint64(chunk.size());
     const int s = stream == LogStream::Stderr ? 1 : 0;
@@ -939,27 +1009,23 @@ void LogParser::feed(QByteArrayView chunk, LogStream stream, std::vector<LogReco
         const char* segEnd = nl ? nl : end;
         const qsizetype segLen = segEnd - p;
         if (m_skipping[s]) {
-            // Inside an oversized line: its bytes are dropped, not buffered.
-            if (nl) {
+            // Inside an oversized line (counted when it went over): its bytes are dropped, not buffered.
+            if (nl)
                 m_skipping[s] = false;
-                ++m_counters.lines;
-            }
         } else if (partial.size() + segLen > kMaxLineBytes) {
+            ++m_counters.lines;
             ++m_counters.oversized;
             partial.clear(); // release the buffer: a huge line must not pin memory
-            if (nl)
-                ++m_counters.lines;
-            else
-                m_skipping[s] = true;
+            m_skipping[s] = !nl;
         } else if (partial.isEmpty()) {
             if (nl)
-                consumeLine(QByteArrayView(p, segLen), stream, out); // the common case: no copy
+                consumeLine(QByteArrayView(p, segLen), stream, out, gate); // the common case: no copy
             else
                 partial.append(p, segLen);
         } else {
             partial.append(p, segLen);
             if (nl) {
-                consumeLine(partial, stream, out);
+                consumeLine(partial, stream, out, gate);
                 if (partial.capacity() > 64 * 1024)
                     partial.clear();
                 else
@@ -973,13 +1039,16 @@ void LogParser::feed(QByteArrayView chunk, LogStream stream, std::vector<LogReco
 void LogParser::finish(std::vector<LogRecord>& out)
 {
     for (int s = 0; s < 2; ++s) {
-        const LogStream stream = s == 0 ? LogStream::Stdout : LogStream::Stderr;
-        if (m_skipping[s]) {
-            m_skipping[s] = false;
-            ++m_counters.lines;
-        } else if (!m_partial[s].isEmpty()) {
-            consumeLine(m_partial[s], stream, out);
-        }
+        if (!m_skipping[s] && !m_partial[s].isEmpty())
+            consumeLine(m_partial[s], s == 0 ? LogStream::Stdout : LogStream::Stderr, out, nullptr);
+    }
+    dropPartialLines();
+}
+
+void LogParser::dropPartialLines()
+{
+    for (int s = 0; s < 2; ++s) {
+        m_skipping[s] = false;
         m_partial[s].clear();
     }
 }

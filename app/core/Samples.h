@@ -95,7 +95,7 @@ struct LogRecord
     // The `docker logs -t` timestamp in ns since the epoch, -1 when the line had none. Resuming a follower
     // with `--since` uses it; together with lineHash it identifies a line at the resume boundary.
     qint64 dockerTimeNs = -1;
-    quint64 lineHash = 0; // hash of the raw line without its docker timestamp
+    quint64 lineHash = 0; // LogParser::hashLine of the line without its docker timestamp: the resume's key
     MemorySample memory; // kind == Memory
     CacheSample cache; // kind == Cache
     OverflowEvent overflow; // kind == Overflow

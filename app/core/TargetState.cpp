@@ -1,5 +1,6 @@
 #include "TargetState.h"
 
+#include "LogParser.h" // loggerTimestampLength
 #include "SafeMath.h"
 #include "Units.h"
 
@@ -462,7 +463,7 @@ qint64 TargetState::lastDevModeMs() const
 
 void TargetState::addProblem(qint64 atMs, Level level, LogKind kind, const QString& text)
 {
-    m_problems.push_back(Problem {atMs, level, kind, text});
+    m_problems.push_back(Problem {atMs, level, kind, text, loggerTimestampLength(text)});
     if (m_problems.size() > kMaxProblems)
         m_problems.pop_front();
 }

@@ -49,6 +49,10 @@ struct Problem
     Level level = Level::Warning;
     LogKind kind = LogKind::Warning;
     QString text;
+    // Where the message proper begins in text: past the logger's own leading timestamp, which repeats atMs
+    // (loggerTimestampLength). Found once when the line is taken in, so that views only display.
+    qsizetype messageStart = 0;
+    QStringView message() const { return QStringView(text).mid(messageStart); }
 };
 
 // A point in time worth a chart marker: a container start/restart, a death, an OOM kill.

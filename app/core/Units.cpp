@@ -107,6 +107,42 @@ double scaled(const Decimal& d, int exponent10)
 
 } // namespace
 
+SizeUnit readSizeUnit(const char* b, const char* e)
+{
+    SizeUnit unit;
+    if (b < e) {
+        switch (*b) {
+        case 'k':
+        case 'K':
+            unit.exponent = 1;
+            break;
+        case 'm':
+        case 'M':
+            unit.exponent = 2;
+            break;
+        case 'g':
+        case 'G':
+            unit.exponent = 3;
+            break;
+        case 't':
+        case 'T':
+            unit.exponent = 4;
+            break;
+        default:
+            break;
+        }
+    }
+    if (unit.exponent > 0) {
+        ++b;
+        if (b < e && *b == 'i') {
+            unit.binary = true;
+            ++b;
+        }
+    }
+    unit.ok = e - b == 1 && (*b == 'B' || *b == 'b');
+    return unit;
+}
+
 double parseSize(QByteArrayView text, MbMeaning mb)
 {
     const char* b = text.data();
@@ -122,39 +158,13 @@ double parseSize(QByteArrayView text, MbMeaning mb)
     if (b == e)
         return number.value; // a bare number is a byte count
 
-    int exponent = 0; // of 1000 or 1024
-    switch (*b) {
-    case 'k':
-    case 'K':
-        exponent = 1;
-        break;
-    case 'm':
-    case 'M':
-        exponent = 2;
-        break;
-    case 'g':
-    case 'G':
-        exponent = 3;
-        break;
-    case 't':
-    case 'T':
-        exponent = 4;
-        break;
-    default:
-        break;
-    }
+    const SizeUnit unit = readSizeUnit(b, e);
+    if (!unit.ok)
+        return kNaN; // garbage after the number, or a unit we do not know
     // In Binary mode every bare prefix is 1024-based, "kB" included (the app never prints it; one rule is easier
     // to trust than SI-for-k-only). An "i" makes any prefix binary.
-    bool binary = mb == MbMeaning::Binary;
-    if (exponent > 0) {
-        ++b;
-        if (b < e && *b == 'i') { // KiB, MiB, GiB, TiB are binary whatever the CLI
-            binary = true;
-            ++b;
-        }
-    }
-    if (b == e || (*b != 'B' && *b != 'b') || b + 1 != e)
-        return kNaN; // garbage after the number, or a unit we do not know
+    const bool binary = mb == MbMeaning::Binary || unit.binary;
+    const int exponent = unit.exponent;
     const double value = binary ? number.value * std::ldexp(1.0, 10 * exponent) : scaled(number, 3 * exponent);
     return std::isfinite(value) ? value : kNaN;
 }

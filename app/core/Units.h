@@ -14,6 +14,15 @@ enum class MbMeaning
     Decimal
 };
 
+// The unit after a size's number, all of [b, e): "B", "KB"/"kB"/"KiB", "MB"/"MiB", "GB"/"GiB", "TB"/"TiB".
+struct SizeUnit
+{
+    bool ok = false; // false for anything else ("MBs", "xB", empty)
+    int exponent = 0; // of 1000 or 1024: B 0, K 1, M 2, G 3, T 4
+    bool binary = false; // spelled with an "i" (KiB, MiB, …): 1024-based whatever the CLI
+};
+SizeUnit readSizeUnit(const char* b, const char* e);
+
 // "336.6MB", "139.6MiB", "1.05GB", "7.205 MB", "656B", "1.57kB" → bytes. Returns NaN for "--", empty,
 // negative, non-finite or unparsable input. B KB kB MB GB TB KiB MiB GiB TiB are understood.
 double parseSize(QByteArrayView text, MbMeaning mb);

@@ -512,7 +512,7 @@ private Q_SLOTS:
     void resumerDropsBoundaryDuplicates()
     {
         LogResumer r;
-        const auto h = [](const char* s) { return LogResumer::hashLine(QByteArrayView(s)); };
+        const auto h = [](const char* s) { return LogParser::hashLine(QByteArrayView(s)); };
         r.beginRun();
         QVERIFY(r.accept(LogStream::Stdout, 100, h("a")));
         QVERIFY(r.accept(LogStream::Stdout, 200, h("b")));
@@ -551,7 +551,7 @@ private Q_SLOTS:
         LogResumer r;
         const qint64 s = 1000000000;
         const qint64 t = 1795782000 * s;
-        const auto h = [](int i) { return LogResumer::hashLine(QByteArray::number(i)); };
+        const auto h = [](int i) { return LogParser::hashLine(QByteArray::number(i)); };
         r.beginRun();
         for (int i = 0; i < 5; ++i)
             QVERIFY(r.accept(LogStream::Stdout, t + i * s, h(i)));

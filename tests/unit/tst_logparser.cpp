@@ -1,4 +1,4 @@
-// LogParser on the captured `docker logs` / `podman logs` output, on the seed report's lines, and on garbage.
+// LogParser on the captured `docker logs` / `podman logs` output, on the lines the app prints, and on garbage.
 #include "LogParser.h"
 
 #include <QDateTime>
@@ -7,6 +7,7 @@
 #include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QTest>
+#include <algorithm>
 #include <cmath>
 #include <iterator>
 
@@ -99,6 +100,31 @@ void verifyNeighbours(const Parsed& p)
     QCOMPARE(p.records.back().memory.arrayBuffersMiB, 0.25);
 }
 
+// Records what the live path's resume logic would see, and drops the lines it is told to (replays).
+class RecordingGate : public LineGate
+{
+public:
+    struct Seen
+    {
+        LogStream stream;
+        qint64 dockerTimeNs;
+        quint64 hash;
+        QByteArray message;
+    };
+    std::vector<Seen> seen;
+    std::vector<QByteArray> drop; // messages to refuse
+    std::vector<size_t> recordsAfterParsed; // out.size() each time parsed() was called
+    const std::vector<LogRecord>* out = nullptr;
+
+    bool admit(const LogLine& line) override
+    {
+        const QByteArray message = line.message.toByteArray();
+        seen.push_back({line.stream, line.dockerTimeNs, line.hash, message});
+        return std::find(drop.begin(), drop.end(), message) == drop.end();
+    }
+    void parsed() override { recordsAfterParsed.push_back(out->size()); }
+};
+
 } // namespace
 
 class TestLogParser : public QObject
@@ -167,7 +193,7 @@ private Q_SLOTS:
             QCOMPARE(r.stream, LogStream::Stdout);
             QVERIFY(r.text.isEmpty());
             if (r.kind == LogKind::Memory) {
-                // RSS climbs by 0.1 MiB a second from 330.1; the rest is the seed's steady state.
+                // RSS climbs by 0.1 MiB a second from 330.1; the rest is the app's steady state.
                 QCOMPARE(r.memory.rssMiB, roundToTenth(expectedRss));
                 expectedRss += 0.1;
                 QCOMPARE(r.memory.heapUsedMiB, 212.7);
@@ -357,11 +383,11 @@ private Q_SLOTS:
 
         const qint64 logger = utcMs(2026, 1, 14, 10, 0, 0);
         const auto mem = LogKind::Memory;
-        QTest::addRow("seed after 5 min")
+        QTest::addRow("the app after 5 min")
             << QByteArray("2026-01-14T10:00:00.000Z [info]: Memory: RSS=336.6MB, Heap=212.7MB/218.0MB, "
                           "External=17.6MB, ArrayBuffers=13.6MB")
             << mem << 336.6 << 212.7 << 218.0 << 17.6 << 13.6 << logger;
-        QTest::addRow("seed startup, report form")
+        QTest::addRow("the app at startup, heap used without a unit")
             << QByteArray("Memory: RSS=244.2MB, Heap=140.7/166.7MB, External=13.1MB, ArrayBuffers=9.4MB") << mem
             << 244.2 << 140.7 << 166.7 << 13.1 << 9.4 << qint64(-1);
         QTest::addRow("winston plain") << QByteArray(
@@ -699,6 +725,141 @@ private Q_SLOTS:
         QCOMPARE(c.dockerTimeNs, qint64(-1)); // a lone 3-digit timestamp is the logger's
         QCOMPARE(c.atMs, utcMs(2026, 11, 27, 12, 25, 49, 968));
         QCOMPARE(a.text, c.text);
+    }
+
+    void gateSeesEachLineAndTheOneHash_data()
+    {
+        QTest::addColumn<int>("chunkBytes");
+        QTest::addRow("whole") << 0;
+        QTest::addRow("1-byte reads") << 1;
+        QTest::addRow("7-byte reads") << 7;
+    }
+
+    // The live path: every line reaches the gate once, in order, with its engine timestamp and its hash; the
+    // lines it refuses are neither parsed nor counted; no line is hashed twice.
+    void gateSeesEachLineAndTheOneHash()
+    {
+        QFETCH(int, chunkBytes);
+        const QByteArray memory = "[info]: Memory: RSS=336.6MB, Heap=212.7MB/218.0MB, External=17.6MB, "
+                                  "ArrayBuffers=13.6MB";
+        const QByteArray replay = "[warn]: Slow query took 1200 ms";
+        const QByteArray data = "2026-11-27T12:20:33.882071633Z " + memory + "\r\n" // CRLF
+            + "2026-11-27T12:20:34.000000001Z " + replay + "\n" // refused: a replay
+            + "Error response from daemon: No such container: badger\n" // the CLI, no timestamp
+            + "2026-11-27T12:20:35.5Z [info]: GET / 200\n" // podman trims zeros; an Other line
+            + "2026-11-27T12:20:36.123Z [error]: SQLITE_BUSY\n"; // 3 digits: still the engine's
+        LogParser parser(LogParser::Timestamps::Engine);
+        std::vector<LogRecord> out;
+        RecordingGate gate;
+        gate.out = &out;
+        gate.drop = {replay, "Error response from daemon: No such container: badger"};
+        for (qsizetype at = 0; at<data.size(); at += chunkBytes> 0 ? chunkBytes : data.size())
+            parser.feed(QByteArrayView(data).sliced(
+                            at, std::min<qsizetype>(chunkBytes > 0 ? chunkBytes : data.size(), data.size() - at)),
+                        LogStream::Stderr, out, &gate);
+        parser.finish(out);
+
+        QCOMPARE(gate.seen.size(), size_t(5));
+        const qint64 base = utcMs(2026, 11, 27, 12, 20, 33) * 1000000;
+        const std::vector<qint64> times {base + 882071633, base + 1000000001, -1, base + 2500000000, base + 3123000000};
+        const std::vector<QByteArray> messages {memory, replay, "Error response from daemon: No such container: badger",
+                                                "[info]: GET / 200", "[error]: SQLITE_BUSY"};
+        for (size_t i = 0; i < gate.seen.size(); ++i) {
+            QCOMPARE(gate.seen[i].stream, LogStream::Stderr);
+            QCOMPARE(gate.seen[i].dockerTimeNs, times[i]);
+            QCOMPARE(gate.seen[i].message, messages[i]);
+            QCOMPARE(gate.seen[i].hash, times[i] >= 0 ? LogParser::hashLine(messages[i]) : quint64(0));
+        }
+        // Refused lines (the replay, the CLI's message) are not lines of the app: not counted, not parsed.
+        QCOMPARE(parser.counters().lines, quint64(3));
+        QCOMPARE(parser.counters().recognised, quint64(2));
+        QCOMPARE(out.size(), size_t(2));
+        QCOMPARE(out[0].kind, LogKind::Memory);
+        QCOMPARE(out[0].dockerTimeNs, times[0]);
+        QCOMPARE(out[0].lineHash, gate.seen[0].hash);
+        QCOMPARE(out[1].kind, LogKind::Error);
+        QCOMPARE(out[1].dockerTimeNs, times[4]);
+        QCOMPARE(out[1].lineHash, gate.seen[4].hash);
+        // parsed() follows each admitted line, its record already in the output.
+        QCOMPARE(gate.recordsAfterParsed, (std::vector<size_t> {1, 1, 2}));
+        // One hash per line with a timestamp, shared by the gate and the record: none for the CLI's message.
+        QCOMPARE(parser.hashesComputed(), quint64(4));
+    }
+
+    void withoutAGateOnlyRecordsAreHashed()
+    {
+        LogParser parser;
+        std::vector<LogRecord> out;
+        parser.feed(kBefore + "[info]: GET / 200\n" + kAfter, LogStream::Stdout, out);
+        QCOMPARE(parser.counters().lines, quint64(3));
+        QCOMPARE(parser.hashesComputed(), quint64(2));
+        QCOMPARE(out.size(), size_t(2));
+        QCOMPARE(out[0].lineHash, LogParser::hashLine(kBefore.chopped(1)));
+    }
+
+    void engineTimestamps_data()
+    {
+        QTest::addColumn<QByteArray>("line");
+        QTest::addColumn<bool>("detected"); // Timestamps::Detect takes it for docker's
+        QTest::addColumn<bool>("engine"); // Timestamps::Engine does
+        QTest::addRow("nanoseconds") << QByteArray("2026-11-27T12:25:49.968123456Z [error]: x") << true << true;
+        QTest::addRow("3 digits") << QByteArray("2026-11-27T12:25:49.968Z [error]: x") << false << true;
+        QTest::addRow("3 digits, then the logger's") << QByteArray("2026-11-27T12:25:49.968Z 2026-11-27T12:25:49Z "
+                                                                   "[error]: x")
+                                                     << true << true;
+        QTest::addRow("offset") << QByteArray("2026-11-27T13:25:49.5+01:00 [error]: x") << true << true;
+        QTest::addRow("no space") << QByteArray("2026-11-27T12:25:49Z[error]: x") << false << false;
+        QTest::addRow("nothing after it") << QByteArray("2026-11-27T12:25:49Z") << true << false;
+        QTest::addRow("no zone") << QByteArray("2026-11-27T12:25:49 [error]: x") << false << false;
+        QTest::addRow("space for the T") << QByteArray("2026-11-27 12:25:49.5Z [error]: x") << true << false;
+        QTest::addRow("the CLI") << QByteArray("Error response from daemon: [error]") << false << false;
+    }
+
+    void engineTimestamps()
+    {
+        QFETCH(QByteArray, line);
+        QFETCH(bool, detected);
+        QFETCH(bool, engine);
+        for (const auto mode : {LogParser::Timestamps::Detect, LogParser::Timestamps::Engine}) {
+            LogParser parser(mode);
+            RecordingGate gate;
+            std::vector<LogRecord> out;
+            gate.out = &out;
+            parser.feed(line + '\n', LogStream::Stdout, out, &gate);
+            QCOMPARE(gate.seen.size(), size_t(1));
+            const bool expected = mode == LogParser::Timestamps::Engine ? engine : detected;
+            QCOMPARE(gate.seen[0].dockerTimeNs >= 0, expected);
+            QCOMPARE(gate.seen[0].message.size() < line.size(), expected);
+        }
+    }
+
+    void loggerTimestampLength_data()
+    {
+        QTest::addColumn<QString>("message");
+        QTest::addColumn<int>("length");
+        QTest::addRow("toISOString") << QStringLiteral("2026-01-14T10:00:00.000Z [warn]: x") << 25;
+        QTest::addRow("space and comma") << QStringLiteral("2026-01-14 10:00:00,123 error: x") << 24;
+        QTest::addRow("offset, two blanks") << QStringLiteral("2026-01-14T10:00:00+01:00  x") << 27;
+        QTest::addRow("offset without colon") << QStringLiteral("2026-01-14T10:00:00+0100\tx") << 25;
+        QTest::addRow("cut-off offset") << QStringLiteral("2026-01-14T10:00:00+01 x") << 0;
+        QTest::addRow("not first") << QStringLiteral("[warn]: 2026-01-14T10:00:00Z x") << 0;
+        QTest::addRow("no blank after it") << QStringLiteral("2026-01-14T10:00:00Z") << 0;
+        QTest::addRow("no time") << QStringLiteral("2026-01-14T x") << 0;
+        QTest::addRow("Arabic-Indic digits") << QStringLiteral("\u0662026-01-14T10:00:00Z x") << 0;
+        QTest::addRow("empty") << QString() << 0;
+    }
+
+    // What the log panel leaves out of a message: the logger's timestamp, exactly as far as the pattern the
+    // panel once ran on every paint reached.
+    void loggerTimestampLength()
+    {
+        QFETCH(QString, message);
+        QFETCH(int, length);
+        QCOMPARE(heapwatch::loggerTimestampLength(message), qsizetype(length));
+        static const QRegularExpression stamp(
+            QStringLiteral("^\\d{4}-\\d\\d-\\d\\d[T ][0-9:.,]+(Z|[+-]\\d\\d:?\\d\\d)?\\s+"));
+        const QRegularExpressionMatch m = stamp.match(message);
+        QCOMPARE(m.hasMatch() ? m.capturedLength() : 0, length);
     }
 
 private:

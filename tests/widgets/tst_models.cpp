@@ -209,6 +209,39 @@ private Q_SLOTS:
         QCOMPARE(model.rowCount(), 0);
     }
 
+    void problemLogModelLeavesOutTheLoggerTimestamp_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("shown");
+        QTest::addRow("toISOString") << QStringLiteral("2026-11-27T12:25:49.968Z [error]: SQLITE_BUSY")
+                                     << QStringLiteral("[error]: SQLITE_BUSY");
+        QTest::addRow("offset") << QStringLiteral("2026-11-27 13:25:49,968+01:00 warn: slow")
+                                << QStringLiteral("warn: slow");
+        QTest::addRow("not at the start") << QStringLiteral("[warn]: 2026-11-27T12:25:49Z slow")
+                                          << QStringLiteral("[warn]: 2026-11-27T12:25:49Z slow");
+    }
+
+    // The state model marks where the message begins when it takes the line in; the panel shows it from there,
+    // and copies and searches keep the whole line.
+    void problemLogModelLeavesOutTheLoggerTimestamp()
+    {
+        QFETCH(QString, text);
+        QFETCH(QString, shown);
+        LogRecord r;
+        r.kind = LogKind::Error;
+        r.atMs = 1795782349968;
+        r.text = text;
+        IngestBatch batch;
+        batch.logs.push_back(r);
+        TargetState state(QStringLiteral("pangolin"));
+        state.apply(batch);
+        QCOMPARE(state.problems().size(), size_t(1));
+        ProblemLogModel model;
+        model.setProblems(state.problems());
+        QCOMPARE(model.index(0, ProblemLogModel::MessageColumn).data().toString(), shown);
+        QCOMPARE(model.index(0, ProblemLogModel::MessageColumn).data(ProblemLogModel::FullTextRole).toString(), text);
+    }
+
     void logFilterProxy()
     {
         ProblemLogModel model;
