@@ -5,6 +5,7 @@
 #include "PlainText.h"
 #include "RemoteCommands.h"
 #include "SshSession.h"
+#include "TargetSpec.h"
 #include "ThreadReaper.h"
 
 #include <QElapsedTimer>
@@ -137,35 +138,25 @@ ContainerListResult listLocally(const ContainerListRequest& request, const std::
 {
     ContainerListResult r;
     r.where = QStringLiteral("this machine");
-    r.engine = request.engine.isEmpty() ? RemoteCommands::localEngine() : request.engine;
+    r.engine = request.target.engine.isEmpty() ? RemoteCommands::localEngine() : request.target.engine;
     if (r.engine.isEmpty()) {
         r.error = QStringLiteral("neither docker nor podman is installed on this machine");
         return r;
     }
     Output o;
     QString error;
-    const Ended ended
-        = runLocally(ContainerLister::psCommand(r.engine, request.sudo), request.commandTimeoutMs, cancel, &o, &error);
+    const Ended ended = runLocally(ContainerLister::psCommand(r.engine, request.target.sudo), request.commandTimeoutMs,
+                                   cancel, &o, &error);
     return finish(std::move(r), ended, o, error, request.commandTimeoutMs);
 }
 
-ContainerListResult listOverSsh(const ContainerListRequest& request, const std::atomic<bool>* cancel)
+ContainerListResult listOverSsh(const TargetSpec& address, const ContainerListRequest& request,
+                                const std::atomic<bool>* cancel)
 {
     ContainerListResult r;
-    r.where = request.host;
-    r.engine = request.engine;
-    if (request.host.trimmed().isEmpty()) {
-        r.error = QStringLiteral("no host given");
-        return r;
-    }
-    SshConnectParams params;
-    params.user = request.user;
-    params.host = request.host.trimmed();
-    params.port = request.port;
-    params.identityFile = request.identityFile;
-    params.knownHostsFile = request.knownHostsFile;
-    params.acceptNewHostKey = request.acceptNewHostKey;
-    params.prompter = request.prompter;
+    r.where = address.host;
+    r.engine = request.target.engine;
+    SshConnectParams params = SshConnectParams::forTarget(address, request.target, request.prompter);
     params.connectTimeoutMs = request.connectTimeoutMs;
     SecretCache secrets; // this listing only; wiped when it ends
     SshSession session(params, cancel, &secrets);
@@ -193,8 +184,8 @@ ContainerListResult listOverSsh(const ContainerListRequest& request, const std::
         }
     }
     const Ended ended
-        = OneShotCommand::run(session, ContainerLister::psCommand(r.engine, request.sudo), request.commandTimeoutMs,
-                              ContainerLister::kMaxOutputBytes, cancel, &o, &error);
+        = OneShotCommand::run(session, ContainerLister::psCommand(r.engine, request.target.sudo),
+                              request.commandTimeoutMs, ContainerLister::kMaxOutputBytes, cancel, &o, &error);
     return finish(std::move(r), ended, o, error, request.commandTimeoutMs);
 }
 
@@ -252,12 +243,19 @@ RemoteCommand ContainerLister::psCommand(const QString& engine, bool sudo)
 
 ContainerListResult ContainerLister::list(const ContainerListRequest& request, const std::atomic<bool>* cancel)
 {
-    if (!validEngine(request.engine)) {
-        ContainerListResult r;
-        r.error = QStringLiteral("unknown engine '%1': use docker or podman").arg(plainText(request.engine, 40));
+    ContainerListResult r;
+    if (!validEngine(request.target.engine)) {
+        r.error = QStringLiteral("unknown engine '%1': use docker or podman").arg(plainText(request.target.engine, 40));
         return r;
     }
-    return request.local ? listLocally(request, cancel) : listOverSsh(request, cancel);
+    QString why;
+    const auto address = TargetSpec::parse(request.target.location, &why, TargetSpec::Container::Optional);
+    if (!address || (address->kind == TargetSpec::Kind::Ssh && address->host.isEmpty())) {
+        r.error = address ? QStringLiteral("no host given") : plainText(why, 300);
+        return r;
+    }
+    return address->kind == TargetSpec::Kind::Local ? listLocally(request, cancel)
+                                                    : listOverSsh(*address, request, cancel);
 }
 
 void ContainerLister::start(const ContainerListRequest& request)

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "ContainerListParser.h"
+#include "TargetConfig.h"
 
 #include <QMetaType>
 #include <QObject>
@@ -21,16 +22,9 @@ struct RemoteCommand;
 
 struct ContainerListRequest
 {
-    bool local = false; // the docker/podman CLI of this machine, no SSH
-    // As in RemoteOptions / TargetSpec: empty user and port 0 mean ~/.ssh/config or the defaults.
-    QString user;
-    QString host;
-    int port = 0;
-    QString identityFile;
-    QString knownHostsFile;
-    bool acceptNewHostKey = false;
-    QString engine; // "", "docker", "podman"
-    bool sudo = false;
+    // The host to list and how to reach it: location "HOST/", "ssh://user@host:port/" or "local/" (a
+    // container after the slash is ignored), the SSH options, the engine and sudo, as for a live source.
+    TargetConfig target;
     // Host-key questions and secrets, as for a live source; null: unknown keys are refused (unless
     // acceptNewHostKey) and nothing is asked. Must outlive the listing (cancel() or the destructor ends it).
     Prompter* prompter = nullptr;

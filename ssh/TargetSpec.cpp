@@ -38,7 +38,7 @@ bool TargetSpec::isValidContainerName(const QString& name)
     return name.size() <= 255 && re.match(name).hasMatch();
 }
 
-std::optional<TargetSpec> TargetSpec::parse(const QString& text, QString* error)
+std::optional<TargetSpec> TargetSpec::parse(const QString& text, QString* error, Container container)
 {
     TargetSpec spec;
     QString rest = text;
@@ -57,7 +57,8 @@ std::optional<TargetSpec> TargetSpec::parse(const QString& text, QString* error)
     }
     QString authority = rest.left(slash);
     spec.container = rest.mid(slash + 1);
-    if (!isValidContainerName(spec.container)) {
+    const bool hostOnly = container == Container::Optional && spec.container.isEmpty();
+    if (!hostOnly && !isValidContainerName(spec.container)) {
         fail(error,
              QStringLiteral("invalid container name '%1': docker names match [a-zA-Z0-9][a-zA-Z0-9_.-]*; "
                             "nothing was run")

@@ -167,7 +167,11 @@ TargetDialog::~TargetDialog()
 
 QString TargetDialog::targetString() const
 {
-    const QString container = m_container->currentText().trimmed();
+    return targetString(m_container->currentText().trimmed());
+}
+
+QString TargetDialog::targetString(const QString& container) const
+{
     if (m_where->currentData().toString() == QLatin1String("local"))
         return QStringLiteral("local/") + container;
     const QString host = m_host->currentText().trimmed();
@@ -218,15 +222,8 @@ void TargetDialog::setEntry(const TargetConfig& entry)
 ContainerListRequest TargetDialog::listRequest() const
 {
     ContainerListRequest r;
-    r.local = m_where->currentData().toString() == QLatin1String("local");
-    r.host = m_host->currentText().trimmed();
-    r.user = m_user->text().trimmed();
-    r.port = m_port->value();
-    r.identityFile = m_identity->text().trimmed();
-    r.knownHostsFile = m_knownHosts->text().trimmed();
-    r.acceptNewHostKey = m_acceptNew->isChecked();
-    r.engine = m_engine->currentData().toString();
-    r.sudo = m_sudo->isChecked();
+    r.target = entry();
+    r.target.location = targetString(QString()); // the host alone: the container is what the list offers
     r.prompter = m_prompter.get();
     return r;
 }
@@ -239,15 +236,17 @@ bool TargetDialog::isListing() const
 void TargetDialog::listContainers()
 {
     const ContainerListRequest request = listRequest();
+    const bool local = m_where->currentData().toString() == QLatin1String("local");
+    const QString host = m_host->currentText().trimmed();
     m_listStatus->show();
     m_listStatus->setStyleSheet({});
-    if (!request.local && request.host.isEmpty()) {
+    if (!local && host.isEmpty()) {
         m_listStatus->setStyleSheet(QStringLiteral("color: #c62828"));
         m_listStatus->setText(tr("Enter a host to list its containers."));
         return;
     }
-    m_listStatus->setText(request.local ? tr("Listing the containers of this machine…")
-                                        : tr("Listing the containers on %1…").arg(request.host));
+    m_listStatus->setText(local ? tr("Listing the containers of this machine…")
+                                : tr("Listing the containers on %1…").arg(host));
     m_list->setEnabled(false);
     m_lister->start(request);
 }

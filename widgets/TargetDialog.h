@@ -43,6 +43,7 @@ public:
     ContainerListRequest listRequest() const;
 
 private:
+    QString targetString(const QString& container) const;
     void validate();
     void showListing(const ContainerListResult& result);
     void forgetListing(); // the host changed: a listing of the old one no longer applies

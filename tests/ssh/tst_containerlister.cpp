@@ -78,11 +78,9 @@ class TestContainerLister : public QObject
     ContainerListRequest request(Prompter* prompter = nullptr)
     {
         ContainerListRequest r;
-        r.user = f->user();
-        r.host = QStringLiteral("127.0.0.1");
-        r.port = f->port();
-        r.identityFile = f->clientKey();
-        r.knownHostsFile = f->knownHostsFile();
+        r.target.location = QStringLiteral("ssh://%1@127.0.0.1:%2/").arg(f->user()).arg(f->port());
+        r.target.identityFile = f->clientKey();
+        r.target.knownHostsFile = f->knownHostsFile();
         r.prompter = prompter;
         return r;
     }
@@ -127,7 +125,7 @@ private Q_SLOTS:
     void explicitEngineSkipsDetection()
     {
         ContainerListRequest r = request();
-        r.engine = QStringLiteral("docker");
+        r.target.engine = QStringLiteral("docker");
         const auto result = ContainerLister::list(r, nullptr);
         QVERIFY2(result.ok, qPrintable(result.error));
         QCOMPARE(int(result.listing.containers.size()), 1);
@@ -178,7 +176,7 @@ private Q_SLOTS:
         TestPrompter prompter;
         prompter.secret = QStringLiteral("correct horse");
         ContainerListRequest r = request(&prompter);
-        r.identityFile = f->encryptedClientKey(QStringLiteral("correct horse"));
+        r.target.identityFile = f->encryptedClientKey(QStringLiteral("correct horse"));
         const auto result = ContainerLister::list(r, nullptr);
         QVERIFY2(result.ok, qPrintable(result.error));
         QCOMPARE(prompter.secretQuestions.load(), 1);
@@ -193,7 +191,7 @@ private Q_SLOTS:
         const quint16 port = closed.serverPort();
         closed.close();
         ContainerListRequest r = request();
-        r.port = port;
+        r.target.location = QStringLiteral("ssh://%1@127.0.0.1:%2/").arg(f->user()).arg(port);
         const auto result = ContainerLister::list(r, nullptr);
         QVERIFY(!result.ok);
         QVERIFY2(result.error.contains(QStringLiteral("cannot connect")), qPrintable(result.error));
@@ -202,7 +200,7 @@ private Q_SLOTS:
     void unknownEngineRefusedBeforeConnecting()
     {
         ContainerListRequest r = request();
-        r.engine = QStringLiteral("docker; touch /tmp/x");
+        r.target.engine = QStringLiteral("docker; touch /tmp/x");
         const auto result = ContainerLister::list(r, nullptr);
         QVERIFY(!result.ok);
         QVERIFY2(result.error.contains(QStringLiteral("unknown engine")), qPrintable(result.error));

@@ -159,10 +159,8 @@ private Q_SLOTS:
         auto lister = std::make_unique<ContainerLister>();
         QSignalSpy finished(lister.get(), &ContainerLister::finished);
         ContainerListRequest request;
-        request.host = QStringLiteral("127.0.0.1");
-        request.port = server.serverPort();
-        request.user = QStringLiteral("heapwatch");
-        request.knownHostsFile = QStringLiteral("/nonexistent/known_hosts");
+        request.target.location = QStringLiteral("ssh://heapwatch@127.0.0.1:%1/").arg(server.serverPort());
+        request.target.knownHostsFile = QStringLiteral("/nonexistent/known_hosts");
         QElapsedTimer t;
         t.start();
         lister->start(request);

@@ -253,6 +253,36 @@ private Q_SLOTS:
         QCOMPARE(spec->container, container);
     }
 
+    void hostAloneForListing_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<bool>("ok");
+        QTest::addColumn<QString>("host");
+        QTest::addColumn<int>("port");
+        QTest::addRow("ssh url") << "ssh://ops@web1:2222/" << true << "web1" << 2222;
+        QTest::addRow("alias") << "web1/" << true << "web1" << 0;
+        QTest::addRow("this machine") << "local/" << true << "" << 0;
+        QTest::addRow("a container is still checked") << "web1/a;b" << false << "" << 0;
+        QTest::addRow("no slash") << "web1" << false << "" << 0;
+    }
+    void hostAloneForListing()
+    {
+        QFETCH(QString, text);
+        QFETCH(bool, ok);
+        QFETCH(QString, host);
+        QFETCH(int, port);
+        QString error;
+        // A live target always names its container; listing a host's containers does not.
+        QVERIFY(!TargetSpec::parse(text, &error));
+        const auto spec = TargetSpec::parse(text, &error, TargetSpec::Container::Optional);
+        QCOMPARE(spec.has_value(), ok);
+        if (!ok)
+            return;
+        QCOMPARE(spec->host, host);
+        QCOMPARE(spec->port, port);
+        QVERIFY(spec->container.isEmpty());
+    }
+
     void factoryRefusesBadNames()
     {
         for (const QString& bad : {QStringLiteral("ssh://root@127.0.0.1:1/pangolin;touch /tmp/x"),
