@@ -71,7 +71,7 @@ private:
         static const size_t page = size_t(sysconf(_SC_PAGESIZE));
         const auto from = reinterpret_cast<uintptr_t>(m_released) & ~uintptr_t(page - 1);
         const auto to = reinterpret_cast<uintptr_t>(m_p) & ~uintptr_t(page - 1);
-        if (to > from + (size_t(16) << 20)) {
+        if (to > from + (size_t(4) << 20)) {
             madvise(reinterpret_cast<void*>(from), to - from, MADV_DONTNEED);
             m_released = reinterpret_cast<const char*>(to);
         }
@@ -218,7 +218,7 @@ private:
                 if (m_p == start)
                     return fail(QStringLiteral("unexpected character"));
             }
-            if ((m_p - m_released) > (32 << 20))
+            if ((m_p - m_released) > (8 << 20))
                 release();
         } while (!open.empty());
         return true;
@@ -494,6 +494,18 @@ bool HeapSnapshot::validate(QString* error)
         if (!isNumberedEdgeType(edge[m_edgeTypeField]) && edge[m_edgeNameField] >= strings)
             return fail(QStringLiteral("edge %1: name %2 out of range").arg(e).arg(edge[m_edgeNameField]));
     }
+    // Keep the four fields the analysis reads, in place (the write position never passes the read position).
+    for (size_t i = 0; i < nodes; ++i) {
+        const size_t from = i * m_nodeFieldCount;
+        const uint32_t type = m_nodes[from + m_nodeTypeField], name = m_nodes[from + m_nodeNameField];
+        const uint32_t id = m_nodes[from + m_nodeIdField], self = m_nodes[from + m_selfSizeField];
+        m_nodes[i * 4] = type;
+        m_nodes[i * 4 + 1] = name;
+        m_nodes[i * 4 + 2] = id;
+        m_nodes[i * 4 + 3] = self;
+    }
+    m_nodes.resize(nodes * 4);
+    m_nodes.shrink_to_fit();
     return true;
 }
 
