@@ -443,6 +443,38 @@ private slots:
         QCOMPARE(a.largest(2).front().className, QStringLiteral("Holder"));
     }
 
+    void fixtureLayouts_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::addRow("Node 18 layout") << QStringLiteral(HEAPWATCH_FIXTURES "/heapsnap/graph-node18.heapsnapshot");
+        QTest::addRow("Node 22 layout, trace sections")
+            << QStringLiteral(HEAPWATCH_FIXTURES "/heapsnap/graph-node22.heapsnapshot");
+    }
+
+    // The fuzzers' seeds: one graph in two layouts reads the same.
+    void fixtureLayouts()
+    {
+        QFETCH(QString, file);
+        QString error;
+        const auto s = HeapSnapshot::load(file, &error);
+        QVERIFY2(s, qPrintable(error));
+        const HeapAnalysis a(*s);
+        QCOMPARE(a.totals().nodes, uint64_t(9));
+        QCOMPARE(a.totals().reachableNodes, uint64_t(9));
+        QCOMPARE(a.totals().selfSize, uint64_t(256));
+        QStringList rows;
+        for (const HeapClassRow& row : a.classes())
+            rows << QStringLiteral("%1 %2 %3 %4").arg(row.name).arg(row.count).arg(row.selfSize).arg(row.retainedSize);
+        QCOMPARE(rows,
+                 (QStringList {QStringLiteral("(synthetic) 2 0 256"), QStringLiteral("Holder 1 100 192"),
+                               QStringLiteral("Leaf 2 50 122"), QStringLiteral("Leaf\u00e9 1 40 72"),
+                               QStringLiteral("(closure) 1 32 32"), QStringLiteral("(string) 1 24 24"),
+                               QStringLiteral("Other 1 10 10")}));
+        const std::vector<HeapObjectRow> largest = a.largest(3);
+        QCOMPARE(largest.at(2).retainerPath,
+                 QStringLiteral("Holder -> a (property) -> Leaf -> next (property) -> Leaf\u00e9"));
+    }
+
     void handDiff()
     {
         // The newer snapshot: Leaf 5 is gone (its id no longer there), two new Leafs hang off Other, and

@@ -1,0 +1,46 @@
+// What the heap snapshot fuzz target does with one input (see FuzzTargets.h for the conventions): read it as
+// a snapshot; when it reads, analyse it and check what must hold for any graph.
+#pragma once
+
+#include "FuzzTargets.h"
+#include "HeapAnalysis.h"
+#include "HeapComparison.h"
+#include "HeapSnapshot.h"
+
+namespace heapwatch::fuzz {
+
+inline void heapSnapshot(const uint8_t* data, size_t size)
+{
+    QString error;
+    const auto s = HeapSnapshot::parse(QByteArrayView(reinterpret_cast<const char*>(data), qsizetype(size)), &error);
+    if (!s) {
+        if (error.isEmpty())
+            violated("heap snapshot refused without a reason");
+        return;
+    }
+    const HeapAnalysis a(*s);
+    uint64_t count = 0, reachableSelf = 0;
+    for (const HeapClassRow& row : a.classes())
+        count += row.count;
+    if (count != s->nodeCount())
+        violated("heap snapshot: the classes do not count every node once");
+    for (uint32_t i = 0; i < s->nodeCount(); ++i) {
+        if (!a.reachable(i))
+            continue;
+        reachableSelf += s->selfSize(i);
+        if (a.retainedSize(i) < s->selfSize(i))
+            violated("heap snapshot: retained size below the node's own size");
+        if (i < 64)
+            a.retainerPath(i);
+    }
+    if (a.retainedSize(0) != reachableSelf)
+        violated("heap snapshot: the root does not retain exactly what it reaches");
+    a.largest(5);
+    a.totals();
+    // A snapshot compared with itself: nothing added, nothing removed.
+    const HeapDiff same = compareSnapshots(HeapDigest::of(a), a);
+    if (!same.rows.empty())
+        violated("heap snapshot compared with itself has changes");
+}
+
+} // namespace heapwatch::fuzz
