@@ -45,8 +45,8 @@ void HeapAnalysis::assignClasses()
     }
 }
 
-// Lengauer-Tarjan (the simple version, with path compression) over the nodes the root reaches, in DFS
-// preorder numbers 1..count; everything iterative.
+// Lengauer-Tarjan (the simple version, with path compression) in DFS preorder numbers 1..n; everything
+// iterative.
 void HeapAnalysis::computeDominators()
 {
     const HeapSnapshot& s = m_snapshot;
@@ -54,30 +54,43 @@ void HeapAnalysis::computeDominators()
     std::vector<uint32_t> dfnum(n, 0);
     std::vector<uint32_t> vertex(size_t(n) + 1, 0), parent(size_t(n) + 1, 0);
     uint32_t count = 0;
+    // Nodes the root reaches only over weak edges hang off the root, as DevTools does: an edge from the root
+    // to each, taken after the real ones, so they keep their own retained sizes and the root retains all.
+    std::vector<uint32_t> orphans;
     {
         struct Frame
         {
             uint32_t node, next;
         };
         std::vector<Frame> stack;
-        dfnum[0] = ++count;
-        vertex[count] = 0;
-        stack.push_back({0, s.firstEdge(0)});
-        while (!stack.empty()) {
-            const Frame top = stack.back();
-            if (top.next == s.firstEdge(top.node + 1)) {
-                stack.pop_back();
-                continue;
+        const auto explore = [&](uint32_t start, uint32_t parentNumber) {
+            dfnum[start] = ++count;
+            vertex[count] = start;
+            parent[count] = parentNumber;
+            stack.push_back({start, s.firstEdge(start)});
+            while (!stack.empty()) {
+                const Frame top = stack.back();
+                if (top.next == s.firstEdge(top.node + 1)) {
+                    stack.pop_back();
+                    continue;
+                }
+                ++stack.back().next;
+                if (!retains(top.node, top.next))
+                    continue;
+                const uint32_t w = s.edgeTarget(top.next);
+                if (dfnum[w] == 0) {
+                    dfnum[w] = ++count;
+                    vertex[count] = w;
+                    parent[count] = dfnum[top.node];
+                    stack.push_back({w, s.firstEdge(w)});
+                }
             }
-            ++stack.back().next;
-            if (!retains(top.node, top.next))
-                continue;
-            const uint32_t w = s.edgeTarget(top.next);
-            if (dfnum[w] == 0) {
-                dfnum[w] = ++count;
-                vertex[count] = w;
-                parent[count] = dfnum[top.node];
-                stack.push_back({w, s.firstEdge(w)});
+        };
+        explore(0, 0);
+        for (uint32_t v = 1; v < n; ++v) {
+            if (dfnum[v] == 0) {
+                explore(v, 1);
+                orphans.push_back(dfnum[v]);
             }
         }
     }
@@ -86,26 +99,26 @@ void HeapAnalysis::computeDominators()
     std::vector<uint32_t> predStart(size_t(count) + 2, 0);
     std::vector<uint32_t> preds;
     for (uint32_t v = 0; v < n; ++v) {
-        if (dfnum[v] == 0)
-            continue;
         for (uint32_t e = s.firstEdge(v); e < s.firstEdge(v + 1); ++e) {
             if (retains(v, e))
                 ++predStart[dfnum[s.edgeTarget(e)] + 1];
         }
     }
+    for (uint32_t w : orphans)
+        ++predStart[w + 1];
     for (size_t i = 1; i < predStart.size(); ++i)
         predStart[i] += predStart[i - 1];
     preds.resize(predStart.back());
     {
         std::vector<uint32_t> fill(predStart.begin(), predStart.end() - 1);
         for (uint32_t v = 0; v < n; ++v) {
-            if (dfnum[v] == 0)
-                continue;
             for (uint32_t e = s.firstEdge(v); e < s.firstEdge(v + 1); ++e) {
                 if (retains(v, e))
                     preds[fill[dfnum[s.edgeTarget(e)]]++] = dfnum[v];
             }
         }
+        for (uint32_t w : orphans)
+            preds[fill[w]++] = 1;
     }
 
     std::vector<uint32_t> semi(size_t(count) + 1), label(size_t(count) + 1), ancestor(size_t(count) + 1, 0);
@@ -160,7 +173,7 @@ void HeapAnalysis::computeDominators()
     // from the last number to the first sees every child before its dominator.
     m_retained.assign(n, 0);
     for (uint32_t i = 0; i < n; ++i)
-        m_retained[i] = dfnum[i] != 0 ? s.selfSize(i) : 0;
+        m_retained[i] = s.selfSize(i);
     for (uint32_t w = count; w >= 2; --w)
         m_retained[vertex[idom[w]]] += m_retained[vertex[w]];
 

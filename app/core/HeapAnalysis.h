@@ -4,7 +4,8 @@
 //
 // Retained sizes come from the dominator tree of the graph from the root (node 0), built with
 // Lengauer-Tarjan (iterative: a heap graph is millions of nodes deep in the worst case). Like DevTools, weak
-// edges retain nothing and shortcut edges count only from the root.
+// edges retain nothing, shortcut edges count only from the root, and what only weak edges reach is held by
+// the root directly (so the root retains the whole heap).
 #pragma once
 
 #include "HeapSnapshot.h"
@@ -53,6 +54,7 @@ public:
     const QStringList& classNames() const { return m_classNames; }
     uint32_t classOf(uint32_t node) const { return m_nodeClass[node]; }
     uint64_t retainedSize(uint32_t node) const { return m_retained[node]; }
+    // Whether a chain of retaining (not weak) references leads from the root to the node.
     bool reachable(uint32_t node) const { return node == 0 || m_pathEdge[node] != kNone; }
     // The shortest chain of retaining references from the root: "global -> leaks (property) -> Array ->
     // [3] (element) -> LeakyRecord". Empty for the root and for nodes the root does not reach.
