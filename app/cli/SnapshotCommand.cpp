@@ -189,7 +189,9 @@ int SnapshotCommand::run(const QStringList& arguments, QTextStream& out, QTextSt
         return failure(err, parser.errorText());
     if (parser.isSet(QStringLiteral("help"))) {
         QString help = parser.helpText();
-        help.replace(QRegularExpression(QStringLiteral("^Usage: \\S+")), QStringLiteral("Usage: heapwatch snapshot"));
+        help.replace(QRegularExpression(QStringLiteral("^Usage: [^\n]*")),
+                     QStringLiteral("Usage: heapwatch snapshot --summary FILE [--json] [--top N]\n"
+                                    "       heapwatch snapshot --diff OLD NEW [--json] [--top N]"));
         out << help;
         out.flush();
         return 0;
