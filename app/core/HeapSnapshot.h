@@ -65,7 +65,9 @@ public:
 
 private:
     HeapSnapshot() = default;
-    friend class HeapSnapshotReader;
+    friend class HeapSnapshotReader; // HeapSnapshotReader.cpp
+    // Reads data into s (HeapSnapshotReader.cpp); mapped: data is a mapped file whose pages may be released.
+    static bool read(const char* data, size_t size, bool mapped, HeapSnapshot& s, QString* error);
     bool isNumberedEdgeType(uint32_t type) const { return type < 32 && (m_numberedEdgeTypes >> type) & 1U; }
     bool validate(QString* error);
 
