@@ -10,6 +10,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRandomGenerator>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -469,6 +470,64 @@ private slots:
         const std::vector<HeapObjectRow> largest = a.largest(3);
         QCOMPARE(largest.at(2).retainerPath,
                  QStringLiteral("Holder -> a (property) -> Leaf -> next (property) -> Leaf\u00e9"));
+    }
+
+    // Lengauer-Tarjan against the definition: d's retained size is its own plus that of every node the root
+    // no longer reaches once d is gone. Random graphs with cycles, fixed seeds.
+    void dominatorsAgainstDefinition_data()
+    {
+        QTest::addColumn<int>("seed");
+        QTest::addColumn<int>("nodes");
+        for (int seed = 1; seed <= 24; ++seed)
+            QTest::addRow("seed %d", seed) << seed << 3 + (seed * 7) % 40;
+    }
+
+    void dominatorsAgainstDefinition()
+    {
+        QFETCH(int, seed);
+        QFETCH(int, nodes);
+        QRandomGenerator random {quint32(seed)};
+        std::vector<TestNode> graph {{"synthetic", QString(), 1, 0}};
+        std::vector<TestEdge> edges;
+        for (int i = 1; i < nodes; ++i) {
+            graph.push_back({"object", QStringLiteral("C%1").arg(random.bounded(3)), uint32_t(2 * i + 1),
+                             uint32_t(random.bounded(1, 100))});
+            edges.push_back({random.bounded(i), "property", QStringLiteral("p"), i}); // every node reachable
+        }
+        const int extra = random.bounded(nodes * 2);
+        for (int k = 0; k < extra; ++k) // forward, back and self edges: cycles
+            edges.push_back({random.bounded(nodes), "property", QStringLiteral("q"), random.bounded(1, nodes)});
+        QString error;
+        const auto s = HeapSnapshot::parse(makeSnapshot(kNode18Fields, kEdgeFields, graph, edges), &error);
+        QVERIFY2(s, qPrintable(error));
+        const HeapAnalysis a(*s);
+        const auto reachableWithout = [&](int removed) {
+            std::vector<bool> seen(size_t(nodes), false);
+            std::vector<int> stack {0};
+            seen[0] = true;
+            while (!stack.empty()) {
+                const int v = stack.back();
+                stack.pop_back();
+                for (const TestEdge& e : edges) {
+                    if (e.from == v && e.to != removed && !seen[size_t(e.to)]) {
+                        seen[size_t(e.to)] = true;
+                        stack.push_back(e.to);
+                    }
+                }
+            }
+            return seen;
+        };
+        uint64_t total = 0;
+        for (const TestNode& n : graph)
+            total += n.self;
+        QCOMPARE(a.retainedSize(0), total);
+        for (int d = 1; d < nodes; ++d) {
+            const std::vector<bool> seen = reachableWithout(d);
+            uint64_t retained = graph[size_t(d)].self;
+            for (int v = 1; v < nodes; ++v)
+                retained += v != d && !seen[size_t(v)] ? graph[size_t(v)].self : 0;
+            QCOMPARE(a.retainedSize(uint32_t(d)), retained);
+        }
     }
 
     void handDiff()
