@@ -15,6 +15,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextStream>
+#include <map>
 
 using namespace heapwatch;
 
@@ -521,12 +522,31 @@ private slots:
         for (const TestNode& n : graph)
             total += n.self;
         QCOMPARE(a.retainedSize(0), total);
+        // dominated[d][v]: v is gone without d.
+        std::vector<std::vector<bool>> dominated;
+        dominated.push_back(std::vector<bool>(size_t(nodes), true));
         for (int d = 1; d < nodes; ++d) {
-            const std::vector<bool> seen = reachableWithout(d);
+            std::vector<bool> seen = reachableWithout(d);
             uint64_t retained = graph[size_t(d)].self;
             for (int v = 1; v < nodes; ++v)
                 retained += v != d && !seen[size_t(v)] ? graph[size_t(v)].self : 0;
             QCOMPARE(a.retainedSize(uint32_t(d)), retained);
+            seen.flip();
+            dominated.push_back(seen);
+        }
+        // Per class: the retained sizes of the class's objects that no other object of the class dominates.
+        std::map<QString, uint64_t> byClass;
+        for (int v = 1; v < nodes; ++v) {
+            bool inside = false;
+            for (int d = 1; d < nodes; ++d)
+                inside = inside
+                    || (d != v && dominated[size_t(d)][size_t(v)] && graph[size_t(d)].name == graph[size_t(v)].name);
+            if (!inside)
+                byClass[graph[size_t(v)].name] += a.retainedSize(uint32_t(v));
+        }
+        for (const HeapClassRow& row : a.classes()) {
+            if (row.name.startsWith(QLatin1Char('C')))
+                QCOMPARE(row.retainedSize, byClass[row.name]);
         }
     }
 
