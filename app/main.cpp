@@ -2,6 +2,7 @@
 #include "CheckCommand.h"
 #include "MainWindow.h"
 #include "ServeCommand.h"
+#include "SnapshotCommand.h"
 #include "TargetOptions.h"
 
 #include <QApplication>
@@ -47,7 +48,8 @@ struct ConsoleOptions
             QStringLiteral("Live memory console for Node.js containers over SSH.\n\n"
                            "Subcommands:\n"
                            "  check    judge one target headless (heapwatch check --help)\n"
-                           "  serve    export targets to Prometheus over HTTP (heapwatch serve --help)"));
+                           "  serve    export targets to Prometheus over HTTP (heapwatch serve --help)\n"
+                           "  snapshot summarise or compare V8 heap snapshots (heapwatch snapshot --help)"));
         parser.addHelpOption();
         parser.addVersionOption();
         targets.addTo(parser, true);
@@ -64,6 +66,8 @@ int main(int argc, char** argv)
         return runCommand(argc, argv, &heapwatch::CheckCommand::run);
     if (argc >= 2 && qstrcmp(argv[1], "serve") == 0)
         return runCommand(argc, argv, &heapwatch::ServeCommand::run);
+    if (argc >= 2 && qstrcmp(argv[1], "snapshot") == 0)
+        return runCommand(argc, argv, &heapwatch::SnapshotCommand::run);
 
     // --help and --version must work over SSH and in a plain terminal, so they are answered before a
     // QApplication (which needs a display) exists.

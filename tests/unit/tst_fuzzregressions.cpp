@@ -1,5 +1,6 @@
 // Replays every input the fuzzers ever found a problem with (tests/fuzz/regressions/<target>/) and every
 // fixture through the fuzz targets' code, under the normal build (and the ASan preset).
+#include "../fuzz/FuzzHeapSnapshot.h"
 #include "../fuzz/FuzzTargets.h"
 
 #include <QDir>
@@ -29,7 +30,7 @@ private Q_SLOTS:
         QDirIterator fixtures(tests + QStringLiteral("/fixtures"), QDir::Files, QDirIterator::Subdirectories);
         while (fixtures.hasNext()) {
             const QString path = fixtures.next();
-            for (const char* target : {"logparser", "statsparser", "inspectparser", "thresholds"})
+            for (const char* target : {"logparser", "statsparser", "inspectparser", "thresholds", "heapsnapshot"})
                 QTest::addRow("%s %s", target, qPrintable(QDir(tests).relativeFilePath(path)))
                     << QString::fromLatin1(target) << path;
         }
@@ -52,6 +53,8 @@ private Q_SLOTS:
             fuzz::inspectParser(data, size);
         else if (target == QLatin1String("thresholds"))
             fuzz::thresholds(data, size);
+        else if (target == QLatin1String("heapsnapshot"))
+            fuzz::heapSnapshot(data, size);
         else
             QFAIL(qPrintable(QStringLiteral("unknown fuzz target directory %1").arg(target)));
     }
