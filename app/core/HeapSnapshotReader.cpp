@@ -252,18 +252,33 @@ private:
             if (p < m_end && (*p == '.' || *p == 'e' || *p == 'E'))
                 return fail(QStringLiteral("expected an integer"));
             out.push_back(uint32_t(v));
-            skipSpace();
-            if (m_p >= m_end)
-                return fail(QStringLiteral("truncated array"));
-            if (*m_p == ']') {
-                ++m_p;
-                return true;
-            }
-            if (*m_p++ != ',')
-                return fail(QStringLiteral("expected ',' or ']'"));
+            if (const Next next = afterElement(); next != Next::More)
+                return next == Next::End;
             if ((out.size() & 0xFFFFF) == 0)
                 release();
         }
+    }
+
+    // After an array element: ',' (another follows), ']' (the array ended) or an error, which fail() records.
+    enum class Next
+    {
+        More,
+        End,
+        Error
+    };
+    Next afterElement()
+    {
+        skipSpace();
+        if (m_p < m_end && *m_p == ']') {
+            ++m_p;
+            return Next::End;
+        }
+        if (m_p < m_end && *m_p == ',') {
+            ++m_p;
+            return Next::More;
+        }
+        fail(m_p >= m_end ? QStringLiteral("truncated array") : QStringLiteral("expected ',' or ']'"));
+        return Next::Error;
     }
 
     bool readStrings(HeapSnapshot& s)
@@ -282,15 +297,8 @@ private:
             if (uint64_t(s.m_strings.size()) >= std::numeric_limits<uint32_t>::max())
                 return fail(QStringLiteral("strings over 4 GB"));
             s.m_stringOffsets.push_back(uint32_t(s.m_strings.size()));
-            skipSpace();
-            if (m_p >= m_end)
-                return fail(QStringLiteral("truncated array"));
-            if (*m_p == ']') {
-                ++m_p;
-                return true;
-            }
-            if (*m_p++ != ',')
-                return fail(QStringLiteral("expected ',' or ']'"));
+            if (const Next next = afterElement(); next != Next::More)
+                return next == Next::End;
             if ((s.m_stringOffsets.size() & 0xFFFF) == 0)
                 release();
         }
