@@ -155,6 +155,27 @@ std::vector<Recommendation> recommend(const TargetState& s, const Thresholds& t,
                 : QStringLiteral("NODE_OPTIONS=%1 has no --max-old-space-size").arg(s.info()->nodeOptions));
     }
 
+    // A heap limit the container cannot hold: the kernel's OOM killer, not V8's collector, would stop the heap.
+    const Flag* fit = find(flags, "heap_limit_fit");
+    const double containerLimit = s.containerLimitMiB();
+    if (fit && (fit->level == Level::Warning || fit->level == Level::Critical) && isKnown(heapLimit)
+        && isKnown(containerLimit)) {
+        const double needs = fit->value * containerLimit / 100.0; // heap limit + what is beside the heap
+        const double beside = needs - heapLimit;
+        const double share = t.heapLimitFitPercent.warning / 100.0;
+        const int fittingHeap = int(std::floor((containerLimit * share - beside) / 32.0) * 32.0);
+        const int fittingLimit = int(std::ceil(needs / share / 64.0) * 64.0);
+        const QString raise = QStringLiteral("raise the container memory limit to %1 MiB").arg(fittingLimit);
+        add("heap-limit-over-container", fit->level, QStringLiteral("The heap limit does not fit in the container"),
+            fittingHeap >= 64 ? QStringLiteral("Lower the heap limit to what the container can hold (ENV "
+                                               "NODE_OPTIONS=\"--max-old-space-size=%1\"), or %2.")
+                                    .arg(fittingHeap)
+                                    .arg(raise)
+                              : QStringLiteral("The container cannot hold a useful heap: %1.").arg(raise),
+            QStringLiteral("heap limit %1 + %2 beside the heap (RSS − heap total) = %3, %4 of the container limit %5")
+                .arg(mib(heapLimit), mib(beside), mib(needs), pct(fit->value), mib(containerLimit)));
+    }
+
     const double rssAbove = minutesAbove(s.process(), RssColumn, t.increaseHeapRssMiB, deployedAt);
     if (memory && isKnown(memory->rssMiB) && memory->rssMiB > t.increaseHeapRssMiB
         && rssAbove >= t.increaseHeapSustainMinutes) {

@@ -254,6 +254,28 @@ std::vector<Flag> evaluateFlags(const TargetState& s, const Thresholds& t, const
         flags.push_back(f);
     }
     {
+        // The V8 heap may grow to its limit (--max-old-space-size); what the process holds beside the heap
+        // (RSS − heap total: code, stacks, buffers) comes on top. Past the container's limit the kernel kills
+        // the process before V8 would collect. Judged only when the limit is known from NODE_OPTIONS.
+        double percent = kUnknown;
+        const double heapLimit = s.heapLimitMiB();
+        const double limit = s.containerLimitMiB();
+        double nonHeap = kUnknown;
+        if (memory && isKnown(memory->rssMiB) && isKnown(memory->heapTotalMiB))
+            nonHeap = std::max(0.0, memory->rssMiB - memory->heapTotalMiB);
+        if (isKnown(heapLimit) && isKnown(limit) && limit > 0 && isKnown(nonHeap))
+            percent = 100.0 * (heapLimit + nonHeap) / limit;
+        Flag f = makeFlag("heap_limit_fit", "Heap Limit Fit", "%", percent, t.heapLimitFitPercent, false);
+        if (isKnown(percent))
+            f.note = QStringLiteral("heap limit %1 MiB + %2 MiB beside the heap, container limit %3 MiB")
+                         .arg(heapLimit, 0, 'f', 0)
+                         .arg(nonHeap, 0, 'f', 1)
+                         .arg(limit, 0, 'f', 1);
+        else if (!isKnown(heapLimit))
+            f.note = QStringLiteral("heap limit not set in NODE_OPTIONS");
+        flags.push_back(f);
+    }
+    {
         const bool known = s.info().has_value() || !s.markers().empty();
         // Restarts and OOM kills of the events window; a restart loop (k restarts in a short window, or a
         // container that never stays up) is critical like an OOM kill.

@@ -40,6 +40,7 @@ const std::vector<Field>& fields()
         pair("buffer_overflows", &Thresholds::bufferOverflows, 1e9);
         pair("container_memory_percent", &Thresholds::containerMemoryPercent, 100);
         pair("restarts", &Thresholds::restarts, 1e9);
+        pair("heap_limit_fit_percent", &Thresholds::heapLimitFitPercent, 1000);
         num("", "approaching_fraction", &Thresholds::approachingFraction, 0, 1);
         num("events", "window_minutes", &Thresholds::eventWindowMinutes, 1, 365 * 24 * 60);
         num("restart_loop", "restarts", &Thresholds::restartLoopRestarts, 2, 1e6);

@@ -33,6 +33,9 @@ struct Thresholds
     ThresholdPair bufferOverflows {1, 2}; // events: any / multiple
     ThresholdPair containerMemoryPercent {80, 90};
     ThresholdPair restarts {1, 1}; // restarts while watched; an OOM kill is always critical
+    // The heap limit plus what the process holds beside the heap (RSS − heap total), against the container's
+    // memory limit: past it, the kernel kills the process before V8 would collect.
+    ThresholdPair heapLimitFitPercent {90, 100};
     double approachingFraction = 0.05; // an ok value this close to its warning line is "approaching warning"
 
     // Event flags (overflows, restarts, OOM kills) count only events this recent (the shipped alert rules

@@ -356,6 +356,52 @@ private Q_SLOTS:
         QCOMPARE(a.recommendation(QStringLiteral("container-memory-high")) != nullptr, level != Level::Ok);
     }
 
+    // The heap limit plus what the process holds beside the heap, against the container's limit. The
+    // investigation's T+5 figures: RSS 336.6, heap total 218.0 (118.6 MiB beside the heap), limit 384.
+    void heapLimitFit_data()
+    {
+        QTest::addColumn<QString>("nodeOptions");
+        QTest::addColumn<double>("containerMiB");
+        QTest::addColumn<Level>("level");
+        QTest::addColumn<double>("percent");
+        QTest::addColumn<QString>("action"); // a fragment of the recommendation's action, empty: none
+        // (384 + 118.6) / 860.6 = 58.4 %: the seed's container holds its heap.
+        QTest::addRow("seed container") << "--max-old-space-size=384" << 860.6 << Level::Ok << 58.4 << "";
+        // (384 + 118.6) / 540 = 93.1 %: warning; 90 % of 540 less 118.6 leaves 367 → 352 MiB of heap.
+        QTest::addRow("tight container") << "--max-old-space-size=384" << 540.0 << Level::Warning << 93.1
+                                         << "--max-old-space-size=352";
+        // (384 + 118.6) / 480 = 104.7 %: critical; or raise the limit to 502.6 / 0.9 → 576 MiB.
+        QTest::addRow("too small") << "--max-old-space-size=384" << 480.0 << Level::Critical << 104.7
+                                   << "raise the container memory limit to 576 MiB";
+        QTest::addRow("no heap limit set") << "" << 480.0 << Level::Unknown << -1.0 << "";
+    }
+    void heapLimitFit()
+    {
+        QFETCH(QString, nodeOptions);
+        QFETCH(double, containerMiB);
+        QFETCH(Level, level);
+        QFETCH(double, percent);
+        QFETCH(QString, action);
+        TargetState s(QStringLiteral("fit"));
+        IngestBatch b;
+        b.info = info(kT0, nodeOptions);
+        b.logs.push_back(memory(kT0 + 5 * kMinute, 336.6, 212.7, 218.0, 17.6, 13.6));
+        b.stats.push_back(stats(kT0 + 5 * kMinute, 300, containerMiB, 2.82));
+        s.apply(b);
+        const Assessment a = assess(s, Thresholds::defaults(), kT0 + 5 * kMinute);
+        const Flag* f = a.flag(QStringLiteral("heap_limit_fit"));
+        QVERIFY(f);
+        QCOMPARE(f->level, level);
+        if (percent >= 0)
+            QCOMPARE(qRound(f->value * 10), qRound(percent * 10));
+        const Recommendation* r = a.recommendation(QStringLiteral("heap-limit-over-container"));
+        QCOMPARE(r != nullptr, !action.isEmpty());
+        if (r) {
+            QVERIFY2(r->action.contains(action), qPrintable(r->action));
+            QCOMPARE(r->level, level);
+        }
+    }
+
     // Recommendations that follow a flag are raised and resolved in the timeline at the flag's own transition
     // times: a 90 s spell at 95 % of the seed's 860.6 MiB limit (container-memory-high), at the seed's 97.6 %
     // heap (heap-gc-pressure), at a 25 % cache hit rate (cache-ttl-short), each between calm minutes.

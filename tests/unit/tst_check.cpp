@@ -252,7 +252,8 @@ private Q_SLOTS:
         QCOMPARE(flagIds,
                  (QStringList {QStringLiteral("rss"), QStringLiteral("heap_usage"), QStringLiteral("memory_growth"),
                                QStringLiteral("cache_hit_rate"), QStringLiteral("buffer_overflows"),
-                               QStringLiteral("container_memory"), QStringLiteral("restarts")}));
+                               QStringLiteral("container_memory"), QStringLiteral("heap_limit_fit"),
+                               QStringLiteral("restarts")}));
         for (const QJsonValue& v : root.value(QStringLiteral("recommendations")).toArray()) {
             for (const char* k : {"id", "level", "title", "action", "evidence"})
                 QVERIFY(!v.toObject().value(QLatin1String(k)).toString().isEmpty());

@@ -108,7 +108,7 @@ private Q_SLOTS:
         QCOMPARE(header->text(QStringLiteral("overall")), QStringLiteral("CRITICAL"));
         QCOMPARE(header->level(QStringLiteral("heap_usage")), Level::Critical);
         QCOMPARE(header->text(QStringLiteral("rss")), QStringLiteral("336.6 MiB"));
-        QCOMPARE(w.redFlags()->model()->rowCount(), 7);
+        QCOMPARE(w.redFlags()->model()->rowCount(), 8);
         QVERIFY(w.statusPanel()->ownRssText().contains(QStringLiteral("MiB")));
         QVERIFY(w.statusPanel()->connectionText().contains(QStringLiteral("connected")));
 
