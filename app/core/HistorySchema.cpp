@@ -52,10 +52,6 @@ bool migrate(QSqlDatabase& db, QString* error)
     }
     if (version == kVersion)
         return true;
-    // Freed pages are given back by PRAGMA incremental_vacuum after a prune or a forget; only settable
-    // before the first table exists.
-    if (version == 0 && !exec(db, QStringLiteral("PRAGMA auto_vacuum = INCREMENTAL"), error))
-        return false;
     if (!db.transaction()) {
         *error = db.lastError().text();
         return false;
@@ -110,7 +106,10 @@ QString open(const QString& path, bool forWriting, QString* error)
             // WAL: readers (the export, the console) never block the writer nor see half a transaction.
             // synchronous=NORMAL: a commit is not fsynced, so a power cut may lose the last ones; a crash or
             // kill -9 of heapwatch loses nothing committed, and the database is never corrupted.
-            ok = exec(db, QStringLiteral("PRAGMA journal_mode = WAL"), error)
+            // auto_vacuum first: it only takes on a new file, before WAL mode writes its first page. Freed
+            // pages are then given back by PRAGMA incremental_vacuum after a prune or a forget.
+            ok = exec(db, QStringLiteral("PRAGMA auto_vacuum = INCREMENTAL"), error)
+                && exec(db, QStringLiteral("PRAGMA journal_mode = WAL"), error)
                 && exec(db, QStringLiteral("PRAGMA synchronous = NORMAL"), error) && migrate(db, error);
         } else {
             const int version = userVersion(db);

@@ -259,10 +259,22 @@ void HistoryWriter::addEvent(const StoredEvent& event)
 
 void HistoryWriter::vacuum()
 {
+    // PRAGMA incremental_vacuum frees one page per step of its statement, and QSqlQuery steps a statement
+    // without result columns once: so one page per statement, as many as the free list holds, in one
+    // transaction.
     QSqlDatabase d = db();
     QSqlQuery q(d);
-    q.exec(QStringLiteral("PRAGMA incremental_vacuum"));
-    while (q.next()) { } // the pragma frees pages as its rows are stepped
+    if (!q.exec(QStringLiteral("PRAGMA freelist_count")) || !q.next())
+        return;
+    const int pages = q.value(0).toInt();
+    q.finish();
+    if (pages <= 0 || !d.transaction())
+        return;
+    for (int i = 0; i < pages; ++i)
+        if (!q.exec(QStringLiteral("PRAGMA incremental_vacuum(1)")))
+            break;
+    q.finish();
+    d.commit();
 }
 
 PruneResult HistoryWriter::prune(qint64 nowMs)
