@@ -161,6 +161,32 @@ private Q_SLOTS:
         }
     }
 
+    // Values the codec keeps in other forms (NaN, infinities read back as NaN, floats too large for
+    // hundredths, times before the epoch, equal times, jumps of a year) survive the store as the ring has them.
+    void unusualValuesReadBackExactly()
+    {
+        const float nan = std::numeric_limits<float>::quiet_NaN();
+        const float inf = std::numeric_limits<float>::infinity();
+        const std::array<float, 6> values[]
+            = {{336.6f, nan, 1e20f, -inf, 0.005f, -12.34f}, {inf, 3.4e38f, -3.4e38f, 5e12f, 1e-30f, 97.57f}};
+        const qint64 steps[] = {0, 1, 1000, 0, 86400000LL * 400, 3, 999};
+        SampleRing<6> ring(100000);
+        qint64 t = -5000;
+        for (int i = 0; i < 2500; ++i) { // two sealed chunks and an open one of 452 rows
+            t += steps[i % 7];
+            QVERIFY(ring.push(t, values[i % 2]));
+        }
+        const QString path = freshPath();
+        HistoryStore store(options(path));
+        QString error;
+        QVERIFY2(store.open(&error), qPrintable(error));
+        historytest::storeRing(store, kKey, RingKind::Process, ring);
+        store.close();
+        HistoryReader reader(path);
+        QVERIFY2(reader.open(&error), qPrintable(error));
+        compareWithRing(reader, RingKind::Process, ring);
+    }
+
     void windowQueries_data()
     {
         QTest::addColumn<qint64>("t0");
