@@ -6,9 +6,11 @@
 #include "HistorySchema.h"
 #include "HistoryStore.h"
 
+#include <QDir>
 #include <QSignalSpy>
 #include <QSqlDatabase>
 #include <QSqlQuery>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
@@ -133,6 +135,42 @@ private Q_SLOTS:
         QVERIFY2(store.open(&error), qPrintable(error));
         storeState(store, kKey, *m_demo);
         store.close();
+    }
+
+    void pathAndCommitInterval_data()
+    {
+        QTest::addColumn<QString>("env");
+        QTest::addColumn<int>("commitMs");
+        QTest::addColumn<int>("expectedCommitMs");
+        QTest::addRow("defaults") << QString() << HistoryOptions().commitIntervalMs << 2000;
+        QTest::addRow("$HEAPWATCH_HISTORY, a minute asked")
+            << m_dir.filePath(QStringLiteral("env.sqlite")) << 60000 << 10000;
+        QTest::addRow("immediate commits") << QString() << 0 << 0;
+    }
+    void pathAndCommitInterval()
+    {
+        QFETCH(QString, env);
+        QFETCH(int, commitMs);
+        QFETCH(int, expectedCommitMs);
+        const QByteArray saved = qgetenv("HEAPWATCH_HISTORY");
+        if (env.isEmpty())
+            qunsetenv("HEAPWATCH_HISTORY");
+        else
+            qputenv("HEAPWATCH_HISTORY", env.toLocal8Bit());
+        HistoryOptions o;
+        o.commitIntervalMs = commitMs;
+        const HistoryStore store(o);
+        if (saved.isEmpty())
+            qunsetenv("HEAPWATCH_HISTORY");
+        else
+            qputenv("HEAPWATCH_HISTORY", saved);
+        QCOMPARE(store.options().commitIntervalMs, expectedCommitMs); // never more than 10 s of loss
+        if (!env.isEmpty())
+            QCOMPARE(store.path(), env);
+        else
+            QCOMPARE(store.path(),
+                     QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
+                         .filePath(QStringLiteral("history.sqlite")));
     }
 
     void ringsReadBackExactly_data()
