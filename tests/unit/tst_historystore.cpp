@@ -418,6 +418,28 @@ private Q_SLOTS:
         QVERIFY(reader.chunks(kKey, chunk.ring, 0, std::numeric_limits<qint64>::max()).empty());
     }
 
+    // A stored chunk cut at every length, or with any one byte flipped, decodes or is refused, and never
+    // reads past its bytes (a damaged file must not crash the export).
+    void damagedBytesNeverCrash()
+    {
+        const StoredChunk good = storedSealedChunk(kKey, RingKind::Process, m_demo->process(), 0);
+        std::vector<DecodedRow> rows;
+        QVERIFY(decodeStoredChunk(good, &rows));
+        int refused = 0;
+        for (qsizetype cut = 0; cut < good.bytes.size(); ++cut) {
+            StoredChunk c = good;
+            c.bytes.truncate(cut);
+            refused += !decodeStoredChunk(c, &rows);
+        }
+        QCOMPARE(refused, int(good.bytes.size())); // every cut loses rows of the last group
+        for (qsizetype i = 0; i < good.bytes.size(); i += 7) {
+            StoredChunk c = good;
+            c.bytes[i] = char(~c.bytes[i]);
+            if (decodeStoredChunk(c, &rows))
+                QCOMPARE(rows.size(), size_t(1024));
+        }
+    }
+
     // A reader on its own thread while the worker writes: it never sees a torn chunk, and what it sees
     // only grows.
     void readerBesideTheWriter()
