@@ -1,5 +1,6 @@
 // heapwatch: the GUI console, and the headless `check` and `serve` commands.
 #include "CheckCommand.h"
+#include "ExportCommand.h"
 #include "MainWindow.h"
 #include "ServeCommand.h"
 #include "SnapshotCommand.h"
@@ -49,7 +50,8 @@ struct ConsoleOptions
                            "Subcommands:\n"
                            "  check    judge one target headless (heapwatch check --help)\n"
                            "  serve    export targets to Prometheus over HTTP (heapwatch serve --help)\n"
-                           "  snapshot summarise or compare V8 heap snapshots (heapwatch snapshot --help)"));
+                           "  snapshot summarise or compare V8 heap snapshots (heapwatch snapshot --help)\n"
+                           "  export   print a target's stored history as CSV or JSON (heapwatch export --help)"));
         parser.addHelpOption();
         parser.addVersionOption();
         targets.addTo(parser, true);
@@ -68,6 +70,8 @@ int main(int argc, char** argv)
         return runCommand(argc, argv, &heapwatch::ServeCommand::run);
     if (argc >= 2 && qstrcmp(argv[1], "snapshot") == 0)
         return runCommand(argc, argv, &heapwatch::SnapshotCommand::run);
+    if (argc >= 2 && qstrcmp(argv[1], "export") == 0)
+        return runCommand(argc, argv, &heapwatch::ExportCommand::run);
 
     // --help and --version must work over SSH and in a plain terminal, so they are answered before a
     // QApplication (which needs a display) exists.

@@ -25,7 +25,7 @@ jobs=${HEAPWATCH_JOBS:-$(nproc 2>/dev/null || echo 2)}
 packages=(
     build-essential cmake ninja-build pkg-config git
     qt6-base-dev qt6-base-dev-tools qt6-charts-dev libqt6opengl6-dev libqt6svg6 libgl-dev
-    qt6-httpserver-dev qt6-websockets-dev prometheus
+    qt6-httpserver-dev qt6-websockets-dev prometheus libqt6sql6-sqlite
     libssh-dev qtkeychain-qt6-dev
     openssh-server openssh-client procps sudo
     clang-format clang libclang-rt-dev

@@ -293,7 +293,146 @@ public:
         return i;
     }
 
-private:
+    // The sealed chunks, oldest first, as the ring keeps them (its own encoded bytes and the groups' summaries):
+    // what the history store saves. sealedSerial(i) numbers chunks for the ring's lifetime, so a reader can
+    // tell which ones it already has; rows the ring has dropped from the front of the oldest are still in it.
+    struct Chunk;
+    qsizetype sealedChunkCount() const { return qsizetype(m_chunks.size()); }
+    const Chunk& sealedChunk(qsizetype i) const { return m_chunks[size_t(i)]; }
+    qint64 sealedSerial(qsizetype i) const { return m_firstSerial + i; }
+
+    // Encodes count (<= kChunkRows) rows as seal() does; a shorter chunk has empty groups after its rows. The
+    // store saves the open chunk this way, so that a crash loses seconds of rows, not a chunk's worth.
+    static Chunk encode(const Row* data, int count)
+    {
+        Chunk chunk;
+        std::vector<quint8> scratch;
+        scratch.reserve(size_t(kChunkRows) * (2 + 2 * N));
+        count = std::clamp(count, 0, kChunkRows);
+        for (int g = 0; g < kGroupsPerChunk; ++g) {
+            Group& group = chunk.groups[size_t(g)];
+            group.offset = quint32(scratch.size());
+            const int groupRowCount = std::min(kGroupRows, count - g * kGroupRows);
+            if (groupRowCount <= 0)
+                continue; // past the rows of an open chunk: empty, not summarised
+            const Row* rows = data + size_t(g) * kGroupRows;
+            group.firstMs = rows[0].atMs;
+            group.lastMs = rows[groupRowCount - 1].atMs;
+            group.summarised = quint64(group.lastMs) - quint64(group.firstMs) <= std::numeric_limits<quint32>::max();
+            quint64 prevT = quint64(group.firstMs);
+            quint64 prevDelta = 0;
+            std::array<qint64, N> prevQ {};
+            for (int r = 0; r < groupRowCount; ++r) {
+                const Row& row = rows[r];
+                if (r > 0) {
+                    const quint64 delta = quint64(row.atMs) - prevT;
+                    ringcodec::putVarint(scratch, ringcodec::zigzag(delta - prevDelta));
+                    prevT = quint64(row.atMs);
+                    prevDelta = delta;
+                }
+                for (int c = 0; c < N; ++c) {
+                    const float v = row.v[size_t(c)];
+                    if (std::isnan(v)) {
+                        scratch.push_back(0);
+                        group.nanColumns |= 1u << c;
+                        continue;
+                    }
+                    if (std::fabs(double(v)) >= ringcodec::kMaxScaled) {
+                        scratch.push_back(1);
+                        quint8 raw[sizeof(float)];
+                        std::memcpy(raw, &v, sizeof raw);
+                        scratch.insert(scratch.end(), raw, raw + sizeof raw);
+                    } else {
+                        const qint64 q = std::llround(double(v) * ringcodec::kScale);
+                        ringcodec::putVarint(scratch, ringcodec::zigzag(quint64(q) - quint64(prevQ[size_t(c)])) + 2);
+                        prevQ[size_t(c)] = q;
+                    }
+                    Summary& s = group.summary[size_t(c)];
+                    const quint32 dt = quint32(quint64(row.atMs) - quint64(group.firstMs));
+                    if (v < s.minV) {
+                        s.minV = v;
+                        s.minDt = dt;
+                    }
+                    if (v > s.maxV) {
+                        s.maxV = v;
+                        s.maxDt = dt;
+                    }
+                }
+            }
+        }
+        chunk.bytes.assign(scratch.begin(), scratch.end()); // exact size
+        return chunk;
+    }
+
+    qsizetype openRowCount() const { return qsizetype(m_open.size()); }
+    Chunk openChunk() const { return encode(m_open.data(), int(m_open.size())); }
+
+    // Decodes the first count rows of a chunk that did not come from this ring (a stored one). Every read is
+    // checked against the end of the bytes and every group's last time against its summary, so a damaged chunk
+    // is refused (false) instead of read past its end.
+    static bool decodeChunk(const Chunk& chunk, int count, std::vector<Row>* rows)
+    {
+        if (count < 0 || count > kChunkRows)
+            return false;
+        rows->assign(size_t(count), Row {});
+        const quint8* const begin = chunk.bytes.data();
+        const quint8* const end = begin + chunk.bytes.size();
+        auto varint = [&](const quint8*& p, quint64* v) {
+            *v = 0;
+            for (int shift = 0; shift < 64; shift += 7) {
+                if (p >= end)
+                    return false;
+                const quint8 b = *p++;
+                *v |= quint64(b & 0x7f) << shift;
+                if (!(b & 0x80))
+                    return true;
+            }
+            return false;
+        };
+        for (int g = 0; g < kGroupsPerChunk; ++g) {
+            const Group& group = chunk.groups[size_t(g)];
+            const int groupRowCount = std::min(kGroupRows, count - g * kGroupRows);
+            if (groupRowCount <= 0)
+                break;
+            if (group.offset > chunk.bytes.size())
+                return false;
+            const quint8* p = begin + group.offset;
+            quint64 t = quint64(group.firstMs);
+            quint64 delta = 0;
+            std::array<qint64, N> q {};
+            for (int r = 0; r < groupRowCount; ++r) {
+                Row& row = (*rows)[size_t(g * kGroupRows + r)];
+                quint64 code = 0;
+                if (r > 0) {
+                    if (!varint(p, &code))
+                        return false;
+                    delta += ringcodec::unzigzag(code);
+                    t += delta;
+                }
+                row.atMs = qint64(t);
+                for (int c = 0; c < N; ++c) {
+                    if (!varint(p, &code))
+                        return false;
+                    if (code == 0) {
+                        row.v[size_t(c)] = std::numeric_limits<float>::quiet_NaN();
+                    } else if (code == 1) {
+                        if (end - p < qsizetype(sizeof(float)))
+                            return false;
+                        std::memcpy(&row.v[size_t(c)], p, sizeof(float));
+                        p += sizeof(float);
+                    } else {
+                        q[size_t(c)] = qint64(quint64(q[size_t(c)]) + ringcodec::unzigzag(code - 2));
+                        row.v[size_t(c)] = float(double(q[size_t(c)]) / ringcodec::kScale);
+                    }
+                }
+            }
+            if ((*rows)[size_t(g * kGroupRows + groupRowCount - 1)].atMs != group.lastMs)
+                return false;
+        }
+        return true;
+    }
+
+    // The encoded form, public so that the history store can save and reload it unchanged.
     struct Summary
     {
         float minV = std::numeric_limits<float>::infinity();
@@ -315,6 +454,8 @@ private:
         std::vector<quint8> bytes;
         std::array<Group, kGroupsPerChunk> groups;
     };
+
+private:
     struct CachedGroup
     {
         qint64 serial = -1; // chunk serial * kGroupsPerChunk + group
@@ -375,59 +516,7 @@ private:
     // alone.
     void seal()
     {
-        Chunk chunk;
-        std::vector<quint8> scratch;
-        scratch.reserve(size_t(kChunkRows) * (2 + 2 * N));
-        for (int g = 0; g < kGroupsPerChunk; ++g) {
-            Group& group = chunk.groups[size_t(g)];
-            const Row* rows = m_open.data() + size_t(g) * kGroupRows;
-            group.offset = quint32(scratch.size());
-            group.firstMs = rows[0].atMs;
-            group.lastMs = rows[kGroupRows - 1].atMs;
-            group.summarised = quint64(group.lastMs) - quint64(group.firstMs) <= std::numeric_limits<quint32>::max();
-            quint64 prevT = quint64(group.firstMs);
-            quint64 prevDelta = 0;
-            std::array<qint64, N> prevQ {};
-            for (int r = 0; r < kGroupRows; ++r) {
-                const Row& row = rows[r];
-                if (r > 0) {
-                    const quint64 delta = quint64(row.atMs) - prevT;
-                    ringcodec::putVarint(scratch, ringcodec::zigzag(delta - prevDelta));
-                    prevT = quint64(row.atMs);
-                    prevDelta = delta;
-                }
-                for (int c = 0; c < N; ++c) {
-                    const float v = row.v[size_t(c)];
-                    if (std::isnan(v)) {
-                        scratch.push_back(0);
-                        group.nanColumns |= 1u << c;
-                        continue;
-                    }
-                    if (std::fabs(double(v)) >= ringcodec::kMaxScaled) {
-                        scratch.push_back(1);
-                        quint8 raw[sizeof(float)];
-                        std::memcpy(raw, &v, sizeof raw);
-                        scratch.insert(scratch.end(), raw, raw + sizeof raw);
-                    } else {
-                        const qint64 q = std::llround(double(v) * ringcodec::kScale);
-                        ringcodec::putVarint(scratch, ringcodec::zigzag(quint64(q) - quint64(prevQ[size_t(c)])) + 2);
-                        prevQ[size_t(c)] = q;
-                    }
-                    Summary& s = group.summary[size_t(c)];
-                    const quint32 dt = quint32(quint64(row.atMs) - quint64(group.firstMs));
-                    if (v < s.minV) {
-                        s.minV = v;
-                        s.minDt = dt;
-                    }
-                    if (v > s.maxV) {
-                        s.maxV = v;
-                        s.maxDt = dt;
-                    }
-                }
-            }
-        }
-        chunk.bytes.assign(scratch.begin(), scratch.end()); // exact size
-        m_chunks.push_back(std::move(chunk));
+        m_chunks.push_back(encode(m_open.data(), kChunkRows));
         m_open.clear();
     }
 

@@ -110,7 +110,7 @@ done
 depends=$(field Depends)
 # shlibdeps' work: the libraries heapwatch links against, with versions.
 depends_names=$(tr ',' '\n' <<<"$depends" | sed 's/^ *//; s/[ (].*//')
-for lib in libqt6core6 libqt6widgets6 libqt6charts6 libssh-4 libc6 libqt6svg6; do
+for lib in libqt6core6 libqt6widgets6 libqt6charts6 libssh-4 libc6 libqt6svg6 libqt6sql6-sqlite; do
     grep -qx -- "$lib" <<<"$depends_names" && pass "Depends names $lib" || fail "Depends lacks $lib: '$depends'"
 done
 grep -q "(>= " <<<"$depends" && pass "Depends carries versions (dpkg-shlibdeps ran)" \

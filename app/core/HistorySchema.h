@@ -1,0 +1,21 @@
+// The history store's SQLite schema, its pragmas and its migrations: the one place that knows the tables.
+#pragma once
+
+#include <QSqlDatabase>
+#include <QString>
+
+namespace heapwatch::historyschema {
+
+// The schema this build writes and reads (PRAGMA user_version). Every change adds a step to migrate().
+constexpr int kVersion = 1;
+
+// Opens path on a new connection of the calling thread (QSqlDatabase connections belong to one thread).
+// forWriting: creates the file and its directory, sets WAL mode and brings the schema to kVersion; else the
+// file must exist with a schema this build can read. Returns the connection's name, empty on failure.
+QString open(const QString& path, bool forWriting, QString* error);
+void close(const QString& connectionName);
+
+// Runs one statement; false with *error (the statement's first words and SQLite's message) on failure.
+bool exec(QSqlDatabase& db, const QString& sql, QString* error);
+
+} // namespace heapwatch::historyschema
