@@ -225,16 +225,46 @@ private:
         return true;
     }
 
-    // An array of non-negative integers that fit 32 bits, appended to out.
-    bool readNumbers(std::vector<uint32_t>& out)
+    // After an array element: ',' (another follows), ']' (the array ended) or an error, which fail() records.
+    enum class Next
+    {
+        More,
+        End,
+        Error
+    };
+    // The opening '[' of an array: an empty one has ended already.
+    Next beginArray()
     {
         if (!consume('['))
-            return false;
+            return Next::Error;
         skipSpace();
         if (m_p < m_end && *m_p == ']') {
             ++m_p;
-            return true;
+            return Next::End;
         }
+        return Next::More;
+    }
+
+    Next afterElement()
+    {
+        skipSpace();
+        if (m_p < m_end && *m_p == ']') {
+            ++m_p;
+            return Next::End;
+        }
+        if (m_p < m_end && *m_p == ',') {
+            ++m_p;
+            return Next::More;
+        }
+        fail(m_p >= m_end ? QStringLiteral("truncated array") : QStringLiteral("expected ',' or ']'"));
+        return Next::Error;
+    }
+
+    // An array of non-negative integers that fit 32 bits, appended to out.
+    bool readNumbers(std::vector<uint32_t>& out)
+    {
+        if (const Next first = beginArray(); first != Next::More)
+            return first == Next::End;
         for (;;) {
             skipSpace();
             const char* p = m_p;
@@ -259,38 +289,11 @@ private:
         }
     }
 
-    // After an array element: ',' (another follows), ']' (the array ended) or an error, which fail() records.
-    enum class Next
-    {
-        More,
-        End,
-        Error
-    };
-    Next afterElement()
-    {
-        skipSpace();
-        if (m_p < m_end && *m_p == ']') {
-            ++m_p;
-            return Next::End;
-        }
-        if (m_p < m_end && *m_p == ',') {
-            ++m_p;
-            return Next::More;
-        }
-        fail(m_p >= m_end ? QStringLiteral("truncated array") : QStringLiteral("expected ',' or ']'"));
-        return Next::Error;
-    }
-
     bool readStrings(HeapSnapshot& s)
     {
         s.m_stringOffsets.assign(1, 0);
-        if (!consume('['))
-            return false;
-        skipSpace();
-        if (m_p < m_end && *m_p == ']') {
-            ++m_p;
-            return true;
-        }
+        if (const Next first = beginArray(); first != Next::More)
+            return first == Next::End;
         for (;;) {
             if (!readString(&s.m_strings))
                 return false;

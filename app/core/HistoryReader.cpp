@@ -81,20 +81,12 @@ std::vector<StoredChunk> HistoryReader::chunks(const QString& key, RingKind ring
 {
     std::vector<StoredChunk> out;
     QSqlQuery q = query(m_connection,
-                        QStringLiteral("SELECT t0, t1, row_count, data, summaries FROM chunks WHERE target_id = ? AND "
-                                       "ring = ? AND t0 <= ? AND t1 >= ? ORDER BY t0"),
+                        QStringLiteral("SELECT ") + historyschema::kChunkColumns
+                            + QStringLiteral(" FROM chunks WHERE target_id = ? AND ring = ? AND t0 <= ? AND t1 >= ? "
+                                             "ORDER BY t0"),
                         {idOf(key), int(ring), t1, t0});
-    while (q.next()) {
-        StoredChunk c;
-        c.targetKey = key;
-        c.ring = ring;
-        c.t0 = q.value(0).toLongLong();
-        c.t1 = q.value(1).toLongLong();
-        c.rows = q.value(2).toInt();
-        c.bytes = q.value(3).toByteArray();
-        c.summaries = q.value(4).toByteArray();
-        out.push_back(std::move(c));
-    }
+    while (q.next())
+        out.push_back(historyschema::chunkAt(q, key, ring));
     return out;
 }
 

@@ -137,4 +137,17 @@ void close(const QString& connectionName)
     QSqlDatabase::removeDatabase(connectionName);
 }
 
+StoredChunk chunkAt(const QSqlQuery& query, const QString& targetKey, RingKind ring)
+{
+    StoredChunk c;
+    c.targetKey = targetKey;
+    c.ring = ring;
+    c.t0 = query.value(0).toLongLong();
+    c.t1 = query.value(1).toLongLong();
+    c.rows = query.value(2).toInt();
+    c.bytes = query.value(3).toByteArray();
+    c.summaries = query.value(4).toByteArray();
+    return c;
+}
+
 } // namespace heapwatch::historyschema

@@ -1,8 +1,12 @@
 // The history store's SQLite schema, its pragmas and its migrations: the one place that knows the tables.
 #pragma once
 
+#include "HistoryChunk.h"
+
 #include <QSqlDatabase>
 #include <QString>
+
+class QSqlQuery;
 
 namespace heapwatch::historyschema {
 
@@ -17,5 +21,10 @@ void close(const QString& connectionName);
 
 // Runs one statement; false with *error (the statement's first words and SQLite's message) on failure.
 bool exec(QSqlDatabase& db, const QString& sql, QString* error);
+
+// The columns a chunk query selects ("SELECT " + kChunkColumns + " FROM chunks …"), and the chunk of the
+// query's current row read from them.
+inline const QString kChunkColumns = QStringLiteral("t0, t1, row_count, data, summaries");
+StoredChunk chunkAt(const QSqlQuery& query, const QString& targetKey, RingKind ring);
 
 } // namespace heapwatch::historyschema

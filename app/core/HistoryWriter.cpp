@@ -195,8 +195,8 @@ bool HistoryWriter::rebuildRollups(qint64 targetId, RingKind ring, qint64 t0, qi
     const qint64 m0 = floorMinute(t0);
     const qint64 m1 = floorMinute(t1) + kMinuteMs; // exclusive
     QSqlQuery q(db());
-    q.prepare(QStringLiteral("SELECT t0, t1, row_count, data, summaries FROM chunks WHERE target_id = ? AND ring = ? "
-                             "AND t0 < ? AND t1 >= ? ORDER BY t0"));
+    q.prepare(QStringLiteral("SELECT ") + historyschema::kChunkColumns
+              + QStringLiteral(" FROM chunks WHERE target_id = ? AND ring = ? AND t0 < ? AND t1 >= ? ORDER BY t0"));
     q.addBindValue(targetId);
     q.addBindValue(int(ring));
     q.addBindValue(m1);
@@ -207,13 +207,7 @@ bool HistoryWriter::rebuildRollups(qint64 targetId, RingKind ring, qint64 t0, qi
     std::map<qint64, std::vector<Accumulator>> minutes;
     std::vector<DecodedRow> rows;
     while (q.next()) {
-        StoredChunk c;
-        c.ring = ring;
-        c.t0 = q.value(0).toLongLong();
-        c.t1 = q.value(1).toLongLong();
-        c.rows = q.value(2).toInt();
-        c.bytes = q.value(3).toByteArray();
-        c.summaries = q.value(4).toByteArray();
+        const StoredChunk c = historyschema::chunkAt(q, QString(), ring);
         if (!decodeStoredChunk(c, &rows))
             continue;
         for (const DecodedRow& r : rows) {
