@@ -51,7 +51,7 @@ QString Alert::message() const
             parts << part(a);
         return oneLine(parts.join(QStringLiteral(", ")), 1000);
     }
-    QString text = QStringLiteral("%1 %2 (%3)").arg(metric, value, threshold);
+    QString text = reading;
     if (!sinceText().isEmpty())
         text += QStringLiteral(" since ") + sinceText();
     if (!note.isEmpty())
@@ -115,6 +115,7 @@ void AlertNotifier::observe(const QString& targetKey, const QString& targetName,
         a.level = f.level;
         a.value = formatFlagValue(f);
         a.threshold = formatFlagThreshold(f, f.level == Level::Critical);
+        a.reading = flagReading(f);
         a.note = f.note;
         a.flapping = f.flapping;
         a.sinceMs = f.sinceMs;

@@ -28,6 +28,7 @@ struct Alert
     Level level = Level::Unknown;
     QString value; // "352.0 MiB"
     QString threshold; // ">350 MiB"
+    QString reading; // "RSS Memory 352.0 MiB (>350 MiB)", as the header reads the flag
     QString note;
     bool flapping = false; // the flag changes level too often: this is the one alert for it
     qint64 sinceMs = -1; // when the flag entered its level (data time), -1 if unknown

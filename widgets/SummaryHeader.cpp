@@ -203,9 +203,7 @@ void SummaryHeader::refresh(const Target* target)
     }
     QString verdict;
     if (worst && worst->level != Level::Ok)
-        verdict = QStringLiteral("%1 %2 (%3)")
-                      .arg(worst->metric, formatFlagValue(*worst),
-                           formatFlagThreshold(*worst, worst->level == Level::Critical));
+        verdict = flagReading(*worst);
     else if (worst)
         verdict = tr("All red flags within their thresholds");
     else

@@ -167,6 +167,12 @@ QString formatFlagThreshold(const Flag& f, bool critical)
         + formatThreshold(f, critical ? f.critical : f.warning);
 }
 
+QString flagReading(const Flag& f)
+{
+    return QStringLiteral("%1 %2 (%3)")
+        .arg(f.metric, formatFlagValue(f), formatFlagThreshold(f, f.level == Level::Critical));
+}
+
 int pluginExitCode(Level overall)
 {
     return int(overall);

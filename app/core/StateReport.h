@@ -42,5 +42,8 @@ int pluginExitCode(Level overall);
 QString formatFlagValue(const Flag& flag);
 QString formatFlagThreshold(const Flag& flag, bool critical);
 QString formatThreshold(const Flag& flag, double threshold); // the number and unit alone: "95%"
+// A flag read in one phrase, with the line of its level: "Heap Usage % 97.6% (>95%)" (the console's header
+// and its notifications).
+QString flagReading(const Flag& flag);
 
 } // namespace heapwatch

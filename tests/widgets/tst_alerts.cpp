@@ -102,6 +102,7 @@ private Q_SLOTS:
         a.previous = Level::Ok;
         a.value = QStringLiteral("97.6%");
         a.threshold = QStringLiteral(">95%");
+        a.reading = QStringLiteral("Heap Usage % 97.6% (>95%)");
         a.note = QStringLiteral("restarted\nby \u202eevil\u009b");
         for (const QString& text : {a.title(), a.message()}) {
             for (const QChar c : text) {
