@@ -356,7 +356,12 @@ int main(int argc, char** argv)
                                         QStringLiteral("K"), QStringLiteral("7"));
     const QCommandLineOption heapwatchOption(QStringLiteral("heapwatch"), QStringLiteral("The heapwatch binary."),
                                              QStringLiteral("PATH"), QStringLiteral(HEAPWATCH_BINARY));
-    cli.addOptions({linesOption, repeatOption, keepOption, runsOption, heapwatchOption});
+    const QCommandLineOption baselineOption(
+        QStringLiteral("baseline"),
+        QStringLiteral(
+            "Another heapwatch binary (an older build) timed in the same alternation, for old-and-new figures."),
+        QStringLiteral("PATH"));
+    cli.addOptions({linesOption, repeatOption, keepOption, runsOption, heapwatchOption, baselineOption});
     cli.process(app);
     const quint64 lines = cli.value(linesOption).toULongLong();
     const int repeat = std::max(1, cli.value(repeatOption).toInt());
@@ -395,7 +400,8 @@ int main(int argc, char** argv)
     }
 
     // Whole processes, alternating so that a busy moment of the machine falls on both.
-    ProcessTimes replay, grepProcess;
+    ProcessTimes replay, grepProcess, baseline;
+    const QString baselineBinary = cli.value(baselineOption);
     const int runs = std::max(1, cli.value(runsOption).toInt());
     const QString heapwatch = cli.value(heapwatchOption);
     const QStringList replayArguments {QStringLiteral("check"), QStringLiteral("--replay"), path};
@@ -408,6 +414,8 @@ int main(int argc, char** argv)
             timeProcess(QStringLiteral("grep"), grepArguments, grepProcess);
             timeProcess(heapwatch, replayArguments, replay);
         }
+        if (!baselineBinary.isEmpty())
+            timeProcess(baselineBinary, replayArguments, baseline);
     }
 
     const double mlps = double(lines) / best.seconds / 1e6;
@@ -428,6 +436,12 @@ int main(int argc, char** argv)
             "%.3f s (%.3f-%.3f); %d alternating runs; ratio %.2fx (target <= 1.0x)\n",
             replay.median(), replay.min(), replay.max(), kReplayGrepPattern, grepProcess.median(), grepProcess.min(),
             grepProcess.max(), runs, replay.median() / grepProcess.median());
+        if (!baselineBinary.isEmpty() && baseline.ok) {
+            std::printf("backfill: baseline %s median %.3f s (%.3f-%.3f); ratio to grep %.2fx; output %s\n",
+                        qPrintable(baselineBinary), baseline.median(), baseline.min(), baseline.max(),
+                        baseline.median() / grepProcess.median(),
+                        baseline.firstOutput == replay.firstOutput ? "the same" : "DIFFERENT");
+        }
         std::printf("backfill: check said \"%s\"; grep counted %s\n", replay.firstOutput.constData(),
                     grepProcess.firstOutput.constData());
     } else {
