@@ -15,6 +15,10 @@
 #include <mutex>
 #include <thread>
 
+#ifdef Q_OS_LINUX
+#    include <sys/mman.h>
+#endif
+
 namespace heapwatch {
 namespace {
 
@@ -25,6 +29,44 @@ constexpr size_t kRecordsPerBatch = 20000;
 constexpr qsizetype kSegmentBytes = 1024 * 1024;
 constexpr size_t kSegmentsAhead = 6;
 constexpr unsigned kMaxWorkers = 4;
+
+// The whole file mapped read-only. On Linux its page-table entries are filled in one call (MAP_POPULATE) instead
+// of one page fault per few pages: a tenth of a million-line replay's time went to those faults.
+class FileMapping
+{
+public:
+    FileMapping(QFile& file, qint64 size)
+    {
+        if (size <= 0 || file.isSequential())
+            return;
+#ifdef Q_OS_LINUX
+        void* p = ::mmap(nullptr, size_t(size), PROT_READ, MAP_PRIVATE | MAP_POPULATE, file.handle(), 0);
+        if (p != MAP_FAILED) {
+            m_data = static_cast<const char*>(p);
+            m_size = size_t(size);
+        }
+#else
+        m_data = reinterpret_cast<const char*>(file.map(0, size));
+#endif
+    }
+    ~FileMapping()
+    {
+#ifdef Q_OS_LINUX
+        if (m_data)
+            ::munmap(const_cast<char*>(m_data), m_size);
+#endif
+    }
+    FileMapping(const FileMapping&) = delete;
+    FileMapping& operator=(const FileMapping&) = delete;
+    const char* data() const
+    {
+        return m_data;
+    }
+
+private:
+    const char* m_data = nullptr;
+    size_t m_size = 0;
+};
 
 ParseCounters countedSince(const ParseCounters& now, const ParseCounters& before)
 {
@@ -254,9 +296,10 @@ bool ReplaySource::readFiles(const QString& logPath, const QString& statsPath,
     // A regular file is mapped and parsed in segments by worker threads; anything else (a pipe, a file
     // that cannot be mapped) is read in chunks.
     const qint64 size = log.size();
-    const uchar* mapped = size > 0 && !log.isSequential() ? log.map(0, size) : nullptr;
+    const FileMapping mapping(log, size);
+    const char* mapped = mapping.data();
     if (mapped) {
-        if (!parseMapped(QByteArrayView(reinterpret_cast<const char*>(mapped), size), deliver, cancel)) {
+        if (!parseMapped(QByteArrayView(mapped, size), deliver, cancel)) {
             cancelled(); // sets the reason
             return false;
         }
