@@ -8,6 +8,7 @@
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
+#include <algorithm>
 #include <cmath>
 
 using namespace heapwatch;
@@ -131,6 +132,47 @@ private Q_SLOTS:
         }
         if (!bytes.isEmpty())
             QVERIFY(expected.counters.recognised > 0 || bytes.size() < 100);
+    }
+
+    // A replay's parser hashes no line on its own; a gate still gets every line's hash, and its records keep it.
+    void gatedHashingHashesOnlyForTheGate_data()
+    {
+        QTest::addColumn<bool>("withGate");
+        QTest::addRow("no gate") << false;
+        QTest::addRow("a gate") << true;
+    }
+    void gatedHashingHashesOnlyForTheGate()
+    {
+        QFETCH(bool, withGate);
+        struct AdmitAll : LineGate
+        {
+            std::vector<quint64> hashes;
+            bool admit(const LogLine& line) override
+            {
+                hashes.push_back(line.hash);
+                return true;
+            }
+        } gate;
+        const QByteArray bytes = repeated(200 * 1024);
+        std::vector<LogRecord> every, gated;
+        LogParser(LogParser::Timestamps::Detect, LogParser::Hashing::EveryRecord)
+            .feed(bytes, LogStream::Stdout, every, withGate ? &gate : nullptr);
+        LogParser parser(LogParser::Timestamps::Detect, LogParser::Hashing::Gated);
+        parser.feed(bytes, LogStream::Stdout, gated, withGate ? &gate : nullptr);
+        QVERIFY(every.size() > 100);
+        QCOMPARE(gated.size(), every.size());
+        for (size_t i = 0; i < every.size(); ++i) {
+            QVERIFY(every[i].lineHash != 0);
+            QCOMPARE(gated[i].lineHash, withGate && every[i].dockerTimeNs >= 0 ? every[i].lineHash : quint64(0));
+            QCOMPARE(gated[i].atMs, every[i].atMs);
+            QCOMPARE(gated[i].text, every[i].text);
+        }
+        // One hash per gated line with a docker timestamp (the resume's key), none for the others.
+        const auto stamped
+            = quint64(std::count_if(gate.hashes.begin(), gate.hashes.end(), [](quint64 h) { return h != 0; }));
+        QCOMPARE(parser.hashesComputed(), withGate ? stamped / 2 : quint64(0));
+        if (withGate)
+            QVERIFY(stamped > 0);
     }
 
     void readingAMissingFileFails()
