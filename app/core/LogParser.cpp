@@ -883,13 +883,13 @@ Outcome fillRecord(const LineScan& s, LogStream stream, LogRecord& r)
 
 // Parses a line whose timestamp was read: its kind, its hash (unless the gate took it), its record.
 Q_ALWAYS_INLINE void parseScanned(LineScan& s, LogStream stream, std::vector<LogRecord>& out, ParseCounters& counters,
-                                  quint64& hashes)
+                                  quint64& hashes, bool hashRecords)
 {
     ++counters.lines;
     scanKind(s);
     if (s.kind == LogKind::Other)
         return;
-    if (!s.hashed) {
+    if (!s.hashed && hashRecords) {
         s.hash = hashBytes(s.message, s.end - s.message);
         ++hashes;
     }
@@ -992,7 +992,7 @@ void LogParser::consumeLine(QByteArrayView line, LogStream stream, std::vector<L
         if (!gate->admit(l))
             return;
     }
-    parseScanned(s, stream, out, m_counters, m_hashes);
+    parseScanned(s, stream, out, m_counters, m_hashes, m_hashRecords);
     if (gate)
         gate->parsed();
 }

@@ -48,8 +48,16 @@ public:
         Detect,
         Engine
     };
-    explicit LogParser(Timestamps timestamps = Timestamps::Detect)
+    // Which lines get their hash (LogRecord::lineHash). EveryRecord: every record carries it. Gated: only the
+    // lines a LineGate sees (the resume dedupe's key); a saved log read whole (a replay) has no use for it.
+    enum class Hashing : quint8
+    {
+        EveryRecord,
+        Gated
+    };
+    explicit LogParser(Timestamps timestamps = Timestamps::Detect, Hashing hashing = Hashing::EveryRecord)
         : m_timestamps(timestamps)
+        , m_hashRecords(hashing == Hashing::EveryRecord)
     {
     }
 
@@ -81,6 +89,7 @@ private:
     QByteArray m_partial[2];
     bool m_skipping[2] = {false, false}; // inside an oversized line: drop bytes up to the next newline
     Timestamps m_timestamps = Timestamps::Detect;
+    bool m_hashRecords = true;
     char m_minutePrefix[16] = {}; // date, hour and minute of the last docker timestamp …
     qint64 m_minuteSeconds = -1; // … and their value, so the next line skips the calendar
     ParseCounters m_counters;

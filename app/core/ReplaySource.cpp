@@ -9,12 +9,201 @@
 #include <QMutex>
 #include <QSemaphore>
 #include <QThread>
+#include <algorithm>
+#include <condition_variable>
+#include <cstring>
+#include <mutex>
+#include <thread>
+
+#ifdef Q_OS_LINUX
+#    include <sys/mman.h>
+#endif
 
 namespace heapwatch {
 namespace {
 
 constexpr qint64 kChunkBytes = 64 * 1024;
 constexpr size_t kRecordsPerBatch = 20000;
+// A mapped log is parsed in segments of about this size (whole lines), a few of them ahead of the one being
+// applied: about 10 000 records each, so the records in flight stay a few megabytes whatever the file's size.
+constexpr qsizetype kSegmentBytes = 1024 * 1024;
+constexpr size_t kSegmentsAhead = 6;
+constexpr unsigned kMaxWorkers = 4;
+
+// The whole file mapped read-only. On Linux its page-table entries are filled in one call (MAP_POPULATE) instead
+// of one page fault per few pages: a tenth of a million-line replay's time went to those faults.
+class FileMapping
+{
+public:
+    FileMapping(QFile& file, qint64 size)
+    {
+        if (size <= 0 || file.isSequential())
+            return;
+#ifdef Q_OS_LINUX
+        void* p = ::mmap(nullptr, size_t(size), PROT_READ, MAP_PRIVATE | MAP_POPULATE, file.handle(), 0);
+        if (p != MAP_FAILED) {
+            m_data = static_cast<const char*>(p);
+            m_size = size_t(size);
+        }
+#else
+        m_data = reinterpret_cast<const char*>(file.map(0, size));
+#endif
+    }
+    ~FileMapping()
+    {
+#ifdef Q_OS_LINUX
+        if (m_data)
+            ::munmap(const_cast<char*>(m_data), m_size);
+#endif
+    }
+    FileMapping(const FileMapping&) = delete;
+    FileMapping& operator=(const FileMapping&) = delete;
+    const char* data() const
+    {
+        return m_data;
+    }
+
+private:
+    const char* m_data = nullptr;
+    size_t m_size = 0;
+};
+
+ParseCounters countedSince(const ParseCounters& now, const ParseCounters& before)
+{
+    ParseCounters d;
+    d.lines = now.lines - before.lines;
+    d.recognised = now.recognised - before.recognised;
+    d.malformed = now.malformed - before.malformed;
+    d.oversized = now.oversized - before.oversized;
+    d.bytes = now.bytes - before.bytes;
+    return d;
+}
+
+// Where each segment of data starts: every one but the last ends just after a newline.
+std::vector<qsizetype> segmentStarts(QByteArrayView data)
+{
+    std::vector<qsizetype> starts;
+    qsizetype at = 0;
+    while (at < data.size()) {
+        starts.push_back(at);
+        const qsizetype cut = at + kSegmentBytes - 1;
+        if (cut >= data.size())
+            break;
+        const void* nl = std::memchr(data.data() + cut, '\n', size_t(data.size() - cut));
+        if (!nl)
+            break;
+        at = static_cast<const char*>(nl) - data.data() + 1;
+    }
+    return starts;
+}
+
+// Parses a mapped log in segments, each by its own LogParser in a worker thread, and hands their records to
+// deliver in file order, in the calling thread. The result is the one a single parser reading the file from the
+// start gives: a parser carries nothing from one line to the next but a partial line (and a cache of the last
+// timestamp's minute, which changes no value), and every segment holds whole lines. False when cancelled.
+bool parseMapped(QByteArrayView data, const std::function<void(IngestBatch&, qint64 lastMs)>& deliver,
+                 const std::atomic<bool>* cancel)
+{
+    const std::vector<qsizetype> starts = segmentStarts(data);
+    const size_t count = starts.size();
+    // Fills batch (its logs may hold the capacity of an earlier segment's) and returns its latest record time.
+    const auto parseSegment = [&](size_t i, IngestBatch& batch) {
+        const qsizetype end = i + 1 < count ? starts[i + 1] : data.size();
+        LogParser parser(LogParser::Timestamps::Detect, LogParser::Hashing::Gated);
+        batch.backfill = true;
+        parser.feed(data.sliced(starts[i], end - starts[i]), LogStream::Stdout, batch.logs);
+        if (i + 1 == count)
+            parser.finish(batch.logs);
+        batch.logCounters = parser.counters();
+        qint64 lastMs = -1;
+        for (const LogRecord& r : batch.logs)
+            lastMs = std::max(lastMs, r.atMs);
+        return lastMs;
+    };
+    const auto isCancelled = [cancel] { return cancel && cancel->load(); };
+    if (count <= 1) {
+        IngestBatch batch;
+        const qint64 lastMs = parseSegment(0, batch);
+        if (isCancelled())
+            return false;
+        deliver(batch, lastMs);
+        return true;
+    }
+
+    struct Slot
+    {
+        IngestBatch batch;
+        qint64 lastMs = -1;
+        bool done = false;
+    };
+    // Record vectors handed back after their segment was applied: their pages are reused, not faulted in anew.
+    std::vector<std::vector<LogRecord>> spare;
+    std::vector<Slot> parsed(count);
+    std::mutex mutex;
+    std::condition_variable changed;
+    size_t next = 0; // the next segment a worker takes
+    size_t applied = 0; // segments handed to deliver
+    bool stop = false;
+    const auto work = [&] {
+        for (;;) {
+            size_t i;
+            {
+                std::unique_lock lock(mutex);
+                changed.wait(lock, [&] { return stop || next >= count || next < applied + kSegmentsAhead; });
+                if (stop || next >= count)
+                    return;
+                i = next++;
+            }
+            IngestBatch batch;
+            {
+                std::lock_guard lock(mutex);
+                if (!spare.empty()) {
+                    batch.logs = std::move(spare.back());
+                    spare.pop_back();
+                }
+            }
+            const qint64 lastMs = parseSegment(i, batch);
+            std::lock_guard lock(mutex);
+            parsed[i].batch = std::move(batch);
+            parsed[i].lastMs = lastMs;
+            parsed[i].done = true;
+            changed.notify_all();
+        }
+    };
+    const unsigned workers = std::clamp(std::thread::hardware_concurrency(), 1u, kMaxWorkers);
+    std::vector<std::thread> threads;
+    for (unsigned w = 0; w < std::min<size_t>(workers, count); ++w)
+        threads.emplace_back(work);
+    bool ok = true;
+    for (size_t i = 0; i < count; ++i) {
+        IngestBatch batch;
+        qint64 lastMs;
+        {
+            std::unique_lock lock(mutex);
+            changed.wait(lock, [&] { return parsed[i].done; });
+            batch = std::move(parsed[i].batch);
+            lastMs = parsed[i].lastMs;
+        }
+        if (isCancelled()) {
+            ok = false;
+            break;
+        }
+        deliver(batch, lastMs);
+        batch.logs.clear();
+        std::lock_guard lock(mutex);
+        spare.push_back(std::move(batch.logs));
+        applied = i + 1;
+        changed.notify_all();
+    }
+    {
+        std::lock_guard lock(mutex);
+        stop = true;
+        changed.notify_all();
+    }
+    for (std::thread& t : threads)
+        t.join();
+    return ok;
+}
 
 } // namespace
 
@@ -98,43 +287,58 @@ bool ReplaySource::readFiles(const QString& logPath, const QString& statsPath,
             *error = QStringLiteral("cannot read %1: %2").arg(logPath, log.errorString());
         return false;
     }
-    LogParser parser;
+    qint64 lastMs = -1;
+    const auto deliver = [&](IngestBatch& batch, qint64 batchLastMs) {
+        lastMs = std::max(lastMs, batchLastMs);
+        batch.bytesReceived = batch.logCounters.bytes;
+        sink(batch);
+    };
+    // A regular file is mapped and parsed in segments by worker threads; anything else (a pipe, a file
+    // that cannot be mapped) is read in chunks.
+    const qint64 size = log.size();
+    const FileMapping mapping(log, size);
+    const char* mapped = mapping.data();
+    if (mapped) {
+        if (!parseMapped(QByteArrayView(mapped, size), deliver, cancel)) {
+            cancelled(); // sets the reason
+            return false;
+        }
+    } else {
+        LogParser parser(LogParser::Timestamps::Detect, LogParser::Hashing::Gated);
+        IngestBatch batch;
+        batch.backfill = true;
+        ParseCounters reported;
+        auto flush = [&](bool force) {
+            if (!force && batch.logs.size() < kRecordsPerBatch)
+                return;
+            batch.logCounters = countedSince(parser.counters(), reported);
+            reported = parser.counters();
+            qint64 batchLastMs = -1;
+            for (const LogRecord& r : batch.logs)
+                batchLastMs = std::max(batchLastMs, r.atMs);
+            deliver(batch, batchLastMs);
+            batch = IngestBatch();
+            batch.backfill = true;
+        };
+        QByteArray chunk;
+        while (!(chunk = log.read(kChunkBytes)).isEmpty()) {
+            if (cancelled())
+                return false;
+            parser.feed(chunk, LogStream::Stdout, batch.logs);
+            flush(false);
+        }
+        parser.finish(batch.logs);
+        if (log.error() != QFileDevice::NoError) {
+            if (error)
+                *error = QStringLiteral("error reading %1: %2").arg(logPath, log.errorString());
+            return false;
+        }
+        flush(true);
+    }
+
+    QByteArray chunk;
     IngestBatch batch;
     batch.backfill = true;
-    ParseCounters reported;
-    qint64 lastMs = -1;
-    auto flush = [&](bool force) {
-        if (!force && batch.logs.size() < kRecordsPerBatch)
-            return;
-        for (const LogRecord& r : batch.logs)
-            lastMs = std::max(lastMs, r.atMs);
-        const ParseCounters& now = parser.counters();
-        batch.logCounters.lines = now.lines - reported.lines;
-        batch.logCounters.recognised = now.recognised - reported.recognised;
-        batch.logCounters.malformed = now.malformed - reported.malformed;
-        batch.logCounters.oversized = now.oversized - reported.oversized;
-        batch.logCounters.bytes = now.bytes - reported.bytes;
-        batch.bytesReceived = batch.logCounters.bytes;
-        reported = now;
-        sink(batch);
-        batch = IngestBatch();
-        batch.backfill = true;
-    };
-    QByteArray chunk;
-    while (!(chunk = log.read(kChunkBytes)).isEmpty()) {
-        if (cancelled())
-            return false;
-        parser.feed(chunk, LogStream::Stdout, batch.logs);
-        flush(false);
-    }
-    parser.finish(batch.logs);
-    if (log.error() != QFileDevice::NoError) {
-        if (error)
-            *error = QStringLiteral("error reading %1: %2").arg(logPath, log.errorString());
-        return false;
-    }
-    flush(true);
-
     if (!statsPath.isEmpty()) {
         QFile stats(statsPath);
         if (!stats.open(QIODevice::ReadOnly)) {

@@ -33,8 +33,10 @@ public:
         return read(sink, error);
     }
 
-    // Reads everything in the calling thread, handing each batch to sink as it is parsed so that a large
-    // file never sits in memory twice. False and *error when a file cannot be read (or cancel was set).
+    // Reads everything, handing each batch to sink in the calling thread, in file order. A regular file is
+    // mapped and parsed in segments of whole lines by worker threads a few segments ahead, so that a large file
+    // never sits in memory twice; the batches hold what one parser reading from the start would give. False and
+    // *error when a file cannot be read (or cancel was set).
     bool read(const std::function<void(const IngestBatch&)>& sink, QString* error,
               const std::atomic<bool>* cancel = nullptr) const;
 

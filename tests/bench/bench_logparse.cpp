@@ -2,9 +2,11 @@
 // live path a follower takes (ContainerStreams: split, engine timestamp, resume dedupe, parse, batches into a
 // TargetState) on the same bytes.
 //
-//   bench_logparse [--lines N] [--repeat R] [--keep]
+//   bench_logparse [--lines N] [--repeat R] [--runs K] [--heapwatch PATH] [--keep]
 //
-// Prints e.g. "parse: 1000000 lines in 0.412 s (2.43 Mlines/s); grep -E: 0.301 s; ratio 1.37x (target <= 2x)".
+// Prints e.g. "parse: 1000000 lines in 0.412 s (2.43 Mlines/s); grep -E: 0.301 s; ratio 1.37x (target <= 2x)", and
+// the whole `heapwatch check --replay FILE` process against the whole `grep -cE` process on the same file (K runs of
+// each, alternating, medians and their ratio: the backfill figure of the README).
 // Exits 0 whatever the ratio (it reports), 1 when the parser recognised a wrong number of records, or the live
 // path lost a line, delivered one twice or hashed a line more than once.
 #include "Assessment.h"
@@ -266,6 +268,42 @@ std::pair<double, qint64> grepFile(const QString& path)
     return {seconds, ok ? count : -1};
 }
 
+// The backfill figure: `grep -cE` with the five kinds a replay judges by, as a person would type it.
+const char* const kReplayGrepPattern = "Memory:|Cache stats|buffer overflow|\\[warn\\]|\\[error\\]";
+
+struct ProcessTimes
+{
+    std::vector<double> seconds;
+    QByteArray firstOutput;
+    bool ok = true;
+    double median() const
+    {
+        std::vector<double> s = seconds;
+        std::sort(s.begin(), s.end());
+        return s.empty() ? 0 : s.size() % 2 ? s[s.size() / 2] : (s[s.size() / 2 - 1] + s[s.size() / 2]) / 2;
+    }
+    double min() const { return seconds.empty() ? 0 : *std::min_element(seconds.begin(), seconds.end()); }
+    double max() const { return seconds.empty() ? 0 : *std::max_element(seconds.begin(), seconds.end()); }
+};
+
+// Runs program to its end with its output read through a pipe (grep notices /dev/null and stops at the first match),
+// in the caller's environment; adds the wall time from start to exit.
+void timeProcess(const QString& program, const QStringList& arguments, ProcessTimes& times)
+{
+    QProcess process;
+    QElapsedTimer timer;
+    timer.start();
+    process.start(program, arguments);
+    if (!process.waitForFinished(-1) || process.exitStatus() != QProcess::NormalExit) {
+        times.ok = false;
+        return;
+    }
+    times.seconds.push_back(double(timer.nsecsElapsed()) / 1e9);
+    const QByteArray output = process.readAllStandardOutput();
+    if (times.firstOutput.isEmpty())
+        times.firstOutput = output.left(200).trimmed();
+}
+
 // What a week of one-second history costs in the rings: docker's stats stream (CPU with two decimals, memory
 // with one, jittered ticks) and the app's Memory: line (one decimal) every second, a slow leak included.
 struct HistoryFootprint
@@ -313,7 +351,17 @@ int main(int argc, char** argv)
     const QCommandLineOption repeatOption(QStringLiteral("repeat"), QStringLiteral("Runs of each; the best counts."),
                                           QStringLiteral("R"), QStringLiteral("3"));
     const QCommandLineOption keepOption(QStringLiteral("keep"), QStringLiteral("Keep the generated log."));
-    cli.addOptions({linesOption, repeatOption, keepOption});
+    const QCommandLineOption runsOption(QStringLiteral("runs"),
+                                        QStringLiteral("Runs of check --replay and of grep -cE, alternating."),
+                                        QStringLiteral("K"), QStringLiteral("7"));
+    const QCommandLineOption heapwatchOption(QStringLiteral("heapwatch"), QStringLiteral("The heapwatch binary."),
+                                             QStringLiteral("PATH"), QStringLiteral(HEAPWATCH_BINARY));
+    const QCommandLineOption baselineOption(
+        QStringLiteral("baseline"),
+        QStringLiteral(
+            "Another heapwatch binary (an older build) timed in the same alternation, for old-and-new figures."),
+        QStringLiteral("PATH"));
+    cli.addOptions({linesOption, repeatOption, keepOption, runsOption, heapwatchOption, baselineOption});
     cli.process(app);
     const quint64 lines = cli.value(linesOption).toULongLong();
     const int repeat = std::max(1, cli.value(repeatOption).toInt());
@@ -351,6 +399,25 @@ int main(int argc, char** argv)
             grepSeconds = std::min(grepSeconds, seconds);
     }
 
+    // Whole processes, alternating so that a busy moment of the machine falls on both.
+    ProcessTimes replay, grepProcess, baseline;
+    const QString baselineBinary = cli.value(baselineOption);
+    const int runs = std::max(1, cli.value(runsOption).toInt());
+    const QString heapwatch = cli.value(heapwatchOption);
+    const QStringList replayArguments {QStringLiteral("check"), QStringLiteral("--replay"), path};
+    const QStringList grepArguments {QStringLiteral("-cE"), QString::fromLatin1(kReplayGrepPattern), path};
+    for (int r = 0; r < runs; ++r) {
+        if (r % 2 == 0) {
+            timeProcess(heapwatch, replayArguments, replay);
+            timeProcess(QStringLiteral("grep"), grepArguments, grepProcess);
+        } else {
+            timeProcess(QStringLiteral("grep"), grepArguments, grepProcess);
+            timeProcess(heapwatch, replayArguments, replay);
+        }
+        if (!baselineBinary.isEmpty())
+            timeProcess(baselineBinary, replayArguments, baseline);
+    }
+
     const double mlps = double(lines) / best.seconds / 1e6;
     const double evaluatedMlps = double(lines) / bestEvaluated.seconds / 1e6;
     if (grepCount >= 0) {
@@ -362,6 +429,23 @@ int main(int argc, char** argv)
     } else {
         std::printf("parse: %llu lines in %.3f s (%.2f Mlines/s); parse + evaluate %.3f s; grep -E: not available\n",
                     static_cast<unsigned long long>(lines), best.seconds, mlps, bestEvaluated.seconds);
+    }
+    if (replay.ok && grepProcess.ok) {
+        std::printf(
+            "backfill: heapwatch check --replay (whole process) median %.3f s (%.3f-%.3f); grep -cE '%s' median "
+            "%.3f s (%.3f-%.3f); %d alternating runs; ratio %.2fx (target <= 1.0x)\n",
+            replay.median(), replay.min(), replay.max(), kReplayGrepPattern, grepProcess.median(), grepProcess.min(),
+            grepProcess.max(), runs, replay.median() / grepProcess.median());
+        if (!baselineBinary.isEmpty() && baseline.ok) {
+            std::printf("backfill: baseline %s median %.3f s (%.3f-%.3f); ratio to grep %.2fx; output %s\n",
+                        qPrintable(baselineBinary), baseline.median(), baseline.min(), baseline.max(),
+                        baseline.median() / grepProcess.median(),
+                        baseline.firstOutput == replay.firstOutput ? "the same" : "DIFFERENT");
+        }
+        std::printf("backfill: check said \"%s\"; grep counted %s\n", replay.firstOutput.constData(),
+                    grepProcess.firstOutput.constData());
+    } else {
+        std::printf("backfill: %s could not be run (%s)\n", replay.ok ? "grep" : "heapwatch", qPrintable(heapwatch));
     }
     std::printf("live path (ContainerStreams, %lld KiB reads, a reconnect re-reading %llu lines): %llu lines in %.3f s "
                 "(%.2f Mlines/s); %llu replays dropped; %.2f hashes per line (at most 1)\n",
