@@ -10,63 +10,23 @@
 #include <QSemaphore>
 #include <QThread>
 #include <algorithm>
+#include <cerrno>
 #include <condition_variable>
 #include <cstring>
 #include <mutex>
 #include <thread>
-
-#ifdef Q_OS_LINUX
-#    include <sys/mman.h>
-#endif
+#include <unistd.h>
 
 namespace heapwatch {
 namespace {
 
 constexpr qint64 kChunkBytes = 64 * 1024;
 constexpr size_t kRecordsPerBatch = 20000;
-// A mapped log is parsed in segments of about this size (whole lines), a few of them ahead of the one being
+// A saved log is parsed in segments of about this size (whole lines), a few of them ahead of the one being
 // applied: about 10 000 records each, so the records in flight stay a few megabytes whatever the file's size.
 constexpr qsizetype kSegmentBytes = 1024 * 1024;
 constexpr size_t kSegmentsAhead = 6;
 constexpr unsigned kMaxWorkers = 4;
-
-// The whole file mapped read-only. On Linux its page-table entries are filled in one call (MAP_POPULATE) instead
-// of one page fault per few pages: a tenth of a million-line replay's time went to those faults.
-class FileMapping
-{
-public:
-    FileMapping(QFile& file, qint64 size)
-    {
-        if (size <= 0 || file.isSequential())
-            return;
-#ifdef Q_OS_LINUX
-        void* p = ::mmap(nullptr, size_t(size), PROT_READ, MAP_PRIVATE | MAP_POPULATE, file.handle(), 0);
-        if (p != MAP_FAILED) {
-            m_data = static_cast<const char*>(p);
-            m_size = size_t(size);
-        }
-#else
-        m_data = reinterpret_cast<const char*>(file.map(0, size));
-#endif
-    }
-    ~FileMapping()
-    {
-#ifdef Q_OS_LINUX
-        if (m_data)
-            ::munmap(const_cast<char*>(m_data), m_size);
-#endif
-    }
-    FileMapping(const FileMapping&) = delete;
-    FileMapping& operator=(const FileMapping&) = delete;
-    const char* data() const
-    {
-        return m_data;
-    }
-
-private:
-    const char* m_data = nullptr;
-    size_t m_size = 0;
-};
 
 ParseCounters countedSince(const ParseCounters& now, const ParseCounters& before)
 {
@@ -79,39 +39,64 @@ ParseCounters countedSince(const ParseCounters& now, const ParseCounters& before
     return d;
 }
 
-// Where each segment of data starts: every one but the last ends just after a newline.
-std::vector<qsizetype> segmentStarts(QByteArrayView data)
+// Reads of one segment: pread, so that workers share the descriptor without a shared file position. A file
+// cut short while it is read (log rotation by copytruncate) only ends the reads early: nothing maps it, so
+// nothing can fault on the pages it lost.
+constexpr qsizetype kReadBytes = 256 * 1024;
+
+qsizetype readAt(int fd, qint64 offset, char* buffer, qsizetype size)
 {
-    std::vector<qsizetype> starts;
-    qsizetype at = 0;
-    while (at < data.size()) {
-        starts.push_back(at);
-        const qsizetype cut = at + kSegmentBytes - 1;
-        if (cut >= data.size())
-            break;
-        const void* nl = std::memchr(data.data() + cut, '\n', size_t(data.size() - cut));
-        if (!nl)
-            break;
-        at = static_cast<const char*>(nl) - data.data() + 1;
+    for (;;) {
+        const ssize_t n = ::pread(fd, buffer, size_t(size), off_t(offset));
+        if (n >= 0)
+            return qsizetype(n);
+        if (errno != EINTR)
+            return 0; // an unreadable file ends like a short one
     }
-    return starts;
 }
 
-// Parses a mapped log in segments, each by its own LogParser in a worker thread, and hands their records to
-// deliver in file order, in the calling thread. The result is the one a single parser reading the file from the
-// start gives: a parser carries nothing from one line to the next but a partial line (and a cache of the last
-// timestamp's minute, which changes no value), and every segment holds whole lines. False when cancelled.
-bool parseMapped(QByteArrayView data, const std::function<void(IngestBatch&, qint64 lastMs)>& deliver,
-                 const std::atomic<bool>* cancel)
+// Where the lines of segment i begin: just after the first newline at or after byte i * kSegmentBytes - 1 (0 for
+// the first segment, the file's size when no newline follows). Segment i's lines are those that begin in
+// [start(i), start(i + 1)): every line belongs to the segment it begins in, whatever its length.
+qint64 segmentStart(int fd, qint64 size, qint64 i, char* buffer)
 {
-    const std::vector<qsizetype> starts = segmentStarts(data);
-    const size_t count = starts.size();
+    if (i == 0)
+        return 0;
+    qint64 at = std::min(size, i * kSegmentBytes - 1);
+    while (at < size) {
+        const qsizetype n = readAt(fd, at, buffer, qsizetype(std::min<qint64>(kReadBytes, size - at)));
+        if (n <= 0)
+            return size;
+        if (const void* nl = std::memchr(buffer, '\n', size_t(n)))
+            return at + (static_cast<const char*>(nl) - buffer) + 1;
+        at += n;
+    }
+    return size;
+}
+
+// Parses a regular file in segments, each by its own LogParser in a worker thread reading its own bytes, and
+// hands their records to deliver in file order, in the calling thread. The result is the one a single parser
+// reading the file from the start gives: a parser carries nothing from one line to the next but a partial line
+// (and a cache of the last timestamp's minute, which changes no value), and every segment holds whole lines.
+// False when cancelled.
+bool parseSegments(int fd, qint64 size, const std::function<void(IngestBatch&, qint64 lastMs)>& deliver,
+                   const std::atomic<bool>* cancel)
+{
+    const size_t count = size_t(std::max<qint64>(1, (size + kSegmentBytes - 1) / kSegmentBytes));
     // Fills batch (its logs may hold the capacity of an earlier segment's) and returns its latest record time.
     const auto parseSegment = [&](size_t i, IngestBatch& batch) {
-        const qsizetype end = i + 1 < count ? starts[i + 1] : data.size();
+        const std::unique_ptr<char[]> buffer(new char[size_t(kReadBytes)]);
+        qint64 at = segmentStart(fd, size, qint64(i), buffer.get());
+        const qint64 end = i + 1 < count ? segmentStart(fd, size, qint64(i) + 1, buffer.get()) : size;
         LogParser parser(LogParser::Timestamps::Detect, LogParser::Hashing::Gated);
         batch.backfill = true;
-        parser.feed(data.sliced(starts[i], end - starts[i]), LogStream::Stdout, batch.logs);
+        while (at < end) {
+            const qsizetype n = readAt(fd, at, buffer.get(), qsizetype(std::min<qint64>(kReadBytes, end - at)));
+            if (n <= 0)
+                break;
+            parser.feed(QByteArrayView(buffer.get(), n), LogStream::Stdout, batch.logs);
+            at += n;
+        }
         if (i + 1 == count)
             parser.finish(batch.logs);
         batch.logCounters = parser.counters();
@@ -293,13 +278,10 @@ bool ReplaySource::readFiles(const QString& logPath, const QString& statsPath,
         batch.bytesReceived = batch.logCounters.bytes;
         sink(batch);
     };
-    // A regular file is mapped and parsed in segments by worker threads; anything else (a pipe, a file
-    // that cannot be mapped) is read in chunks.
+    // A regular file is parsed in segments by worker threads; anything else (a pipe) is read in chunks.
     const qint64 size = log.size();
-    const FileMapping mapping(log, size);
-    const char* mapped = mapping.data();
-    if (mapped) {
-        if (!parseMapped(QByteArrayView(mapped, size), deliver, cancel)) {
+    if (!log.isSequential() && size > 0) {
+        if (!parseSegments(log.handle(), size, deliver, cancel)) {
             cancelled(); // sets the reason
             return false;
         }
