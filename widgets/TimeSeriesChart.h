@@ -124,6 +124,7 @@ private:
     double m_rightMaxHint = 1;
     quint64 m_replaceCount = 0;
     bool m_dark = false;
+    bool m_densePens = false; // one-pixel lines for dense envelopes (see applyTheme)
 };
 
 } // namespace heapwatch
