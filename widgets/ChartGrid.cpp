@@ -8,6 +8,7 @@
 
 #include <QGridLayout>
 #include <QResizeEvent>
+#include <QWindow>
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -143,6 +144,17 @@ void ChartGrid::resizeEvent(QResizeEvent* event)
         this, [this] { refresh(true); }, Qt::QueuedConnection);
 }
 
+bool ChartGrid::onScreen() const
+{
+    if (!isVisible())
+        return false;
+    const QWidget* top = window();
+    if (top->isMinimized())
+        return false;
+    const QWindow* handle = top->windowHandle();
+    return handle && handle->isExposed();
+}
+
 void ChartGrid::refresh(bool force)
 {
     if (!m_target) {
@@ -154,6 +166,11 @@ void ChartGrid::refresh(bool force)
         }
         return;
     }
+    // The ticking refresh does nothing for charts nobody can see (a hidden page, a minimised, hidden or
+    // fully covered window): the first tick after they show again catches up. Forced refreshes (a new
+    // target, range or size) still fill them, so that they are right when shown.
+    if (!force && !onScreen())
+        return;
     const qint64 now = m_target->now();
     const auto [t0, t1] = m_viewport->window(now);
     const quint64 revision = m_target->state().revision();

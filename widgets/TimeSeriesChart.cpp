@@ -9,6 +9,8 @@
 #include <QDateTime>
 #include <QEvent>
 #include <QGraphicsLayout>
+#include <QGraphicsSimpleTextItem>
+#include <QGraphicsTextItem>
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
@@ -125,6 +127,12 @@ void TimeSeriesChart::setSeriesVisible(int index, bool visible)
 {
     Series& s = *m_series.at(size_t(index));
     s.visible = visible;
+    if (visible && s.dirty) {
+        pushSeries(s); // what changed while it was hidden
+    } else if (!visible && s.line->count() > 0) {
+        s.line->clear(); // a hidden line holds no points: nothing of it is rebuilt when the window slides
+        s.dirty = true;
+    }
     s.line->setVisible(visible);
     // A hidden series keeps its legend entry, dimmed, so that it can be clicked back on.
     for (QLegendMarker* marker : m_canvas->chart()->legend()->markers(s.line)) {
@@ -194,23 +202,10 @@ void TimeSeriesChart::setEmptyText(const QString& text)
 void TimeSeriesChart::commit()
 {
     for (auto& s : m_series) {
-        if (!s->dirty)
-            continue;
-        // One replace() per series: in Qt Charts 6.4, append() rebuilds the series' path once per point.
-        // A point between two of the same value adds nothing to the line: flat stretches (a heap total that
-        // does not move for days) go to Qt Charts as their two ends. Hover still reads every point.
-        QList<QPointF> relative;
-        relative.reserve(qsizetype(s->points.size()));
-        const double origin = double(m_t0);
-        const std::vector<QPointF>& pts = s->points;
-        for (size_t i = 0; i < pts.size(); ++i) {
-            if (i > 0 && i + 1 < pts.size() && pts[i].y() == pts[i - 1].y() && pts[i].y() == pts[i + 1].y())
-                continue;
-            relative.append(QPointF(pts[i].x() - origin, pts[i].y()));
-        }
-        s->line->replace(relative);
-        s->dirty = false;
-        ++m_replaceCount;
+        // A hidden series gets no points: its line is neither rebuilt nor painted. It is pushed when it is
+        // switched back on (setSeriesVisible).
+        if (s->dirty && s->visible)
+            pushSeries(*s);
     }
     // Antialiasing smooths sparse lines; a dense min/max envelope looks the same without it and paints
     // faster. Dense: more than one point per two pixel columns, which a decimated window (one min/max pair
@@ -226,8 +221,30 @@ void TimeSeriesChart::commit()
         applyTheme();
     }
     updateAxes();
+    cacheTextItems();
     m_canvas->resetCachedContent(); // the cached grid and bands moved with the window
     m_canvas->viewport()->update();
+}
+
+void TimeSeriesChart::pushSeries(Series& s)
+{
+    // One replace() per series: in Qt Charts 6.4, append() rebuilds the series' path (and its hover
+    // outline) once per point, and removing the points that slid out of the window once more, and every x
+    // moves anyway when the window slides (x is relative to the window start, see the constructor).
+    // A point between two of the same value adds nothing to the line: flat stretches (a heap total that
+    // does not move for days) go to Qt Charts as their two ends. Hover still reads every point.
+    QList<QPointF> relative;
+    relative.reserve(qsizetype(s.points.size()));
+    const double origin = double(m_t0);
+    const std::vector<QPointF>& pts = s.points;
+    for (size_t i = 0; i < pts.size(); ++i) {
+        if (i > 0 && i + 1 < pts.size() && pts[i].y() == pts[i - 1].y() && pts[i].y() == pts[i + 1].y())
+            continue;
+        relative.append(QPointF(pts[i].x() - origin, pts[i].y()));
+    }
+    s.line->replace(relative);
+    s.dirty = false;
+    ++m_replaceCount;
 }
 
 void TimeSeriesChart::updateAxes()
@@ -283,6 +300,19 @@ void TimeSeriesChart::updateAxes()
     if (m_hasRightAxis && axes.size() > 1) {
         range(true, m_rightMaxHint, false, kUnknown, &lo, &hi, &step);
         apply(static_cast<QValueAxis*>(axes.at(1)), lo, hi, step);
+    }
+}
+
+void TimeSeriesChart::cacheTextItems()
+{
+    // Axis labels, titles and the legend are text documents that Qt Charts lays out and shapes on every
+    // paint (a third of a repaint, measured); cached as pixmaps they are drawn again only when they change.
+    // Qt Charts creates label items as the tick count changes, so this runs after every axis update.
+    const auto items = m_canvas->scene()->items();
+    for (QGraphicsItem* item : items) {
+        if (item->type() == QGraphicsTextItem::Type || item->type() == QGraphicsSimpleTextItem::Type)
+            if (item->cacheMode() != QGraphicsItem::DeviceCoordinateCache)
+                item->setCacheMode(QGraphicsItem::DeviceCoordinateCache);
     }
 }
 

@@ -2,7 +2,8 @@
 // rest of the GUI never touches QChart and the backend can be swapped for Qt Graphs later.
 //
 // Each series holds only the decimated points of the visible window (≤ 2 per pixel column); commit()
-// pushes every changed series with one replace(). Bands (threshold zones), event markers and the hover
+// pushes every changed and visible series with one replace(); a hidden series gets its points when it is
+// shown again. Bands (threshold zones), event markers and the hover
 // read-out are painted, not series, so they cost no memory per point.
 #pragma once
 
@@ -81,7 +82,7 @@ public:
     void setTimeWindow(qint64 t0, qint64 t1);
     void setEmptyText(const QString& text);
 
-    // Pushes what changed to the chart: one replace() per changed series, then the axes.
+    // Pushes what changed to the chart: one replace() per changed visible series, then the axes.
     void commit();
 
     // Width of the plot area in device-independent pixels (what decimation is sized for).
@@ -105,6 +106,8 @@ private:
     struct Series;
     void applyTheme();
     void updateAxes();
+    void cacheTextItems();
+    void pushSeries(Series& s);
 
     QString m_title;
     ChartCanvas* m_canvas = nullptr;
