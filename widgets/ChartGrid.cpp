@@ -177,8 +177,9 @@ void ChartGrid::refresh(bool force)
     if (!force) {
         if (revision == m_revision && t0 == m_t0 && t1 == m_t1)
             return;
-        const qint64 columnMs = (t1 - t0) / std::max(1, m_process->plotWidth());
-        const qint64 minInterval = std::clamp<qint64>(columnMs, 1000, 10000);
+        // One decimation bucket (two pixel columns, see buckets()) is the finest step a refresh can show.
+        const qint64 bucketMs = (t1 - t0) / buckets(m_process);
+        const qint64 minInterval = std::clamp<qint64>(bucketMs, 1000, 10000);
         if (m_sinceRefresh.isValid() && m_sinceRefresh.elapsed() < minInterval - 50)
             return;
     }

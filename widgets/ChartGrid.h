@@ -22,9 +22,9 @@ public:
     const Target* target() const { return m_target; }
 
     // Re-reads the target when its state moved on or the window changed. Without force, charts that are not
-    // on screen are left alone, and a long range is
-    // refreshed no more often than one pixel column's worth of time (at least every second, at most every
-    // 10 s): redrawing a week-long chart every second would move nothing on screen.
+    // on screen are left alone, and a range is refreshed no more often than one decimation bucket's worth
+    // of time (two pixel columns; at least every second, at most every 10 s): redrawing a week-long chart
+    // every second would move nothing on screen, an hour-long one moves two pixels every 7.8 s.
     void refresh(bool force = false);
 
     TimeSeriesChart* processChart() const { return m_process; }
