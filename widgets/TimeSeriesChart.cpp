@@ -293,7 +293,10 @@ void TimeSeriesChart::updateAxes()
             axis->setRange(from, to);
         if (!coarser)
             axis->setTickInterval(interval);
-        axis->setLabelFormat(std::fmod(interval, 1.0) == 0 ? QStringLiteral("%.0f") : QStringLiteral("%.1f"));
+        // setLabelFormat() has no same-value check in Qt Charts 6.4: each call lays out the whole chart again.
+        const QString format = std::fmod(interval, 1.0) == 0 ? QStringLiteral("%.0f") : QStringLiteral("%.1f");
+        if (axis->labelFormat() != format)
+            axis->setLabelFormat(format);
     };
     apply(static_cast<QValueAxis*>(axes.at(0)), lo, hi, step);
     m_canvas->setLeftRange(lo, hi);
