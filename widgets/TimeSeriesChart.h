@@ -3,7 +3,11 @@
 //
 // Each series holds only the decimated points of the visible window (≤ 2 per pixel column); commit()
 // pushes every changed and visible series with one replace(); a hidden series gets its points when it is
-// shown again. Bands (threshold zones), event markers and the hover
+// shown again. Not append(): in Qt Charts 6.4 every appended or removed point rebuilds the series' whole
+// path and its hover outline (XYChart::handlePointAdded → LineChartItem::updateGeometry), and with x
+// relative to the window start (see the constructor) a slide moves every point anyway; one replace() is
+// one rebuild. Dense envelopes are drawn with one-pixel cosmetic lines without antialiasing (the raster
+// engine's fast path), text items are cached as pixmaps, the grid and bands as the view's background. Bands (threshold zones), event markers and the hover
 // read-out are painted, not series, so they cost no memory per point.
 #pragma once
 
