@@ -38,6 +38,7 @@
 #include <QSettings>
 #include <QStatusBar>
 #include <QToolBar>
+#include <QWindow>
 
 namespace heapwatch {
 
@@ -413,7 +414,8 @@ void MainWindow::onTick()
     setWindowIcon(LevelStyle::trayIcon(worst));
 
     // A minimised or hidden window draws nothing: left running for weeks it should cost next to nothing.
-    if (isMinimized() || !isVisible())
+    // A window that is fully covered is not exposed (on the platforms that say so): no paint reaches it.
+    if (isMinimized() || !isVisible() || (windowHandle() && !windowHandle()->isExposed()))
         return;
     Target* t = m_current.data();
     m_page->refresh(false);

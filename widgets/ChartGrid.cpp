@@ -8,6 +8,7 @@
 
 #include <QGridLayout>
 #include <QResizeEvent>
+#include <QWindow>
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -143,6 +144,17 @@ void ChartGrid::resizeEvent(QResizeEvent* event)
         this, [this] { refresh(true); }, Qt::QueuedConnection);
 }
 
+bool ChartGrid::onScreen() const
+{
+    if (!isVisible())
+        return false;
+    const QWidget* top = window();
+    if (top->isMinimized())
+        return false;
+    const QWindow* handle = top->windowHandle();
+    return handle && handle->isExposed();
+}
+
 void ChartGrid::refresh(bool force)
 {
     if (!m_target) {
@@ -154,14 +166,20 @@ void ChartGrid::refresh(bool force)
         }
         return;
     }
+    // The ticking refresh does nothing for charts nobody can see (a hidden page, a minimised, hidden or
+    // fully covered window): the first tick after they show again catches up. Forced refreshes (a new
+    // target, range or size) still fill them, so that they are right when shown.
+    if (!force && !onScreen())
+        return;
     const qint64 now = m_target->now();
     const auto [t0, t1] = m_viewport->window(now);
     const quint64 revision = m_target->state().revision();
     if (!force) {
         if (revision == m_revision && t0 == m_t0 && t1 == m_t1)
             return;
-        const qint64 columnMs = (t1 - t0) / std::max(1, m_process->plotWidth());
-        const qint64 minInterval = std::clamp<qint64>(columnMs, 1000, 10000);
+        // One decimation bucket (two pixel columns, see buckets()) is the finest step a refresh can show.
+        const qint64 bucketMs = (t1 - t0) / buckets(m_process);
+        const qint64 minInterval = std::clamp<qint64>(bucketMs, 1000, 10000);
         if (m_sinceRefresh.isValid() && m_sinceRefresh.elapsed() < minInterval - 50)
             return;
     }

@@ -21,9 +21,10 @@ public:
     void setTarget(const Target* target);
     const Target* target() const { return m_target; }
 
-    // Re-reads the target when its state moved on or the window changed. Without force, a long range is
-    // refreshed no more often than one pixel column's worth of time (at least every second, at most every
-    // 10 s): redrawing a week-long chart every second would move nothing on screen.
+    // Re-reads the target when its state moved on or the window changed. Without force, charts that are not
+    // on screen are left alone, and a range is refreshed no more often than one decimation bucket's worth
+    // of time (two pixel columns; at least every second, at most every 10 s): redrawing a week-long chart
+    // every second would move nothing on screen, an hour-long one moves two pixels every 7.8 s.
     void refresh(bool force = false);
 
     TimeSeriesChart* processChart() const { return m_process; }
@@ -33,7 +34,10 @@ public:
     TimeSeriesChart* cpuChart() const { return m_cpu; }
     QList<TimeSeriesChart*> charts() const { return {m_process, m_container, m_heap, m_cache, m_cpu}; }
 
+    // Refreshes that re-read the target and pushed the charts (tests count them: hidden charts do none).
     int refreshCount() const { return m_refreshes; }
+    // Visible, in a window that is neither minimised nor hidden nor fully covered (not exposed).
+    bool onScreen() const;
 
     // Decimation buckets for a chart: one min/max pair per two pixel columns, i.e. about one point per
     // pixel column. Half of the allowed two per column, measured: it halves replace() and paint time

@@ -4,6 +4,7 @@
 
 #include <QStringList>
 #include <QWidget>
+#include <vector>
 
 class QListWidget;
 class QTableView;
@@ -28,10 +29,12 @@ public:
 
 private:
     void showTimeline(const QStringList& lines);
+    void fitToContents();
 
     RedFlagModel* m_model;
     QTableView* m_view;
     QListWidget* m_timeline;
+    std::vector<int> m_shape; // rows and the length of each cell's text when the columns were last fitted
     QStringList m_timelineLines; // what the list shows, so that an unchanged timeline is not rebuilt
 };
 

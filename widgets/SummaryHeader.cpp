@@ -347,11 +347,13 @@ void SummaryHeader::restyle()
     // The light palette's (darker) level colour in both palettes: white text on it keeps its contrast.
     const QColor c = LevelStyle::color(m_overall, false);
     m_badge->setText(QStringLiteral("  %1  ").arg(m_live ? levelTitle(m_overall) : tr("NOT LIVE")));
-    // A filled pill: white on the level colour reads in both palettes.
-    m_badge->setStyleSheet(
-        QStringLiteral("QLabel { background: %1; color: white; border-radius: 9px; padding: 2px 10px;"
-                       " font-weight: bold; }")
-            .arg(c.name()));
+    // A filled pill: white on the level colour reads in both palettes. Set only when the level changes:
+    // every setStyleSheet() polishes the label again, once a second for nothing.
+    const QString sheet = QStringLiteral("QLabel { background: %1; color: white; border-radius: 9px; padding: 2px 10px;"
+                                         " font-weight: bold; }")
+                              .arg(c.name());
+    if (m_badge->styleSheet() != sheet)
+        m_badge->setStyleSheet(sheet);
 }
 
 } // namespace heapwatch

@@ -2,8 +2,14 @@
 // rest of the GUI never touches QChart and the backend can be swapped for Qt Graphs later.
 //
 // Each series holds only the decimated points of the visible window (≤ 2 per pixel column); commit()
-// pushes every changed series with one replace(). Bands (threshold zones), event markers and the hover
-// read-out are painted, not series, so they cost no memory per point.
+// pushes every changed and visible series with one replace(); a hidden series gets its points when it is
+// shown again. Not append(): in Qt Charts 6.4 every appended or removed point rebuilds the series' whole
+// path and its hover outline (XYChart::handlePointAdded → LineChartItem::updateGeometry), and with x
+// relative to the window start (see the constructor) a slide moves every point anyway; one replace() is
+// one rebuild. Dense envelopes are drawn with one-pixel cosmetic lines without antialiasing (the raster
+// engine's fast path), text items are cached as pixmaps, the grid and bands as the view's background.
+// Bands (threshold zones), event markers and the hover read-out are painted, not series, so they cost no
+// memory per point.
 #pragma once
 
 #include "Samples.h"
@@ -81,7 +87,7 @@ public:
     void setTimeWindow(qint64 t0, qint64 t1);
     void setEmptyText(const QString& text);
 
-    // Pushes what changed to the chart: one replace() per changed series, then the axes.
+    // Pushes what changed to the chart: one replace() per changed visible series, then the axes.
     void commit();
 
     // Width of the plot area in device-independent pixels (what decimation is sized for).
@@ -105,6 +111,8 @@ private:
     struct Series;
     void applyTheme();
     void updateAxes();
+    void cacheTextItems();
+    void pushSeries(Series& s);
 
     QString m_title;
     ChartCanvas* m_canvas = nullptr;
@@ -124,6 +132,7 @@ private:
     double m_rightMaxHint = 1;
     quint64 m_replaceCount = 0;
     bool m_dark = false;
+    bool m_densePens = false; // one-pixel lines for dense envelopes (see applyTheme)
 };
 
 } // namespace heapwatch

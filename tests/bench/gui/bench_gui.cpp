@@ -1,9 +1,12 @@
 // bench_gui: the console left running with five targets, each holding seven days of one-second history
 // (stats and the app's Memory: line every second), offscreen. Prints:
 //   - heapwatch's RSS (VmRSS; target ≤ 150 MB) and what the history rings hold of it,
-//   - idle CPU while the five targets stream live and the window refreshes (target ≤ 2 % of one core),
-//   - the time to update and repaint one chart: decimate, replace(), paint (target ≤ 8 ms).
-// Usage: bench_gui [--short] [--idle-seconds N] [--memory-interval-ms N] [--targets N] [--hours N]
+//   - idle CPU while the five targets stream live and the window refreshes (target ≤ 0.5 % of one core),
+//   - the time to update and repaint one chart: decimate, replace(), paint (target ≤ 4 ms).
+//   - idle CPU with the window minimised (no chart work at all) and how often the charts refreshed,
+//   - the chart update time at 1 h, 24 h and 7 d.
+// Usage: bench_gui [--short] [--idle-seconds N] [--hidden-idle-seconds N] [--memory-interval-ms N]
+//                  [--targets N] [--hours N]
 #include "ChartGrid.h"
 #include "ChartViewport.h"
 #include "DashboardPage.h"
@@ -23,6 +26,7 @@
 #include <QTimer>
 #include <algorithm>
 #include <cstdio>
+#include <ctime>
 #include <random>
 #include <vector>
 
@@ -114,6 +118,15 @@ void runFor(int ms)
     loop.exec();
 }
 
+// CPU time of the calling (GUI) thread: on a shared VM the wall clock also counts the time other jobs held
+// the cores; this counts only the work done.
+double threadCpuMs()
+{
+    timespec ts {};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
+}
+
 double mib(qint64 bytes)
 {
     return double(bytes) / (1024.0 * 1024.0);
@@ -144,16 +157,18 @@ struct ChartTiming
     double decimateMs = 0;
     double replaceMs = 0;
     double paintMs = 0;
+    double cpuMs = 0; // median GUI-thread CPU time of the whole update
 };
 
 ChartTiming timeOneChart(const Target& target, TimeSeriesChart* chart, qint64 spanMs, int iterations)
 {
     const ProcessRing& ring = target.state().process();
-    std::vector<double> total, decimate, replace, paint;
+    std::vector<double> total, decimate, replace, paint, cpu;
     const qint64 end = target.now();
     for (int i = 0; i < iterations; ++i) {
         const qint64 t1 = end - qint64(iterations - i) * 1000; // a new second each time: every series changes
         const qint64 t0 = t1 - spanMs;
+        const double cpu0 = threadCpuMs();
         QElapsedTimer timer;
         timer.start();
         const int px = ChartGrid::buckets(chart);
@@ -167,6 +182,7 @@ ChartTiming timeOneChart(const Target& target, TimeSeriesChart* chart, qint64 sp
         const qint64 b = timer.nsecsElapsed();
         chart->repaint();
         const qint64 c = timer.nsecsElapsed();
+        cpu.push_back(threadCpuMs() - cpu0);
         total.push_back(double(c) / 1e6);
         decimate.push_back(double(a) / 1e6);
         replace.push_back(double(b - a) / 1e6);
@@ -177,6 +193,7 @@ ChartTiming timeOneChart(const Target& target, TimeSeriesChart* chart, qint64 sp
     t.decimateMs = summarize(decimate).median;
     t.replaceMs = summarize(replace).median;
     t.paintMs = summarize(paint).median;
+    t.cpuMs = summarize(cpu).median;
     return t;
 }
 
@@ -193,6 +210,7 @@ int main(int argc, char** argv)
 
     bool shortMode = false;
     int idleSeconds = 60;
+    int hiddenIdleSeconds = 20;
     int memoryIntervalMs = 1000;
     int targets = 5;
     double hours = 168;
@@ -204,6 +222,8 @@ int main(int argc, char** argv)
             shortMode = true;
         else if (a == QLatin1String("--idle-seconds"))
             idleSeconds = next().toInt();
+        else if (a == QLatin1String("--hidden-idle-seconds"))
+            hiddenIdleSeconds = next().toInt();
         else if (a == QLatin1String("--memory-interval-ms"))
             memoryIntervalMs = next().toInt();
         else if (a == QLatin1String("--targets"))
@@ -213,6 +233,8 @@ int main(int argc, char** argv)
     }
     if (shortMode && !args.contains(QLatin1String("--idle-seconds")))
         idleSeconds = 10;
+    if (shortMode && !args.contains(QLatin1String("--hidden-idle-seconds")))
+        hiddenIdleSeconds = 5;
     QTextStream out(stdout);
 
     const qint64 rssStart = ProcessStats::residentBytes();
@@ -241,16 +263,34 @@ int main(int argc, char** argv)
     const qint64 rssLoaded = ProcessStats::residentBytes();
 
     // Idle: five live targets, the window showing the first one at 1 h and refreshing every second.
+    ChartGrid* charts = window.dashboard()->charts();
+    const int refreshes0 = charts->refreshCount();
     const qint64 cpu0 = ProcessStats::cpuTimeUs();
     QElapsedTimer wall;
     wall.start();
     runFor(idleSeconds * 1000);
     const double cpuPercent = double(ProcessStats::cpuTimeUs() - cpu0) / 1000.0 / double(wall.elapsed()) * 100.0;
+    const double idleWall = double(wall.elapsed()) / 1000.0;
+    const int idleRefreshes = charts->refreshCount() - refreshes0;
     const qint64 rssIdle = ProcessStats::residentBytes();
+
+    // Idle with the window minimised: the targets still stream and are judged (alerts), no chart is touched.
+    window.showMinimized();
+    runFor(300);
+    const int refreshes1 = charts->refreshCount();
+    const qint64 cpu1 = ProcessStats::cpuTimeUs();
+    wall.restart();
+    runFor(hiddenIdleSeconds * 1000);
+    const double hiddenCpuPercent
+        = double(ProcessStats::cpuTimeUs() - cpu1) / 1000.0 / double(std::max<qint64>(1, wall.elapsed())) * 100.0;
+    const int hiddenRefreshes = charts->refreshCount() - refreshes1;
+    window.showNormal();
+    runFor(300);
 
     Target* target = window.currentTarget();
     TimeSeriesChart* chart = window.dashboard()->charts()->processChart();
     const int iterations = shortMode ? 20 : 60;
+
     const ChartTiming hour = timeOneChart(*target, chart, 3600 * 1000LL, iterations);
     const ChartTiming day = timeOneChart(*target, chart, 24 * 3600 * 1000LL, iterations);
     const ChartTiming week = timeOneChart(*target, chart, 7 * 24 * 3600 * 1000LL, iterations / 2);
@@ -283,9 +323,18 @@ int main(int argc, char** argv)
                .arg(mib(rssIdle), 0, 'f', 1)
         << Qt::endl;
     out << QStringLiteral("  RSS at end              %1 MiB").arg(mib(rssEnd), 0, 'f', 1) << Qt::endl;
-    out << QStringLiteral("  idle CPU over %1 s       %2 % of one core   (target <= 2 %)")
+    out << QStringLiteral("  idle CPU over %1 s       %2 % of one core   (target <= 0.5 %)")
                .arg(idleSeconds)
                .arg(cpuPercent, 0, 'f', 2)
+        << Qt::endl;
+    out << QStringLiteral("  chart refreshes while idle %1 in %2 s (the 1 h page: at most one per 7.8 s bucket)")
+               .arg(idleRefreshes)
+               .arg(idleWall, 0, 'f', 0)
+        << Qt::endl;
+    out << QStringLiteral("  idle CPU, minimised, %1 s %2 % of one core, %3 chart refreshes")
+               .arg(hiddenIdleSeconds)
+               .arg(hiddenCpuPercent, 0, 'f', 2)
+               .arg(hiddenRefreshes)
         << Qt::endl;
     auto line = [&](const char* label, const Timing& t) {
         out << QStringLiteral("  %1 median %2 ms, p95 %3 ms, max %4 ms")
@@ -296,10 +345,11 @@ int main(int argc, char** argv)
     };
     auto chartLine = [&](const char* label, const ChartTiming& t) {
         line(label, t.total);
-        out << QStringLiteral("  (decimate %1 + replace %2 + paint %3 ms)")
+        out << QStringLiteral("  (decimate %1 + replace %2 + paint %3 ms; GUI thread CPU median %4 ms)")
                    .arg(t.decimateMs, 0, 'f', 2)
                    .arg(t.replaceMs, 0, 'f', 2)
                    .arg(t.paintMs, 0, 'f', 2)
+                   .arg(t.cpuMs, 0, 'f', 2)
             << Qt::endl;
     };
     out << "  update + repaint of the process-memory chart (5 series + limit):" << Qt::endl;
@@ -312,7 +362,7 @@ int main(int argc, char** argv)
                .arg(chart->pointCount())
                .arg(chart->plotWidth())
         << Qt::endl;
-    const bool ok = mib(rssIdle) <= 143.1 && cpuPercent <= 2.0 && hour.total.median <= 8.0;
+    const bool ok = mib(rssIdle) <= 143.1 && cpuPercent <= 0.5 && hour.total.median <= 4.0;
     out << (ok ? "bench_gui: all targets met" : "bench_gui: a target was missed (see above)") << Qt::endl;
     // A benchmark reports; it fails only when the window did not come up with its targets.
     return window.targetModel()->rowCount() == targets && chart->pointCount() > 0 ? 0 : 1;

@@ -1,0 +1,194 @@
+// Chart work is spent only where it shows: a hidden or minimised window refreshes no chart and pushes no
+// series, a visible one refreshes each chart at most once a second with live data and catches up when it
+// shows again, and a series switched off in the legend gets no points until it is switched back on.
+#include "ChartGrid.h"
+#include "ChartViewport.h"
+#include "DashboardPage.h"
+#include "MainWindow.h"
+#include "Target.h"
+#include "TimeSeriesChart.h"
+
+#include <QApplication>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTest>
+
+using namespace heapwatch;
+
+namespace {
+
+bool waitForBackfill(MainWindow& w)
+{
+    Target* t = w.currentTarget();
+    if (!t)
+        return false;
+    if (!t->backfillDone()) {
+        QSignalSpy spy(t, &Target::backfillFinished);
+        if (!spy.wait(20000))
+            return false;
+    }
+    QCoreApplication::processEvents();
+    return true;
+}
+
+quint64 replaces(const ChartGrid* grid)
+{
+    quint64 n = 0;
+    for (const TimeSeriesChart* chart : grid->charts())
+        n += chart->replaceCount();
+    return n;
+}
+
+// The seed's process memory (MiB) a second apart: RSS and heap used.
+std::vector<QPointF> seedLine(qint64 t0, double base, int n)
+{
+    std::vector<QPointF> points;
+    for (int i = 0; i < n; ++i)
+        points.emplace_back(double(t0 + qint64(i) * 1000), base + (i % 7) * 0.3);
+    return points;
+}
+
+} // namespace
+
+class TestChartWork : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void offScreenWindowDoesNoChartWork_data()
+    {
+        QTest::addColumn<bool>("minimise");
+        QTest::addRow("hidden") << false;
+        QTest::addRow("minimised") << true;
+    }
+
+    void offScreenWindowDoesNoChartWork()
+    {
+        QFETCH(bool, minimise);
+        MainWindow w;
+        w.resize(1400, 900);
+        w.openDemo();
+        QVERIFY(waitForBackfill(w));
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.viewport()->setRange(ChartViewport::Minutes15); // one pixel column < 1 s: every tick may refresh
+        ChartGrid* grid = w.dashboard()->charts();
+        QVERIFY(grid->onScreen());
+        // Shown, the live demo refreshes the charts.
+        const int shownBefore = grid->refreshCount();
+        QTRY_VERIFY_WITH_TIMEOUT(grid->refreshCount() > shownBefore, 3000);
+
+        if (minimise)
+            w.showMinimized();
+        else
+            w.hide();
+        QTRY_VERIFY_WITH_TIMEOUT(!grid->onScreen(), 2000);
+        QCoreApplication::processEvents();
+        const int refreshes = grid->refreshCount();
+        const quint64 pushed = replaces(grid);
+        const quint64 revision = w.currentTarget()->state().revision();
+        QTest::qWait(2600);
+        QVERIFY2(w.currentTarget()->state().revision() != revision, "the demo kept streaming meanwhile");
+        QCOMPARE(grid->refreshCount(), refreshes);
+        QCOMPARE(replaces(grid), pushed);
+
+        // Shown again, the next tick catches up with what arrived meanwhile.
+        w.showNormal();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QTRY_VERIFY_WITH_TIMEOUT(grid->refreshCount() > refreshes, 2500);
+        QVERIFY(replaces(grid) > pushed);
+    }
+
+    void visibleChartRefreshesAtMostOnceASecond_data()
+    {
+        QTest::addColumn<int>("range");
+        QTest::addRow("15 min") << int(ChartViewport::Minutes15);
+        QTest::addRow("1 h") << int(ChartViewport::Hour1);
+    }
+
+    void visibleChartRefreshesAtMostOnceASecond()
+    {
+        QFETCH(int, range);
+        MainWindow w;
+        w.resize(1400, 900);
+        w.openDemo();
+        QVERIFY(waitForBackfill(w));
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.viewport()->setRange(ChartViewport::Range(range));
+        ChartGrid* grid = w.dashboard()->charts();
+        TimeSeriesChart* process = grid->processChart();
+        QTest::qWait(300);
+        const int before = grid->refreshCount();
+        const quint64 pushedBefore = process->replaceCount();
+        QElapsedTimer clock;
+        clock.start();
+        QTest::qWait(4200);
+        const int refreshes = grid->refreshCount() - before;
+        const double seconds = double(clock.elapsed()) / 1000.0;
+        // Live data every second: at least one refresh, at most one a second (the tick may land on either
+        // side of the measured stretch, hence one more).
+        QVERIFY2(refreshes >= 1, qPrintable(QString::number(refreshes)));
+        QVERIFY2(refreshes <= int(seconds) + 1, qPrintable(QStringLiteral("%1 in %2 s").arg(refreshes).arg(seconds)));
+        // Each series is pushed at most once per refresh.
+        QVERIFY(process->replaceCount() - pushedBefore <= quint64(refreshes) * quint64(process->seriesCount()));
+    }
+
+    void hiddenSeriesGetsNoPoints_data()
+    {
+        QTest::addColumn<double>("rss");
+        QTest::addColumn<double>("heapUsed");
+        QTest::addColumn<int>("points");
+        // The seed's figures: RSS 336.6 MiB with 212.7 MiB of heap used; then near its 384 MB heap limit.
+        QTest::addRow("seed steady") << 336.6 << 212.7 << 120;
+        QTest::addRow("near the heap limit") << 402.0 << 371.5 << 600;
+    }
+
+    void hiddenSeriesGetsNoPoints()
+    {
+        QFETCH(double, rss);
+        QFETCH(double, heapUsed);
+        QFETCH(int, points);
+        TimeSeriesChart chart(QStringLiteral("Process memory"));
+        chart.resize(900, 300);
+        ChartSeriesSpec a;
+        a.name = QStringLiteral("RSS");
+        a.color = Qt::blue;
+        ChartSeriesSpec b = a;
+        b.name = QStringLiteral("Heap used");
+        chart.addSeries(a);
+        chart.addSeries(b);
+        const qint64 t0 = 1768380000000;
+        chart.setTimeWindow(t0, t0 + qint64(points) * 1000);
+        chart.setSeriesVisible(1, false);
+        chart.setSeriesPoints(0, seedLine(t0, rss, points));
+        chart.setSeriesPoints(1, seedLine(t0, heapUsed, points));
+        chart.commit();
+        QCOMPARE(chart.replaceCount(), quint64(1));
+        const qsizetype rssOnly = chart.pointCount();
+        QVERIFY(rssOnly > 0);
+        // The hidden series' data is kept (for when it is shown) but not given to the chart.
+        QCOMPARE(chart.seriesPoints(1).size(), size_t(points));
+
+        // The window slides by a second: only the visible series is pushed again.
+        chart.setTimeWindow(t0 + 1000, t0 + qint64(points + 1) * 1000);
+        chart.setSeriesPoints(0, seedLine(t0 + 1000, rss, points));
+        chart.setSeriesPoints(1, seedLine(t0 + 1000, heapUsed, points));
+        chart.commit();
+        QCOMPARE(chart.replaceCount(), quint64(2));
+        QCOMPARE(chart.pointCount(), rssOnly);
+
+        // Switched back on, it gets the current points at once, the same as the visible series would.
+        chart.setSeriesVisible(1, true);
+        QCOMPARE(chart.replaceCount(), quint64(3));
+        QCOMPARE(chart.pointCount(), 2 * rssOnly);
+        // Switched off again, its line is emptied.
+        chart.setSeriesVisible(1, false);
+        QCOMPARE(chart.pointCount(), rssOnly);
+    }
+};
+
+QTEST_MAIN(TestChartWork)
+#include "tst_chartwork.moc"
