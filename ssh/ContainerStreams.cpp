@@ -38,18 +38,6 @@ void keepTail(QByteArray& buffer, QByteArrayView more, qsizetype max)
     }
 }
 
-ParseCounters delta(const ParseCounters& now, const ParseCounters& before)
-{
-    ParseCounters d;
-    d.lines = now.lines - before.lines;
-    d.recognised = now.recognised - before.recognised;
-    d.malformed = now.malformed - before.malformed;
-    d.oversized = now.oversized - before.oversized;
-    d.skipped = now.skipped - before.skipped;
-    d.bytes = now.bytes - before.bytes;
-    return d;
-}
-
 bool isZero(const ParseCounters& c)
 {
     return c.lines == 0 && c.bytes == 0 && c.skipped == 0;
@@ -726,8 +714,8 @@ void ContainerStreams::deliver(bool force)
         logNow.skipped = m_skipped;
         ParseCounters statsNow = m_statsParser.counters();
         statsNow.skipped = m_statsSkipped;
-        const ParseCounters logDelta = delta(logNow, m_logCountersSent);
-        const ParseCounters statsDelta = delta(statsNow, m_statsCountersSent);
+        const ParseCounters logDelta = logNow.since(m_logCountersSent);
+        const ParseCounters statsDelta = statsNow.since(m_statsCountersSent);
         const quint64 bytes = m_bytesTotal - m_bytesSent;
         const bool counterNews = bytes > 0 || !isZero(logDelta) || !isZero(statsDelta);
         const bool backfillPending = !m_backfillLogs.empty();

@@ -28,17 +28,6 @@ constexpr qsizetype kSegmentBytes = 1024 * 1024;
 constexpr size_t kSegmentsAhead = 6;
 constexpr unsigned kMaxWorkers = 4;
 
-ParseCounters countedSince(const ParseCounters& now, const ParseCounters& before)
-{
-    ParseCounters d;
-    d.lines = now.lines - before.lines;
-    d.recognised = now.recognised - before.recognised;
-    d.malformed = now.malformed - before.malformed;
-    d.oversized = now.oversized - before.oversized;
-    d.bytes = now.bytes - before.bytes;
-    return d;
-}
-
 // Reads of one segment: pread, so that workers share the descriptor without a shared file position. A file
 // cut short while it is read (log rotation by copytruncate) only ends the reads early: nothing maps it, so
 // nothing can fault on the pages it lost.
@@ -293,7 +282,7 @@ bool ReplaySource::readFiles(const QString& logPath, const QString& statsPath,
         auto flush = [&](bool force) {
             if (!force && batch.logs.size() < kRecordsPerBatch)
                 return;
-            batch.logCounters = countedSince(parser.counters(), reported);
+            batch.logCounters = parser.counters().since(reported);
             reported = parser.counters();
             qint64 batchLastMs = -1;
             for (const LogRecord& r : batch.logs)

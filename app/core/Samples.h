@@ -180,6 +180,18 @@ struct ParseCounters
         bytes += o.bytes;
         return *this;
     }
+    // What was counted since an earlier reading of the same counters.
+    ParseCounters since(const ParseCounters& before) const
+    {
+        ParseCounters d;
+        d.lines = lines - before.lines;
+        d.recognised = recognised - before.recognised;
+        d.malformed = malformed - before.malformed;
+        d.oversized = oversized - before.oversized;
+        d.skipped = skipped - before.skipped;
+        d.bytes = bytes - before.bytes;
+        return d;
+    }
 };
 
 } // namespace heapwatch
