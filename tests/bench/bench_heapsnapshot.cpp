@@ -164,7 +164,13 @@ int main(int argc, char** argv)
         std::fprintf(stderr, "bench_heapsnapshot: the comparison does not name BenchRecord first with +%d\n", grown);
         ok = false;
     }
-    if (ratio > 2.0) {
+#if defined(__SANITIZE_ADDRESS__)
+    // AddressSanitizer's shadow memory and quarantine inflate the peak: the figure is printed, not judged.
+    const bool judgeMemory = false;
+#else
+    const bool judgeMemory = true;
+#endif
+    if (judgeMemory && ratio > 2.0) {
         std::fprintf(stderr, "bench_heapsnapshot: peak memory %.2fx the file (target 2x)\n", ratio);
         ok = false;
     }

@@ -22,8 +22,8 @@ private Q_SLOTS:
     {
         QTest::addColumn<int>("commitMs");
         QTest::addColumn<int>("runMs");
-        QTest::addRow("default commit interval") << HistoryOptions().commitIntervalMs << 6000;
-        QTest::addRow("half-second commits") << 500 << 3000;
+        QTest::addRow("default commit interval") << HistoryOptions().commitIntervalMs << 14000;
+        QTest::addRow("half-second commits") << 500 << 12000;
         QTest::addRow("killed before the first commit") << 4000 << 1500;
     }
     void killedWriterLosesOnlyTheLastSeconds()
@@ -77,8 +77,9 @@ private Q_SLOTS:
         std::set<qint64> eventChunks;
         for (const StoredEvent& e : events)
             eventChunks.insert(qint64(e.detail.value(QStringLiteral("chunk_t0")).toDouble()));
-        // Everything enqueued longer ago than the commit interval, plus a second for the worker to reach it.
-        const qint64 safeBefore = killedAt - commitMs - 1000;
+        // The store's promise: a kill loses at most the last 10 s, whatever the commit interval and however
+        // slow the machine (a sanitizer build on a loaded CI runner lags a few seconds behind the interval).
+        const qint64 safeBefore = killedAt - 10000;
         int mustHave = 0;
         for (const auto& [t0, at] : enqueuedAt) {
             if (at > safeBefore)
@@ -92,7 +93,7 @@ private Q_SLOTS:
         }
         qInfo("killed after %lld ms: %d chunks enqueued, %d stored, %d of them older than %lld ms", killedAt,
               int(enqueuedAt.size()), int(stored.size()), mustHave, killedAt - safeBefore);
-        if (runMs > commitMs + 2000)
+        if (runMs > 11000)
             QVERIFY(mustHave > 0); // the test checked something
 
         // And the writer opens it again, recovering the WAL.
