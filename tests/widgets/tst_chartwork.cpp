@@ -7,6 +7,7 @@
 #include "MainWindow.h"
 #include "Target.h"
 #include "TimeSeriesChart.h"
+#include "WindowWait.h"
 
 #include <QApplication>
 #include <QSignalSpy>
@@ -17,19 +18,7 @@ using namespace heapwatch;
 
 namespace {
 
-bool waitForBackfill(MainWindow& w)
-{
-    Target* t = w.currentTarget();
-    if (!t)
-        return false;
-    if (!t->backfillDone()) {
-        QSignalSpy spy(t, &Target::backfillFinished);
-        if (!spy.wait(20000))
-            return false;
-    }
-    QCoreApplication::processEvents();
-    return true;
-}
+using test::waitForBackfill;
 
 quint64 replaces(const ChartGrid* grid)
 {

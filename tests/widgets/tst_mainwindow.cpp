@@ -19,6 +19,7 @@
 #include "TargetSidebar.h"
 #include "TimeSeriesChart.h"
 #include "TrayController.h"
+#include "WindowWait.h"
 
 #include <QAction>
 #include <QApplication>
@@ -38,19 +39,7 @@ using namespace heapwatch;
 
 namespace {
 
-bool waitForBackfill(MainWindow& w)
-{
-    Target* t = w.currentTarget();
-    if (!t)
-        return false;
-    if (!t->backfillDone()) {
-        QSignalSpy spy(t, &Target::backfillFinished);
-        if (!spy.wait(20000))
-            return false;
-    }
-    QCoreApplication::processEvents();
-    return true;
-}
+using test::waitForBackfill;
 
 int distinctColours(const QImage& image, const QRect& area)
 {
