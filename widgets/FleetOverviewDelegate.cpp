@@ -99,11 +99,10 @@ void FleetOverviewDelegate::paint(QPainter* p, const QStyleOptionViewItem& optio
     p->drawPath(path);
     // The level stripe.
     const double stripe = std::max(4.0, em * 0.38);
-    QPainterPath stripePath;
-    stripePath.addRoundedRect(QRectF(card.left(), card.top(), stripe * 2, card.height()), radius, radius);
-    QPainterPath clip;
-    clip.addRect(QRectF(card.left(), card.top(), stripe, card.height()));
-    p->fillPath(stripePath.intersected(clip), levelColor);
+    p->save();
+    p->setClipRect(QRectF(card.left(), card.top(), stripe, card.height()));
+    p->fillPath(path, levelColor);
+    p->restore();
 
     const double pad = em * 0.7;
     const QRectF inner = card.adjusted(stripe + pad, pad * 0.6, -pad, -pad * 0.6);

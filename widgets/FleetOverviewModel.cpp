@@ -103,12 +103,29 @@ void FleetOverviewModel::readSparklines(FleetRow& row, const Target& target) con
     const qint64 column = target.now() / columnMs;
     if (row.revision == st.revision() && row.sparkColumn == column && row.sparkPixels == m_pixels)
         return;
-    row.revision = st.revision();
-    row.sparkColumn = column;
-    row.sparkPixels = m_pixels;
     // The window ends at a column boundary, so that a second that adds nothing leaves the points as they were.
     const qint64 t1 = (column + 1) * columnMs;
     const qint64 t0 = t1 - kWindowMs;
+    // Same window, new rows: they can only change the last columns. Re-read those two and keep the rest (fifty
+    // targets that each took a sample this second cost two columns each, not an hour each).
+    const bool sameWindow = row.sparkColumn == column && row.sparkPixels == m_pixels && row.rss.t0 == t0;
+    row.revision = st.revision();
+    row.sparkColumn = column;
+    row.sparkPixels = m_pixels;
+    if (sameWindow) {
+        const qint64 from = t1 - 2 * columnMs;
+        auto tail = st.process().decimate(std::vector<int> {RssColumn, HeapUsagePercentColumn}, from, t1, 2);
+        auto splice = [from](std::vector<QPointF>& points, std::vector<QPointF>&& fresh) {
+            auto keep = std::lower_bound(points.begin(), points.end(), double(from),
+                                         [](const QPointF& p, double x) { return p.x() < x; });
+            points.erase(keep, points.end());
+            points.insert(points.end(), fresh.begin(), fresh.end());
+        };
+        splice(row.rss.points, std::move(tail[0]));
+        splice(row.heap.points, std::move(tail[1]));
+        splice(row.container.points, st.stats().decimate(int(MemUsageColumn), from, t1, 2));
+        return;
+    }
     auto process = st.process().decimate(std::vector<int> {RssColumn, HeapUsagePercentColumn}, t0, t1, m_pixels);
     std::vector<QPointF> stats = st.stats().decimate(int(MemUsageColumn), t0, t1, m_pixels);
     for (Sparkline* s : {&row.rss, &row.heap, &row.container}) {
