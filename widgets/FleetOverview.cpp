@@ -61,6 +61,7 @@ FleetOverview::FleetOverview(TargetListModel* targets, QWidget* parent)
     head->addWidget(m_title);
     head->addSpacing(12);
     head->addWidget(m_summary, 1);
+    head->addSpacing(16);
     head->addWidget(m_hint);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(8, 8, 8, 4);
@@ -90,6 +91,10 @@ void FleetOverview::refresh(bool force)
     QElapsedTimer took;
     took.start();
     m_sinceRefresh.start();
+    // The desktop switched between light and dark (no event reaches a widget with a palette of its own on
+    // every platform): the wall follows within a second.
+    if (m_wall && desktopIsDark() != m_wallDark)
+        applyLook();
     m_model->refresh(QDateTime::currentMSecsSinceEpoch());
     updateTitle();
     // The dataChanged of the rows that changed scheduled their repaint: do it now, so that the time covers it.
@@ -135,12 +140,9 @@ void FleetOverview::applyLook()
     QFont f = QGuiApplication::font();
     QPalette pal = QGuiApplication::palette();
     if (m_wall) {
-        // Readable from three metres: about 2.6 % of the screen's height per line of text (28 px at 1080 p).
-        const QScreen* s = screen() ? screen() : QGuiApplication::primaryScreen();
-        const int screenH = s ? s->geometry().height() : 1080;
-        f.setPixelSize(std::max(22, screenH * 26 / 1000));
+        f.setPixelSize(wallPixelSize());
         // The desktop's scheme, with more contrast than a desktop window: a wall is looked at, not worked in.
-        const bool dark = desktopIsDark();
+        const bool dark = m_wallDark = desktopIsDark();
         const QColor window = dark ? QColor(0x0f, 0x13, 0x18) : QColor(0xf3, 0xf4, 0xf6);
         const QColor base = dark ? QColor(0x1a, 0x1f, 0x27) : QColor(0xff, 0xff, 0xff);
         const QColor text = dark ? QColor(0xec, 0xee, 0xf1) : QColor(0x14, 0x17, 0x1c);
@@ -151,6 +153,7 @@ void FleetOverview::applyLook()
             pal.setColor(g, QPalette::Text, text);
             pal.setColor(g, QPalette::WindowText, text);
             pal.setColor(g, QPalette::Highlight, dark ? QColor(0x5b, 0x9c, 0xff) : QColor(0x1f, 0x5f, 0xd6));
+            pal.setColor(g, QPalette::PlaceholderText, dark ? QColor(0x9a, 0xa4, 0xb2) : QColor(0x5f, 0x68, 0x75));
         }
         m_hint->setVisible(true);
     } else {
@@ -177,6 +180,14 @@ void FleetOverview::applyLook()
     m_view->doItemsLayout();
     updateSparklineWidth();
     m_applyingLook = false;
+}
+
+int FleetOverview::wallPixelSize() const
+{
+    // Readable from three metres: about 2.6 % of the window's (the screen's) height per line, 28 px at 1080 p.
+    const QScreen* s = screen() ? screen() : QGuiApplication::primaryScreen();
+    const int h = window()->isFullScreen() || !s ? window()->height() : s->geometry().height();
+    return std::max(22, h * 26 / 1000);
 }
 
 void FleetOverview::updateSparklineWidth()
@@ -228,6 +239,8 @@ void FleetOverview::showEvent(QShowEvent* event)
 void FleetOverview::resizeEvent(QResizeEvent* event)
 {
     QWidget::resizeEvent(event);
+    if (m_wall && !m_applyingLook && m_view->font().pixelSize() != wallPixelSize())
+        applyLook(); // full screen arrived (or the screen changed): the type follows its height
     updateSparklineWidth();
 }
 

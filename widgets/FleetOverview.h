@@ -49,6 +49,7 @@ private:
     void applyLook();
     void updateTitle();
     void updateSparklineWidth();
+    int wallPixelSize() const;
 
     FleetOverviewModel* m_model;
     FleetOverviewDelegate* m_delegate;
@@ -59,6 +60,7 @@ private:
     QElapsedTimer m_sinceRefresh;
     double m_lastRefreshMs = 0;
     bool m_wall = false;
+    bool m_wallDark = false; // the scheme the wall was drawn in
     bool m_applyingLook = false;
 };
 

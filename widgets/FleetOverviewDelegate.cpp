@@ -7,6 +7,7 @@
 #include <QApplication>
 #include <QPainter>
 #include <QPainterPath>
+#include <QRegularExpression>
 
 namespace heapwatch {
 
@@ -33,6 +34,13 @@ QFont scaled(const QFont& font, double factor, bool bold = false)
         f.setPointSizeF(font.pointSizeF() * factor);
     f.setBold(bold);
     return f;
+}
+
+// "heap limit reached in 1 h 20 min" wraps before "1 h 20 min", never inside it.
+QString unbreakableDurations(QString text)
+{
+    static const QRegularExpression inside(QStringLiteral("(?<=\\d) (?=\\S)|(?<=\\bd|\\bh|\\bs|\\bmin) (?=\\d)"));
+    return text.replace(inside, QString(QChar::Nbsp));
 }
 
 QString elided(const QFontMetrics& fm, const QString& text, double width)
@@ -169,9 +177,17 @@ void FleetOverviewDelegate::paint(QPainter* p, const QStyleOptionViewItem& optio
         const QFont valueFont = scaled(small, 1.0, true);
         p->setFont(valueFont);
         p->setPen(text);
+        // The value with its limit; without the limit when that does not fit; without the caption at last.
+        const QFontMetricsF valueFm(valueFont);
         const double captionW = smallFm.horizontalAdvance(line->caption) + em * 0.4;
-        p->drawText(top.adjusted(captionW, 0, 0, 0), Qt::AlignRight | Qt::AlignVCenter,
-                    elided(QFontMetrics(valueFont), line->value, top.width() - captionW));
+        const QString value
+            = valueFm.horizontalAdvance(line->value) <= top.width() - captionW ? line->value : line->shortValue;
+        if (valueFm.horizontalAdvance(value) > top.width() - captionW) {
+            p->fillRect(top, background); // the caption gives way to the number
+            p->drawText(top, Qt::AlignRight | Qt::AlignVCenter, elided(QFontMetrics(valueFont), value, top.width()));
+        } else {
+            p->drawText(top, Qt::AlignRight | Qt::AlignVCenter, value);
+        }
         const QRectF plot(x, top.bottom() + em * 0.2, sparkW, inner.bottom() - top.bottom() - em * 0.2);
         p->fillRect(plot, mix(pal.color(QPalette::Base), text, dark ? 0.05 : 0.03));
         const QColor lineColor
@@ -195,14 +211,14 @@ void FleetOverviewDelegate::paint(QPainter* p, const QStyleOptionViewItem& optio
     const double afterGrowth = nameFm.horizontalAdvance(row.growth) + em * 0.4;
     p->setFont(small);
     p->setPen(dim);
-    p->drawText(growthLine.adjusted(afterGrowth, 0, 0, 0), Qt::AlignLeft | Qt::AlignVCenter,
-                elided(QFontMetrics(small), tr("RSS growth"), growth.width() - afterGrowth));
+    if (smallFm.horizontalAdvance(tr("RSS growth")) <= growth.width() - afterGrowth)
+        p->drawText(growthLine.adjusted(afterGrowth, 0, 0, 0), Qt::AlignLeft | Qt::AlignVCenter, tr("RSS growth"));
     p->setFont(base);
     p->setPen(row.timeToLimitMs >= 0 ? text : dim);
     const QRectF projection(growth.left(), growth.top() + lineH, growth.width(), 2 * lineH);
     const QFontMetrics pfm(base);
     // Word-wrapped into two lines at most; a longer note is cut at the end of the second.
-    QString proj = row.projection;
+    QString proj = unbreakableDurations(row.projection);
     const QRect needed = pfm.boundingRect(projection.toRect(), Qt::TextWordWrap, proj);
     if (needed.height() > projection.height() + 1)
         proj = pfm.elidedText(proj, Qt::ElideRight, int(projection.width() * 1.8));

@@ -159,7 +159,7 @@ void FleetOverviewModel::fill(FleetRow& row, int sourceRow, qint64 nowMs) const
         row.timeToLimitMs = -1;
         for (Sparkline* s : {&row.rss, &row.heap, &row.container}) {
             s->points.clear();
-            s->value = format::dash();
+            s->value = s->shortValue = format::dash();
         }
         return;
     }
@@ -213,11 +213,12 @@ void FleetOverviewModel::fill(FleetRow& row, int sourceRow, qint64 nowMs) const
     row.heap.limit = usage ? usage->critical : kUnknown;
     const auto& mem = st.lastMemory();
     row.rss.value = amount(mem ? mem->rssMiB : kUnknown, heapLimit, QStringLiteral("MiB"));
-    row.heap.value = usage ? formatFlagValue(*usage) : format::dash();
+    row.rss.shortValue = mem ? format::mib(mem->rssMiB) : format::dash();
+    row.heap.value = row.heap.shortValue = usage ? formatFlagValue(*usage) : format::dash();
     const auto& stats = st.lastStats();
-    row.container.value
-        = amount(stats && isKnown(stats->memUsageBytes) ? stats->memUsageBytes / (1024.0 * 1024.0) : kUnknown,
-                 containerLimit, QStringLiteral("MiB"));
+    const double used = stats && isKnown(stats->memUsageBytes) ? stats->memUsageBytes / (1024.0 * 1024.0) : kUnknown;
+    row.container.value = amount(used, containerLimit, QStringLiteral("MiB"));
+    row.container.shortValue = format::mib(used);
 }
 
 void FleetOverviewModel::refresh(qint64 nowMs)

@@ -23,7 +23,8 @@ struct Sparkline
     double limit = std::numeric_limits<double>::quiet_NaN(); // a dashed line (NaN: none)
     double yMax = std::numeric_limits<double>::quiet_NaN(); // top of the scale (NaN: from data and limit)
     QString caption; // "RSS / heap limit"
-    QString value; // "336.6 / 218 MiB"
+    QString value; // "336.6 / 384 MiB"
+    QString shortValue; // "336.6 MiB": when the value with its limit does not fit
 
     bool isEmpty() const { return points.empty(); }
     // The top of the scale: yMax, else the larger of the data's peak and the limit, with headroom.
@@ -31,7 +32,7 @@ struct Sparkline
     bool operator==(const Sparkline& o) const
     {
         return t0 == o.t0 && t1 == o.t1 && points == o.points && caption == o.caption && value == o.value
-            && sameNumber(limit, o.limit) && sameNumber(yMax, o.yMax);
+            && shortValue == o.shortValue && sameNumber(limit, o.limit) && sameNumber(yMax, o.yMax);
     }
     bool operator!=(const Sparkline& o) const { return !(*this == o); }
 

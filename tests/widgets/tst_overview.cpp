@@ -10,6 +10,7 @@
 #include "TargetListModel.h"
 #include "TargetSidebar.h"
 
+#include <QApplication>
 #include <QDockWidget>
 #include <QListView>
 #include <QMenuBar>
@@ -429,6 +430,18 @@ private Q_SLOTS:
         QTest::qWait(50);
         w.overview()->refresh(true);
         QVERIFY(w.grab().save(dir + QStringLiteral("/wall.png")));
+        // The desktop turns dark: the wall follows.
+        const QPalette light = QApplication::palette();
+        QPalette dark = light;
+        dark.setColor(QPalette::Window, QColor(0x2b, 0x2b, 0x2b));
+        dark.setColor(QPalette::WindowText, QColor(0xee, 0xee, 0xee));
+        dark.setColor(QPalette::Base, QColor(0x20, 0x20, 0x20));
+        dark.setColor(QPalette::Text, QColor(0xee, 0xee, 0xee));
+        QApplication::setPalette(dark);
+        QCoreApplication::processEvents();
+        w.overview()->refresh(true);
+        QVERIFY(w.grab().save(dir + QStringLiteral("/wall-dark.png")));
+        QApplication::setPalette(light);
     }
 };
 
