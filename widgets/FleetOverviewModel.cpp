@@ -108,12 +108,20 @@ void FleetOverviewModel::readSparklines(FleetRow& row, const Target& target) con
     const qint64 t0 = t1 - kWindowMs;
     // Same window, new rows: they can only change the last columns. Re-read those two and keep the rest (fifty
     // targets that each took a sample this second cost two columns each, not an hour each).
-    const bool sameWindow = row.sparkColumn == column && row.sparkPixels == m_pixels && row.rss.t0 == t0;
+    // The rings only ever append newer rows: when the newest rows of the last read were already in those two
+    // columns, everything new is too. History delivered later (a backfill) moves the newest row from before.
+    const qint64 from = t1 - 2 * columnMs;
+    const qint64 lastProcess = st.process().isEmpty() ? -1 : st.process().last().atMs;
+    const qint64 lastStats = st.stats().isEmpty() ? -1 : st.stats().last().atMs;
+    const bool onlyNewRows = row.sparkColumn == column && row.sparkPixels == m_pixels && row.rss.t0 == t0
+        && row.lastProcessMs >= from && row.lastStatsMs >= from && lastProcess >= row.lastProcessMs
+        && lastStats >= row.lastStatsMs;
     row.revision = st.revision();
     row.sparkColumn = column;
     row.sparkPixels = m_pixels;
-    if (sameWindow) {
-        const qint64 from = t1 - 2 * columnMs;
+    row.lastProcessMs = lastProcess;
+    row.lastStatsMs = lastStats;
+    if (onlyNewRows) {
         auto tail = st.process().decimate(std::vector<int> {RssColumn, HeapUsagePercentColumn}, from, t1, 2);
         auto splice = [from](std::vector<QPointF>& points, std::vector<QPointF>&& fresh) {
             auto keep = std::lower_bound(points.begin(), points.end(), double(from),

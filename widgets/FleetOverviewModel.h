@@ -42,6 +42,8 @@ struct FleetRow
     quint64 revision = ~quint64(0);
     qint64 sparkColumn = -1;
     int sparkPixels = 0;
+    qint64 lastProcessMs = -1; // the rings' newest rows at that read
+    qint64 lastStatsMs = -1;
 };
 
 class FleetOverviewModel : public QAbstractListModel

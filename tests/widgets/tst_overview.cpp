@@ -128,6 +128,38 @@ private Q_SLOTS:
         }
     }
 
+    // A target listed before its history arrives (the overview refreshes while it connects): once the history
+    // is in, the sparklines hold the whole hour, not only the seconds after it.
+    void sparklinesTakeHistoryDeliveredLater_data()
+    {
+        QTest::addColumn<int>("refreshesBefore");
+        QTest::addRow("one refresh before") << 1;
+        QTest::addRow("three refreshes before") << 3;
+    }
+
+    void sparklinesTakeHistoryDeliveredLater()
+    {
+        QFETCH(int, refreshesBefore);
+        TargetListModel targets;
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        const FleetSpec s = seedSpec();
+        Target target(std::make_unique<FleetSource>(s, now), Thresholds::defaults());
+        targets.addTarget(s.entry(), &target);
+        FleetOverviewModel m(&targets);
+        for (int i = 0; i < refreshesBefore; ++i)
+            m.refresh(now);
+        QVERIFY(m.row(0).rss.isEmpty());
+        target.start();
+        QCoreApplication::processEvents();
+        m.refresh(now + 500);
+        // An hour of Memory lines every 30 s and stats every 5 s: every pixel column of the line has points.
+        const FleetRow& r = m.row(0);
+        QVERIFY2(int(r.rss.points.size()) >= m.sparklinePixels() / 2, qPrintable(QString::number(r.rss.points.size())));
+        QVERIFY2(int(r.container.points.size()) >= m.sparklinePixels(),
+                 qPrintable(QString::number(r.container.points.size())));
+        QVERIFY(r.rss.points.front().x() < double(r.rss.t0 + FleetOverviewModel::kWindowMs / 10));
+    }
+
     void sortsByUrgency_data()
     {
         QTest::addColumn<QStringList>("added");
@@ -415,7 +447,7 @@ private Q_SLOTS:
         if (dir.isEmpty())
             QSKIP("HEAPWATCH_SCREENSHOTS not set");
         MainWindow w;
-        w.resize(1600, 900);
+        w.resize(1600, 640);
         const qint64 now = QDateTime::currentMSecsSinceEpoch();
         for (const char* name : {"billing", "pangolin", "reports", "search", "mailer", "checkout"})
             QVERIFY(w.addSourceTarget(spec(QString::fromLatin1(name)).entry(),
