@@ -105,7 +105,8 @@ void FleetOverview::refresh(bool force)
 void FleetOverview::updateTitle()
 {
     const FleetOverviewModel::Counts c = m_model->counts();
-    QStringList parts {tr("%n target(s)", nullptr, m_model->rowCount())};
+    const int n = m_model->rowCount();
+    QStringList parts {n == 1 ? tr("1 target") : tr("%1 targets").arg(n)};
     const bool dark = LevelStyle::isDark(palette());
     auto part = [&](int n, const QString& word, Level level) {
         if (n > 0)

@@ -473,6 +473,22 @@ private Q_SLOTS:
         QCoreApplication::processEvents();
         w.overview()->refresh(true);
         QVERIFY(w.grab().save(dir + QStringLiteral("/wall-dark.png")));
+        // Billing's heap fills: its card is highlighted on the wall.
+        Target* billing
+            = w.targetModel()->targetAt(w.targetModel()->indexOf(spec(QStringLiteral("billing")).entry().key()));
+        const qint64 at = QDateTime::currentMSecsSinceEpoch();
+        QByteArray log;
+        for (int i = 0; i < 2; ++i)
+            log += QDateTime::fromMSecsSinceEpoch(at + i, Qt::UTC).toString(Qt::ISODateWithMs).toUtf8()
+                + " [info]: Memory: RSS=336.6MB, Heap=212.7MB/218.0MB, External=17.6MB, ArrayBuffers=13.6MB\n";
+        IngestBatch batch;
+        LogParser parser;
+        parser.feed(log, LogStream::Stdout, batch.logs);
+        parser.finish(batch.logs);
+        billing->ingest(batch);
+        QCoreApplication::processEvents();
+        w.overview()->refresh(true);
+        QVERIFY(w.grab().save(dir + QStringLiteral("/wall-highlight.png")));
         QApplication::setPalette(light);
     }
 };
