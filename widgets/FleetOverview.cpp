@@ -105,8 +105,8 @@ void FleetOverview::refresh(bool force)
 void FleetOverview::updateTitle()
 {
     const FleetOverviewModel::Counts c = m_model->counts();
-    const int n = m_model->rowCount();
-    QStringList parts {n == 1 ? tr("1 target") : tr("%1 targets").arg(n)};
+    const int rows = m_model->rowCount();
+    QStringList parts {rows == 1 ? tr("1 target") : tr("%1 targets").arg(rows)};
     const bool dark = LevelStyle::isDark(palette());
     auto part = [&](int n, const QString& word, Level level) {
         if (n > 0)
