@@ -294,6 +294,8 @@ Target* MainWindow::currentTarget() const
 void MainWindow::selectTarget(int row)
 {
     m_sidebar->setCurrentRow(row);
+    if (m_targets->targetAt(row))
+        showPage(); // selecting a target opens its page, even the one already selected behind the overview
 }
 
 Target* MainWindow::createTarget(const TargetConfig& entry, QString* error)
