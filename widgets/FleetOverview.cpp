@@ -12,7 +12,6 @@
 #include <QLabel>
 #include <QListView>
 #include <QScreen>
-#include <QScrollBar>
 #include <QStyleHints>
 #include <QVBoxLayout>
 
@@ -47,7 +46,6 @@ FleetOverview::FleetOverview(TargetListModel* targets, QWidget* parent)
     m_view->setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
     m_view->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_view->setFrameShape(QFrame::NoFrame);
-    m_view->setMouseTracking(false);
     m_view->installEventFilter(this);
     m_view->viewport()->setAutoFillBackground(true);
     m_view->setBackgroundRole(QPalette::Window);

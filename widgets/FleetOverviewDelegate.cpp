@@ -4,7 +4,6 @@
 #include "FleetOverviewModel.h"
 #include "LevelStyle.h"
 
-#include <QApplication>
 #include <QPainter>
 #include <QPainterPath>
 #include <QRegularExpression>
