@@ -216,6 +216,9 @@ private Q_SLOTS:
         Fleet f;
         for (const char* name : {"pangolin", "mailer", "reports"})
             f.add(QString::fromLatin1(name));
+        // A saved target that could not be opened stays listed with its error, as in the sidebar.
+        const TargetConfig broken = TargetConfig::remote(QStringLiteral("web9/ledger"));
+        f.targets.addTarget(broken, nullptr, QStringLiteral("Cannot resolve host web9"));
         f.targets.refresh();
         FleetOverviewModel m(&f.targets);
         m.refresh(QDateTime::currentMSecsSinceEpoch());
@@ -225,6 +228,12 @@ private Q_SLOTS:
             QCOMPARE(r.liveness, f.targets.index(s).data(TargetListModel::ConnectionRole).toString());
             QCOMPARE(r.level, Level(f.targets.index(s).data(TargetListModel::LevelRole).toInt()));
         }
+        const FleetRow& failed = m.row(m.rowOfKey(broken.key()));
+        QCOMPARE(failed.liveness, QStringLiteral("failed"));
+        QVERIFY(!failed.live);
+        QCOMPARE(failed.flags, QStringList {QStringLiteral("Cannot resolve host web9")});
+        // Critical before a target whose data does not flow.
+        QVERIFY(m.rowOfKey(spec(QStringLiteral("pangolin")).entry().key()) < m.rowOfKey(broken.key()));
         const FleetRow& stale = m.row(m.rowOfKey(spec(QStringLiteral("reports")).entry().key()));
         QVERIFY2(stale.liveness.startsWith(QStringLiteral("stale: ")), qPrintable(stale.liveness));
         QVERIFY(!stale.live);
