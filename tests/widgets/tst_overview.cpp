@@ -3,6 +3,7 @@
 // a level change highlighted for a few seconds, rows announced only when they changed, and the wall mode
 // full screen. Set HEAPWATCH_SCREENSHOTS=dir to keep PNGs of the overview and of the wall.
 #include "FleetOverview.h"
+#include "FleetOverviewDelegate.h"
 #include "FleetOverviewModel.h"
 #include "FleetTargets.h"
 #include "MainWindow.h"
@@ -14,6 +15,7 @@
 #include <QDockWidget>
 #include <QListView>
 #include <QMenuBar>
+#include <QPainter>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -311,12 +313,32 @@ private Q_SLOTS:
                      .data(FleetOverviewModel::HighlightRole)
                      .toBool());
         QVERIFY(!changed.isEmpty());
+        // The card is painted in a tint of its new level while highlighted (a pixel of its empty right end).
+        auto cardPixel = [&m](int r) {
+            FleetOverviewDelegate delegate(&m);
+            QImage image(1200, 80, QImage::Format_ARGB32);
+            image.fill(QApplication::palette().color(QPalette::Window));
+            QPainter painter(&image);
+            QStyleOptionViewItem option;
+            option.rect = image.rect();
+            option.palette = QApplication::palette();
+            option.font = QApplication::font();
+            delegate.paint(&painter, option, m.index(r));
+            painter.end();
+            return image.pixelColor(1186, 40);
+        };
+        const QColor highlighted = cardPixel(row);
         // Still news two seconds later; over after the highlight's time, announced as a change of that row.
         m.refresh(t0 + 3000);
         QVERIFY(m.index(m.rowOfKey(spec(name).entry().key())).data(FleetOverviewModel::HighlightRole).toBool());
         changed.clear();
         m.refresh(t0 + 1000 + FleetOverviewModel::kHighlightMs + 1);
         QVERIFY(!m.index(m.rowOfKey(spec(name).entry().key())).data(FleetOverviewModel::HighlightRole).toBool());
+        const QColor settled = cardPixel(m.rowOfKey(spec(name).entry().key()));
+        QVERIFY2(highlighted != settled, qPrintable(highlighted.name()));
+        if (after == Level::Critical)
+            QVERIFY2(highlighted.red() - highlighted.green() > settled.red() - settled.green(),
+                     qPrintable(highlighted.name() + QLatin1Char(' ') + settled.name()));
         bool announced = false;
         for (const QList<QVariant>& args : std::as_const(changed))
             announced |= args.at(2).value<QList<int>>().contains(FleetOverviewModel::HighlightRole);
