@@ -6,6 +6,7 @@
 #include "ChartViewport.h"
 #include "DashboardPage.h"
 #include "ExportActions.h"
+#include "FleetOverview.h"
 #include "Format.h"
 #include "LevelStyle.h"
 #include "LogView.h"
@@ -33,9 +34,11 @@
 #include <QDateTime>
 #include <QDockWidget>
 #include <QFileDialog>
+#include <QListView>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSettings>
+#include <QStackedWidget>
 #include <QStatusBar>
 #include <QToolBar>
 #include <QWindow>
@@ -47,6 +50,8 @@ MainWindow::MainWindow(QWidget* parent)
     , m_targets(new TargetListModel(this))
     , m_viewport(new ChartViewport(this))
     , m_page(new DashboardPage(m_viewport, this))
+    , m_overview(new FleetOverview(m_targets, this))
+    , m_home(new QStackedWidget(this))
     , m_notifier(new AlertNotifier(this))
     , m_webhook(new WebhookSender(this))
     , m_tray(new TrayController(this))
@@ -55,7 +60,11 @@ MainWindow::MainWindow(QWidget* parent)
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(QStringLiteral("heapwatch"));
-    setCentralWidget(m_page);
+    m_home->addWidget(m_page);
+    m_home->addWidget(m_overview);
+    m_home->setCurrentWidget(m_page);
+    setCentralWidget(m_home);
+    connect(m_overview, &FleetOverview::openRequested, this, &MainWindow::openFromOverview);
     m_gate = new AlertGate(m_targets, this);
     connect(m_gate, &AlertGate::held, this, &MainWindow::alertHeld);
     connect(m_gate, &AlertGate::delivered, this, &MainWindow::alertDelivered);
@@ -128,6 +137,8 @@ void MainWindow::buildDocks()
     resizeDocks({flags}, {300}, Qt::Vertical); // the red-flag table and, under it, a few lines of its timeline
 
     connect(m_sidebar, &TargetSidebar::currentRowChanged, this, &MainWindow::onCurrentChanged);
+    // A click on the sidebar's current target leaves the overview for its page too.
+    connect(m_sidebar->view(), &QListView::clicked, this, [this] { showPage(); });
     connect(m_sidebar, &TargetSidebar::addRequested, this, &MainWindow::addTargetDialog);
     connect(m_sidebar, &TargetSidebar::editRequested, this, &MainWindow::editTarget);
     connect(m_sidebar, &TargetSidebar::removeRequested, this, &MainWindow::removeTarget);
@@ -194,6 +205,24 @@ void MainWindow::buildActions()
     target->addAction(action(tr("&Thresholds…"), QKeySequence(tr("Ctrl+T")), &MainWindow::editThresholds));
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
+    // Also on the window itself: their shortcuts must work while the wall mode hides the menu bar.
+    m_overviewAction = action(tr("Fleet &overview"), QKeySequence(Qt::Key_Escape), &MainWindow::showOverview);
+    m_overviewAction->setObjectName(QStringLiteral("overviewAction"));
+    m_overviewAction->setToolTip(tr("Every target on one page, the most urgent first (Esc)"));
+    m_wallAction = new QAction(tr("&Wall"), this);
+    m_wallAction->setObjectName(QStringLiteral("wallAction"));
+    m_wallAction->setCheckable(true);
+    m_wallAction->setShortcut(QKeySequence(Qt::Key_F11));
+    m_wallAction->setToolTip(tr("The overview full screen in large type, for a wall display (F11)"));
+    connect(m_wallAction, &QAction::toggled, this, &MainWindow::setWallMode);
+    view->addAction(m_overviewAction);
+    view->addAction(m_wallAction);
+    view->addSeparator();
+    addAction(m_overviewAction);
+    addAction(m_wallAction);
+    connect(m_targets, &QAbstractItemModel::rowsInserted, this, &MainWindow::updateOverviewAction);
+    connect(m_targets, &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateOverviewAction);
+    updateOverviewAction();
     m_rangeGroup = new QActionGroup(this);
     QToolBar* bar = addToolBar(tr("Main"));
     bar->setObjectName(QStringLiteral("mainToolBar"));
@@ -243,6 +272,7 @@ void MainWindow::buildActions()
     help->addAction(tr("&Keyboard shortcuts"), this, [this] {
         QMessageBox::information(this, tr("Keyboard shortcuts"),
                                  tr("Ctrl+N add target · Ctrl+O open log · Ctrl+D demo host · F5 reconnect\n"
+                                    "Esc fleet overview (Enter or a click opens a target) · F11 wall mode\n"
                                     "Ctrl+1…5 ranges 15 min, 1 h, 6 h, 24 h, 7 d · Ctrl+L follow live\n"
                                     "Ctrl+F search the log · Ctrl+T thresholds · Ctrl+E incident report\n"
                                     "Ctrl+Shift+P charts as PNG · Ctrl+Shift+C samples as CSV · Ctrl+, settings\n\n"
@@ -264,6 +294,8 @@ Target* MainWindow::currentTarget() const
 void MainWindow::selectTarget(int row)
 {
     m_sidebar->setCurrentRow(row);
+    if (m_targets->targetAt(row))
+        showPage(); // selecting a target opens its page, even the one already selected behind the overview
 }
 
 Target* MainWindow::createTarget(const TargetConfig& entry, QString* error)
@@ -319,6 +351,8 @@ bool MainWindow::addSourceTarget(const TargetConfig& entry, std::unique_ptr<Sour
     target->start();
     if (m_targets->rowCount() == 1)
         selectTarget(row);
+    else if (m_targets->rowCount() == 2)
+        showOverview();
     return true;
 }
 
@@ -358,6 +392,8 @@ void MainWindow::restoreSession()
     if (row >= 0)
         selectTarget(row);
     saveSession();
+    // Two targets or more: the console opens on the overview.
+    showOverview();
 }
 
 void MainWindow::onCurrentChanged(int row)
@@ -373,7 +409,106 @@ void MainWindow::onCurrentChanged(int row)
         statusBar()->showMessage(m_targets->errorAt(row), 15000);
     if (!m_restoring && entry)
         SessionStore::setCurrentKey(m_currentKey);
+    if (!m_restoring && target)
+        showPage();
+    else if (m_targets->rowCount() < 2)
+        showPage();
     refreshNow();
+}
+
+bool MainWindow::overviewShown() const
+{
+    return m_home->currentWidget() == m_overview;
+}
+
+void MainWindow::showOverview()
+{
+    if (m_targets->rowCount() < 2 && !m_wall)
+        return;
+    if (!overviewShown()) {
+        for (QDockWidget* d : std::as_const(m_docks)) {
+            if (d != m_docks.constFirst() && !d->isHidden()) { // the targets stay: they are the way around
+                d->hide();
+                if (!m_hiddenForOverview.contains(d))
+                    m_hiddenForOverview << d;
+            }
+        }
+        m_home->setCurrentWidget(m_overview);
+        m_overview->selectKey(m_currentKey);
+    }
+    m_overview->view()->setFocus();
+    setWindowTitle(QStringLiteral("%1 — heapwatch").arg(tr("Fleet overview")));
+}
+
+void MainWindow::showPage()
+{
+    if (!overviewShown())
+        return;
+    m_home->setCurrentWidget(m_page);
+    if (!m_wall) {
+        for (QDockWidget* d : std::as_const(m_hiddenForOverview))
+            d->show();
+        m_hiddenForOverview.clear();
+    }
+    const TargetConfig* entry = m_targets->entryAt(m_sidebar->currentRow());
+    setWindowTitle(entry ? QStringLiteral("%1 — heapwatch").arg(entry->displayName()) : QStringLiteral("heapwatch"));
+}
+
+void MainWindow::openFromOverview(const QString& key)
+{
+    const int row = m_targets->indexOf(key);
+    if (row < 0)
+        return;
+    if (row == m_sidebar->currentRow())
+        onCurrentChanged(row); // already the sidebar's: the page is there, behind the overview
+    else
+        selectTarget(row);
+    showPage();
+    m_page->setFocus();
+}
+
+void MainWindow::updateOverviewAction()
+{
+    m_overviewAction->setEnabled(m_targets->rowCount() >= 2 || m_wall);
+    if (m_targets->rowCount() < 2 && !m_wall)
+        showPage();
+}
+
+void MainWindow::setWallMode(bool on)
+{
+    if (on == m_wall)
+        return;
+    m_wall = on;
+    m_wallAction->setChecked(on);
+    if (on) {
+        m_stateBeforeWall = saveState();
+        m_maximizedBeforeWall = isMaximized();
+        for (QDockWidget* d : std::as_const(m_docks))
+            d->hide();
+        for (QToolBar* bar : findChildren<QToolBar*>())
+            bar->hide();
+        menuBar()->hide();
+        statusBar()->hide();
+        m_overview->setWallMode(true);
+        updateOverviewAction();
+        showOverview();
+        showFullScreen();
+    } else {
+        m_overview->setWallMode(false);
+        restoreState(m_stateBeforeWall);
+        if (!overviewShown()) { // left on a target's page: its docks come back with it
+            for (QDockWidget* d : std::as_const(m_hiddenForOverview))
+                d->show();
+            m_hiddenForOverview.clear();
+        }
+        menuBar()->show();
+        statusBar()->show();
+        if (m_maximizedBeforeWall)
+            showMaximized();
+        else
+            showNormal();
+        updateOverviewAction();
+    }
 }
 
 void MainWindow::refreshNow()
@@ -417,6 +552,7 @@ void MainWindow::onTick()
     // A window that is fully covered is not exposed (on the platforms that say so): no paint reaches it.
     if (isMinimized() || !isVisible() || (windowHandle() && !windowHandle()->isExposed()))
         return;
+    m_overview->refresh(); // only while shown
     Target* t = m_current.data();
     m_page->refresh(false);
     showAlertHold();
@@ -612,9 +748,14 @@ void MainWindow::quitApplication()
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
+    setWallMode(false); // the docks and bars as the user left them are what is saved
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    for (QDockWidget* d : std::as_const(m_hiddenForOverview))
+        d->show();
     settings.setValue(QStringLiteral("window/state"), saveState());
+    for (QDockWidget* d : std::as_const(m_hiddenForOverview))
+        d->hide();
     saveSession();
     if (!closeHidesToTray()) {
         QMainWindow::closeEvent(event);

@@ -20,6 +20,7 @@
 class QAction;
 class QActionGroup;
 class QDockWidget;
+class QStackedWidget;
 
 namespace heapwatch {
 
@@ -27,6 +28,7 @@ class AlertGate;
 class AlertNotifier;
 class ChartViewport;
 class DashboardPage;
+class FleetOverview;
 class LogView;
 class RecommendationList;
 class RedFlagPanel;
@@ -70,6 +72,17 @@ public:
     TargetSidebar* sidebar() const { return m_sidebar; }
     AlertGate* alertGate() const { return m_gate; }
 
+    // The fleet overview: the home page once two targets or more are watched (Escape returns to it).
+    FleetOverview* overview() const { return m_overview; }
+    bool overviewShown() const;
+    void showOverview();
+    // Opens a target's page from the overview (a click, Enter).
+    void openFromOverview(const QString& key);
+    // View > Wall (F11): the overview full screen in large type, without docks, menus or bars.
+    void setWallMode(bool on);
+    bool wallMode() const { return m_wall; }
+    QAction* wallAction() const { return m_wallAction; }
+
     // File > Quit and the tray's Quit: ends heapwatch even when closing the window would only hide it.
     void quitApplication();
     // Closing the window hides it to the tray (setting on, a tray icon shown) instead of quitting.
@@ -111,11 +124,23 @@ private:
     void applySettings();
     void saveSession();
     void setRange(int range);
+    void showPage();
+    void updateOverviewAction();
 
     TargetListModel* m_targets;
     TargetSidebar* m_sidebar = nullptr;
     ChartViewport* m_viewport;
     DashboardPage* m_page;
+    FleetOverview* m_overview;
+    QStackedWidget* m_home;
+    QAction* m_overviewAction = nullptr;
+    QAction* m_wallAction = nullptr;
+    bool m_wall = false;
+    QByteArray m_stateBeforeWall; // docks and bars, restored when the wall mode ends
+    bool m_maximizedBeforeWall = false;
+    // The current target's docks (red flags, recommendations, log) give the overview their room while it
+    // shows; shown again with the target's page.
+    QList<QDockWidget*> m_hiddenForOverview;
     RedFlagPanel* m_flags = nullptr;
     RecommendationList* m_recs = nullptr;
     LogView* m_log = nullptr;

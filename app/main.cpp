@@ -112,6 +112,8 @@ int main(int argc, char** argv)
         window.restoreSession();
     for (const heapwatch::TargetConfig& target : *targets)
         window.openTarget(target);
+    if (targets->size() >= 2)
+        window.showOverview(); // several targets on the command line: start on the fleet overview
     window.show();
     return QApplication::exec();
 }
