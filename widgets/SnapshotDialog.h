@@ -49,12 +49,10 @@ public:
     QTableWidget* comparisonTable() const { return m_comparison; }
 
     void start(); // the "Take snapshot" button
+    void reject() override; // Cancel, Close, Escape: a running snapshot is cancelled
 
 Q_SIGNALS:
     void finishedWith(const heapwatch::SnapshotCaptureResult& result);
-
-protected:
-    void reject() override;
 
 private:
     struct Run;

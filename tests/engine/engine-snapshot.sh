@@ -5,8 +5,11 @@
 # LeakyRecord first. After every path (done, refused by the preflight, a second snapshot while one runs, the
 # heapwatch process killed mid-transfer) nothing listens on the inspector's port inside the container, no
 # helper runs in it, its lock file is gone and no `docker exec` is left on the host. A container with too
-# little headroom is refused with the numbers. Usage: engine-snapshot.sh HEAPWATCH_BINARY. Needs root.
+# little headroom is refused with the numbers. Then the console's dialog (tst_snapshot_dialog): two
+# snapshots, the comparison, a chart marker, a cancel while the app is paused, and again nothing left.
+# Usage: engine-snapshot.sh HEAPWATCH_BINARY [TST_SNAPSHOT_DIALOG_BINARY]. Needs root.
 HW=$1
+DIALOG_TEST=${2:-}
 . "$(dirname "$0")/engine-env.sh"
 engine_setup
 
@@ -130,6 +133,13 @@ snapshot leak "$T/cap.heapsnapshot" --yes --max-heap 1 >"$T/cap.out" 2>"$T/cap.e
 rc=$?
 [ $rc = 1 ] && grep -q "over the 1.00 MiB a snapshot may take" "$T/cap.err" || fail "--max-heap 1: exit $rc: $(cat "$T/cap.err")"
 expect_clean leak "after the --max-heap refusal"
+
+# 6. The console's dialog, over the same SSH path.
+if [ -n "$DIALOG_TEST" ]; then
+    HW_TARGET="ssh://root@127.0.0.1:$SP/leak" HW_KEY=$KEY HW_KNOWN_HOSTS=$KNOWN_HOSTS "$DIALOG_TEST" ||
+        fail "tst_snapshot_dialog failed"
+    expect_clean leak "after the dialog's snapshots and its cancel"
+fi
 
 [ -z "$(engine_processes_left)" ] || fail "engine processes left: $(engine_processes_left)"
 echo "PASS"
