@@ -338,6 +338,7 @@ function onMessage(text) {
 }
 
 let bytes = 0;
+let snapshotRunning = false;
 function writeOut(chunk) {
     try {
         fs.writeSync(1, chunk); // blocks while the channel is full: the inspector waits with us
@@ -346,8 +347,9 @@ function writeOut(chunk) {
     }
 }
 
-// Closes the inspector that we opened: inspector.close() inside the app, asked over the protocol and not
-// awaited (close() returns once no session is connected, so ours disconnects right after asking).
+// Closes the inspector that we opened: inspector.close() inside the app, asked over the protocol. The
+// answer may never come (close() ends our session), and while a snapshot is being written the app only
+// reads the request once it is done: wait for the answer or the end of the session, up to a bound.
 async function closeInspector() {
     if (!openedByUs)
         return;
@@ -356,13 +358,18 @@ async function closeInspector() {
     const socket = ws;
     ws = null;
     if (socket) {
-        try {
-            socket.send(JSON.stringify({id: nextId++, method: 'Runtime.evaluate',
-                                    params: {expression: expr, includeCommandLineAPI: true}}));
-            await sleep(200);
-        } catch (e) {
-            // the socket is gone: the check below says whether the port is still open
-        }
+        await new Promise((resolve) => {
+            const id = nextId++;
+            pending.set(id, {resolve, reject: resolve});
+            socket.onClose = resolve;
+            setTimeout(resolve, snapshotRunning ? 120000 : 5000);
+            try {
+                socket.send(JSON.stringify({id, method: 'Runtime.evaluate',
+                                            params: {expression: expr, includeCommandLineAPI: true}}));
+            } catch (e) {
+                resolve();
+            }
+        });
         socket.close();
     }
     for (let i = 0; i < 25; i++) {
@@ -384,6 +391,8 @@ async function finish(code, reason) {
     for (const p of pending.values())
         p.reject(new Error('ending'));
     pending.clear();
+    if (ws)
+        ws.onClose = null;
     try {
         await closeInspector();
     } catch (e) {
@@ -466,7 +475,9 @@ async function main() {
     await call('HeapProfiler.enable');
     const started = Date.now();
     say('snapshot', {state: 'started'});
+    snapshotRunning = true;
     await call('HeapProfiler.takeHeapSnapshot', {reportProgress: true});
+    snapshotRunning = false;
     const pauseMs = Date.now() - started;
     say('snapshot', {state: 'taken', bytes, pause_ms: pauseMs, heap_used: usage.heapUsed});
     await call('HeapProfiler.disable').catch(() => {});

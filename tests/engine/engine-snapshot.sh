@@ -134,7 +134,20 @@ rc=$?
 [ $rc = 1 ] && grep -q "over the 1.00 MiB a snapshot may take" "$T/cap.err" || fail "--max-heap 1: exit $rc: $(cat "$T/cap.err")"
 expect_clean leak "after the --max-heap refusal"
 
-# 6. The console's dialog, over the same SSH path.
+# 6. An error mid-snapshot: the helper's own time limit (--timeout 5) runs out while the app is paused
+#    writing the snapshot (5 s and more here); the helper closes the inspector once the app listens again.
+snapshot leak "$T/slow.heapsnapshot" --yes --timeout 5 >"$T/slow.out" 2>"$T/slow.err"
+rc=$?
+grep -v progress "$T/slow.err"
+if [ $rc = 0 ]; then
+    echo "note: the snapshot finished within 5 s, the timeout path was not taken"
+else
+    [ $rc = 2 ] && grep -q "timeout" "$T/slow.err" || fail "--timeout 5: exit $rc: $(cat "$T/slow.err")"
+    [ ! -e "$T/slow.heapsnapshot" ] || fail "--timeout 5: a file was written"
+fi
+expect_clean leak "after the helper's timeout"
+
+# 7. The console's dialog, over the same SSH path.
 if [ -n "$DIALOG_TEST" ]; then
     HW_TARGET="ssh://root@127.0.0.1:$SP/leak" HW_KEY=$KEY HW_KNOWN_HOSTS=$KNOWN_HOSTS "$DIALOG_TEST" ||
         fail "tst_snapshot_dialog failed"
