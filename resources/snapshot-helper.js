@@ -91,15 +91,17 @@ function isNode(pid) {
     return /(^|\/)node(js)?$/.test(argv[0]);
 }
 
+// `npm start`, `yarn start` and the like are node processes too, but the app is their child.
+function isPackageManager(pid) {
+    const script = cmdline(pid)[1] || '';
+    return /(^|\/)(npm|npx|yarn|pnpm|corepack)(-cli)?(\.c?js)?$/.test(script) || /\/(npm|yarn|pnpm)\//.test(script);
+}
+
 function findApp() {
-    if (process.pid !== 1 && isNode(1))
-        return 1;
     const pids = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).sort((a, b) => a - b);
-    for (const pid of pids) {
-        if (pid !== process.pid && pid !== process.ppid && isNode(pid) && !cmdline(pid).includes(TAG))
-            return pid;
-    }
-    return 0;
+    const apps = pids.filter((pid) => pid !== process.pid && isNode(pid) && !isPackageManager(pid) &&
+                                      !cmdline(pid).join(' ').includes(TAG));
+    return apps.length ? apps[0] : 0; // PID 1 when it is the app, else the oldest node process
 }
 
 // The port SIGUSR1 opens: --inspect-port=N / --inspect=[host:]N on the command line or in NODE_OPTIONS.

@@ -146,6 +146,12 @@ SnapshotDialog::SnapshotDialog(const TargetConfig& config, Target* target, QWidg
     setWindowTitle(tr("Heap snapshot of %1").arg(config.displayName()));
     auto* layout = new QVBoxLayout(this);
     m_pages = new QStackedWidget;
+    // Above every page: what is happening, and in the end what it cost (the pause, the inspector's state).
+    m_status = new QLabel;
+    m_status->setObjectName(QStringLiteral("snapshotStatus"));
+    m_status->setWordWrap(true);
+    m_status->hide();
+    layout->addWidget(m_status);
     layout->addWidget(m_pages);
 
     m_intro = new QLabel(
@@ -166,12 +172,8 @@ SnapshotDialog::SnapshotDialog(const TargetConfig& config, Target* target, QWidg
 
     auto* running = new QWidget;
     auto* runningLayout = new QVBoxLayout(running);
-    m_status = new QLabel(tr("Connecting…"));
-    m_status->setObjectName(QStringLiteral("snapshotStatus"));
-    m_status->setWordWrap(true);
     m_progress = new QProgressBar;
     m_progress->setRange(0, 0);
-    runningLayout->addWidget(m_status);
     runningLayout->addWidget(m_progress);
     runningLayout->addStretch();
     m_pages->addWidget(running);
@@ -217,6 +219,8 @@ void SnapshotDialog::start()
     if (m_run)
         return;
     m_take->setEnabled(false);
+    m_status->setText(tr("Connecting…"));
+    m_status->show();
     m_pages->setCurrentIndex(1);
     const QString dir = directoryFor(m_config);
     QDir().mkpath(dir);
@@ -230,6 +234,10 @@ void SnapshotDialog::start()
     m_run = run;
     SnapshotCaptureRequest request;
     request.target = m_config;
+    if (m_target) { // the target's thresholds (the thresholds file, Target > Thresholds…) set the limits
+        request.limits.maxHeapBytes = qint64(m_target->thresholds().snapshotMaxHeapMiB * 1024 * 1024);
+        request.limits.headroomFactor = m_target->thresholds().snapshotHeadroomFactor;
+    }
     request.onEvent = [run](const SnapshotHelperEvent& e) { run->post([e](SnapshotDialog* o) { o->onEvent(e); }); };
     run->thread = QThread::create([run, request, file, previous] {
         const qint64 startedMs = QDateTime::currentMSecsSinceEpoch();
@@ -308,7 +316,7 @@ void SnapshotDialog::onCaptured(const SnapshotCaptureResult& result, qint64 star
     }
     m_progress->setRange(0, 1);
     m_progress->setValue(1);
-    m_status->setText(taken ? tr("Snapshot taken: %1, the app paused for %2 s; inspector %3. Reading it…")
+    m_status->setText(taken ? tr("Snapshot taken: %1, the app paused for %2 s; inspector %3.")
                                   .arg(format::bytes(double(result.bytes)))
                                   .arg(double(result.pauseMs) / 1000.0, 0, 'f', 1)
                                   .arg(result.inspector)

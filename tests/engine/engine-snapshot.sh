@@ -3,7 +3,7 @@
 # loopback (engine-env.sh): the app leaks objects of the class LeakyRecord (the shape of
 # tests/fixtures/heapsnap/leak.js) beside a fixed ballast. Two snapshots a few seconds apart: the diff names
 # LeakyRecord first. After every path (done, refused by the preflight, a second snapshot while one runs, the
-# heapwatch process killed mid-transfer) nothing listens on the inspector's port inside the container, no
+# heapwatch process killed mid-transfer, the helper's time limit, local/CONTAINER) nothing listens on the inspector's port inside the container, no
 # helper runs in it, its lock file is gone and no `docker exec` is left on the host. A container with too
 # little headroom is refused with the numbers. Then the console's dialog (tst_snapshot_dialog): two
 # snapshots, the comparison, a chart marker, a cancel while the app is paused, and again nothing left.
@@ -147,9 +147,17 @@ else
 fi
 expect_clean leak "after the helper's timeout"
 
-# 7. The console's dialog, over the same SSH path.
+# 7. On this machine (local/CONTAINER): the same helper through the local docker CLI.
+snapshot_local_rc=0
+"$HW" snapshot local/leak -o "$T/local.heapsnapshot" --yes --engine docker >"$T/local.out" 2>"$T/local.err" ||
+    snapshot_local_rc=$?
+[ $snapshot_local_rc = 0 ] && grep -q "inspector closed" "$T/local.out" ||
+    fail "local/leak: exit $snapshot_local_rc: $(cat "$T/local.err")"
+expect_clean leak "after the local snapshot"
+
+# 8. The console's dialog, over the same SSH path (HW_SCREENSHOTS=DIR: it saves the README's pictures).
 if [ -n "$DIALOG_TEST" ]; then
-    HW_TARGET="ssh://root@127.0.0.1:$SP/leak" HW_KEY=$KEY HW_KNOWN_HOSTS=$KNOWN_HOSTS "$DIALOG_TEST" ||
+    HW_SCREENSHOTS=${HW_SCREENSHOTS:-} HW_TARGET="ssh://root@127.0.0.1:$SP/leak" HW_KEY=$KEY HW_KNOWN_HOSTS=$KNOWN_HOSTS "$DIALOG_TEST" ||
         fail "tst_snapshot_dialog failed"
     expect_clean leak "after the dialog's snapshots and its cancel"
 fi

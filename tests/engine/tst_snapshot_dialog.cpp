@@ -39,6 +39,18 @@ private:
         return done.front().front().value<SnapshotCaptureResult>();
     }
 
+    // HW_SCREENSHOTS=DIR: the README's pictures of the dialog.
+    static void screenshot(QWidget& w, const QString& name)
+    {
+        const QString dir = qEnvironmentVariable("HW_SCREENSHOTS");
+        if (!dir.isEmpty()) {
+            w.resize(720, 520);
+            w.show();
+            QCoreApplication::processEvents();
+            QVERIFY(w.grab().save(dir + QLatin1Char('/') + name));
+        }
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -57,6 +69,7 @@ private Q_SLOTS:
         QCOMPARE(r.inspector, QStringLiteral("closed"));
         QTRY_VERIFY_WITH_TIMEOUT(dialog.summaryTable()->rowCount() > 0, 120000);
         QVERIFY(dialog.comparisonTable()->rowCount() == 0); // nothing to compare with yet
+        screenshot(dialog, QStringLiteral("snapshot-summary.png"));
         QCOMPARE(QDir(SnapshotDialog::directoryFor(config())).entryList({QStringLiteral("*.heapsnapshot")}).size(), 1);
     }
 
@@ -69,6 +82,7 @@ private Q_SLOTS:
         QVERIFY2(r.outcome == SnapshotCaptureResult::Outcome::Taken, qPrintable(r.message));
         QTRY_VERIFY_WITH_TIMEOUT(dialog.comparisonTable()->rowCount() > 0, 120000);
         QCOMPARE(dialog.comparisonTable()->item(0, 0)->text(), QStringLiteral("LeakyRecord"));
+        screenshot(dialog, QStringLiteral("snapshot-comparison.png"));
         QVERIFY(dialog.comparisonTable()->item(0, 1)->text().toLongLong() >= 10000);
         const auto& markers = target.state().markers();
         const auto snap = std::find_if(markers.begin(), markers.end(),
