@@ -59,12 +59,24 @@ function takeLock() {
             lockHeld = true;
             return true;
         } catch (e) {
-            if (e.code !== 'EEXIST')
-                throw e;
-            const holder = Number(fs.readFileSync(LOCK, 'utf8').trim());
+            if (e.code !== 'EEXIST') {
+                // A read-only /tmp: no lock in the container; heapwatch's own per-target lock still holds.
+                say('start', {lock: 'unavailable', reason: e.code || 'unknown'});
+                return true;
+            }
+            let holder = 0;
+            try {
+                holder = Number(fs.readFileSync(LOCK, 'utf8').trim());
+            } catch (e2) {
+                continue; // removed meanwhile by the helper that held it: try again
+            }
             if (holder > 0 && holder !== process.pid && pidAlive(holder))
                 return false;
-            fs.unlinkSync(LOCK); // left by a helper that was killed
+            try {
+                fs.unlinkSync(LOCK); // left by a helper that was killed
+            } catch (e2) {
+                // removed meanwhile
+            }
         }
     }
     return false;
