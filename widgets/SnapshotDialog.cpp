@@ -234,7 +234,7 @@ void SnapshotDialog::start()
     m_run = run;
     SnapshotCaptureRequest request;
     request.target = m_config;
-    if (m_target) { // the target's thresholds (the thresholds file, Target > Thresholds…) set the limits
+    if (m_target) { // the target's thresholds (snapshot.max_heap_mib, snapshot.headroom_factor) set the limits
         request.limits.maxHeapBytes = qint64(m_target->thresholds().snapshotMaxHeapMiB * 1024 * 1024);
         request.limits.headroomFactor = m_target->thresholds().snapshotHeadroomFactor;
     }
