@@ -14,6 +14,7 @@
 #include "RecommendationModel.h"
 #include "RedFlagPanel.h"
 #include "SessionStore.h"
+#include "SnapshotDialog.h"
 #include "SnoozeMenu.h"
 #include "StatusPanel.h"
 #include "SummaryHeader.h"
@@ -203,6 +204,10 @@ void MainWindow::buildActions()
     });
     target->addSeparator();
     target->addAction(action(tr("&Thresholds…"), QKeySequence(tr("Ctrl+T")), &MainWindow::editThresholds));
+    QAction* snapshot = action(tr("&Heap snapshot…"), QKeySequence(tr("Ctrl+Shift+H")),
+                               [this] { takeHeapSnapshot(m_sidebar->currentRow()); });
+    snapshot->setObjectName(QStringLiteral("heapSnapshotAction"));
+    target->addAction(snapshot);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     // Also on the window itself: their shortcuts must work while the wall mode hides the menu bar.
@@ -585,6 +590,22 @@ void MainWindow::addTargetDialog()
     QString error;
     if (!addEntry(dialog.entry(), true, false, &error))
         QMessageBox::warning(this, tr("Cannot open target"), error);
+}
+
+void MainWindow::takeHeapSnapshot(int row)
+{
+    const TargetConfig* entry = m_targets->entryAt(row);
+    if (!entry)
+        return;
+    if (entry->kind != TargetConfig::Kind::Remote) {
+        QMessageBox::information(this, tr("Heap snapshot"),
+                                 tr("A heap snapshot needs a live container: the demo and saved logs have no "
+                                    "process to take it from."));
+        return;
+    }
+    auto* dialog = new SnapshotDialog(*entry, m_targets->targetAt(row), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
 }
 
 void MainWindow::editTarget(int row)

@@ -116,6 +116,7 @@ private:
     void snoozeTarget(int row, std::optional<SnoozeKind> kind); // std::nullopt: unsnooze
     void showAlertHold(); // the current target's snooze, under the header's verdict
     void editThresholds();
+    void takeHeapSnapshot(int row); // Target > Heap snapshot…
     void openLogDialog();
     void exportChartPng();
     void exportCsv();

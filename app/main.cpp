@@ -50,7 +50,7 @@ struct ConsoleOptions
                            "Subcommands:\n"
                            "  check    judge one target headless (heapwatch check --help)\n"
                            "  serve    export targets to Prometheus over HTTP (heapwatch serve --help)\n"
-                           "  snapshot summarise or compare V8 heap snapshots (heapwatch snapshot --help)\n"
+                           "  snapshot take, summarise or compare V8 heap snapshots (heapwatch snapshot --help)\n"
                            "  export   print a target's stored history as CSV or JSON (heapwatch export --help)"));
         parser.addHelpOption();
         parser.addVersionOption();

@@ -61,8 +61,10 @@ QStringList shArguments(const RemoteCommand& c)
     QStringList args;
     if (c.wrapped) {
         // --sudo: sudo runs the engine alone (sudoers can grant just /usr/bin/docker), inside the wrapper.
-        args << QStringLiteral("-c") << (c.filterLogs ? filteredWrapper(c.sudo, c.countLines) : plainWrapper(c.sudo))
-             << QStringLiteral("sh");
+        const QString wrapper = c.passStdin ? QStringLiteral("exec \"$@\"")
+            : c.filterLogs                  ? filteredWrapper(c.sudo, c.countLines)
+                                            : plainWrapper(c.sudo);
+        args << QStringLiteral("-c") << wrapper << QStringLiteral("sh");
         if (c.sudo) {
             args << QStringLiteral("sudo") << QStringLiteral("-n");
         }

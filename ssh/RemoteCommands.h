@@ -19,6 +19,9 @@ struct RemoteCommand
     // "<kLineCountMarker> N", N the lines the engine wrote before the filter, so that a --tail cut is seen.
     bool countLines = false;
     bool wrapped = true; // false only for the fixed probe snippets below (argv is then the script itself)
+    // The command reads the channel's stdin itself (`docker exec -i` of the snapshot helper): no watchdog,
+    // the command sees the channel close as the end of its stdin and stops by itself.
+    bool passStdin = false;
 
     // The string for ssh_channel_request_exec: `exec sh -c '<wrapper>' sh 'docker' 'logs' …`, every argument
     // single-quoted, so the login shell (bash, dash, zsh, fish, csh) only ever sees quoted words.

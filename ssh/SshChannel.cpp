@@ -2,6 +2,7 @@
 
 #include "SshSession.h"
 
+#include <QElapsedTimer>
 #include <cstring>
 
 namespace heapwatch {
@@ -87,6 +88,25 @@ void SshChannel::sendEof()
     if (ssh_channel_is_open(m_channel.get()) && !ssh_channel_is_closed(m_channel.get())) {
         ssh_channel_send_eof(m_channel.get()); // non-blocking: queued on the session
     }
+}
+
+bool SshChannel::write(SshSession& session, const QByteArray& bytes, int timeoutMs)
+{
+    qsizetype sent = 0;
+    QElapsedTimer timer;
+    timer.start();
+    while (sent < bytes.size()) {
+        if (!ssh_channel_is_open(m_channel.get()) || timer.elapsed() > timeoutMs)
+            return false;
+        // Non-blocking session: writes what the remote window takes now, possibly nothing.
+        const int n = ssh_channel_write(m_channel.get(), bytes.constData() + sent, uint32_t(bytes.size() - sent));
+        if (n == SSH_ERROR)
+            return false;
+        sent += n;
+        if (sent < bytes.size() && !session.waitReadable(20))
+            return false;
+    }
+    return true;
 }
 
 bool SshChannel::read(QByteArray& out, QByteArray& err)

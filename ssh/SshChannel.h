@@ -25,6 +25,9 @@ public:
 
     // Closes the command's stdin (EOF) and keeps the channel, to read until the command has ended.
     void sendEof();
+    // Sends bytes to the command's stdin, waiting (up to timeoutMs) for the channel's window. False on a
+    // channel error or a timeout.
+    bool write(SshSession& session, const QByteArray& bytes, int timeoutMs);
     // Appends what has arrived. Returns false on a channel or session error.
     bool read(QByteArray& out, QByteArray& err);
     // The remote side sent EOF and its exit status (or closed): nothing more will come.

@@ -223,6 +223,10 @@ void ChartGrid::fill(qint64 t0, qint64 t1)
             cm.level = Level::Critical;
             cm.label = tr("heap OOM");
             break;
+        case Marker::Kind::HeapSnapshot:
+            cm.level = Level::Unknown;
+            cm.label = tr("snapshot, paused %1 s").arg(double(m.durationMs) / 1000.0, 0, 'f', 1);
+            break;
         }
         markers.push_back(cm);
     }

@@ -5,6 +5,8 @@
 #include "HeapComparison.h"
 #include "HeapSnapshot.h"
 #include "PlainText.h"
+#include "SnapshotTake.h"
+#include "TargetOptions.h"
 
 #include <QCommandLineParser>
 #include <QJsonArray>
@@ -160,6 +162,46 @@ void diffText(QTextStream& out, const QString& oldFile, const QString& newFile, 
     }
 }
 
+int takeSnapshot(const QCommandLineParser& parser, const TargetOptions& targetOptions, QTextStream& out,
+                 QTextStream& err)
+{
+    if (parser.isSet(QStringLiteral("summary")) || parser.isSet(QStringLiteral("diff")))
+        return failure(err, QStringLiteral("TARGET -o FILE takes a snapshot; --summary and --diff read files"));
+    if (parser.isSet(QStringLiteral("demo")) || parser.isSet(QStringLiteral("replay")))
+        return failure(err, QStringLiteral("a snapshot needs a live container: HOST/CONTAINER or local/CONTAINER"));
+    if (parser.positionalArguments().size() != 1)
+        return failure(err, QStringLiteral("give one TARGET: heapwatch snapshot HOST/CONTAINER -o FILE"));
+    SnapshotTakeOptions options;
+    options.outputFile = parser.value(QStringLiteral("output"));
+    if (options.outputFile.isEmpty())
+        return failure(err, QStringLiteral("say where the snapshot goes: -o FILE"));
+    options.yes = parser.isSet(QStringLiteral("yes"));
+    if (parser.isSet(QStringLiteral("max-heap"))) {
+        bool ok = false;
+        const qint64 mb = parser.value(QStringLiteral("max-heap")).toLongLong(&ok);
+        if (!ok || mb < 1 || mb > 1024 * 1024)
+            return failure(err,
+                           QStringLiteral("--max-heap takes a size in MB, not '%1'")
+                               .arg(parser.value(QStringLiteral("max-heap"))));
+        options.limits.maxHeapBytes = mb * 1024 * 1024;
+    }
+    if (parser.isSet(QStringLiteral("timeout"))) {
+        bool ok = false;
+        options.timeoutSeconds = parser.value(QStringLiteral("timeout")).toInt(&ok);
+        if (!ok || options.timeoutSeconds < 5 || options.timeoutSeconds > 24 * 3600)
+            return failure(err,
+                           QStringLiteral("--timeout takes seconds (5 or more), not '%1'")
+                               .arg(parser.value(QStringLiteral("timeout"))));
+    }
+    QString error;
+    const auto targets = targetOptions.read(parser, &error);
+    if (!targets)
+        return failure(err, error);
+    if (!targets->front().validate(&error))
+        return failure(err, error);
+    return SnapshotTake::run(targets->front(), options, out, err);
+}
+
 } // namespace
 
 int SnapshotCommand::run(const QStringList& arguments, QTextStream& out, QTextStream& err)
@@ -171,7 +213,11 @@ int SnapshotCommand::run(const QStringList& arguments, QTextStream& out, QTextSt
                        "                     objects and the path that keeps each alive\n"
                        "  --diff OLD NEW     two snapshots of one process: objects added and removed per\n"
                        "                     constructor, largest size growth first\n"
-                       "Exit codes: 0 done, 2 usage error or unreadable snapshot."));
+                       "  TARGET -o FILE     take a snapshot of the Node app in a container over SSH (or\n"
+                       "                     local/CONTAINER): the app pauses while V8 writes it; refused when\n"
+                       "                     the container lacks 1.5x the heap in free memory or the heap is\n"
+                       "                     over --max-heap; asks first unless --yes\n"
+                       "Exit codes: 0 done, 1 snapshot refused, 2 usage error, failure or unreadable snapshot."));
     parser.addHelpOption();
     const QCommandLineOption summary(QStringLiteral("summary"), QStringLiteral("Summarise one snapshot."),
                                      QStringLiteral("FILE"));
@@ -182,7 +228,23 @@ int SnapshotCommand::run(const QStringList& arguments, QTextStream& out, QTextSt
     const QCommandLineOption top(QStringLiteral("top"),
                                  QStringLiteral("Rows to print (default: %1 in text, all in JSON).").arg(kTextRows),
                                  QStringLiteral("N"));
-    parser.addOptions({summary, diff, json, top});
+    const QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")},
+                                    QStringLiteral("With TARGET: where to write the snapshot."),
+                                    QStringLiteral("FILE"));
+    const QCommandLineOption yes(QStringLiteral("yes"),
+                                 QStringLiteral("With TARGET: take the snapshot without asking (required when stdin "
+                                                "is not a terminal)."));
+    const QCommandLineOption maxHeap(QStringLiteral("max-heap"),
+                                     QStringLiteral("With TARGET: refuse when the heap used is over MB (default %1).")
+                                         .arg(SnapshotLimits::kDefaultMaxHeapBytes / (1024 * 1024)),
+                                     QStringLiteral("MB"));
+    const QCommandLineOption timeout(QStringLiteral("timeout"),
+                                     QStringLiteral("With TARGET: give up after SECONDS (default 600); the inspector "
+                                                    "is closed then too."),
+                                     QStringLiteral("SECONDS"));
+    parser.addOptions({summary, diff, json, top, output, yes, maxHeap, timeout});
+    TargetOptions targetOptions;
+    targetOptions.addTo(parser, false);
     parser.addPositionalArgument(QStringLiteral("NEW"), QStringLiteral("With --diff: the newer snapshot."));
 
     if (!parser.parse(QStringList {QStringLiteral("heapwatch snapshot")} + arguments))
@@ -190,7 +252,8 @@ int SnapshotCommand::run(const QStringList& arguments, QTextStream& out, QTextSt
     if (parser.isSet(QStringLiteral("help"))) {
         QString help = parser.helpText();
         help.replace(QRegularExpression(QStringLiteral("^Usage: [^\n]*")),
-                     QStringLiteral("Usage: heapwatch snapshot --summary FILE [--json] [--top N]\n"
+                     QStringLiteral("Usage: heapwatch snapshot TARGET -o FILE [--yes] [--max-heap MB]\n"
+                                    "       heapwatch snapshot --summary FILE [--json] [--top N]\n"
                                     "       heapwatch snapshot --diff OLD NEW [--json] [--top N]"));
         out << help;
         out.flush();
@@ -204,6 +267,8 @@ int SnapshotCommand::run(const QStringList& arguments, QTextStream& out, QTextSt
             return failure(err, QStringLiteral("--top takes a positive number, not '%1'").arg(parser.value(top)));
     }
     const QStringList positional = parser.positionalArguments();
+    if (parser.isSet(output) || (!parser.isSet(summary) && !parser.isSet(diff) && !positional.isEmpty()))
+        return takeSnapshot(parser, targetOptions, out, err);
     if (parser.isSet(summary) == parser.isSet(diff))
         return failure(err, QStringLiteral("give either --summary FILE or --diff OLD NEW (see --help)"));
 

@@ -38,6 +38,12 @@ public:
     // A batch read by the caller itself (a replay or demo history read before judging, as `check` does):
     // applied as if the source had delivered it.
     void ingest(const IngestBatch& batch) { onBatch(batch); }
+    // A heap snapshot taken of this target: a chart marker at the start of the app's pause.
+    void noteHeapSnapshot(qint64 atMs, qint64 pauseMs, const QString& text)
+    {
+        m_state.noteHeapSnapshot(atMs, pauseMs, text);
+        Q_EMIT changed();
+    }
 
 Q_SIGNALS:
     void changed(); // the state took a batch (or the connection changed)

@@ -508,6 +508,17 @@ QString TargetState::killedText(int exitCode)
         .arg(exitCode);
 }
 
+void TargetState::noteHeapSnapshot(qint64 atMs, qint64 pauseMs, const QString& text)
+{
+    Marker m;
+    m.atMs = atMs;
+    m.kind = Marker::Kind::HeapSnapshot;
+    m.durationMs = std::max<qint64>(0, pauseMs);
+    m.text = text;
+    addMarker(std::move(m));
+    ++m_revision;
+}
+
 void TargetState::addMarker(Marker marker)
 {
     const bool oom = marker.kind == Marker::Kind::OomKill || marker.kind == Marker::Kind::HeapOom;

@@ -55,7 +55,8 @@ struct Problem
     QStringView message() const { return QStringView(text).mid(messageStart); }
 };
 
-// A point in time worth a chart marker: a container start/restart, a death, an OOM kill.
+// A point in time worth a chart marker: a container start/restart, a death, an OOM kill, a heap snapshot
+// heapwatch took (the app stood still while V8 wrote it).
 struct Marker
 {
     enum class Kind : quint8
@@ -64,7 +65,8 @@ struct Marker
         Restart,
         Die,
         OomKill,
-        HeapOom
+        HeapOom,
+        HeapSnapshot // atMs: when the pause began; durationMs: how long it lasted
     };
     qint64 atMs = 0;
     Kind kind = Kind::Start;
@@ -72,6 +74,7 @@ struct Marker
     QString text;
     // A Restart whose container has a new id: removed and created again under the same name (a redeploy).
     bool recreated = false;
+    qint64 durationMs = 0;
 };
 
 class TargetState
@@ -87,6 +90,8 @@ public:
     void setConnection(const ConnectionStatus& status);
 
     const QString& name() const { return m_name; }
+    // A heap snapshot heapwatch took: a chart marker where the app's pause began.
+    void noteHeapSnapshot(qint64 atMs, qint64 pauseMs, const QString& text);
     quint64 revision() const { return m_revision; } // bumps on every change; views poll it cheaply
 
     const ProcessRing& process() const { return m_process; }

@@ -73,6 +73,8 @@ const std::vector<Field>& fields()
         num("recommendations", "cache_max_keys", &Thresholds::cacheMaxKeys, 1, 1e12);
         num("recommendations", "cache_max_keys_fraction", &Thresholds::cacheMaxKeysFraction, 0, 1);
         num("recommendations", "cache_strategy_miss_percent", &Thresholds::cacheStrategyMissPercent, 0, 100);
+        num("snapshot", "max_heap_mib", &Thresholds::snapshotMaxHeapMiB, 1, 1e6);
+        num("snapshot", "headroom_factor", &Thresholds::snapshotHeadroomFactor, 1, 100);
         num("recommendations", "cache_strategy_few_keys", &Thresholds::cacheStrategyFewKeys, 0, 1e12);
         num("recommendations", "default_heap_limit_mib", &Thresholds::defaultHeapLimitMiB, 1, 1e9);
         return f;

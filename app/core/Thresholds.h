@@ -74,6 +74,10 @@ struct Thresholds
     double cacheStrategyFewKeys = 10; // … with no more keys than this → cache-strategy
     double defaultHeapLimitMiB = 384; // assumed when NODE_OPTIONS is not known
 
+    // Heap snapshots (SnapshotPreflight): refused above this heap, or with less free memory than this × heap.
+    double snapshotMaxHeapMiB = 800;
+    double snapshotHeadroomFactor = 1.5;
+
     // History capacities (rows). Stats: 7 days at one sample a second.
     qsizetype statsCapacity = 7 * 24 * 3600;
     qsizetype processCapacity = 7 * 24 * 3600;
