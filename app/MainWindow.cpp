@@ -7,6 +7,7 @@
 #include "DashboardPage.h"
 #include "ExportActions.h"
 #include "Format.h"
+#include "HistoryStore.h"
 #include "LevelStyle.h"
 #include "LogView.h"
 #include "RecommendationList.h"
@@ -254,6 +255,24 @@ void MainWindow::buildActions()
             this, tr("About heapwatch"),
             tr("heapwatch %1\nLive memory console for Node.js containers.").arg(QStringLiteral(HEAPWATCH_VERSION)));
     });
+}
+
+void MainWindow::setHistoryStore(HistoryStore* store, const QString& error)
+{
+    m_launcher->setHistoryStore(store);
+    if (!error.isEmpty())
+        statusBar()->showMessage(tr("History is not kept on disk: %1").arg(error));
+    if (store) {
+        connect(store, &HistoryStore::writeFailed, this, [this](const QString& message) {
+            qWarning("heapwatch: history store: %s", qPrintable(message));
+            statusBar()->showMessage(tr("History store: %1").arg(message), 15000);
+        });
+    }
+}
+
+HistoryStore* MainWindow::historyStore() const
+{
+    return m_launcher->historyStore();
 }
 
 Target* MainWindow::currentTarget() const

@@ -2,6 +2,7 @@
 // disagree. Everything in it is bounded: ring buffers for history, capped lists for events and problems.
 #pragma once
 
+#include "HistoryChunk.h"
 #include "SampleRing.h"
 #include "Samples.h"
 #include "Source.h"
@@ -74,6 +75,15 @@ struct Marker
     bool recreated = false;
 };
 
+// What the history store held of a target when heapwatch starts watching it again (HistoryRecorder reads it):
+// each ring's chunks oldest first, the chart markers, and the spans nobody watched.
+struct RestoredHistory
+{
+    std::vector<StoredChunk> chunks[3]; // by RingKind
+    std::vector<Marker> markers;
+    std::vector<LogGap> gaps;
+};
+
 class TargetState
 {
 public:
@@ -85,6 +95,12 @@ public:
 
     void apply(const IngestBatch& batch);
     void setConnection(const ConnectionStatus& status);
+    // Loads stored history before the source starts: the rings' rows, markers (starts count as starts, so
+    // growth's warm-up and the restart flag go on), gaps. Rows that arrive later at or before the newest
+    // restored row of their ring (the log backfill re-reading what the store has) are skipped as duplicates.
+    void restoreHistory(const RestoredHistory& history);
+    qint64 restoredUntilMs(RingKind ring) const { return m_restoredUntilMs[size_t(ring)]; }
+    quint64 duplicatesSkipped() const { return m_duplicates; }
 
     const QString& name() const { return m_name; }
     quint64 revision() const { return m_revision; } // bumps on every change; views poll it cheaply
@@ -214,6 +230,8 @@ private:
     ParseCounters m_statsCounters;
     quint64 m_bytesReceived = 0;
     quint64 m_outOfOrder = 0;
+    std::array<qint64, 3> m_restoredUntilMs {-1, -1, -1}; // by RingKind
+    quint64 m_duplicates = 0;
     qint64 m_lastDataMs = -1;
     qint64 m_firstDataMs = -1;
 };
