@@ -583,12 +583,15 @@ void MainWindow::exportReport()
 
 void MainWindow::showSettings()
 {
-    SettingsDialog dialog(m_settings, this);
+    SettingsDialog dialog(m_settings, this, historyStore());
     if (dialog.exec() != QDialog::Accepted)
         return;
     m_settings = dialog.settings();
     m_settings.save();
     applySettings();
+    if (HistoryStore* store = historyStore())
+        store->setRetention(m_settings.historyFullDays * HistoryOptions::kDay,
+                            m_settings.historyRollupDays * HistoryOptions::kDay, QDateTime::currentMSecsSinceEpoch());
 }
 
 void MainWindow::applySettings()

@@ -4,6 +4,7 @@
 #include "HistoryStore.h"
 #include "MainWindow.h"
 #include "ServeCommand.h"
+#include "SettingsDialog.h"
 #include "SnapshotCommand.h"
 #include "TargetOptions.h"
 
@@ -110,7 +111,11 @@ int main(int argc, char** argv)
 
     // One history store for every target; one that cannot be opened (a read-only home, a newer schema) leaves
     // the console watching with history in memory only.
-    heapwatch::HistoryStore history;
+    const heapwatch::AppSettings settings = heapwatch::AppSettings::load();
+    heapwatch::HistoryOptions historyOptions;
+    historyOptions.fullRetentionMs = settings.historyFullDays * heapwatch::HistoryOptions::kDay;
+    historyOptions.rollupRetentionMs = settings.historyRollupDays * heapwatch::HistoryOptions::kDay;
+    heapwatch::HistoryStore history(historyOptions);
     QString historyError;
     if (!history.open(&historyError)) {
         historyError = QStringLiteral("%1: %2").arg(history.path(), historyError);
