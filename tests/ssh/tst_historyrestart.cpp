@@ -6,6 +6,7 @@
 #include "SshdFixture.h"
 
 #include <QDateTime>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -26,22 +27,22 @@ class TestHistoryRestart : public QObject
 
     QString storePath() const { return m_home.filePath(QStringLiteral("history.sqlite")); }
 
-    QProcessEnvironment environment() const
+    QProcessEnvironment environment(const QString& store = {}) const
     {
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("HOME"), m_home.path());
         env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_home.filePath(QStringLiteral("config")));
         env.insert(QStringLiteral("XDG_DATA_HOME"), m_home.filePath(QStringLiteral("data")));
         env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
-        env.insert(QStringLiteral("HEAPWATCH_HISTORY"), storePath());
+        env.insert(QStringLiteral("HEAPWATCH_HISTORY"), store.isEmpty() ? storePath() : store);
         return env;
     }
 
     // Runs the console on the fixture's container for seconds, then SIGKILLs it. Returns the kill's time.
-    qint64 runConsoleAndKill(int seconds)
+    qint64 runConsoleAndKill(int seconds, QString* output = nullptr, const QString& store = {})
     {
         QProcess p;
-        p.setProcessEnvironment(environment());
+        p.setProcessEnvironment(environment(store));
         p.setProcessChannelMode(QProcess::MergedChannels);
         p.start(QStringLiteral(HEAPWATCH_BINARY),
                 {f->target(), QStringLiteral("--identity"), f->clientKey(), QStringLiteral("--known-hosts"),
@@ -56,6 +57,8 @@ class TestHistoryRestart : public QObject
         const qint64 killedAt = QDateTime::currentMSecsSinceEpoch();
         ::kill(pid_t(p.processId()), SIGKILL);
         p.waitForFinished(10000);
+        if (output)
+            *output = QString::fromUtf8(p.readAll());
         return killedAt;
     }
 
@@ -94,6 +97,17 @@ private Q_SLOTS:
     }
 
     void cleanupTestCase() { f.reset(); }
+
+    // A store that cannot be opened (its directory is a file) leaves the console watching, and says so.
+    void unopenableStoreIsNotFatal()
+    {
+        QFile blocker(m_home.filePath(QStringLiteral("not-a-directory")));
+        QVERIFY(blocker.open(QIODevice::WriteOnly));
+        blocker.close();
+        QString output;
+        QVERIFY(runConsoleAndKill(5, &output, blocker.fileName() + QStringLiteral("/history.sqlite")) > 0);
+        QVERIFY2(output.contains(QLatin1String("history is not kept on disk")), qPrintable(output));
+    }
 
     void killedConsoleKeepsItsSamples()
     {
