@@ -103,7 +103,7 @@ RestoredHistory HistoryRecorder::restore(qint64 nowMs, QString* error)
         } else if (e.kind == HistoryEventKind::ConnectionGap) {
             const qint64 until = qint64(e.detail.value(QStringLiteral("until")).toDouble(-1));
             if (until > e.atMs)
-                history.gaps.push_back({e.atMs, until});
+                history.unwatched.push_back({e.atMs, until});
         }
     }
     if (target->lastSeenMs > 0 && nowMs - target->lastSeenMs >= kMinGapMs) {
@@ -115,7 +115,7 @@ RestoredHistory HistoryRecorder::restore(qint64 nowMs, QString* error)
         gap.detail
             = {{QStringLiteral("until"), double(nowMs)}, {QStringLiteral("reason"), QStringLiteral("not watched")}};
         m_store->addEvent(gap);
-        history.gaps.push_back({target->lastSeenMs, nowMs});
+        history.unwatched.push_back({target->lastSeenMs, nowMs});
     }
     return history;
 }

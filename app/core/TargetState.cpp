@@ -115,11 +115,10 @@ void TargetState::restoreHistory(const RestoredHistory& history)
             addMarker(m);
         }
     }
-    for (const LogGap& gap : history.gaps) {
-        ++m_gapCount;
-        m_gaps.push_back(gap);
-        if (m_gaps.size() > kMaxGaps)
-            m_gaps.pop_front();
+    for (const LogGap& gap : history.unwatched) {
+        m_unwatched.push_back(gap);
+        if (m_unwatched.size() > kMaxGaps)
+            m_unwatched.pop_front();
     }
     ++m_revision;
 }

@@ -81,7 +81,7 @@ struct RestoredHistory
 {
     std::vector<StoredChunk> chunks[3]; // by RingKind
     std::vector<Marker> markers;
-    std::vector<LogGap> gaps;
+    std::vector<LogGap> unwatched; // spans nobody watched the target
 };
 
 class TargetState
@@ -96,8 +96,8 @@ public:
     void apply(const IngestBatch& batch);
     void setConnection(const ConnectionStatus& status);
     // Loads stored history before the source starts: the rings' rows, markers (starts count as starts, so
-    // growth's warm-up and the restart flag go on), gaps. Rows that arrive later at or before the newest
-    // restored row of their ring (the log backfill re-reading what the store has) are skipped as duplicates.
+    // growth's warm-up and the restart flag go on), the spans nobody watched. Rows that arrive later at or before the
+    // newest restored row of their ring (the log backfill re-reading what the store has) are skipped as duplicates.
     void restoreHistory(const RestoredHistory& history);
     qint64 restoredUntilMs(RingKind ring) const { return m_restoredUntilMs[size_t(ring)]; }
     quint64 duplicatesSkipped() const { return m_duplicates; }
@@ -158,6 +158,9 @@ public:
     // Log history an outage left unread (chart bands, check's input.gaps): the latest kMaxGaps spans.
     const std::deque<LogGap>& gaps() const { return m_gaps; }
     quint64 gapCount() const { return m_gapCount; }
+    // Spans nobody watched the target (heapwatch not running between two runs, from the history store): every
+    // chart shows them as gaps. Not log gaps: the logs of that time may well be read back.
+    const std::deque<LogGap>& unwatched() const { return m_unwatched; }
 
     const ParseCounters& logCounters() const { return m_logCounters; }
     const ParseCounters& statsCounters() const { return m_statsCounters; }
@@ -225,6 +228,7 @@ private:
     std::deque<Marker> m_markers;
     std::deque<OverflowEvent> m_overflows;
     std::deque<LogGap> m_gaps;
+    std::deque<LogGap> m_unwatched;
     quint64 m_gapCount = 0;
     ParseCounters m_logCounters;
     ParseCounters m_statsCounters;

@@ -155,7 +155,7 @@ private Q_SLOTS:
         compareRings(second.cache(), first.cache(), "cache after restore");
         QCOMPARE(second.firstDataMs(), first.firstDataMs());
         QCOMPARE(second.restartsWhileWatched(), first.restartsWhileWatched());
-        const bool hasGap = std::any_of(second.gaps().begin(), second.gaps().end(),
+        const bool hasGap = std::any_of(second.unwatched().begin(), second.unwatched().end(),
                                         [&](const LogGap& g) { return g.fromMs == cutMs && g.toMs == nowMs; });
         QCOMPARE(hasGap, gap);
 
@@ -171,7 +171,8 @@ private Q_SLOTS:
             for (const LogRecord& r : b.logs) {
                 if (rowTime(r) >= sinceMs)
                     late.logs.push_back(r);
-                if (rowTime(r) >= sinceMs && rowTime(r) <= cutMs && (r.kind == LogKind::Memory || r.kind == LogKind::Cache))
+                if (rowTime(r) >= sinceMs && rowTime(r) <= cutMs
+                    && (r.kind == LogKind::Memory || r.kind == LogKind::Cache))
                     ++overlapping;
             }
             for (const StatsSample& s : b.stats)
