@@ -98,6 +98,38 @@ private Q_SLOTS:
 
     void cleanupTestCase() { f.reset(); }
 
+    // `heapwatch serve` records the same way, and a SIGTERM ends it with everything committed.
+    void serveRecords()
+    {
+        const QString store = m_home.filePath(QStringLiteral("serve.sqlite"));
+        QProcess p;
+        p.setProcessEnvironment(environment(store));
+        p.setProcessChannelMode(QProcess::MergedChannels);
+        p.start(QStringLiteral(HEAPWATCH_BINARY),
+                {QStringLiteral("serve"), f->target(), QStringLiteral("--identity"), f->clientKey(),
+                 QStringLiteral("--known-hosts"), f->knownHostsFile(), QStringLiteral("--listen"),
+                 QStringLiteral("127.0.0.1:0")});
+        QVERIFY(p.waitForStarted(10000));
+        QTest::qWait(8000);
+        QVERIFY2(p.state() == QProcess::Running, p.readAll().constData());
+        const qint64 stoppedAt = QDateTime::currentMSecsSinceEpoch();
+        p.terminate();
+        QVERIFY(p.waitForFinished(20000));
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+
+        QProcess exporter;
+        exporter.setProcessEnvironment(environment(store));
+        exporter.start(QStringLiteral(HEAPWATCH_BINARY),
+                       {QStringLiteral("export"), f->target(), QStringLiteral("--format"), QStringLiteral("json")});
+        QVERIFY(exporter.waitForFinished(60000));
+        const QJsonObject exported = QJsonDocument::fromJson(exporter.readAllStandardOutput()).object();
+        const std::vector<qint64> times = statsTimes(exported);
+        QVERIFY2(times.size() >= 3, qPrintable(QString::fromUtf8(exporter.readAllStandardError())));
+        // Stopped cleanly: the rows up to the stop are there (a stats row comes about every second).
+        QVERIFY2(times.back() >= stoppedAt - 3000,
+                 qPrintable(QStringLiteral("last row %1 ms before the stop").arg(stoppedAt - times.back())));
+    }
+
     // A store that cannot be opened (its directory is a file) leaves the console watching, and says so.
     void unopenableStoreIsNotFatal()
     {
