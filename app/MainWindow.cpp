@@ -7,6 +7,7 @@
 #include "DashboardPage.h"
 #include "ExportActions.h"
 #include "Format.h"
+#include "HistoryRecorder.h"
 #include "HistoryStore.h"
 #include "LevelStyle.h"
 #include "LogView.h"
@@ -137,8 +138,25 @@ void MainWindow::buildDocks()
             [this](int row, SnoozeKind kind) { snoozeTarget(row, kind); });
     connect(m_sidebar, &TargetSidebar::unsnoozeRequested, this, [this](int row) { snoozeTarget(row, std::nullopt); });
     connect(m_recs->model(), &RecommendationModel::acknowledgedChanged, this, [this](const QSet<QString>& keys) {
-        if (!m_currentKey.isEmpty())
-            SessionStore::setAcknowledged(m_currentKey, keys);
+        if (m_currentKey.isEmpty())
+            return;
+        // An acknowledgement of a recorded target is part of its history.
+        HistoryStore* store = historyStore();
+        if (store && m_current && m_current->recorder()) {
+            const QSet<QString> before = SessionStore::acknowledged(m_currentKey);
+            for (const QString& key : keys) {
+                if (before.contains(key))
+                    continue;
+                StoredEvent e;
+                e.targetKey = m_currentKey;
+                e.atMs = QDateTime::currentMSecsSinceEpoch();
+                e.kind = HistoryEventKind::RecommendationAcknowledged;
+                e.detail = {{QStringLiteral("id"), key.section(QLatin1Char(':'), 0, 0)},
+                            {QStringLiteral("level"), key.section(QLatin1Char(':'), 1)}};
+                store->addEvent(e);
+            }
+        }
+        SessionStore::setAcknowledged(m_currentKey, keys);
     });
 }
 
