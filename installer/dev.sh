@@ -20,7 +20,8 @@ jobs=${HEAPWATCH_JOBS:-$(nproc 2>/dev/null || echo 2)}
 # for, Network, Test, SVG icons), libssh, QtKeychain. Tests: OpenSSH server and client (loopback sshd), sudo
 # (--sudo), clang-format, clang and its sanitizer/libFuzzer runtimes (tests/fuzz/run-fuzzers.sh), packaging
 # tools, the sqlite3 shell (its integrity check of a history store a kill -9 left), a font for the rendered
-# widget tests, Xvfb for the demo without a display, and a real container engine for the `engine` tests (podman with runc serving the Docker API, Debian's docker CLI, node for the container).
+# widget tests, Xvfb for the demo without a display, and a real container engine for the `engine` tests
+# (podman with runc serving the Docker API, Debian's docker CLI, node for the container).
 # Checked on a bare Debian 12 root by .ci/run: nothing else is needed.
 packages=(
     build-essential cmake ninja-build pkg-config git
