@@ -8,6 +8,8 @@
 #include "ExportActions.h"
 #include "FleetOverview.h"
 #include "Format.h"
+#include "HistoryRecorder.h"
+#include "HistoryStore.h"
 #include "LevelStyle.h"
 #include "LogView.h"
 #include "RecommendationList.h"
@@ -148,8 +150,25 @@ void MainWindow::buildDocks()
             [this](int row, SnoozeKind kind) { snoozeTarget(row, kind); });
     connect(m_sidebar, &TargetSidebar::unsnoozeRequested, this, [this](int row) { snoozeTarget(row, std::nullopt); });
     connect(m_recs->model(), &RecommendationModel::acknowledgedChanged, this, [this](const QSet<QString>& keys) {
-        if (!m_currentKey.isEmpty())
-            SessionStore::setAcknowledged(m_currentKey, keys);
+        if (m_currentKey.isEmpty())
+            return;
+        // An acknowledgement of a recorded target is part of its history.
+        HistoryStore* store = historyStore();
+        if (store && m_current && m_current->recorder()) {
+            const QSet<QString> before = SessionStore::acknowledged(m_currentKey);
+            for (const QString& key : keys) {
+                if (before.contains(key))
+                    continue;
+                StoredEvent e;
+                e.targetKey = m_currentKey;
+                e.atMs = QDateTime::currentMSecsSinceEpoch();
+                e.kind = HistoryEventKind::RecommendationAcknowledged;
+                e.detail = {{QStringLiteral("id"), key.section(QLatin1Char(':'), 0, 0)},
+                            {QStringLiteral("level"), key.section(QLatin1Char(':'), 1)}};
+                store->addEvent(e);
+            }
+        }
+        SessionStore::setAcknowledged(m_currentKey, keys);
     });
 }
 
@@ -289,6 +308,24 @@ void MainWindow::buildActions()
             this, tr("About heapwatch"),
             tr("heapwatch %1\nLive memory console for Node.js containers.").arg(QStringLiteral(HEAPWATCH_VERSION)));
     });
+}
+
+void MainWindow::setHistoryStore(HistoryStore* store, const QString& error)
+{
+    m_launcher->setHistoryStore(store);
+    if (!error.isEmpty())
+        statusBar()->showMessage(tr("History is not kept on disk: %1").arg(error));
+    if (store) {
+        connect(store, &HistoryStore::writeFailed, this, [this](const QString& message) {
+            qWarning("heapwatch: history store: %s", qPrintable(message));
+            statusBar()->showMessage(tr("History store: %1").arg(message), 15000);
+        });
+    }
+}
+
+HistoryStore* MainWindow::historyStore() const
+{
+    return m_launcher->historyStore();
 }
 
 Target* MainWindow::currentTarget() const
@@ -721,12 +758,15 @@ void MainWindow::exportReport()
 
 void MainWindow::showSettings()
 {
-    SettingsDialog dialog(m_settings, this);
+    SettingsDialog dialog(m_settings, this, historyStore());
     if (dialog.exec() != QDialog::Accepted)
         return;
     m_settings = dialog.settings();
     m_settings.save();
     applySettings();
+    if (HistoryStore* store = historyStore())
+        store->setRetention(m_settings.historyFullDays * HistoryOptions::kDay,
+                            m_settings.historyRollupDays * HistoryOptions::kDay, QDateTime::currentMSecsSinceEpoch());
 }
 
 void MainWindow::applySettings()

@@ -29,6 +29,7 @@ class AlertNotifier;
 class ChartViewport;
 class DashboardPage;
 class FleetOverview;
+class HistoryStore;
 class LogView;
 class RecommendationList;
 class RedFlagPanel;
@@ -54,6 +55,10 @@ public:
     bool openLog(const QString& logPath, const QString& statsPath = {}); // File > Open log…, `--replay`
     bool openRemote(const QString& target); // `heapwatch ssh://…/c`
     void restoreSession(); // reconnect last targets from QSettings
+    // The history store the targets opened after this record into and start from (nullptr: none). error: the
+    // store could not be opened; shown in the status bar, and the console goes on with history in memory only.
+    void setHistoryStore(HistoryStore* store, const QString& error = {});
+    HistoryStore* historyStore() const;
 
     // For tests and the benchmark: a target with a source made elsewhere (e.g. a week of generated history).
     bool addSourceTarget(const TargetConfig& entry, std::unique_ptr<Source> source);

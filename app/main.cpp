@@ -1,8 +1,10 @@
 // heapwatch: the GUI console, and the headless `check` and `serve` commands.
 #include "CheckCommand.h"
 #include "ExportCommand.h"
+#include "HistoryStore.h"
 #include "MainWindow.h"
 #include "ServeCommand.h"
+#include "SettingsDialog.h"
 #include "SnapshotCommand.h"
 #include "TargetOptions.h"
 
@@ -107,7 +109,20 @@ int main(int argc, char** argv)
         return 2;
     }
 
+    // One history store for every target; one that cannot be opened (a read-only home, a newer schema) leaves
+    // the console watching with history in memory only.
+    const heapwatch::AppSettings settings = heapwatch::AppSettings::load();
+    heapwatch::HistoryOptions historyOptions;
+    historyOptions.fullRetentionMs = settings.historyFullDays * heapwatch::HistoryOptions::kDay;
+    historyOptions.rollupRetentionMs = settings.historyRollupDays * heapwatch::HistoryOptions::kDay;
+    heapwatch::HistoryStore history(historyOptions);
+    QString historyError;
+    if (!history.open(&historyError)) {
+        historyError = QStringLiteral("%1: %2").arg(history.path(), historyError);
+        QTextStream(stderr) << "heapwatch: history is not kept on disk: " << historyError << '\n';
+    }
     heapwatch::MainWindow window;
+    window.setHistoryStore(history.isOpen() ? &history : nullptr, historyError);
     if (!parser.isSet(options.fresh) && targets->empty())
         window.restoreSession();
     for (const heapwatch::TargetConfig& target : *targets)

@@ -19,13 +19,14 @@ jobs=${HEAPWATCH_JOBS:-$(nproc 2>/dev/null || echo 2)}
 # Build and runtime: compiler, CMake, Qt 6 (Core, Widgets, Charts and the OpenGL module its CMake config asks
 # for, Network, Test, SVG icons), libssh, QtKeychain. Tests: OpenSSH server and client (loopback sshd), sudo
 # (--sudo), clang-format, clang and its sanitizer/libFuzzer runtimes (tests/fuzz/run-fuzzers.sh), packaging
-# tools, a font for the rendered widget tests, Xvfb for the demo without a display, and a real container engine
-# for the `engine` tests (podman with runc serving the Docker API, Debian's docker CLI, node for the container).
+# tools, the sqlite3 shell (its integrity check of a history store a kill -9 left), a font for the rendered
+# widget tests, Xvfb for the demo without a display, and a real container engine for the `engine` tests
+# (podman with runc serving the Docker API, Debian's docker CLI, node for the container).
 # Checked on a bare Debian 12 root by .ci/run: nothing else is needed.
 packages=(
     build-essential cmake ninja-build pkg-config git
     qt6-base-dev qt6-base-dev-tools qt6-charts-dev libqt6opengl6-dev libqt6svg6 libgl-dev
-    qt6-httpserver-dev qt6-websockets-dev prometheus libqt6sql6-sqlite
+    qt6-httpserver-dev qt6-websockets-dev prometheus libqt6sql6-sqlite sqlite3
     libssh-dev qtkeychain-qt6-dev
     openssh-server openssh-client procps sudo
     clang-format clang libclang-rt-dev

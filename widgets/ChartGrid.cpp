@@ -237,8 +237,19 @@ void ChartGrid::fill(qint64 t0, qint64 t1)
         if (g.toMs >= t0 && g.fromMs <= t1)
             gaps.push_back({g.fromMs, g.toMs});
     }
-    for (TimeSeriesChart* c : {m_process, m_heap, m_cache})
-        c->setGaps(gaps);
+    // Time nobody watched (heapwatch was not running): no chart has data of it.
+    std::vector<ChartGap> unwatched;
+    for (const LogGap& g : st.unwatched()) {
+        if (g.toMs >= t0 && g.fromMs <= t1)
+            unwatched.push_back({g.fromMs, g.toMs});
+    }
+    for (TimeSeriesChart* c : {m_process, m_heap, m_cache}) {
+        std::vector<ChartGap> all = gaps;
+        all.insert(all.end(), unwatched.begin(), unwatched.end());
+        c->setGaps(std::move(all));
+    }
+    for (TimeSeriesChart* c : {m_container, m_cpu})
+        c->setGaps(unwatched);
 
     std::vector<QPointF> heapUsage;
     std::vector<QPointF> cpu;

@@ -1,5 +1,7 @@
 #include "SettingsDialog.h"
 
+#include "HistorySettings.h"
+
 #include <QCheckBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -11,6 +13,7 @@
 #include <QSpinBox>
 #include <QTimeEdit>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace heapwatch {
 
@@ -34,6 +37,9 @@ AppSettings AppSettings::load()
     if (to.isValid())
         q.to = to;
     q.criticalPasses = s.value(QStringLiteral("alerts/quietCriticalPasses"), q.criticalPasses).toBool();
+    a.historyFullDays = std::clamp(s.value(QStringLiteral("history/fullDays"), a.historyFullDays).toInt(), 1, 90);
+    a.historyRollupDays = std::clamp(s.value(QStringLiteral("history/rollupDays"), a.historyRollupDays).toInt(),
+                                     a.historyFullDays, 3650);
     return a;
 }
 
@@ -50,9 +56,11 @@ void AppSettings::save() const
     s.setValue(QStringLiteral("alerts/quietFrom"), quietHours.from.toString(QStringLiteral("HH:mm")));
     s.setValue(QStringLiteral("alerts/quietTo"), quietHours.to.toString(QStringLiteral("HH:mm")));
     s.setValue(QStringLiteral("alerts/quietCriticalPasses"), quietHours.criticalPasses);
+    s.setValue(QStringLiteral("history/fullDays"), historyFullDays);
+    s.setValue(QStringLiteral("history/rollupDays"), historyRollupDays);
 }
 
-SettingsDialog::SettingsDialog(const AppSettings& a, QWidget* parent)
+SettingsDialog::SettingsDialog(const AppSettings& a, QWidget* parent, HistoryStore* store)
     : QDialog(parent)
     , m_notifications(new QCheckBox(tr("Desktop notification when a red flag enters warning or critical"), this))
     , m_minutes(new QSpinBox(this))
@@ -64,6 +72,7 @@ SettingsDialog::SettingsDialog(const AppSettings& a, QWidget* parent)
     , m_quietFrom(new QTimeEdit(this))
     , m_quietTo(new QTimeEdit(this))
     , m_criticalPasses(new QCheckBox(tr("Critical alerts pass during quiet hours"), this))
+    , m_history(new HistorySettings(store, a.historyFullDays, a.historyRollupDays, this))
 {
     setWindowTitle(tr("Settings"));
     setObjectName(QStringLiteral("settingsDialog"));
@@ -130,6 +139,7 @@ SettingsDialog::SettingsDialog(const AppSettings& a, QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(note);
+    layout->addWidget(m_history);
     layout->addWidget(buttons);
 }
 
@@ -146,6 +156,8 @@ AppSettings SettingsDialog::settings() const
     a.quietHours.from = m_quietFrom->time();
     a.quietHours.to = m_quietTo->time();
     a.quietHours.criticalPasses = m_criticalPasses->isChecked();
+    a.historyFullDays = m_history->fullDays();
+    a.historyRollupDays = m_history->rollupDays();
     return a;
 }
 

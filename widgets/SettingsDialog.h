@@ -1,5 +1,5 @@
 // Application settings: desktop notifications and their rate limit, quiet hours, the tray icon (and whether
-// closing the window keeps heapwatch running there), and the webhook.
+// closing the window keeps heapwatch running there), the webhook, and the history store's retention.
 #pragma once
 
 #include "AlertSilencer.h"
@@ -14,6 +14,9 @@ class QTimeEdit;
 
 namespace heapwatch {
 
+class HistorySettings;
+class HistoryStore;
+
 struct AppSettings
 {
     bool notifications = true;
@@ -23,6 +26,8 @@ struct AppSettings
     QUrl webhookUrl;
     int webhookPerMinute = 6;
     QuietHours quietHours; // for desktop notifications and the webhook; off by default
+    int historyFullDays = 7; // the history store keeps every sample this long
+    int historyRollupDays = 90; // and one-minute rollups and events this long
 
     static AppSettings load();
     void save() const;
@@ -32,7 +37,9 @@ class SettingsDialog : public QDialog
 {
     Q_OBJECT
 public:
-    SettingsDialog(const AppSettings& settings, QWidget* parent = nullptr);
+    // store: the history store whose targets' disk use is shown (nullptr: history is not kept on disk).
+    SettingsDialog(const AppSettings& settings, QWidget* parent = nullptr, HistoryStore* store = nullptr);
+    HistorySettings* history() const { return m_history; }
     AppSettings settings() const;
 
 private:
@@ -46,6 +53,7 @@ private:
     QTimeEdit* m_quietFrom;
     QTimeEdit* m_quietTo;
     QCheckBox* m_criticalPasses;
+    HistorySettings* m_history;
 };
 
 } // namespace heapwatch

@@ -1,6 +1,7 @@
 #include "TargetLauncher.h"
 
 #include "GuiPrompter.h"
+#include "HistoryStore.h"
 #include "SessionStore.h"
 #include "SourceFactory.h"
 #include "Target.h"
@@ -44,8 +45,20 @@ Target* TargetLauncher::create(const TargetConfig& entry, QObject* targetParent,
     return new Target(std::move(source), thresholds, targetParent);
 }
 
-void TargetLauncher::start(Target* target, const TargetConfig&)
+void TargetLauncher::setHistoryStore(HistoryStore* store)
 {
+    m_history = store;
+}
+
+HistoryStore* TargetLauncher::historyStore() const
+{
+    return m_history.data();
+}
+
+void TargetLauncher::start(Target* target, const TargetConfig& entry)
+{
+    if (m_history && m_history->isOpen() && entry.kind == TargetConfig::Kind::Remote)
+        target->recordHistory(m_history, entry.key(), entry.displayName());
     target->start();
 }
 

@@ -16,6 +16,7 @@ class QWidget;
 namespace heapwatch {
 
 class GuiPrompter;
+class HistoryStore;
 class Target;
 
 class TargetLauncher : public QObject
@@ -27,6 +28,10 @@ public:
 
     // nullptr with *error when the entry cannot be opened. The target is a child of targetParent.
     Target* create(const TargetConfig& entry, QObject* targetParent, QString* error);
+    // Remote targets record into the store (nullptr: history is not kept); the demo and saved logs do not (the
+    // demo is made up, a saved log is on disk already).
+    void setHistoryStore(HistoryStore* store);
+    HistoryStore* historyStore() const;
     void start(Target* target, const TargetConfig& entry);
     void dispose(Target* target);
     // Cancels the pending SSH questions of a target's host; forget() also drops the host's prompter once no
@@ -39,6 +44,7 @@ public:
 
 private:
     QPointer<QWidget> m_dialogParent;
+    QPointer<HistoryStore> m_history;
     QHash<QString, GuiPrompter*> m_prompters; // by hostKey()
     QHash<QString, QString> m_hostOfTarget; // target key -> hostKey()
 };

@@ -145,4 +145,30 @@ template<int N> StoredChunk storedOpenChunk(const QString& targetKey, RingKind r
     return historycodec::toStored<N>(targetKey, ring, r.openChunk(), int(r.openRowCount()));
 }
 
+// Loads a stored chunk into a ring, after the rows it holds: a whole chunk newer than every row is adopted as
+// it is (so the ring's chunks stay the store's, and the ring saves them again under the same first row); else
+// its rows newer than the ring's newest are pushed (a partial chunk, or one overlapping rows already loaded:
+// no row twice, no time going backwards). Returns the rows added; -1 when the chunk does not decode.
+template<int N> qsizetype loadStoredChunk(SampleRing<N>& ring, const StoredChunk& stored)
+{
+    using Ring = SampleRing<N>;
+    if (stored.rows <= 0 || stored.rows > Ring::kChunkRows)
+        return -1;
+    typename Ring::Chunk chunk;
+    if (!historycodec::unpackChunk<N>(stored.bytes, stored.summaries, &chunk))
+        return -1;
+    std::vector<typename Ring::Row> rows;
+    if (!Ring::decodeChunk(chunk, stored.rows, &rows))
+        return -1;
+    const qint64 lastMs = ring.isEmpty() ? std::numeric_limits<qint64>::min() : ring.last().atMs;
+    if (stored.rows == Ring::kChunkRows && ring.adoptSealed(std::move(chunk)))
+        return Ring::kChunkRows;
+    qsizetype added = 0;
+    for (const auto& row : rows) {
+        if (row.atMs > lastMs && ring.push(row.atMs, row.v))
+            ++added;
+    }
+    return added;
+}
+
 } // namespace heapwatch

@@ -4,6 +4,7 @@
 
 #include <QPromise>
 #include <QThread>
+#include <algorithm>
 #include <memory>
 
 namespace heapwatch {
@@ -100,6 +101,18 @@ QFuture<bool> HistoryStore::flush()
 QFuture<PruneResult> HistoryStore::prune(qint64 nowMs)
 {
     return callOn<PruneResult>(m_writer, [nowMs](HistoryWriter* w) { return w->prune(nowMs); });
+}
+
+QFuture<PruneResult> HistoryStore::setRetention(qint64 fullRetentionMs, qint64 rollupRetentionMs, qint64 nowMs)
+{
+    m_options.fullRetentionMs = std::max(fullRetentionMs, HistoryOptions::kDay);
+    m_options.rollupRetentionMs = std::max(rollupRetentionMs, m_options.fullRetentionMs);
+    const qint64 full = m_options.fullRetentionMs;
+    const qint64 rollup = m_options.rollupRetentionMs;
+    return callOn<PruneResult>(m_writer, [full, rollup, nowMs](HistoryWriter* w) {
+        w->setRetention(full, rollup);
+        return w->prune(nowMs);
+    });
 }
 
 QFuture<bool> HistoryStore::forget(const QString& key)

@@ -51,6 +51,9 @@ public:
     // rollupRetentionMs, then gives free pages back to the file system. The worker also prunes on open and
     // every hour, at the wall clock.
     QFuture<PruneResult> prune(qint64 nowMs);
+    // New retention (Settings): used by the next prune, which runs now. Full resolution is kept at least a
+    // day, and the rollups at least as long as it.
+    QFuture<PruneResult> setRetention(qint64 fullRetentionMs, qint64 rollupRetentionMs, qint64 nowMs);
     // Deletes everything stored of the target (false in the future when nothing was stored under key).
     QFuture<bool> forget(const QString& key);
 

@@ -24,6 +24,11 @@ public:
     void addEvent(const StoredEvent& event);
     bool commit();
     PruneResult prune(qint64 nowMs);
+    void setRetention(qint64 fullRetentionMs, qint64 rollupRetentionMs)
+    {
+        m_options.fullRetentionMs = fullRetentionMs;
+        m_options.rollupRetentionMs = rollupRetentionMs;
+    }
     bool forget(const QString& key);
     void close();
 

@@ -387,6 +387,21 @@ public:
         return chunk;
     }
 
+    // Appends a whole chunk read back from the history store as a sealed chunk, its bytes unchanged (no decode,
+    // no re-encode): restoring a week costs a copy. Only when the open chunk is empty and the chunk is newer
+    // than every row (false otherwise: the caller pushes its rows instead).
+    bool adoptSealed(Chunk chunk)
+    {
+        const qint64 firstMs = chunk.groups[0].firstMs;
+        if (!m_open.empty() || (!isEmpty() && firstMs <= m_lastMs))
+            return false;
+        m_lastMs = chunk.groups[size_t(kGroupsPerChunk - 1)].lastMs;
+        m_chunks.push_back(std::move(chunk));
+        while (size() > m_capacity)
+            dropOldest();
+        return true;
+    }
+
     qsizetype openRowCount() const { return qsizetype(m_open.size()); }
     Chunk openChunk() const { return encode(m_open.data(), int(m_open.size())); }
 

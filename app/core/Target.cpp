@@ -1,5 +1,6 @@
 #include "Target.h"
 
+#include "HistoryRecorder.h"
 #include "PlainText.h"
 
 #include <QDateTime>
@@ -70,8 +71,33 @@ const Assessment& Target::assessment() const
     return m_assessment;
 }
 
+void Target::recordHistory(HistoryStore* store, const QString& key, const QString& displayName)
+{
+    m_recorder = std::make_unique<HistoryRecorder>(store, key, displayName);
+    m_saveTimer.setInterval(HistoryRecorder::kSaveIntervalMs);
+    m_saveTimer.setTimerType(Qt::CoarseTimer);
+    connect(&m_saveTimer, &QTimer::timeout, this, &Target::saveHistory, Qt::UniqueConnection);
+}
+
+void Target::saveHistory()
+{
+    if (!m_recorder)
+        return;
+    m_recorder->save(m_state, m_backfillDone ? &assessment() : nullptr, QDateTime::currentMSecsSinceEpoch());
+}
+
 void Target::start()
 {
+    if (m_recorder && !m_saveTimer.isActive()) {
+        // The stored history first, so that the charts show it at once and the backfill only adds to it.
+        QString error;
+        const RestoredHistory history = m_recorder->restore(QDateTime::currentMSecsSinceEpoch(), &error);
+        if (!error.isEmpty())
+            qWarning("heapwatch: history of %s not read: %s", qPrintable(m_recorder->key()), qPrintable(error));
+        m_state.restoreHistory(history);
+        m_recorder->restored(m_state);
+        m_saveTimer.start();
+    }
     m_starting = true;
     m_source->start();
     m_starting = false;
@@ -81,6 +107,10 @@ void Target::stop()
 {
     if (m_source)
         m_source->stop();
+    if (m_saveTimer.isActive()) {
+        m_saveTimer.stop();
+        saveHistory();
+    }
 }
 
 void Target::onBatch(const IngestBatch& batch)
@@ -96,6 +126,8 @@ void Target::onConnection(const ConnectionStatus& received)
     ConnectionStatus status = received;
     status.message = oneLine(status.message, kMaxConnectionMessageChars);
     m_state.setConnection(status);
+    if (m_recorder)
+        m_recorder->noteConnection(status, QDateTime::currentMSecsSinceEpoch());
     Q_EMIT connectionChanged(status);
     Q_EMIT changed();
 }

@@ -8,9 +8,13 @@
 #include "Thresholds.h"
 
 #include <QObject>
+#include <QTimer>
 #include <memory>
 
 namespace heapwatch {
+
+class HistoryRecorder;
+class HistoryStore;
 
 class Target : public QObject
 {
@@ -32,6 +36,13 @@ public:
     qint64 now() const;
     // Recomputed when the state changed or the clock moved on by a second; cheap to call often.
     const Assessment& assessment() const;
+
+    // Records the target into store under key (TargetConfig::key()), and makes start() load what the store
+    // holds of it first. Call before start(); the store must outlive the target.
+    void recordHistory(HistoryStore* store, const QString& key, const QString& displayName);
+    const HistoryRecorder* recorder() const { return m_recorder.get(); }
+    // Saves what the recorder has not saved yet (stop() does too).
+    void saveHistory();
 
     void start();
     void stop();
@@ -59,6 +70,8 @@ private:
     Thresholds m_thresholds;
     bool m_backfillDone = false;
     bool m_starting = false; // inside start(): batches emitted now are applied after it
+    std::unique_ptr<HistoryRecorder> m_recorder;
+    QTimer m_saveTimer;
     mutable Assessment m_assessment;
     mutable quint64 m_assessedRevision = ~quint64(0);
     mutable qint64 m_assessedSecond = -1;

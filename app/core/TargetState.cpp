@@ -86,6 +86,43 @@ void TargetState::apply(const IngestBatch& batch)
     ++m_revision;
 }
 
+void TargetState::restoreHistory(const RestoredHistory& history)
+{
+    auto load = [this](auto& ring, RingKind kind, const std::vector<StoredChunk>& chunks) {
+        for (const StoredChunk& c : chunks)
+            loadStoredChunk(ring, c);
+        if (!ring.isEmpty()) {
+            touch(ring.first().atMs);
+            touch(ring.last().atMs);
+            m_restoredUntilMs[size_t(kind)] = ring.last().atMs;
+        }
+    };
+    load(m_process, RingKind::Process, history.chunks[size_t(RingKind::Process)]);
+    load(m_stats, RingKind::Stats, history.chunks[size_t(RingKind::Stats)]);
+    load(m_cache, RingKind::Cache, history.chunks[size_t(RingKind::Cache)]);
+    for (const Marker& m : history.markers) {
+        if (m.kind == Marker::Kind::Start || m.kind == Marker::Kind::Restart) {
+            // Through addStart, as a container start: inspect's StartedAt of the same start, read again on
+            // connect, is then recognised as that start and not counted twice.
+            const bool known = std::any_of(m_starts.begin(), m_starts.end(), [&m](const Start& s) {
+                return std::llabs(s.atMs - m.atMs) <= kSameStartMs;
+            });
+            if (!known)
+                addStart(m.atMs, true, m.text);
+            if (m.recreated && !m_markers.empty() && m_markers.back().atMs == m.atMs)
+                m_markers.back().recreated = true;
+        } else {
+            addMarker(m);
+        }
+    }
+    for (const LogGap& gap : history.unwatched) {
+        m_unwatched.push_back(gap);
+        if (m_unwatched.size() > kMaxGaps)
+            m_unwatched.pop_front();
+    }
+    ++m_revision;
+}
+
 void TargetState::setConnection(const ConnectionStatus& status)
 {
     m_connection = status;
@@ -139,6 +176,10 @@ void TargetState::applyLog(const LogRecord& record)
             if (m_memoryTimes.size() > 9)
                 m_memoryTimes.pop_front();
         }
+        if (m.atMs >= 0 && m.atMs <= m_restoredUntilMs[size_t(RingKind::Process)]) {
+            ++m_duplicates;
+            break;
+        }
         if (m.atMs >= 0
             && !m_process.push(m.atMs,
                                {toFloat(m.rssMiB), toFloat(m.heapUsedMiB), toFloat(m.heapTotalMiB),
@@ -151,6 +192,10 @@ void TargetState::applyLog(const LogRecord& record)
     case LogKind::Cache: {
         const CacheSample& c = record.cache;
         m_lastCache = c;
+        if (c.atMs >= 0 && c.atMs <= m_restoredUntilMs[size_t(RingKind::Cache)]) {
+            ++m_duplicates;
+            break;
+        }
         if (c.atMs >= 0
             && !m_cache.push(c.atMs, {float(c.keys), float(c.hits), float(c.misses), toFloat(c.hitRatePercent)}))
             ++m_outOfOrder;
@@ -231,6 +276,10 @@ void TargetState::applyStats(const StatsSample& sample)
     touch(sample.atMs);
     m_lastStats = sample;
     const double memMiB = isKnown(sample.memUsageBytes) ? sample.memUsageBytes / units::kMiB : kUnknown;
+    if (sample.atMs <= m_restoredUntilMs[size_t(RingKind::Stats)]) {
+        ++m_duplicates;
+        return;
+    }
     if (!m_stats.push(sample.atMs, {toFloat(sample.cpuPercent), toFloat(memMiB)}))
         ++m_outOfOrder;
 }

@@ -2,6 +2,7 @@
 // disagree. Everything in it is bounded: ring buffers for history, capped lists for events and problems.
 #pragma once
 
+#include "HistoryChunk.h"
 #include "SampleRing.h"
 #include "Samples.h"
 #include "Source.h"
@@ -77,6 +78,15 @@ struct Marker
     qint64 durationMs = 0;
 };
 
+// What the history store held of a target when heapwatch starts watching it again (HistoryRecorder reads it):
+// each ring's chunks oldest first, the chart markers, and the spans nobody watched.
+struct RestoredHistory
+{
+    std::vector<StoredChunk> chunks[3]; // by RingKind
+    std::vector<Marker> markers;
+    std::vector<LogGap> unwatched; // spans nobody watched the target
+};
+
 class TargetState
 {
 public:
@@ -88,6 +98,12 @@ public:
 
     void apply(const IngestBatch& batch);
     void setConnection(const ConnectionStatus& status);
+    // Loads stored history before the source starts: the rings' rows, markers (starts count as starts, so
+    // growth's warm-up and the restart flag go on), the spans nobody watched. Rows that arrive later at or before the
+    // newest restored row of their ring (the log backfill re-reading what the store has) are skipped as duplicates.
+    void restoreHistory(const RestoredHistory& history);
+    qint64 restoredUntilMs(RingKind ring) const { return m_restoredUntilMs[size_t(ring)]; }
+    quint64 duplicatesSkipped() const { return m_duplicates; }
 
     const QString& name() const { return m_name; }
     // A heap snapshot heapwatch took: a chart marker where the app's pause began.
@@ -147,6 +163,9 @@ public:
     // Log history an outage left unread (chart bands, check's input.gaps): the latest kMaxGaps spans.
     const std::deque<LogGap>& gaps() const { return m_gaps; }
     quint64 gapCount() const { return m_gapCount; }
+    // Spans nobody watched the target (heapwatch not running between two runs, from the history store): every
+    // chart shows them as gaps. Not log gaps: the logs of that time may well be read back.
+    const std::deque<LogGap>& unwatched() const { return m_unwatched; }
 
     const ParseCounters& logCounters() const { return m_logCounters; }
     const ParseCounters& statsCounters() const { return m_statsCounters; }
@@ -214,11 +233,14 @@ private:
     std::deque<Marker> m_markers;
     std::deque<OverflowEvent> m_overflows;
     std::deque<LogGap> m_gaps;
+    std::deque<LogGap> m_unwatched;
     quint64 m_gapCount = 0;
     ParseCounters m_logCounters;
     ParseCounters m_statsCounters;
     quint64 m_bytesReceived = 0;
     quint64 m_outOfOrder = 0;
+    std::array<qint64, 3> m_restoredUntilMs {-1, -1, -1}; // by RingKind
+    quint64 m_duplicates = 0;
     qint64 m_lastDataMs = -1;
     qint64 m_firstDataMs = -1;
 };

@@ -1,5 +1,6 @@
 #include "ServeCommand.h"
 
+#include "HistoryStore.h"
 #include "ServeConfig.h"
 #include "ServeSession.h"
 #include "TargetOptions.h"
@@ -190,7 +191,14 @@ int ServeCommand::run(const QStringList& arguments, QTextStream& out, QTextStrea
                "(set --token-file or --token-env, or a firewall)\n";
 
     quitOnSignals();
+    // Remote targets record into the user's history store, as in the console; without it serve goes on.
+    HistoryStore history;
+    QString historyError;
+    if (!history.open(&historyError))
+        err << "heapwatch serve: warning: history is not kept on disk: " << history.path() << ": " << historyError
+            << '\n';
     ServeSession session;
+    session.setHistoryStore(history.isOpen() ? &history : nullptr);
     if (!session.start(settings, address, port, token, &error)) {
         err << "heapwatch serve: " << error << '\n';
         err.flush();

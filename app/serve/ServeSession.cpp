@@ -96,8 +96,12 @@ bool ServeSession::start(const ServeConfig& config, const QHostAddress& address,
                      .arg(port);
         return false;
     }
-    for (ServedTarget& t : m_targets)
-        t.target->start();
+    for (size_t i = 0; i < m_targets.size(); ++i) {
+        const TargetConfig& c = config.targets[i];
+        if (m_history && c.kind == TargetConfig::Kind::Remote)
+            m_targets[i].target->recordHistory(m_history, c.key(), c.displayName());
+        m_targets[i].target->start();
+    }
     return true;
 }
 

@@ -12,6 +12,7 @@
 
 namespace heapwatch {
 
+class HistoryStore;
 class MetricsServer;
 class Prompter;
 
@@ -27,6 +28,9 @@ public:
     bool start(const ServeConfig& config, const QHostAddress& address, quint16 port, const QByteArray& token,
                QString* error);
 
+    // Remote targets started after this record into store (nullptr: none); it must outlive the session.
+    void setHistoryStore(HistoryStore* store) { m_history = store; }
+
     quint16 port() const { return m_port; }
     const std::vector<ServedTarget>& targets() const { return m_targets; }
 
@@ -38,6 +42,7 @@ private:
     std::unique_ptr<Prompter> m_prompter; // outlives the sources that ask it
     std::vector<ServedTarget> m_targets;
     std::unique_ptr<MetricsServer> m_server;
+    HistoryStore* m_history = nullptr;
 
 public:
     const MetricsServer* server() const { return m_server.get(); }

@@ -8,8 +8,13 @@
 #include "ChartGrid.h"
 #include "ChartViewport.h"
 #include "DashboardPage.h"
+#include "HistoryReader.h"
+#include "HistoryRecorder.h"
+#include "HistoryStore.h"
 #include "LevelStyle.h"
 #include "MainWindow.h"
+#include "RecommendationList.h"
+#include "RecommendationModel.h"
 #include "RedFlagModel.h"
 #include "RedFlagPanel.h"
 #include "StatusPanel.h"
@@ -31,6 +36,7 @@
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QStyle>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimeEdit>
@@ -78,6 +84,42 @@ private Q_SLOTS:
         QCoreApplication::setOrganizationName(QStringLiteral("heapwatch-test"));
         QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
         QSettings().clear();
+    }
+
+    // With a history store, remote targets record into it and the demo does not; acknowledging a
+    // recommendation of a recorded target is an event of its history.
+    void recordsRemoteTargetsOnly()
+    {
+        QTemporaryDir dir;
+        HistoryOptions options;
+        options.path = dir.filePath(QStringLiteral("history.sqlite"));
+        HistoryStore store(options);
+        QString error;
+        QVERIFY2(store.open(&error), qPrintable(error));
+        MainWindow w;
+        w.setHistoryStore(&store);
+        w.openDemo();
+        QVERIFY(w.currentTarget());
+        QVERIFY(!w.currentTarget()->recorder());
+        // A loopback port where nothing listens: the target is created and recorded, it never connects.
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        const QString remote = QStringLiteral("ssh://nobody@127.0.0.1:%1/pangolin").arg(probe.serverPort());
+        probe.close();
+        QVERIFY(w.openRemote(remote));
+        QVERIFY(w.currentTarget());
+        QVERIFY(w.currentTarget()->recorder());
+        QCOMPARE(w.currentTarget()->recorder()->key(), remote);
+        Q_EMIT w.recommendations()->model()->acknowledgedChanged({QStringLiteral("heap-gc-pressure:critical")});
+        QVERIFY(store.flush().result());
+        HistoryReader reader(options.path);
+        QVERIFY2(reader.open(&error), qPrintable(error));
+        const auto events = reader.events(remote, 0, std::numeric_limits<qint64>::max());
+        QCOMPARE(events.size(), size_t(1));
+        QCOMPARE(events.front().kind, HistoryEventKind::RecommendationAcknowledged);
+        QCOMPARE(events.front().detail.value(QStringLiteral("id")).toString(), QStringLiteral("heap-gc-pressure"));
+        QVERIFY(!reader.findTarget(QStringLiteral("demo/pangolin")));
+        QSettings().clear(); // the saved session names these targets: the next tests start without them
     }
 
     void rendersDemoDashboard()

@@ -1,0 +1,71 @@
+// Records one live target into the history store, and reads it back when the target starts again. Shared by
+// the console and `heapwatch serve` (Target owns one when given a store). Every save is a diff: the ring
+// chunks sealed since the last save, the open chunk when it grew (the store replaces it under its first row,
+// so a kill loses at most a save interval plus the store's commit interval), the markers, flag levels and
+// recommendations that changed, and connection outages.
+#pragma once
+
+#include "Assessment.h"
+#include "HistoryRecords.h"
+#include "Source.h"
+#include "TargetState.h"
+
+#include <QHash>
+#include <QPointer>
+#include <QSet>
+#include <QString>
+#include <array>
+
+namespace heapwatch {
+
+class HistoryStore;
+
+class HistoryRecorder
+{
+public:
+    // How often Target saves; with the store's commit interval (2 s) a kill loses at most 4 s.
+    static constexpr int kSaveIntervalMs = 2000;
+    // A silence this long since heapwatch last saved the target is a span it did not watch (a ConnectionGap
+    // event, a gap band on the charts); shorter ones are a reconnect of the same run.
+    static constexpr qint64 kMinGapMs = 10000;
+
+    HistoryRecorder(HistoryStore* store, QString key, QString displayName);
+
+    const QString& key() const { return m_key; }
+
+    // What the store holds of the target over the full-resolution retention before nowMs, plus a gap from the
+    // time it was last saved to nowMs (also stored as a ConnectionGap event). Empty when nothing is stored or
+    // the store cannot be read (*error says why).
+    RestoredHistory restore(qint64 nowMs, QString* error);
+    // The state has taken what restore() returned: its chunks and markers are stored already.
+    void restored(const TargetState& state);
+
+    // Saves what changed since the last save. judged: the assessment, once the backfill is in (flags judged on
+    // half a history are not transitions); nullptr before.
+    void save(const TargetState& state, const Assessment* judged, qint64 nowMs);
+    // Outages of the connection after it was up once: a ConnectionGap event when it is back.
+    void noteConnection(const ConnectionStatus& status, qint64 nowMs);
+
+    // Markers as stored events and back (the restart kind holds starts, restarts and deaths; detail.marker
+    // says which).
+    static StoredEvent markerEvent(const QString& key, const Marker& marker);
+    static std::optional<Marker> markerOf(const StoredEvent& event);
+
+private:
+    template<int N> void saveRing(const SampleRing<N>& ring, RingKind kind);
+
+    QPointer<HistoryStore> m_store;
+    QString m_key;
+    QString m_displayName;
+    std::array<qint64, 3> m_savedSerial {-1, -1, -1}; // newest sealed chunk saved, by RingKind
+    std::array<qint64, 3> m_savedOpenMs {-1, -1, -1}; // newest row of the open chunk saved
+    std::array<qint64, 3> m_savedOpenRows {-1, -1, -1};
+    QSet<QString> m_savedMarkers;
+    QHash<QString, Level> m_flagLevels;
+    QHash<QString, Level> m_recommendations;
+    bool m_judged = false;
+    bool m_wasConnected = false;
+    qint64 m_downSinceMs = -1;
+};
+
+} // namespace heapwatch
