@@ -8,7 +8,7 @@
 namespace heapwatch {
 namespace {
 
-const char* const kMarkerNames[] = {"start", "restart", "die", "oom_kill", "heap_oom"};
+const char* const kMarkerNames[] = {"start", "restart", "die", "oom_kill", "heap_oom", "heap_snapshot"};
 
 QString markerName(Marker::Kind kind)
 {
@@ -54,6 +54,10 @@ StoredEvent HistoryRecorder::markerEvent(const QString& key, const Marker& marke
     case Marker::Kind::Die:
         e.kind = HistoryEventKind::Restart;
         break;
+    case Marker::Kind::HeapSnapshot:
+        e.kind = HistoryEventKind::HeapSnapshot;
+        e.detail.insert(QStringLiteral("duration_ms"), marker.durationMs);
+        break;
     }
     e.detail.insert(QStringLiteral("marker"), markerName(marker.kind));
     if (marker.exitCode >= 0)
@@ -65,14 +69,18 @@ StoredEvent HistoryRecorder::markerEvent(const QString& key, const Marker& marke
 std::optional<Marker> HistoryRecorder::markerOf(const StoredEvent& event)
 {
     if (event.kind != HistoryEventKind::Restart && event.kind != HistoryEventKind::Recreate
-        && event.kind != HistoryEventKind::OomKill)
+        && event.kind != HistoryEventKind::OomKill && event.kind != HistoryEventKind::HeapSnapshot)
         return std::nullopt;
     const std::optional<Marker::Kind> kind
         = markerKindFromName(event.detail.value(QStringLiteral("marker")).toString());
     Marker m;
     m.atMs = event.atMs;
     // An event without a marker name (written by hand, or by a later heapwatch) still marks the chart.
-    m.kind = kind.value_or(event.kind == HistoryEventKind::OomKill ? Marker::Kind::OomKill : Marker::Kind::Restart);
+    m.kind = kind.value_or(event.kind == HistoryEventKind::OomKill            ? Marker::Kind::OomKill
+                               : event.kind == HistoryEventKind::HeapSnapshot ? Marker::Kind::HeapSnapshot
+                                                                              : Marker::Kind::Restart);
+    if (m.kind == Marker::Kind::HeapSnapshot)
+        m.durationMs = qMax<qint64>(0, event.detail.value(QStringLiteral("duration_ms")).toInteger());
     m.exitCode = event.detail.value(QStringLiteral("exit_code")).toInt(-1);
     m.text = event.detail.value(QStringLiteral("text")).toString().left(500);
     m.recreated = event.kind == HistoryEventKind::Recreate;

@@ -29,6 +29,7 @@ constexpr KindName kKindNames[] = {
     {HistoryEventKind::RecommendationResolved, "recommendation_resolved"},
     {HistoryEventKind::RecommendationAcknowledged, "recommendation_acknowledged"},
     {HistoryEventKind::ConnectionGap, "connection_gap"},
+    {HistoryEventKind::HeapSnapshot, "heap_snapshot"},
 };
 } // namespace
 

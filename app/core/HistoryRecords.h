@@ -37,6 +37,7 @@ enum class HistoryEventKind
     RecommendationResolved,
     RecommendationAcknowledged,
     ConnectionGap,
+    HeapSnapshot, // a heap snapshot's pause (detail: duration_ms)
 };
 QString historyEventKindName(HistoryEventKind kind); // "restart", "oom_kill", …
 std::optional<HistoryEventKind> historyEventKindFromName(const QString& name);
