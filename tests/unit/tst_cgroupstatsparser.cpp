@@ -88,7 +88,7 @@ private slots:
             << (QByteArray("hw1 v1 read\nm") + QByteArray(300, '1') + QByteArray("\nm3\n"))
             << QStringList {QStringLiteral("m=3 l=nan c=nan p=-1")} << 0 << 1 << 1;
         QTest::addRow("binary garbage") << QByteArray("hw1 v1 read\n\x01\xff\x1b[2J\n\0\nm4\n", 24)
-                                        << QStringList {QStringLiteral("m=4 l=nan c=nan p=-1")} << 3 << 0 << 1;
+                                        << QStringList {QStringLiteral("m=4 l=nan c=nan p=-1")} << 2 << 0 << 1;
     }
 
     void samples()
