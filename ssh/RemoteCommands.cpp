@@ -64,7 +64,7 @@ QString filteredWrapper(bool sudo, bool countLines)
 // or a PID from another PID namespace would otherwise have us read someone else's figures.
 // Memory as `docker stats` shows it: usage minus inactive file cache (v1 total_inactive_file, v2
 // inactive_file); an unlimited cgroup reports the host's memory as its limit. CPU in hundredths of a percent
-// of one core: µs of CPU per centisecond of /proc/uptime.
+// of one core: µs of CPU × 10 000 per µs of wall clock.
 const char* const kCgroupLoop = R"SH(
 exec 2>/dev/null
 p=$1 id=$2 iv=$3 ka=$4
@@ -107,36 +107,48 @@ else
     w=sleep
     nap() { sleep "$iv"; }
 fi
+# The clock: bash's EPOCHREALTIME (no system call), else /proc/uptime; microseconds either way.
+if [ -n "${EPOCHREALTIME:-}" ]; then
+    eval 'now() { t=${EPOCHREALTIME//[!0-9]/}; }'
+else
+    now() { read -r t x </proc/uptime; t=${t%.*}${t#*.}0000; }
+fi
 H=0
 while read -r x y z; do [ "$x" = MemTotal: ] && { H=$((y * 1024)); break; }; done </proc/meminfo
 echo "hw1 v$V $w" || exit 0
-om= ol= oc= op= pu= pt= c= n=0
+om= ol= oc= op= pu= pt= c= n=0 j=0 i=0 l= k=
 while :; do
-    read -r t x </proc/uptime
-    t=${t%.*}${t#*.}
+    now
     x=
     read -r x <"$M"
     case $x in '' | *[!0-9]*) echo 'hw1 gone'; exit 0 ;; esac
-    i=0
-    while read -r y z; do [ "$y" = "$I" ] && { i=$z; break; }; done <"$S"
-    case $i in '' | *[!0-9]*) i=0 ;; esac
+    # What changes slowly is read less often: the file cache and processes every 5 s, the limit every 30 s
+    # (memory.stat is read line by line, and the kernel builds it again at each new offset).
+    j=$((j + 1))
+    if [ $((j % 5)) = 1 ]; then
+        i=0
+        while read -r y z; do [ "$y" = "$I" ] && { i=$z; break; }; done <"$S"
+        case $i in '' | *[!0-9]*) i=0 ;; esac
+        k=
+        read -r k <"$P"
+        case $k in *[!0-9]*) k= ;; esac
+    fi
     [ "$i" -lt "$x" ] && x=$((x - i))
-    l=
-    read -r l <"$L"
-    [ "$l" = max ] && l=$H
-    case $l in *[!0-9]*) l= ;; esac
-    [ "$H" -gt 0 ] && [ "$l" -gt "$H" ] && l=$H
+    if [ $((j % 30)) = 1 ]; then
+        l=
+        read -r l <"$L"
+        [ "$l" = max ] && l=$H
+        case $l in *[!0-9]*) l= ;; esac
+        [ "$H" -gt 0 ] && [ -n "$l" ] && [ "$l" -gt "$H" ] && l=$H
+    fi
     if [ -n "$U" ]; then
         y=
         if [ "$V" = 1 ]; then read -r y <"$U"; else read -r z y z <"$U"; fi
         case $y in '' | *[!0-9]*) y=0 ;; esac
         [ "$V" = 1 ] && y=$((y / 1000))
-        [ -n "$pu" ] && [ "$t" -gt "$pt" ] && c=$(((y - pu) / (t - pt)))
+        [ -n "$pu" ] && [ "$t" -gt "$pt" ] && c=$(((y - pu) * 10000 / (t - pt)))
         pu=$y pt=$t
     fi
-    k=
-    read -r k <"$P"
-    case $k in *[!0-9]*) k= ;; esac
     o=
     [ "$x" = "$om" ] || { o="$o m$x"; om=$x; }
     [ -z "$l" ] || [ "$l" = "$ol" ] || { o="$o l$l"; ol=$l; }

@@ -85,11 +85,18 @@ private Q_SLOTS:
                                   5000);
 
         // Half a core for the next second, 700 MB, 12 processes: the next samples say so.
+        const size_t batchesBefore = rec.batches.size();
         f->writeCgroupFigures(700000000, 901775360, 123456789 + 500000, 12);
         QTRY_VERIFY_WITH_TIMEOUT(lastSample(rec)->memUsageBytes == 700000000.0, 5000);
+        // Processes and the file cache are read every 5 s, the limit every 30 s.
+        QTRY_COMPARE_WITH_TIMEOUT(lastSample(rec)->pids, qint64(12), 8000);
         s = *lastSample(rec);
-        QCOMPARE(s.pids, qint64(12));
-        QVERIFY2(s.cpuPercent > 10 && s.cpuPercent <= 50.01, qPrintable(QString::number(s.cpuPercent)));
+        double busiest = 0;
+        for (size_t b = batchesBefore; b < rec.batches.size(); ++b) {
+            for (const StatsSample& x : rec.batches[b].stats)
+                busiest = std::max(busiest, x.cpuPercent);
+        }
+        QVERIFY2(busiest > 10 && busiest <= 50.01, qPrintable(QString::number(busiest)));
         QVERIFY(std::abs(s.memPercent - 700000000.0 / 901775360.0 * 100.0) < 1e-9);
         // Idle from now on: CPU 0, and samples keep coming (keepalives) though nothing changes.
         QTRY_COMPARE_WITH_TIMEOUT(lastSample(rec)->cpuPercent, 0.0, 5000);
