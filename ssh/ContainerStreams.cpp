@@ -24,6 +24,9 @@ constexpr qint64 kMaxEngineRetryMs = 10 * 60 * 1000;
 constexpr qint64 kStatsWithoutValuesMs = 20000;
 // An events command that ends after running this long was cut by the engine.
 constexpr qint64 kEngineCutAfterMs = 5000;
+// While the events stream runs, every change of the container reaches us as an event that asks inspect at
+// once: the periodic inspect (a CLI process on the server and a request to the engine) is only a safety net.
+constexpr qint64 kInspectWithEventsMs = 10 * 60 * 1000;
 
 qint64 wallMs()
 {
@@ -136,12 +139,22 @@ void ContainerStreams::start(Role role)
     case Inspect:
         command = m_commands->inspect();
         break;
-    case Stats:
-        command = m_commands->stats();
-        m_statsStartedFor = m_info ? m_info->id + QString::number(m_info->startedAtMs) : QString();
+    case Stats: {
+        QString whyNot;
+        m_statsViaCgroup = mayUseCgroup(&whyNot);
+        if (m_statsViaCgroup) {
+            command = RemoteCommands::cgroupStats(m_info->pid, m_info->id, m_config.statsIntervalS,
+                                                  m_config.statsKeepaliveSamples);
+            m_cgroupParser.reset(m_info->id, m_info->name);
+        } else {
+            command = m_commands->stats();
+            m_cgroupFallback = whyNot;
+        }
+        m_statsStartedFor = startKey();
         m_lastValidStatsMs = -1;
         m_statsStartedWallMs = wallMs();
         break;
+    }
     case Events:
         command = m_commands->events();
         break;
@@ -223,7 +236,10 @@ void ContainerStreams::onOutput(int role, LogStream stream, QByteArrayView bytes
         break;
     case Stats:
         if (stream == LogStream::Stdout) {
-            feedStats(bytes);
+            if (m_statsViaCgroup)
+                feedCgroupStats(bytes);
+            else
+                feedStats(bytes);
         } else {
             keepTail(r.err, bytes, kMaxErrBytes);
         }
@@ -245,6 +261,7 @@ void ContainerStreams::feedStats(QByteArrayView bytes)
     m_lastStatsBytesMs = now();
     std::vector<StatsSample> samples;
     m_statsParser.feed(bytes, wallMs(), samples);
+    std::vector<StatsSample> measured;
     for (StatsSample& sample : samples) {
         // "--" in every column: the CLI had no figures within 2 s (docker resets its row to "--" then, and
         // podman's Docker API sends stats only every 5 s; a stopped container shows "--" for ever). Not a
@@ -254,8 +271,27 @@ void ContainerStreams::feedStats(QByteArrayView bytes)
             continue;
         }
         m_lastValidStatsMs = now();
-        m_live.stats.push_back(std::move(sample));
+        measured.push_back(std::move(sample));
     }
+    pushStats(measured);
+}
+
+void ContainerStreams::feedCgroupStats(QByteArrayView bytes)
+{
+    m_lastStatsBytesMs = now();
+    std::vector<StatsSample> samples;
+    m_cgroupParser.feed(bytes, wallMs(), samples);
+    if (!samples.empty())
+        m_lastValidStatsMs = now();
+    pushStats(samples);
+    if (m_cgroupParser.state() == CgroupStatsParser::State::Gone)
+        schedule(Inspect, 500); // the cgroup went with the container: the next start has a new PID
+}
+
+void ContainerStreams::pushStats(std::vector<StatsSample>& samples)
+{
+    for (StatsSample& sample : samples)
+        m_live.stats.push_back(std::move(sample));
     if (m_live.stats.size() > kMaxPendingStats) {
         // Batches are held back (overload): the latest samples are the ones that matter.
         const size_t excess = m_live.stats.size() - kMaxPendingStats;
@@ -405,6 +441,20 @@ void ContainerStreams::onFinished(int role, int exitStatus)
         logsFinished(Role(role), exitStatus);
         break;
     case Stats:
+        if (m_statsViaCgroup && m_cgroupParser.state() != CgroupStatsParser::State::Reading
+            && m_cgroupParser.state() != CgroupStatsParser::State::Gone) {
+            // The loop could not read the cgroup ("none": rootless, permissions, another PID namespace) or did
+            // not start at all: `docker stats` for the rest of this container start, at once.
+            m_cgroupFallback = m_cgroupParser.state() == CgroupStatsParser::State::Unavailable
+                ? QStringLiteral("cgroup not readable: %1").arg(m_cgroupParser.reason())
+                : QStringLiteral("the cgroup loop did not start (exit %1)").arg(exitStatus);
+            m_cgroupFailedFor = startKey();
+            qInfo("heapwatch: %s on %s: stats from docker stats (%s)", qPrintable(m_config.container),
+                  qPrintable(m_config.hostLabel), qPrintable(m_cgroupFallback));
+            m_roles[Stats].running = false;
+            start(Stats);
+            break;
+        }
         scheduleAfterExit(Stats, 2000, 30000);
         break;
     case Events:
@@ -493,7 +543,7 @@ void ContainerStreams::inspectFinished(int exitStatus)
     if (info->running) {
         setPresence(paused ? C::Paused : C::Running,
                     paused ? QStringLiteral("container '%1' is paused").arg(m_config.container) : QString());
-        m_nextInspectMs = now() + m_config.inspectIntervalMs;
+        armPeriodicInspect();
     } else {
         setPresence(C::Stopped,
                     QStringLiteral("container '%1' stopped (%2); waiting for it to start")
@@ -502,6 +552,8 @@ void ContainerStreams::inspectFinished(int exitStatus)
     }
     if (!m_streamsStarted) {
         startStreams();
+        if (info->running)
+            armPeriodicInspect();
         return;
     }
     // Every stream follows the container: `stats` of a container that stopped, restarted or was recreated
@@ -520,6 +572,7 @@ void ContainerStreams::inspectFinished(int exitStatus)
     if (!m_roles[Events].running && (m_roles[Events].nextStartMs < 0 || engineBack)) {
         start(Events);
     }
+    armPeriodicInspect();
     if (m_backfillDone && !m_roles[LogsFollow].running) {
         start(LogsFollow);
     } else if (!m_backfillDone && !m_roles[LogsBackfill].running) {
@@ -555,8 +608,56 @@ void ContainerStreams::inspectFailed(int exitStatus, const QByteArray& err, cons
     setPresence(C::EngineError, QStringLiteral("%1; asking again in %2 s").arg(message).arg(delay / 1000));
 }
 
+void ContainerStreams::armPeriodicInspect()
+{
+    m_nextInspectMs = now()
+        + (m_roles[Events].running ? std::max<qint64>(m_config.inspectIntervalMs, kInspectWithEventsMs)
+                                   : m_config.inspectIntervalMs);
+}
+
+QString ContainerStreams::startKey() const
+{
+    return m_info ? m_info->id + QString::number(m_info->startedAtMs) : QString();
+}
+
+bool ContainerStreams::mayUseCgroup(QString* whyNot) const
+{
+    if (!m_config.cgroupStats)
+        return false;
+    if (!m_info || m_info->pid <= 0) {
+        *whyNot = QStringLiteral("inspect gave no PID");
+        return false;
+    }
+    if (!RemoteCommands::isContainerId(m_info->id)) {
+        *whyNot = QStringLiteral("inspect gave no container ID");
+        return false;
+    }
+    // Failed on this start of the container: not again until the next one (a new PID, maybe a readable cgroup).
+    if (!m_cgroupFailedFor.isEmpty() && m_cgroupFailedFor == startKey()) {
+        *whyNot = m_cgroupFallback;
+        return false;
+    }
+    return true;
+}
+
+QString ContainerStreams::statsSource() const
+{
+    if (!m_roles[Stats].running)
+        return {};
+    if (!m_statsViaCgroup)
+        return m_cgroupFallback.isEmpty() ? QStringLiteral("docker stats")
+                                          : QStringLiteral("docker stats (%1)").arg(m_cgroupFallback);
+    const int version = m_cgroupParser.cgroupVersion();
+    if (version == 0)
+        return QStringLiteral("cgroup (starting)");
+    return QStringLiteral("cgroup v%1 (%2)")
+        .arg(version)
+        .arg(m_cgroupParser.builtinSleep() ? QStringLiteral("read -t") : QStringLiteral("sleep per sample"));
+}
+
 void ContainerStreams::describe(ConnectionStatus& status) const
 {
+    status.statsSource = statsSource();
     status.container = m_presence;
     status.statsRunning = m_roles[Stats].running;
     status.logsRunning = m_roles[LogsFollow].running || m_roles[LogsBackfill].running;
@@ -713,6 +814,7 @@ void ContainerStreams::deliver(bool force)
         logNow += m_followParser.counters();
         logNow.skipped = m_skipped;
         ParseCounters statsNow = m_statsParser.counters();
+        statsNow += m_cgroupParser.counters();
         statsNow.skipped = m_statsSkipped;
         const ParseCounters logDelta = logNow.since(m_logCountersSent);
         const ParseCounters statsDelta = statsNow.since(m_statsCountersSent);

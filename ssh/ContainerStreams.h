@@ -15,6 +15,7 @@
 // either delivered or counted. The history read on connect is never skipped: it is bounded by --tail.
 #pragma once
 
+#include "CgroupStatsParser.h"
 #include "DockerStatsParser.h"
 #include "LogParser.h"
 #include "LogResumer.h"
@@ -44,7 +45,10 @@ struct StreamsConfig
     bool sudo = false;
     qint64 sinceSeconds = 3600;
     int backfillMaxLines = 100000; // --tail for every logs run: history is always bounded
-    int inspectIntervalMs = 30000;
+    int inspectIntervalMs = 30000; // while the events stream is down; with it, inspect follows its events
+    bool cgroupStats = true; // the cgroup loop where it can read the container's cgroup, else `docker stats`
+    int statsIntervalS = 1; // the cgroup loop's pace
+    int statsKeepaliveSamples = 4; // quiet samples before the loop says "." (the link's liveness needs data)
     QString hostLabel; // for messages: "127.0.0.1:2222" or "this machine"
 };
 
@@ -108,6 +112,10 @@ public:
     bool statsRunning() const { return m_roles[Stats].running; }
     bool roleRunning(Role role) const { return m_roles[size_t(role)].running; }
     qint64 statsStartedWallMs() const { return m_statsStartedWallMs; }
+    // True while the stats role runs the cgroup loop (not `docker stats`).
+    bool statsViaCgroup() const { return m_roles[Stats].running && m_statsViaCgroup; }
+    // "cgroup v1 (read -t)", "docker stats (cgroup not readable: REASON)", …: where the figures come from.
+    QString statsSource() const;
     // The running streams and the container's presence, as the connection status carries them.
     void describe(ConnectionStatus& status) const;
     qint64 statsQuietForMs() const;
@@ -164,6 +172,11 @@ private:
     void stopRole(Role role);
     bool mayRun(Role role) const;
     void feedStats(QByteArrayView bytes);
+    void feedCgroupStats(QByteArrayView bytes);
+    void pushStats(std::vector<StatsSample>& samples);
+    bool mayUseCgroup(QString* whyNot) const;
+    QString startKey() const;
+    void armPeriodicInspect();
     void logsFinished(Role role, int exitStatus);
     void startStreams();
     void flush(bool force);
@@ -186,6 +199,10 @@ private:
     LogParser m_backfillParser {LogParser::Timestamps::Engine};
     LogParser m_followParser {LogParser::Timestamps::Engine};
     DockerStatsParser m_statsParser;
+    CgroupStatsParser m_cgroupParser;
+    bool m_statsViaCgroup = false; // the running (or last) stats command is the cgroup loop
+    QString m_cgroupFallback; // why `docker stats` runs instead of the loop (for the connection details)
+    QString m_cgroupFailedFor; // the container start (startKey()) on which the loop could not read the cgroup
     LogResumer m_resumer;
     ParseCounters m_logCountersSent;
     ParseCounters m_statsCountersSent;

@@ -68,7 +68,7 @@ void LocalWorker::begin()
         m_streams->describe(now);
         if (!m_failed
             && (now.statsRunning != m_sent.statsRunning || now.logsRunning != m_sent.logsRunning
-                || now.eventsRunning != m_sent.eventsRunning)) {
+                || now.eventsRunning != m_sent.eventsRunning || now.statsSource != m_sent.statsSource)) {
             sendStatus(ConnectionStatus::State::Connected, m_sent.message);
         }
     });

@@ -4,6 +4,7 @@
 #include "InspectParser.h"
 
 #include <QDateTime>
+#include <QRegularExpression>
 #include <QStandardPaths>
 #include <QTimeZone>
 
@@ -56,6 +57,114 @@ QString filteredWrapper(bool sudo, bool countLines)
         .arg(counting, pattern, QLatin1String(sudo ? kStopSudo : kStop));
 }
 
+// The cgroup stats loop (see RemoteCommands::cgroupStats and CgroupStatsParser for its output). Builtins only
+// inside the loop: read, [, case, echo, arithmetic; one `sleep` per sample only where the shell has no `read -t`.
+// $1 PID, $2 container ID, $3 seconds between samples, $4 quiet samples before a keepalive ".".
+// The cgroup path must contain the container's ID: a rootless container on cgroup v1 (no cgroup of its own)
+// or a PID from another PID namespace would otherwise have us read someone else's figures.
+// Memory as `docker stats` shows it: usage minus inactive file cache (v1 total_inactive_file, v2
+// inactive_file); an unlimited cgroup reports the host's memory as its limit. CPU in hundredths of a percent
+// of one core: µs of CPU × 10 000 per µs of wall clock.
+const char* const kCgroupLoop = R"SH(
+exec 2>/dev/null
+p=$1 id=$2 iv=$3 ka=$4
+case $p:$iv:$ka in *[!0-9:]* | :* | *::* | *:) echo 'hw1 none bad-arguments'; exit 0 ;; esac
+case $id in '' | *[!0-9a-f]*) echo 'hw1 none bad-arguments'; exit 0 ;; esac
+C=${HEAPWATCH_CGROUP_ROOT:-/sys/fs/cgroup}
+F=${HEAPWATCH_PROC_ROOT:-/proc}/$p/cgroup
+[ -r "$F" ] || { echo 'hw1 none no-process'; exit 0; }
+u= m= a= k=
+while IFS=: read -r n c q; do
+    case ,$c, in ,,) u=$q ;; esac
+    case ,$c, in *,memory,*) m=$q ;; esac
+    case ,$c, in *,cpuacct,*) a=$q ;; esac
+    case ,$c, in *,pids,*) k=$q ;; esac
+done <"$F"
+U= P= V=
+case $m in *"$id"*)
+    if [ -r "$C/memory$m/memory.usage_in_bytes" ]; then
+        V=1 M=$C/memory$m/memory.usage_in_bytes S=$C/memory$m/memory.stat L=$C/memory$m/memory.limit_in_bytes
+        I=total_inactive_file P=$C/pids$k/pids.current
+        for d in cpuacct cpu,cpuacct cpuacct,cpu; do
+            [ -r "$C/$d$a/cpuacct.usage" ] && { U=$C/$d$a/cpuacct.usage; break; }
+        done
+    fi ;;
+esac
+if [ -z "$V" ]; then
+    case $u in *"$id"*)
+        if [ -r "$C$u/memory.current" ]; then
+            V=2 M=$C$u/memory.current S=$C$u/memory.stat L=$C$u/memory.max I=inactive_file U=$C$u/cpu.stat
+            P=$C$u/pids.current
+        fi ;;
+    esac
+fi
+[ -n "$V" ] || { echo 'hw1 none not-readable'; exit 0; }
+(read -t 1 x) </dev/null
+if [ $? -le 1 ]; then
+    w=read
+    nap() { read -t "$iv" x; [ $? -gt 128 ]; }
+else
+    w=sleep
+    nap() { sleep "$iv"; }
+fi
+# The clock: bash's EPOCHREALTIME (no system call), else /proc/uptime; microseconds either way.
+if [ -n "${EPOCHREALTIME:-}" ]; then
+    eval 'now() { t=${EPOCHREALTIME//[!0-9]/}; }'
+else
+    now() { read -r t x </proc/uptime; t=${t%.*}${t#*.}0000; }
+fi
+H=0
+while read -r x y z; do [ "$x" = MemTotal: ] && { H=$((y * 1024)); break; }; done </proc/meminfo
+echo "hw1 v$V $w" || exit 0
+om= ol= oc= op= pu= pt= c= n=0 j=0 i=0 l= k=
+while :; do
+    now
+    x=
+    read -r x <"$M"
+    case $x in '' | *[!0-9]*) echo 'hw1 gone'; exit 0 ;; esac
+    # What changes slowly is read less often: the file cache and processes every 5 s, the limit every 30 s
+    # (memory.stat is read line by line, and the kernel builds it again at each new offset).
+    j=$((j + 1))
+    if [ $((j % 5)) = 1 ]; then
+        i=0
+        while read -r y z; do [ "$y" = "$I" ] && { i=$z; break; }; done <"$S"
+        case $i in '' | *[!0-9]*) i=0 ;; esac
+        k=
+        read -r k <"$P"
+        case $k in *[!0-9]*) k= ;; esac
+    fi
+    [ "$i" -lt "$x" ] && x=$((x - i))
+    if [ $((j % 30)) = 1 ]; then
+        l=
+        read -r l <"$L"
+        [ "$l" = max ] && l=$H
+        case $l in *[!0-9]*) l= ;; esac
+        [ "$H" -gt 0 ] && [ -n "$l" ] && [ "$l" -gt "$H" ] && l=$H
+    fi
+    if [ -n "$U" ]; then
+        y=
+        if [ "$V" = 1 ]; then read -r y <"$U"; else read -r z y z <"$U"; fi
+        case $y in '' | *[!0-9]*) y=0 ;; esac
+        [ "$V" = 1 ] && y=$((y / 1000))
+        [ -n "$pu" ] && [ "$t" -gt "$pt" ] && c=$(((y - pu) * 10000 / (t - pt)))
+        pu=$y pt=$t
+    fi
+    o=
+    [ "$x" = "$om" ] || { o="$o m$x"; om=$x; }
+    [ -z "$l" ] || [ "$l" = "$ol" ] || { o="$o l$l"; ol=$l; }
+    [ -z "$c" ] || [ "$c" = "$oc" ] || { o="$o c$c"; oc=$c; }
+    [ -z "$k" ] || [ "$k" = "$op" ] || { o="$o p$k"; op=$k; }
+    if [ -n "$o" ]; then
+        echo "${o# }" || exit 0
+        n=0
+    else
+        n=$((n + 1))
+        [ "$n" -ge "$ka" ] && { echo . || exit 0; n=0; }
+    fi
+    nap || exit 0
+done
+)SH";
+
 QStringList shArguments(const RemoteCommand& c)
 {
     QStringList args;
@@ -70,8 +179,10 @@ QStringList shArguments(const RemoteCommand& c)
         }
         args << c.argv;
     } else {
-        // A fixed probe snippet written in this file, never user data.
+        // A fixed script written in this file, never user data; its arguments are positional parameters.
         args << QStringLiteral("-c") << c.argv.join(QLatin1Char(' '));
+        if (!c.scriptArgs.isEmpty())
+            args << QStringLiteral("sh") << c.scriptArgs;
     }
     return args;
 }
@@ -162,6 +273,27 @@ RemoteCommand RemoteCommands::events() const
     }
     args << QStringLiteral("--format") << QStringLiteral("{{json .}}");
     return make(args);
+}
+
+bool RemoteCommands::isContainerId(const QString& id)
+{
+    static const QRegularExpression hex(QStringLiteral("^[0-9a-f]{12,64}$"));
+    return hex.match(id).hasMatch();
+}
+
+RemoteCommand RemoteCommands::cgroupStats(qint64 pid, const QString& containerId, int intervalS, int keepaliveSamples)
+{
+    RemoteCommand c;
+    c.wrapped = false;
+    // bash when installed, else the login's sh; the loop script is $1 of the launcher, never parsed twice.
+    c.argv = QStringList {QStringLiteral("s=$1; shift; if command -v bash >/dev/null 2>&1; then exec bash -c \"$s\" "
+                                         "heapwatch-stats \"$@\"; fi; exec sh -c \"$s\" heapwatch-stats \"$@\"")};
+    // Every argument is checked again by the loop; here they are only ever numbers and hex digits.
+    c.scriptArgs
+        = QStringList {QString::fromLatin1(kCgroupLoop), QString::number(qMax<qint64>(0, pid)),
+                       isContainerId(containerId) ? containerId : QString(), QString::number(qBound(1, intervalS, 60)),
+                       QString::number(qBound(1, keepaliveSamples, 60))};
+    return c;
 }
 
 RemoteCommand RemoteCommands::detectEngine()

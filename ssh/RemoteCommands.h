@@ -18,7 +18,8 @@ struct RemoteCommand
     // With filterLogs, for a history read that ends (not a follower): each stream ends with a line
     // "<kLineCountMarker> N", N the lines the engine wrote before the filter, so that a --tail cut is seen.
     bool countLines = false;
-    bool wrapped = true; // false only for the fixed probe snippets below (argv is then the script itself)
+    bool wrapped = true; // false only for the fixed scripts below (argv is then the script itself)
+    QStringList scriptArgs; // unwrapped: the script's positional parameters ($1 …), each quoted on its own
     // The command reads the channel's stdin itself (`docker exec -i` of the snapshot helper): no watchdog,
     // the command sees the channel close as the end of its stdin and stops by itself.
     bool passStdin = false;
@@ -52,6 +53,17 @@ public:
     // `events --filter container=… --filter event=die|oom|start|restart|health_status|pause|unpause
     // --format '{{json .}}'`.
     RemoteCommand events() const;
+
+    // The container's stats without the engine: one long-lived shell loop that reads the cgroup files of the
+    // container's process (pid, from inspect; the cgroup path must contain containerId) with builtins only,
+    // once every intervalS seconds, and prints only what changed (CgroupStatsParser reads it), or "." after
+    // keepaliveSamples quiet samples. bash where the server has it (`read -t` on stdin sleeps without a process
+    // and ends the loop when the channel closes), else sh with `sleep`. Not wrapped, never sudo: the cgroup
+    // files are world-readable. HEAPWATCH_CGROUP_ROOT and HEAPWATCH_PROC_ROOT in the server's environment
+    // replace /sys/fs/cgroup and /proc (the SSH tests' fixture files).
+    static RemoteCommand cgroupStats(qint64 pid, const QString& containerId, int intervalS, int keepaliveSamples);
+    // The container ID as the loop accepts it: 12 to 64 lowercase hex digits.
+    static bool isContainerId(const QString& id);
 
     // Prints the path of docker, else of podman; exits 1 when neither is installed.
     static RemoteCommand detectEngine();

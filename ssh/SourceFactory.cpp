@@ -37,6 +37,9 @@ std::unique_ptr<Source> createRemote(const TargetConfig& config, const SourceCon
     streams.sinceSeconds = config.sinceSeconds;
     streams.backfillMaxLines = qMax(1, context.backfillMaxLines);
     streams.inspectIntervalMs = qMax(1000, context.inspectIntervalMs);
+    // HEAPWATCH_STATS=docker: `docker stats` as before the cgroup loop (a comparison in the server benchmark,
+    // and a way out should a server's cgroup files ever mislead the loop).
+    streams.cgroupStats = qEnvironmentVariable("HEAPWATCH_STATS") != QLatin1String("docker");
 
     if (spec->kind == TargetSpec::Kind::Local) {
         streams.hostLabel = QStringLiteral("this machine");

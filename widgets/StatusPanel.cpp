@@ -82,8 +82,12 @@ void StatusPanel::refresh(const Target* target)
         if (!allStreamsUp(streams) && staleForMs(streams, now) >= 0)
             text += QStringLiteral(" · ") + TargetListModel::staleText(streams, now);
     }
+    // A fallback to `docker stats` costs the server more: said in the panel; the usual source in the tooltip.
+    if (c.statsSource.startsWith(QLatin1String("docker stats (")))
+        text += QStringLiteral(" · stats: ") + c.statsSource;
     m_connection->setText(text);
-    m_connection->setToolTip(format::plainToolTip(text));
+    m_connection->setToolTip(
+        format::plainToolTip(c.statsSource.isEmpty() ? text : text + QStringLiteral("\nstats: ") + c.statsSource));
 
     const qint64 last = st.lastDataMs();
     if (last < 0)

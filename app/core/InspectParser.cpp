@@ -132,6 +132,7 @@ std::optional<ContainerInfo> InspectParser::parse(QByteArrayView json, QString* 
     info.running = state.value(QLatin1String("Running")).toBool();
     info.oomKilled = state.value(QLatin1String("OOMKilled")).toBool();
     info.exitCode = toInt(state.value(QLatin1String("ExitCode")), -1);
+    info.pid = std::clamp<qint64>(toInt64(state.value(QLatin1String("Pid")), 0), 0, std::numeric_limits<qint32>::max());
     info.startedAtMs = parseTimestampMs(state.value(QLatin1String("StartedAt")).toString().toUtf8());
     info.finishedAtMs = parseTimestampMs(state.value(QLatin1String("FinishedAt")).toString().toUtf8());
     QJsonValue health = state.value(QLatin1String("Health"));

@@ -137,6 +137,7 @@ struct ContainerInfo
     QString nodeOptions; // value of NODE_OPTIONS, empty when unset
     double heapLimitMiB = kUnknown; // from --max-old-space-size=N
     double memLimitBytes = kUnknown; // HostConfig.Memory; NaN when unlimited or not reported
+    qint64 pid = 0; // State.Pid: the container's first process on the host, 0 when not running or not reported
 };
 
 // One line of `docker events --format '{{json .}}'`.

@@ -65,6 +65,9 @@ struct ConnectionStatus
     bool logsRunning = false; // the log follower
     bool eventsRunning = false;
     qint64 statsRunningSinceMs = -1; // wall clock
+    // Where the container's figures come from: "cgroup v2 (read -t)", "docker stats (cgroup not readable:
+    // not-readable)", … Empty for sources without a stats stream.
+    QString statsSource;
 };
 
 QString toString(ConnectionStatus::State state);

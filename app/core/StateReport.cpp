@@ -121,6 +121,8 @@ QJsonObject connectionJson(const TargetState& s, qint64 nowMs)
     }
     if (!streams.isEmpty())
         connection.insert(QStringLiteral("streams"), streams);
+    if (!c.statsSource.isEmpty())
+        connection.insert(QStringLiteral("stats_source"), c.statsSource);
     connection.insert(QStringLiteral("reconnects"), c.reconnects);
     connection.insert(QStringLiteral("bytes_received"), double(s.bytesReceived()));
     return connection;

@@ -9,6 +9,7 @@
 #pragma once
 
 #include "Assessment.h"
+#include "CgroupStatsParser.h"
 #include "DockerStatsParser.h"
 #include "InspectParser.h"
 #include "LogParser.h"
@@ -294,6 +295,38 @@ inline void statsParser(const uint8_t* data, size_t size)
     if (!bad.isEmpty())
         violated("check --json number:", bad);
     stripEscapes(all);
+}
+
+// The cgroup loop's output (CgroupStatsParser): the same samples and counters whole or in chunks, every sample
+// sane, every byte counted.
+inline StatsFeed feedCgroupStats(QByteArrayView all, const std::vector<size_t>& cuts = {})
+{
+    StatsFeed feed;
+    CgroupStatsParser parser;
+    parser.reset(QStringLiteral("dbabfe853db9feea"), QStringLiteral("pangolin"));
+    size_t at = 0;
+    for (size_t cut : cuts) {
+        parser.feed(all.sliced(qsizetype(at), qsizetype(cut - at)), 1, feed.samples);
+        at = cut;
+    }
+    parser.feed(all.sliced(qsizetype(at)), 1, feed.samples);
+    feed.counters = parser.counters();
+    return feed;
+}
+
+inline void cgroupStatsParser(const uint8_t* data, size_t size)
+{
+    const QByteArrayView all(reinterpret_cast<const char*>(data), qsizetype(size));
+    const StatsFeed whole = feedCgroupStats(all);
+    const QString difference = statsDifference(whole, feedCgroupStats(all, cutsFor(data, size)));
+    if (!difference.isEmpty())
+        violated("cgroup stats in chunks != fed whole:", difference);
+    if (whole.counters.bytes != size)
+        violated("cgroup stats bytes not all counted");
+    for (const StatsSample& s : whole.samples) {
+        if (!saneSample(s) || !(s.memUsageBytes >= 0))
+            violated("cgroup stats sample with a negative, infinite or missing number");
+    }
 }
 
 inline void inspectParser(const uint8_t* data, size_t size)

@@ -30,7 +30,7 @@ command -v clang++ >/dev/null || { echo "run-fuzzers: clang++ is missing (Debian
 mkdir -p "$build"
 cmake -S "$src" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DHEAPWATCH_FUZZ=ON >"$build.configure.log" 2>&1 || { cat "$build.configure.log"; exit 1; }
-cmake --build "$build" -j 2 --target fuzz_logparser fuzz_statsparser fuzz_inspectparser fuzz_thresholds \
+cmake --build "$build" -j 2 --target fuzz_logparser fuzz_statsparser fuzz_cgroupstatsparser fuzz_inspectparser fuzz_thresholds \
     fuzz_heapsnapshot
 
 fixtures=$src/tests/fixtures
@@ -94,5 +94,8 @@ run inspectparser "$fixtures"/docker-cli-28.2.2/inspect.json "$fixtures"/docker-
 run thresholds "$src/resources/thresholds.json" & b=$!
 wait $a || failed=1
 wait $b || failed=1
-run heapsnapshot "$fixtures"/heapsnap/*.heapsnapshot || failed=1
+run cgroupstatsparser "$src"/tests/fuzz/regressions/cgroupstatsparser/* & a=$!
+run heapsnapshot "$fixtures"/heapsnap/*.heapsnapshot & b=$!
+wait $a || failed=1
+wait $b || failed=1
 exit $failed

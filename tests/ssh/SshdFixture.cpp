@@ -6,11 +6,13 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRandomGenerator>
 #include <QRegularExpression>
+#include <QSaveFile>
 #include <QTest>
 #include <QThread>
 #include <QTimeZone>
@@ -229,7 +231,8 @@ bool SshdFixture::prepare(QString* error)
                                           "LogLevel VERBOSE\n"
                                           // HOME: the login shell must not run the real user's ~/.bashrc (slow, and
                                           // killing it half-way can leave its locks behind).
-                                          "SetEnv PATH=%3:/usr/bin:/bin HOME=%2/home HEAPWATCH_TEST_TAG=%4\n")
+                                          "SetEnv PATH=%3:/usr/bin:/bin HOME=%2/home HEAPWATCH_TEST_TAG=%4"
+                                          " HEAPWATCH_CGROUP_ROOT=%2/cgroupfs HEAPWATCH_PROC_ROOT=%2/proc\n")
                                .arg(m_port)
                                .arg(m_dir.path(), binDir(), m_tag);
     writeFile(m_dir.filePath(QStringLiteral("sshd_config")),
@@ -306,6 +309,7 @@ bool SshdFixture::writeState(QString* error)
     st[QStringLiteral("Status")] = QStringLiteral("@STATUS@");
     st[QStringLiteral("Running")] = QStringLiteral("@RUNNING@");
     st[QStringLiteral("StartedAt")] = QStringLiteral("@STARTED_AT@");
+    st[QStringLiteral("Pid")] = m_cgroupVersion > 0 ? kCgroupPid : 0;
     QString nodeOptions;
     for (const auto v : inspect.value(QStringLiteral("Config")).toObject().value(QStringLiteral("Env")).toArray()) {
         if (v.toString().startsWith(QLatin1String("NODE_OPTIONS="))) {
@@ -336,7 +340,85 @@ bool SshdFixture::writeState(QString* error)
     writeFile(state("epoch"), "0\n");
     writeFile(state("events.log"), {});
     writeFile(state("invocations.log"), {});
+    if (m_cgroupVersion > 0) {
+        const QString id = inspect.value(QStringLiteral("Id")).toString();
+        const QString path = m_cgroupVersion == 1 ? QStringLiteral("/libpod_parent/libpod-") + id
+                                                  : QStringLiteral("/system.slice/docker-%1.scope").arg(id);
+        const QString proc = m_dir.filePath(QStringLiteral("proc/%1").arg(kCgroupPid));
+        QDir().mkpath(proc);
+        // /proc/PID/cgroup as the kernel writes it: v1 has a line per hierarchy (and the unified one).
+        const QByteArray lines = m_cgroupVersion == 1
+            ? QStringLiteral("9:name=systemd:%1\n8:pids:%1\n4:memory:%1\n2:cpu,cpuacct:%1\n0::%1\n").arg(path).toUtf8()
+            : QStringLiteral("0::%1\n").arg(path).toUtf8();
+        writeFile(proc + QStringLiteral("/cgroup"), lines);
+        QDir().mkpath(cgroupMemoryDir());
+        QDir().mkpath(QFileInfo(cgroupCpuFile()).path());
+        if (m_cgroupVersion == 1)
+            QDir().mkpath(m_dir.filePath(QStringLiteral("cgroupfs/pids") + path));
+        // The seed's container: 860 MiB limit, 640 MiB used.
+        writeCgroupFigures(671088640, 901775360, 123456789, 11);
+    }
     return true;
+}
+
+QString SshdFixture::cgroupMemoryDir() const
+{
+    const QString id = QString::fromUtf8(readFile(stateDir() + QStringLiteral("/id")).trimmed());
+    return m_cgroupVersion == 1 ? m_dir.filePath(QStringLiteral("cgroupfs/memory/libpod_parent/libpod-") + id)
+                                : m_dir.filePath(QStringLiteral("cgroupfs/system.slice/docker-%1.scope").arg(id));
+}
+
+QString SshdFixture::cgroupCpuFile() const
+{
+    const QString id = QString::fromUtf8(readFile(stateDir() + QStringLiteral("/id")).trimmed());
+    return m_cgroupVersion == 1
+        ? m_dir.filePath(QStringLiteral("cgroupfs/cpu,cpuacct/libpod_parent/libpod-%1/cpuacct.usage").arg(id))
+        : cgroupMemoryDir() + QStringLiteral("/cpu.stat");
+}
+
+void SshdFixture::writeCgroupFigures(qint64 usageBytes, qint64 limitBytes, qint64 cpuUsec, int pids)
+{
+    // inactive_file is what docker subtracts: the files say more than the figure the test expects.
+    const qint64 inactive = 4194304;
+    // The loop must never read a half-written file (the kernel's files never are).
+    const auto writeAtomically = [](const QString& path, const QByteArray& data) {
+        QSaveFile f(path);
+        if (f.open(QIODevice::WriteOnly)) {
+            f.write(data);
+            f.commit();
+        }
+    };
+    const QString dir = cgroupMemoryDir();
+    const QString id = QString::fromUtf8(readFile(stateDir() + QStringLiteral("/id")).trimmed());
+    if (m_cgroupVersion == 1) {
+        writeAtomically(dir + QStringLiteral("/memory.stat"),
+                        QStringLiteral("cache 20480\nrss 5885952\ninactive_file 1\ntotal_rss 5885952\n"
+                                       "total_inactive_file %1\ntotal_active_file 0\n")
+                            .arg(inactive)
+                            .toUtf8());
+        writeAtomically(dir + QStringLiteral("/memory.limit_in_bytes"), QByteArray::number(limitBytes) + '\n');
+        writeAtomically(cgroupCpuFile(), QByteArray::number(cpuUsec * 1000) + '\n');
+        writeAtomically(m_dir.filePath(QStringLiteral("cgroupfs/pids/libpod_parent/libpod-%1/pids.current").arg(id)),
+                        QByteArray::number(pids) + '\n');
+        writeAtomically(dir + QStringLiteral("/memory.usage_in_bytes"),
+                        QByteArray::number(usageBytes + inactive) + '\n');
+    } else {
+        writeAtomically(
+            dir + QStringLiteral("/memory.stat"),
+            QStringLiteral("anon 600000000\nfile 7000000\nactive_file 100\ninactive_file %1\n").arg(inactive).toUtf8());
+        writeAtomically(dir + QStringLiteral("/memory.max"), QByteArray::number(limitBytes) + '\n');
+        writeAtomically(dir + QStringLiteral("/cpu.stat"),
+                        QStringLiteral("usage_usec %1\nuser_usec 1\nsystem_usec 2\n").arg(cpuUsec).toUtf8());
+        writeAtomically(dir + QStringLiteral("/pids.current"), QByteArray::number(pids) + '\n');
+        writeAtomically(dir + QStringLiteral("/memory.current"), QByteArray::number(usageBytes + inactive) + '\n');
+    }
+}
+
+void SshdFixture::removeCgroupFiles()
+{
+    const QString dir = cgroupMemoryDir();
+    QFile::remove(dir + QStringLiteral("/memory.current"));
+    QFile::remove(dir + QStringLiteral("/memory.usage_in_bytes"));
 }
 
 void SshdFixture::startContainer()

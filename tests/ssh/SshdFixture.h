@@ -58,6 +58,17 @@ public:
     void lifecycle(const QString& action);
     // Further container names that answer as the same container (several targets on one host).
     void setAliases(const QStringList& names);
+    // Before start(): the container's cgroup as files (version 1 or 2, the layouts of podman with cgroupfs and of
+    // docker with systemd) under the server's HEAPWATCH_CGROUP_ROOT / HEAPWATCH_PROC_ROOT, and inspect's
+    // State.Pid set to kCgroupPid, so that heapwatch reads them with its cgroup loop. 0 (the default): inspect
+    // says Pid 0 and heapwatch runs `docker stats`, the replayed capture.
+    void setCgroupFiles(int version) { m_cgroupVersion = version; }
+    static constexpr int kCgroupPid = 4242;
+    // The container's memory as `docker stats` counts it (the file's usage minus inactive_file) is set to
+    // usageBytes; cpuUsec is the cgroup's CPU time so far.
+    void writeCgroupFigures(qint64 usageBytes, qint64 limitBytes, qint64 cpuUsec, int pids);
+    // Removes the memory files: the loop then says "none" (or "gone" when it was reading).
+    void removeCgroupFiles();
     // Before start(): a MaxSessions lower than OpenSSH's default, for a server that refuses channels early.
     void setMaxSessions(int sessions) { m_maxSessions = sessions; }
 
@@ -86,6 +97,9 @@ private:
     QTemporaryDir m_dir;
     int m_port = 0;
     int m_maxSessions = 0; // 0: sshd's default
+    int m_cgroupVersion = 0;
+    QString cgroupMemoryDir() const;
+    QString cgroupCpuFile() const;
     QString m_user;
     QString m_tag;
     QString m_hostFingerprint;

@@ -369,6 +369,50 @@ private Q_SLOTS:
         QVERIFY(QString::fromUtf8(out.readAll()).endsWith(hostile + QLatin1Char('\n')));
     }
 
+    // The cgroup loop's arguments are numbers and hex digits, checked on both sides: a hostile ID never reaches
+    // the script, and the script refuses what is not a PID of a container it can see, under bash and dash.
+    void cgroupLoopRefusesWhatItCannotRead_data()
+    {
+        QTest::addColumn<QString>("shell");
+        QTest::addColumn<qint64>("pid");
+        QTest::addColumn<QString>("id");
+        QTest::addColumn<QString>("expected");
+        const QString id = QStringLiteral("dbabfe853db9feea8912fbaedef48ab0bea89e853b1e4d6f1f3e1af15954ca18");
+        const qint64 self = QCoreApplication::applicationPid();
+        for (const QString& shell : {QStringLiteral("/bin/bash"), QStringLiteral("/bin/sh")}) {
+            QTest::addRow("%s: hostile id", qPrintable(shell))
+                << shell << self << QStringLiteral("x';touch CANARY;'$(touch CANARY)") << "hw1 none bad-arguments\n";
+            QTest::addRow("%s: upper-case id", qPrintable(shell))
+                << shell << self << id.toUpper() << "hw1 none bad-arguments\n";
+            QTest::addRow("%s: no such process", qPrintable(shell))
+                << shell << qint64(999999999) << id << "hw1 none no-process\n";
+            QTest::addRow("%s: negative pid", qPrintable(shell))
+                << shell << qint64(-5) << id << "hw1 none no-process\n";
+            // Our own cgroup is not the container's: its path does not carry the container's ID.
+            QTest::addRow("%s: not the container's cgroup", qPrintable(shell))
+                << shell << self << id << "hw1 none not-readable\n";
+        }
+    }
+
+    void cgroupLoopRefusesWhatItCannotRead()
+    {
+        QFETCH(QString, shell);
+        QFETCH(qint64, pid);
+        QFETCH(QString, id);
+        QFETCH(QString, expected);
+        QTemporaryDir dir;
+        const QString canary = dir.filePath(QStringLiteral("canary"));
+        id.replace(QLatin1String("CANARY"), canary);
+        const RemoteCommand c = RemoteCommands::cgroupStats(pid, id, 1, 4);
+        QVERIFY(!c.sshCommandLine().contains(canary.toUtf8()));
+        QProcess sh;
+        sh.start(shell, {QStringLiteral("-c"), QString::fromUtf8(c.sshCommandLine())});
+        sh.closeWriteChannel();
+        QVERIFY(sh.waitForFinished(5000));
+        QCOMPARE(QString::fromUtf8(sh.readAllStandardOutput()), expected);
+        QVERIFY(!QFile::exists(canary));
+    }
+
     // The events stream asks for every change of the container's presence under the engine's own names, so
     // that a stop, pause or removal is seen at once and not at the next inspect poll. The docker CLI may talk
     // to podman's Docker API, which filters on podman's names ("died", "remove"): it asks for both spellings.

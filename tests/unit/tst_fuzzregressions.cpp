@@ -30,7 +30,8 @@ private Q_SLOTS:
         QDirIterator fixtures(tests + QStringLiteral("/fixtures"), QDir::Files, QDirIterator::Subdirectories);
         while (fixtures.hasNext()) {
             const QString path = fixtures.next();
-            for (const char* target : {"logparser", "statsparser", "inspectparser", "thresholds", "heapsnapshot"})
+            for (const char* target :
+                 {"logparser", "statsparser", "cgroupstatsparser", "inspectparser", "thresholds", "heapsnapshot"})
                 QTest::addRow("%s %s", target, qPrintable(QDir(tests).relativeFilePath(path)))
                     << QString::fromLatin1(target) << path;
         }
@@ -49,6 +50,8 @@ private Q_SLOTS:
             fuzz::logParser(data, size);
         else if (target == QLatin1String("statsparser"))
             fuzz::statsParser(data, size);
+        else if (target == QLatin1String("cgroupstatsparser"))
+            fuzz::cgroupStatsParser(data, size);
         else if (target == QLatin1String("inspectparser"))
             fuzz::inspectParser(data, size);
         else if (target == QLatin1String("thresholds"))

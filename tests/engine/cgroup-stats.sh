@@ -1,0 +1,62 @@
+#!/bin/bash
+# The cgroup stats loop on a real engine (engine-env.sh: podman's Docker API, the docker CLI, sshd on loopback):
+# `heapwatch check` must read the container's figures from its cgroup (the connection says "cgroup v…"), and
+# its memory must match `docker stats` within 1 %, for a container that holds 200 MiB and for the small test
+# app. Then the same through `HEAPWATCH_STATS=docker` (the `docker stats` path), and nothing may be left
+# running on the server. Usage: cgroup-stats.sh HEAPWATCH_BINARY. Needs root.
+HW=$1
+. "$(dirname "$0")/engine-env.sh"
+engine_setup
+engine_private_events
+run_container hw1
+# 200 MiB of touched memory: docker stats' two decimals of MiB are then far finer than 1 %.
+"${P[@]}" run -d --name hwbig --memory 860m --rootfs "$R" /usr/bin/node \
+    -e 'global.b = Buffer.alloc(200 * 1048576, 1); setInterval(() => {}, 1000)' >/dev/null 2>"$T/run.err" ||
+    fail "podman run hwbig: $(cat "$T/run.err")"
+CONTAINERS+=(hwbig)
+sleep 3
+
+# MiB as docker stats prints it ("201.4MiB / 860MiB" → 201.4).
+docker_mib() {
+    docker stats --no-stream --format '{{.MemUsage}}' "$1" | python3 -c '
+import re, sys
+m = re.match(r"\s*([0-9.]+)\s*([KMG]i?B|B)", sys.stdin.read())
+f = {"B": 1 / 1048576, "KiB": 1 / 1024, "kB": 1e3 / 1048576, "MiB": 1, "MB": 1e6 / 1048576, "GiB": 1024, "GB": 1e9 / 1048576}
+print(float(m.group(1)) * f[m.group(2)])'
+}
+
+check_one() { # CONTAINER EXPECTED_SOURCE_PREFIX [ENV…]
+    local name=$1 want=$2 out
+    shift 2
+    env "$@" "$HW" check --watch 12s --json -i "$KEY" --known-hosts "$KNOWN_HOSTS" --engine docker \
+        "ssh://root@127.0.0.1:$SP/$name" >"$T/check.json" 2>>"$T/check.log"
+    local docker
+    docker=$(docker_mib "$name") || fail "docker stats $name"
+    out=$(python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+c, n = d.get("container", {}), d.get("connection", {})
+mine, theirs, want = c.get("mem_usage_mib"), float(sys.argv[2]), sys.argv[3]
+source = n.get("stats_source", "")
+if mine is None:
+    print("no container memory from heapwatch (%s)" % source); sys.exit(1)
+diff = abs(mine - theirs) / theirs * 100
+line = "heapwatch %.2f MiB, docker stats %.2f MiB (%.2f %%), stats from %s" % (mine, theirs, diff, source)
+if not source.startswith(want):
+    print(line + ": expected stats from " + want); sys.exit(1)
+if diff > 1.0:
+    print(line + ": more than 1 % apart"); sys.exit(1)
+print(line)' "$T/check.json" "$docker" "$want" 2>&1) || { tail -5 "$T/check.log"; fail "$name: $out"; }
+    echo "ok: $name: $out"
+}
+
+check_one hwbig "cgroup v"
+check_one hw1 "cgroup v"
+check_one hwbig "docker stats" HEAPWATCH_STATS=docker
+sleep 0.5
+left=$(engine_processes_left)
+[ -z "$left" ] || fail "docker processes left on the server:$left"
+for p in $(pgrep -f heapwatch-stats); do
+    grep -qz "HEAPWATCH_ENGINE_TAG=$T" "/proc/$p/environ" 2>/dev/null && fail "the cgroup loop $p is left running"
+done
+echo "ok: nothing left on the server"
