@@ -164,6 +164,10 @@ bool SshSession::configure(QString* message)
         *message = QStringLiteral("invalid host '%1': %2").arg(m_params.host, errorString());
         return false;
     }
+    // Compression (zlib after authentication, as OpenSSH's sshd offers by default): the log lines and stats a
+    // target streams repeat themselves, so this divides the steady traffic several times over. ~/.ssh/config's
+    // Compression, read next, can still turn it off.
+    ssh_options_set(s, SSH_OPTIONS_COMPRESSION, "zlib@openssh.com,zlib,none");
     if (ssh_options_parse_config(s, nullptr) != SSH_OK) {
         *message = QStringLiteral("cannot read ~/.ssh/config: %1").arg(errorString());
         return false;

@@ -126,6 +126,7 @@ QJsonObject diffJson(const QString& oldFile, const QString& newFile, const HeapD
                         {QStringLiteral("nodes_after"), double(diff.nodesAfter)},
                         {QStringLiteral("self_size_before_bytes"), double(diff.selfSizeBefore)},
                         {QStringLiteral("self_size_after_bytes"), double(diff.selfSizeAfter)},
+                        {QStringLiteral("ids_matched"), diff.idsMatched},
                         {QStringLiteral("constructors"), rows}};
 }
 
@@ -133,7 +134,11 @@ void diffText(QTextStream& out, const QString& oldFile, const QString& newFile, 
 {
     out << oneLine(oldFile) << " -> " << oneLine(newFile) << ": " << diff.nodesBefore << " -> " << diff.nodesAfter
         << " objects, " << format::bytes(double(diff.selfSizeBefore)) << " -> "
-        << format::bytes(double(diff.selfSizeAfter)) << "\n\n";
+        << format::bytes(double(diff.selfSizeAfter)) << "\n";
+    if (!diff.idsMatched)
+        out << "The snapshots' object ids do not name the same objects (taken in two inspector sessions):\n"
+               "new and deleted are each constructor's net change.\n";
+    out << "\n";
     out << cell(QStringLiteral("Constructor"), 36) << QStringLiteral("# New").rightJustified(9)
         << QStringLiteral("# Deleted").rightJustified(10) << QStringLiteral("# Delta").rightJustified(9)
         << QStringLiteral("Alloc. size").rightJustified(12) << QStringLiteral("Freed size").rightJustified(12)

@@ -62,6 +62,7 @@ HeapDiff compareSnapshots(const HeapDigest& before, const HeapAnalysis& after, i
     // to the new one when either differs.
     std::vector<std::vector<uint32_t>> added(rows.size());
     size_t i = 0, j = 0;
+    uint64_t matched = 0, matchedOtherClass = 0;
     const auto addedOne = [&](const HeapDigest::Object& o) {
         HeapDiffRow& row = rows[newRow[o.cls]];
         row.countAdded++;
@@ -81,7 +82,9 @@ HeapDiff compareSnapshots(const HeapDigest& before, const HeapAnalysis& after, i
         } else {
             const HeapDigest::Object& o = before.objects[i++];
             const HeapDigest::Object& n = now.objects[j++];
+            ++matched;
             if (oldRow[o.cls] != newRow[n.cls]) {
+                ++matchedOtherClass;
                 removedOne(o);
                 addedOne(n);
             } else if (n.size != o.size) {
@@ -92,6 +95,22 @@ HeapDiff compareSnapshots(const HeapDigest& before, const HeapAnalysis& after, i
                     row.sizeRemoved += o.size - n.size;
             }
         }
+    }
+    // V8 numbers objects per profiler session: snapshots taken through two inspector sessions (the app's
+    // inspector closed in between) reuse the same ids for other objects. Then an id says nothing, and the
+    // honest comparison is per class: what the class gained or lost in count and size, net.
+    diff.idsMatched = matched > 0 && matchedOtherClass * 10 <= matched;
+    if (!diff.idsMatched) {
+        for (HeapDiffRow& row : rows) {
+            row.countAdded = row.countAfter > row.countBefore ? row.countAfter - row.countBefore : 0;
+            row.countRemoved = row.countBefore > row.countAfter ? row.countBefore - row.countAfter : 0;
+            row.sizeAdded = row.sizeAfter > row.sizeBefore ? row.sizeAfter - row.sizeBefore : 0;
+            row.sizeRemoved = row.sizeBefore > row.sizeAfter ? row.sizeBefore - row.sizeAfter : 0;
+        }
+        for (std::vector<uint32_t>& list : added)
+            list.clear();
+        for (const HeapDigest::Object& n : now.objects)
+            added[newRow[n.cls]].push_back(n.node); // an example is then any object of the class
     }
     for (const HeapClassRow& c : after.classes()) {
         const auto it = rowOf.constFind(c.name);

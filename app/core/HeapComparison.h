@@ -58,6 +58,9 @@ struct HeapDiff
     uint64_t nodesAfter = 0;
     uint64_t selfSizeBefore = 0;
     uint64_t selfSizeAfter = 0;
+    // False when the two snapshots' object ids do not name the same objects (taken in two inspector sessions,
+    // or of two processes): added and removed are then each class's net change, not objects matched by id.
+    bool idsMatched = true;
 };
 
 // before: the digest of the older snapshot; after: the newer one. The first examplesFor rows that grew get an
