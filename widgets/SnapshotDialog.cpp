@@ -70,7 +70,11 @@ SnapshotViewRows readSnapshots(const QString& file, const QString& previous)
     }
     if (!rows.previousFile.isEmpty()) {
         const HeapDiff diff = compareSnapshots(before, analysis);
+        rows.growth.olderAtMs = QFileInfo(rows.previousFile).lastModified().toMSecsSinceEpoch();
+        rows.growth.newerAtMs = QFileInfo(file).lastModified().toMSecsSinceEpoch();
         for (const HeapDiffRow& r : diff.rows) {
+            if (rows.growth.growers.size() < 3 && r.sizeDelta() > 0 && r.countDelta() > 0)
+                rows.growth.growers.append({r.name, r.countDelta(), r.sizeDelta()});
             if (rows.comparison.size() >= kRows)
                 break;
             rows.comparison.append(
@@ -338,6 +342,8 @@ void SnapshotDialog::onRead(const SnapshotViewRows& rows)
     }
     fill(m_summary, rows.summary);
     if (!rows.previousFile.isEmpty()) {
+        if (m_target && !rows.growth.isEmpty())
+            m_target->noteHeapGrowth(rows.growth);
         fill(m_comparison, rows.comparison);
         m_tabs->addTab(m_comparison, tr("Since %1").arg(QFileInfo(rows.previousFile).completeBaseName()));
         m_tabs->setCurrentWidget(m_comparison);

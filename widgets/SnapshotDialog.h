@@ -7,6 +7,7 @@
 
 #include "SnapshotCapture.h"
 #include "TargetConfig.h"
+#include "TargetState.h"
 
 #include <QDialog>
 #include <QPointer>
@@ -32,6 +33,7 @@ struct SnapshotViewRows
     // added, freed.
     QList<QStringList> summary;
     QList<QStringList> comparison;
+    HeapGrowthEvidence growth; // the comparison's top growers, for the target's leak advice
 };
 
 class SnapshotDialog : public QDialog

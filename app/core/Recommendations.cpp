@@ -1,6 +1,7 @@
 // The memory investigation's recommendations as rules: each has a stable id, a title, a concrete action and the
 // evidence that fired it.
 #include "Assessment.h"
+#include "Format.h"
 #include "SafeMath.h"
 
 #include <QDateTime>
@@ -12,6 +13,25 @@ namespace heapwatch {
 namespace {
 
 constexpr double kMsPerMinute = 60.0 * 1000.0;
+
+// "LeakyRecord +35000 objects (+2.1 MiB)", the growers of the latest snapshot comparison, for the advice.
+QString heapGrowthAdvice(const HeapGrowthEvidence& e)
+{
+    QStringList growers;
+    for (const HeapGrowthEvidence::Grower& g : e.growers) {
+        growers << QStringLiteral("%1 %2%3 objects (%4%5)")
+                       .arg(g.constructor.left(120))
+                       .arg(g.countDelta >= 0 ? QStringLiteral("+") : QString())
+                       .arg(g.countDelta)
+                       .arg(g.sizeDeltaBytes >= 0 ? QStringLiteral("+") : QStringLiteral("-"))
+                       .arg(format::bytes(double(g.sizeDeltaBytes >= 0 ? g.sizeDeltaBytes : -g.sizeDeltaBytes)));
+    }
+    const auto at = [](qint64 ms) { return QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("HH:mm")); };
+    return QStringLiteral("Between the heap snapshots of %1 and %2 these grew: %3. Find what holds them (the "
+                          "comparison's retainer paths, Target > Heap snapshot…): a cache, Map or listener list "
+                          "that only grows.")
+        .arg(at(e.olderAtMs), at(e.newerAtMs), growers.join(QStringLiteral(", ")));
+}
 
 QString mib(double v)
 {
@@ -220,9 +240,12 @@ std::vector<Recommendation> recommend(const TargetState& s, const Thresholds& t,
         && growth.rssMiBPerHour > t.growthMiBPerHour.warning) {
         add("possible-leak", growth.rssMiBPerHour > t.growthMiBPerHour.critical ? Level::Critical : Level::Warning,
             QStringLiteral("Memory keeps growing after warm-up: possible leak"),
-            QStringLiteral("Take two heap snapshots some minutes apart (node --inspect, then Chrome DevTools > "
-                           "Memory, or kill -USR2 with --heapsnapshot-signal=SIGUSR2) and compare the retained "
-                           "objects; check caches, Maps and listeners that only grow."),
+            s.heapGrowth().isEmpty()
+                ? QStringLiteral("Take two heap snapshots some minutes apart (Target > Heap snapshot…, or "
+                                 "`heapwatch snapshot TARGET -o FILE` twice, then `heapwatch snapshot --diff OLD "
+                                 "NEW`) and compare the retained objects; check caches, Maps and listeners that "
+                                 "only grow.")
+                : heapGrowthAdvice(s.heapGrowth()),
             QStringLiteral("RSS +%1 MiB/h, heap used +%2 MiB/h over %3 min after warm-up%4")
                 .arg(growth.rssMiBPerHour, 0, 'f', 1)
                 .arg(growth.heapUsedMiBPerHour, 0, 'f', 1)

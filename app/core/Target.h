@@ -56,6 +56,12 @@ public:
         Q_EMIT changed();
     }
 
+    void noteHeapGrowth(HeapGrowthEvidence evidence)
+    {
+        m_state.setHeapGrowth(std::move(evidence));
+        Q_EMIT changed();
+    }
+
 Q_SIGNALS:
     void changed(); // the state took a batch (or the connection changed)
     void connectionChanged(const heapwatch::ConnectionStatus& status);

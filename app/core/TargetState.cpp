@@ -568,6 +568,15 @@ void TargetState::noteHeapSnapshot(qint64 atMs, qint64 pauseMs, const QString& t
     ++m_revision;
 }
 
+void TargetState::setHeapGrowth(HeapGrowthEvidence evidence)
+{
+    constexpr qsizetype kMaxGrowers = 5;
+    if (evidence.growers.size() > kMaxGrowers)
+        evidence.growers.resize(kMaxGrowers);
+    m_heapGrowth = std::move(evidence);
+    ++m_revision;
+}
+
 void TargetState::addMarker(Marker marker)
 {
     const bool oom = marker.kind == Marker::Kind::OomKill || marker.kind == Marker::Kind::HeapOom;

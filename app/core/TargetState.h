@@ -8,6 +8,7 @@
 #include "Source.h"
 #include "Thresholds.h"
 
+#include <QList>
 #include <QString>
 #include <deque>
 #include <optional>
@@ -87,6 +88,21 @@ struct RestoredHistory
     std::vector<LogGap> unwatched; // spans nobody watched the target
 };
 
+// What grew between two heap snapshots of the target, by constructor: the evidence behind a leak verdict.
+struct HeapGrowthEvidence
+{
+    struct Grower
+    {
+        QString constructor;
+        qint64 countDelta = 0;
+        qint64 sizeDeltaBytes = 0;
+    };
+    qint64 olderAtMs = -1;
+    qint64 newerAtMs = -1;
+    QList<Grower> growers; // the largest growth first; only constructors that grew
+    bool isEmpty() const { return growers.isEmpty(); }
+};
+
 class TargetState
 {
 public:
@@ -108,6 +124,9 @@ public:
     const QString& name() const { return m_name; }
     // A heap snapshot heapwatch took: a chart marker where the app's pause began.
     void noteHeapSnapshot(qint64 atMs, qint64 pauseMs, const QString& text);
+    // The latest comparison of two heap snapshots of the target (the console's Heap snapshot dialog).
+    void setHeapGrowth(HeapGrowthEvidence evidence);
+    const HeapGrowthEvidence& heapGrowth() const { return m_heapGrowth; }
     quint64 revision() const { return m_revision; } // bumps on every change; views poll it cheaply
 
     const ProcessRing& process() const { return m_process; }
@@ -196,6 +215,7 @@ private:
 
     QString m_name;
     quint64 m_revision = 0;
+    HeapGrowthEvidence m_heapGrowth;
     ProcessRing m_process;
     StatsRing m_stats;
     CacheRing m_cache;

@@ -251,6 +251,26 @@ private Q_SLOTS:
         }
     }
 
+    void leakAdviceNamesTheConstructorsThatGrew()
+    {
+        // Growing 25 MiB/h for an hour; then two heap snapshots compared: the advice names what grew.
+        TargetState s = growingState(25.0, 70);
+        const Assessment before = assess(s, Thresholds::defaults(), kT0 + 70 * kMinute);
+        QVERIFY(before.recommendation(QStringLiteral("possible-leak")));
+        QVERIFY(before.recommendation(QStringLiteral("possible-leak"))->action.contains(QLatin1String("Take two")));
+        HeapGrowthEvidence e;
+        e.olderAtMs = kT0 + 60 * kMinute;
+        e.newerAtMs = kT0 + 61 * kMinute;
+        e.growers = {{QStringLiteral("LeakyRecord"), 35000, 2200000}, {QStringLiteral("Array"), 2, 1048576}};
+        s.setHeapGrowth(e);
+        const Assessment after = assess(s, Thresholds::defaults(), kT0 + 70 * kMinute);
+        const Recommendation* r = after.recommendation(QStringLiteral("possible-leak"));
+        QVERIFY(r);
+        QVERIFY2(r->action.contains(QLatin1String("LeakyRecord +35000 objects (+2.10 MiB)")), qPrintable(r->action));
+        QVERIFY2(r->action.contains(QLatin1String("Array +2 objects (+1.00 MiB)")), qPrintable(r->action));
+        QVERIFY(!r->action.contains(QLatin1String("Take two")));
+    }
+
     void growthWindowIgnoresOldSamples()
     {
         // Fast growth long ago, flat for the last hour: the 60 min window sees no growth.
