@@ -240,7 +240,7 @@ std::vector<Recommendation> recommend(const TargetState& s, const Thresholds& t,
                 .arg(floor));
     }
 
-    if (!growth.enoughObservation && memory) {
+    if (!growth.leakJudged() && memory) {
         add("observe-longer", Level::Ok, QStringLiteral("Keep watching: growth needs a longer observation"),
             QStringLiteral("Monitor for the next 30-60 minutes to see whether memory stabilises or keeps growing; "
                            "the growth rate is judged after %1 min of data past the %2 min warm-up.")
