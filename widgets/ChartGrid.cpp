@@ -116,7 +116,8 @@ ChartGrid::ChartGrid(ChartViewport* viewport, QWidget* parent)
     grid->setRowStretch(0, 5);
     grid->setRowStretch(1, 3);
     grid->setRowStretch(2, 3);
-    grid->setRowStretch(3, 3);
+    grid->setRowStretch(3,
+                        0); // the GC chart's row takes room only while it is shown (an empty row with a stretch would)
 
     for (TimeSeriesChart* chart : charts()) {
         chart->setEmptyText(tr("No data in this range"));
@@ -179,6 +180,7 @@ void ChartGrid::refresh(bool force)
             chart->commit();
         }
         m_gc->setVisible(false);
+        static_cast<QGridLayout*>(layout())->setRowStretch(3, 0);
         return;
     }
     // The ticking refresh does nothing for charts nobody can see (a hidden page, a minimised, hidden or
@@ -349,8 +351,10 @@ void ChartGrid::fill(qint64 t0, qint64 t1)
     {
         TimeSeriesChart* c = m_gc;
         const bool traced = !st.gc().isEmpty();
-        if (c->isVisible() != traced)
+        if (c->isVisible() != traced) {
             c->setVisible(traced);
+            static_cast<QGridLayout*>(layout())->setRowStretch(3, traced ? 3 : 0);
+        }
         if (traced) {
             c->setSeriesPoints(0, st.fullGc().decimate(GcHeapAfterColumn, t0, t1, buckets(c)));
             c->setSeriesPoints(1, st.gc().decimate(GcPauseColumn, t0, t1, buckets(c)));
