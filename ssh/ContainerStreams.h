@@ -213,7 +213,7 @@ private:
     qint64 m_backfillLinesRead = 0; // lines the engine wrote before the server-side filter (its count lines)
     std::vector<LogRecord> m_backfillLogs;
     // Overload: the latest record of each LogKind that did not fit into m_live, and what was skipped.
-    std::array<std::optional<LogRecord>, size_t(LogKind::AppStart) + 1> m_held;
+    std::array<std::optional<LogRecord>, size_t(LogKind::Gc) + 1> m_held;
     quint64 m_skipped = 0;
     quint64 m_statsSkipped = 0;
     bool m_backfillFinishPending = false; // the backfill ended; signalled once its records are delivered

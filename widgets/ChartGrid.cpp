@@ -94,6 +94,16 @@ ChartGrid::ChartGrid(ChartViewport* viewport, QWidget* parent)
     m_cpu->addSeries(spec(tr("CPU"), QColor(0xea, 0x58, 0x0c), QStringLiteral("%"), 2));
     m_cpu->setLeftAxis(QStringLiteral("%"), 5);
 
+    m_gc = new TimeSeriesChart(tr("Garbage collection"), this);
+    m_gc->setObjectName(QStringLiteral("gcChart"));
+    m_gc->addSeries(spec(tr("Heap after full GC"), kHeapUsed, mib));
+    ChartSeriesSpec pause = spec(tr("Pause"), QColor(0xea, 0x58, 0x0c), QStringLiteral("ms"), 1);
+    pause.rightAxis = true;
+    m_gc->addSeries(pause);
+    m_gc->setLeftAxis(mib, 100);
+    m_gc->setRightAxis(QStringLiteral("ms"), 100);
+    m_gc->setVisible(false);
+
     auto* grid = new QGridLayout(this);
     grid->setContentsMargins(0, 0, 0, 0);
     grid->setSpacing(6);
@@ -102,15 +112,20 @@ ChartGrid::ChartGrid(ChartViewport* viewport, QWidget* parent)
     grid->addWidget(m_heap, 1, 1);
     grid->addWidget(m_cache, 2, 0);
     grid->addWidget(m_cpu, 2, 1);
+    grid->addWidget(m_gc, 3, 0, 1, 2);
     grid->setRowStretch(0, 5);
     grid->setRowStretch(1, 3);
     grid->setRowStretch(2, 3);
+    grid->setRowStretch(3,
+                        0); // the GC chart's row takes room only while it is shown (an empty row with a stretch would)
 
     for (TimeSeriesChart* chart : charts()) {
         chart->setEmptyText(tr("No data in this range"));
         connectChart(chart);
     }
     m_cpu->setEmptyText(tr("No container stats in this range"));
+    m_gc->setEmptyText(tr("No garbage collection logged in this range"));
+    connectChart(m_gc);
     m_container->setEmptyText(tr("No container stats in this range"));
     m_cache->setEmptyText(tr("No cache stats in this range (the app logs them every 5 min)"));
     connect(m_viewport, &ChartViewport::changed, this, [this] { refresh(true); });
@@ -164,6 +179,8 @@ void ChartGrid::refresh(bool force)
             chart->setMarkers({}, false);
             chart->commit();
         }
+        m_gc->setVisible(false);
+        static_cast<QGridLayout*>(layout())->setRowStretch(3, 0);
         return;
     }
     // The ticking refresh does nothing for charts nobody can see (a hidden page, a minimised, hidden or
@@ -328,6 +345,25 @@ void ChartGrid::fill(qint64 t0, qint64 t1)
         c->setMarkers(markers, false);
         c->setTimeWindow(t0, t1);
         c->commit();
+    }
+    // Garbage collection (--trace-gc): the post-GC floor a leak raises, and the pauses with the gc_pause
+    // flag's lines. Shown only for a target whose app logs them.
+    {
+        TimeSeriesChart* c = m_gc;
+        const bool traced = !st.gc().isEmpty();
+        if (c->isVisible() != traced) {
+            c->setVisible(traced);
+            static_cast<QGridLayout*>(layout())->setRowStretch(3, traced ? 3 : 0);
+        }
+        if (traced) {
+            c->setSeriesPoints(0, st.fullGc().decimate(GcHeapAfterColumn, t0, t1, buckets(c)));
+            c->setSeriesPoints(1, st.gc().decimate(GcPauseColumn, t0, t1, buckets(c)));
+            c->setRightAxis(QStringLiteral("ms"), std::max(100.0, th.gcPauseMs.warning * 1.2));
+            c->setGaps(unwatched);
+            c->setMarkers(markers, false);
+            c->setTimeWindow(t0, t1);
+            c->commit();
+        }
     }
 }
 

@@ -1,4 +1,5 @@
-// The charts of a target page: process memory, container memory, heap usage, cache and CPU. It reads the
+// The charts of a target page: process memory, container memory, heap usage, cache and CPU (and garbage
+// collection when the app logs --trace-gc lines). It reads the
 // target's rings, decimates the visible window to the plot width and pushes each series at most once a
 // second; the raw history never leaves the core's ring buffers.
 #pragma once
@@ -32,6 +33,9 @@ public:
     TimeSeriesChart* heapChart() const { return m_heap; }
     TimeSeriesChart* cacheChart() const { return m_cache; }
     TimeSeriesChart* cpuChart() const { return m_cpu; }
+    // The heap left after each full GC and the GC pauses, from Node's --trace-gc lines: hidden while the
+    // target has none (most apps do not log them), so not one of charts().
+    TimeSeriesChart* gcChart() const { return m_gc; }
     QList<TimeSeriesChart*> charts() const { return {m_process, m_container, m_heap, m_cache, m_cpu}; }
 
     // Refreshes that re-read the target and pushed the charts (tests count them: hidden charts do none).
@@ -58,6 +62,7 @@ private:
     TimeSeriesChart* m_heap;
     TimeSeriesChart* m_cache;
     TimeSeriesChart* m_cpu;
+    TimeSeriesChart* m_gc;
     quint64 m_revision = ~quint64(0);
     qint64 m_t0 = 0;
     qint64 m_t1 = 0;

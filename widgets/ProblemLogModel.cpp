@@ -37,6 +37,8 @@ QString ProblemLogModel::kindName(LogKind kind)
         return tr("memory");
     case LogKind::Cache:
         return tr("cache");
+    case LogKind::Gc:
+        return tr("garbage collection");
     case LogKind::Other:
         break;
     }

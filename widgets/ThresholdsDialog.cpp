@@ -58,6 +58,7 @@ ThresholdsDialog::ThresholdsDialog(const QString& targetName, const Thresholds& 
     pair(tr("Buffer overflows (events)"), &Thresholds::bufferOverflows, 1e6, 0, QString());
     pair(tr("Container memory (above)"), &Thresholds::containerMemoryPercent, 100, 1, QStringLiteral(" %"));
     pair(tr("Heap limit fit (above)"), &Thresholds::heapLimitFitPercent, 1000, 1, QStringLiteral(" %"));
+    pair(tr("GC pause (above, --trace-gc)"), &Thresholds::gcPauseMs, 1e7, 1, tr(" ms"));
 
     auto* growth = new QGroupBox(tr("Growth and recommendations"), this);
     auto* g = new QGridLayout(growth);

@@ -23,7 +23,21 @@ struct GrowthResult
     qint64 projectedLimitAtMs = -1;
     QString projectedLimitName; // "heap limit" or "container limit"
     double projectedLimitMiB = kUnknown;
+    // The heap left after each full GC (Node's --trace-gc lines), within the same window: its Theil–Sen slope.
+    // usesGcFloor: enough full GCs over a long enough span that the leak verdict judges this slope, not RSS's.
+    double gcFloorMiBPerHour = kUnknown;
+    int gcFloorPoints = 0;
+    double gcFloorMinutes = 0;
+    bool usesGcFloor = false;
+    // The slope the leak verdict judges (the floor's when usesGcFloor, else RSS's), and whether it is judged.
+    double leakMiBPerHour() const { return usesGcFloor ? gcFloorMiBPerHour : rssMiBPerHour; }
+    bool leakJudged() const { return usesGcFloor || enoughObservation; }
 };
+
+// Theil–Sen slope of (x, y): the median of the slopes of all pairs with distinct x. Robust: up to about 29 % of
+// the points may be outliers without moving it. More than maxPoints points are thinned evenly first, to bound
+// the cost (pairs grow with the square). NaN with fewer than two distinct x.
+double theilSenSlope(const std::vector<std::pair<double, double>>& points, size_t maxPoints = 200);
 
 // A flag entering or leaving a level (the timeline under the red-flag table, `transitions` in the JSON).
 struct FlagTransition

@@ -1,6 +1,8 @@
-// Memory growth: least-squares slope of RSS and heap used over the growth window, in MiB per hour.
+// Memory growth: least-squares slope of RSS and heap used over the growth window, in MiB per hour; with Node's
+// --trace-gc lines, the Theil–Sen slope of the heap left after each full GC (the post-GC floor) as well.
 #include "Assessment.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace heapwatch {
@@ -43,20 +45,78 @@ Fit fitSlope(const ProcessRing& ring, int column, qsizetype begin, qsizetype end
     return fit;
 }
 
+// The post-GC floor of full GCs in [from, nowMs]: RSS and heap used swing with every collection and with
+// the allocator, the heap a full GC leaves behind grows only with what the app keeps.
+void fitGcFloor(const TargetState& state, const Thresholds& t, qint64 from, qint64 nowMs, GrowthResult& result)
+{
+    const GcRing& ring = state.fullGc();
+    const qsizetype begin = ring.lowerBound(from);
+    const qsizetype end = ring.lowerBound(nowMs + 1);
+    if (end - begin < 2)
+        return;
+    const double t0 = double(ring.at(begin).atMs);
+    std::vector<std::pair<double, double>> points;
+    points.reserve(size_t(end - begin));
+    for (qsizetype i = begin; i < end; ++i) {
+        const auto& row = ring.at(i);
+        const double y = double(row.v[GcHeapAfterColumn]);
+        if (std::isfinite(y))
+            points.emplace_back((double(row.atMs) - t0) / kMsPerHour, y);
+    }
+    result.gcFloorPoints = int(points.size());
+    result.gcFloorMinutes = double(ring.at(end - 1).atMs - ring.at(begin).atMs) / kMsPerMinute;
+    result.gcFloorMiBPerHour = theilSenSlope(points);
+    result.usesGcFloor = isKnown(result.gcFloorMiBPerHour) && result.gcFloorPoints >= int(t.gcFloorMinPoints)
+        && result.gcFloorMinutes >= t.gcFloorMinMinutes;
+}
+
 } // namespace
+
+double theilSenSlope(const std::vector<std::pair<double, double>>& points, size_t maxPoints)
+{
+    // Thin evenly to at most maxPoints (keeping the first and the last): 200 points are 19 900 pairs.
+    std::vector<std::pair<double, double>> used;
+    const size_t n = points.size();
+    maxPoints = std::max<size_t>(maxPoints, 2);
+    if (n > maxPoints) {
+        used.reserve(maxPoints);
+        for (size_t k = 0; k < maxPoints; ++k)
+            used.push_back(points[k * (n - 1) / (maxPoints - 1)]);
+    } else {
+        used = points;
+    }
+    std::vector<double> slopes;
+    slopes.reserve(used.size() * (used.size() - (used.empty() ? 0 : 1)) / 2);
+    for (size_t i = 0; i < used.size(); ++i) {
+        for (size_t j = i + 1; j < used.size(); ++j) {
+            const double dx = used[j].first - used[i].first;
+            if (dx == 0 || !std::isfinite(used[i].second) || !std::isfinite(used[j].second))
+                continue;
+            slopes.push_back((used[j].second - used[i].second) / dx);
+        }
+    }
+    if (slopes.empty())
+        return kUnknown;
+    const size_t mid = slopes.size() / 2;
+    std::nth_element(slopes.begin(), slopes.begin() + qsizetype(mid), slopes.end());
+    const double upper = slopes[mid];
+    if (slopes.size() % 2 == 1)
+        return upper;
+    const double lower = *std::max_element(slopes.begin(), slopes.begin() + qsizetype(mid));
+    return (lower + upper) / 2.0;
+}
 
 GrowthResult estimateGrowth(const TargetState& state, const Thresholds& t, qint64 nowMs)
 {
     GrowthResult result;
     const ProcessRing& ring = state.process();
-    if (ring.isEmpty())
-        return result;
 
     // Only samples of the current container life, after its warm-up, within the window, count: cache
     // warm-up growth (the investigation saw 18.5 MB/minute in the first minutes) is not a leak.
     qint64 from = nowMs - qint64(t.growthWindowMinutes * kMsPerMinute);
     if (state.lastStartMs() >= 0)
         from = std::max(from, state.lastStartMs() + qint64(t.growthWarmupMinutes * kMsPerMinute));
+    fitGcFloor(state, t, from, nowMs, result);
     const qsizetype begin = ring.lowerBound(from);
     const qsizetype end = ring.lowerBound(nowMs + 1);
     if (begin >= end)

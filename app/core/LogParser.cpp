@@ -4,6 +4,7 @@
 #include "LogParser.h"
 
 #include "DockerStatsParser.h" // stripEscapes
+#include "GcTrace.h"
 #include "PlainText.h"
 #include "SafeMath.h"
 #include "Units.h"
@@ -511,6 +512,12 @@ Q_ALWAYS_INLINE void scanKind(LineScan& s)
         case '[':
             if (p > m && p[-1] == '\x1b')
                 break; // the '[' of a CSI sequence
+            // Node's --trace-gc: "[pid:0xaddress]  N ms: …" opens the line.
+            if (p == q && gctrace::looksLikeTrace(p, e)) {
+                s.kind = LogKind::Gc;
+                s.marker = p;
+                return;
+            }
             if (startsWith(p, e, "[HMR]")) {
                 dev = true;
             } else {
@@ -872,6 +879,11 @@ Outcome fillRecord(const LineScan& s, LogStream stream, LogRecord& r)
             return Outcome::Malformed;
         r.overflow.atMs = r.atMs;
         break;
+    case LogKind::Gc:
+        if (!gctrace::parse(s.marker, s.end, r.gc))
+            return Outcome::Malformed;
+        r.gc.atMs = r.atMs;
+        return Outcome::Record;
     case LogKind::Other:
         return Outcome::Other;
     default:

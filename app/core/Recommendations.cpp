@@ -236,9 +236,16 @@ std::vector<Recommendation> recommend(const TargetState& s, const Thresholds& t,
             QStringLiteral("heap used %1 for %2 min").arg(mib(memory->heapUsedMiB)).arg(int(heapOver)));
     }
 
-    if (growth.enoughObservation && isKnown(growth.rssMiBPerHour)
-        && growth.rssMiBPerHour > t.growthMiBPerHour.warning) {
-        add("possible-leak", growth.rssMiBPerHour > t.growthMiBPerHour.critical ? Level::Critical : Level::Warning,
+    if (growth.leakJudged() && isKnown(growth.leakMiBPerHour())
+        && growth.leakMiBPerHour() > t.growthMiBPerHour.warning) {
+        // With --trace-gc lines, the heap each full GC leaves behind: what the app keeps, not what it churns.
+        const QString floor = growth.usesGcFloor
+            ? QStringLiteral("; the heap left after each full GC rises %1 MiB/h (Theil–Sen over %2 full GCs in %3 min)")
+                  .arg(growth.gcFloorMiBPerHour, 0, 'f', 1)
+                  .arg(growth.gcFloorPoints)
+                  .arg(int(growth.gcFloorMinutes))
+            : QString();
+        add("possible-leak", growth.leakMiBPerHour() > t.growthMiBPerHour.critical ? Level::Critical : Level::Warning,
             QStringLiteral("Memory keeps growing after warm-up: possible leak"),
             s.heapGrowth().isEmpty()
                 ? QStringLiteral("Take two heap snapshots some minutes apart (Target > Heap snapshot…, or "
@@ -246,16 +253,17 @@ std::vector<Recommendation> recommend(const TargetState& s, const Thresholds& t,
                                  "NEW`) and compare the retained objects; check caches, Maps and listeners that "
                                  "only grow.")
                 : heapGrowthAdvice(s.heapGrowth()),
-            QStringLiteral("RSS +%1 MiB/h, heap used +%2 MiB/h over %3 min after warm-up%4")
+            QStringLiteral("RSS +%1 MiB/h, heap used +%2 MiB/h over %3 min after warm-up%4%5")
                 .arg(growth.rssMiBPerHour, 0, 'f', 1)
                 .arg(growth.heapUsedMiBPerHour, 0, 'f', 1)
                 .arg(int(growth.observedMinutes))
                 .arg(growth.projectedLimitAtMs >= 0
                          ? QStringLiteral("; reaches the %1 at this rate").arg(growth.projectedLimitName)
-                         : QString()));
+                         : QString())
+                .arg(floor));
     }
 
-    if (!growth.enoughObservation && memory) {
+    if (!growth.leakJudged() && memory) {
         add("observe-longer", Level::Ok, QStringLiteral("Keep watching: growth needs a longer observation"),
             QStringLiteral("Monitor for the next 30-60 minutes to see whether memory stabilises or keeps growing; "
                            "the growth rate is judged after %1 min of data past the %2 min warm-up.")

@@ -166,9 +166,16 @@ std::vector<Flag> evaluateFlags(const TargetState& s, const Thresholds& t, const
         flags.push_back(f);
     }
     {
-        const double value = growth.enoughObservation ? growth.rssMiBPerHour : kUnknown;
+        // With enough full GCs (--trace-gc), the heap they leave behind is the leak's evidence, not RSS.
+        const double value = growth.leakJudged() ? growth.leakMiBPerHour() : kUnknown;
         Flag f = makeFlag("memory_growth", "Memory Growth", "MiB/h", value, t.growthMiBPerHour, false);
-        if (!growth.enoughObservation) {
+        if (growth.usesGcFloor) {
+            f.note = approachingNote(f, t.approachingFraction);
+            const QString floor = QStringLiteral("post-GC heap floor, Theil–Sen over %1 full GCs in %2 min")
+                                      .arg(growth.gcFloorPoints)
+                                      .arg(int(std::floor(growth.gcFloorMinutes)));
+            f.note = f.note.isEmpty() ? floor : f.note + QStringLiteral("; ") + floor;
+        } else if (!growth.enoughObservation) {
             f.note = QStringLiteral("needs longer observation (%1 of %2 min)")
                          .arg(int(std::floor(growth.observedMinutes)))
                          .arg(int(std::ceil(t.growthMinObservationMinutes)));
@@ -273,6 +280,33 @@ std::vector<Flag> evaluateFlags(const TargetState& s, const Thresholds& t, const
                          .arg(limit, 0, 'f', 1);
         else if (!isKnown(heapLimit))
             f.note = QStringLiteral("heap limit not set in NODE_OPTIONS");
+        flags.push_back(f);
+    }
+    if (!s.gc().isEmpty()) {
+        // The longest GC pause of the events window: the app answers nothing while V8 collects. Only with
+        // --trace-gc lines: without them there is no such flag.
+        const GcRing& gc = s.gc();
+        double longest = 0;
+        qint64 longestAt = -1;
+        bool full = false;
+        for (qsizetype i = gc.lowerBound(windowFrom), end = gc.lowerBound(nowMs + 1); i < end; ++i) {
+            const auto row = gc.at(i);
+            const double pause = double(row.v[GcPauseColumn]);
+            if (std::isfinite(pause) && pause > longest) {
+                longest = pause;
+                longestAt = row.atMs;
+                full = row.v[GcFullColumn] > 0.5f;
+            }
+        }
+        longest = std::round(longest * 100.0) / 100.0; // the ring keeps hundredths, as floats
+        Flag f = makeFlag("gc_pause", "GC Pause", "ms", longest, t.gcPauseMs, false);
+        if (longestAt >= 0)
+            f.note = QStringLiteral("longest: %1 ms (%2) %3 ago")
+                         .arg(longest, 0, 'f', 1)
+                         .arg(full ? QStringLiteral("full GC") : QStringLiteral("scavenge"))
+                         .arg(durationText(nowMs - longestAt));
+        else
+            f.note = QStringLiteral("no garbage collection logged in the events window");
         flags.push_back(f);
     }
     {

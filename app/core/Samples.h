@@ -73,6 +73,17 @@ enum class LogKind : quint8
     DevMode, // Next.js development mode: Compiling, Compiled, Fast Refresh, webpack/turbopack HMR
     HeapOom, // Node's "JavaScript heap out of memory"
     AppStart, // the app's own start line ("Starting Pangolin in production mode", Next.js's "▲ Next.js 14.1.0")
+    Gc, // one line of Node's --trace-gc ("[1:0x…]  123 ms: Mark-Compact 210.3 (218.0) -> 198.1 (219.0) MB, …")
+};
+
+// One garbage collection as `node --trace-gc` prints it. Heap sizes in MB as V8 prints them (MiB).
+struct GcSample
+{
+    qint64 atMs = 0;
+    bool full = false; // Mark-Compact / Mark-sweep: the whole heap; else a Scavenge / minor GC of the young space
+    double heapBeforeMiB = kUnknown;
+    double heapAfterMiB = kUnknown; // after a full GC: what the app still holds (the post-GC floor)
+    double pauseMs = kUnknown; // the main thread's pause
 };
 
 // A stretch of the app's log that could not be read back after an outage (the --tail cap, logs rotated
@@ -99,6 +110,7 @@ struct LogRecord
     MemorySample memory; // kind == Memory
     CacheSample cache; // kind == Cache
     OverflowEvent overflow; // kind == Overflow
+    GcSample gc; // kind == Gc
     QString text; // message with escapes removed, for Overflow/Warning/Error/DevMode/HeapOom/AppStart; else empty
 };
 

@@ -83,9 +83,11 @@ QString flagSummary(const Flag& f)
              formatThreshold(f, line));
 }
 
-// Perfdata units the plugin convention knows: B, KB, MB, TB, %, s, c; others are bare numbers.
+// Perfdata units the plugin convention knows: B, KB, MB, TB, %, s, ms, us, c; others are bare numbers.
 QString perfUnit(const Flag& f)
 {
+    if (f.unit == QLatin1String("ms"))
+        return QStringLiteral("ms"); // gc_pause
     if (f.unit == QLatin1String("MiB"))
         return QStringLiteral("MB");
     if (f.unit == QLatin1String("%"))

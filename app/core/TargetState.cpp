@@ -48,6 +48,8 @@ TargetState::TargetState(QString name, const Thresholds& capacities)
     , m_process(capacities.processCapacity)
     , m_stats(capacities.statsCapacity)
     , m_cache(capacities.cacheCapacity)
+    , m_gc(capacities.processCapacity)
+    , m_fullGc(capacities.processCapacity)
 {
 }
 
@@ -199,6 +201,18 @@ void TargetState::applyLog(const LogRecord& record)
         if (c.atMs >= 0
             && !m_cache.push(c.atMs, {float(c.keys), float(c.hits), float(c.misses), toFloat(c.hitRatePercent)}))
             ++m_outOfOrder;
+        break;
+    }
+    case LogKind::Gc: {
+        const GcSample& g = record.gc;
+        if (g.atMs < 0)
+            break; // no docker timestamp: V8's own clock counts from the process start, not the wall clock
+        const std::array<float, 4> row {g.full ? 1.0f : 0.0f, toFloat(g.heapBeforeMiB), toFloat(g.heapAfterMiB),
+                                        toFloat(g.pauseMs)};
+        if (!m_gc.push(g.atMs, row))
+            ++m_outOfOrder;
+        if (g.full)
+            m_fullGc.push(g.atMs, row);
         break;
     }
     case LogKind::Overflow: {

@@ -40,7 +40,18 @@ enum CacheColumn
     HitRateColumn
 };
 
+// Columns of the garbage-collection rings (from Node's --trace-gc lines): 1 for a full GC, else 0; the heap
+// before and after in MiB; the pause in ms.
+enum GcColumn
+{
+    GcFullColumn = 0,
+    GcHeapBeforeColumn,
+    GcHeapAfterColumn,
+    GcPauseColumn
+};
+
 using ProcessRing = SampleRing<6>;
+using GcRing = SampleRing<4>;
 using StatsRing = SampleRing<2>;
 using CacheRing = SampleRing<4>;
 
@@ -132,6 +143,10 @@ public:
     const ProcessRing& process() const { return m_process; }
     const StatsRing& stats() const { return m_stats; }
     const CacheRing& cache() const { return m_cache; }
+    // Every collection of --trace-gc lines (pauses), and the full ones alone (the post-GC floor). Empty when the
+    // app does not run with --trace-gc.
+    const GcRing& gc() const { return m_gc; }
+    const GcRing& fullGc() const { return m_fullGc; }
 
     const std::optional<MemorySample>& lastMemory() const { return m_lastMemory; }
     // The app's own pace of Memory lines: the median gap of its latest ones (-1 until three were seen).
@@ -219,6 +234,8 @@ private:
     ProcessRing m_process;
     StatsRing m_stats;
     CacheRing m_cache;
+    GcRing m_gc;
+    GcRing m_fullGc;
     std::optional<MemorySample> m_lastMemory;
     std::deque<qint64> m_memoryTimes; // the latest Memory lines' times, for their pace
     qint64 m_memoryArrivedMs = -1;

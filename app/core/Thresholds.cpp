@@ -41,6 +41,7 @@ const std::vector<Field>& fields()
         pair("container_memory_percent", &Thresholds::containerMemoryPercent, 100);
         pair("restarts", &Thresholds::restarts, 1e9);
         pair("heap_limit_fit_percent", &Thresholds::heapLimitFitPercent, 1000);
+        pair("gc_pause_ms", &Thresholds::gcPauseMs, 1e7);
         num("", "approaching_fraction", &Thresholds::approachingFraction, 0, 1);
         num("events", "window_minutes", &Thresholds::eventWindowMinutes, 1, 365 * 24 * 60);
         num("restart_loop", "restarts", &Thresholds::restartLoopRestarts, 2, 1e6);
@@ -62,6 +63,8 @@ const std::vector<Field>& fields()
         num("growth", "window_minutes", &Thresholds::growthWindowMinutes, 1, 7 * 24 * 60);
         num("growth", "warmup_minutes", &Thresholds::growthWarmupMinutes, 0, 24 * 60);
         num("growth", "min_observation_minutes", &Thresholds::growthMinObservationMinutes, 1, 7 * 24 * 60);
+        num("growth", "gc_floor_min_points", &Thresholds::gcFloorMinPoints, 2, 1e6);
+        num("growth", "gc_floor_min_minutes", &Thresholds::gcFloorMinMinutes, 0, 7 * 24 * 60);
         num("recommendations", "increase_heap_rss_mib", &Thresholds::increaseHeapRssMiB, 0, 1e9);
         num("recommendations", "increase_heap_sustain_minutes", &Thresholds::increaseHeapSustainMinutes, 0, 1e6);
         num("recommendations", "heap_over_mib", &Thresholds::heapOverMiB, 0, 1e9);

@@ -36,6 +36,9 @@ struct Thresholds
     // The heap limit plus what the process holds beside the heap (RSS − heap total), against the container's
     // memory limit: past it, the kernel kills the process before V8 would collect.
     ThresholdPair heapLimitFitPercent {90, 100};
+    // The longest garbage-collection pause of the events window (Node's --trace-gc lines), ms: the app answers
+    // nothing while V8 collects. No flag at all without such lines.
+    ThresholdPair gcPauseMs {100, 1000};
     double approachingFraction = 0.05; // an ok value this close to its warning line is "approaching warning"
 
     // Event flags (overflows, restarts, OOM kills) count only events this recent (the shipped alert rules
@@ -59,6 +62,10 @@ struct Thresholds
     double growthWindowMinutes = 60;
     double growthWarmupMinutes = 10;
     double growthMinObservationMinutes = 30;
+    // With --trace-gc lines: the leak verdict judges the post-GC heap floor's slope once this many full GCs
+    // span at least this long (within the growth window, after the warm-up).
+    double gcFloorMinPoints = 5;
+    double gcFloorMinMinutes = 10;
 
     // Recommendation triggers.
     double increaseHeapRssMiB = 360; // RSS above this …

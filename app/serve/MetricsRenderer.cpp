@@ -212,7 +212,7 @@ void renderTargets(const std::vector<ServedTarget>& targets, PrometheusText& out
     out.family("heapwatch_flag_level", Type::Gauge,
                "Level of each red flag (0 ok, 1 warning, 2 critical, 3 unknown), judged with the target's "
                "thresholds: rss, heap_usage, memory_growth, cache_hit_rate, buffer_overflows, container_memory, "
-               "heap_limit_fit, restarts.");
+               "heap_limit_fit, restarts; gc_pause with --trace-gc lines.");
     for (const Row& r : rows) {
         for (const Flag& flag : r.assessment.flags)
             out.sample(with(r.labels, "flag", flag.id), double(int(flag.level)));

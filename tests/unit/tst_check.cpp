@@ -469,6 +469,47 @@ private Q_SLOTS:
     }
 
     // Three restarts in two minutes: a critical restart loop, with its own recommendation.
+    // A saved log with Node's --trace-gc lines: the longest pause in the window is the gc_pause flag of the
+    // JSON and of the perfdata; the same log without them has no such flag.
+    void replayWithTraceGcLines_data()
+    {
+        QTest::addColumn<QByteArray>("gcLine");
+        QTest::addColumn<QString>("level");
+        QTest::addRow("mark-compact 120.5 ms")
+            << QByteArray("[1:0x5581c0e0a000]   123456 ms: Mark-Compact 210.3 (218.0) -> 198.1 (219.0) MB, 120.5 / "
+                          "0.0 ms  (average mu = 0.123, current mu = 0.045) allocation failure; scavenge might not "
+                          "succeed")
+            << QStringLiteral("warning");
+        QTest::addRow("scavenge 1.2 ms") << QByteArray(
+            "[1:0x5581c0e0a000]   123400 ms: Scavenge 12.1 (14.0) -> 11.2 (15.0) MB, 1.2 / 0.0 ms  "
+            "(average mu = 0.123, current mu = 0.045) allocation failure;")
+                                         << QStringLiteral("ok");
+        QTest::addRow("no trace-gc line") << QByteArray() << QString();
+    }
+
+    void replayWithTraceGcLines()
+    {
+        QFETCH(QByteArray, gcLine);
+        QFETCH(QString, level);
+        QTemporaryDir dir;
+        const QString log = dir.filePath(QStringLiteral("app.log"));
+        QFile f(log);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("2026-01-14T10:00:00.000000000Z [info]: Memory: RSS=336.6MB, Heap=212.7MB/218.0MB, "
+                "External=17.6MB, ArrayBuffers=13.6MB\n");
+        if (!gcLine.isEmpty())
+            f.write("2026-01-14T10:00:01.000000000Z " + gcLine + "\n");
+        f.write("2026-01-14T10:00:02.000000000Z [info]: Memory: RSS=336.6MB, Heap=212.7MB/218.0MB, "
+                "External=17.6MB, ArrayBuffers=13.6MB\n");
+        f.close();
+        const Result r = check({QStringLiteral("--replay"), log, QStringLiteral("--json")});
+        const QJsonObject root = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        const QJsonObject pause = flagById(root, QStringLiteral("gc_pause"));
+        QCOMPARE(pause.value(QStringLiteral("level")).toString(), level);
+        const Result text = check({QStringLiteral("--replay"), log});
+        QCOMPARE(text.out.section(QLatin1Char('\n'), 0, 0).contains(QLatin1String("gc_pause=")), !gcLine.isEmpty());
+    }
+
     void restartLoopIsCritical()
     {
         QTemporaryDir dir;
