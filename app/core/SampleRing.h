@@ -99,29 +99,6 @@ inline float stored(float v)
     return float(double(roundHalfAway(double(v) * kScale)) / kScale);
 }
 
-// stored() of every value of a row. The division is most of a row's cost in a replay of a million Memory lines:
-// here two values share one divpd, whose lanes hold the same correctly rounded quotients as divsd would.
-template<int N> inline void storedRow(const std::array<float, N>& in, std::array<float, N>& out)
-{
-    using Pair = double __attribute__((vector_size(16)));
-    const auto plain = [](float v) { return std::isfinite(v) && std::fabs(double(v)) < kMaxScaled; };
-    int c = 0;
-    for (; c + 1 < N; c += 2) {
-        const float a = in[size_t(c)], b = in[size_t(c) + 1];
-        if (!plain(a) || !plain(b)) {
-            out[size_t(c)] = stored(a);
-            out[size_t(c) + 1] = stored(b);
-            continue;
-        }
-        const Pair q {double(roundHalfAway(double(a) * kScale)), double(roundHalfAway(double(b) * kScale))};
-        const Pair r = q / Pair {kScale, kScale};
-        out[size_t(c)] = float(r[0]);
-        out[size_t(c) + 1] = float(r[1]);
-    }
-    if (c < N)
-        out[size_t(c)] = stored(in[size_t(c)]);
-}
-
 } // namespace ringcodec
 
 template<int N> class SampleRing
@@ -158,7 +135,8 @@ public:
         if (!isEmpty() && atMs < m_lastMs)
             return false;
         Row row {atMs, {}};
-        ringcodec::storedRow<N>(values, row.v);
+        for (int c = 0; c < N; ++c)
+            row.v[size_t(c)] = ringcodec::stored(values[size_t(c)]);
         if (m_open.capacity() == 0)
             m_open.reserve(size_t(kChunkRows));
         m_open.push_back(row);
