@@ -99,7 +99,9 @@ HeapDiff compareSnapshots(const HeapDigest& before, const HeapAnalysis& after, i
     // V8 numbers objects per profiler session: snapshots taken through two inspector sessions (the app's
     // inspector closed in between) reuse the same ids for other objects. Then an id says nothing, and the
     // honest comparison is per class: what the class gained or lost in count and size, net.
-    diff.idsMatched = matched > 0 && matchedOtherClass * 10 <= matched;
+    // One session: most of the older snapshot's objects (code, shapes, closures of the app) live on with
+    // their ids. Two sessions: few ids meet, or they meet other objects (another class).
+    diff.idsMatched = matched * 4 >= before.objects.size() && matchedOtherClass * 10 <= matched && matched > 0;
     if (!diff.idsMatched) {
         for (HeapDiffRow& row : rows) {
             row.countAdded = row.countAfter > row.countBefore ? row.countAfter - row.countBefore : 0;
