@@ -70,6 +70,7 @@ SnapshotViewRows readSnapshots(const QString& file, const QString& previous)
     }
     if (!rows.previousFile.isEmpty()) {
         const HeapDiff diff = compareSnapshots(before, analysis);
+        rows.idsMatched = diff.idsMatched;
         rows.growth.olderAtMs = QFileInfo(rows.previousFile).lastModified().toMSecsSinceEpoch();
         rows.growth.newerAtMs = QFileInfo(file).lastModified().toMSecsSinceEpoch();
         for (const HeapDiffRow& r : diff.rows) {
@@ -345,7 +346,13 @@ void SnapshotDialog::onRead(const SnapshotViewRows& rows)
         if (m_target && !rows.growth.isEmpty())
             m_target->noteHeapGrowth(rows.growth);
         fill(m_comparison, rows.comparison);
-        m_tabs->addTab(m_comparison, tr("Since %1").arg(QFileInfo(rows.previousFile).completeBaseName()));
+        const int tab
+            = m_tabs->addTab(m_comparison, tr("Since %1").arg(QFileInfo(rows.previousFile).completeBaseName()));
+        if (!rows.idsMatched)
+            m_tabs->setTabToolTip(tab,
+                                  tr("The two snapshots were taken in two inspector sessions, whose object ids "
+                                     "do not name the same objects: New and Freed are each constructor's "
+                                     "net change."));
         m_tabs->setCurrentWidget(m_comparison);
     }
     m_pages->setCurrentIndex(2);

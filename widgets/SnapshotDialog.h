@@ -34,6 +34,7 @@ struct SnapshotViewRows
     QList<QStringList> summary;
     QList<QStringList> comparison;
     HeapGrowthEvidence growth; // the comparison's top growers, for the target's leak advice
+    bool idsMatched = true; // false: new and freed are each constructor's net change (HeapDiff::idsMatched)
 };
 
 class SnapshotDialog : public QDialog

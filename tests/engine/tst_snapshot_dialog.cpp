@@ -84,6 +84,10 @@ private Q_SLOTS:
         QCOMPARE(dialog.comparisonTable()->item(0, 0)->text(), QStringLiteral("LeakyRecord"));
         screenshot(dialog, QStringLiteral("snapshot-comparison.png"));
         QVERIFY(dialog.comparisonTable()->item(0, 1)->text().toLongLong() >= 10000);
+        // Two inspector sessions: no record is counted as freed, and the target's leak advice names the class.
+        QCOMPARE(dialog.comparisonTable()->item(0, 4)->text(), QStringLiteral("0"));
+        QVERIFY(!target.state().heapGrowth().isEmpty());
+        QCOMPARE(target.state().heapGrowth().growers.front().constructor, QStringLiteral("LeakyRecord"));
         const auto& markers = target.state().markers();
         const auto snap = std::find_if(markers.begin(), markers.end(),
                                        [](const Marker& m) { return m.kind == Marker::Kind::HeapSnapshot; });
