@@ -42,7 +42,7 @@ int main(int argc, char** argv)
                 {key, chunk.t1, HistoryEventKind::FlagTransition, {{QStringLiteral("chunk_t0"), double(chunk.t0)}}});
             std::printf("sealed %lld\n", static_cast<long long>(chunk.t0));
             std::fflush(stdout);
-            QThread::msleep(25); // about 40 chunks a second, 40 000 rows
+            QThread::msleep(100); // about 10 chunks a second, 10 000 rows: hundreds of times what a console writes
         } else if (ring.openRowCount() % 128 == 0) {
             store.addChunk(storedOpenChunk(key, RingKind::Stats, ring));
         }

@@ -57,7 +57,7 @@ private Q_SLOTS:
         const qint64 killedAt = clock.elapsed();
         QVERIFY(writer.waitForFinished(5000));
         QCOMPARE(writer.exitStatus(), QProcess::CrashExit);
-        QVERIFY(enqueuedAt.size() > size_t(runMs / 1000 * 10)); // it was writing all along
+        QVERIFY(enqueuedAt.size() > size_t(runMs / 1000 * 3)); // it was writing all along
 
         HistoryReader reader(path);
         QString error;
