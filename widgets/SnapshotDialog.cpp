@@ -205,6 +205,8 @@ SnapshotDialog::~SnapshotDialog()
 {
     if (m_run)
         m_run->stop();
+    if (!m_comparison->parent())
+        delete m_comparison; // never shown (no earlier snapshot to compare with): no tab owns it
 }
 
 QString SnapshotDialog::directoryFor(const TargetConfig& config)
