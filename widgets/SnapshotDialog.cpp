@@ -329,6 +329,8 @@ void SnapshotDialog::onCaptured(const SnapshotCaptureResult& result, qint64 star
                                   .arg(result.inspector)
                             : plainText(result.message, 1000));
     if (!taken) {
+        if (m_run)
+            m_run->stop(); // the worker is done: the reaper deletes its thread
         m_run.reset();
         m_cancel->setText(tr("Close"));
     }
@@ -337,6 +339,8 @@ void SnapshotDialog::onCaptured(const SnapshotCaptureResult& result, qint64 star
 
 void SnapshotDialog::onRead(const SnapshotViewRows& rows)
 {
+    if (m_run)
+        m_run->stop(); // the worker is done: the reaper deletes its thread
     m_run.reset();
     m_cancel->setText(tr("Close"));
     if (!rows.error.isEmpty()) {
