@@ -157,6 +157,16 @@ void drive(HelperPipe& pipe, const SnapshotCaptureRequest& request, QIODevice* o
                 break;
             case Kind::Preflight: {
                 r->memory = SnapshotHelperOutput::memoryOf(e);
+                if (!r->memory.counted) { // first the figures; the objects are counted only if room is left
+                    r->verdict = SnapshotPreflight::judgeBeforeCount(r->memory, request.limits);
+                    if (!r->verdict.allowed) {
+                        pipe.write(QByteArrayLiteral("stop\n"));
+                        stop(Outcome::Refused, r->verdict.reason);
+                    } else if (!pipe.write(QByteArrayLiteral("count\n"))) {
+                        stop(Outcome::Failed, QStringLiteral("the helper stopped listening"));
+                    }
+                    break;
+                }
                 r->verdict = SnapshotPreflight::judge(r->memory, request.limits);
                 if (!r->verdict.allowed) {
                     pipe.write(QByteArrayLiteral("stop\n"));

@@ -90,6 +90,8 @@ SnapshotMemory SnapshotHelperOutput::memoryOf(const SnapshotHelperEvent& e)
     m.limit = e.number(QStringLiteral("mem_limit"));
     m.usage = e.number(QStringLiteral("mem_usage"));
     m.available = e.number(QStringLiteral("mem_available"));
+    m.objects = e.number(QStringLiteral("objects"));
+    m.counted = e.fields.contains(QStringLiteral("objects"));
     return m;
 }
 

@@ -15,7 +15,8 @@ namespace {
 const QByteArray kRealRun = "heapwatch-snapshot start node=v20.20.2 pid=12 timeout_s=600\n"
                             "heapwatch-snapshot inspector state=opened port=9229 pid=1\n"
                             "heapwatch-snapshot preflight pid=1 heap_used=25715560 heap_total=43294720 "
-                            "rss=109416448 mem_limit=901775360 mem_usage=95944704 mem_available=23792513024\n"
+                            "rss=109416448 mem_limit=901775360 mem_usage=95944704 mem_available=23792513024 "
+                            "objects=440806 count_ms=1356\n"
                             "heapwatch-snapshot snapshot state=started\n"
                             "heapwatch-snapshot progress done=0 total=412345\n"
                             "heapwatch-snapshot progress done=412345 total=412345\n"
@@ -56,6 +57,15 @@ private Q_SLOTS:
         QCOMPARE(m.limit, qint64(901775360));
         QCOMPARE(m.usage, qint64(95944704));
         QCOMPARE(m.available, qint64(23792513024));
+        QCOMPARE(m.objects, qint64(440806));
+        QVERIFY(m.counted);
+        // The first report, before the count, has no objects: judged by the lower bound only.
+        SnapshotHelperEvent first;
+        QVERIFY(SnapshotHelperOutput::parseLine("heapwatch-snapshot preflight pid=1 heap_used=25715560 "
+                                                "mem_limit=901775360 mem_usage=95944704",
+                                                &first));
+        QVERIFY(!SnapshotHelperOutput::memoryOf(first).counted);
+        QCOMPARE(SnapshotHelperOutput::memoryOf(first).objects, qint64(-1));
         QCOMPARE(events[6].number(QStringLiteral("pause_ms")), qint64(5172));
         QCOMPARE(events[8].text(QStringLiteral("state")), QStringLiteral("closed"));
     }
