@@ -50,7 +50,7 @@ heapwatch_run() { # LABEL [ENV…]
     w=$(window)
     wait "$pid"
     report "$label" "$w"
-    python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); n,i=d.get("connection",{}),d.get("input",{}); print("   stats from: %s; %s stats lines and %s log lines in the whole run" % (n.get("stats_source"), i.get("stats_lines"), i.get("log_lines")))' "$T/check.json"
+    python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); n,i=d.get("connection",{}),d.get("input",{}); print("   stats from: %s; log from: %s; %s stats lines and %s log lines in the whole run" % (n.get("stats_source"), n.get("logs_source"), i.get("stats_lines"), i.get("log_lines")))' "$T/check.json"
 }
 
 echo "server cost of one watched container over ${SECS} s (podman $(podman --version | awk '{print $3}'), $(nproc) cores)"
