@@ -170,7 +170,8 @@ done
 // inotify (rotation, truncation and a recreated file included) and ends within a second of this shell
 // (--pid), which ends when the channel closes (its stdin). awk joins the pieces of a long line per stream
 // before it filters, so that a line is passed on whole or not at all, and prints "hwlog first TIME" for the
-// first line it reads: the caller tells from it whether the lines read back reach its resume point.
+// first line it reads: the caller tells from it whether the lines read back reach its resume point. mawk
+// (Debian's awk) reads a pipe in blocks unless -W interactive: lines would wait for 4 KiB of followers.
 const char* const kLogFileReader = R"SH(
 exec 2>/dev/null
 f=$1 id=$2 k=$3 p=$4
@@ -182,7 +183,8 @@ command -v awk >/dev/null && tail --pid=$$ -n 0 /dev/null </dev/null >/dev/null 
 n=$k w=tail
 [ "$(tail -n $((k + 1)) -- "$f" | wc -l)" -le "$k" ] && n=+1 w=whole
 echo "hwlog file $w" || exit 0
-tail --pid=$$ -n "$n" -F -- "$f" | awk -v p="$p" '
+if awk -W interactive 'BEGIN { }' </dev/null >/dev/null 2>&1; then a() { awk -W interactive "$@"; }; else a() { awk "$@"; }; fi
+tail --pid=$$ -n "$n" -F -- "$f" | a -v p="$p" '
 NR == 1 {
     t = $1
     if (substr($0, 1, 1) == "{") { t = substr($0, index($0, "\"time\":\"") + 8); sub(/".*/, "", t) }
