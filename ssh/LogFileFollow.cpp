@@ -42,7 +42,7 @@ RemoteCommand LogFileFollow::begin(const ContainerInfo& info, qint64 sinceNs)
     m_whole = false;
     m_sinceNs = sinceNs;
     m_containerId = info.id;
-    return RemoteCommands::logFile(info.logPath, info.id, kTailLines);
+    return RemoteCommands::logFile(info.logPath, info.id, kTailLines, sinceNs);
 }
 
 void LogFileFollow::noteEngineTime(qint64 ns)

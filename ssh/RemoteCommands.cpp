@@ -166,8 +166,10 @@ done
 )SH";
 
 // The log file reader (see RemoteCommands::logFile). $1 the file, $2 the container ID (the path must hold it),
-// $3 lines to read back, $4 the filter pattern (logFilterPattern()). GNU tail follows the file by name through
-// inotify (rotation, truncation and a recreated file included) and ends within a second of this shell
+// $3 lines to read back, $4 the filter pattern (logFilterPattern()), $5 empty or the UTC second of the resume
+// point (2026-12-01T17:21:35): lines of earlier seconds in UTC are not sent (the caller drops them anyway). GNU tail
+// follows the file by name through inotify (rotation, truncation and a recreated file included) and ends within a
+// second of this shell
 // (--pid), which ends when the channel closes (its stdin). awk joins the pieces of a long line per stream
 // before it filters, so that a line is passed on whole or not at all, and prints "hwlog first TIME" for the
 // first line it reads: the caller tells from it whether the lines read back reach its resume point. mawk
@@ -175,6 +177,7 @@ done
 const char* const kLogFileReader = R"SH(
 exec 2>/dev/null
 f=$1 id=$2 k=$3 p=$4
+case $5 in '' | [0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]) ;; *) echo 'hwlog none bad-arguments'; exit 0 ;; esac
 case $id in '' | *[!0-9a-f]*) echo 'hwlog none bad-arguments'; exit 0 ;; esac
 case $k in '' | *[!0-9]*) echo 'hwlog none bad-arguments'; exit 0 ;; esac
 case $f in /*"$id"*) ;; *) echo 'hwlog none bad-path'; exit 0 ;; esac
@@ -184,7 +187,7 @@ n=$k w=tail
 [ "$(tail -n $((k + 1)) -- "$f" | wc -l)" -le "$k" ] && n=+1 w=whole
 echo "hwlog file $w" || exit 0
 if awk -W interactive 'BEGIN { }' </dev/null >/dev/null 2>&1; then a() { awk -W interactive "$@"; }; else a() { awk "$@"; }; fi
-tail --pid=$$ -n "$n" -F -- "$f" | a -v p="$p" '
+tail --pid=$$ -n "$n" -F -- "$f" | a -v p="$p" -v since="$5" '
 NR == 1 {
     t = $1
     if (substr($0, 1, 1) == "{") { t = substr($0, index($0, "\"time\":\"") + 8); sub(/".*/, "", t) }
@@ -193,12 +196,15 @@ NR == 1 {
 {
     if (substr($0, 1, 1) == "{") {
         s = index($0, "\"stream\":\"stderr\"") ? 2 : 1; e = index($0, "\\n\",\"stream\":") > 0; m = $0
+        t = substr($0, index($0, "\"time\":\"") + 8, 19); z = 1
     } else {
         s = $2 == "stderr" ? 2 : 1; e = $3 != "P"; m = $0; sub(/^[^ ]* [^ ]* [^ ]* ?/, "", m)
+        t = substr($1, 1, 19); z = $1 ~ /(Z|[+-]00:00)$/
     }
+    if (b[s] == "") x[s] = since != "" && z && t < since
     b[s] = b[s] $0 "\n"; j[s] = j[s] m
     if (e || length(b[s]) > 1048576) {
-        if (tolower(j[s]) ~ p) { printf "%s", b[s]; fflush() }
+        if (!x[s] && tolower(j[s]) ~ p) { printf "%s", b[s]; fflush() }
         b[s] = ""; j[s] = ""
     }
 }' &
@@ -343,14 +349,20 @@ RemoteCommand RemoteCommands::cgroupStats(qint64 pid, const QString& containerId
     return c;
 }
 
-RemoteCommand RemoteCommands::logFile(const QString& path, const QString& containerId, int tailLines)
+RemoteCommand RemoteCommands::logFile(const QString& path, const QString& containerId, int tailLines, qint64 sinceNs)
 {
     RemoteCommand c;
     c.wrapped = false;
-    c.argv = QStringList {QStringLiteral("exec sh -c \"$1\" heapwatch-logs \"$2\" \"$3\" \"$4\" \"$5\"")};
-    c.scriptArgs
-        = QStringList {QString::fromLatin1(kLogFileReader), path, isContainerId(containerId) ? containerId : QString(),
-                       QString::number(qMax(1, tailLines)), QString::fromLatin1(logFilterPattern())};
+    c.argv = QStringList {QStringLiteral("exec sh -c \"$1\" heapwatch-logs \"$2\" \"$3\" \"$4\" \"$5\" \"$6\"")};
+    const QString since = sinceNs >= 0 ? QDateTime::fromSecsSinceEpoch(sinceNs / 1000000000, QTimeZone::utc())
+                                             .toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss"))
+                                       : QString();
+    c.scriptArgs = QStringList {QString::fromLatin1(kLogFileReader),
+                                path,
+                                isContainerId(containerId) ? containerId : QString(),
+                                QString::number(qMax(1, tailLines)),
+                                QString::fromLatin1(logFilterPattern()),
+                                since};
     return c;
 }
 
