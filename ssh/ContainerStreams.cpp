@@ -168,9 +168,10 @@ void ContainerStreams::start(Role role)
         QString whyNot;
         m_logFile.setRunning(false);
         if (m_config.logFile && m_info && m_logFile.mayUse(*m_info, &whyNot)) {
-            // Without --since (the first follower of a target whose history read found nothing): from the
-            // reader's lines back, as the engine's relative --since would.
-            command = m_logFile.begin(*m_info, from);
+            // Without a line to resume from (the history read found none): the lines of the last sinceSeconds
+            // among those read back, as the engine's relative --since gives them.
+            command = from >= 0 ? m_logFile.begin(*m_info, from, true)
+                                : m_logFile.begin(*m_info, (wallMs() - m_config.sinceSeconds * 1000) * 1000000, false);
             break;
         }
         const QString since

@@ -35,8 +35,9 @@ bool LogFileFollow::mayUse(const ContainerInfo& info, QString* whyNot)
     return true;
 }
 
-RemoteCommand LogFileFollow::begin(const ContainerInfo& info, qint64 sinceNs)
+RemoteCommand LogFileFollow::begin(const ContainerInfo& info, qint64 sinceNs, bool resume)
 {
+    m_resume = resume;
     m_parser.reset();
     m_running = true;
     m_whole = false;
@@ -71,7 +72,7 @@ LogFileFollow::Outcome LogFileFollow::feed(QByteArrayView bytes, QByteArray out[
         }
         if (c == "file whole") {
             m_whole = true;
-        } else if (c.startsWith("first ") && !m_whole && m_sinceNs >= 0) {
+        } else if (c.startsWith("first ") && !m_whole && m_resume && m_sinceNs >= 0) {
             const qint64 first = parseRfc3339Ns(c.mid(6));
             if (first >= 0 && rounded(first) > m_sinceNs) {
                 m_reason = QStringLiteral("the log file's last %1 lines start after the resume point").arg(kTailLines);

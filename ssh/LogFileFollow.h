@@ -34,8 +34,9 @@ public:
 
     // Whether the next follower reads the file; whyNot says why not (empty: not even tried, e.g. disabled).
     bool mayUse(const ContainerInfo& info, QString* whyNot);
-    // A file run starts for the container info.id from sinceNs (-1: none): the reader's command.
-    RemoteCommand begin(const ContainerInfo& info, qint64 sinceNs);
+    // A file run starts for the container info.id from sinceNs (-1: none): the reader's command. resume: sinceNs
+    // is a line delivered before, which the lines read back must reach (else Outcome::TooShort).
+    RemoteCommand begin(const ContainerInfo& info, qint64 sinceNs, bool resume);
     // The engine's `--timestamps` lines seen so far tell its precision: podman's Docker API gives whole seconds,
     // and the file's lines are rounded down alike, or their resume keys would not meet the engine's.
     void noteEngineTime(qint64 ns);
@@ -58,6 +59,7 @@ private:
     bool m_running = false; // the follower now running reads the file
     bool m_skipNext = false; // one run with the engine (TooShort)
     bool m_whole = false; // this run reads the file from its start
+    bool m_resume = false; // this run resumes from a delivered line
     qint64 m_sinceNs = -1;
     QString m_containerId; // of the running file reader
     QString m_failedFor; // the container the reader could not read the file of

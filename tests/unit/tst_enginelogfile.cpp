@@ -187,7 +187,7 @@ private slots:
             = QStringLiteral("/var/lib/containers/storage/overlay-containers/%1/userdata/ctr.log").arg(info.id);
         QString whyNot;
         QVERIFY(follow.mayUse(info, &whyNot));
-        const RemoteCommand command = follow.begin(info, sinceNs);
+        const RemoteCommand command = follow.begin(info, sinceNs, true);
         QVERIFY(command.scriptArgs.contains(info.logPath));
         QByteArray text[2];
         QCOMPARE(int(follow.feed(output, text)), outcome);
@@ -207,6 +207,25 @@ private slots:
             recreated.logPath.replace(info.id, recreated.id);
             QVERIFY(follow.mayUse(recreated, &whyNot)); // a new container: its file is tried again
         }
+    }
+
+    void relativeSinceNeedsNoReach()
+    {
+        // The first follower of a target whose history read found no line: the lines of the last hour among
+        // those read back, and no fallback when they start later.
+        LogFileFollow follow;
+        ContainerInfo info;
+        info.id = QStringLiteral("34b5b6eeabd24c22ab6dd8215040bce1b7976400a2e1654855437564a3d10072");
+        info.logPath = QStringLiteral("/var/lib/docker/containers/%1/%1-json.log").arg(info.id);
+        follow.begin(info, parseRfc3339Ns("2026-12-01T17:21:36Z"), false);
+        QByteArray text[2];
+        QCOMPARE(
+            int(follow.feed(QByteArray("hwlog file tail\nhwlog first 2026-12-01T17:21:35.3+00:00\n") + kK8sFile, text)),
+            int(LogFileFollow::Outcome::Reading));
+        QCOMPARE(text[1], QByteArray("2026-12-01T17:21:36.395941631Z err 0\n"));
+        follow.begin(info, parseRfc3339Ns("2026-12-01T17:21:36Z"), true);
+        QCOMPARE(int(follow.feed(QByteArray("hwlog file tail\nhwlog first 2026-12-01T17:21:37.3+00:00\n"), text)),
+                 int(LogFileFollow::Outcome::TooShort));
     }
 
     void noLogFile()
