@@ -100,6 +100,8 @@ void ContainerStreams::detach()
     // Partial lines go: the next run re-reads them from --since.
     m_backfillParser.dropPartialLines();
     m_followParser.dropPartialLines();
+    m_restartFollower = false;
+    m_logFile.setRunning(false);
     m_streamsStarted = false;
     m_statsStartedFor.clear();
     m_presence = ConnectionStatus::Container::Unknown;
@@ -163,6 +165,15 @@ void ContainerStreams::start(Role role)
         break;
     case LogsFollow: {
         const qint64 from = m_resumer.resumeFromNs();
+        QString whyNot;
+        m_logFile.setRunning(false);
+        if (m_config.logFile && m_info && m_logFile.mayUse(*m_info, &whyNot)) {
+            // Without a line to resume from (the history read found none): the lines of the last sinceSeconds
+            // among those read back, as the engine's relative --since gives them.
+            command = from >= 0 ? m_logFile.begin(*m_info, from, true)
+                                : m_logFile.begin(*m_info, (wallMs() - m_config.sinceSeconds * 1000) * 1000000, false);
+            break;
+        }
         const QString since
             = from >= 0 ? RemoteCommands::rfc3339Nano(from) : QStringLiteral("%1s").arg(m_config.sinceSeconds);
         command = m_commands->logs(since, m_config.backfillMaxLines, true);
@@ -300,8 +311,31 @@ void ContainerStreams::pushStats(std::vector<StatsSample>& samples)
     }
 }
 
+void ContainerStreams::handleLogFileBytes(LogStream stream, QByteArrayView bytes)
+{
+    if (stream != LogStream::Stdout || m_restartFollower)
+        return; // the reader's stderr goes to /dev/null on the server; after a give-up nothing more is read
+    QByteArray text[2];
+    const LogFileFollow::Outcome outcome = m_logFile.feed(bytes, text);
+    if (outcome == LogFileFollow::Outcome::Reading) {
+        LogGate gate(*this, false);
+        for (int s = 0; s < 2; ++s) {
+            if (!text[s].isEmpty())
+                m_followParser.feed(text[s], s == 1 ? LogStream::Stderr : LogStream::Stdout, m_live.logs, &gate);
+        }
+    } else {
+        qInfo("heapwatch: %s on %s: log followed by the engine (%s)", qPrintable(m_config.container),
+              qPrintable(m_config.hostLabel), qPrintable(m_logFile.reason()));
+        m_restartFollower = true; // not from within the runner's output callback
+    }
+}
+
 void ContainerStreams::handleLogBytes(Role role, LogStream stream, QByteArrayView bytes)
 {
+    if (role == LogsFollow && m_logFile.running()) {
+        handleLogFileBytes(stream, bytes);
+        return;
+    }
     const bool backfill = role == LogsBackfill;
     LogGate gate(*this, backfill);
     logParser(role).feed(bytes, stream, backfill ? m_backfillLogs : m_live.logs, &gate);
@@ -324,6 +358,8 @@ bool ContainerStreams::admitLogLine(const LogLine& line, bool backfill)
         keepTail(m_roles[backfill ? LogsBackfill : LogsFollow].err, line.message, kMaxErrBytes);
         return false;
     }
+    if (backfill || !m_logFile.running())
+        m_logFile.noteEngineTime(line.dockerTimeNs);
     if (backfill && m_backfillLines++ == 0) {
         m_backfillFirstNs = line.dockerTimeNs;
     }
@@ -573,7 +609,9 @@ void ContainerStreams::inspectFinished(int exitStatus)
         start(Events);
     }
     armPeriodicInspect();
-    if (m_backfillDone && !m_roles[LogsFollow].running) {
+    if (m_roles[LogsFollow].running && m_logFile.running() && m_logFile.containerId() != info->id) {
+        restart(LogsFollow); // the file reader stays with the removed container's file
+    } else if (m_backfillDone && !m_roles[LogsFollow].running) {
         start(LogsFollow);
     } else if (!m_backfillDone && !m_roles[LogsBackfill].running) {
         start(LogsBackfill);
@@ -658,6 +696,7 @@ QString ContainerStreams::statsSource() const
 void ContainerStreams::describe(ConnectionStatus& status) const
 {
     status.statsSource = statsSource();
+    status.logsSource = logsSource();
     status.container = m_presence;
     status.statsRunning = m_roles[Stats].running;
     status.logsRunning = m_roles[LogsFollow].running || m_roles[LogsBackfill].running;
@@ -785,6 +824,10 @@ void ContainerStreams::tick()
         if (m_nextInspectMs >= 0 && t >= m_nextInspectMs && !m_roles[Inspect].running
             && m_roles[Inspect].nextStartMs < 0) {
             start(Inspect);
+        }
+        if (m_restartFollower) {
+            m_restartFollower = false;
+            restart(LogsFollow);
         }
         const RoleState& stats = m_roles[Stats];
         if (stats.running && m_presence == ConnectionStatus::Container::Running

@@ -17,6 +17,7 @@
 
 #include "CgroupStatsParser.h"
 #include "DockerStatsParser.h"
+#include "LogFileFollow.h"
 #include "LogParser.h"
 #include "LogResumer.h"
 #include "RemoteCommands.h"
@@ -47,6 +48,7 @@ struct StreamsConfig
     int backfillMaxLines = 100000; // --tail for every logs run: history is always bounded
     int inspectIntervalMs = 30000; // while the events stream is down; with it, inspect follows its events
     bool cgroupStats = true; // the cgroup loop where it can read the container's cgroup, else `docker stats`
+    bool logFile = true; // follow the engine's log file where it is readable, else `docker logs -f`
     int statsIntervalS = 1; // the cgroup loop's pace
     int statsKeepaliveSamples = 4; // quiet samples before the loop says "." (the link's liveness needs data)
     QString hostLabel; // for messages: "127.0.0.1:2222" or "this machine"
@@ -116,6 +118,8 @@ public:
     bool statsViaCgroup() const { return m_roles[Stats].running && m_statsViaCgroup; }
     // "cgroup v1 (read -t)", "docker stats (cgroup not readable: REASON)", …: where the figures come from.
     QString statsSource() const;
+    // "log file", "docker logs -f (log file: not-readable)", …: how the log is followed; empty when it is not.
+    QString logsSource() const { return m_logFile.source(m_roles[LogsFollow].running); }
     // The running streams and the container's presence, as the connection status carries them.
     void describe(ConnectionStatus& status) const;
     qint64 statsQuietForMs() const;
@@ -162,6 +166,7 @@ private:
     };
     LogParser& logParser(Role role) { return role == LogsBackfill ? m_backfillParser : m_followParser; }
     void handleLogBytes(Role role, LogStream stream, QByteArrayView bytes);
+    void handleLogFileBytes(LogStream stream, QByteArrayView bytes);
     bool admitLogLine(const LogLine& line, bool backfill);
     void passFullBatchOn(bool backfill);
     void handleEventBytes(QByteArrayView bytes);
@@ -204,6 +209,8 @@ private:
     QString m_cgroupFallback; // why `docker stats` runs instead of the loop (for the connection details)
     QString m_cgroupFailedFor; // the container start (startKey()) on which the loop could not read the cgroup
     LogResumer m_resumer;
+    LogFileFollow m_logFile;
+    bool m_restartFollower = false; // the file reader gave up: the follower starts again (with the engine) at tick()
     ParseCounters m_logCountersSent;
     ParseCounters m_statsCountersSent;
 

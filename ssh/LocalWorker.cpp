@@ -68,7 +68,8 @@ void LocalWorker::begin()
         m_streams->describe(now);
         if (!m_failed
             && (now.statsRunning != m_sent.statsRunning || now.logsRunning != m_sent.logsRunning
-                || now.eventsRunning != m_sent.eventsRunning || now.statsSource != m_sent.statsSource)) {
+                || now.eventsRunning != m_sent.eventsRunning || now.statsSource != m_sent.statsSource
+                || now.logsSource != m_sent.logsSource)) {
             sendStatus(ConnectionStatus::State::Connected, m_sent.message);
         }
     });

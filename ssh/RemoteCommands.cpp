@@ -165,6 +165,52 @@ while :; do
 done
 )SH";
 
+// The log file reader (see RemoteCommands::logFile). $1 the file, $2 the container ID (the path must hold it),
+// $3 lines to read back, $4 the filter pattern (logFilterPattern()), $5 empty or the UTC second of the resume
+// point (2026-12-01T17:21:35): lines of earlier seconds in UTC are not sent (the caller drops them anyway). GNU tail
+// follows the file by name through inotify (rotation, truncation and a recreated file included) and ends within a
+// second of this shell
+// (--pid), which ends when the channel closes (its stdin). awk joins the pieces of a long line per stream
+// before it filters, so that a line is passed on whole or not at all, and prints "hwlog first TIME" for the
+// first line it reads: the caller tells from it whether the lines read back reach its resume point. mawk
+// (Debian's awk) reads a pipe in blocks unless -W interactive: lines would wait for 4 KiB of followers.
+const char* const kLogFileReader = R"SH(
+exec 2>/dev/null
+f=$1 id=$2 k=$3 p=$4
+case $5 in '' | [0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]) ;; *) echo 'hwlog none bad-arguments'; exit 0 ;; esac
+case $id in '' | *[!0-9a-f]*) echo 'hwlog none bad-arguments'; exit 0 ;; esac
+case $k in '' | *[!0-9]*) echo 'hwlog none bad-arguments'; exit 0 ;; esac
+case $f in /*"$id"*) ;; *) echo 'hwlog none bad-path'; exit 0 ;; esac
+[ -r "$f" ] || { echo 'hwlog none not-readable'; exit 0; }
+command -v awk >/dev/null && tail --pid=$$ -n 0 /dev/null </dev/null >/dev/null || { echo 'hwlog none no-gnu-tail'; exit 0; }
+n=$k w=tail
+[ "$(tail -n $((k + 1)) -- "$f" | wc -l)" -le "$k" ] && n=+1 w=whole
+echo "hwlog file $w" || exit 0
+if awk -W interactive 'BEGIN { }' </dev/null >/dev/null 2>&1; then a() { awk -W interactive "$@"; }; else a() { awk "$@"; }; fi
+tail --pid=$$ -n "$n" -F -- "$f" | a -v p="$p" -v since="$5" '
+NR == 1 {
+    t = $1
+    if (substr($0, 1, 1) == "{") { t = substr($0, index($0, "\"time\":\"") + 8); sub(/".*/, "", t) }
+    print "hwlog first " t
+}
+{
+    if (substr($0, 1, 1) == "{") {
+        s = index($0, "\"stream\":\"stderr\"") ? 2 : 1; e = index($0, "\\n\",\"stream\":") > 0; m = $0
+        t = substr($0, index($0, "\"time\":\"") + 8, 19); z = 1
+    } else {
+        s = $2 == "stderr" ? 2 : 1; e = $3 != "P"; m = $0; sub(/^[^ ]* [^ ]* [^ ]* ?/, "", m)
+        t = substr($1, 1, 19); z = $1 ~ /(Z|[+-]00:00)$/
+    }
+    if (b[s] == "") x[s] = since != "" && z && t < since
+    b[s] = b[s] $0 "\n"; j[s] = j[s] m
+    if (e || length(b[s]) > 1048576) {
+        if (!x[s] && tolower(j[s]) ~ p) { printf "%s", b[s]; fflush() }
+        b[s] = ""; j[s] = ""
+    }
+}' &
+while read -r x; do :; done
+)SH";
+
 QStringList shArguments(const RemoteCommand& c)
 {
     QStringList args;
@@ -246,8 +292,15 @@ RemoteCommand RemoteCommands::logs(const QString& since, int tail, bool follow) 
 
 RemoteCommand RemoteCommands::inspect() const
 {
+    // The log file's path as each CLI's template sees it: docker's .LogPath (also through podman's Docker API),
+    // the podman CLI's .HostConfig.LogConfig.Path (it has no .LogPath: the template would fail).
+    QString format = QString::fromLatin1(InspectParser::inspectTemplate());
+    format.chop(1);
+    format += m_engine.endsWith(QLatin1String("podman"))
+        ? QStringLiteral(R"(,"LogPath":{{json .HostConfig.LogConfig.Path}}})")
+        : QStringLiteral(R"(,"LogPath":{{json .LogPath}}})");
     return make({QStringLiteral("inspect"), QStringLiteral("--type"), QStringLiteral("container"),
-                 QStringLiteral("--format"), QString::fromLatin1(InspectParser::inspectTemplate()), m_container});
+                 QStringLiteral("--format"), format, m_container});
 }
 
 RemoteCommand RemoteCommands::events() const
@@ -293,6 +346,23 @@ RemoteCommand RemoteCommands::cgroupStats(qint64 pid, const QString& containerId
         = QStringList {QString::fromLatin1(kCgroupLoop), QString::number(qMax<qint64>(0, pid)),
                        isContainerId(containerId) ? containerId : QString(), QString::number(qBound(1, intervalS, 60)),
                        QString::number(qBound(1, keepaliveSamples, 60))};
+    return c;
+}
+
+RemoteCommand RemoteCommands::logFile(const QString& path, const QString& containerId, int tailLines, qint64 sinceNs)
+{
+    RemoteCommand c;
+    c.wrapped = false;
+    c.argv = QStringList {QStringLiteral("exec sh -c \"$1\" heapwatch-logs \"$2\" \"$3\" \"$4\" \"$5\" \"$6\"")};
+    const QString since = sinceNs >= 0 ? QDateTime::fromSecsSinceEpoch(sinceNs / 1000000000, QTimeZone::utc())
+                                             .toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss"))
+                                       : QString();
+    c.scriptArgs = QStringList {QString::fromLatin1(kLogFileReader),
+                                path,
+                                isContainerId(containerId) ? containerId : QString(),
+                                QString::number(qMax(1, tailLines)),
+                                QString::fromLatin1(logFilterPattern()),
+                                since};
     return c;
 }
 

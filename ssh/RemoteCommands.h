@@ -65,6 +65,14 @@ public:
     // The container ID as the loop accepts it: 12 to 64 lowercase hex digits.
     static bool isContainerId(const QString& id);
 
+    // The container's log without the engine: follows the engine's log file (inspect's LogPath; json-file or
+    // k8s-file, EngineLogFile reads both) with GNU tail, from tailLines lines back (from its start when it has
+    // no more), filtered as logs() is, without the lines of seconds before sinceNs (-1: none) where the file
+    // says UTC. Prints "hwlog file tail|whole" first, then "hwlog first TIME" (the first
+    // line read back), then the file's lines; or only "hwlog none REASON" when it cannot (not readable by the
+    // login user, no GNU tail, a path without the container ID): the caller then uses `logs -f`. Never sudo.
+    static RemoteCommand logFile(const QString& path, const QString& containerId, int tailLines, qint64 sinceNs);
+
     // Prints the path of docker, else of podman; exits 1 when neither is installed.
     static RemoteCommand detectEngine();
     // The same choice on this machine: "docker", else "podman", else empty.

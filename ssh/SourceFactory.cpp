@@ -40,6 +40,9 @@ std::unique_ptr<Source> createRemote(const TargetConfig& config, const SourceCon
     // HEAPWATCH_STATS=docker: `docker stats` as before the cgroup loop (a comparison in the server benchmark,
     // and a way out should a server's cgroup files ever mislead the loop).
     streams.cgroupStats = qEnvironmentVariable("HEAPWATCH_STATS") != QLatin1String("docker");
+    // HEAPWATCH_LOGS=docker: the log followed by `docker logs -f` even where its file is readable (the same
+    // benchmark's comparison).
+    streams.logFile = qEnvironmentVariable("HEAPWATCH_LOGS") != QLatin1String("docker");
 
     if (spec->kind == TargetSpec::Kind::Local) {
         streams.hostLabel = QStringLiteral("this machine");

@@ -453,8 +453,8 @@ void SshHost::sendStatus(Target& target)
         && st.container == target.lastSent.container && st.statsRunning == target.lastSent.statsRunning
         && st.logsRunning == target.lastSent.logsRunning && st.eventsRunning == target.lastSent.eventsRunning
         && st.statsRunningSinceMs == target.lastSent.statsRunningSinceMs && st.engine == target.lastSent.engine
-        && st.statsSource == target.lastSent.statsSource && st.reconnects == target.lastSent.reconnects
-        && st.retryInSeconds == target.lastSent.retryInSeconds) {
+        && st.statsSource == target.lastSent.statsSource && st.logsSource == target.lastSent.logsSource
+        && st.reconnects == target.lastSent.reconnects && st.retryInSeconds == target.lastSent.retryInSeconds) {
         return;
     }
     target.sentOnce = true;

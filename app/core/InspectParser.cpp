@@ -143,7 +143,17 @@ std::optional<ContainerInfo> InspectParser::parse(QByteArrayView json, QString* 
         info.health = QStringLiteral("none"); // no health check configured
     info.restartCount = std::max(-1, toInt(o.value(QLatin1String("RestartCount")), -1));
 
-    const qint64 memory = toInt64(o.value(QLatin1String("HostConfig")).toObject().value(QLatin1String("Memory")), 0);
+    const QJsonObject hostConfig = o.value(QLatin1String("HostConfig")).toObject();
+    const qint64 memory = toInt64(hostConfig.value(QLatin1String("Memory")), 0);
+    // The engine's log file: docker's LogPath, podman's HostConfig.LogConfig.Path (the compact template puts
+    // either into LogPath). Only ever a path handed back to the server, never shown; control characters or an
+    // unreasonable length make it unknown.
+    QString logPath = o.value(QLatin1String("LogPath")).toString();
+    if (logPath.isEmpty())
+        logPath = hostConfig.value(QLatin1String("LogConfig")).toObject().value(QLatin1String("Path")).toString();
+    if (logPath.startsWith(QLatin1Char('/')) && logPath.size() <= 4096
+        && std::none_of(logPath.cbegin(), logPath.cend(), [](QChar c) { return c.unicode() < 0x20; }))
+        info.logPath = logPath;
     info.memLimitBytes = memory > 0 ? double(memory) : kUnknown; // 0 means unlimited
 
     // Only NODE_OPTIONS is read; the other variables (secrets among them) are never copied anywhere.

@@ -150,6 +150,7 @@ struct ContainerInfo
     double heapLimitMiB = kUnknown; // from --max-old-space-size=N
     double memLimitBytes = kUnknown; // HostConfig.Memory; NaN when unlimited or not reported
     qint64 pid = 0; // State.Pid: the container's first process on the host, 0 when not running or not reported
+    QString logPath; // the engine's log file on the host (absolute), empty when not reported
 };
 
 // One line of `docker events --format '{{json .}}'`.

@@ -68,6 +68,9 @@ struct ConnectionStatus
     // Where the container's figures come from: "cgroup v2 (read -t)", "docker stats (cgroup not readable:
     // not-readable)", … Empty for sources without a stats stream.
     QString statsSource;
+    // How the log is followed: "log file" (the engine's log file, read on the server without the engine) or
+    // "docker logs -f (REASON)". Empty while no follower runs.
+    QString logsSource;
 };
 
 QString toString(ConnectionStatus::State state);

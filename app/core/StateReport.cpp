@@ -125,6 +125,8 @@ QJsonObject connectionJson(const TargetState& s, qint64 nowMs)
         connection.insert(QStringLiteral("streams"), streams);
     if (!c.statsSource.isEmpty())
         connection.insert(QStringLiteral("stats_source"), c.statsSource);
+    if (!c.logsSource.isEmpty())
+        connection.insert(QStringLiteral("logs_source"), c.logsSource);
     connection.insert(QStringLiteral("reconnects"), c.reconnects);
     connection.insert(QStringLiteral("bytes_received"), double(s.bytesReceived()));
     return connection;

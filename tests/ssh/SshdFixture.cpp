@@ -326,6 +326,12 @@ bool SshdFixture::writeState(QString* error)
          QJsonObject {{QStringLiteral("Memory"),
                        inspect.value(QStringLiteral("HostConfig")).toObject().value(QStringLiteral("Memory"))}}},
         {QStringLiteral("NodeOptions"), nodeOptions}};
+    if (m_logFile > 0) {
+        compact.insert(QStringLiteral("LogPath"), logFilePath());
+        QDir().mkpath(QFileInfo(logFilePath()).path());
+        if (m_logFile == 1)
+            writeFile(logFilePath(), {});
+    }
     QByteArray json = QJsonDocument(compact).toJson(QJsonDocument::Compact);
     json.replace("\"@RUNNING@\"", "@RUNNING@");
     json.replace("\"@RESTART_COUNT@\"", "@RESTART_COUNT@");
@@ -359,6 +365,13 @@ bool SshdFixture::writeState(QString* error)
         writeCgroupFigures(671088640, 901775360, 123456789, 11);
     }
     return true;
+}
+
+QString SshdFixture::logFilePath() const
+{
+    const QString id = QStringLiteral("dbabfe853db9feea8912fbaedef48ab0bea89e853b1e4d6f1f3e1af15954ca18");
+    return m_dir.filePath(QStringLiteral("engine-logs/%1/%2")
+                              .arg(id, m_logFile == 2 ? QStringLiteral("missing.log") : QStringLiteral("ctr.log")));
 }
 
 QString SshdFixture::cgroupMemoryDir() const

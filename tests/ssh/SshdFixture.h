@@ -63,6 +63,10 @@ public:
     // State.Pid set to kCgroupPid, so that heapwatch reads them with its cgroup loop. 0 (the default): inspect
     // says Pid 0 and heapwatch runs `docker stats`, the replayed capture.
     void setCgroupFiles(int version) { m_cgroupVersion = version; }
+    // Before start(): inspect names a log file of the engine (LogPath, under dir()/engine-logs/ID/), which the
+    // test writes in k8s-file form; readable: false names a path that does not exist.
+    void setLogFile(bool readable) { m_logFile = readable ? 1 : 2; }
+    QString logFilePath() const;
     static constexpr int kCgroupPid = 4242;
     // The container's memory as `docker stats` counts it (the file's usage minus inactive_file) is set to
     // usageBytes; cpuUsec is the cgroup's CPU time so far.
@@ -98,6 +102,7 @@ private:
     int m_port = 0;
     int m_maxSessions = 0; // 0: sshd's default
     int m_cgroupVersion = 0;
+    int m_logFile = 0; // 0: inspect names no log file, 1: a readable one, 2: one that does not exist
     QString cgroupMemoryDir() const;
     QString cgroupCpuFile() const;
     QString m_user;

@@ -2,8 +2,9 @@
 # What watching one container costs the server: a real engine (tests/engine/engine-env.sh: Debian's podman
 # serving the Docker API through `podman system service`, the docker CLI, OpenSSH's sshd on loopback) and one
 # container running the test app (a Memory line a second). Four runs of SECONDS each (default 60): nothing
-# watching (the idle baseline), `heapwatch check --watch` (cgroup loop), the same with HEAPWATCH_STATS=docker
-# (the `docker stats` path heapwatch used before), and a plain `docker stats` over ssh. For each: the CPU of
+# watching (the idle baseline), `heapwatch check --watch` (cgroup loop and the log file read on the server), the
+# same with HEAPWATCH_LOGS=docker (the log followed by `docker logs -f`), with HEAPWATCH_STATS=docker (the
+# `docker stats` path heapwatch used before), and a plain `docker stats` over ssh. For each: the CPU of
 # the engine service plus every process started through sshd (sshd's own included), idle subtracted, in % of
 # one core, and the bytes sshd wrote to the client per minute (/proc/PID/io). Each heapwatch run gets 10 s to
 # connect and read the log history before the window opens.
@@ -50,12 +51,13 @@ heapwatch_run() { # LABEL [ENV…]
     w=$(window)
     wait "$pid"
     report "$label" "$w"
-    python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); n,i=d.get("connection",{}),d.get("input",{}); print("   stats from: %s; %s stats lines and %s log lines in the whole run" % (n.get("stats_source"), i.get("stats_lines"), i.get("log_lines")))' "$T/check.json"
+    python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); n,i=d.get("connection",{}),d.get("input",{}); print("   stats from: %s; log from: %s; %s stats lines and %s log lines in the whole run" % (n.get("stats_source"), n.get("logs_source"), i.get("stats_lines"), i.get("log_lines")))' "$T/check.json"
 }
 
 echo "server cost of one watched container over ${SECS} s (podman $(podman --version | awk '{print $3}'), $(nproc) cores)"
 report "idle (nothing watching)" "$IDLE"
-heapwatch_run "heapwatch (cgroup loop)"
+heapwatch_run "heapwatch (cgroup loop, log file)"
+heapwatch_run "heapwatch (HEAPWATCH_LOGS=docker)" HEAPWATCH_LOGS=docker
 heapwatch_run "heapwatch (HEAPWATCH_STATS=docker)" HEAPWATCH_STATS=docker
 ssh -i "$KEY" -o UserKnownHostsFile="$KNOWN_HOSTS" -o BatchMode=yes -p "$SP" root@127.0.0.1 \
     docker stats --format "'{{.ID}}\t{{.CPUPerc}}\t{{.MemUsage}}'" hw1 >/dev/null 2>"$T/ssh.err" </dev/null &

@@ -1,0 +1,59 @@
+// Reads the engine's own log file of a container, as heapwatch follows it on the server instead of asking the
+// engine (`docker logs -f` costs podman's service about 0.2 % of a core). Two formats, told apart
+// line by line because podman's Docker API calls its k8s-file log "json-file":
+//   json-file (dockerd): {"log":"Memory: …\n","stream":"stdout","time":"2026-11-27T12:20:33.882071633Z"}
+//     a "log" that does not end in "\n" is a piece of a longer line (16 KiB pieces) or a line the app never ended;
+//   k8s-file (podman's conmon): 2026-11-27T12:20:33.882071633+00:00 stdout F Memory: …
+//     flag P is a piece of a longer line, F the last piece (or the whole line).
+// Pieces are joined per stream into one line with the first piece's time, as `docker logs` gives it.
+// Lines starting with "hwlog " are the remote reader's own (RemoteCommands::logFile) and come back apart.
+#pragma once
+
+#include "Samples.h"
+
+#include <QByteArray>
+#include <QByteArrayView>
+#include <vector>
+
+namespace heapwatch {
+
+class EngineLogFile
+{
+public:
+    struct Line
+    {
+        LogStream stream = LogStream::Stdout;
+        qint64 timeNs = -1;
+        QByteArray message; // without the trailing newline
+    };
+    // A joined line longer than this is passed on as it is (LogParser counts it as oversized and skips it).
+    static constexpr qsizetype kMaxJoinedBytes = 1024 * 1024;
+
+    // Appends the complete lines in bytes to out and the reader's own lines ("hwlog …", without "hwlog ")
+    // to control. Keeps a partial line (and the pieces of a partial log line) for the next call.
+    void feed(QByteArrayView bytes, std::vector<Line>& out, std::vector<QByteArray>& control);
+    // Forget partial lines and pieces (the reader was stopped: the next run reads them again).
+    void reset();
+
+    // One line of the file → a piece of a log line; false when it is neither format (counted as malformed).
+    struct Piece
+    {
+        LogStream stream = LogStream::Stdout;
+        qint64 timeNs = -1;
+        QByteArray text;
+        bool last = true; // false: more pieces of this line follow on the same stream
+    };
+    static bool parsePiece(QByteArrayView line, Piece& out);
+
+    quint64 malformed() const { return m_malformed; }
+
+private:
+    void take(QByteArrayView line, std::vector<Line>& out, std::vector<QByteArray>& control);
+
+    QByteArray m_partial; // bytes after the last newline
+    Line m_pending[2]; // pieces joined so far, per stream
+    bool m_hasPending[2] = {false, false};
+    quint64 m_malformed = 0;
+};
+
+} // namespace heapwatch

@@ -1,0 +1,243 @@
+// EngineLogFile and LogFileFollow on the engines' own log files: k8s-file lines as podman 4.3's conmon wrote
+// them for a container printing a line, an unfinished line and a stderr line each second (captured on this
+// machine), json-file lines as dockerd writes them, pieces of long lines, the reader's own lines and hostile
+// input; then what LogFileFollow makes of them for the log parser (the `logs --timestamps` form).
+#include "EngineLogFile.h"
+#include "LogFileFollow.h"
+#include "LogParser.h"
+
+#include <QTest>
+
+using namespace heapwatch;
+
+namespace {
+
+// podman 4.3.1, k8s-file (`--log-driver k8s-file` is podman's default; its Docker API calls it json-file).
+const QByteArray kK8sFile = "2026-12-01T17:21:35.398927853+00:00 stdout F line 0\n"
+                            "2026-12-01T17:21:35.398927853+00:00 stdout P partial-no-newline\n"
+                            "2026-12-01T17:21:36.395904151+00:00 stdout F  done\n"
+                            "2026-12-01T17:21:36.395904151+00:00 stdout F line 1\n"
+                            "2026-12-01T17:21:36.395904151+00:00 stdout P partial-no-newline\n"
+                            "2026-12-01T17:21:36.395941631+00:00 stderr F err 0\n"
+                            "2026-12-01T17:21:37.397633494+00:00 stdout F  done\n";
+
+const QByteArray kJsonFile
+    = "{\"log\":\"2026-01-14T10:00:00.000Z [info]: Memory: RSS=421.3MB, Heap=380.2MB/410.0MB\\n\","
+      "\"stream\":\"stdout\",\"time\":\"2026-01-14T10:00:00.123456789Z\"}\n"
+      "{\"log\":\"\\u001b[33m[warn]\\u001b[39m: Cache stats \\\"x\\\"\\n\",\"stream\":\"stderr\","
+      "\"time\":\"2026-01-14T10:00:01.5Z\"}\n"
+      "{\"log\":\"first half \",\"stream\":\"stdout\",\"time\":\"2026-01-14T10:00:02Z\"}\n"
+      "{\"log\":\"second half\\n\",\"stream\":\"stdout\",\"time\":\"2026-01-14T10:00:02.000001Z\"}\n";
+
+QString render(const std::vector<EngineLogFile::Line>& lines)
+{
+    QStringList out;
+    for (const auto& l : lines)
+        out << QStringLiteral("%1|%2|%3")
+                   .arg(l.stream == LogStream::Stderr ? QLatin1String("e") : QLatin1String("o"))
+                   .arg(l.timeNs)
+                   .arg(QString::fromUtf8(l.message));
+    return out.join(QLatin1Char('\n'));
+}
+
+qint64 ns(const char* text)
+{
+    return parseRfc3339Ns(text);
+}
+
+} // namespace
+
+class TestEngineLogFile : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void lines_data()
+    {
+        QTest::addColumn<QByteArray>("input");
+        QTest::addColumn<int>("chunk");
+        QTest::addColumn<QString>("expected");
+        QTest::addColumn<int>("malformed");
+        const QString k8s
+            = QStringLiteral(
+                  "o|%1|line 0\no|%1|partial-no-newline done\no|%2|line 1\ne|%3|err 0\no|%2|partial-no-newline done")
+                  .arg(ns("2026-12-01T17:21:35.398927853Z"))
+                  .arg(ns("2026-12-01T17:21:36.395904151Z"))
+                  .arg(ns("2026-12-01T17:21:36.395941631Z"));
+        for (int chunk : {0, 1, 7, 64})
+            QTest::addRow("k8s-file, pieces joined per stream, chunks of %d", chunk) << kK8sFile << chunk << k8s << 0;
+        const QString json
+            = QStringLiteral("o|%1|2026-01-14T10:00:00.000Z [info]: Memory: RSS=421.3MB, Heap=380.2MB/410.0MB\n"
+                             "e|%2|\x1b[33m[warn]\x1b[39m: Cache stats \"x\"\no|%3|first half second half")
+                  .arg(ns("2026-01-14T10:00:00.123456789Z"))
+                  .arg(ns("2026-01-14T10:00:01.5Z"))
+                  .arg(ns("2026-01-14T10:00:02Z"));
+        for (int chunk : {0, 3, 50})
+            QTest::addRow("json-file, escapes and pieces, chunks of %d", chunk) << kJsonFile << chunk << json << 0;
+        QTest::addRow("an offset other than UTC")
+            << QByteArray("2026-12-01T18:21:35.5+01:00 stderr F [error] x\r\n") << 0
+            << QStringLiteral("e|%1|[error] x").arg(ns("2026-12-01T17:21:35.5Z")) << 0;
+        QTest::addRow("an empty line of k8s-file (no message after F)")
+            << QByteArray("2026-12-01T17:21:35Z stdout F\n") << 0
+            << QStringLiteral("o|%1|").arg(ns("2026-12-01T17:21:35Z")) << 0;
+        QTest::addRow("hostile lines are counted and skipped") << QByteArray(
+            "garbage\n{\"log\":1}\n{\"log\":\"x\\n\",\"stream\":\"stdin\",\"time\":\"2026-01-14T10:00:00Z\"}\n"
+            "2026-13-01T00:00:00Z stdout F bad month\n2026-12-01T17:21:35Z stdout X flag\n"
+            "2026-12-01T17:21:35Z stdin F x\n{\"log\":\"x\\n\",\"stream\":\"stdout\"}\n\n"
+            "2026-12-01T17:21:35Z stdout F ok\n") << 0 << QStringLiteral("o|%1|ok").arg(ns("2026-12-01T17:21:35Z"))
+                                                               << 8;
+    }
+    void lines()
+    {
+        QFETCH(QByteArray, input);
+        QFETCH(int, chunk);
+        QFETCH(QString, expected);
+        QFETCH(int, malformed);
+        EngineLogFile file;
+        std::vector<EngineLogFile::Line> out;
+        std::vector<QByteArray> control;
+        if (chunk <= 0) {
+            file.feed(input, out, control);
+        } else {
+            for (qsizetype at = 0; at < input.size(); at += chunk)
+                file.feed(QByteArrayView(input).sliced(at, qMin<qsizetype>(chunk, input.size() - at)), out, control);
+        }
+        QCOMPARE(render(out), expected);
+        QCOMPARE(int(file.malformed()), malformed);
+        QVERIFY(control.empty());
+    }
+
+    void controlLinesAndReset()
+    {
+        EngineLogFile file;
+        std::vector<EngineLogFile::Line> out;
+        std::vector<QByteArray> control;
+        file.feed("hwlog file tail\nhwlog first 2026-12-01T17:21:35.398927853+00:00\n"
+                  "2026-12-01T17:21:35Z stdout P half a li",
+                  out, control);
+        QCOMPARE(control, (std::vector<QByteArray> {"file tail", "first 2026-12-01T17:21:35.398927853+00:00"}));
+        QVERIFY(out.empty());
+        // A new run forgets the unfinished line and the piece: nothing of them is joined to the next run's lines.
+        file.reset();
+        file.feed("ne\n2026-12-01T17:21:36Z stdout F whole\n", out, control);
+        QCOMPARE(render(out), QStringLiteral("o|%1|whole").arg(ns("2026-12-01T17:21:36Z")));
+        QCOMPARE(int(file.malformed()), 1); // "ne"
+    }
+
+    void tooLongToJoin()
+    {
+        EngineLogFile file;
+        std::vector<EngineLogFile::Line> out;
+        std::vector<QByteArray> control;
+        const QByteArray piece = "2026-12-01T17:21:35Z stdout P " + QByteArray(600 * 1024, 'a') + '\n';
+        file.feed(piece + piece + "2026-12-01T17:21:35Z stdout F end\n", out, control);
+        QCOMPARE(out.size(), size_t(2));
+        QCOMPARE(out[0].message.size(), qsizetype(600 * 1024));
+        QCOMPARE(out[1].message.size(), qsizetype(600 * 1024 + 3));
+    }
+
+    // LogFileFollow: what reaches the log parser, the resume point, the engine's precision and the fallbacks.
+    void follow_data()
+    {
+        QTest::addColumn<QByteArray>("engineLine"); // a `logs --timestamps` line seen before (precision)
+        QTest::addColumn<qint64>("sinceNs");
+        QTest::addColumn<QByteArray>("output");
+        QTest::addColumn<int>("outcome");
+        QTest::addColumn<QByteArray>("stdoutText");
+        QTest::addColumn<QByteArray>("stderrText");
+        const qint64 since = ns("2026-12-01T17:21:36Z");
+        QTest::addRow("podman's Docker API gives seconds: the file's times are rounded down alike")
+            << QByteArray("2026-12-01T17:21:30Z") << since
+            << QByteArray("hwlog file tail\nhwlog first 2026-12-01T17:21:35.3+00:00\n") + kK8sFile
+            << int(LogFileFollow::Outcome::Reading)
+            << QByteArray(
+                   "2026-12-01T17:21:36.000000000Z line 1\n2026-12-01T17:21:36.000000000Z partial-no-newline done\n")
+            << QByteArray("2026-12-01T17:21:36.000000000Z err 0\n");
+        QTest::addRow("dockerd gives nanoseconds: kept, and lines before --since left out")
+            << QByteArray("2026-12-01T17:21:30.123Z") << ns("2026-12-01T17:21:36.395904151Z") << kK8sFile
+            << int(LogFileFollow::Outcome::Reading)
+            << QByteArray(
+                   "2026-12-01T17:21:36.395904151Z line 1\n2026-12-01T17:21:36.395904151Z partial-no-newline done\n")
+            << QByteArray("2026-12-01T17:21:36.395941631Z err 0\n");
+        QTest::addRow("the lines read back start after the resume point: the engine reads this run")
+            << QByteArray("2026-12-01T17:21:30Z") << ns("2026-12-01T17:21:30Z")
+            << QByteArray("hwlog file tail\nhwlog first 2026-12-01T17:21:35.3+00:00\n") + kK8sFile
+            << int(LogFileFollow::Outcome::TooShort) << QByteArray() << QByteArray();
+        QTest::addRow("the whole file was read: its first line after the resume point is a gap, not a fallback")
+            << QByteArray("2026-12-01T17:21:30Z") << ns("2026-12-01T17:21:40Z")
+            << QByteArray("hwlog file whole\nhwlog first 2026-12-01T17:21:35.3+00:00\n") + kK8sFile
+            << int(LogFileFollow::Outcome::Reading) << QByteArray() << QByteArray();
+        QTest::addRow("not readable") << QByteArray() << qint64(-1) << QByteArray("hwlog none not-readable\n")
+                                      << int(LogFileFollow::Outcome::Unavailable) << QByteArray() << QByteArray();
+    }
+    void follow()
+    {
+        QFETCH(QByteArray, engineLine);
+        QFETCH(qint64, sinceNs);
+        QFETCH(QByteArray, output);
+        QFETCH(int, outcome);
+        QFETCH(QByteArray, stdoutText);
+        QFETCH(QByteArray, stderrText);
+        LogFileFollow follow;
+        if (!engineLine.isEmpty())
+            follow.noteEngineTime(parseRfc3339Ns(engineLine));
+        ContainerInfo info;
+        info.id = QStringLiteral("34b5b6eeabd24c22ab6dd8215040bce1b7976400a2e1654855437564a3d10072");
+        info.logPath
+            = QStringLiteral("/var/lib/containers/storage/overlay-containers/%1/userdata/ctr.log").arg(info.id);
+        QString whyNot;
+        QVERIFY(follow.mayUse(info, &whyNot));
+        const RemoteCommand command = follow.begin(info, sinceNs, true);
+        QVERIFY(command.scriptArgs.contains(info.logPath));
+        QByteArray text[2];
+        QCOMPARE(int(follow.feed(output, text)), outcome);
+        QCOMPARE(text[0], stdoutText);
+        QCOMPARE(text[1], stderrText);
+        QCOMPARE(follow.source(true), QStringLiteral("log file"));
+        follow.setRunning(false);
+        // After a fallback the next run is the engine's: for this container (not readable) or for one run.
+        const bool again = follow.mayUse(info, &whyNot);
+        QCOMPARE(again, outcome == int(LogFileFollow::Outcome::Reading));
+        if (!again) {
+            QVERIFY(follow.source(true).startsWith(QLatin1String("docker logs -f (")));
+            const bool third = follow.mayUse(info, &whyNot);
+            QCOMPARE(third, outcome == int(LogFileFollow::Outcome::TooShort));
+            ContainerInfo recreated = info;
+            recreated.id[0] = QLatin1Char('4');
+            recreated.logPath.replace(info.id, recreated.id);
+            QVERIFY(follow.mayUse(recreated, &whyNot)); // a new container: its file is tried again
+        }
+    }
+
+    void relativeSinceNeedsNoReach()
+    {
+        // The first follower of a target whose history read found no line: the lines of the last hour among
+        // those read back, and no fallback when they start later.
+        LogFileFollow follow;
+        ContainerInfo info;
+        info.id = QStringLiteral("34b5b6eeabd24c22ab6dd8215040bce1b7976400a2e1654855437564a3d10072");
+        info.logPath = QStringLiteral("/var/lib/docker/containers/%1/%1-json.log").arg(info.id);
+        follow.begin(info, parseRfc3339Ns("2026-12-01T17:21:36Z"), false);
+        QByteArray text[2];
+        QCOMPARE(
+            int(follow.feed(QByteArray("hwlog file tail\nhwlog first 2026-12-01T17:21:35.3+00:00\n") + kK8sFile, text)),
+            int(LogFileFollow::Outcome::Reading));
+        QCOMPARE(text[1], QByteArray("2026-12-01T17:21:36.395941631Z err 0\n"));
+        follow.begin(info, parseRfc3339Ns("2026-12-01T17:21:36Z"), true);
+        QCOMPARE(int(follow.feed(QByteArray("hwlog file tail\nhwlog first 2026-12-01T17:21:37.3+00:00\n"), text)),
+                 int(LogFileFollow::Outcome::TooShort));
+    }
+
+    void noLogFile()
+    {
+        LogFileFollow follow;
+        ContainerInfo info;
+        info.id = QStringLiteral("34b5b6eeabd2");
+        QString whyNot;
+        QVERIFY(!follow.mayUse(info, &whyNot)); // journald and other drivers without a file
+        QCOMPARE(whyNot, QStringLiteral("the engine names no log file"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEngineLogFile)
+#include "tst_enginelogfile.moc"
