@@ -1,6 +1,6 @@
 // The console (Qt Gui, Widgets, Charts) as a module the heapwatch executable loads with dlopen only when the
 // window is wanted: `check`, `serve`, `snapshot` and `export` then start without mapping and relocating the GUI
-// libraries (two thirds of the start-up of a `check --replay` of a small file).
+// libraries (half the start-up of a `check --replay` of a small log).
 #include "ConsoleOptions.h"
 #include "HistoryStore.h"
 #include "MainWindow.h"
