@@ -1,35 +1,28 @@
-// heapwatch: the GUI console, and the headless `check` and `serve` commands.
+// heapwatch: the GUI console, and the headless `check`, `serve`, `snapshot` and `export` commands.
+//
+// The console lives in a module (heapwatch-console, Qt Gui/Widgets/Charts) loaded only when the window is
+// wanted, so that the commands start with QtCore, QtSql, QtNetwork and libssh alone: 34 shared libraries instead
+// of 66, half the start-up of a `check --replay` of a small log.
 #include "CheckCommand.h"
+#include "ConsoleOptions.h"
 #include "ExportCommand.h"
-#include "HistoryStore.h"
-#include "MainWindow.h"
 #include "ServeCommand.h"
-#include "SettingsDialog.h"
 #include "SnapshotCommand.h"
-#include "TargetOptions.h"
 
-#include <QApplication>
-#include <QCommandLineParser>
 #include <QCoreApplication>
-#include <QIcon>
+#include <QDir>
+#include <QFileInfo>
+#include <QLibrary>
 #include <QTextStream>
 #include <cstdio>
 
 namespace {
 
-void setIdentity()
-{
-    QCoreApplication::setOrganizationName(QStringLiteral("heapwatch"));
-    QCoreApplication::setOrganizationDomain(QStringLiteral("heapwatch.dev"));
-    QCoreApplication::setApplicationName(QStringLiteral("heapwatch"));
-    QCoreApplication::setApplicationVersion(QStringLiteral(HEAPWATCH_VERSION));
-}
-
 // `check` and `serve` run headless: no QApplication, so no display is needed.
 int runCommand(int argc, char** argv, int (*command)(const QStringList&, QTextStream&, QTextStream&))
 {
     QCoreApplication app(argc, argv);
-    setIdentity();
+    heapwatch::setIdentity();
     QStringList arguments = QCoreApplication::arguments();
     arguments.remove(0, 2); // program name and the verb
     QTextStream out(stdout);
@@ -37,29 +30,35 @@ int runCommand(int argc, char** argv, int (*command)(const QStringList&, QTextSt
     return command(arguments, out, err);
 }
 
-// The console's command line: the targets to open (one option set with check and serve) and --no-restore.
-// Shared by the informational path (no display needed) and the real one.
-struct ConsoleOptions
+// The directory of the running executable (no QCoreApplication exists yet).
+QString executableDir(const char* argv0)
 {
-    heapwatch::TargetOptions targets;
-    QCommandLineOption fresh {QStringLiteral("no-restore"),
-                              QStringLiteral("Do not reconnect the targets of the last session.")};
+    const QFileInfo self(QStringLiteral("/proc/self/exe"));
+    if (self.exists())
+        return QFileInfo(self.canonicalFilePath()).absolutePath();
+    return QFileInfo(QFile::decodeName(argv0)).absolutePath();
+}
 
-    void addTo(QCommandLineParser& parser) const
-    {
-        parser.setApplicationDescription(
-            QStringLiteral("Live memory console for Node.js containers over SSH.\n\n"
-                           "Subcommands:\n"
-                           "  check    judge one target headless (heapwatch check --help)\n"
-                           "  serve    export targets to Prometheus over HTTP (heapwatch serve --help)\n"
-                           "  snapshot take, summarise or compare V8 heap snapshots (heapwatch snapshot --help)\n"
-                           "  export   print a target's stored history as CSV or JSON (heapwatch export --help)"));
-        parser.addHelpOption();
-        parser.addVersionOption();
-        targets.addTo(parser, true);
-        parser.addOption(fresh);
+// Loads the console module: beside the executable in a build tree, else where the package installs it
+// (HEAPWATCH_CONSOLE_MODULE_DIR, relative to the executable's directory).
+int runConsole(int argc, char** argv)
+{
+    const QString dir = executableDir(argv[0]);
+    QString errors;
+    for (const QString& candidate :
+         {dir + QStringLiteral("/heapwatch-console"),
+          QDir::cleanPath(dir + QStringLiteral("/" HEAPWATCH_CONSOLE_MODULE_DIR "/heapwatch-console"))}) {
+        QLibrary module(candidate);
+        const auto entry = reinterpret_cast<heapwatch::ConsoleMain>(module.resolve(heapwatch::kConsoleMainSymbol));
+        if (entry)
+            return entry(argc, argv);
+        errors += QStringLiteral("\n  ") + module.errorString();
     }
-};
+    QTextStream(stderr) << "heapwatch: cannot load the console (the check, serve, snapshot and export commands "
+                           "work without it):"
+                        << errors << '\n';
+    return 2;
+}
 
 } // namespace
 
@@ -76,7 +75,7 @@ int main(int argc, char** argv)
         return runCommand(argc, argv, &heapwatch::ExportCommand::run);
 
     // --help and --version must work over SSH and in a plain terminal, so they are answered before a
-    // QApplication (which needs a display) exists.
+    // QApplication (which needs a display) exists, and without the console module.
     bool informational = false;
     for (int i = 1; i < argc; ++i) {
         for (const char* flag : {"-h", "--help", "--help-all", "-?", "-v", "--version"})
@@ -84,51 +83,12 @@ int main(int argc, char** argv)
     }
     if (informational) {
         QCoreApplication app(argc, argv);
-        setIdentity();
+        heapwatch::setIdentity();
         QCommandLineParser parser;
-        ConsoleOptions options;
+        heapwatch::ConsoleOptions options;
         options.addTo(parser);
         parser.process(app); // prints and exits
         return 0;
     }
-
-    QApplication app(argc, argv);
-    setIdentity();
-    QApplication::setApplicationDisplayName(QStringLiteral("heapwatch"));
-    QApplication::setWindowIcon(QIcon(QStringLiteral(":/heapwatch/icons/heapwatch.svg")));
-    QApplication::setDesktopFileName(QStringLiteral("heapwatch"));
-
-    QCommandLineParser parser;
-    ConsoleOptions options;
-    options.addTo(parser);
-    parser.process(app);
-    QString error;
-    const auto targets = options.targets.read(parser, &error);
-    if (!targets) {
-        QTextStream(stderr) << "heapwatch: " << error << '\n';
-        return 2;
-    }
-
-    // One history store for every target; one that cannot be opened (a read-only home, a newer schema) leaves
-    // the console watching with history in memory only.
-    const heapwatch::AppSettings settings = heapwatch::AppSettings::load();
-    heapwatch::HistoryOptions historyOptions;
-    historyOptions.fullRetentionMs = settings.historyFullDays * heapwatch::HistoryOptions::kDay;
-    historyOptions.rollupRetentionMs = settings.historyRollupDays * heapwatch::HistoryOptions::kDay;
-    heapwatch::HistoryStore history(historyOptions);
-    QString historyError;
-    if (!history.open(&historyError)) {
-        historyError = QStringLiteral("%1: %2").arg(history.path(), historyError);
-        QTextStream(stderr) << "heapwatch: history is not kept on disk: " << historyError << '\n';
-    }
-    heapwatch::MainWindow window;
-    window.setHistoryStore(history.isOpen() ? &history : nullptr, historyError);
-    if (!parser.isSet(options.fresh) && targets->empty())
-        window.restoreSession();
-    for (const heapwatch::TargetConfig& target : *targets)
-        window.openTarget(target);
-    if (targets->size() >= 2)
-        window.showOverview(); // several targets on the command line: start on the fleet overview
-    window.show();
-    return QApplication::exec();
+    return runConsole(argc, argv);
 }

@@ -90,11 +90,15 @@ case "$line" in
 -rwxr-xr-x\ root/root*) pass "usr/bin/heapwatch is -rwxr-xr-x root/root" ;;
 *) fail "usr/bin/heapwatch mode/owner: $line" ;;
 esac
+# The console's window is a module the executable loads when the console starts (LIBDIR/heapwatch).
+module=$(awk '{print $NF}' "$work/contents" | grep -E '^\./usr/lib/([a-z0-9_-]+/)?heapwatch/heapwatch-console\.so$' || true)
+[ -n "$module" ] && pass "package holds the console module $module" || fail "package lacks usr/lib/heapwatch/heapwatch-console.so"
 if awk '{print $NF}' "$work/contents" \
-    | grep -vE '^\./(usr/?|usr/(bin|share)(/.*)?|(usr/)?lib/?|(usr/)?lib/systemd(/.*)?)?$' >"$work/stray"; then
-    fail "files outside usr/bin, usr/share and the systemd unit directory: $(tr '\n' ' ' <"$work/stray")"
+    | grep -vE '^\./(usr/?|usr/(bin|share)(/.*)?|(usr/)?lib/?|(usr/)?lib/systemd(/.*)?|usr/lib/([a-z0-9_-]+/)?(heapwatch(/heapwatch-console\.so)?/?)?)?$' \
+        >"$work/stray"; then
+    fail "files outside usr/bin, usr/share, the console module and the systemd unit directory: $(tr '\n' ' ' <"$work/stray")"
 else
-    pass "every file is under usr/bin, usr/share or the systemd unit directory"
+    pass "every file is under usr/bin, usr/share, usr/lib/heapwatch or the systemd unit directory"
 fi
 
 # --- Control fields ------------------------------------------------------------------------------
@@ -195,6 +199,17 @@ if ldd "$bin" | grep 'not found' >"$work/ldd"; then
 else
     pass "every library of the packaged binary resolves on this system"
 fi
+# The commands start without the GUI libraries: only the console module links Qt Widgets.
+if ldd "$bin" | grep -E 'libQt6(Widgets|Gui|Charts)' >"$work/guilibs"; then
+    fail "usr/bin/heapwatch links the GUI libraries itself: $(cat "$work/guilibs")"
+else
+    pass "usr/bin/heapwatch does not link Qt Gui, Widgets or Charts (the console module does)"
+fi
+if ldd "$root/${module#./}" | grep 'not found' >"$work/moduleldd"; then
+    fail "unresolved libraries of the console module: $(cat "$work/moduleldd")"
+else
+    pass "every library of the console module resolves on this system"
+fi
 
 export QT_QPA_PLATFORM=offscreen
 run() { # run NAME EXPECTED_EXIT COMMAND...: output in $work/NAME.out
@@ -242,6 +257,17 @@ if run demothresholds 2 "$bin" check --demo --thresholds "$root/usr/share/heapwa
         || fail "with the shipped thresholds: $(head -1 "$work/demothresholds.out")"
 fi
 run badoption 3 "$bin" check --no-such-option && pass "heapwatch check --no-such-option exits 3 (UNKNOWN)"
+# The console loads its module from the package's LIBDIR/heapwatch: still running after 3 s (timeout's 124)
+# means the window came up on the offscreen platform. A throwaway HOME keeps the user's settings out of it.
+mkdir -p "$work/home"
+if HOME=$work/home XDG_CONFIG_HOME=$work/home/.config XDG_DATA_HOME=$work/home/.local/share \
+    timeout 3 "$bin" --demo --no-restore >"$work/console.out" 2>&1; then
+    fail "the packaged console exited at once: $(head -5 "$work/console.out")"
+else
+    code=$?
+    [ "$code" -eq 124 ] && pass "the packaged console starts (its module loads) and runs the demo" \
+        || fail "the packaged console exited $code: $(head -5 "$work/console.out")"
+fi
 
 # --- Tarball -------------------------------------------------------------------------------------
 echo "== $(basename "$tgz")"

@@ -95,6 +95,45 @@ private Q_SLOTS:
         }
     }
 
+    // A row's value is the float of its hundredths divided by 100, whichever way it is computed: the multiplication
+    // that replaced the division must give the same float, sealed or open, at both ends of its range and past it.
+    void hundredthsReadBackAsTheirQuotient_data()
+    {
+        QTest::addColumn<qint64>("first");
+        QTest::addColumn<qint64>("last");
+        QTest::addColumn<qint64>("step");
+        QTest::addRow("the seed's MiB and percentages") << qint64(0) << qint64(100000) << qint64(1);
+        QTest::addRow("negative deltas") << qint64(-100000) << qint64(0) << qint64(1);
+        QTest::addRow("the whole product range, sampled")
+            << -ringcodec::kExactByProduct + 1 << ringcodec::kExactByProduct - 1 << qint64(997);
+        QTest::addRow("the edge of the product range")
+            << ringcodec::kExactByProduct - 50000 << ringcodec::kExactByProduct + 50000 << qint64(1);
+        QTest::addRow("quarters past 2^22 (float midpoints)")
+            << qint64(100) * (qint64(1) << 22) << qint64(100) * (qint64(1) << 22) + 10000 << qint64(25);
+        QTest::addRow("large counts") << qint64(99999999999900) << qint64(99999999999999 + 1) << qint64(7);
+    }
+    void hundredthsReadBackAsTheirQuotient()
+    {
+        QFETCH(qint64, first);
+        QFETCH(qint64, last);
+        QFETCH(qint64, step);
+        SampleRing<1> ring(1 << 20);
+        qint64 at = 0;
+        std::vector<float> expected;
+        for (qint64 q = first; q <= last; q += step) {
+            const float quotient = float(double(q) / 100.0);
+            QCOMPARE(ringcodec::fromHundredths(q), quotient);
+            if (std::fabs(quotient) < 10000.0f) {
+                // Hundredths of the app's MiB: kept as the quotient itself, read back the same from sealed chunks.
+                QCOMPARE(ringcodec::stored(quotient), quotient);
+                ring.push(at++, {quotient});
+                expected.push_back(quotient);
+            }
+        }
+        for (qsizetype i = 0; i < ring.size(); i += 13)
+            QCOMPARE(ring.at(i).v[0], expected[size_t(i)]);
+    }
+
     void refusesOlderRows()
     {
         SampleRing<1> ring(10);
