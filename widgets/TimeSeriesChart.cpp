@@ -299,7 +299,7 @@ void TimeSeriesChart::updateAxes()
             axis->setLabelFormat(format);
     };
     apply(static_cast<QValueAxis*>(axes.at(0)), lo, hi, step);
-    m_canvas->setLeftRange(lo, hi);
+    m_canvas->setLeftRange(lo, hi, step);
     if (m_hasRightAxis && axes.size() > 1) {
         range(true, m_rightMaxHint, false, kUnknown, &lo, &hi, &step);
         apply(static_cast<QValueAxis*>(axes.at(1)), lo, hi, step);
@@ -368,8 +368,9 @@ void TimeSeriesChart::applyTheme()
         axis->setLabelsColor(subtle);
         axis->setTitleFont(small);
         axis->setTitleBrush(subtle);
-        axis->setGridLineColor(grid);
-        axis->setLinePenColor(grid);
+        // Grid and axis lines are painted with the cached background (ChartCanvas::drawBackground).
+        axis->setGridLineVisible(false);
+        axis->setLineVisible(false);
         axis->setMinorGridLineVisible(false);
     }
     for (size_t i = 0; i < m_series.size(); ++i) {
