@@ -111,6 +111,9 @@ private:
     struct Series;
     void applyTheme();
     void updateAxes();
+    // The range and tick interval the left (or right) axis takes for the visible series' points.
+    void axisRange(bool right, double* lo, double* hi, double* step) const;
+    bool isDense() const;
     void cacheTextItems();
     void pushSeries(Series& s);
 
