@@ -588,7 +588,13 @@ void MainWindow::onTick()
     m_tray->setLevel(worst,
                      tr("heapwatch — %1").arg(levelTitle(worst))
                          + (held.isEmpty() ? QString() : QStringLiteral("\n") + held));
-    setWindowIcon(LevelStyle::trayIcon(worst));
+    // setWindowIcon() sends a WindowIconChange to every widget of the window and hands the icon to the
+    // window system again: only when the level changed, not every second.
+    if (!m_windowIconSet || worst != m_windowIconLevel) {
+        m_windowIconSet = true;
+        m_windowIconLevel = worst;
+        setWindowIcon(LevelStyle::trayIcon(worst));
+    }
 
     // A minimised or hidden window draws nothing: left running for weeks it should cost next to nothing.
     // A window that is fully covered is not exposed (on the platforms that say so): no paint reaches it.

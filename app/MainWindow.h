@@ -159,6 +159,8 @@ private:
     AlertGate* m_gate = nullptr; // snoozes and quiet hours
     QTimer m_tick;
     QElapsedTimer m_clock; // monotonic time for rate limits
+    Level m_windowIconLevel = Level::Unknown; // the level the window's icon shows
+    bool m_windowIconSet = false;
     QPointer<Target> m_current;
     QString m_currentKey;
     QActionGroup* m_rangeGroup = nullptr;

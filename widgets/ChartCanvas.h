@@ -11,6 +11,7 @@
 #include <QDateTime>
 #include <QLineSeries>
 #include <QMouseEvent>
+#include <QStaticText>
 #include <QWheelEvent>
 #include <algorithm>
 #include <cmath>
@@ -72,10 +73,11 @@ public:
         const double frac = (sceneX - p.left()) / std::max(1.0, p.width());
         return m_owner->m_t0 + qint64(frac * double(m_owner->m_t1 - m_owner->m_t0));
     }
-    void setLeftRange(double lo, double hi)
+    void setLeftRange(double lo, double hi, double step = 0)
     {
         m_min = lo;
         m_max = hi;
+        m_step = step;
     }
     std::pair<double, double> leftRange() const { return {m_min, m_max}; }
 
@@ -115,6 +117,17 @@ protected:
         for (qint64 t : timeTicks(&step))
             painter->drawLine(QPointF(std::round(xFor(t)) + 0.5, plot.top()),
                               QPointF(std::round(xFor(t)) + 0.5, plot.bottom()));
+        // The left axis' grid and the axis lines, here in the cached background rather than as Qt Charts'
+        // line items: those are laid out and painted one by one on every repaint (a third of it, measured).
+        if (m_step > 0 && m_max > m_min) {
+            const int lines = int(std::floor((m_max - m_min) / m_step + 1e-9));
+            for (int k = 1; k <= std::min(lines, 50); ++k) {
+                const double y = std::round(yFor(m_min + k * m_step)) + 0.5;
+                painter->drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y));
+            }
+        }
+        painter->drawLine(QPointF(plot.left() - 0.5, plot.top()), QPointF(plot.left() - 0.5, plot.bottom() + 0.5));
+        painter->drawLine(QPointF(plot.left() - 0.5, plot.bottom() + 0.5), QPointF(plot.right(), plot.bottom() + 0.5));
         for (const ChartBand& band : m_owner->m_bands) {
             const double yTop = std::max(plot.top(), yFor(std::max(band.from, band.to)));
             const double yBottom = std::min(plot.bottom(), yFor(std::min(band.from, band.to)));
@@ -197,19 +210,41 @@ protected:
         const QFontMetrics fm(f);
         qint64 step = 0;
         const std::vector<qint64> ticks = timeTicks(&step);
-        for (qint64 t : ticks) {
-            const QDateTime dt = QDateTime::fromMSecsSinceEpoch(t);
-            QString label;
-            if (step >= 86400000 || (step >= 3600000 && dt.time().hour() == 0 && dt.time().minute() == 0))
-                label = dt.toString(QStringLiteral("MMM d"));
-            else if (m_owner->m_t1 - m_owner->m_t0 > 26LL * 3600 * 1000)
-                label = dt.toString(QStringLiteral("ddd HH:mm"));
-            else
-                label = dt.toString(QStringLiteral("HH:mm"));
-            const double w = fm.horizontalAdvance(label);
-            const double x = std::clamp(xFor(t) - w / 2, plot.left() - w / 2, plot.right() - w / 2);
-            painter->drawText(QPointF(x, plot.bottom() + 3 + fm.ascent()), label);
+        const bool longSpan = m_owner->m_t1 - m_owner->m_t0 > 26LL * 3600 * 1000;
+        // A label is formatted (a local-time conversion) and shaped once per tick, not on every repaint: the
+        // ticks stay where they are while the window slides past them.
+        if (m_labelFont != f || m_labelStep != step || m_labelLongSpan != longSpan) {
+            m_labels.clear();
+            m_labelFont = f;
+            m_labelStep = step;
+            m_labelLongSpan = longSpan;
         }
+        std::vector<std::pair<qint64, QStaticText>> used;
+        used.reserve(ticks.size());
+        for (qint64 t : ticks) {
+            auto cached = std::find_if(m_labels.begin(), m_labels.end(), [t](const auto& l) { return l.first == t; });
+            if (cached == m_labels.end()) {
+                const QDateTime dt = QDateTime::fromMSecsSinceEpoch(t);
+                QString label;
+                if (step >= 86400000 || (step >= 3600000 && dt.time().hour() == 0 && dt.time().minute() == 0))
+                    label = dt.toString(QStringLiteral("MMM d"));
+                else if (longSpan)
+                    label = dt.toString(QStringLiteral("ddd HH:mm"));
+                else
+                    label = dt.toString(QStringLiteral("HH:mm"));
+                QStaticText prepared(label);
+                prepared.setTextFormat(Qt::PlainText);
+                prepared.prepare(QTransform(), f);
+                used.emplace_back(t, std::move(prepared));
+            } else {
+                used.push_back(std::move(*cached));
+            }
+            const QStaticText& label = used.back().second;
+            const double w = label.size().width();
+            const double x = std::clamp(xFor(t) - w / 2, plot.left() - w / 2, plot.right() - w / 2);
+            painter->drawStaticText(QPointF(x, plot.bottom() + 3), label);
+        }
+        m_labels = std::move(used);
     }
 
     void drawReadout(QPainter* painter, const QRectF& plot, const QFont& font)
@@ -333,6 +368,12 @@ private:
     double m_dragX = 0;
     double m_min = 0;
     double m_max = 1;
+    double m_step = 0; // the left axis' tick interval: its grid lines
+    // The time labels on screen, prepared (see drawTimeLabels), and what they were prepared for.
+    std::vector<std::pair<qint64, QStaticText>> m_labels;
+    QFont m_labelFont;
+    qint64 m_labelStep = 0;
+    bool m_labelLongSpan = false;
 };
 
 } // namespace heapwatch

@@ -201,25 +201,20 @@ void TimeSeriesChart::setEmptyText(const QString& text)
 
 void TimeSeriesChart::commit()
 {
+    // Antialiasing smooths sparse lines; a dense min/max envelope looks the same without it and paints
+    // faster (and is simplified to its pixels, see pushSeries).
+    const bool dense = isDense();
+    if (dense != m_densePens) {
+        m_densePens = dense;
+        applyTheme();
+    }
     for (auto& s : m_series) {
         // A hidden series gets no points: its line is neither rebuilt nor painted. It is pushed when it is
         // switched back on (setSeriesVisible).
         if (s->dirty && s->visible)
             pushSeries(*s);
     }
-    // Antialiasing smooths sparse lines; a dense min/max envelope looks the same without it and paints
-    // faster. Dense: more than one point per two pixel columns, which a decimated window (one min/max pair
-    // per two columns, ChartGrid::buckets) reaches as soon as its range holds more samples than that.
-    qsizetype densest = 0;
-    for (const auto& series : m_series)
-        if (series->visible)
-            densest = std::max(densest, qsizetype(series->points.size()));
-    const bool dense = 2 * densest > qsizetype(std::max(1, plotWidth()));
     m_canvas->setRenderHint(QPainter::Antialiasing, !dense);
-    if (dense != m_densePens) {
-        m_densePens = dense;
-        applyTheme();
-    }
     updateAxes();
     cacheTextItems();
     m_canvas->resetCachedContent(); // the cached grid and bands moved with the window
@@ -237,14 +232,79 @@ void TimeSeriesChart::pushSeries(Series& s)
     relative.reserve(qsizetype(s.points.size()));
     const double origin = double(m_t0);
     const std::vector<QPointF>& pts = s.points;
+    // A dense envelope is drawn with one-pixel lines without antialiasing: what reaches the screen is which
+    // pixels the line passes. Points that land on the pixel of the point before, and the inner points of a
+    // run along one pixel row, change none of them and are left out: Qt Charts strokes every point of a
+    // line for its hover outline on each push, and paints every segment (measured: most of the push).
+    const QRectF plot = m_canvas->chart()->plotArea();
+    double lo = 0, hi = 1, step = 1;
+    axisRange(s.spec.rightAxis, &lo, &hi, &step);
+    const bool simplify = m_densePens && plot.width() > 10 && plot.height() > 10 && hi > lo;
+    const double sx = simplify ? plot.width() / double(std::max<qint64>(1, m_t1 - m_t0)) : 0;
+    const double sy = simplify ? plot.height() / (hi - lo) : 0;
+    std::vector<std::pair<long, long>> pixels; // of the points kept, when simplifying
+    if (simplify)
+        pixels.reserve(pts.size());
     for (size_t i = 0; i < pts.size(); ++i) {
         if (i > 0 && i + 1 < pts.size() && pts[i].y() == pts[i - 1].y() && pts[i].y() == pts[i + 1].y())
             continue;
-        relative.append(QPointF(pts[i].x() - origin, pts[i].y()));
+        const QPointF point(pts[i].x() - origin, pts[i].y());
+        if (simplify) {
+            const std::pair<long, long> px {std::lround(point.x() * sx), std::lround((point.y() - lo) * sy)};
+            const bool last = i + 1 == pts.size();
+            if (!pixels.empty() && pixels.back() == px && !last)
+                continue; // the same pixel as the point before
+            const size_t n = pixels.size();
+            if (n >= 2 && pixels[n - 1].second == px.second && pixels[n - 2].second == px.second) {
+                relative.back() = point; // a run along one pixel row: only its ends count
+                pixels.back() = px;
+                continue;
+            }
+            pixels.push_back(px);
+        }
+        relative.append(point);
     }
     s.line->replace(relative);
     s.dirty = false;
     ++m_replaceCount;
+}
+
+void TimeSeriesChart::axisRange(bool right, double* lo, double* hi, double* step) const
+{
+    const double maxHint = right ? m_rightMaxHint : m_leftMaxHint;
+    const bool autoMin = right ? false : m_leftAutoMin;
+    const double cap = right ? kUnknown : m_leftMaxCap;
+    double mn = std::numeric_limits<double>::infinity(), mx = -mn;
+    for (const auto& s : m_series) {
+        if (s->spec.rightAxis != right || !s->visible)
+            continue;
+        for (const QPointF& p : s->points) {
+            mn = std::min(mn, p.y());
+            mx = std::max(mx, p.y());
+        }
+    }
+    if (!std::isfinite(mx))
+        mn = mx = 0;
+    double top = std::max(mx * 1.03, maxHint);
+    if (isKnown(cap))
+        top = std::min(top, cap);
+    double bottom = autoMin ? std::max(0.0, std::min(mn, maxHint) - (top - std::min(mn, maxHint)) * 0.15) : 0.0;
+    *step = niceStep(std::max(1e-6, top - bottom), 5);
+    *hi = std::ceil(top / *step - 1e-9) * *step;
+    *lo = std::floor(bottom / *step + 1e-9) * *step;
+    if (*hi <= *lo)
+        *hi = *lo + *step;
+}
+
+bool TimeSeriesChart::isDense() const
+{
+    // Dense: more than one point per two pixel columns, which a decimated window (one min/max pair per two
+    // columns, ChartGrid::buckets) reaches as soon as its range holds more samples than that.
+    qsizetype densest = 0;
+    for (const auto& series : m_series)
+        if (series->visible)
+            densest = std::max(densest, qsizetype(series->points.size()));
+    return 2 * densest > qsizetype(std::max(1, plotWidth()));
 }
 
 void TimeSeriesChart::updateAxes()
@@ -255,31 +315,9 @@ void TimeSeriesChart::updateAxes()
     if (timeAxis->min() != 0 || timeAxis->max() != span)
         timeAxis->setRange(0, span);
 
-    auto range = [this](bool right, double maxHint, bool autoMin, double cap, double* lo, double* hi, double* step) {
-        double mn = std::numeric_limits<double>::infinity(), mx = -mn;
-        for (const auto& s : m_series) {
-            if (s->spec.rightAxis != right || !s->visible)
-                continue;
-            for (const QPointF& p : s->points) {
-                mn = std::min(mn, p.y());
-                mx = std::max(mx, p.y());
-            }
-        }
-        if (!std::isfinite(mx))
-            mn = mx = 0;
-        double top = std::max(mx * 1.03, maxHint);
-        if (isKnown(cap))
-            top = std::min(top, cap);
-        double bottom = autoMin ? std::max(0.0, std::min(mn, maxHint) - (top - std::min(mn, maxHint)) * 0.15) : 0.0;
-        *step = niceStep(std::max(1e-6, top - bottom), 5);
-        *hi = std::ceil(top / *step - 1e-9) * *step;
-        *lo = std::floor(bottom / *step + 1e-9) * *step;
-        if (*hi <= *lo)
-            *hi = *lo + *step;
-    };
     const auto axes = chart->axes(Qt::Vertical);
     double lo, hi, step;
-    range(false, m_leftMaxHint, m_leftAutoMin, m_leftMaxCap, &lo, &hi, &step);
+    axisRange(false, &lo, &hi, &step);
     // Range and tick interval change in the order that never asks for more ticks than either the old or the
     // new axis has: a range grown from 5 to 2 000 000 with the old interval of 1 would lay out two million
     // tick labels for a moment (a tenth of a second).
@@ -299,9 +337,9 @@ void TimeSeriesChart::updateAxes()
             axis->setLabelFormat(format);
     };
     apply(static_cast<QValueAxis*>(axes.at(0)), lo, hi, step);
-    m_canvas->setLeftRange(lo, hi);
+    m_canvas->setLeftRange(lo, hi, step);
     if (m_hasRightAxis && axes.size() > 1) {
-        range(true, m_rightMaxHint, false, kUnknown, &lo, &hi, &step);
+        axisRange(true, &lo, &hi, &step);
         apply(static_cast<QValueAxis*>(axes.at(1)), lo, hi, step);
     }
 }
@@ -368,8 +406,9 @@ void TimeSeriesChart::applyTheme()
         axis->setLabelsColor(subtle);
         axis->setTitleFont(small);
         axis->setTitleBrush(subtle);
-        axis->setGridLineColor(grid);
-        axis->setLinePenColor(grid);
+        // Grid and axis lines are painted with the cached background (ChartCanvas::drawBackground).
+        axis->setGridLineVisible(false);
+        axis->setLineVisible(false);
         axis->setMinorGridLineVisible(false);
     }
     for (size_t i = 0; i < m_series.size(); ++i) {

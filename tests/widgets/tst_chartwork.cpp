@@ -6,10 +6,14 @@
 #include "DashboardPage.h"
 #include "MainWindow.h"
 #include "Target.h"
+#include "TargetListModel.h"
 #include "TimeSeriesChart.h"
 #include "WindowWait.h"
 
 #include <QApplication>
+#include <QGraphicsLineItem>
+#include <QGraphicsScene>
+#include <QGraphicsView>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
@@ -176,6 +180,127 @@ private Q_SLOTS:
         // Switched off again, its line is emptied.
         chart.setSeriesVisible(1, false);
         QCOMPARE(chart.pointCount(), rssOnly);
+    }
+
+    void denseLineIsSimplifiedToItsPixels_data()
+    {
+        QTest::addColumn<double>("base");
+        QTest::addColumn<double>("amplitude");
+        QTest::addColumn<int>("points");
+        QTest::addColumn<double>("maxShare"); // of the points that may reach Qt Charts
+        QTest::addColumn<double>("minShare");
+        // The seed's RSS, 336.6 MiB, growing by 2 MiB over the window (the axis spans 400 MiB): a line that
+        // climbs a pixel or two, whatever the plot's height (amplitude 0: a ramp, no swings).
+        QTest::addRow("seed RSS, slow growth") << 336.6 << 0.0 << 1800 << 0.05 << 0.0;
+        // Swings of 120 MiB from one point to the next: every point moves the line by many pixels.
+        QTest::addRow("swings of 120 MiB") << 212.7 << 120.0 << 1800 << 1.0 << 0.95;
+    }
+
+    // A dense envelope (one-pixel lines, no antialiasing) reaches Qt Charts without the points that change
+    // no pixel, and keeps every point that does; the hover read-out still has every point.
+    void denseLineIsSimplifiedToItsPixels()
+    {
+        QFETCH(double, base);
+        QFETCH(double, amplitude);
+        QFETCH(int, points);
+        QFETCH(double, maxShare);
+        QFETCH(double, minShare);
+        TimeSeriesChart chart(QStringLiteral("Process memory"));
+        chart.resize(900, 300);
+        ChartSeriesSpec a;
+        a.name = QStringLiteral("RSS");
+        a.color = Qt::blue;
+        chart.addSeries(a);
+        chart.setLeftAxis(QStringLiteral("MiB"), 400);
+        chart.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&chart));
+        const qint64 t0 = 1768380000000;
+        std::vector<QPointF> line;
+        for (int i = 0; i < points; ++i)
+            line.emplace_back(double(t0 + qint64(i) * 2000),
+                              base + 2.0 * i / points + (i % 2 ? amplitude : -amplitude) * ((i % 5) / 4.0));
+        chart.setTimeWindow(t0, t0 + qint64(points) * 2000);
+        chart.setSeriesPoints(0, line);
+        chart.commit();
+        const double share = double(chart.pointCount()) / double(points);
+        QVERIFY2(share <= maxShare && share >= minShare, qPrintable(QString::number(share)));
+        QCOMPARE(chart.seriesPoints(0).size(), size_t(points));
+    }
+
+    void gridAndAxisLinesAreNoSceneItems_data()
+    {
+        QTest::addColumn<double>("rss");
+        QTest::addColumn<int>("points");
+        QTest::addRow("seed steady") << 336.6 << 120;
+        QTest::addRow("near the heap limit") << 402.0 << 600;
+    }
+
+    // The grid and the axis lines are painted with the cached background: no line item of Qt Charts' is
+    // left to lay out and paint on every repaint, whatever the axis' range.
+    void gridAndAxisLinesAreNoSceneItems()
+    {
+        QFETCH(double, rss);
+        QFETCH(int, points);
+        TimeSeriesChart chart(QStringLiteral("Process memory"));
+        chart.resize(900, 300);
+        ChartSeriesSpec a;
+        a.name = QStringLiteral("RSS");
+        a.color = Qt::blue;
+        chart.addSeries(a);
+        chart.setLeftAxis(QStringLiteral("MiB"), 100);
+        const qint64 t0 = 1768380000000;
+        chart.setTimeWindow(t0, t0 + qint64(points) * 1000);
+        chart.setSeriesPoints(0, seedLine(t0, rss, points));
+        chart.commit();
+        chart.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&chart));
+        auto* view = chart.findChild<QGraphicsView*>();
+        QVERIFY(view);
+        int lineItems = 0;
+        for (QGraphicsItem* item : view->scene()->items())
+            if (item->type() == QGraphicsLineItem::Type && item->isVisible())
+                ++lineItems;
+        QCOMPARE(lineItems, 0);
+        // The axis still reaches above the data (its grid is drawn from the same range).
+        QVERIFY(chart.leftRange().second >= rss);
+    }
+
+    void windowIconIsSetOnlyWhenTheLevelChanges_data()
+    {
+        QTest::addColumn<int>("waitMs");
+        QTest::addRow("two ticks") << 2200;
+        QTest::addRow("four ticks") << 4200;
+    }
+
+    // Setting the window icon sends an event to every widget of the window: the once-a-second tick does it
+    // only when the worst level changed, which the steady demo does not.
+    void windowIconIsSetOnlyWhenTheLevelChanges()
+    {
+        QFETCH(int, waitMs);
+        MainWindow w;
+        w.resize(1400, 900);
+        w.openDemo();
+        QVERIFY(waitForBackfill(w));
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QTest::qWait(1300); // the first tick sets the icon
+        struct Counter : QObject
+        {
+            int n = 0;
+            bool eventFilter(QObject*, QEvent* e) override
+            {
+                if (e->type() == QEvent::WindowIconChange)
+                    ++n;
+                return false;
+            }
+        } counter;
+        w.installEventFilter(&counter);
+        const Level level = w.targetModel()->worstLevel();
+        QTest::qWait(waitMs);
+        if (w.targetModel()->worstLevel() == level)
+            QCOMPARE(counter.n, 0);
+        else
+            QVERIFY(counter.n <= 1);
     }
 };
 

@@ -14,6 +14,7 @@
 #include "MainWindow.h"
 #include "ProcessStats.h"
 #include "Target.h"
+#include "TargetConfig.h"
 #include "TargetListModel.h"
 #include "TimeSeriesChart.h"
 
@@ -251,6 +252,9 @@ int main(int argc, char** argv)
         window.addSourceTarget(entry, std::make_unique<WeekSource>(i, hours, memoryIntervalMs));
     }
     runFor(1500);
+    // Two targets or more open the fleet overview: the figures below are of the first target's page.
+    window.openFromOverview(window.targetModel()->entryAt(0)->key());
+    runFor(300);
     const double loadSeconds = double(load.elapsed()) / 1000.0;
 
     qint64 ringBytes = 0;
