@@ -383,13 +383,16 @@ bool MainWindow::addEntry(const TargetConfig& entry, bool select, bool keepOnErr
     return target != nullptr;
 }
 
-bool MainWindow::addSourceTarget(const TargetConfig& entry, std::unique_ptr<Source> source)
+bool MainWindow::addSourceTarget(const TargetConfig& entry, std::unique_ptr<Source> source, bool recordHistory)
 {
     if (!source || m_targets->indexOf(entry.key()) >= 0)
         return false;
     auto* target
         = new Target(std::move(source), SessionStore::thresholds(entry.key()).value_or(Thresholds::defaults()), this);
     const int row = m_targets->addTarget(entry, target);
+    HistoryStore* store = historyStore();
+    if (recordHistory && store && store->isOpen())
+        target->recordHistory(store, entry.key(), entry.displayName());
     target->start();
     if (m_targets->rowCount() == 1)
         selectTarget(row);
