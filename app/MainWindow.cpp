@@ -12,6 +12,7 @@
 #include "HistoryStore.h"
 #include "LevelStyle.h"
 #include "LogView.h"
+#include "MemoryRelease.h"
 #include "RecommendationList.h"
 #include "RecommendationModel.h"
 #include "RedFlagPanel.h"
@@ -61,6 +62,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_launcher(new TargetLauncher(this, this))
     , m_settings(AppSettings::load())
 {
+    tuneAllocator(); // before any target's history arrives
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(QStringLiteral("heapwatch"));
     m_home->addWidget(m_page);

@@ -209,6 +209,7 @@ template<int N> void HistoryRecorder::saveRing(const SampleRing<N>& ring, RingKi
             continue;
         m_store->addChunk(storedSealedChunk(m_key, kind, ring, i));
         m_savedSerial[k] = ring.sealedSerial(i);
+        ++m_sealedSaved;
     }
     const qsizetype open = ring.openRowCount();
     const qint64 lastMs = ring.isEmpty() ? -1 : ring.last().atMs;

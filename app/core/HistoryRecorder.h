@@ -31,10 +31,10 @@ public:
     // event, a gap band on the charts); shorter ones are a reconnect of the same run.
     static constexpr qint64 kMinGapMs = 10000;
 
-    // Sealed chunks of the last kResidentMs stay in memory whole (the 1 h and 6 h charts, growth, the flags'
-    // look-backs read them); older ones keep only a summary once the store holds them, and are read back from
-    // the store when a chart zoomed into them, an export or a report needs their rows.
-    static constexpr qint64 kResidentMs = 6LL * 3600 * 1000;
+    // Sealed chunks of the last kResidentMs stay in memory whole (the 1 h chart, growth, the flags' look-backs
+    // and the overview's sparklines read them); older ones keep only a summary once the store holds them, and are read
+    // back from the store when a chart zoomed into them, an export or a report needs their rows.
+    static constexpr qint64 kResidentMs = 2LL * 3600 * 1000;
 
     HistoryRecorder(HistoryStore* store, QString key, QString displayName);
     ~HistoryRecorder();
@@ -55,6 +55,8 @@ public:
     // committed: saved by an earlier save() than the last one (the store commits within 2 s, a save interval).
     // Chunks restored from the store count as committed. Returns the chunks dropped.
     qsizetype dropStored(TargetState& state);
+    // Sealed chunks handed to the store so far (the writer frees its copies once committed).
+    qint64 sealedChunksSaved() const { return m_sealedSaved; }
 
     // Saves what changed since the last save. judged: the assessment, once the backfill is in (flags judged on
     // half a history are not transitions); nullptr before.
@@ -76,6 +78,7 @@ private:
     QString m_displayName;
     std::array<qint64, 3> m_savedSerial {-1, -1, -1}; // newest sealed chunk saved, by RingKind
     std::array<qint64, 3> m_committedSerial {-1, -1, -1}; // newest sealed chunk the store has committed
+    qint64 m_sealedSaved = 0;
     std::unique_ptr<HistoryReader> m_reader; // opened on the first read-back, in the targets' thread
     std::array<qint64, 3> m_savedOpenMs {-1, -1, -1}; // newest row of the open chunk saved
     std::array<qint64, 3> m_savedOpenRows {-1, -1, -1};

@@ -1,9 +1,11 @@
 #include "Target.h"
 
 #include "HistoryRecorder.h"
+#include "MemoryRelease.h"
 #include "PlainText.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 
 #ifdef __GLIBC__
 #    include <malloc.h>
@@ -13,16 +15,6 @@ namespace heapwatch {
 namespace {
 
 constexpr qsizetype kMaxConnectionMessageChars = 1000;
-
-// Gives the pages of freed chunks back to the system. glibc keeps freed memory in its arenas (a week of chunks
-// arriving, saved, then dropped leaves tens of MiB free but resident, spread over the heap where the top-only
-// trim never reaches); malloc_trim releases the free pages anywhere in every arena.
-void releaseFreedMemory()
-{
-#ifdef __GLIBC__
-    malloc_trim(0);
-#endif
-}
 
 } // namespace
 
@@ -99,9 +91,14 @@ void Target::saveHistory()
     if (!m_recorder)
         return;
     m_recorder->save(m_state, m_backfillDone ? &assessment() : nullptr, QDateTime::currentMSecsSinceEpoch());
-    // What the store holds and the charts rarely show leaves memory.
-    if (m_recorder->dropStored(m_state) > 0)
+    // What the store holds and the charts rarely show leaves memory. The store's writer frees the copies it was
+    // handed once it committed them, seconds later (a backfill's week takes it a while): the free pages go back
+    // after a drop, and every few seconds for all targets (a trim costs well under a millisecond).
+    static QElapsedTimer sinceTrim;
+    if (m_recorder->dropStored(m_state) > 0 || !sinceTrim.isValid() || sinceTrim.hasExpired(4000)) {
         releaseFreedMemory();
+        sinceTrim.start();
+    }
 }
 
 void Target::start()

@@ -350,6 +350,7 @@ int main(int argc, char** argv)
     window.show();
     runFor(200);
     const qint64 rssWindow = ProcessStats::residentBytes();
+    const HeapFigures heapWindow = heapFigures();
     for (int i = 1; i <= targets; ++i) {
         TargetConfig entry = TargetConfig::demo();
         entry.location = QStringLiteral("bench/pangolin-%1").arg(i);
@@ -421,6 +422,9 @@ int main(int argc, char** argv)
     const Timing gridWeek = summarize(grid);
     window.viewport()->setRange(ChartViewport::Hour1);
     const qint64 rssEnd = ProcessStats::residentBytes();
+    // What is left that glibc could still give back (a diagnostic: the console trims after dropping chunks).
+    malloc_trim(0);
+    const qint64 rssTrimmed = ProcessStats::residentBytes();
     qint64 chunksLoaded = 0;
     for (int row = 0; row < window.targetModel()->rowCount(); ++row) {
         const TargetState& st = window.targetModel()->targetAt(row)->state();
@@ -458,6 +462,9 @@ int main(int argc, char** argv)
     out << QStringLiteral("  RSS with history        %1 MiB").arg(mib(rssLoaded), 0, 'f', 1) << Qt::endl;
     out << QStringLiteral("  RSS after idle          %1 MiB   (target <= 60 MiB)").arg(mib(rssIdle), 0, 'f', 1)
         << Qt::endl;
+    out << QStringLiteral("  heap (malloc)           %1 MiB in use with the window alone")
+               .arg(heapWindow.inUseMiB, 0, 'f', 1)
+        << Qt::endl;
     out << QStringLiteral("  heap (malloc)           %1 MiB in use, %2 MiB free in the arenas with history; %3 and "
                           "%4 MiB after idle")
                .arg(heapLoaded.inUseMiB, 0, 'f', 1)
@@ -465,7 +472,10 @@ int main(int argc, char** argv)
                .arg(heapIdle.inUseMiB, 0, 'f', 1)
                .arg(heapIdle.freeMiB, 0, 'f', 1)
         << Qt::endl;
-    out << QStringLiteral("  RSS at end              %1 MiB").arg(mib(rssEnd), 0, 'f', 1) << Qt::endl;
+    out << QStringLiteral("  RSS at end              %1 MiB (%2 MiB after a malloc_trim)")
+               .arg(mib(rssEnd), 0, 'f', 1)
+               .arg(mib(rssTrimmed), 0, 'f', 1)
+        << Qt::endl;
     out << QStringLiteral("  idle CPU over %1 s       %2 % of one core   (target <= 0.5 %)")
                .arg(idleSeconds)
                .arg(cpuPercent, 0, 'f', 2)
