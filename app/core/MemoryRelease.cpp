@@ -1,5 +1,7 @@
 #include "MemoryRelease.h"
 
+#include <cstdlib> // defines __GLIBC__ (through features.h) on glibc
+
 #ifdef __GLIBC__
 #    include <malloc.h>
 #endif
