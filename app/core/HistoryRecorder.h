@@ -31,10 +31,11 @@ public:
     // event, a gap band on the charts); shorter ones are a reconnect of the same run.
     static constexpr qint64 kMinGapMs = 10000;
 
-    // Sealed chunks of the last kResidentMs stay in memory whole (the 1 h chart, growth, the flags' look-backs
-    // and the overview's sparklines read them); older ones keep only a summary once the store holds them, and are read
-    // back from the store when a chart zoomed into them, an export or a report needs their rows.
-    static constexpr qint64 kResidentMs = 2LL * 3600 * 1000;
+    // Sealed chunks of the last kResidentMs stay in memory whole (the 1 h chart, growth's hour, the flags'
+    // look-backs of 15 and 20 min and the overview's hour of sparklines read them); older ones keep only a summary once
+    // the store holds them, and are read back from the store when a chart zoomed into them, an export or a report needs
+    // their rows.
+    static constexpr qint64 kResidentMs = 75LL * 60 * 1000;
 
     HistoryRecorder(HistoryStore* store, QString key, QString displayName);
     ~HistoryRecorder();

@@ -446,11 +446,11 @@ int main(int argc, char** argv)
                    .arg(mib(QFileInfo(storeOptions.path).size() + QFileInfo(storeOptions.path + "-wal").size()), 0, 'f',
                         1)
             << Qt::endl;
-        out << QStringLiteral("  sealed chunks           %1, %2 of them whole in memory (the last %3 h), %4 read "
+        out << QStringLiteral("  sealed chunks           %1, %2 of them whole in memory (the last %3 min), %4 read "
                               "back from the store by the charts")
                    .arg(chunks)
                    .arg(resident)
-                   .arg(HistoryRecorder::kResidentMs / 3600000)
+                   .arg(HistoryRecorder::kResidentMs / 60000)
                    .arg(chunksLoaded)
             << Qt::endl;
     } else {
