@@ -12,6 +12,7 @@
 #include "HistoryStore.h"
 #include "LevelStyle.h"
 #include "LogView.h"
+#include "MemoryRelease.h"
 #include "RecommendationList.h"
 #include "RecommendationModel.h"
 #include "RedFlagPanel.h"
@@ -61,6 +62,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_launcher(new TargetLauncher(this, this))
     , m_settings(AppSettings::load())
 {
+    tuneAllocator(); // before any target's history arrives
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(QStringLiteral("heapwatch"));
     m_home->addWidget(m_page);
@@ -383,13 +385,16 @@ bool MainWindow::addEntry(const TargetConfig& entry, bool select, bool keepOnErr
     return target != nullptr;
 }
 
-bool MainWindow::addSourceTarget(const TargetConfig& entry, std::unique_ptr<Source> source)
+bool MainWindow::addSourceTarget(const TargetConfig& entry, std::unique_ptr<Source> source, bool recordHistory)
 {
     if (!source || m_targets->indexOf(entry.key()) >= 0)
         return false;
     auto* target
         = new Target(std::move(source), SessionStore::thresholds(entry.key()).value_or(Thresholds::defaults()), this);
     const int row = m_targets->addTarget(entry, target);
+    HistoryStore* store = historyStore();
+    if (recordHistory && store && store->isOpen())
+        target->recordHistory(store, entry.key(), entry.displayName());
     target->start();
     if (m_targets->rowCount() == 1)
         selectTarget(row);

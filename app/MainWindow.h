@@ -61,7 +61,8 @@ public:
     HistoryStore* historyStore() const;
 
     // For tests and the benchmark: a target with a source made elsewhere (e.g. a week of generated history).
-    bool addSourceTarget(const TargetConfig& entry, std::unique_ptr<Source> source);
+    // recordHistory: the target records into the history store (when one is open), as a remote target does.
+    bool addSourceTarget(const TargetConfig& entry, std::unique_ptr<Source> source, bool recordHistory = false);
     Target* currentTarget() const;
     TargetListModel* targetModel() const { return m_targets; }
     DashboardPage* dashboard() const { return m_page; }

@@ -5,6 +5,7 @@
 #include <QJsonDocument>
 #include <QSqlDatabase>
 #include <QSqlQuery>
+#include <algorithm>
 #include <limits>
 
 namespace heapwatch {
@@ -75,6 +76,30 @@ qint64 HistoryReader::idOf(const QString& key) const
 {
     QSqlQuery q = query(m_connection, QStringLiteral("SELECT id FROM targets WHERE key = ?"), {key});
     return q.next() ? q.value(0).toLongLong() : -1;
+}
+
+std::optional<StoredChunk> HistoryReader::chunkStartingAt(const QString& key, RingKind ring, qint64 t0) const
+{
+    // A ring reads back chunk after chunk of one target: its id is remembered, and asked again on a miss (the
+    // target forgotten and stored anew has another id).
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        if (attempt == 1 || m_lastId < 0 || key != m_lastKey) {
+            m_lastKey = key;
+            m_lastId = idOf(key);
+        }
+        QSqlQuery q = query(m_connection,
+                            QStringLiteral("SELECT ") + historyschema::kChunkColumns
+                                + QStringLiteral(" FROM chunks WHERE target_id = ? AND ring = ? AND t0 = ?"),
+                            {m_lastId, int(ring), t0});
+        if (q.next())
+            return historyschema::chunkAt(q, key, ring);
+    }
+    return std::nullopt;
+}
+
+void HistoryReader::setCacheKiB(int kib)
+{
+    query(m_connection, QStringLiteral("PRAGMA cache_size = -%1").arg(std::max(kib, 16)), {});
 }
 
 std::vector<StoredChunk> HistoryReader::chunks(const QString& key, RingKind ring, qint64 t0, qint64 t1) const

@@ -29,6 +29,10 @@ public:
 
     // Chunks of the target's ring overlapping [t0, t1], oldest first.
     std::vector<StoredChunk> chunks(const QString& key, RingKind ring, qint64 t0, qint64 t1) const;
+    // The chunk of the target's ring whose first row is at t0 (a ring reading back a chunk it dropped).
+    std::optional<StoredChunk> chunkStartingAt(const QString& key, RingKind ring, qint64 t0) const;
+    // Caps SQLite's page cache of this connection (a reader kept open beside the console's charts).
+    void setCacheKiB(int kib);
     // One-minute rollups of minutes overlapping [t0, t1], oldest first.
     std::vector<RollupRow> rollups(const QString& key, RingKind ring, qint64 t0, qint64 t1) const;
     // Events in [t0, t1] in time order; events of an unknown kind (a newer heapwatch's) are skipped.
@@ -45,6 +49,8 @@ private:
 
     QString m_path;
     QString m_connection;
+    mutable QString m_lastKey; // chunkStartingAt's target
+    mutable qint64 m_lastId = -1;
 };
 
 } // namespace heapwatch

@@ -37,6 +37,62 @@ HistoryRecorder::HistoryRecorder(HistoryStore* store, QString key, QString displ
 {
 }
 
+HistoryRecorder::~HistoryRecorder() = default;
+
+template<int N> bool HistoryRecorder::loadChunk(RingKind kind, qint64 firstMs, typename SampleRing<N>::Chunk* chunk)
+{
+    if (!m_store || !m_store->isOpen())
+        return false;
+    if (!m_reader) {
+        m_reader = std::make_unique<HistoryReader>(m_store->path());
+        QString error;
+        if (!m_reader->open(&error)) {
+            m_reader.reset();
+            return false;
+        }
+        m_reader->setCacheKiB(256); // a chunk is read once per chart pass: SQLite's cache buys little
+    }
+    std::optional<StoredChunk> stored = m_reader->chunkStartingAt(m_key, kind, firstMs);
+    if (!stored) {
+        // Saved but not committed yet (a slow disk): commit it and read again.
+        m_store->flush().waitForFinished();
+        stored = m_reader->chunkStartingAt(m_key, kind, firstMs);
+    }
+    return stored && stored->rows == SampleRing<N>::kChunkRows
+        && historycodec::unpackChunk<N>(stored->bytes, stored->summaries, chunk);
+}
+
+void HistoryRecorder::attach(TargetState& state)
+{
+    state.processStorage().setChunkLoader([this](qint64 t0, ProcessRing::Chunk* c) {
+        return loadChunk<ProcessRing::kColumns>(RingKind::Process, t0, c);
+    });
+    state.statsStorage().setChunkLoader(
+        [this](qint64 t0, StatsRing::Chunk* c) { return loadChunk<StatsRing::kColumns>(RingKind::Stats, t0, c); });
+    state.cacheStorage().setChunkLoader(
+        [this](qint64 t0, CacheRing::Chunk* c) { return loadChunk<CacheRing::kColumns>(RingKind::Cache, t0, c); });
+}
+
+void HistoryRecorder::detach(TargetState& state)
+{
+    state.processStorage().setChunkLoader({});
+    state.statsStorage().setChunkLoader({});
+    state.cacheStorage().setChunkLoader({});
+}
+
+qsizetype HistoryRecorder::dropStored(TargetState& state)
+{
+    if (!m_store || !m_store->isOpen())
+        return 0;
+    auto drop = [this](auto& ring, RingKind kind) -> qsizetype {
+        if (ring.isEmpty() || !ring.hasChunkLoader())
+            return 0;
+        return ring.evictSealed(m_committedSerial[size_t(kind)], ring.last().atMs - kResidentMs);
+    };
+    return drop(state.processStorage(), RingKind::Process) + drop(state.statsStorage(), RingKind::Stats)
+        + drop(state.cacheStorage(), RingKind::Cache);
+}
+
 StoredEvent HistoryRecorder::markerEvent(const QString& key, const Marker& marker)
 {
     StoredEvent e;
@@ -133,7 +189,7 @@ void HistoryRecorder::restored(const TargetState& state)
     auto mark = [this](const auto& ring, RingKind kind) {
         const size_t k = size_t(kind);
         if (ring.sealedChunkCount() > 0)
-            m_savedSerial[k] = ring.sealedSerial(ring.sealedChunkCount() - 1);
+            m_savedSerial[k] = m_committedSerial[k] = ring.sealedSerial(ring.sealedChunkCount() - 1);
         m_savedOpenRows[k] = ring.openRowCount();
         m_savedOpenMs[k] = ring.isEmpty() ? -1 : ring.last().atMs;
     };
@@ -147,11 +203,13 @@ void HistoryRecorder::restored(const TargetState& state)
 template<int N> void HistoryRecorder::saveRing(const SampleRing<N>& ring, RingKind kind)
 {
     const size_t k = size_t(kind);
+    m_committedSerial[k] = m_savedSerial[k]; // enqueued a save interval ago: committed by now
     for (qsizetype i = 0; i < ring.sealedChunkCount(); ++i) {
         if (ring.sealedSerial(i) <= m_savedSerial[k])
             continue;
         m_store->addChunk(storedSealedChunk(m_key, kind, ring, i));
         m_savedSerial[k] = ring.sealedSerial(i);
+        ++m_sealedSaved;
     }
     const qsizetype open = ring.openRowCount();
     const qint64 lastMs = ring.isEmpty() ? -1 : ring.last().atMs;

@@ -15,9 +15,11 @@
 #include <QSet>
 #include <QString>
 #include <array>
+#include <memory>
 
 namespace heapwatch {
 
+class HistoryReader;
 class HistoryStore;
 
 class HistoryRecorder
@@ -29,7 +31,14 @@ public:
     // event, a gap band on the charts); shorter ones are a reconnect of the same run.
     static constexpr qint64 kMinGapMs = 10000;
 
+    // Sealed chunks of the last kResidentMs stay in memory whole (the 1 h chart, growth's hour, the flags'
+    // look-backs of 15 and 20 min and the overview's hour of sparklines read them); older ones keep only a summary once
+    // the store holds them, and are read back from the store when a chart zoomed into them, an export or a report needs
+    // their rows.
+    static constexpr qint64 kResidentMs = 75LL * 60 * 1000;
+
     HistoryRecorder(HistoryStore* store, QString key, QString displayName);
+    ~HistoryRecorder();
 
     const QString& key() const { return m_key; }
 
@@ -39,6 +48,16 @@ public:
     RestoredHistory restore(qint64 nowMs, QString* error);
     // The state has taken what restore() returned: its chunks and markers are stored already.
     void restored(const TargetState& state);
+    // Gives the state's rings a loader that reads their chunks back from the store, so that they may drop
+    // them (dropStored). The recorder must outlive the state's use of the rings, or detach() first.
+    void attach(TargetState& state);
+    void detach(TargetState& state);
+    // Drops from memory the sealed chunks older than kResidentMs before the newest row that the store has
+    // committed: saved by an earlier save() than the last one (the store commits within 2 s, a save interval).
+    // Chunks restored from the store count as committed. Returns the chunks dropped.
+    qsizetype dropStored(TargetState& state);
+    // Sealed chunks handed to the store so far (the writer frees its copies once committed).
+    qint64 sealedChunksSaved() const { return m_sealedSaved; }
 
     // Saves what changed since the last save. judged: the assessment, once the backfill is in (flags judged on
     // half a history are not transitions); nullptr before.
@@ -53,11 +72,15 @@ public:
 
 private:
     template<int N> void saveRing(const SampleRing<N>& ring, RingKind kind);
+    template<int N> bool loadChunk(RingKind kind, qint64 firstMs, typename SampleRing<N>::Chunk* chunk);
 
     QPointer<HistoryStore> m_store;
     QString m_key;
     QString m_displayName;
     std::array<qint64, 3> m_savedSerial {-1, -1, -1}; // newest sealed chunk saved, by RingKind
+    std::array<qint64, 3> m_committedSerial {-1, -1, -1}; // newest sealed chunk the store has committed
+    qint64 m_sealedSaved = 0;
+    std::unique_ptr<HistoryReader> m_reader; // opened on the first read-back, in the targets' thread
     std::array<qint64, 3> m_savedOpenMs {-1, -1, -1}; // newest row of the open chunk saved
     std::array<qint64, 3> m_savedOpenRows {-1, -1, -1};
     QSet<QString> m_savedMarkers;

@@ -110,7 +110,10 @@ QString open(const QString& path, bool forWriting, QString* error)
             // pages are then given back by PRAGMA incremental_vacuum after a prune or a forget.
             ok = exec(db, QStringLiteral("PRAGMA auto_vacuum = INCREMENTAL"), error)
                 && exec(db, QStringLiteral("PRAGMA journal_mode = WAL"), error)
-                && exec(db, QStringLiteral("PRAGMA synchronous = NORMAL"), error) && migrate(db, error);
+                && exec(db, QStringLiteral("PRAGMA synchronous = NORMAL"), error)
+                // The writer appends (chunks keyed by time) and rolls up the minutes it just wrote: a 512 KiB
+                // page cache holds what it touches; SQLite's default 2 MiB sat resident in the console.
+                && exec(db, QStringLiteral("PRAGMA cache_size = -512"), error) && migrate(db, error);
         } else {
             const int version = userVersion(db);
             ok = version >= 1 && version <= kVersion;

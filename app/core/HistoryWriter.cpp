@@ -2,6 +2,7 @@
 
 #include "HistorySchema.h"
 #include "HistoryStore.h"
+#include "MemoryRelease.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
@@ -10,6 +11,7 @@
 #include <QtEndian>
 #include <cmath>
 #include <map>
+#include <utility>
 
 namespace heapwatch {
 
@@ -109,8 +111,14 @@ bool HistoryWriter::commit()
         return true;
     m_inTransaction = false;
     QSqlDatabase d = db();
-    if (d.commit())
+    if (d.commit()) {
+        // A transaction of many chunks (a backfill's or a restore's week) freed as many copies handed over from
+        // the targets' thread: their pages go back to the system now, not whenever the heap's top shrinks.
+        if (std::exchange(m_chunksInTransaction, 0) >= kTrimAfterChunks)
+            releaseFreedMemory();
         return true;
+    }
+    m_chunksInTransaction = 0;
     fail(QStringLiteral("commit"), d.lastError().text());
     d.rollback();
     return false;
@@ -152,6 +160,7 @@ void HistoryWriter::noteTarget(const QString& key, const QString& displayName, q
 
 void HistoryWriter::addChunk(const StoredChunk& chunk)
 {
+    ++m_chunksInTransaction;
     std::vector<DecodedRow> rows;
     if (chunk.rows <= 0 || !decodeStoredChunk(chunk, &rows) || rows.front().atMs != chunk.t0
         || rows.back().atMs != chunk.t1) {

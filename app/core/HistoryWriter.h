@@ -47,6 +47,8 @@ private:
     QString m_connection;
     bool m_inTransaction = false;
     QTimer m_commitTimer;
+    static constexpr int kTrimAfterChunks = 16;
+    int m_chunksInTransaction = 0;
     QTimer m_pruneTimer;
     QHash<QString, qint64> m_targetIds;
 };

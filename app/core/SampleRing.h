@@ -12,6 +12,12 @@
 // for that (|v| >= 1e13) are kept as exact floats; NaN and infinities read back as NaN.
 //
 // Reads decode through a small cache of groups, so the ring is for one thread (the targets' thread).
+//
+// A ring whose chunks are also kept in the history store can be given a loader (setChunkLoader) and then told
+// to drop the bytes of sealed chunks the store holds (evictSealed): such a chunk keeps only its own min/max
+// summary in memory (about 0.1 byte a row instead of 7), and is read back from the store, through a small
+// cache, when a reader needs its rows. So the ring's memory follows what the charts show, not how long the
+// target has been watched. Without a loader every chunk stays in memory, as before.
 #pragma once
 
 #include <QPointF>
@@ -21,6 +27,7 @@
 #include <cmath>
 #include <cstring>
 #include <deque>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <vector>
@@ -119,6 +126,7 @@ template<int N> class SampleRing
 {
 public:
     using Row = SampleRow<N>;
+    static constexpr int kColumns = N;
     static constexpr int kChunkRows = 1024;
     static constexpr int kGroupRows = 64;
     static constexpr int kGroupsPerChunk = kChunkRows / kGroupRows;
@@ -135,12 +143,20 @@ public:
     qsizetype allocatedBytes() const
     {
         qsizetype bytes = qsizetype(m_open.capacity() * sizeof(Row));
-        for (const Chunk& c : m_chunks)
-            bytes += qsizetype(sizeof(Chunk) + c.bytes.capacity());
+        for (const Slot& s : m_chunks)
+            bytes += qsizetype(sizeof(Slot)) + (s.chunk ? qsizetype(sizeof(Chunk) + s.chunk->bytes.capacity()) : 0);
+        for (const LoadedChunk& l : m_loaded)
+            bytes += l.chunk ? qsizetype(sizeof(Chunk) + l.chunk->bytes.capacity()) : 0;
         for (const CachedGroup& g : m_cache)
             bytes += qsizetype(g.rows.capacity() * sizeof(Row));
         return bytes;
     }
+    // Sealed chunks whose bytes are in memory, and those read back from the store by the loader so far.
+    qsizetype residentChunkCount() const
+    {
+        return qsizetype(std::count_if(m_chunks.begin(), m_chunks.end(), [](const Slot& s) { return bool(s.chunk); }));
+    }
+    qint64 chunksLoaded() const { return m_chunksLoaded; }
 
     // Rows must arrive in time order; an older row than the newest is dropped (returns false), so that
     // binary searches stay valid. Equal times are kept.
@@ -165,6 +181,7 @@ public:
     void clear()
     {
         m_chunks.clear();
+        m_loaded = {};
         m_open.clear();
         m_open.shrink_to_fit();
         m_head = 0;
@@ -180,25 +197,43 @@ public:
         const qsizetype sealed = sealedRows();
         if (a >= sealed)
             return m_open[size_t(a - sealed)];
-        const qsizetype chunk = a / kChunkRows;
-        const int inChunk = int(a % kChunkRows);
-        return groupRows(chunk, inChunk / kGroupRows)[size_t(inChunk % kGroupRows)];
+        return rowAbs(a);
     }
     Row first() const { return at(0); }
     Row last() const { return at(size() - 1); }
 
-    // Index of the first row with atMs >= t (size() if none).
+    // Index of the first row with atMs >= t (size() if none). The chunk is found by the chunks' first and last
+    // times, then the row inside it: a chunk whose bytes were dropped is read back only when t falls inside it.
     qsizetype lowerBound(qint64 t) const
     {
-        qsizetype lo = 0, hi = size();
+        const qsizetype chunks = qsizetype(m_chunks.size());
+        qsizetype lo = 0, hi = chunks;
         while (lo < hi) {
             const qsizetype mid = lo + (hi - lo) / 2;
-            if (at(mid).atMs < t)
+            if (m_chunks[size_t(mid)].sum.lastMs < t)
                 lo = mid + 1;
             else
                 hi = mid;
         }
-        return lo;
+        qsizetype a = 0; // the answer as an index from the front of the oldest chunk
+        if (lo == chunks) {
+            a = sealedRows()
+                + qsizetype(std::partition_point(m_open.begin(), m_open.end(), [t](const Row& r) { return r.atMs < t; })
+                            - m_open.begin());
+        } else if (m_chunks[size_t(lo)].sum.firstMs >= t) {
+            a = lo * kChunkRows;
+        } else {
+            qsizetype l = lo * kChunkRows, h = (lo + 1) * kChunkRows;
+            while (l < h) {
+                const qsizetype mid = l + (h - l) / 2;
+                if (rowAbs(mid).atMs < t)
+                    l = mid + 1;
+                else
+                    h = mid;
+            }
+            a = l;
+        }
+        return std::max(a, m_head) - m_head; // rows dropped from the front are older than every kept row
     }
 
     // Min/max decimation of the given columns over [t0, t1] into at most two points per pixel column each,
@@ -256,10 +291,43 @@ public:
         const qsizetype sealedEnd = std::min(end, sealedRows() - m_head);
         qsizetype i = begin;
         while (i < end) {
-            // A whole sealed group inside the window and inside one pixel column: use its summary.
             const qsizetype a = i + m_head;
+            // A whole chunk whose bytes were dropped, inside the window and spanning a few pixel columns at
+            // most: its minimum and maximum of each column go to the columns they happened in (the other
+            // columns it spans get no point from it), so a wide chart never reads the store.
+            if (i < sealedEnd && a % kChunkRows == 0 && i + kChunkRows <= end) {
+                const Slot& slot = m_chunks[size_t(a / kChunkRows)];
+                const ChunkSummary& cs = slot.sum;
+                if (!slot.chunk && cs.summarised && bucketOf(cs.lastMs) - bucketOf(cs.firstMs) < kSummaryColumns) {
+                    for (int b = bucketOf(cs.firstMs); b <= bucketOf(cs.lastMs); ++b) {
+                        for (size_t k = 0; k < columns.size(); ++k) {
+                            const Summary& s = cs.summary[size_t(columns[k])];
+                            if (s.minV > s.maxV)
+                                continue; // no value in this column
+                            const qint64 minAt = cs.firstMs + qint64(s.minDt);
+                            const qint64 maxAt = cs.firstMs + qint64(s.maxDt);
+                            for (int which = 0; which < 2; ++which) {
+                                const qint64 at = which == 0 ? std::min(minAt, maxAt) : std::max(minAt, maxAt);
+                                if (which == 1 && minAt == maxAt)
+                                    break;
+                                if (bucketOf(at) != b)
+                                    continue;
+                                if (b != bucket) {
+                                    flush();
+                                    bucket = b;
+                                }
+                                const float v = at == minAt ? s.minV : s.maxV;
+                                ext[k].merge(v, at, v, at);
+                            }
+                        }
+                    }
+                    i += kChunkRows;
+                    continue;
+                }
+            }
+            // A whole sealed group inside the window and inside one pixel column: use its summary.
             if (i < sealedEnd && a % kGroupRows == 0 && i + kGroupRows <= end) {
-                const Group& g = m_chunks[size_t(a / kChunkRows)].groups[size_t((a % kChunkRows) / kGroupRows)];
+                const Group& g = chunkAt(a / kChunkRows).groups[size_t((a % kChunkRows) / kGroupRows)];
                 if (g.summarised && bucketOf(g.firstMs) == bucketOf(g.lastMs)) {
                     const int b = bucketOf(g.firstMs);
                     if (b != bucket) {
@@ -313,8 +381,18 @@ public:
         qsizetype i = size();
         while (i > 0) {
             const qsizetype a = i - 1 + m_head; // the row before i
+            if (a < sealedRows() && a % kChunkRows == kChunkRows - 1 && i - kChunkRows >= 0
+                && !m_chunks[size_t(a / kChunkRows)].chunk) {
+                // A chunk whose bytes were dropped: its own summary says whether it is all inside.
+                const ChunkSummary& cs = m_chunks[size_t(a / kChunkRows)].sum;
+                const Summary& sm = cs.summary[size_t(column)];
+                if (!(cs.nanColumns & (1u << column)) && sm.minV <= sm.maxV && inside(sm.minV) && inside(sm.maxV)) {
+                    i -= kChunkRows;
+                    continue;
+                }
+            }
             if (a < sealedRows() && a % kGroupRows == kGroupRows - 1 && i - kGroupRows >= 0) {
-                const Group& g = m_chunks[size_t(a / kChunkRows)].groups[size_t((a % kChunkRows) / kGroupRows)];
+                const Group& g = chunkAt(a / kChunkRows).groups[size_t((a % kChunkRows) / kGroupRows)];
                 const Summary& sm = g.summary[size_t(column)];
                 if (!(g.nanColumns & (1u << column)) && sm.minV <= sm.maxV && inside(sm.minV) && inside(sm.maxV)) {
                     i -= kGroupRows;
@@ -331,9 +409,12 @@ public:
     // The sealed chunks, oldest first, as the ring keeps them (its own encoded bytes and the groups' summaries):
     // what the history store saves. sealedSerial(i) numbers chunks for the ring's lifetime, so a reader can
     // tell which ones it already has; rows the ring has dropped from the front of the oldest are still in it.
+    // A chunk whose bytes were dropped is read back through the loader: the reference is valid until the next
+    // read of the ring.
     struct Chunk;
     qsizetype sealedChunkCount() const { return qsizetype(m_chunks.size()); }
-    const Chunk& sealedChunk(qsizetype i) const { return m_chunks[size_t(i)]; }
+    const Chunk& sealedChunk(qsizetype i) const { return chunkAt(i); }
+    bool isSealedChunkResident(qsizetype i) const { return bool(m_chunks[size_t(i)].chunk); }
     qint64 sealedSerial(qsizetype i) const { return m_firstSerial + i; }
 
     // Encodes count (<= kChunkRows) rows as seal() does; a shorter chunk has empty groups after its rows. The
@@ -410,10 +491,35 @@ public:
         if (!m_open.empty() || (!isEmpty() && firstMs <= m_lastMs))
             return false;
         m_lastMs = chunk.groups[size_t(kGroupsPerChunk - 1)].lastMs;
-        m_chunks.push_back(std::move(chunk));
+        pushSealed(std::move(chunk));
         while (size() > m_capacity)
             dropOldest();
         return true;
+    }
+
+    // Reads back the sealed chunk whose first row is at firstMs, exactly as the ring encoded it; false when it
+    // cannot (the ring then reads the chunk's rows as NaN at evenly spread times within its span).
+    using ChunkLoader = std::function<bool(qint64 firstMs, Chunk* chunk)>;
+    void setChunkLoader(ChunkLoader loader) { m_loader = std::move(loader); }
+    bool hasChunkLoader() const { return bool(m_loader); }
+
+    // Drops the bytes (and the per-group summaries) of sealed chunks with serial <= upToSerial whose last row is
+    // before beforeMs, keeping one summary per chunk; only with a loader. Returns how many were dropped.
+    qsizetype evictSealed(qint64 upToSerial, qint64 beforeMs)
+    {
+        if (!m_loader)
+            return 0;
+        qsizetype dropped = 0;
+        for (qsizetype i = 0; i < qsizetype(m_chunks.size()); ++i) {
+            Slot& s = m_chunks[size_t(i)];
+            if (sealedSerial(i) > upToSerial || s.sum.lastMs >= beforeMs)
+                break;
+            if (s.chunk) {
+                s.chunk.reset();
+                ++dropped;
+            }
+        }
+        return dropped;
     }
 
     qsizetype openRowCount() const { return qsizetype(m_open.size()); }
@@ -508,6 +614,30 @@ public:
     };
 
 private:
+    // What stays in memory of a sealed chunk: its bytes (null once dropped) and one summary of all its rows.
+    struct ChunkSummary
+    {
+        qint64 firstMs = 0;
+        qint64 lastMs = 0;
+        quint32 nanColumns = 0;
+        bool summarised = false; // false when the chunk spans more than 49 days
+        std::array<Summary, N> summary;
+    };
+    struct Slot
+    {
+        std::unique_ptr<Chunk> chunk;
+        ChunkSummary sum;
+    };
+    struct LoadedChunk
+    {
+        qint64 serial = -1;
+        std::unique_ptr<Chunk> chunk;
+    };
+    // A dropped chunk spanning fewer pixel columns than this is drawn from its summary alone.
+    static constexpr int kSummaryColumns = 4;
+    // Chunks read back from the store kept at once: a chart's pass reads each chunk once, in order.
+    static constexpr size_t kLoadedChunks = 6;
+
     struct CachedGroup
     {
         qint64 serial = -1; // chunk serial * kGroupsPerChunk + group
@@ -554,6 +684,83 @@ private:
         return groupRows(a / kChunkRows, inChunk / kGroupRows).data() + inGroup;
     }
 
+    // Row a counted from the front of the oldest sealed chunk (a < sealedRows()).
+    Row rowAbs(qsizetype a) const
+    {
+        const int inChunk = int(a % kChunkRows);
+        return groupRows(a / kChunkRows, inChunk / kGroupRows)[size_t(inChunk % kGroupRows)];
+    }
+
+    static ChunkSummary summarize(const Chunk& chunk)
+    {
+        ChunkSummary cs;
+        cs.firstMs = chunk.groups[0].firstMs;
+        cs.lastMs = chunk.groups[size_t(kGroupsPerChunk - 1)].lastMs;
+        cs.summarised = quint64(cs.lastMs) - quint64(cs.firstMs) <= std::numeric_limits<quint32>::max();
+        for (const Group& g : chunk.groups) {
+            cs.nanColumns |= g.nanColumns;
+            if (!g.summarised)
+                cs.summarised = false;
+            if (!cs.summarised)
+                continue;
+            const quint32 offset = quint32(quint64(g.firstMs) - quint64(cs.firstMs));
+            for (int c = 0; c < N; ++c) {
+                const Summary& s = g.summary[size_t(c)];
+                Summary& out = cs.summary[size_t(c)];
+                if (s.minV > s.maxV)
+                    continue;
+                if (s.minV < out.minV) {
+                    out.minV = s.minV;
+                    out.minDt = offset + s.minDt;
+                }
+                if (s.maxV > out.maxV) {
+                    out.maxV = s.maxV;
+                    out.maxDt = offset + s.maxDt;
+                }
+            }
+        }
+        return cs;
+    }
+
+    void pushSealed(Chunk chunk)
+    {
+        Slot slot;
+        slot.sum = summarize(chunk);
+        slot.chunk = std::make_unique<Chunk>(std::move(chunk));
+        m_chunks.push_back(std::move(slot));
+    }
+
+    // The sealed chunk at index, from memory or read back through the loader (into a small cache).
+    const Chunk& chunkAt(qsizetype index) const
+    {
+        const Slot& slot = m_chunks[size_t(index)];
+        if (slot.chunk)
+            return *slot.chunk;
+        const qint64 serial = m_firstSerial + index;
+        for (const LoadedChunk& l : m_loaded)
+            if (l.serial == serial && l.chunk)
+                return *l.chunk;
+        LoadedChunk& l = m_loaded[m_nextLoaded];
+        m_nextLoaded = (m_nextLoaded + 1) % m_loaded.size();
+        l.serial = serial;
+        l.chunk = std::make_unique<Chunk>();
+        ++m_chunksLoaded;
+        std::vector<Row> check;
+        if (!m_loader || !m_loader(slot.sum.firstMs, l.chunk.get()) || l.chunk->groups[0].firstMs != slot.sum.firstMs
+            || !decodeChunk(*l.chunk, kChunkRows, &check)) {
+            // Not readable: rows of NaN spread over the chunk's span keep the ring's times in order.
+            std::vector<Row> rows(static_cast<size_t>(kChunkRows));
+            for (int r = 0; r < kChunkRows; ++r) {
+                rows[size_t(r)].atMs
+                    = slot.sum.firstMs + qint64(double(slot.sum.lastMs - slot.sum.firstMs) * r / (kChunkRows - 1));
+                rows[size_t(r)].v.fill(std::numeric_limits<float>::quiet_NaN());
+            }
+            rows.back().atMs = slot.sum.lastMs;
+            *l.chunk = encode(rows.data(), kChunkRows);
+        }
+        return *l.chunk;
+    }
+
     void dropOldest()
     {
         ++m_head;
@@ -568,7 +775,7 @@ private:
     // alone.
     void seal()
     {
-        m_chunks.push_back(encode(m_open.data(), kChunkRows));
+        pushSealed(encode(m_open.data(), kChunkRows));
         m_open.clear();
     }
 
@@ -582,7 +789,7 @@ private:
         m_nextCacheSlot = (m_nextCacheSlot + 1) % m_cache.size();
         slot.serial = serial;
         slot.rows.resize(size_t(kGroupRows));
-        const Chunk& chunk = m_chunks[size_t(chunkIndex)];
+        const Chunk& chunk = chunkAt(chunkIndex);
         const Group& g = chunk.groups[size_t(group)];
         const quint8* p = chunk.bytes.data() + g.offset;
         quint64 t = quint64(g.firstMs);
@@ -612,13 +819,17 @@ private:
     }
 
     qsizetype m_capacity;
-    std::deque<Chunk> m_chunks; // sealed, oldest first
+    std::deque<Slot> m_chunks; // sealed, oldest first
     std::vector<Row> m_open; // the chunk being filled
     qsizetype m_head = 0; // rows dropped from the front of the oldest chunk
     qint64 m_firstSerial = 0; // serial number of m_chunks.front()
     qint64 m_lastMs = 0;
     mutable std::array<CachedGroup, 4> m_cache;
     mutable size_t m_nextCacheSlot = 0;
+    ChunkLoader m_loader;
+    mutable std::array<LoadedChunk, kLoadedChunks> m_loaded;
+    mutable size_t m_nextLoaded = 0;
+    mutable qint64 m_chunksLoaded = 0;
 };
 
 } // namespace heapwatch

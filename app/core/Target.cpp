@@ -1,9 +1,15 @@
 #include "Target.h"
 
 #include "HistoryRecorder.h"
+#include "MemoryRelease.h"
 #include "PlainText.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
+
+#ifdef __GLIBC__
+#    include <malloc.h>
+#endif
 
 namespace heapwatch {
 namespace {
@@ -74,6 +80,7 @@ const Assessment& Target::assessment() const
 void Target::recordHistory(HistoryStore* store, const QString& key, const QString& displayName)
 {
     m_recorder = std::make_unique<HistoryRecorder>(store, key, displayName);
+    m_recorder->attach(m_state);
     m_saveTimer.setInterval(HistoryRecorder::kSaveIntervalMs);
     m_saveTimer.setTimerType(Qt::CoarseTimer);
     connect(&m_saveTimer, &QTimer::timeout, this, &Target::saveHistory, Qt::UniqueConnection);
@@ -84,6 +91,14 @@ void Target::saveHistory()
     if (!m_recorder)
         return;
     m_recorder->save(m_state, m_backfillDone ? &assessment() : nullptr, QDateTime::currentMSecsSinceEpoch());
+    // What the store holds and the charts rarely show leaves memory. The store's writer frees the copies it was
+    // handed once it committed them, seconds later (a backfill's week takes it a while): the free pages go back
+    // after a drop, and every few seconds for all targets (a trim costs well under a millisecond).
+    static QElapsedTimer sinceTrim;
+    if (m_recorder->dropStored(m_state) > 0 || !sinceTrim.isValid() || sinceTrim.hasExpired(4000)) {
+        releaseFreedMemory();
+        sinceTrim.start();
+    }
 }
 
 void Target::start()
@@ -96,6 +111,8 @@ void Target::start()
             qWarning("heapwatch: history of %s not read: %s", qPrintable(m_recorder->key()), qPrintable(error));
         m_state.restoreHistory(history);
         m_recorder->restored(m_state);
+        if (m_recorder->dropStored(m_state) > 0)
+            releaseFreedMemory();
         m_saveTimer.start();
     }
     m_starting = true;

@@ -143,6 +143,11 @@ public:
     const ProcessRing& process() const { return m_process; }
     const StatsRing& stats() const { return m_stats; }
     const CacheRing& cache() const { return m_cache; }
+    // The same rings to change how they keep their chunks (the history recorder lets them drop the bytes of
+    // chunks the store holds); their rows stay the same.
+    ProcessRing& processStorage() { return m_process; }
+    StatsRing& statsStorage() { return m_stats; }
+    CacheRing& cacheStorage() { return m_cache; }
     // Every collection of --trace-gc lines (pauses), and the full ones alone (the post-GC floor). Empty when the
     // app does not run with --trace-gc.
     const GcRing& gc() const { return m_gc; }
