@@ -131,6 +131,8 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(rec.lastStatus().logsSource,
                                   QStringLiteral("docker logs -f (log file: not-readable)"), 30000);
         QTRY_COMPARE_WITH_TIMEOUT(followers().size(), 1, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(rec.backfillFinished, 1, 10000); // the history's end may come after the follower
+        QTest::qWait(500);
         QCOMPARE(rec.backfillFinished, 1);
     }
 };
