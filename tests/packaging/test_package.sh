@@ -260,7 +260,7 @@ run badoption 3 "$bin" check --no-such-option && pass "heapwatch check --no-such
 # The console loads its module from the package's LIBDIR/heapwatch: still running after 3 s (timeout's 124)
 # means the window came up on the offscreen platform. A throwaway HOME keeps the user's settings out of it.
 mkdir -p "$work/home"
-if HOME=$work/home XDG_CONFIG_HOME=$work/home/.config XDG_DATA_HOME=$work/home/.local/share \
+if QT_QPA_PLATFORM=offscreen HOME=$work/home XDG_CONFIG_HOME=$work/home/.config XDG_DATA_HOME=$work/home/.local/share \
     timeout 3 "$bin" --demo --no-restore >"$work/console.out" 2>&1; then
     fail "the packaged console exited at once: $(head -5 "$work/console.out")"
 else
