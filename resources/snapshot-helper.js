@@ -320,10 +320,11 @@ function connectWs(url) {
 }
 
 // The number of objects on the app's heap, which is what a snapshot's memory grows with (V8 keeps an entry
-// and the edges of every object while it writes one: about 500 bytes an object, measured on Node 20). V8
+// and the edges of every object while it writes one: about 1 KB an object, measured on Node 20). V8
 // numbers every live object when heap object tracking starts and reports them in heapStatsUpdate; disable
-// ends the tracking and drops the numbering without taking a snapshot (stopTrackingHeapObjects would take
-// one). The app pauses while its objects are numbered: about 1 s per million. -1 when it fails.
+// ends the tracking without taking a snapshot (stopTrackingHeapObjects would take one; the numbering may
+// stay for the next session). The app pauses while its objects are numbered: about 1 s per million. -1 when
+// it fails.
 let heapStats = null;
 async function countObjects() {
     const started = Date.now();
