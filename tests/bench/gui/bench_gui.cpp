@@ -380,7 +380,16 @@ int main(int argc, char** argv)
     const qint64 rssLoaded = ProcessStats::residentBytes();
     const HeapFigures heapLoaded = heapFigures();
 
+    auto loadedSoFar = [&window] {
+        qint64 n = 0;
+        for (int row = 0; row < window.targetModel()->rowCount(); ++row) {
+            const TargetState& st = window.targetModel()->targetAt(row)->state();
+            n += st.process().chunksLoaded() + st.stats().chunksLoaded() + st.cache().chunksLoaded();
+        }
+        return n;
+    };
     // Idle: five live targets, the window showing the first one at 1 h and refreshing every second.
+    const qint64 loadedBeforeIdle = loadedSoFar();
     ChartGrid* charts = window.dashboard()->charts();
     const int refreshes0 = charts->refreshCount();
     const qint64 cpu0 = ProcessStats::cpuTimeUs();
@@ -391,6 +400,7 @@ int main(int argc, char** argv)
     const double idleWall = double(wall.elapsed()) / 1000.0;
     const int idleRefreshes = charts->refreshCount() - refreshes0;
     const qint64 rssIdle = ProcessStats::residentBytes();
+    const qint64 idleLoads = loadedSoFar() - loadedBeforeIdle;
     const HeapFigures heapIdle = heapFigures();
 
     // Idle with the window minimised: the targets still stream and are judged (alerts), no chart is touched.
@@ -429,11 +439,7 @@ int main(int argc, char** argv)
     // What is left that glibc could still give back (a diagnostic: the console trims after dropping chunks).
     malloc_trim(0);
     const qint64 rssTrimmed = ProcessStats::residentBytes();
-    qint64 chunksLoaded = 0;
-    for (int row = 0; row < window.targetModel()->rowCount(); ++row) {
-        const TargetState& st = window.targetModel()->targetAt(row)->state();
-        chunksLoaded += st.process().chunksLoaded() + st.stats().chunksLoaded() + st.cache().chunksLoaded();
-    }
+    const qint64 chunksLoaded = loadedSoFar();
 
     out << "bench_gui: " << targets << " targets x " << hours << " h of history (stats every 1 s, Memory: line every "
         << memoryIntervalMs << " ms), offscreen, window 1600x1000" << Qt::endl;
@@ -484,9 +490,11 @@ int main(int argc, char** argv)
                .arg(idleSeconds)
                .arg(cpuPercent, 0, 'f', 2)
         << Qt::endl;
-    out << QStringLiteral("  chart refreshes while idle %1 in %2 s (the 1 h page: at most one per 7.8 s bucket)")
+    out << QStringLiteral("  chart refreshes while idle %1 in %2 s (the 1 h page: at most one per 7.8 s bucket), %3 "
+                          "chunks read back from the store")
                .arg(idleRefreshes)
                .arg(idleWall, 0, 'f', 0)
+               .arg(idleLoads)
         << Qt::endl;
     out << QStringLiteral("  idle CPU, minimised, %1 s %2 % of one core, %3 chart refreshes")
                .arg(hiddenIdleSeconds)
