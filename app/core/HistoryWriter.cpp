@@ -121,16 +121,59 @@ bool HistoryWriter::commit()
     m_chunksInTransaction = 0;
     fail(QStringLiteral("commit"), d.lastError().text());
     d.rollback();
+    m_seen.clear(); // what they remember was not written
+    m_rolled.clear();
     return false;
+}
+
+QSqlQuery& HistoryWriter::statement(Statement which)
+{
+    std::optional<QSqlQuery>& q = m_statements[size_t(which)];
+    if (q)
+        return *q;
+    q.emplace(db());
+    switch (which) {
+    case UpsertTarget:
+        q->prepare(QStringLiteral(
+            "INSERT INTO targets (key, display_name, first_seen, last_seen) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO "
+            "UPDATE SET first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, "
+            "excluded.last_seen), display_name = CASE WHEN ?5 = '' THEN display_name ELSE excluded.display_name "
+            "END"));
+        break;
+    case SelectTargetId:
+        q->prepare(QStringLiteral("SELECT id FROM targets WHERE key = ?"));
+        break;
+    case SelectRowCount:
+        q->prepare(QStringLiteral("SELECT row_count FROM chunks WHERE target_id = ? AND ring = ? AND t0 = ?"));
+        break;
+    case InsertChunk:
+        q->prepare(QStringLiteral("INSERT OR REPLACE INTO chunks (target_id, ring, t0, t1, row_count, data, "
+                                  "summaries) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+        break;
+    case SelectOverlapping:
+        q->prepare(
+            QStringLiteral("SELECT ") + historyschema::kChunkColumns
+            + QStringLiteral(" FROM chunks WHERE target_id = ? AND ring = ? AND t0 < ? AND t1 >= ? ORDER BY t0"));
+        break;
+    case InsertRollup:
+        q->prepare(
+            QStringLiteral("INSERT OR REPLACE INTO rollups (target_id, ring, minute, data) VALUES (?, ?, ?, ?)"));
+        break;
+    }
+    return *q;
 }
 
 qint64 HistoryWriter::targetId(const QString& key, const QString& displayName, qint64 seenMs)
 {
-    QSqlQuery q(db());
-    q.prepare(QStringLiteral(
-        "INSERT INTO targets (key, display_name, first_seen, last_seen) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO "
-        "UPDATE SET first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, "
-        "excluded.last_seen), display_name = CASE WHEN ?5 = '' THEN display_name ELSE excluded.display_name END"));
+    const auto known = m_targetIds.constFind(key);
+    if (known != m_targetIds.constEnd()) {
+        // Inside the times already written, and no new name: the row would not change.
+        const auto seen = m_seen.constFind(key);
+        if (seen != m_seen.constEnd() && seenMs >= seen->first && seenMs <= seen->last
+            && (displayName.isEmpty() || displayName == seen->displayName))
+            return *known;
+    }
+    QSqlQuery& q = statement(UpsertTarget);
     const QString name = displayName.isEmpty() ? key.section(QLatin1Char('/'), -1) : displayName;
     q.addBindValue(key);
     q.addBindValue(name);
@@ -141,13 +184,25 @@ qint64 HistoryWriter::targetId(const QString& key, const QString& displayName, q
         fail(QStringLiteral("target %1").arg(key), q.lastError().text());
         return -1;
     }
-    if (const auto it = m_targetIds.constFind(key); it != m_targetIds.constEnd())
-        return *it;
-    q.prepare(QStringLiteral("SELECT id FROM targets WHERE key = ?"));
-    q.addBindValue(key);
-    if (!q.exec() || !q.next())
+    q.finish();
+    // What the row holds now is at least this wide (the row may hold older times: it is only a shortcut).
+    const auto seen = m_seen.find(key);
+    if (seen == m_seen.end()) {
+        m_seen.insert(key, {seenMs, seenMs, displayName});
+    } else {
+        seen->first = std::min(seen->first, seenMs);
+        seen->last = std::max(seen->last, seenMs);
+        if (!displayName.isEmpty())
+            seen->displayName = displayName;
+    }
+    if (known != m_targetIds.constEnd())
+        return *known;
+    QSqlQuery& select = statement(SelectTargetId);
+    select.addBindValue(key);
+    if (!select.exec() || !select.next())
         return -1;
-    const qint64 id = q.value(0).toLongLong();
+    const qint64 id = select.value(0).toLongLong();
+    select.finish();
     m_targetIds.insert(key, id);
     return id;
 }
@@ -173,15 +228,15 @@ void HistoryWriter::addChunk(const StoredChunk& chunk)
     const qint64 id = targetId(chunk.targetKey, QString(), chunk.t1);
     if (id < 0)
         return;
-    QSqlQuery q(db());
-    q.prepare(QStringLiteral("SELECT row_count FROM chunks WHERE target_id = ? AND ring = ? AND t0 = ?"));
-    q.addBindValue(id);
-    q.addBindValue(int(chunk.ring));
-    q.addBindValue(chunk.t0);
-    if (q.exec() && q.next() && q.value(0).toInt() >= chunk.rows)
+    QSqlQuery& count = statement(SelectRowCount);
+    count.addBindValue(id);
+    count.addBindValue(int(chunk.ring));
+    count.addBindValue(chunk.t0);
+    const bool fuller = count.exec() && count.next() && count.value(0).toInt() >= chunk.rows;
+    count.finish();
+    if (fuller)
         return; // stored already, as full or fuller
-    q.prepare(QStringLiteral("INSERT OR REPLACE INTO chunks (target_id, ring, t0, t1, row_count, data, summaries) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    QSqlQuery& q = statement(InsertChunk);
     q.addBindValue(id);
     q.addBindValue(int(chunk.ring));
     q.addBindValue(chunk.t0);
@@ -193,8 +248,22 @@ void HistoryWriter::addChunk(const StoredChunk& chunk)
         fail(QStringLiteral("chunk of %1").arg(chunk.targetKey), q.lastError().text());
         return;
     }
+    q.finish();
     targetId(chunk.targetKey, QString(), chunk.t0); // first_seen
-    rebuildRollups(id, chunk.ring, chunk.t0, chunk.t1);
+    // The same chunk saved again with more rows (the open chunk, at every save): the minutes before its
+    // previous last row are unchanged, and from that minute on every row is in this chunk when that minute
+    // began after the chunk's first row. Otherwise every stored chunk over the chunk's minutes counts.
+    const std::pair<qint64, int> key {id, int(chunk.ring)};
+    const auto rolled = m_rolled.find(key);
+    const qint64 from = rolled != m_rolled.end() && rolled->second.t0 == chunk.t0 && rolled->second.t1 <= chunk.t1
+        ? floorMinute(rolled->second.t1)
+        : -1;
+    if (from > floorMinute(chunk.t0))
+        writeRollups(id, chunk.ring, rows, from, floorMinute(chunk.t1) + kMinuteMs);
+    else
+        rebuildRollups(id, chunk.ring, chunk.t0, chunk.t1);
+    if (rolled == m_rolled.end() || chunk.t0 >= rolled->second.t0)
+        m_rolled[key] = {chunk.t0, chunk.t1};
 }
 
 // The minutes [t0, t1] touches are computed again from every stored chunk that overlaps them, so a chunk
@@ -203,33 +272,42 @@ bool HistoryWriter::rebuildRollups(qint64 targetId, RingKind ring, qint64 t0, qi
 {
     const qint64 m0 = floorMinute(t0);
     const qint64 m1 = floorMinute(t1) + kMinuteMs; // exclusive
-    QSqlQuery q(db());
-    q.prepare(QStringLiteral("SELECT ") + historyschema::kChunkColumns
-              + QStringLiteral(" FROM chunks WHERE target_id = ? AND ring = ? AND t0 < ? AND t1 >= ? ORDER BY t0"));
+    QSqlQuery& q = statement(SelectOverlapping);
     q.addBindValue(targetId);
     q.addBindValue(int(ring));
     q.addBindValue(m1);
     q.addBindValue(m0);
     if (!q.exec())
         return false;
-    const int columns = ringColumnCount(ring);
-    std::map<qint64, std::vector<Accumulator>> minutes;
+    std::vector<DecodedRow> inside;
     std::vector<DecodedRow> rows;
     while (q.next()) {
         const StoredChunk c = historyschema::chunkAt(q, QString(), ring);
         if (!decodeStoredChunk(c, &rows))
             continue;
-        for (const DecodedRow& r : rows) {
-            if (r.atMs < m0 || r.atMs >= m1)
-                continue;
-            auto& acc = minutes[floorMinute(r.atMs)];
-            acc.resize(size_t(columns));
-            for (int i = 0; i < columns; ++i)
-                acc[size_t(i)].add(r.values[size_t(i)]);
-        }
+        for (DecodedRow& r : rows)
+            if (r.atMs >= m0 && r.atMs < m1)
+                inside.push_back(std::move(r));
     }
-    QSqlQuery w(db());
-    w.prepare(QStringLiteral("INSERT OR REPLACE INTO rollups (target_id, ring, minute, data) VALUES (?, ?, ?, ?)"));
+    q.finish();
+    return writeRollups(targetId, ring, inside, m0, m1);
+}
+
+// Writes the minutes [m0, m1) of the given rows, each minute from all of them (rows outside are ignored).
+bool HistoryWriter::writeRollups(qint64 targetId, RingKind ring, const std::vector<DecodedRow>& rows, qint64 m0,
+                                 qint64 m1)
+{
+    const int columns = ringColumnCount(ring);
+    std::map<qint64, std::vector<Accumulator>> minutes;
+    for (const DecodedRow& r : rows) {
+        if (r.atMs < m0 || r.atMs >= m1)
+            continue;
+        auto& acc = minutes[floorMinute(r.atMs)];
+        acc.resize(size_t(columns));
+        for (int i = 0; i < columns; ++i)
+            acc[size_t(i)].add(r.values[size_t(i)]);
+    }
+    QSqlQuery& w = statement(InsertRollup);
     for (const auto& [minute, acc] : minutes) {
         w.addBindValue(targetId);
         w.addBindValue(int(ring));
@@ -240,6 +318,7 @@ bool HistoryWriter::rebuildRollups(qint64 targetId, RingKind ring, qint64 t0, qi
             return false;
         }
     }
+    w.finish();
     return true;
 }
 
@@ -329,9 +408,14 @@ bool HistoryWriter::forget(const QString& key)
         fail(QStringLiteral("forget %1").arg(key), q.lastError().text());
         m_inTransaction = false;
         db().rollback();
+        m_seen.clear();
+        m_rolled.clear();
         return false;
     }
     m_targetIds.remove(key);
+    m_seen.remove(key);
+    for (auto it = m_rolled.begin(); it != m_rolled.end();)
+        it = it->first.first == id ? m_rolled.erase(it) : std::next(it);
     const bool committed = commit();
     vacuum();
     return committed;
@@ -343,6 +427,8 @@ void HistoryWriter::close()
     if (m_connection.isEmpty())
         return;
     commit();
+    for (std::optional<QSqlQuery>& q : m_statements)
+        q.reset();
     {
         QSqlQuery q(db());
         q.exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"));

@@ -8,7 +8,12 @@
 #include <QHash>
 #include <QObject>
 #include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTimer>
+#include <array>
+#include <map>
+#include <optional>
+#include <vector>
 
 namespace heapwatch {
 
@@ -40,6 +45,19 @@ private:
     bool begin(); // opens the batch's transaction if none is, and arms the commit timer
     qint64 targetId(const QString& key, const QString& displayName, qint64 seenMs);
     bool rebuildRollups(qint64 targetId, RingKind ring, qint64 t0, qint64 t1);
+    bool writeRollups(qint64 targetId, RingKind ring, const std::vector<DecodedRow>& rows, qint64 m0, qint64 m1);
+    // The statements run for every chunk, prepared once per connection (a chunk is saved every two seconds
+    // per ring and target: parsing the SQL again each time was a good part of the store's idle cost).
+    enum Statement
+    {
+        UpsertTarget,
+        SelectTargetId,
+        SelectRowCount,
+        InsertChunk,
+        SelectOverlapping,
+        InsertRollup
+    };
+    QSqlQuery& statement(Statement which);
     void fail(const QString& what, const QString& why);
     void vacuum();
 
@@ -51,6 +69,24 @@ private:
     int m_chunksInTransaction = 0;
     QTimer m_pruneTimer;
     QHash<QString, qint64> m_targetIds;
+    std::array<std::optional<QSqlQuery>, 6> m_statements;
+    // Per target: the first and last times already written to its row, so that a save inside them skips the
+    // update.
+    struct Seen
+    {
+        qint64 first = 0;
+        qint64 last = 0;
+        QString displayName;
+    };
+    QHash<QString, Seen> m_seen;
+    // Per target and ring: the newest chunk saved (its first and last times). A fuller save of the same chunk
+    // recomputes only the minutes from its previous last row on, from its own rows.
+    struct Rolled
+    {
+        qint64 t0 = 0;
+        qint64 t1 = 0;
+    };
+    std::map<std::pair<qint64, int>, Rolled> m_rolled;
 };
 
 } // namespace heapwatch

@@ -149,6 +149,7 @@ public:
             bytes += l.chunk ? qsizetype(sizeof(Chunk) + l.chunk->bytes.capacity()) : 0;
         for (const CachedGroup& g : m_cache)
             bytes += qsizetype(g.rows.capacity() * sizeof(Row));
+        bytes += qsizetype(m_groupSummaries.size() * sizeof(GroupSummaries));
         return bytes;
     }
     // Sealed chunks whose bytes are in memory, and those read back from the store by the loader so far.
@@ -188,6 +189,9 @@ public:
         m_firstSerial = 0;
         for (CachedGroup& g : m_cache)
             g = CachedGroup {};
+        m_groupSummaries.clear();
+        m_nextGroupSummaries = 0;
+        m_droppedThrough = -1;
     }
 
     // i = 0 is the oldest row. Returned by value: sealed rows are decoded on demand.
@@ -288,46 +292,59 @@ public:
                 e = Extremes {};
             }
         };
+        // The minimum and maximum of each column of rows spanning a few pixel columns go to the pixel columns
+        // they happened in (the other columns the rows span get no point from them).
+        auto spread = [&](qint64 firstMs, qint64 lastMs, const std::array<Summary, N>& summary) {
+            for (int b = bucketOf(firstMs); b <= bucketOf(lastMs); ++b) {
+                for (size_t k = 0; k < columns.size(); ++k) {
+                    const Summary& s = summary[size_t(columns[k])];
+                    if (s.minV > s.maxV)
+                        continue; // no value in this column
+                    const qint64 minAt = firstMs + qint64(s.minDt);
+                    const qint64 maxAt = firstMs + qint64(s.maxDt);
+                    for (int which = 0; which < 2; ++which) {
+                        const qint64 at = which == 0 ? std::min(minAt, maxAt) : std::max(minAt, maxAt);
+                        if (which == 1 && minAt == maxAt)
+                            break;
+                        if (bucketOf(at) != b)
+                            continue;
+                        if (b != bucket) {
+                            flush();
+                            bucket = b;
+                        }
+                        const float v = at == minAt ? s.minV : s.maxV;
+                        ext[k].merge(v, at, v, at);
+                    }
+                }
+            }
+        };
         const qsizetype sealedEnd = std::min(end, sealedRows() - m_head);
         qsizetype i = begin;
         while (i < end) {
             const qsizetype a = i + m_head;
             // A whole chunk whose bytes were dropped, inside the window and spanning a few pixel columns at
-            // most: its minimum and maximum of each column go to the columns they happened in (the other
-            // columns it spans get no point from it), so a wide chart never reads the store.
+            // most: its summary is spread, so a wide chart never reads the store.
             if (i < sealedEnd && a % kChunkRows == 0 && i + kChunkRows <= end) {
                 const Slot& slot = m_chunks[size_t(a / kChunkRows)];
                 const ChunkSummary& cs = slot.sum;
                 if (!slot.chunk && cs.summarised && bucketOf(cs.lastMs) - bucketOf(cs.firstMs) < kSummaryColumns) {
-                    for (int b = bucketOf(cs.firstMs); b <= bucketOf(cs.lastMs); ++b) {
-                        for (size_t k = 0; k < columns.size(); ++k) {
-                            const Summary& s = cs.summary[size_t(columns[k])];
-                            if (s.minV > s.maxV)
-                                continue; // no value in this column
-                            const qint64 minAt = cs.firstMs + qint64(s.minDt);
-                            const qint64 maxAt = cs.firstMs + qint64(s.maxDt);
-                            for (int which = 0; which < 2; ++which) {
-                                const qint64 at = which == 0 ? std::min(minAt, maxAt) : std::max(minAt, maxAt);
-                                if (which == 1 && minAt == maxAt)
-                                    break;
-                                if (bucketOf(at) != b)
-                                    continue;
-                                if (b != bucket) {
-                                    flush();
-                                    bucket = b;
-                                }
-                                const float v = at == minAt ? s.minV : s.maxV;
-                                ext[k].merge(v, at, v, at);
-                            }
-                        }
-                    }
+                    spread(cs.firstMs, cs.lastMs, cs.summary);
                     i += kChunkRows;
                     continue;
                 }
             }
-            // A whole sealed group inside the window and inside one pixel column: use its summary.
             if (i < sealedEnd && a % kGroupRows == 0 && i + kGroupRows <= end) {
-                const Group& g = chunkAt(a / kChunkRows).groups[size_t((a % kChunkRows) / kGroupRows)];
+                const qsizetype chunkIndex = a / kChunkRows;
+                const Group& g = groupsOf(chunkIndex)[size_t((a % kChunkRows) / kGroupRows)];
+                // A whole group of a dropped chunk spanning a few pixel columns: its summary is spread, as the
+                // chunk's above (a 24 h chart reads the groups' summaries kept from the last read, not rows).
+                if (!m_chunks[size_t(chunkIndex)].chunk && g.summarised
+                    && bucketOf(g.lastMs) - bucketOf(g.firstMs) < kSummaryColumns) {
+                    spread(g.firstMs, g.lastMs, g.summary);
+                    i += kGroupRows;
+                    continue;
+                }
+                // A whole sealed group inside the window and inside one pixel column: use its summary.
                 if (g.summarised && bucketOf(g.firstMs) == bucketOf(g.lastMs)) {
                     const int b = bucketOf(g.firstMs);
                     if (b != bucket) {
@@ -392,7 +409,7 @@ public:
                 }
             }
             if (a < sealedRows() && a % kGroupRows == kGroupRows - 1 && i - kGroupRows >= 0) {
-                const Group& g = chunkAt(a / kChunkRows).groups[size_t((a % kChunkRows) / kGroupRows)];
+                const Group& g = groupsOf(a / kChunkRows)[size_t((a % kChunkRows) / kGroupRows)];
                 const Summary& sm = g.summary[size_t(column)];
                 if (!(g.nanColumns & (1u << column)) && sm.minV <= sm.maxV && inside(sm.minV) && inside(sm.maxV)) {
                     i -= kGroupRows;
@@ -510,7 +527,9 @@ public:
         if (!m_loader)
             return 0;
         qsizetype dropped = 0;
-        for (qsizetype i = 0; i < qsizetype(m_chunks.size()); ++i) {
+        // Chunks are dropped oldest first: the scan starts after the last one dropped.
+        for (qsizetype i = std::max<qint64>(0, m_droppedThrough + 1 - m_firstSerial); i < qsizetype(m_chunks.size());
+             ++i) {
             Slot& s = m_chunks[size_t(i)];
             if (sealedSerial(i) > upToSerial || s.sum.lastMs >= beforeMs)
                 break;
@@ -518,6 +537,7 @@ public:
                 s.chunk.reset();
                 ++dropped;
             }
+            m_droppedThrough = sealedSerial(i);
         }
         return dropped;
     }
@@ -637,6 +657,15 @@ private:
     static constexpr int kSummaryColumns = 4;
     // Chunks read back from the store kept at once: a chart's pass reads each chunk once, in order.
     static constexpr size_t kLoadedChunks = 6;
+    // Dropped chunks whose groups' summaries are kept once read back: a day of one-second rows (84 chunks), so
+    // that a 24 h chart refreshed every few seconds reads the store only for its edges. At most about 2 KiB a
+    // chunk, and only for rings a wide chart reads.
+    static constexpr size_t kGroupSummaryChunks = 96;
+    struct GroupSummaries
+    {
+        qint64 serial = -1;
+        std::array<Group, kGroupsPerChunk> groups;
+    };
 
     struct CachedGroup
     {
@@ -728,6 +757,27 @@ private:
         slot.sum = summarize(chunk);
         slot.chunk = std::make_unique<Chunk>(std::move(chunk));
         m_chunks.push_back(std::move(slot));
+    }
+
+    // The groups (summaries and offsets) of the sealed chunk at index: its own, or for a dropped chunk the ones
+    // kept from when it was last read back (reading it back if none are).
+    const std::array<Group, kGroupsPerChunk>& groupsOf(qsizetype index) const
+    {
+        const Slot& slot = m_chunks[size_t(index)];
+        if (slot.chunk)
+            return slot.chunk->groups;
+        const qint64 serial = m_firstSerial + index;
+        for (const GroupSummaries& g : m_groupSummaries)
+            if (g.serial == serial)
+                return g.groups;
+        const Chunk& chunk = chunkAt(index);
+        if (m_groupSummaries.size() < kGroupSummaryChunks)
+            m_groupSummaries.emplace_back();
+        GroupSummaries& g = m_groupSummaries[m_nextGroupSummaries];
+        m_nextGroupSummaries = (m_nextGroupSummaries + 1) % kGroupSummaryChunks;
+        g.serial = serial;
+        g.groups = chunk.groups;
+        return g.groups;
     }
 
     // The sealed chunk at index, from memory or read back through the loader (into a small cache).
@@ -829,6 +879,9 @@ private:
     ChunkLoader m_loader;
     mutable std::array<LoadedChunk, kLoadedChunks> m_loaded;
     mutable size_t m_nextLoaded = 0;
+    mutable std::deque<GroupSummaries> m_groupSummaries; // stable references while it grows
+    mutable size_t m_nextGroupSummaries = 0;
+    qint64 m_droppedThrough = -1; // serial of the newest chunk evictSealed has passed
     mutable qint64 m_chunksLoaded = 0;
 };
 

@@ -93,9 +93,10 @@ void Target::saveHistory()
     m_recorder->save(m_state, m_backfillDone ? &assessment() : nullptr, QDateTime::currentMSecsSinceEpoch());
     // What the store holds and the charts rarely show leaves memory. The store's writer frees the copies it was
     // handed once it committed them, seconds later (a backfill's week takes it a while): the free pages go back
-    // after a drop, and every few seconds for all targets (a trim costs well under a millisecond).
+    // after a drop, and every half minute for all targets. Not more often: a trim walks every arena, and the
+    // pages it gives back are faulted in again by the next allocations.
     static QElapsedTimer sinceTrim;
-    if (m_recorder->dropStored(m_state) > 0 || !sinceTrim.isValid() || sinceTrim.hasExpired(4000)) {
+    if (m_recorder->dropStored(m_state) > 0 || !sinceTrim.isValid() || sinceTrim.hasExpired(30000)) {
         releaseFreedMemory();
         sinceTrim.start();
     }
