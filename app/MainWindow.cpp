@@ -605,9 +605,18 @@ void MainWindow::onTick()
     // A window that is fully covered is not exposed (on the platforms that say so): no paint reaches it.
     if (isMinimized() || !isVisible() || (windowHandle() && !windowHandle()->isExposed()))
         return;
-    m_overview->refresh(); // only while shown
+    // The charts redraw when a pixel column's data changed (ChartGrid). The text panels follow every other
+    // second: their figures move with every sample, and relaying out and repainting them each second was most
+    // of an idle console's drawing. A new level, or another target, shows at once.
     Target* t = m_current.data();
-    m_page->refresh(false);
+    const Level level = t ? t->assessment().overall : Level::Unknown;
+    const bool panels = ++m_ticks % 2 == 0 || t != m_panelsTarget || level != m_panelsLevel;
+    m_overview->refresh(); // only while shown
+    m_page->refresh(false, panels);
+    if (!panels)
+        return;
+    m_panelsTarget = t;
+    m_panelsLevel = level;
     showAlertHold();
     m_flags->refresh(t);
     m_recs->refresh(t);

@@ -162,6 +162,9 @@ private:
     QElapsedTimer m_clock; // monotonic time for rate limits
     Level m_windowIconLevel = Level::Unknown; // the level the window's icon shows
     bool m_windowIconSet = false;
+    quint64 m_ticks = 0;
+    const Target* m_panelsTarget = nullptr; // the target and level the text panels showed at their last refresh
+    Level m_panelsLevel = Level::Unknown;
     QPointer<Target> m_current;
     QString m_currentKey;
     QActionGroup* m_rangeGroup = nullptr;

@@ -35,9 +35,10 @@ void DashboardPage::setTarget(const Target* target)
     m_charts->setTarget(target);
 }
 
-void DashboardPage::refresh(bool force)
+void DashboardPage::refresh(bool force, bool header)
 {
-    m_header->refresh(m_target);
+    if (header || force)
+        m_header->refresh(m_target);
     m_charts->refresh(force);
 }
 

@@ -17,8 +17,8 @@ public:
     DashboardPage(ChartViewport* viewport, QWidget* parent = nullptr);
 
     void setTarget(const Target* target);
-    // The header every second; the charts when their data or window moved (see ChartGrid::refresh).
-    void refresh(bool force = false);
+    // The header (unless told not to); the charts when their data or window moved (see ChartGrid::refresh).
+    void refresh(bool force = false, bool header = true);
 
     SummaryHeader* header() const { return m_header; }
     ChartGrid* charts() const { return m_charts; }

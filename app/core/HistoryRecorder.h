@@ -25,8 +25,10 @@ class HistoryStore;
 class HistoryRecorder
 {
 public:
-    // How often Target saves; with the store's commit interval (2 s) a kill loses at most 4 s.
-    static constexpr int kSaveIntervalMs = 2000;
+    // How often Target saves; with the store's commit interval (2 s) a kill loses at most 6 s. Each save
+    // encodes every ring's open chunk again and the store rewrites it: every 2 s this was a third of an idle
+    // console's CPU.
+    static constexpr int kSaveIntervalMs = 4000;
     // A silence this long since heapwatch last saved the target is a span it did not watch (a ConnectionGap
     // event, a gap band on the charts); shorter ones are a reconnect of the same run.
     static constexpr qint64 kMinGapMs = 10000;
