@@ -578,50 +578,55 @@ void MainWindow::showAlertHold()
 
 void MainWindow::onTick()
 {
-    m_gate->observe();
-    m_targets->refresh();
-    const qint64 wall = QDateTime::currentMSecsSinceEpoch();
-    for (int row = 0; row < m_targets->rowCount(); ++row) {
-        Target* t = m_targets->targetAt(row);
-        // History read on connect is not news: alerts start once the backfill is in.
-        if (t && t->backfillDone())
-            m_notifier->observe(m_targets->entryAt(row)->key(), m_targets->entryAt(row)->displayName(), t->assessment(),
-                                wall, m_clock.elapsed());
-    }
-    const Level worst = m_targets->worstLevel();
-    const QString held = m_gate->holdText();
-    m_tray->setLevel(worst,
-                     tr("heapwatch — %1").arg(levelTitle(worst))
-                         + (held.isEmpty() ? QString() : QStringLiteral("\n") + held));
-    // setWindowIcon() sends a WindowIconChange to every widget of the window and hands the icon to the
-    // window system again: only when the level changed, not every second.
-    if (!m_windowIconSet || worst != m_windowIconLevel) {
-        m_windowIconSet = true;
-        m_windowIconLevel = worst;
-        setWindowIcon(LevelStyle::trayIcon(worst));
+    // The charts redraw when a pixel column's data changed (ChartGrid), checked every second. Everything else
+    // follows every other second: judging every target for alerts and the tray, the sidebar and the text
+    // panels, whose figures move with every sample (relaying out and repainting them each second was most of
+    // an idle console's work). A new level of the target shown, or another target, shows at once.
+    Target* current = m_current.data();
+    const bool shown = !isMinimized() && isVisible() && (!windowHandle() || windowHandle()->isExposed());
+    const Level currentLevel = current && shown ? current->assessment().overall : Level::Unknown;
+    const bool full = ++m_ticks % 2 == 0 || current != m_panelsTarget || currentLevel != m_panelsLevel;
+    if (full) {
+        m_panelsTarget = current;
+        m_panelsLevel = currentLevel;
+        m_gate->observe();
+        m_targets->refresh();
+        const qint64 wall = QDateTime::currentMSecsSinceEpoch();
+        for (int row = 0; row < m_targets->rowCount(); ++row) {
+            Target* t = m_targets->targetAt(row);
+            // History read on connect is not news: alerts start once the backfill is in.
+            if (t && t->backfillDone())
+                m_notifier->observe(m_targets->entryAt(row)->key(), m_targets->entryAt(row)->displayName(),
+                                    t->assessment(), wall, m_clock.elapsed());
+        }
+        const Level worst = m_targets->worstLevel();
+        const QString held = m_gate->holdText();
+        m_tray->setLevel(worst,
+                         tr("heapwatch — %1").arg(levelTitle(worst))
+                             + (held.isEmpty() ? QString() : QStringLiteral("\n") + held));
+        // setWindowIcon() sends a WindowIconChange to every widget of the window and hands the icon to the
+        // window system again: only when the level changed.
+        if (!m_windowIconSet || worst != m_windowIconLevel) {
+            m_windowIconSet = true;
+            m_windowIconLevel = worst;
+            setWindowIcon(LevelStyle::trayIcon(worst));
+        }
     }
 
     // A minimised or hidden window draws nothing: left running for weeks it should cost next to nothing.
     // A window that is fully covered is not exposed (on the platforms that say so): no paint reaches it.
-    if (isMinimized() || !isVisible() || (windowHandle() && !windowHandle()->isExposed()))
+    if (!shown)
         return;
-    // The charts redraw when a pixel column's data changed (ChartGrid). The text panels follow every other
-    // second: their figures move with every sample, and relaying out and repainting them each second was most
-    // of an idle console's drawing. A new level, or another target, shows at once.
-    Target* t = m_current.data();
-    const Level level = t ? t->assessment().overall : Level::Unknown;
-    const bool panels = ++m_ticks % 2 == 0 || t != m_panelsTarget || level != m_panelsLevel;
-    m_overview->refresh(); // only while shown
-    m_page->refresh(false, panels);
-    if (!panels)
+    if (full)
+        m_overview->refresh(); // only while shown
+    m_page->refresh(false, full);
+    if (!full)
         return;
-    m_panelsTarget = t;
-    m_panelsLevel = level;
     showAlertHold();
-    m_flags->refresh(t);
-    m_recs->refresh(t);
-    m_log->refresh(t);
-    m_status->refresh(t);
+    m_flags->refresh(current);
+    m_recs->refresh(current);
+    m_log->refresh(current);
+    m_status->refresh(current);
 }
 
 void MainWindow::onAlert(const Alert& alert)

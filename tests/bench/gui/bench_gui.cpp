@@ -213,6 +213,36 @@ struct Timing
     double max = 0;
 };
 
+// Paint events while idle, per widget class: what the window redraws when nothing but the data moves.
+class PaintCounter : public QObject
+{
+public:
+    bool eventFilter(QObject* watched, QEvent* event) override
+    {
+        if (event->type() == QEvent::Paint && watched->isWidgetType()) {
+            QString name = QString::fromLatin1(watched->metaObject()->className());
+            if (!watched->objectName().isEmpty())
+                name += QLatin1Char('#') + watched->objectName();
+            if (watched->parent())
+                name += QLatin1String(" in ") + QString::fromLatin1(watched->parent()->metaObject()->className());
+            ++counts[name];
+        }
+        return false;
+    }
+    QString top(int n) const
+    {
+        std::vector<std::pair<int, QString>> v;
+        for (auto it = counts.cbegin(); it != counts.cend(); ++it)
+            v.emplace_back(it.value(), it.key());
+        std::sort(v.rbegin(), v.rend());
+        QStringList out;
+        for (size_t i = 0; i < v.size() && int(i) < n; ++i)
+            out << QStringLiteral("%1 %2").arg(v[i].second).arg(v[i].first);
+        return out.join(QStringLiteral(", "));
+    }
+    QHash<QString, int> counts;
+};
+
 Timing summarize(std::vector<double> ms)
 {
     std::sort(ms.begin(), ms.end());
@@ -390,6 +420,8 @@ int main(int argc, char** argv)
     };
     // Idle: five live targets, the window showing the first one at 1 h and refreshing every second.
     const qint64 loadedBeforeIdle = loadedSoFar();
+    PaintCounter paints;
+    app.installEventFilter(&paints);
     ChartGrid* charts = window.dashboard()->charts();
     const int refreshes0 = charts->refreshCount();
     const qint64 cpu0 = ProcessStats::cpuTimeUs();
@@ -401,6 +433,7 @@ int main(int argc, char** argv)
     const int idleRefreshes = charts->refreshCount() - refreshes0;
     const qint64 rssIdle = ProcessStats::residentBytes();
     const qint64 idleLoads = loadedSoFar() - loadedBeforeIdle;
+    app.removeEventFilter(&paints);
     const HeapFigures heapIdle = heapFigures();
 
     // Idle with the window minimised: the targets still stream and are judged (alerts), no chart is touched.
@@ -496,6 +529,7 @@ int main(int argc, char** argv)
                .arg(idleWall, 0, 'f', 0)
                .arg(idleLoads)
         << Qt::endl;
+    out << "  paint events while idle  " << paints.top(20) << Qt::endl;
     out << QStringLiteral("  idle CPU, minimised, %1 s %2 % of one core, %3 chart refreshes")
                .arg(hiddenIdleSeconds)
                .arg(hiddenCpuPercent, 0, 'f', 2)
