@@ -46,10 +46,10 @@ public:
         setFrameShape(QFrame::NoFrame);
         setMinimumHeight(150);
         // Paint cost (bench_gui's chart update time, measured): the scene's BSP index is rebuilt for items
-        // whose geometry changes every push (the series, the axes): no index; the bands and grid behind
-        // the series change only with the window, so they are cached; no painter state is saved per item.
+        // whose geometry changes every push (the series, the axes): no index; the background is drawn as
+        // opaque rectangles, uncached (see drawBackground); no painter state is saved per item.
         scene()->setItemIndexMethod(QGraphicsScene::NoIndex);
-        setCacheMode(QGraphicsView::CacheBackground);
+        setCacheMode(QGraphicsView::CacheNone);
         setViewportUpdateMode(QGraphicsView::MinimalViewportUpdate);
         setOptimizationFlags(QGraphicsView::DontSavePainterState | QGraphicsView::DontAdjustForAntialiasing);
     }
@@ -106,36 +106,90 @@ protected:
         return ticks;
     }
 
+    // `top` composited over the opaque `under` (source-over), as an opaque colour.
+    static QColor over(const QColor& top, const QColor& under)
+    {
+        const double a = top.alphaF();
+        return QColor::fromRgbF(float(top.redF() * a + under.redF() * (1 - a)),
+                                float(top.greenF() * a + under.greenF() * (1 - a)),
+                                float(top.blueF() * a + under.blueF() * (1 - a)));
+    }
+
+    // The base, the grid, the axis lines and the level bands as opaque, pixel-aligned rectangles: every colour
+    // here is the translucent one composited over the base, in the order they were once drawn (grid, then
+    // bands over it). Not cached: a cache is a pixmap of the whole
+    // view per chart (1.8 MiB of RSS for a page of five) and every refresh moves the grid anyway. Not
+    // translucent lines either: the raster engine hands a blend of a tall one-pixel line (a span per row) to
+    // its thread pool, which cost more than the whole rest of the paint (bench_gui, measured).
     void drawBackground(QPainter* painter, const QRectF& rect) override
     {
-        painter->fillRect(rect, palette().color(QPalette::Base));
+        const QColor base = palette().color(QPalette::Base);
+        painter->fillRect(rect.toAlignedRect(), base);
         const QRectF plot = plotRect();
-        QColor grid = palette().color(QPalette::WindowText);
-        grid.setAlpha(m_owner->m_dark ? 40 : 30);
-        painter->setPen(QPen(grid, 1));
+        const int left = int(std::round(plot.left()));
+        const int right = int(std::round(plot.right()));
+        const int top = int(std::round(plot.top()));
+        const int bottom = int(std::round(plot.bottom()));
+        if (right <= left || bottom <= top)
+            return;
+        // The bands as rows [y0, y1) of the plot, in drawing order.
+        struct Rows
+        {
+            int y0;
+            int y1;
+            QColor tint;
+        };
+        std::vector<Rows> bands;
+        std::vector<int> cuts {top, bottom + 1};
+        for (const ChartBand& band : m_owner->m_bands) {
+            const int y0 = int(std::round(std::max(plot.top(), yFor(std::max(band.from, band.to)))));
+            const int y1 = int(std::round(std::min(plot.bottom(), yFor(std::min(band.from, band.to)))));
+            if (y1 <= y0)
+                continue;
+            bands.push_back({y0, y1, LevelStyle::tint(band.level, m_owner->m_dark, m_owner->m_dark ? 46 : 34)});
+            cuts.push_back(y0);
+            cuts.push_back(y1);
+        }
+        std::sort(cuts.begin(), cuts.end());
+        cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+        auto shaded = [&bands](QColor c, int y) {
+            for (const Rows& b : bands)
+                if (y >= b.y0 && y < b.y1)
+                    c = over(b.tint, c);
+            return c;
+        };
+        QColor gridTint = palette().color(QPalette::WindowText);
+        gridTint.setAlpha(m_owner->m_dark ? 40 : 30);
+        const QColor grid = over(gridTint, base);
+        // Bands, then the vertical lines piece by piece (a line crossing a band takes the band's tint).
+        std::vector<int> columns;
         qint64 step = 0;
         for (qint64 t : timeTicks(&step))
-            painter->drawLine(QPointF(std::round(xFor(t)) + 0.5, plot.top()),
-                              QPointF(std::round(xFor(t)) + 0.5, plot.bottom()));
-        // The left axis' grid and the axis lines, here in the cached background rather than as Qt Charts'
-        // line items: those are laid out and painted one by one on every repaint (a third of it, measured).
+            columns.push_back(int(std::round(xFor(t))));
+        for (size_t i = 0; i + 1 < cuts.size(); ++i) {
+            const int y0 = std::max(cuts[i], top);
+            const int y1 = std::min(cuts[i + 1], bottom + 1);
+            if (y1 <= y0)
+                continue;
+            const QColor fill = shaded(base, y0);
+            if (fill != base)
+                painter->fillRect(QRect(left, y0, right - left, y1 - y0), fill);
+            const QColor line = shaded(grid, y0);
+            for (int x : columns)
+                painter->fillRect(QRect(x, y0, 1, y1 - y0), line);
+            painter->fillRect(QRect(left - 1, y0, 1, y1 - y0), line); // the left axis line
+        }
+        // The left axis' grid and the bottom axis line, here rather than as Qt Charts' line items: those are
+        // laid out and painted one by one on every repaint (a third of it, measured).
         if (m_step > 0 && m_max > m_min) {
             const int lines = int(std::floor((m_max - m_min) / m_step + 1e-9));
             for (int k = 1; k <= std::min(lines, 50); ++k) {
-                const double y = std::round(yFor(m_min + k * m_step)) + 0.5;
-                painter->drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y));
+                const int y = int(std::round(yFor(m_min + k * m_step)));
+                if (y >= top && y <= bottom)
+                    painter->fillRect(QRect(left, y, right - left, 1), shaded(grid, y));
             }
         }
-        painter->drawLine(QPointF(plot.left() - 0.5, plot.top()), QPointF(plot.left() - 0.5, plot.bottom() + 0.5));
-        painter->drawLine(QPointF(plot.left() - 0.5, plot.bottom() + 0.5), QPointF(plot.right(), plot.bottom() + 0.5));
-        for (const ChartBand& band : m_owner->m_bands) {
-            const double yTop = std::max(plot.top(), yFor(std::max(band.from, band.to)));
-            const double yBottom = std::min(plot.bottom(), yFor(std::min(band.from, band.to)));
-            if (yBottom <= yTop)
-                continue;
-            painter->fillRect(QRectF(plot.left(), yTop, plot.width(), yBottom - yTop),
-                              LevelStyle::tint(band.level, m_owner->m_dark, m_owner->m_dark ? 46 : 34));
-        }
+        painter->fillRect(QRect(left - 1, bottom, right - left + 1, 1), grid);
         // Gaps: shaded and hatched over the whole height, at least 3 px wide so that a short one still shows.
         QColor gapColour = palette().color(QPalette::WindowText);
         gapColour.setAlpha(m_owner->m_dark ? 60 : 45);

@@ -217,8 +217,7 @@ void TimeSeriesChart::commit()
     m_canvas->setRenderHint(QPainter::Antialiasing, !dense);
     updateAxes();
     cacheTextItems();
-    m_canvas->resetCachedContent(); // the cached grid and bands moved with the window
-    m_canvas->viewport()->update();
+    m_canvas->viewport()->update(); // the grid and bands (drawBackground) moved with the window
 }
 
 void TimeSeriesChart::pushSeries(Series& s)
@@ -406,7 +405,7 @@ void TimeSeriesChart::applyTheme()
         axis->setLabelsColor(subtle);
         axis->setTitleFont(small);
         axis->setTitleBrush(subtle);
-        // Grid and axis lines are painted with the cached background (ChartCanvas::drawBackground).
+        // Grid and axis lines are painted with the background (ChartCanvas::drawBackground).
         axis->setGridLineVisible(false);
         axis->setLineVisible(false);
         axis->setMinorGridLineVisible(false);
@@ -426,7 +425,7 @@ void TimeSeriesChart::applyTheme()
         setSeriesVisible(int(i), s.visible);
     }
     m_canvas->setBackgroundBrush(pal.color(QPalette::Base));
-    m_canvas->resetCachedContent();
+    m_canvas->viewport()->update();
 }
 
 } // namespace heapwatch

@@ -36,7 +36,7 @@ Q_SIGNALS:
     void failed(const QString& error);
 
 private:
-    QNetworkAccessManager* m_network;
+    QNetworkAccessManager* m_network = nullptr; // made on the first post
     QUrl m_url;
     int m_maxPerMinute = 6;
     std::deque<qint64> m_sentAt;

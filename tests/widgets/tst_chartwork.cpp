@@ -4,6 +4,7 @@
 #include "ChartGrid.h"
 #include "ChartViewport.h"
 #include "DashboardPage.h"
+#include "LevelStyle.h"
 #include "MainWindow.h"
 #include "Target.h"
 #include "TargetListModel.h"
@@ -11,9 +12,12 @@
 #include "WindowWait.h"
 
 #include <QApplication>
+#include <QChartView>
 #include <QGraphicsLineItem>
 #include <QGraphicsScene>
 #include <QGraphicsView>
+#include <QImage>
+#include <QPainter>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
@@ -235,7 +239,7 @@ private Q_SLOTS:
         QTest::addRow("near the heap limit") << 402.0 << 600;
     }
 
-    // The grid and the axis lines are painted with the cached background: no line item of Qt Charts' is
+    // The grid and the axis lines are painted with the background: no line item of Qt Charts' is
     // left to lay out and paint on every repaint, whatever the axis' range.
     void gridAndAxisLinesAreNoSceneItems()
     {
@@ -263,6 +267,77 @@ private Q_SLOTS:
         QCOMPARE(lineItems, 0);
         // The axis still reaches above the data (its grid is drawn from the same range).
         QVERIFY(chart.leftRange().second >= rss);
+    }
+
+    void bandIsTheTintOverTheBaseWithoutACache_data()
+    {
+        QTest::addColumn<int>("level");
+        QTest::addColumn<bool>("dark");
+        QTest::addRow("warning, light") << int(Level::Warning) << false;
+        QTest::addRow("critical, light") << int(Level::Critical) << false;
+        QTest::addRow("warning, dark") << int(Level::Warning) << true;
+        QTest::addRow("critical, dark") << int(Level::Critical) << true;
+    }
+
+    // The background is drawn as opaque rectangles with no cache (a cache held a pixmap of the whole view
+    // per chart): a level band must still look as the translucent tint blended over the base did.
+    void bandIsTheTintOverTheBaseWithoutACache()
+    {
+        QFETCH(int, level);
+        QFETCH(bool, dark);
+        TimeSeriesChart chart(QStringLiteral("Process memory"));
+        if (dark) {
+            QPalette p = chart.palette();
+            p.setColor(QPalette::Base, QColor(30, 30, 30));
+            p.setColor(QPalette::Window, QColor(45, 45, 45));
+            p.setColor(QPalette::WindowText, QColor(230, 230, 230));
+            chart.setPalette(p);
+        }
+        chart.resize(900, 300);
+        ChartSeriesSpec a;
+        a.name = QStringLiteral("RSS");
+        a.color = Qt::blue;
+        chart.addSeries(a);
+        chart.setLeftAxis(QStringLiteral("MiB"), 400);
+        chart.setBands({{0, 1e6, Level(level)}}); // the whole plot, whatever the axis' range
+        const qint64 t0 = 1768380000000;
+        chart.setTimeWindow(t0, t0 + 120 * 1000);
+        chart.setSeriesPoints(0, seedLine(t0, 336.6, 120));
+        chart.commit();
+        chart.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&chart));
+        auto* view = chart.findChild<QChartView*>();
+        QVERIFY(view);
+        QCOMPARE(view->cacheMode(), QGraphicsView::CacheNone);
+
+        // What painting the translucent tint over the base gives.
+        const QColor base = chart.palette().color(QPalette::Base);
+        QImage reference(1, 1, QImage::Format_RGB32);
+        reference.fill(base);
+        {
+            QPainter p(&reference);
+            p.fillRect(QRect(0, 0, 1, 1), LevelStyle::tint(Level(level), dark, dark ? 46 : 34));
+        }
+        const QColor expected = reference.pixelColor(0, 0);
+        QVERIFY(expected != base);
+
+        const QImage shot = chart.grab().toImage();
+        const QRect plot = view->mapFromScene(view->chart()->mapRectToScene(view->chart()->plotArea()))
+                               .boundingRect()
+                               .adjusted(4, 4, -4, -4);
+        QVERIFY(plot.width() > 100 && plot.height() > 50);
+        int tinted = 0;
+        int total = 0;
+        for (int y = plot.top(); y <= plot.bottom(); y += 3)
+            for (int x = plot.left(); x <= plot.right(); x += 3) {
+                const QColor c = shot.pixelColor(view->mapTo(&chart, QPoint(x, y)));
+                ++total;
+                if (std::abs(c.red() - expected.red()) <= 1 && std::abs(c.green() - expected.green()) <= 1
+                    && std::abs(c.blue() - expected.blue()) <= 1)
+                    ++tinted;
+            }
+        // The grid lines and the series take a few pixels; the rest of the plot is the band.
+        QVERIFY2(tinted * 10 >= total * 8, qPrintable(QStringLiteral("%1 of %2").arg(tinted).arg(total)));
     }
 
     void windowIconIsSetOnlyWhenTheLevelChanges_data()
