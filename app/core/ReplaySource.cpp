@@ -2,7 +2,6 @@
 
 #include "DockerStatsParser.h"
 #include "LogParser.h"
-#include "MappedRead.h"
 #include "TargetState.h"
 #include "ThreadReaper.h"
 
@@ -30,9 +29,10 @@ constexpr qsizetype kSegmentBytes = 1024 * 1024;
 constexpr size_t kSegmentsAhead = 6;
 constexpr unsigned kMaxWorkers = 4;
 
-// Reads of one segment: copies out of a mapping of it (MappedRange: cheaper than read() for a file in the page
-// cache), else pread, so that workers share the descriptor without a shared file position. A file cut short
-// while it is read (log rotation by copytruncate) only ends the reads early, either way.
+// Reads of one segment: pread, so that workers share the descriptor without a shared file position. A file
+// cut short while it is read (log rotation by copytruncate) only ends the reads early: nothing maps it, so
+// nothing can fault on the pages it lost. (Copying out of a mapping under a SIGBUS guard was tried: once the
+// segment boundaries stopped reading 256 KiB each, it saved nothing measurable here.)
 constexpr qsizetype kReadBytes = 256 * 1024;
 constexpr qsizetype kBoundaryReadBytes = 4096;
 
@@ -98,12 +98,8 @@ bool parseSegments(int fd, qint64 size, const std::function<void(IngestBatch&, q
                     batch.processRows.push_back(TargetState::storedProcessRow(r.memory));
             }
         };
-        const qint64 first = at;
-        const MappedRange mapped(fd, first, end - first);
         while (at < end) {
-            const qsizetype want = qsizetype(std::min<qint64>(kReadBytes, end - at));
-            const qsizetype n
-                = mapped.isValid() ? mapped.copy(at - first, buffer.get(), want) : readAt(fd, at, buffer.get(), want);
+            const qsizetype n = readAt(fd, at, buffer.get(), qsizetype(std::min<qint64>(kReadBytes, end - at)));
             if (n <= 0)
                 break;
             parser.feed(QByteArrayView(buffer.get(), n), LogStream::Stdout, batch.logs);
@@ -134,6 +130,7 @@ bool parseSegments(int fd, qint64 size, const std::function<void(IngestBatch&, q
     };
     // Record vectors handed back after their segment was applied: their pages are reused, not faulted in anew.
     std::vector<std::vector<LogRecord>> spare;
+    std::vector<std::vector<std::array<float, 6>>> spareRows; // the same for the rounded rows
     std::vector<Slot> parsed(count);
     std::mutex mutex;
     std::condition_variable changed;
@@ -156,6 +153,10 @@ bool parseSegments(int fd, qint64 size, const std::function<void(IngestBatch&, q
                 if (!spare.empty()) {
                     batch.logs = std::move(spare.back());
                     spare.pop_back();
+                }
+                if (!spareRows.empty()) {
+                    batch.processRows = std::move(spareRows.back());
+                    spareRows.pop_back();
                 }
             }
             batch.logs.clear(); // here rather than in the applying thread: a destructor call per record
@@ -188,6 +189,7 @@ bool parseSegments(int fd, qint64 size, const std::function<void(IngestBatch&, q
         deliver(batch, lastMs);
         std::lock_guard lock(mutex);
         spare.push_back(std::move(batch.logs));
+        spareRows.push_back(std::move(batch.processRows));
         applied = i + 1;
         changed.notify_all();
     }

@@ -1,8 +1,5 @@
-// A replay rounds the process ring's rows on its parsing threads (IngestBatch::processRows) and copies the file
-// out of a mapping (MappedRange). Neither may change a single row: the ring must end the same as when every row
-// is rounded by the thread that applies it, bit for bit, and a file cut short while mapped must end the read
-// early, not the process.
-#include "MappedRead.h"
+// A replay rounds the process ring's rows on its parsing threads (IngestBatch::processRows). That may not change a
+// single row: the ring must end the same as when every row is rounded by the thread that applies it, bit for bit.
 #include "ReplaySource.h"
 #include "TargetState.h"
 
@@ -10,8 +7,6 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <cstring>
-#include <fcntl.h>
-#include <unistd.h>
 
 using namespace heapwatch;
 
@@ -181,70 +176,6 @@ private Q_SLOTS:
         const auto pushed = state.process().last();
         for (size_t c = 0; c < row.size(); ++c)
             QVERIFY2(sameBits(row[c], pushed.v[c]), qPrintable(QStringLiteral("column %1").arg(c)));
-    }
-
-    void mappedRangeCopiesTheFile_data()
-    {
-        QTest::addColumn<qint64>("offset");
-        QTest::addColumn<qint64>("size");
-        QTest::addRow("whole file") << qint64(0) << qint64(300000);
-        QTest::addRow("unaligned middle") << qint64(4097) << qint64(70001);
-        QTest::addRow("last byte") << qint64(299999) << qint64(1);
-    }
-    void mappedRangeCopiesTheFile()
-    {
-        QFETCH(qint64, offset);
-        QFETCH(qint64, size);
-        QTemporaryDir dir;
-        const QByteArray bytes = repeated(fixture("synthetic/logs-mixed.txt"), 300000).left(300000);
-        const QString path = writeFile(dir, bytes);
-        const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY);
-        QVERIFY(fd >= 0);
-        {
-            const MappedRange range(fd, offset, size);
-            QVERIFY(range.isValid());
-            QByteArray out(size, '\0');
-            QCOMPARE(range.copy(0, out.data(), size), size);
-            QCOMPARE(out, bytes.mid(offset, size));
-            QCOMPARE(range.copy(size, out.data(), 10), qsizetype(0)); // past the range
-        }
-        ::close(fd);
-    }
-
-    // copytruncate while a replay reads: the pages past the new end fault, and the copy stops there.
-    void mappedRangeOfATruncatedFileEndsShort()
-    {
-        QTemporaryDir dir;
-        const QByteArray bytes = repeated(fixture("synthetic/logs-mixed.txt"), 1024 * 1024).left(1024 * 1024);
-        const QString path = writeFile(dir, bytes);
-        const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY);
-        QVERIFY(fd >= 0);
-        const MappedRange range(fd, 0, bytes.size());
-        QVERIFY(range.isValid());
-        constexpr qint64 kLeft = 100 * 1024 + 10;
-        QVERIFY(QFile::resize(path, kLeft));
-        QByteArray out(bytes.size(), '\0');
-        const qsizetype copied = range.copy(0, out.data(), bytes.size());
-        QVERIFY2(copied >= kLeft && copied < kLeft + 3 * 4096, qPrintable(QString::number(copied)));
-        QCOMPARE(out.left(kLeft), bytes.left(kLeft));
-        // And the guard is gone: the next copy of what is left works as before.
-        QByteArray again(kLeft, '\0');
-        QCOMPARE(range.copy(0, again.data(), kLeft), qsizetype(kLeft));
-        QCOMPARE(again, bytes.left(kLeft));
-        ::close(fd);
-    }
-
-    void mappedRangeRefusesWhatItCannotMap()
-    {
-        QVERIFY(!MappedRange(-1, 0, 100).isValid());
-        QTemporaryDir dir;
-        const QString path = writeFile(dir, "x");
-        const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY);
-        QVERIFY(fd >= 0);
-        QVERIFY(!MappedRange(fd, 0, 0).isValid());
-        char c = 0;
-        QCOMPARE(MappedRange(fd, 0, 0).copy(0, &c, 1), qsizetype(0));
-        ::close(fd);
     }
 };
 
