@@ -6,6 +6,7 @@
 
 #include <QObject>
 #include <QString>
+#include <array>
 #include <functional>
 #include <optional>
 #include <vector>
@@ -24,6 +25,10 @@ struct IngestBatch
     ParseCounters statsCounters;
     quint64 bytesReceived = 0; // delta
     bool backfill = false; // history read on connect, not live data
+    // Optional, for a replay: the process ring's row of each Memory record of logs, in their order, as the ring
+    // stores it (TargetState::storedProcessRow), computed by the thread that parsed them. Empty: computed when
+    // applied. Either way the ring gets the same rows.
+    std::vector<std::array<float, 6>> processRows;
 
     bool isEmpty() const { return logs.empty() && stats.empty() && !info && events.empty() && gaps.empty(); }
 };

@@ -74,6 +74,8 @@ void TargetState::apply(const IngestBatch& batch)
     if (batch.info)
         applyInfo(*batch.info);
     const std::vector<LogRecord>& logs = batch.logs;
+    const std::vector<std::array<float, 6>>& rows = batch.processRows;
+    size_t nextRow = 0; // the processRows entry of the next Memory record
     for (size_t i = 0; i < logs.size(); ++i) {
 #if defined(__GNUC__)
         // A replay's records were just written by parsing threads on other cores: ask for the ones a few ahead
@@ -83,7 +85,10 @@ void TargetState::apply(const IngestBatch& batch)
             __builtin_prefetch(reinterpret_cast<const char*>(&logs[i + 4]) + 64);
         }
 #endif
-        applyLog(logs[i]);
+        const std::array<float, 6>* row = nullptr;
+        if (logs[i].kind == LogKind::Memory && nextRow < rows.size())
+            row = &rows[nextRow++];
+        applyLog(logs[i], row);
     }
     for (const LogGap& gap : batch.gaps) {
         ++m_gapCount;
@@ -176,7 +181,34 @@ void TargetState::touch(qint64 atMs)
         m_firstDataMs = atMs;
 }
 
-void TargetState::applyLog(const LogRecord& record)
+namespace {
+
+// ringcodec::stored(toFloat(v)): the value the process ring keeps for v. Below 1e12 (every memory figure) the
+// float is finite and below the ring's limit for hundredths, so only the rounding remains; NaN, infinities and
+// huge values take the general way.
+Q_ALWAYS_INLINE float storedValue(double v)
+{
+    if (std::fabs(v) < 1e12) {
+        const qint64 q = ringcodec::roundHalfAway(double(float(v)) * ringcodec::kScale);
+        return ringcodec::fromHundredths(q);
+    }
+    return ringcodec::stored(toFloat(v));
+}
+
+} // namespace
+
+std::array<float, 6> TargetState::storedProcessRow(const MemorySample& m)
+{
+    return {storedValue(m.rssMiB),
+            storedValue(m.heapUsedMiB),
+            storedValue(m.heapTotalMiB),
+            storedValue(m.externalMiB),
+            storedValue(m.arrayBuffersMiB),
+            m.heapTotalMiB > 0 ? storedValue(m.heapUsedMiB / m.heapTotalMiB * 100.0)
+                               : std::numeric_limits<float>::quiet_NaN()};
+}
+
+void TargetState::applyLog(const LogRecord& record, const std::array<float, 6>* storedRow)
 {
     touch(record.atMs);
     switch (record.kind) {
@@ -190,6 +222,11 @@ void TargetState::applyLog(const LogRecord& record)
         }
         if (m.atMs >= 0 && m.atMs <= m_restoredUntilMs[size_t(RingKind::Process)]) {
             ++m_duplicates;
+            break;
+        }
+        if (m.atMs >= 0 && storedRow) {
+            if (!m_process.pushStored(m.atMs, *storedRow))
+                ++m_outOfOrder;
             break;
         }
         if (m.atMs >= 0
