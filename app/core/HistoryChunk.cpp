@@ -57,12 +57,13 @@ template<int N> bool decode(const StoredChunk& stored, std::vector<DecodedRow>* 
     if (!historycodec::unpackChunk<N>(stored.bytes, stored.summaries, &chunk)
         || !SampleRing<N>::decodeChunk(chunk, stored.rows, &decoded))
         return false;
-    rows->reserve(decoded.size());
-    for (const SampleRow<N>& r : decoded) {
-        DecodedRow row;
-        row.atMs = r.atMs;
-        row.values.assign(r.v.begin(), r.v.end());
-        rows->push_back(std::move(row));
+    static_assert(N <= DecodedRow::kMaxColumns);
+    rows->resize(decoded.size());
+    for (size_t i = 0; i < decoded.size(); ++i) {
+        DecodedRow& row = (*rows)[i];
+        row.atMs = decoded[i].atMs;
+        row.values.fill(std::numeric_limits<double>::quiet_NaN());
+        std::copy(decoded[i].v.begin(), decoded[i].v.end(), row.values.begin());
     }
     return true;
 }

@@ -8,6 +8,7 @@
 #include <QByteArray>
 #include <QString>
 #include <QtEndian>
+#include <array>
 #include <vector>
 
 namespace heapwatch {
@@ -39,10 +40,13 @@ struct StoredChunk
 };
 
 // The rows of a stored chunk as plain values (ms, and one double per column; NaN where the ring had none).
+// The values are in place (no allocation per row: the store decodes every chunk it is handed); columns past
+// the ring's own read as NaN.
 struct DecodedRow
 {
+    static constexpr int kMaxColumns = 6; // the widest ring's (the process ring)
     qint64 atMs = 0;
-    std::vector<double> values;
+    std::array<double, kMaxColumns> values;
 };
 
 // Decodes a stored chunk; false (and no rows) when its bytes or summaries are damaged or of another ring.

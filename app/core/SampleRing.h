@@ -202,6 +202,7 @@ public:
         m_loaded = {};
         m_open.clear();
         m_open.shrink_to_fit();
+        resetOpenEncoding();
         m_head = 0;
         m_firstSerial = 0;
         for (CachedGroup& g : m_cache)
@@ -457,9 +458,7 @@ public:
     {
         Chunk chunk;
         count = std::clamp(count, 0, kChunkRows);
-        // Written through a pointer into room for the longest encoding (a varint is at most 10 bytes, a raw
-        // float 5), then copied at its exact size.
-        constexpr size_t kMaxRowBytes = 10 + 10 * size_t(N);
+        // Written through a pointer into room for the longest encoding, then copied at its exact size.
         const std::unique_ptr<quint8[]> scratch(new quint8[size_t(kChunkRows) * kMaxRowBytes]);
         quint8* out = scratch.get();
         for (int g = 0; g < kGroupsPerChunk; ++g) {
@@ -468,49 +467,7 @@ public:
             const int groupRowCount = std::min(kGroupRows, count - g * kGroupRows);
             if (groupRowCount <= 0)
                 continue; // past the rows of an open chunk: empty, not summarised
-            const Row* rows = data + size_t(g) * kGroupRows;
-            group.firstMs = rows[0].atMs;
-            group.lastMs = rows[groupRowCount - 1].atMs;
-            group.summarised = quint64(group.lastMs) - quint64(group.firstMs) <= std::numeric_limits<quint32>::max();
-            quint64 prevT = quint64(group.firstMs);
-            quint64 prevDelta = 0;
-            std::array<qint64, N> prevQ {};
-            for (int r = 0; r < groupRowCount; ++r) {
-                const Row& row = rows[r];
-                if (r > 0) {
-                    const quint64 delta = quint64(row.atMs) - prevT;
-                    out = ringcodec::putVarint(out, ringcodec::zigzag(delta - prevDelta));
-                    prevT = quint64(row.atMs);
-                    prevDelta = delta;
-                }
-                for (int c = 0; c < N; ++c) {
-                    const float v = row.v[size_t(c)];
-                    if (std::isnan(v)) {
-                        *out++ = 0;
-                        group.nanColumns |= 1u << c;
-                        continue;
-                    }
-                    if (std::fabs(double(v)) >= ringcodec::kMaxScaled) {
-                        *out++ = 1;
-                        std::memcpy(out, &v, sizeof(float));
-                        out += sizeof(float);
-                    } else {
-                        const qint64 q = ringcodec::roundHalfAway(double(v) * ringcodec::kScale);
-                        out = ringcodec::putVarint(out, ringcodec::zigzag(quint64(q) - quint64(prevQ[size_t(c)])) + 2);
-                        prevQ[size_t(c)] = q;
-                    }
-                    Summary& s = group.summary[size_t(c)];
-                    const quint32 dt = quint32(quint64(row.atMs) - quint64(group.firstMs));
-                    if (v < s.minV) {
-                        s.minV = v;
-                        s.minDt = dt;
-                    }
-                    if (v > s.maxV) {
-                        s.maxV = v;
-                        s.maxDt = dt;
-                    }
-                }
-            }
+            out = encodeGroup(data + size_t(g) * kGroupRows, groupRowCount, &group, out);
         }
         chunk.bytes.assign(scratch.get(), out); // exact size
         return chunk;
@@ -560,7 +517,7 @@ public:
     }
 
     qsizetype openRowCount() const { return qsizetype(m_open.size()); }
-    Chunk openChunk() const { return encode(m_open.data(), int(m_open.size())); }
+    Chunk openChunk() const { return encodeOpen(); }
 
     // Decodes the first count rows of a chunk that did not come from this ring (a stored one). Every read is
     // checked against the end of the bytes and every group's last time against its summary, so a damaged chunk
@@ -840,10 +797,119 @@ private:
 
     // Encodes the full open chunk. Each group starts afresh (time and values from zero) so that it decodes
     // alone.
+    // The longest encoding of a row: a varint is at most 10 bytes, a raw float 5.
+    static constexpr size_t kMaxRowBytes = 10 + 10 * size_t(N);
+
+    // Encodes count rows (1..kGroupRows) as one group at out (room for count * kMaxRowBytes), filling its
+    // times and summaries (its offset is the caller's); returns the end. Each group starts afresh (time and
+    // values from zero) so that it decodes alone.
+    static quint8* encodeGroup(const Row* rows, int count, Group* group, quint8* out)
+    {
+        group->firstMs = rows[0].atMs;
+        group->lastMs = rows[count - 1].atMs;
+        group->summarised = quint64(group->lastMs) - quint64(group->firstMs) <= std::numeric_limits<quint32>::max();
+        quint64 prevT = quint64(group->firstMs);
+        quint64 prevDelta = 0;
+        std::array<qint64, N> prevQ {};
+        for (int r = 0; r < count; ++r) {
+            const Row& row = rows[r];
+            if (r > 0) {
+                const quint64 delta = quint64(row.atMs) - prevT;
+                out = ringcodec::putVarint(out, ringcodec::zigzag(delta - prevDelta));
+                prevT = quint64(row.atMs);
+                prevDelta = delta;
+            }
+            for (int c = 0; c < N; ++c) {
+                const float v = row.v[size_t(c)];
+                if (std::isnan(v)) {
+                    *out++ = 0;
+                    group->nanColumns |= 1u << c;
+                    continue;
+                }
+                if (std::fabs(double(v)) >= ringcodec::kMaxScaled) {
+                    *out++ = 1;
+                    std::memcpy(out, &v, sizeof(float));
+                    out += sizeof(float);
+                } else {
+                    const qint64 q = ringcodec::roundHalfAway(double(v) * ringcodec::kScale);
+                    out = ringcodec::putVarint(out, ringcodec::zigzag(quint64(q) - quint64(prevQ[size_t(c)])) + 2);
+                    prevQ[size_t(c)] = q;
+                }
+                Summary& s = group->summary[size_t(c)];
+                const quint32 dt = quint32(quint64(row.atMs) - quint64(group->firstMs));
+                if (v < s.minV) {
+                    s.minV = v;
+                    s.minDt = dt;
+                }
+                if (v > s.maxV) {
+                    s.maxV = v;
+                    s.maxDt = dt;
+                }
+            }
+        }
+        return out;
+    }
+
+    // Brings the encoding of the open chunk's whole groups up to date: a saved open chunk is encoded again
+    // at every save, and its full groups do not change.
+    void encodeOpenGroups() const
+    {
+        const int whole = int(m_open.size()) / kGroupRows;
+        while (m_openGroups < whole) {
+            std::vector<quint8>& bytes = m_openEncoded.bytes;
+            const size_t offset = bytes.size();
+            bytes.resize(offset + size_t(kGroupRows) * kMaxRowBytes);
+            Group& group = m_openEncoded.groups[size_t(m_openGroups)];
+            group = Group {};
+            group.offset = quint32(offset);
+            quint8* end = encodeGroup(m_open.data() + size_t(m_openGroups) * kGroupRows, kGroupRows, &group,
+                                      bytes.data() + offset);
+            bytes.resize(size_t(end - bytes.data()));
+            ++m_openGroups;
+        }
+    }
+
+    // The open chunk's rows encoded: the cached whole groups and the last, partial one. The same bytes and
+    // groups as encode(m_open.data(), m_open.size()).
+    Chunk encodeOpen() const
+    {
+        encodeOpenGroups();
+        Chunk chunk;
+        chunk.groups = m_openEncoded.groups;
+        const int count = int(m_open.size());
+        const int rest = count - m_openGroups * kGroupRows;
+        const size_t offset = m_openEncoded.bytes.size();
+        chunk.bytes.reserve(offset + size_t(rest) * kMaxRowBytes);
+        chunk.bytes = m_openEncoded.bytes;
+        for (int g = m_openGroups; g < kGroupsPerChunk; ++g)
+            chunk.groups[size_t(g)] = Group {};
+        for (int g = m_openGroups; g < kGroupsPerChunk; ++g)
+            chunk.groups[size_t(g)].offset = quint32(offset);
+        if (rest > 0) {
+            chunk.bytes.resize(offset + size_t(rest) * kMaxRowBytes);
+            Group& group = chunk.groups[size_t(m_openGroups)];
+            quint8* end = encodeGroup(m_open.data() + size_t(m_openGroups) * kGroupRows, rest, &group,
+                                      chunk.bytes.data() + offset);
+            chunk.bytes.resize(size_t(end - chunk.bytes.data()));
+            for (int g = m_openGroups + 1; g < kGroupsPerChunk; ++g)
+                chunk.groups[size_t(g)].offset = quint32(chunk.bytes.size());
+        }
+        chunk.bytes.shrink_to_fit();
+        return chunk;
+    }
+
+    void resetOpenEncoding()
+    {
+        m_openEncoded = Chunk {};
+        m_openGroups = 0;
+    }
+
+    // Seals the full open chunk, from the groups already encoded for a save when there are any.
     void seal()
     {
-        pushSealed(encode(m_open.data(), kChunkRows));
+        pushSealed(m_openGroups > 0 ? encodeOpen() : encode(m_open.data(), kChunkRows));
         m_open.clear();
+        resetOpenEncoding();
     }
 
     const std::vector<Row>& groupRows(qsizetype chunkIndex, int group) const
@@ -888,6 +954,8 @@ private:
     qsizetype m_capacity;
     std::deque<Slot> m_chunks; // sealed, oldest first
     std::vector<Row> m_open; // the chunk being filled
+    mutable Chunk m_openEncoded; // the open chunk's whole groups, encoded (for saves)
+    mutable int m_openGroups = 0; // how many groups m_openEncoded holds
     qsizetype m_head = 0; // rows dropped from the front of the oldest chunk
     qint64 m_firstSerial = 0; // serial number of m_chunks.front()
     qint64 m_lastMs = 0;

@@ -90,7 +90,11 @@ void Target::saveHistory()
 {
     if (!m_recorder)
         return;
-    m_recorder->save(m_state, m_backfillDone ? &assessment() : nullptr, QDateTime::currentMSecsSinceEpoch());
+    // The flags' transitions are recorded from the judgement the console made for its alerts (every two
+    // seconds), not judged again here; a target nobody judged lately is judged now.
+    const bool recent = m_assessedRevision != ~quint64(0) && now() / 1000 - m_assessedSecond <= 2;
+    const Assessment* judged = !m_backfillDone ? nullptr : recent ? &m_assessment : &assessment();
+    m_recorder->save(m_state, judged, QDateTime::currentMSecsSinceEpoch());
     // What the store holds and the charts rarely show leaves memory. The store's writer frees the copies it was
     // handed once it committed them, seconds later (a backfill's week takes it a while): the free pages go back
     // after a drop, and every half minute for all targets. Not more often: a trim walks every arena, and the
