@@ -4,6 +4,7 @@
 #include "HistoryStore.h"
 
 #include <QJsonObject>
+#include <algorithm>
 
 namespace heapwatch {
 namespace {
@@ -91,6 +92,16 @@ qsizetype HistoryRecorder::dropStored(TargetState& state)
     };
     return drop(state.processStorage(), RingKind::Process) + drop(state.statsStorage(), RingKind::Stats)
         + drop(state.cacheStorage(), RingKind::Cache);
+}
+
+qint64 HistoryRecorder::unsavedSealedChunks(const TargetState& state) const
+{
+    auto unsaved = [this](const auto& ring, RingKind kind) -> qint64 {
+        const qsizetype n = ring.sealedChunkCount();
+        return n == 0 ? 0 : std::max<qint64>(0, ring.sealedSerial(n - 1) - m_savedSerial[size_t(kind)]);
+    };
+    return std::max({unsaved(state.process(), RingKind::Process), unsaved(state.stats(), RingKind::Stats),
+                     unsaved(state.cache(), RingKind::Cache)});
 }
 
 StoredEvent HistoryRecorder::markerEvent(const QString& key, const Marker& marker)

@@ -60,6 +60,10 @@ public:
     qsizetype dropStored(TargetState& state);
     // Sealed chunks handed to the store so far (the writer frees its copies once committed).
     qint64 sealedChunksSaved() const { return m_sealedSaved; }
+    // The most sealed chunks one of the state's rings holds that were not saved yet: a long history arriving at
+    // once (a backfill) is saved, and so dropped from memory, every few chunks rather than all at the next save.
+    qint64 unsavedSealedChunks(const TargetState& state) const;
+    static constexpr qint64 kSaveAfterChunks = 8;
 
     // Saves what changed since the last save. judged: the assessment, once the backfill is in (flags judged on
     // half a history are not transitions); nullptr before.

@@ -100,7 +100,8 @@ void Target::saveHistory()
     // after a drop, and every half minute for all targets. Not more often: a trim walks every arena, and the
     // pages it gives back are faulted in again by the next allocations.
     static QElapsedTimer sinceTrim;
-    if (m_recorder->dropStored(m_state) > 0 || !sinceTrim.isValid() || sinceTrim.hasExpired(30000)) {
+    const bool dropped = m_recorder->dropStored(m_state) > 0;
+    if (!sinceTrim.isValid() || sinceTrim.hasExpired(dropped ? 1000 : 30000)) {
         releaseFreedMemory();
         sinceTrim.start();
     }
@@ -138,6 +139,11 @@ void Target::stop()
 void Target::onBatch(const IngestBatch& batch)
 {
     m_state.apply(batch);
+    if (m_recorder && m_saveTimer.isActive()
+        && m_recorder->unsavedSealedChunks(m_state) >= HistoryRecorder::kSaveAfterChunks) {
+        saveHistory();
+        m_saveTimer.start(); // the next save a whole interval later
+    }
     Q_EMIT changed();
 }
 
