@@ -165,18 +165,10 @@ public:
     {
         if (!isEmpty() && atMs < m_lastMs)
             return false;
-        Row row {atMs, {}};
+        std::array<float, N> stored;
         for (int c = 0; c < N; ++c)
-            row.v[size_t(c)] = ringcodec::stored(values[size_t(c)]);
-        if (m_open.capacity() == 0)
-            m_open.reserve(size_t(kChunkRows));
-        m_open.push_back(row);
-        m_lastMs = atMs;
-        if (size() > m_capacity)
-            dropOldest();
-        if (qsizetype(m_open.size()) == kChunkRows)
-            seal();
-        return true;
+            stored[size_t(c)] = ringcodec::stored(values[size_t(c)]);
+        return pushStored(atMs, stored);
     }
 
     // The same as push(atMs, values) for values that are already what the ring stores (ringcodec::stored() of
