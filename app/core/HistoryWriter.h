@@ -46,7 +46,7 @@ private:
     qint64 targetId(const QString& key, const QString& displayName, qint64 seenMs);
     bool rebuildRollups(qint64 targetId, RingKind ring, qint64 t0, qint64 t1);
     bool writeRollups(qint64 targetId, RingKind ring, const std::vector<DecodedRow>& rows, qint64 m0, qint64 m1);
-    // The statements run for every chunk, prepared once per connection (a chunk is saved every two seconds
+    // The statements run for every chunk, prepared once per connection (a chunk is saved every four seconds
     // per ring and target: parsing the SQL again each time was a good part of the store's idle cost).
     enum Statement
     {
