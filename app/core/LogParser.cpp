@@ -6,6 +6,7 @@
 #include "DockerStatsParser.h" // stripEscapes
 #include "GcTrace.h"
 #include "PlainText.h"
+#include "ProcessRow.h"
 #include "SafeMath.h"
 #include "Units.h"
 
@@ -667,14 +668,75 @@ double toMiB(const Token& t)
     return units::parseSize(QByteArrayView(t.begin, t.end), units::MbMeaning::Binary) / units::kMiB;
 }
 
-// A plain decimal of the app's shape ("336.6", "17"): at most 9 + 6 digits, so the one division is exact-rounded.
-Q_ALWAYS_INLINE bool readPlainDecimal(const char*& p, const char* e, double& value)
+// A plain decimal of the app's shape ("336.6", "17"): at most 9 + 6 digits, so its value, one division, is
+// exact-rounded.
+Q_ALWAYS_INLINE bool readPlainDigits(const char*& p, const char* e, quint64& mantissa, int& fractionDigits)
 {
     const DecimalDigits d = readDecimalDigits(p, e);
-    if (d.wholeDigits == 0 || d.wholeDigits > 9 || (d.point && (d.fractionDigits == 0 || d.fractionDigits > 6)))
-        return false;
-    value = double(d.mantissa) / kPow10[d.fractionDigits];
-    return true;
+    mantissa = d.mantissa;
+    fractionDigits = d.fractionDigits;
+    return d.wholeDigits > 0 && d.wholeDigits <= 9 && (!d.point || (d.fractionDigits > 0 && d.fractionDigits <= 6));
+}
+
+#if Q_BYTE_ORDER == Q_LITTLE_ENDIAN
+// The bytes of v that are not ASCII digits, as non-zero bytes. A byte from 0xFA on carries into the next one,
+// but only bytes before the first non-digit are ever relied on, and no digit or point carries.
+Q_ALWAYS_INLINE quint64 nonDigitBytes(quint64 v)
+{
+    constexpr quint64 kHigh = 0xF0F0F0F0F0F0F0F0ULL;
+    constexpr quint64 kZeros = 0x3030303030303030ULL;
+    return ((v & kHigh) ^ kZeros) | (((v + 0x0606060606060606ULL) & kHigh) ^ kZeros);
+}
+
+// The number of eight digit values (0-9 in each byte, the first in the lowest), as readEightDigits.
+Q_ALWAYS_INLINE quint64 eightDigitsValue(quint64 v)
+{
+    v = v * 10 + (v >> 8);
+    return (((v & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32)))
+            + (((v >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32))))
+        >> 32;
+}
+#endif
+
+// readPlainDigits for a number that ends within the 8 bytes at p (nearly every figure of the app's line): its
+// digits found and converted a word at a time, without a branch per digit. Anything else is left to the digit
+// loop, which decides.
+Q_ALWAYS_INLINE bool readPlainDigitsFast(const char*& p, const char* e, quint64& mantissa, int& fractionDigits)
+{
+#if Q_BYTE_ORDER == Q_LITTLE_ENDIAN
+    static constexpr quint64 kPow10Int[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000};
+    if (e - p >= 8) {
+        quint64 v;
+        std::memcpy(&v, p, 8);
+        const quint64 other = nonDigitBytes(v);
+        const int whole = other ? qCountTrailingZeroBits(other) >> 3 : 8;
+        if (whole > 0 && whole < 8) {
+            const quint64 digits = v ^ 0x3030303030303030ULL; // digit values where there are digits, no borrow
+            const quint64 wholeValue = eightDigitsValue(digits << (8 * (8 - whole)));
+            if (p[whole] != '.') {
+                mantissa = wholeValue;
+                fractionDigits = 0;
+                p += whole;
+                return true;
+            }
+            const quint64 after = whole < 7 ? other >> (8 * (whole + 1)) : 0;
+            const int fraction = after ? qCountTrailingZeroBits(after) >> 3 : 0;
+            if (fraction > 0) {
+                mantissa = wholeValue * kPow10Int[fraction]
+                    + eightDigitsValue((digits >> (8 * (whole + 1))) << (8 * (8 - fraction)));
+                fractionDigits = fraction;
+                p += whole + 1 + fraction;
+                return true;
+            }
+        }
+    }
+#endif
+    return readPlainDigits(p, e, mantissa, fractionDigits);
+}
+
+Q_ALWAYS_INLINE double plainValue(quint64 mantissa, int fractionDigits)
+{
+    return double(mantissa) / kPow10[fractionDigits];
 }
 
 template<size_t N> Q_ALWAYS_INLINE bool skipLiteral(const char*& p, const char* e, const char (&lit)[N])
@@ -687,22 +749,40 @@ template<size_t N> Q_ALWAYS_INLINE bool skipLiteral(const char*& p, const char* 
 
 // The app's line exactly as it prints it, all in "MB": a short straight path for nearly every line. Anything
 // else (other units, spaces, "Heap=212.7/218.0MB", garbage) returns false and goes the general way; for the
-// lines it accepts both give the same numbers (MB is MiB: no scaling).
+// lines it accepts both give the same numbers (MB is MiB: no scaling). d: RSS, heap used, heap total,
+// external, array buffers.
+// Left uninitialised on purpose: zeroing it first was a tenth of a replay's per-line time.
+struct MemoryDigits
+{
+    quint64 mantissa[5];
+    int fractionDigits[5];
+};
+
+Q_ALWAYS_INLINE bool readMemoryExact(const char* p, const char* e, MemoryDigits& d)
+{
+    return readPlainDigitsFast(p, e, d.mantissa[0], d.fractionDigits[0]) && skipLiteral(p, e, "MB, Heap=")
+        && readPlainDigitsFast(p, e, d.mantissa[1], d.fractionDigits[1]) && skipLiteral(p, e, "MB/")
+        && readPlainDigitsFast(p, e, d.mantissa[2], d.fractionDigits[2]) && skipLiteral(p, e, "MB, External=")
+        && readPlainDigitsFast(p, e, d.mantissa[3], d.fractionDigits[3]) && skipLiteral(p, e, "MB, ArrayBuffers=")
+        && readPlainDigitsFast(p, e, d.mantissa[4], d.fractionDigits[4]) && skipLiteral(p, e, "MB")
+        && (p == e || !((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')));
+}
+
+void setMemoryValues(MemorySample& m, const quint64 (&mantissa)[5], const int (&fractionDigits)[5])
+{
+    m.rssMiB = plainValue(mantissa[0], fractionDigits[0]);
+    m.heapUsedMiB = plainValue(mantissa[1], fractionDigits[1]);
+    m.heapTotalMiB = plainValue(mantissa[2], fractionDigits[2]);
+    m.externalMiB = plainValue(mantissa[3], fractionDigits[3]);
+    m.arrayBuffersMiB = plainValue(mantissa[4], fractionDigits[4]);
+}
+
 bool parseMemoryExact(const char* p, const char* e, MemorySample& m)
 {
-    double rss, used, total, external, arrayBuffers;
-    const bool ok = readPlainDecimal(p, e, rss) && skipLiteral(p, e, "MB, Heap=") && readPlainDecimal(p, e, used)
-        && skipLiteral(p, e, "MB/") && readPlainDecimal(p, e, total) && skipLiteral(p, e, "MB, External=")
-        && readPlainDecimal(p, e, external) && skipLiteral(p, e, "MB, ArrayBuffers=")
-        && readPlainDecimal(p, e, arrayBuffers) && skipLiteral(p, e, "MB")
-        && (p == e || !((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')));
-    if (!ok)
+    MemoryDigits d;
+    if (!readMemoryExact(p, e, d))
         return false;
-    m.rssMiB = rss;
-    m.heapUsedMiB = used;
-    m.heapTotalMiB = total;
-    m.externalMiB = external;
-    m.arrayBuffersMiB = arrayBuffers;
+    setMemoryValues(m, d.mantissa, d.fractionDigits);
     return true;
 }
 
@@ -841,26 +921,29 @@ enum class Outcome : quint8
     Malformed
 };
 
+// A record's time (LogRecord::atMs): the docker timestamp, else the first ISO-8601 timestamp of the logger
+// prefix, else -1.
+Q_ALWAYS_INLINE qint64 recordTime(const LineScan& s)
+{
+    if (s.dockerNs >= 0)
+        return s.dockerNs / 1000000;
+    const char* limit = std::min(s.end, s.message + 64);
+    for (const char* p = s.message; p < limit; ++p) {
+        if (isDigit(*p) && looksLikeDate(p, s.end)) {
+            const Timestamp ts = readTimestamp(p, s.end, true);
+            if (ts.length > 0)
+                return ts.ns / 1000000;
+        }
+    }
+    return -1;
+}
+
 Outcome fillRecord(const LineScan& s, LogStream stream, LogRecord& r)
 {
     r.kind = s.kind;
     r.stream = stream;
     r.dockerTimeNs = s.dockerNs;
-    if (s.dockerNs >= 0) {
-        r.atMs = s.dockerNs / 1000000;
-    } else {
-        // The first ISO-8601 timestamp of the logger prefix.
-        const char* limit = std::min(s.end, s.message + 64);
-        for (const char* p = s.message; p < limit; ++p) {
-            if (isDigit(*p) && looksLikeDate(p, s.end)) {
-                const Timestamp ts = readTimestamp(p, s.end, true);
-                if (ts.length > 0) {
-                    r.atMs = ts.ns / 1000000;
-                    break;
-                }
-            }
-        }
-    }
+    r.atMs = recordTime(s);
     r.lineHash = s.hash;
 
     switch (s.kind) {
@@ -893,14 +976,48 @@ Outcome fillRecord(const LineScan& s, LogStream stream, LogRecord& r)
     return Outcome::Record;
 }
 
-// Parses a line whose timestamp was read: its kind, its hash (unless the gate took it), its record.
+// The stored heap usage (storedProcessRow's last column: used / total * 100, rounded to hundredths) from the
+// digits, with one division instead of three: (used digits * 100 * 10^total's fraction digits) / (total digits
+// * 10^used's fraction digits) rounds to the same hundredth as the three divisions unless the hundredths lie
+// close to a half, where the three divisions decide.
+Q_ALWAYS_INLINE float heapPercentOfDigits(const MemoryDigits& d)
+{
+    const quint64 used = d.mantissa[1], total = d.mantissa[2];
+    if (total == 0)
+        return std::numeric_limits<float>::quiet_NaN();
+    const double percent
+        = double(used) * (100.0 * kPow10[d.fractionDigits[2]]) / (double(total) * kPow10[d.fractionDigits[1]]);
+    // Both values are a few roundings from the exact quotient, a few parts in 10^16 apart. Below 1024 a float's
+    // ulp is at most 2^-14, so the hundredths of the two values' floats differ by less than 0.01, well inside
+    // the 0.02 kept around a half.
+    if (percent < 1024) {
+        const double hundredths = double(float(percent)) * ringcodec::kScale;
+        const qint64 whole = qint64(hundredths);
+        const double fraction = hundredths - double(whole);
+        if (std::fabs(fraction - 0.5) > 0.02)
+            return ringcodec::fromHundredths(whole + qint64(fraction > 0.5));
+    }
+    return ringcodec::storedDouble(plainValue(used, d.fractionDigits[1]) / plainValue(total, d.fractionDigits[2])
+                                   * 100.0);
+}
+
+// A Memory line in any other spelling, as a record's sample would be parsed: sets rows.last and v.
+Q_NEVER_INLINE bool parseMemoryRecordRow(const char* p, const char* e, qint64 atMs, MemoryRows& rows,
+                                         std::array<float, 6>& v)
+{
+    MemorySample m;
+    if (!parseMemory(p, e, m))
+        return false;
+    m.atMs = atMs;
+    v = storedProcessRow(m);
+    rows.last = m;
+    return true;
+}
+
+// Parses a line whose timestamp and kind were read: its hash (unless the gate took it), its record.
 Q_ALWAYS_INLINE void parseScanned(LineScan& s, LogStream stream, std::vector<LogRecord>& out, ParseCounters& counters,
                                   quint64& hashes, bool hashRecords)
 {
-    ++counters.lines;
-    scanKind(s);
-    if (s.kind == LogKind::Other)
-        return;
     if (!s.hashed && hashRecords) {
         s.hash = hashBytes(s.message, s.end - s.message);
         ++hashes;
@@ -1004,9 +1121,76 @@ void LogParser::consumeLine(QByteArrayView line, LogStream stream, std::vector<L
         if (!gate->admit(l))
             return;
     }
-    parseScanned(s, stream, out, m_counters, m_hashes, m_hashRecords);
+    ++m_counters.lines;
+    scanKind(s);
+    if (s.kind != LogKind::Other) {
+        if (!m_memoryRows) {
+            parseScanned(s, stream, out, m_counters, m_hashes, m_hashRecords);
+        } else if (s.kind == LogKind::Memory) {
+            if (appendMemoryRow(s.marker + 12, s.end, recordTime(s)))
+                ++m_counters.recognised;
+            else
+                ++m_counters.malformed;
+        } else {
+            const size_t before = out.size();
+            parseScanned(s, stream, out, m_counters, m_hashes, m_hashRecords);
+            if (out.size() > before)
+                m_memoryRows->rowsBefore.push_back(quint32(m_memoryRows->rows.size()));
+        }
+    }
     if (gate)
         gate->parsed();
+}
+
+// A Memory line's row, p after "Memory: RSS=". The app's exact spelling is read as digits: the hundredths the
+// ring keeps follow from them without a division, and the sample's values are worked out only for the last
+// line (settleLastMemory). Any other spelling is parsed as a record's would be.
+bool LogParser::appendMemoryRow(const char* p, const char* e, qint64 atMs)
+{
+    MemoryRows& rows = *m_memoryRows;
+    MemoryDigits d;
+    if (Q_LIKELY(readMemoryExact(p, e, d))) {
+        std::array<float, 6> scratch;
+        float* v = scratch.data(); // written in place in the new row: no copy of it through the stack
+        if (atMs >= 0) {
+            MemoryRows::Row& row = rows.rows.emplace_back();
+            row.atMs = atMs;
+            v = row.v.data();
+            rows.lastMs = std::max(rows.lastMs, atMs);
+        }
+        for (int i = 0; i < 5; ++i) {
+            qint64 q;
+            v[i] = ringcodec::hundredthsOfDigits(d.mantissa[i], d.fractionDigits[i], q)
+                ? ringcodec::fromHundredths(q)
+                : ringcodec::storedDouble(plainValue(d.mantissa[i], d.fractionDigits[i]));
+        }
+        v[5] = heapPercentOfDigits(d);
+        std::memcpy(m_lastDigits.mantissa, d.mantissa, sizeof d.mantissa);
+        std::memcpy(m_lastDigits.fractionDigits, d.fractionDigits, sizeof d.fractionDigits);
+        m_lastDigits.atMs = atMs;
+        m_lastDigits.pending = true;
+        return true;
+    }
+    std::array<float, 6> v;
+    if (!parseMemoryRecordRow(p, e, atMs, rows, v))
+        return false;
+    m_lastDigits.pending = false;
+    if (atMs >= 0) {
+        rows.rows.push_back(MemoryRows::Row {atMs, v});
+        rows.lastMs = std::max(rows.lastMs, atMs);
+    }
+    return true;
+}
+
+void LogParser::settleLastMemory()
+{
+    if (!m_lastDigits.pending || !m_memoryRows)
+        return;
+    MemorySample m;
+    m.atMs = m_lastDigits.atMs;
+    setMemoryValues(m, m_lastDigits.mantissa, m_lastDigits.fractionDigits);
+    m_memoryRows->last = m;
+    m_lastDigits.pending = false;
 }
 
 void LogParser::feed(QByteArrayView chunk, LogStream stream, std::vector<LogRecord>& out, LineGate* gate)
@@ -1046,6 +1230,7 @@ void LogParser::feed(QByteArrayView chunk, LogStream stream, std::vector<LogReco
         }
         p = nl ? nl + 1 : end;
     }
+    settleLastMemory();
 }
 
 void LogParser::finish(std::vector<LogRecord>& out)
@@ -1055,6 +1240,7 @@ void LogParser::finish(std::vector<LogRecord>& out)
             consumeLine(m_partial[s], s == 0 ? LogStream::Stdout : LogStream::Stderr, out, nullptr);
     }
     dropPartialLines();
+    settleLastMemory();
 }
 
 void LogParser::dropPartialLines()

@@ -66,6 +66,14 @@ public:
     void feed(QByteArrayView chunk, LogStream stream, std::vector<LogRecord>& out, LineGate* gate = nullptr);
     // Parses what is left of partial lines (end of file or end of stream).
     void finish(std::vector<LogRecord>& out);
+    // From now on Memory lines go to rows (rounded as the process ring stores them) instead of out as records, and
+    // every other record is noted in rows->rowsBefore; nullptr: records again. For a replay's parsing threads.
+    // rows->last is up to date after every feed() and finish().
+    void setMemoryRows(MemoryRows* rows)
+    {
+        settleLastMemory();
+        m_memoryRows = rows;
+    }
     // Drops partial lines unparsed (a command was cut off: the next run reads those lines again).
     void dropPartialLines();
 
@@ -85,6 +93,18 @@ public:
 
 private:
     void consumeLine(QByteArrayView line, LogStream stream, std::vector<LogRecord>& out, LineGate* gate);
+    bool appendMemoryRow(const char* marker, const char* end, qint64 atMs);
+    void settleLastMemory();
+
+    // The last Memory line given to m_memoryRows, kept as its digits until settleLastMemory() turns it into
+    // MemoryRows::last: five divisions a line saved.
+    struct LastMemoryDigits
+    {
+        quint64 mantissa[5] = {};
+        int fractionDigits[5] = {};
+        qint64 atMs = -1;
+        bool pending = false;
+    };
 
     QByteArray m_partial[2];
     bool m_skipping[2] = {false, false}; // inside an oversized line: drop bytes up to the next newline
@@ -94,6 +114,8 @@ private:
     qint64 m_minuteSeconds = -1; // … and their value, so the next line skips the calendar
     ParseCounters m_counters;
     quint64 m_hashes = 0;
+    MemoryRows* m_memoryRows = nullptr;
+    LastMemoryDigits m_lastDigits;
 };
 
 // Parses an RFC 3339 timestamp as docker and podman print them ("2026-11-27T12:20:33Z",

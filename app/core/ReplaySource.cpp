@@ -84,32 +84,24 @@ bool parseSegments(int fd, qint64 size, const std::function<void(IngestBatch&, q
         const qint64 end = i + 1 < count ? segmentStart(fd, size, qint64(i) + 1, buffer.get()) : size;
         LogParser parser(LogParser::Timestamps::Detect, LogParser::Hashing::Gated);
         batch.backfill = true;
-        batch.processRows.clear();
-        batch.processRows.reserve(size_t(kSegmentBytes / 128)); // a Memory line is about 140 bytes
-        qint64 lastMs = -1;
-        // The process ring's rows are rounded here, on the parsing threads, rather than by the one thread that
-        // applies every record; a read's records at a time, while they are still in the cache.
-        size_t done = 0;
-        const auto roundNewRows = [&] {
-            for (; done < batch.logs.size(); ++done) {
-                const LogRecord& r = batch.logs[done];
-                lastMs = std::max(lastMs, r.atMs);
-                if (r.kind == LogKind::Memory)
-                    batch.processRows.push_back(TargetState::storedProcessRow(r.memory));
-            }
-        };
+        // Memory lines, nearly all of a log, become the process ring's rows here, on the parsing threads, rather
+        // than records for the one thread that applies every line.
+        batch.memoryRows.clear();
+        batch.memoryRows.rows.reserve(size_t(kSegmentBytes / 128)); // a Memory line is about 140 bytes
+        parser.setMemoryRows(&batch.memoryRows);
         while (at < end) {
             const qsizetype n = readAt(fd, at, buffer.get(), qsizetype(std::min<qint64>(kReadBytes, end - at)));
             if (n <= 0)
                 break;
             parser.feed(QByteArrayView(buffer.get(), n), LogStream::Stdout, batch.logs);
-            roundNewRows();
             at += n;
         }
         if (i + 1 == count)
             parser.finish(batch.logs);
-        roundNewRows();
         batch.logCounters = parser.counters();
+        qint64 lastMs = batch.memoryRows.lastMs;
+        for (const LogRecord& r : batch.logs)
+            lastMs = std::max(lastMs, r.atMs);
         return lastMs;
     };
     const auto isCancelled = [cancel] { return cancel && cancel->load(); };
@@ -130,7 +122,7 @@ bool parseSegments(int fd, qint64 size, const std::function<void(IngestBatch&, q
     };
     // Record vectors handed back after their segment was applied: their pages are reused, not faulted in anew.
     std::vector<std::vector<LogRecord>> spare;
-    std::vector<std::vector<std::array<float, 6>>> spareRows; // the same for the rounded rows
+    std::vector<MemoryRows> spareRows; // the same for the rows
     std::vector<Slot> parsed(count);
     std::mutex mutex;
     std::condition_variable changed;
@@ -155,7 +147,7 @@ bool parseSegments(int fd, qint64 size, const std::function<void(IngestBatch&, q
                     spare.pop_back();
                 }
                 if (!spareRows.empty()) {
-                    batch.processRows = std::move(spareRows.back());
+                    batch.memoryRows = std::move(spareRows.back());
                     spareRows.pop_back();
                 }
             }
@@ -189,7 +181,7 @@ bool parseSegments(int fd, qint64 size, const std::function<void(IngestBatch&, q
         deliver(batch, lastMs);
         std::lock_guard lock(mutex);
         spare.push_back(std::move(batch.logs));
-        spareRows.push_back(std::move(batch.processRows));
+        spareRows.push_back(std::move(batch.memoryRows));
         applied = i + 1;
         changed.notify_all();
     }

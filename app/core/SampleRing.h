@@ -32,6 +32,10 @@
 #include <memory>
 #include <vector>
 
+#if defined(__SSE2__)
+#    include <emmintrin.h>
+#endif
+
 namespace heapwatch {
 
 template<int N> struct SampleRow
@@ -120,6 +124,45 @@ inline float stored(float v)
     return fromHundredths(roundHalfAway(double(v) * kScale));
 }
 
+// The hundredths a stored value (fromHundredths(q), below kMaxScaled) stands for: roundHalfAway(v * 100). Below
+// 2^17 the float of a whole number of hundredths is within 0.004 of it, so v * 100 never lies on a half and the
+// processor's own rounding (to nearest) gives the same integer in one instruction: the encoding of every row
+// does this for every value.
+inline qint64 hundredthsOfStored(float v)
+{
+#if defined(__SSE2__)
+    if (std::fabs(v) < 131072.0f)
+        return qint64(_mm_cvtsd_si64(_mm_set_sd(double(v) * kScale)));
+#endif
+    return roundHalfAway(double(v) * kScale);
+}
+
+// stored() of the float of v (NaN when v has none): the value a ring keeps for a parsed double. Below 1e12 (every
+// memory figure) the float is finite and below the limit for hundredths, so only the rounding remains.
+inline float storedDouble(double v)
+{
+    if (std::fabs(v) < 1e12)
+        return fromHundredths(roundHalfAway(double(float(v)) * kScale));
+    if (!std::isfinite(v) || std::fabs(v) > double(std::numeric_limits<float>::max()))
+        return std::numeric_limits<float>::quiet_NaN();
+    return stored(float(v));
+}
+
+// The digits "336.6" as mantissa 3366 with 1 fraction digit: the hundredths stored() gives the double 336.6, found
+// without a division. Only for values whose float is within a third of a hundredth of them (below 2^15, up
+// to two fraction digits), where rounding the float's hundredths cannot land elsewhere; false otherwise.
+inline bool hundredthsOfDigits(quint64 mantissa, int fractionDigits, qint64& q)
+{
+    static constexpr quint64 kToHundredths[] = {100, 10, 1};
+    if (fractionDigits < 0 || fractionDigits > 2)
+        return false;
+    const quint64 h = mantissa * kToHundredths[fractionDigits];
+    if (mantissa >= (quint64(1) << 50) || h >= 3276800)
+        return false;
+    q = qint64(h);
+    return true;
+}
+
 } // namespace ringcodec
 
 template<int N> class SampleRing
@@ -186,6 +229,33 @@ public:
         if (qsizetype(m_open.size()) == kChunkRows)
             seal();
         return true;
+    }
+
+    // pushStored() for each of rows (anything with atMs and v), in order; returns how many were older than the
+    // newest row and dropped. The ring's size is worked out once, not per row: a replay pushes rows a batch at a
+    // time.
+    template<typename R> size_t pushStoredRows(const R* rows, size_t count)
+    {
+        size_t dropped = 0;
+        qsizetype n = size();
+        if (count > 0 && m_open.capacity() == 0)
+            m_open.reserve(size_t(kChunkRows));
+        for (size_t i = 0; i < count; ++i) {
+            const R& r = rows[i];
+            if (n > 0 && r.atMs < m_lastMs) {
+                ++dropped;
+                continue;
+            }
+            m_open.push_back(Row {r.atMs, r.v});
+            m_lastMs = r.atMs;
+            if (++n > m_capacity) {
+                dropOldest();
+                --n;
+            }
+            if (qsizetype(m_open.size()) == kChunkRows)
+                seal();
+        }
+        return dropped;
     }
 
     void clear()
@@ -823,7 +893,7 @@ private:
                     std::memcpy(out, &v, sizeof(float));
                     out += sizeof(float);
                 } else {
-                    const qint64 q = ringcodec::roundHalfAway(double(v) * ringcodec::kScale);
+                    const qint64 q = ringcodec::hundredthsOfStored(v);
                     out = ringcodec::putVarint(out, ringcodec::zigzag(quint64(q) - quint64(prevQ[size_t(c)])) + 2);
                     prevQ[size_t(c)] = q;
                 }

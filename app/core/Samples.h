@@ -5,6 +5,7 @@
 #include <QMetaType>
 #include <QString>
 #include <QtGlobal>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <optional>
@@ -42,6 +43,32 @@ struct MemorySample
     double heapTotalMiB = kUnknown;
     double externalMiB = kUnknown;
     double arrayBuffersMiB = kUnknown;
+};
+
+// A replay's Memory lines, kept out of LogRecord: the parsing threads hand over only the process ring's rows,
+// each already rounded as the ring stores it (TargetState::storedProcessRow), and the full sample of the last
+// line. A LogRecord is about 200 bytes; a row is 32.
+struct MemoryRows
+{
+    struct Row
+    {
+        qint64 atMs;
+        std::array<float, 6> v;
+    };
+    std::vector<Row> rows; // the lines with a time, in their order
+    // For each record the parser appended to its output meanwhile: how many rows came before it, so that the
+    // state applies rows and records in the order of the log.
+    std::vector<quint32> rowsBefore;
+    std::optional<MemorySample> last; // the last Memory line, with or without a time
+    qint64 lastMs = -1; // the latest row time
+
+    void clear()
+    {
+        rows.clear();
+        rowsBefore.clear();
+        last.reset();
+        lastMs = -1;
+    }
 };
 
 // One `Cache stats - Keys: …, Hits: …, Misses: …, Hit rate: …%` line.

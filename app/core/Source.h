@@ -25,12 +25,15 @@ struct IngestBatch
     ParseCounters statsCounters;
     quint64 bytesReceived = 0; // delta
     bool backfill = false; // history read on connect, not live data
-    // Optional, for a replay: the process ring's row of each Memory record of logs, in their order, as the ring
-    // stores it (TargetState::storedProcessRow), computed by the thread that parsed them. Empty: computed when
-    // applied. Either way the ring gets the same rows.
-    std::vector<std::array<float, 6>> processRows;
+    // A replay's Memory lines, which its parsing threads leave out of logs (LogParser::setMemoryRows): the rows
+    // as the process ring stores them, placed among logs by rowsBefore. The state ends the same either way.
+    MemoryRows memoryRows;
 
-    bool isEmpty() const { return logs.empty() && stats.empty() && !info && events.empty() && gaps.empty(); }
+    bool isEmpty() const
+    {
+        return logs.empty() && stats.empty() && !info && events.empty() && gaps.empty() && memoryRows.rows.empty()
+            && !memoryRows.last;
+    }
 };
 
 struct ConnectionStatus

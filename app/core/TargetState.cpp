@@ -1,6 +1,7 @@
 #include "TargetState.h"
 
 #include "LogParser.h" // loggerTimestampLength
+#include "ProcessRow.h"
 #include "SafeMath.h"
 #include "Units.h"
 
@@ -65,6 +66,8 @@ void TargetState::apply(const IngestBatch& batch)
                 break;
             }
         }
+        if (batch.memoryRows.last)
+            m_memoryArrivedMs = now;
     }
     // Stats first: a death reported in the same batch is judged against the memory measured before it.
     for (const StatsSample& sample : batch.stats)
@@ -73,23 +76,26 @@ void TargetState::apply(const IngestBatch& batch)
         applyEvent(event);
     if (batch.info)
         applyInfo(*batch.info);
+    // A replay's Memory lines come as rows beside the records (MemoryRows): each run of rows is applied before
+    // the record that followed it in the log.
     const std::vector<LogRecord>& logs = batch.logs;
-    const std::vector<std::array<float, 6>>& rows = batch.processRows;
-    size_t nextRow = 0; // the processRows entry of the next Memory record
+    const MemoryRows& memory = batch.memoryRows;
+    size_t nextRow = 0;
+    const auto applyRowsUpTo = [&](size_t end) {
+        end = std::min(end, memory.rows.size());
+        if (nextRow < end)
+            applyMemoryRows(memory.rows.data() + nextRow, end - nextRow);
+        nextRow = std::max(nextRow, end);
+    };
+    const bool placed = memory.rowsBefore.size() == logs.size();
     for (size_t i = 0; i < logs.size(); ++i) {
-#if defined(__GNUC__)
-        // A replay's records were just written by parsing threads on other cores: ask for the ones a few ahead
-        // (their kind, time and sample) while this one is applied.
-        if (i + 4 < logs.size()) {
-            __builtin_prefetch(&logs[i + 4]);
-            __builtin_prefetch(reinterpret_cast<const char*>(&logs[i + 4]) + 64);
-        }
-#endif
-        const std::array<float, 6>* row = nullptr;
-        if (logs[i].kind == LogKind::Memory && nextRow < rows.size())
-            row = &rows[nextRow++];
-        applyLog(logs[i], row);
+        if (placed)
+            applyRowsUpTo(memory.rowsBefore[i]);
+        applyLog(logs[i]);
     }
+    applyRowsUpTo(memory.rows.size());
+    if (memory.last)
+        m_lastMemory = memory.last;
     for (const LogGap& gap : batch.gaps) {
         ++m_gapCount;
         m_gaps.push_back(gap);
@@ -181,52 +187,48 @@ void TargetState::touch(qint64 atMs)
         m_firstDataMs = atMs;
 }
 
-namespace {
-
-// ringcodec::stored(toFloat(v)): the value the process ring keeps for v. Below 1e12 (every memory figure) the
-// float is finite and below the ring's limit for hundredths, so only the rounding remains; NaN, infinities and
-// huge values take the general way.
-Q_ALWAYS_INLINE float storedValue(double v)
-{
-    if (std::fabs(v) < 1e12) {
-        const qint64 q = ringcodec::roundHalfAway(double(float(v)) * ringcodec::kScale);
-        return ringcodec::fromHundredths(q);
-    }
-    return ringcodec::stored(toFloat(v));
-}
-
-} // namespace
-
 std::array<float, 6> TargetState::storedProcessRow(const MemorySample& m)
 {
-    return {storedValue(m.rssMiB),
-            storedValue(m.heapUsedMiB),
-            storedValue(m.heapTotalMiB),
-            storedValue(m.externalMiB),
-            storedValue(m.arrayBuffersMiB),
-            m.heapTotalMiB > 0 ? storedValue(m.heapUsedMiB / m.heapTotalMiB * 100.0)
-                               : std::numeric_limits<float>::quiet_NaN()};
+    return heapwatch::storedProcessRow(m);
 }
 
-void TargetState::applyLog(const LogRecord& record, const std::array<float, 6>* storedRow)
+void TargetState::applyMemoryRows(const MemoryRows::Row* rows, size_t count)
+{
+    // What applyLog does with each line's record, the ring's pushes a run at a time between duplicates.
+    const qint64 restoredUntil = m_restoredUntilMs[size_t(RingKind::Process)];
+    size_t runStart = 0;
+    for (size_t i = 0; i < count; ++i) {
+        const qint64 atMs = rows[i].atMs;
+        touch(atMs);
+        noteMemoryTime(atMs);
+        if (atMs <= restoredUntil) {
+            m_outOfOrder += m_process.pushStoredRows(rows + runStart, i - runStart);
+            ++m_duplicates;
+            runStart = i + 1;
+        }
+    }
+    m_outOfOrder += m_process.pushStoredRows(rows + runStart, count - runStart);
+}
+
+void TargetState::noteMemoryTime(qint64 atMs)
+{
+    if (atMs >= 0 && (m_memoryTimes.empty() || atMs > m_memoryTimes.back())) {
+        m_memoryTimes.push_back(atMs);
+        if (m_memoryTimes.size() > 9)
+            m_memoryTimes.pop_front();
+    }
+}
+
+void TargetState::applyLog(const LogRecord& record)
 {
     touch(record.atMs);
     switch (record.kind) {
     case LogKind::Memory: {
         const MemorySample& m = record.memory;
         m_lastMemory = m;
-        if (m.atMs >= 0 && (m_memoryTimes.empty() || m.atMs > m_memoryTimes.back())) {
-            m_memoryTimes.push_back(m.atMs);
-            if (m_memoryTimes.size() > 9)
-                m_memoryTimes.pop_front();
-        }
+        noteMemoryTime(m.atMs);
         if (m.atMs >= 0 && m.atMs <= m_restoredUntilMs[size_t(RingKind::Process)]) {
             ++m_duplicates;
-            break;
-        }
-        if (m.atMs >= 0 && storedRow) {
-            if (!m_process.pushStored(m.atMs, *storedRow))
-                ++m_outOfOrder;
             break;
         }
         if (m.atMs >= 0

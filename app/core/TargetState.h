@@ -125,7 +125,7 @@ public:
 
     void apply(const IngestBatch& batch);
     // The process ring's row for a Memory line, as the ring stores it (each value rounded to its hundredths):
-    // what a replay's parsing threads put in IngestBatch::processRows.
+    // what a replay's parsing threads put in IngestBatch::memoryRows.
     static std::array<float, 6> storedProcessRow(const MemorySample& m);
     void setConnection(const ConnectionStatus& status);
     // Loads stored history before the source starts: the rings' rows, markers (starts count as starts, so
@@ -219,8 +219,11 @@ public:
     qint64 firstDataMs() const { return m_firstDataMs; }
 
 private:
-    // storedRow: the record's IngestBatch::processRows entry when the batch has them (Memory records only).
-    void applyLog(const LogRecord& record, const std::array<float, 6>* storedRow = nullptr);
+    void applyLog(const LogRecord& record);
+    // A replay's Memory lines as rows (IngestBatch::memoryRows), in order: what applyLog does with their records,
+    // but for MemoryRows::last, which the batch sets once.
+    void applyMemoryRows(const MemoryRows::Row* rows, size_t count);
+    void noteMemoryTime(qint64 atMs);
     void applyStats(const StatsSample& sample);
     void applyInfo(const ContainerInfo& info);
     void markRecreated(const ContainerInfo& info);

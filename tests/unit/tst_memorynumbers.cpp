@@ -2,10 +2,13 @@
 // (a few digits, a point, a few more) must give the double a correct conversion gives (strtod), in the middle of
 // the line and as its last figure; other shapes go the general way and keep what they gave.
 #include "LogParser.h"
+#include "ProcessRow.h"
 
 #include <QTest>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
+#include <random>
 
 using namespace heapwatch;
 
@@ -70,6 +73,79 @@ private Q_SLOTS:
             QCOMPARE(got, expected); // exact: both are the double nearest the decimal
             QCOMPARE(r.memory.heapUsedMiB, 212.7);
             QCOMPARE(r.memory.heapTotalMiB, 218.0);
+        }
+    }
+
+    // Every figure of the line, with every count of digits on each side of the point (leading zeros too), in
+    // random lines: read a word at a time where the figure ends within 8 bytes, and by the digit loop otherwise,
+    // the values are strtod's, in records and in a replay's rows alike.
+    void randomFiguresMatchStrtod()
+    {
+        std::mt19937 rng(20261202);
+        std::uniform_int_distribution<int> digit(0, 9), wholeDigits(1, 9), fractionDigits(-1, 7);
+        const auto figure = [&] {
+            QByteArray n;
+            for (int i = wholeDigits(rng); i > 0; --i)
+                n += char('0' + digit(rng));
+            const int f = fractionDigits(rng);
+            if (f >= 0) {
+                n += '.';
+                for (int i = 0; i < f; ++i)
+                    n += char('0' + digit(rng));
+            }
+            return n;
+        };
+        QByteArray log;
+        std::vector<std::array<double, 5>> expected;
+        // Then heaps whose usage lies on a half of a hundredth (0.0004 * (2m + 1) of 8 MB: (2m + 1) / 200 %) or
+        // close beside one, where the row's heap percentage is rounded the long way.
+        const auto tie = [](int m, int nudge) {
+            return QByteArray::number(0.0004 * (2 * m + 1) + nudge * 1e-6, 'f', nudge ? 6 : 4);
+        };
+        for (int i = 0; i < 26000; ++i) {
+            QByteArray f[5];
+            std::array<double, 5> values;
+            for (int k = 0; k < 5; ++k)
+                f[k] = figure();
+            if (i >= 20000) {
+                f[1] = tie(i - 20000, (i % 3) - 1);
+                f[2] = "8";
+            }
+            for (int k = 0; k < 5; ++k)
+                values[size_t(k)] = std::strtod(f[k].constData(), nullptr);
+            const QByteArray line = "2026-11-27T12:20:" + QByteArray::number(10 + i % 50)
+                + ".000000001Z [info]: Memory: RSS=" + f[0] + "MB, Heap=" + f[1] + "MB/" + f[2] + "MB, External=" + f[3]
+                + "MB, ArrayBuffers=" + f[4] + "MB";
+            LogRecord r;
+            QCOMPARE(LogParser::parseLine(line, LogStream::Stdout, r), true); // "12." parses the general way
+            const double got[5] = {r.memory.rssMiB, r.memory.heapUsedMiB, r.memory.heapTotalMiB, r.memory.externalMiB,
+                                   r.memory.arrayBuffersMiB};
+            for (int k = 0; k < 5; ++k)
+                QVERIFY2(got[k] == values[size_t(k)], line.constData());
+            log += line + '\n';
+            expected.push_back(values);
+        }
+        // The same lines as a replay's rows: the last line's sample, and each row against the record's.
+        LogParser parser(LogParser::Timestamps::Detect, LogParser::Hashing::Gated);
+        MemoryRows rows;
+        parser.setMemoryRows(&rows);
+        std::vector<LogRecord> records;
+        parser.feed(log, LogStream::Stdout, records);
+        parser.finish(records);
+        QVERIFY(records.empty());
+        QCOMPARE(rows.rows.size(), expected.size());
+        QVERIFY(rows.last.has_value());
+        QCOMPARE(rows.last->rssMiB, expected.back()[0]);
+        QCOMPARE(rows.last->arrayBuffersMiB, expected.back()[4]);
+        for (size_t i = 0; i < expected.size(); ++i) {
+            MemorySample m;
+            m.rssMiB = expected[i][0];
+            m.heapUsedMiB = expected[i][1];
+            m.heapTotalMiB = expected[i][2];
+            m.externalMiB = expected[i][3];
+            m.arrayBuffersMiB = expected[i][4];
+            const std::array<float, 6> want = storedProcessRow(m);
+            QVERIFY2(std::memcmp(want.data(), rows.rows[i].v.data(), sizeof want) == 0, qPrintable(QString::number(i)));
         }
     }
 

@@ -1,5 +1,7 @@
-// A replay rounds the process ring's rows on its parsing threads (IngestBatch::processRows). That may not change a
-// single row: the ring must end the same as when every row is rounded by the thread that applies it, bit for bit.
+// A replay's parsing threads turn Memory lines into the process ring's rows (IngestBatch::memoryRows) instead of
+// records, in segments, and round them there. That may not change a single thing: the state must end the same as
+// when one parser reads the whole log into records and the state rounds every row, the ring bit for bit.
+#include "LogParser.h"
 #include "ReplaySource.h"
 #include "TargetState.h"
 
@@ -7,6 +9,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <cstring>
+#include <random>
 
 using namespace heapwatch;
 
@@ -99,19 +102,30 @@ private Q_SLOTS:
         capacities.processCapacity = capacity;
         TargetState withRows(QStringLiteral("a"), capacities);
         TargetState without(QStringLiteral("b"), capacities);
-        qsizetype rowsGiven = 0;
+        qsizetype rowsGiven = 0, memoryRecordsGiven = 0;
         QString error;
         QVERIFY2(ReplaySource(path).read(
                      [&](const IngestBatch& batch) {
-                         rowsGiven += qsizetype(batch.processRows.size());
+                         rowsGiven += qsizetype(batch.memoryRows.rows.size());
+                         memoryRecordsGiven
+                             += std::count_if(batch.logs.begin(), batch.logs.end(),
+                                              [](const LogRecord& r) { return r.kind == LogKind::Memory; });
                          withRows.apply(batch);
-                         IngestBatch plain = batch;
-                         plain.processRows.clear();
-                         without.apply(plain);
                      },
                      &error),
                  qPrintable(error));
-        QVERIFY(rowsGiven > 0); // the parsing threads did round the rows
+        QVERIFY(rowsGiven > 0); // the parsing threads did make the rows
+        QCOMPARE(memoryRecordsGiven, 0);
+        {
+            // The same log as records, read by one parser.
+            LogParser parser(LogParser::Timestamps::Detect, LogParser::Hashing::Gated);
+            IngestBatch plain;
+            plain.backfill = true;
+            parser.feed(bytes, LogStream::Stdout, plain.logs);
+            parser.finish(plain.logs);
+            plain.logCounters = parser.counters();
+            without.apply(plain);
+        }
 
         const ProcessRing& a = withRows.process();
         const ProcessRing& b = without.process();
@@ -134,9 +148,67 @@ private Q_SLOTS:
         const ProcessRing::Chunk openB = b.openChunk();
         QVERIFY(openA.bytes == openB.bytes);
         QCOMPARE(withRows.samplesDroppedOutOfOrder(), without.samplesDroppedOutOfOrder());
-        QCOMPARE(withRows.logCounters().malformed, without.logCounters().malformed);
+        const ParseCounters ca = withRows.logCounters(), cb = without.logCounters();
+        QCOMPARE(ca.lines, cb.lines);
+        QCOMPARE(ca.recognised, cb.recognised);
+        QCOMPARE(ca.malformed, cb.malformed);
+        QCOMPARE(ca.bytes, cb.bytes);
+        QVERIFY(ca.malformed > 0); // the line without ArrayBuffers
+        QCOMPARE(withRows.firstDataMs(), without.firstDataMs());
+        QCOMPARE(withRows.lastDataMs(), without.lastDataMs());
+        QCOMPARE(withRows.memoryIntervalMs(), without.memoryIntervalMs());
+        QCOMPARE(withRows.warningLines(), without.warningLines());
+        QCOMPARE(withRows.errorLines(), without.errorLines());
+        QCOMPARE(withRows.overflowEvents(), without.overflowEvents());
+        QCOMPARE(withRows.totalDropped(), without.totalDropped());
+        QCOMPARE(withRows.cache().size(), without.cache().size());
         QVERIFY(withRows.lastMemory().has_value());
-        QCOMPARE(withRows.lastMemory()->atMs, without.lastMemory()->atMs);
+        QVERIFY(without.lastMemory().has_value());
+        const MemorySample la = *withRows.lastMemory(), lb = *without.lastMemory();
+        QCOMPARE(la.atMs, lb.atMs);
+        QCOMPARE(la.rssMiB, lb.rssMiB);
+        QCOMPARE(la.heapUsedMiB, lb.heapUsedMiB);
+        QCOMPARE(la.heapTotalMiB, lb.heapTotalMiB);
+        QCOMPARE(la.externalMiB, lb.externalMiB);
+        QCOMPARE(la.arrayBuffersMiB, lb.arrayBuffersMiB);
+    }
+
+    // Rows made from the digits of the app's line are those rounded from its parsed values, at every size and
+    // number of fraction digits the shortcut takes (below 2^15, up to two digits), and at its edges.
+    void hundredthsFromDigitsAreTheRoundedValue()
+    {
+        std::mt19937_64 rng(20261202);
+        const auto check = [](quint64 mantissa, int fraction) {
+            static constexpr double kPow[] = {1, 10, 100, 1000};
+            const double parsed = double(mantissa) / kPow[fraction];
+            qint64 q;
+            if (!ringcodec::hundredthsOfDigits(mantissa, fraction, q))
+                return parsed >= 32768 || fraction > 2; // declined: only outside its range
+            return sameBits(ringcodec::fromHundredths(q), ringcodec::storedDouble(parsed));
+        };
+        for (int fraction = 0; fraction <= 3; ++fraction) {
+            const quint64 limit = fraction == 0 ? 40000 : fraction == 1 ? 400000 : fraction == 2 ? 4000000 : 40000000;
+            std::uniform_int_distribution<quint64> any(0, limit);
+            for (int i = 0; i < 200000; ++i) {
+                const quint64 m = any(rng);
+                QVERIFY2(check(m, fraction), qPrintable(QStringLiteral("%1 / 10^%2").arg(m).arg(fraction)));
+            }
+        }
+        for (quint64 m = 3276700; m < 3276900; ++m)
+            QVERIFY2(check(m, 2), qPrintable(QString::number(m)));
+        QVERIFY(check(0, 0));
+        qint64 q;
+        // And back: the encoding's one-instruction rounding of a stored value gives its hundredths, for every
+        // value below 2^17 and either side of that bound.
+        for (qint64 h = -13107300; h <= 13107300; ++h) {
+            const float v = ringcodec::fromHundredths(h);
+            if (ringcodec::hundredthsOfStored(v) != ringcodec::roundHalfAway(double(v) * ringcodec::kScale))
+                QFAIL(qPrintable(QStringLiteral("hundredths %1").arg(h)));
+        }
+        QCOMPARE(ringcodec::hundredthsOfStored(ringcodec::fromHundredths(26214413)), qint64(26214413));
+        QVERIFY(!ringcodec::hundredthsOfDigits(3276800, 2, q));
+        QVERIFY(ringcodec::hundredthsOfDigits(3276799, 2, q));
+        QCOMPARE(q, qint64(3276799));
     }
 
     // The row a parsing thread computes is the one push() stores, for the values at the rounding's edges too.

@@ -1,7 +1,9 @@
 // ReplaySource reads a saved log in line-aligned segments on worker threads: its records and counts must be the
-// ones a single LogParser gives reading the file from the start, in the same order, whatever the file's shape.
-// And the ring's rounding must stay std::llround's.
+// ones a single LogParser gives reading the file from the start, in the same order, whatever the file's shape
+// (the Memory lines as the process ring's rows, in their place among the records). And the ring's rounding must
+// stay std::llround's.
 #include "LogParser.h"
+#include "ProcessRow.h"
 #include "ReplaySource.h"
 #include "SampleRing.h"
 
@@ -10,6 +12,8 @@
 #include <QTest>
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <optional>
 
 using namespace heapwatch;
 
@@ -40,7 +44,9 @@ QByteArray repeated(qsizetype bytes)
 
 struct Read
 {
-    std::vector<LogRecord> records;
+    std::vector<LogRecord> records; // a replay's Memory rows as records of kind Memory with only their time
+    std::vector<std::optional<std::array<float, 6>>> rows; // beside records: the row of each of those
+    std::optional<MemorySample> lastMemory;
     ParseCounters counters;
     quint64 bytesReceived = 0;
 };
@@ -51,7 +57,24 @@ Read readWithSource(const QString& path)
     QString error;
     const bool ok = ReplaySource(path).read(
         [&r](const IngestBatch& b) {
-            r.records.insert(r.records.end(), b.logs.begin(), b.logs.end());
+            size_t next = 0;
+            const auto rowsUpTo = [&](size_t end) {
+                for (; next < end && next < b.memoryRows.rows.size(); ++next) {
+                    LogRecord m;
+                    m.kind = LogKind::Memory;
+                    m.atMs = b.memoryRows.rows[next].atMs;
+                    r.records.push_back(m);
+                    r.rows.push_back(b.memoryRows.rows[next].v);
+                }
+            };
+            for (size_t i = 0; i < b.logs.size(); ++i) {
+                rowsUpTo(b.memoryRows.rowsBefore.at(i));
+                r.records.push_back(b.logs[i]);
+                r.rows.emplace_back();
+            }
+            rowsUpTo(b.memoryRows.rows.size());
+            if (b.memoryRows.last)
+                r.lastMemory = b.memoryRows.last;
             r.counters += b.logCounters;
             r.bytesReceived += b.bytesReceived;
         },
@@ -71,6 +94,13 @@ Read readWithOneParser(const QByteArray& bytes)
     parser.finish(r.records);
     r.counters = parser.counters();
     r.bytesReceived = r.counters.bytes;
+    for (const LogRecord& m : r.records)
+        if (m.kind == LogKind::Memory)
+            r.lastMemory = m.memory;
+    // A replay's rows are those with a time; the others count only as the last sample.
+    r.records.erase(std::remove_if(r.records.begin(), r.records.end(),
+                                   [](const LogRecord& m) { return m.kind == LogKind::Memory && m.atMs < 0; }),
+                    r.records.end());
     return r;
 }
 
@@ -125,10 +155,23 @@ private Q_SLOTS:
         for (size_t i = 0; i < got.records.size(); ++i) {
             const LogRecord& a = got.records[i];
             const LogRecord& b = expected.records[i];
+            if (a.kind == LogKind::Memory) {
+                QVERIFY2(b.kind == LogKind::Memory && a.atMs == b.atMs && got.rows[i]
+                             && std::memcmp(got.rows[i]->data(), storedProcessRow(b.memory).data(),
+                                            sizeof(std::array<float, 6>))
+                                 == 0,
+                         qPrintable(QStringLiteral("row %1 differs").arg(i)));
+                continue;
+            }
             QVERIFY2(a.kind == b.kind && a.atMs == b.atMs && a.dockerTimeNs == b.dockerTimeNs && a.text == b.text
-                         && same(a.memory.rssMiB, b.memory.rssMiB) && same(a.memory.heapUsedMiB, b.memory.heapUsedMiB)
                          && a.cache.hits == b.cache.hits && a.overflow.totalDropped == b.overflow.totalDropped,
                      qPrintable(QStringLiteral("record %1 differs").arg(i)));
+        }
+        QCOMPARE(got.lastMemory.has_value(), expected.lastMemory.has_value());
+        if (got.lastMemory) {
+            QCOMPARE(got.lastMemory->atMs, expected.lastMemory->atMs);
+            QVERIFY(same(got.lastMemory->rssMiB, expected.lastMemory->rssMiB));
+            QVERIFY(same(got.lastMemory->arrayBuffersMiB, expected.lastMemory->arrayBuffersMiB));
         }
         if (!bytes.isEmpty())
             QVERIFY(expected.counters.recognised > 0 || bytes.size() < 100);
