@@ -138,6 +138,26 @@ Q_ALWAYS_INLINE bool readDigits2(const char* p, int& out)
     return (a <= 9) & (b <= 9);
 }
 
+#if Q_BYTE_ORDER == Q_LITTLE_ENDIAN
+// The bytes of v that are not ASCII digits, as non-zero bytes. A byte from 0xFA on carries into the next one,
+// but only bytes before the first non-digit are ever relied on, and no digit or point carries.
+Q_ALWAYS_INLINE quint64 nonDigitBytes(quint64 v)
+{
+    constexpr quint64 kHigh = 0xF0F0F0F0F0F0F0F0ULL;
+    constexpr quint64 kZeros = 0x3030303030303030ULL;
+    return ((v & kHigh) ^ kZeros) | (((v + 0x0606060606060606ULL) & kHigh) ^ kZeros);
+}
+
+// The number of eight digit values (0-9 in each byte, the first in the lowest).
+Q_ALWAYS_INLINE quint64 eightDigitsValue(quint64 v)
+{
+    v = v * 10 + (v >> 8);
+    return (((v & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32)))
+            + (((v >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32))))
+        >> 32;
+}
+#endif
+
 // Eight ASCII digits at p as a number, without a loop (little-endian SWAR, after D. Lemire); false when one of
 // them is not a digit.
 bool readEightDigits(const char* p, quint64& out)
@@ -145,16 +165,9 @@ bool readEightDigits(const char* p, quint64& out)
 #if Q_BYTE_ORDER == Q_LITTLE_ENDIAN
     quint64 v;
     std::memcpy(&v, p, 8);
-    constexpr quint64 kHigh = 0xF0F0F0F0F0F0F0F0ULL;
-    constexpr quint64 kZeros = 0x3030303030303030ULL;
-    if ((v & kHigh) != kZeros || ((v + 0x0606060606060606ULL) & kHigh) != kZeros)
+    if (nonDigitBytes(v) != 0)
         return false;
-    v -= kZeros;
-    v = v * 10 + (v >> 8);
-    v = (((v & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32)))
-         + (((v >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32))))
-        >> 32;
-    out = v;
+    out = eightDigitsValue(v - 0x3030303030303030ULL);
     return true;
 #else
     Q_UNUSED(p);
@@ -677,26 +690,6 @@ Q_ALWAYS_INLINE bool readPlainDigits(const char*& p, const char* e, quint64& man
     fractionDigits = d.fractionDigits;
     return d.wholeDigits > 0 && d.wholeDigits <= 9 && (!d.point || (d.fractionDigits > 0 && d.fractionDigits <= 6));
 }
-
-#if Q_BYTE_ORDER == Q_LITTLE_ENDIAN
-// The bytes of v that are not ASCII digits, as non-zero bytes. A byte from 0xFA on carries into the next one,
-// but only bytes before the first non-digit are ever relied on, and no digit or point carries.
-Q_ALWAYS_INLINE quint64 nonDigitBytes(quint64 v)
-{
-    constexpr quint64 kHigh = 0xF0F0F0F0F0F0F0F0ULL;
-    constexpr quint64 kZeros = 0x3030303030303030ULL;
-    return ((v & kHigh) ^ kZeros) | (((v + 0x0606060606060606ULL) & kHigh) ^ kZeros);
-}
-
-// The number of eight digit values (0-9 in each byte, the first in the lowest), as readEightDigits.
-Q_ALWAYS_INLINE quint64 eightDigitsValue(quint64 v)
-{
-    v = v * 10 + (v >> 8);
-    return (((v & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32)))
-            + (((v >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32))))
-        >> 32;
-}
-#endif
 
 // readPlainDigits for a number that ends within the 8 bytes at p (nearly every figure of the app's line): its
 // digits found and converted a word at a time, without a branch per digit. Anything else is left to the digit

@@ -218,17 +218,8 @@ public:
     // each): a replay's parsing threads round its rows, so the thread that applies them only appends.
     bool pushStored(qint64 atMs, const std::array<float, N>& storedValues)
     {
-        if (!isEmpty() && atMs < m_lastMs)
-            return false;
-        if (m_open.capacity() == 0)
-            m_open.reserve(size_t(kChunkRows));
-        m_open.push_back(Row {atMs, storedValues});
-        m_lastMs = atMs;
-        if (size() > m_capacity)
-            dropOldest();
-        if (qsizetype(m_open.size()) == kChunkRows)
-            seal();
-        return true;
+        const Row row {atMs, storedValues};
+        return pushStoredRows(&row, 1) == 0;
     }
 
     // pushStored() for each of rows (anything with atMs and v), in order; returns how many were older than the

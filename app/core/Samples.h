@@ -46,7 +46,7 @@ struct MemorySample
 };
 
 // A replay's Memory lines, kept out of LogRecord: the parsing threads hand over only the process ring's rows,
-// each already rounded as the ring stores it (TargetState::storedProcessRow), and the full sample of the last
+// each already rounded as the ring stores it (storedProcessRow, ProcessRow.h), and the full sample of the last
 // line. A LogRecord is about 200 bytes; a row is 32.
 struct MemoryRows
 {

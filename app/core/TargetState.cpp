@@ -1,7 +1,6 @@
 #include "TargetState.h"
 
 #include "LogParser.h" // loggerTimestampLength
-#include "ProcessRow.h"
 #include "SafeMath.h"
 #include "Units.h"
 
@@ -185,11 +184,6 @@ void TargetState::touch(qint64 atMs)
     m_lastDataMs = std::max(m_lastDataMs, atMs);
     if (m_firstDataMs < 0 || atMs < m_firstDataMs)
         m_firstDataMs = atMs;
-}
-
-std::array<float, 6> TargetState::storedProcessRow(const MemorySample& m)
-{
-    return heapwatch::storedProcessRow(m);
 }
 
 void TargetState::applyMemoryRows(const MemoryRows::Row* rows, size_t count)

@@ -124,9 +124,6 @@ public:
     explicit TargetState(QString name, const Thresholds& capacities = Thresholds::defaults());
 
     void apply(const IngestBatch& batch);
-    // The process ring's row for a Memory line, as the ring stores it (each value rounded to its hundredths):
-    // what a replay's parsing threads put in IngestBatch::memoryRows.
-    static std::array<float, 6> storedProcessRow(const MemorySample& m);
     void setConnection(const ConnectionStatus& status);
     // Loads stored history before the source starts: the rings' rows, markers (starts count as starts, so
     // growth's warm-up and the restart flag go on), the spans nobody watched. Rows that arrive later at or before the

@@ -2,6 +2,7 @@
 // records, in segments, and round them there. That may not change a single thing: the state must end the same as
 // when one parser reads the whole log into records and the state rounds every row, the ring bit for bit.
 #include "LogParser.h"
+#include "ProcessRow.h"
 #include "ReplaySource.h"
 #include "TargetState.h"
 
@@ -244,7 +245,7 @@ private Q_SLOTS:
         r.memory = m;
         batch.logs.push_back(r);
         state.apply(batch);
-        const std::array<float, 6> row = TargetState::storedProcessRow(m);
+        const std::array<float, 6> row = storedProcessRow(m);
         const auto pushed = state.process().last();
         for (size_t c = 0; c < row.size(); ++c)
             QVERIFY2(sameBits(row[c], pushed.v[c]), qPrintable(QStringLiteral("column %1").arg(c)));
