@@ -1,13 +1,13 @@
 // heapwatch: the GUI console, and the headless `check`, `serve`, `snapshot` and `export` commands.
 //
-// The console lives in a module (heapwatch-console, Qt Gui/Widgets/Charts) loaded only when the window is
-// wanted, so that the commands start with QtCore, QtSql, QtNetwork and libssh alone: 34 shared libraries instead
-// of 66, half the start-up of a `check --replay` of a small log.
+// The executable itself maps QtCore alone: enough for `check --replay` and `check --demo`, which a monitoring
+// system may run every minute. The console (Qt Gui/Widgets/Charts) is a module loaded only when the window is
+// wanted (heapwatch-console), and the commands that need libssh, QtSql, QtNetwork or QtHttpServer another
+// (heapwatch-commands: `serve`, `snapshot`, `export`, `check` of a container). Mapping and relocating the
+// libraries a command does not use was most of its start-up: 11 shared libraries instead of 34 or 66.
 #include "CheckCommand.h"
+#include "CommandModule.h"
 #include "ConsoleOptions.h"
-#include "ExportCommand.h"
-#include "ServeCommand.h"
-#include "SnapshotCommand.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -18,19 +18,7 @@
 
 namespace {
 
-// `check` and `serve` run headless: no QApplication, so no display is needed.
-int runCommand(int argc, char** argv, int (*command)(const QStringList&, QTextStream&, QTextStream&))
-{
-    QCoreApplication app(argc, argv);
-    heapwatch::setIdentity();
-    QStringList arguments = QCoreApplication::arguments();
-    arguments.remove(0, 2); // program name and the verb
-    QTextStream out(stdout);
-    QTextStream err(stderr);
-    return command(arguments, out, err);
-}
-
-// The directory of the running executable (no QCoreApplication exists yet).
+// The directory of the running executable (no QCoreApplication may exist yet).
 QString executableDir(const char* argv0)
 {
     const QFileInfo self(QStringLiteral("/proc/self/exe"));
@@ -39,21 +27,60 @@ QString executableDir(const char* argv0)
     return QFileInfo(QFile::decodeName(argv0)).absolutePath();
 }
 
-// Loads the console module: beside the executable in a build tree, else where the package installs it
-// (HEAPWATCH_CONSOLE_MODULE_DIR, relative to the executable's directory).
+// Resolves symbol in the module name: beside the executable in a build tree, else where the package installs
+// the modules (HEAPWATCH_MODULE_DIR, relative to the executable's directory). nullptr and *errors when neither
+// loads. A loaded module stays loaded until the process ends.
+QFunctionPointer resolveModule(const char* argv0, const QString& name, const char* symbol, QString* errors)
+{
+    const QString dir = executableDir(argv0);
+    for (const QString& candidate :
+         {dir + QLatin1Char('/') + name, QDir::cleanPath(dir + QStringLiteral("/" HEAPWATCH_MODULE_DIR "/") + name)}) {
+        QLibrary module(candidate);
+        if (const QFunctionPointer entry = module.resolve(symbol))
+            return entry;
+        *errors += QStringLiteral("\n  ") + module.errorString();
+    }
+    return nullptr;
+}
+
+// The headless commands: no QApplication, so no display is needed. `check` of the demo host or a saved log runs
+// here; everything else in the commands module.
+int runCommand(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    heapwatch::setIdentity();
+    QStringList arguments = QCoreApplication::arguments();
+    arguments.remove(0, 2); // program name and the verb
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    const bool check = qstrcmp(argv[1], "check") == 0;
+    if (check) {
+        const int code = heapwatch::CheckCommand::runOffline(arguments, out, err);
+        if (code != heapwatch::CheckCommand::kNeedsRemote)
+            return code;
+    }
+    QString errors;
+    const auto entry = reinterpret_cast<heapwatch::CommandMain>(
+        resolveModule(argv[0], QStringLiteral("heapwatch-commands"), heapwatch::kCommandMainSymbol, &errors));
+    if (!entry) {
+        const QString reason = QStringLiteral("cannot load the commands module (serve, snapshot, export and "
+                                              "check of a container need it):")
+            + errors;
+        if (check)
+            out << "HEAPWATCH UNKNOWN - heapwatch " << reason.section(QLatin1Char('\n'), 0, 0) << '\n';
+        err << "heapwatch: " << reason << '\n';
+        return check ? 3 : 2;
+    }
+    return entry(argv[1], &arguments, &out, &err);
+}
+
 int runConsole(int argc, char** argv)
 {
-    const QString dir = executableDir(argv[0]);
     QString errors;
-    for (const QString& candidate :
-         {dir + QStringLiteral("/heapwatch-console"),
-          QDir::cleanPath(dir + QStringLiteral("/" HEAPWATCH_CONSOLE_MODULE_DIR "/heapwatch-console"))}) {
-        QLibrary module(candidate);
-        const auto entry = reinterpret_cast<heapwatch::ConsoleMain>(module.resolve(heapwatch::kConsoleMainSymbol));
-        if (entry)
-            return entry(argc, argv);
-        errors += QStringLiteral("\n  ") + module.errorString();
-    }
+    const auto entry = reinterpret_cast<heapwatch::ConsoleMain>(
+        resolveModule(argv[0], QStringLiteral("heapwatch-console"), heapwatch::kConsoleMainSymbol, &errors));
+    if (entry)
+        return entry(argc, argv);
     QTextStream(stderr) << "heapwatch: cannot load the console (the check, serve, snapshot and export commands "
                            "work without it):"
                         << errors << '\n';
@@ -65,14 +92,10 @@ int runConsole(int argc, char** argv)
 int main(int argc, char** argv)
 {
     // `check` must run on a machine without a display, so it never creates a QApplication.
-    if (argc >= 2 && qstrcmp(argv[1], "check") == 0)
-        return runCommand(argc, argv, &heapwatch::CheckCommand::run);
-    if (argc >= 2 && qstrcmp(argv[1], "serve") == 0)
-        return runCommand(argc, argv, &heapwatch::ServeCommand::run);
-    if (argc >= 2 && qstrcmp(argv[1], "snapshot") == 0)
-        return runCommand(argc, argv, &heapwatch::SnapshotCommand::run);
-    if (argc >= 2 && qstrcmp(argv[1], "export") == 0)
-        return runCommand(argc, argv, &heapwatch::ExportCommand::run);
+    for (const char* verb : {"check", "serve", "snapshot", "export"}) {
+        if (argc >= 2 && qstrcmp(argv[1], verb) == 0)
+            return runCommand(argc, argv);
+    }
 
     // --help and --version must work over SSH and in a plain terminal, so they are answered before a
     // QApplication (which needs a display) exists, and without the console module.

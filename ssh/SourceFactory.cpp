@@ -1,29 +1,12 @@
 #include "SourceFactory.h"
 
-#include "DemoSource.h"
 #include "LocalSource.h"
-#include "ReplaySource.h"
+#include "OfflineSource.h"
 #include "SshSource.h"
 #include "TargetSpec.h"
 
-#include <QFileInfo>
-
 namespace heapwatch {
 namespace {
-
-std::unique_ptr<Source> createReplay(const TargetConfig& config, QString* error)
-{
-    const QFileInfo log(config.location);
-    if (!log.isFile() || !log.isReadable()) {
-        *error = QStringLiteral("cannot read the log file %1").arg(config.location);
-        return nullptr;
-    }
-    if (!config.statsPath.isEmpty() && !QFileInfo(config.statsPath).isReadable()) {
-        *error = QStringLiteral("cannot read the stats file %1").arg(config.statsPath);
-        return nullptr;
-    }
-    return std::make_unique<ReplaySource>(config.location, config.statsPath);
-}
 
 std::unique_ptr<Source> createRemote(const TargetConfig& config, const SourceContext& context, QString* error)
 {
@@ -61,17 +44,8 @@ std::unique_ptr<Source> createSource(const TargetConfig& config, const SourceCon
 {
     QString localError;
     QString* err = error ? error : &localError;
-    switch (config.kind) {
-    case TargetConfig::Kind::Demo: {
-        DemoOptions options;
-        options.live = context.liveDemo;
-        return std::make_unique<DemoSource>(options);
-    }
-    case TargetConfig::Kind::Replay:
-        return createReplay(config, err);
-    case TargetConfig::Kind::Remote:
-        break;
-    }
+    if (config.kind != TargetConfig::Kind::Remote)
+        return createOfflineSource(config, context.liveDemo, err);
     return createRemote(config, context, err);
 }
 

@@ -2,9 +2,8 @@
 
 #include "Assessment.h"
 #include "Duration.h"
+#include "OfflineSource.h"
 #include "PlainText.h"
-#include "RemoteCheck.h"
-#include "SourceFactory.h"
 #include "StateReport.h"
 #include "Target.h"
 #include "TargetOptions.h"
@@ -34,7 +33,12 @@ int unknown(QTextStream& out, QTextStream& err, const QString& reason)
 
 } // namespace
 
-int CheckCommand::run(const QStringList& arguments, QTextStream& out, QTextStream& err)
+int CheckCommand::runOffline(const QStringList& arguments, QTextStream& out, QTextStream& err)
+{
+    return run(arguments, out, err, nullptr);
+}
+
+int CheckCommand::run(const QStringList& arguments, QTextStream& out, QTextStream& err, RemoteWatch remote)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(
@@ -91,14 +95,14 @@ int CheckCommand::run(const QStringList& arguments, QTextStream& out, QTextStrea
 
     std::unique_ptr<Target> target;
     if (config.kind == TargetConfig::Kind::Remote) {
-        target = RemoteCheck::watch(config, watchSeconds, limits, err, &error);
+        if (!remote)
+            return kNeedsRemote;
+        target = remote(config, watchSeconds, limits, err, &error);
         if (!target)
             return unknown(out, err, error);
     } else {
         // The demo host and a saved log hold their whole history: read it at once, no streaming.
-        SourceContext context;
-        context.liveDemo = false;
-        std::unique_ptr<Source> source = createSource(config, context, &error);
+        std::unique_ptr<Source> source = createOfflineSource(config, false, &error);
         if (!source)
             return unknown(out, err, error);
         Source* s = source.get();

@@ -1,5 +1,6 @@
 #include "RemoteCheck.h"
 
+#include "CheckCommand.h"
 #include "PlainText.h"
 #include "SafeMath.h"
 #include "SourceFactory.h"
@@ -84,6 +85,11 @@ std::unique_ptr<Target> RemoteCheck::watch(const TargetConfig& config, qint64 wa
         return nullptr;
     }
     return target;
+}
+
+int CheckCommand::run(const QStringList& arguments, QTextStream& out, QTextStream& err)
+{
+    return run(arguments, out, err, &RemoteCheck::watch);
 }
 
 } // namespace heapwatch

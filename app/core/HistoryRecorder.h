@@ -39,17 +39,21 @@ public:
     // their rows.
     static constexpr qint64 kResidentMs = 75LL * 60 * 1000;
 
+    // What Target calls is virtual: Target reaches the recorder through its table only, so that code holding a
+    // Target without a store (`check --replay`, in an executable that does not map QtSql) does not link the store.
     HistoryRecorder(HistoryStore* store, QString key, QString displayName);
-    ~HistoryRecorder();
+    virtual ~HistoryRecorder();
+    HistoryRecorder(const HistoryRecorder&) = delete;
+    HistoryRecorder& operator=(const HistoryRecorder&) = delete;
 
     const QString& key() const { return m_key; }
 
     // What the store holds of the target over the full-resolution retention before nowMs, plus a gap from the
     // time it was last saved to nowMs (also stored as a ConnectionGap event). Empty when nothing is stored or
     // the store cannot be read (*error says why).
-    RestoredHistory restore(qint64 nowMs, QString* error);
+    virtual RestoredHistory restore(qint64 nowMs, QString* error);
     // The state has taken what restore() returned: its chunks and markers are stored already.
-    void restored(const TargetState& state);
+    virtual void restored(const TargetState& state);
     // Gives the state's rings a loader that reads their chunks back from the store, so that they may drop
     // them (dropStored). The recorder must outlive the state's use of the rings, or detach() first.
     void attach(TargetState& state);
@@ -57,19 +61,19 @@ public:
     // Drops from memory the sealed chunks older than kResidentMs before the newest row that the store has
     // committed: saved by an earlier save() than the last one (the store commits within 2 s, a save interval).
     // Chunks restored from the store count as committed. Returns the chunks dropped.
-    qsizetype dropStored(TargetState& state);
+    virtual qsizetype dropStored(TargetState& state);
     // Sealed chunks handed to the store so far (the writer frees its copies once committed).
     qint64 sealedChunksSaved() const { return m_sealedSaved; }
     // The most sealed chunks one of the state's rings holds that were not saved yet: a long history arriving at
     // once (a backfill) is saved, and so dropped from memory, every few chunks rather than all at the next save.
-    qint64 unsavedSealedChunks(const TargetState& state) const;
+    virtual qint64 unsavedSealedChunks(const TargetState& state) const;
     static constexpr qint64 kSaveAfterChunks = 8;
 
     // Saves what changed since the last save. judged: the assessment, once the backfill is in (flags judged on
     // half a history are not transitions); nullptr before.
-    void save(const TargetState& state, const Assessment* judged, qint64 nowMs);
+    virtual void save(const TargetState& state, const Assessment* judged, qint64 nowMs);
     // Outages of the connection after it was up once: a ConnectionGap event when it is back.
-    void noteConnection(const ConnectionStatus& status, qint64 nowMs);
+    virtual void noteConnection(const ConnectionStatus& status, qint64 nowMs);
 
     // Markers as stored events and back (the restart kind holds starts, restarts and deaths; detail.marker
     // says which).

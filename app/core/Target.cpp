@@ -77,15 +77,6 @@ const Assessment& Target::assessment() const
     return m_assessment;
 }
 
-void Target::recordHistory(HistoryStore* store, const QString& key, const QString& displayName)
-{
-    m_recorder = std::make_unique<HistoryRecorder>(store, key, displayName);
-    m_recorder->attach(m_state);
-    m_saveTimer.setInterval(HistoryRecorder::kSaveIntervalMs);
-    m_saveTimer.setTimerType(Qt::CoarseTimer);
-    connect(&m_saveTimer, &QTimer::timeout, this, &Target::saveHistory, Qt::UniqueConnection);
-}
-
 void Target::saveHistory()
 {
     if (!m_recorder)

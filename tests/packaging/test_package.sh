@@ -90,13 +90,16 @@ case "$line" in
 -rwxr-xr-x\ root/root*) pass "usr/bin/heapwatch is -rwxr-xr-x root/root" ;;
 *) fail "usr/bin/heapwatch mode/owner: $line" ;;
 esac
-# The console's window is a module the executable loads when the console starts (LIBDIR/heapwatch).
-module=$(awk '{print $NF}' "$work/contents" | grep -E '^\./usr/lib/([a-z0-9_-]+/)?heapwatch/heapwatch-console\.so$' || true)
-[ -n "$module" ] && pass "package holds the console module $module" || fail "package lacks usr/lib/heapwatch/heapwatch-console.so"
+# The console's window and the commands beyond an offline `check` are modules the executable loads when they are
+# wanted (LIBDIR/heapwatch).
+for name in console commands; do
+    module=$(awk '{print $NF}' "$work/contents" | grep -E "^\./usr/lib/([a-z0-9_-]+/)?heapwatch/heapwatch-$name\.so\$" || true)
+    [ -n "$module" ] && pass "package holds the $name module $module" || fail "package lacks usr/lib/heapwatch/heapwatch-$name.so"
+done
 if awk '{print $NF}' "$work/contents" \
-    | grep -vE '^\./(usr/?|usr/(bin|share)(/.*)?|(usr/)?lib/?|(usr/)?lib/systemd(/.*)?|usr/lib/([a-z0-9_-]+/)?(heapwatch(/heapwatch-console\.so)?/?)?)?$' \
+    | grep -vE '^\./(usr/?|usr/(bin|share)(/.*)?|(usr/)?lib/?|(usr/)?lib/systemd(/.*)?|usr/lib/([a-z0-9_-]+/)?(heapwatch(/heapwatch-(console|commands)\.so)?/?)?)?$' \
         >"$work/stray"; then
-    fail "files outside usr/bin, usr/share, the console module and the systemd unit directory: $(tr '\n' ' ' <"$work/stray")"
+    fail "files outside usr/bin, usr/share, the modules and the systemd unit directory: $(tr '\n' ' ' <"$work/stray")"
 else
     pass "every file is under usr/bin, usr/share, usr/lib/heapwatch or the systemd unit directory"
 fi
@@ -199,17 +202,23 @@ if ldd "$bin" | grep 'not found' >"$work/ldd"; then
 else
     pass "every library of the packaged binary resolves on this system"
 fi
-# The commands start without the GUI libraries: only the console module links Qt Widgets.
-if ldd "$bin" | grep -E 'libQt6(Widgets|Gui|Charts)' >"$work/guilibs"; then
-    fail "usr/bin/heapwatch links the GUI libraries itself: $(cat "$work/guilibs")"
+# The executable maps QtCore alone: the console module links Qt Gui, Widgets and Charts, the commands module libssh,
+# QtSql, QtNetwork and QtHttpServer.
+if ldd "$bin" | grep -E 'libQt6(Widgets|Gui|Charts|Sql|Network|HttpServer)|libssh|libcrypto' >"$work/extralibs"; then
+    fail "usr/bin/heapwatch links libraries its modules are for: $(tr '\n' ' ' <"$work/extralibs")"
 else
-    pass "usr/bin/heapwatch does not link Qt Gui, Widgets or Charts (the console module does)"
+    pass "usr/bin/heapwatch links no Qt library but QtCore, and not libssh (the modules do)"
 fi
-if ldd "$root/${module#./}" | grep 'not found' >"$work/moduleldd"; then
-    fail "unresolved libraries of the console module: $(cat "$work/moduleldd")"
-else
-    pass "every library of the console module resolves on this system"
-fi
+for name in console commands; do
+    path=$(awk '{print $NF}' "$work/contents" | grep -E "/heapwatch/heapwatch-$name\.so\$" || true)
+    if [ -z "$path" ]; then
+        continue # reported above
+    elif ldd "$root/${path#./}" | grep 'not found' >"$work/moduleldd"; then
+        fail "unresolved libraries of the $name module: $(cat "$work/moduleldd")"
+    else
+        pass "every library of the $name module resolves on this system"
+    fi
+done
 
 export QT_QPA_PLATFORM=offscreen
 run() { # run NAME EXPECTED_EXIT COMMAND...: output in $work/NAME.out
@@ -257,6 +266,11 @@ if run demothresholds 2 "$bin" check --demo --thresholds "$root/usr/share/heapwa
         || fail "with the shipped thresholds: $(head -1 "$work/demothresholds.out")"
 fi
 run badoption 3 "$bin" check --no-such-option && pass "heapwatch check --no-such-option exits 3 (UNKNOWN)"
+# A command of the commands module, found where the package installs it.
+if run snapshothelp 0 "$bin" snapshot --help; then
+    grep -q -- '--summary' "$work/snapshothelp.out" && pass "heapwatch snapshot --help (the commands module loads)" \
+        || fail "heapwatch snapshot --help printed no --summary: $(head -3 "$work/snapshothelp.out")"
+fi
 # The console loads its module from the package's LIBDIR/heapwatch: still running after 3 s (timeout's 124)
 # means the window came up on the offscreen platform. A throwaway HOME keeps the user's settings out of it.
 mkdir -p "$work/home"
