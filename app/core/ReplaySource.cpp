@@ -78,10 +78,11 @@ bool parseSegments(int fd, qint64 size, const std::function<void(IngestBatch&, q
 {
     const size_t count = size_t(std::max<qint64>(1, (size + kSegmentBytes - 1) / kSegmentBytes));
     // Fills batch (its logs may hold the capacity of an earlier segment's) and returns its latest record time.
-    const auto parseSegment = [&](size_t i, IngestBatch& batch) {
-        const std::unique_ptr<char[]> buffer(new char[size_t(kReadBytes)]);
-        qint64 at = segmentStart(fd, size, qint64(i), buffer.get());
-        const qint64 end = i + 1 < count ? segmentStart(fd, size, qint64(i) + 1, buffer.get()) : size;
+    // buffer: kReadBytes of the calling thread's, kept from one segment to the next (allocated for each, it was
+    // fresh pages every time: the kernel's copy into them took a page fault per 4 KiB, half the process's faults).
+    const auto parseSegment = [&](size_t i, IngestBatch& batch, char* buffer) {
+        qint64 at = segmentStart(fd, size, qint64(i), buffer);
+        const qint64 end = i + 1 < count ? segmentStart(fd, size, qint64(i) + 1, buffer) : size;
         LogParser parser(LogParser::Timestamps::Detect, LogParser::Hashing::Gated);
         batch.backfill = true;
         // Memory lines, nearly all of a log, become the process ring's rows here, on the parsing threads, rather
@@ -90,10 +91,10 @@ bool parseSegments(int fd, qint64 size, const std::function<void(IngestBatch&, q
         batch.memoryRows.rows.reserve(size_t(kSegmentBytes / 128)); // a Memory line is about 140 bytes
         parser.setMemoryRows(&batch.memoryRows);
         while (at < end) {
-            const qsizetype n = readAt(fd, at, buffer.get(), qsizetype(std::min<qint64>(kReadBytes, end - at)));
+            const qsizetype n = readAt(fd, at, buffer, qsizetype(std::min<qint64>(kReadBytes, end - at)));
             if (n <= 0)
                 break;
-            parser.feed(QByteArrayView(buffer.get(), n), LogStream::Stdout, batch.logs);
+            parser.feed(QByteArrayView(buffer, n), LogStream::Stdout, batch.logs);
             at += n;
         }
         if (i + 1 == count)
@@ -107,7 +108,8 @@ bool parseSegments(int fd, qint64 size, const std::function<void(IngestBatch&, q
     const auto isCancelled = [cancel] { return cancel && cancel->load(); };
     if (count <= 1) {
         IngestBatch batch;
-        const qint64 lastMs = parseSegment(0, batch);
+        const std::unique_ptr<char[]> buffer(new char[size_t(kReadBytes)]);
+        const qint64 lastMs = parseSegment(0, batch, buffer.get());
         if (isCancelled())
             return false;
         deliver(batch, lastMs);
@@ -129,50 +131,79 @@ bool parseSegments(int fd, qint64 size, const std::function<void(IngestBatch&, q
     size_t next = 0; // the next segment a worker takes
     size_t applied = 0; // segments handed to deliver
     bool stop = false;
+    // Parses segment i into its slot, in recycled vectors, reading through the thread's buffer; called without
+    // the lock.
+    const auto parseInto = [&](size_t i, char* buffer) {
+        IngestBatch batch;
+        {
+            std::lock_guard lock(mutex);
+            if (!spare.empty()) {
+                batch.logs = std::move(spare.back());
+                spare.pop_back();
+            }
+            if (!spareRows.empty()) {
+                batch.memoryRows = std::move(spareRows.back());
+                spareRows.pop_back();
+            }
+        }
+        batch.logs.clear(); // here rather than in the applying thread: a destructor call per record
+        const qint64 lastMs = parseSegment(i, batch, buffer);
+        std::lock_guard lock(mutex);
+        parsed[i].batch = std::move(batch);
+        parsed[i].lastMs = lastMs;
+        parsed[i].done = true;
+        changed.notify_all();
+    };
+    // The segment a thread may parse now (under the lock): the next one, unless it is too far ahead of the one
+    // applied; count when none.
+    const auto takeSegment = [&]() -> size_t {
+        if (stop || next >= count || next >= applied + kSegmentsAhead)
+            return count;
+        return next++;
+    };
     const auto work = [&] {
+        const std::unique_ptr<char[]> buffer(new char[size_t(kReadBytes)]);
         for (;;) {
             size_t i;
             {
                 std::unique_lock lock(mutex);
                 changed.wait(lock, [&] { return stop || next >= count || next < applied + kSegmentsAhead; });
-                if (stop || next >= count)
+                if ((i = takeSegment()) == count)
                     return;
-                i = next++;
             }
-            IngestBatch batch;
-            {
-                std::lock_guard lock(mutex);
-                if (!spare.empty()) {
-                    batch.logs = std::move(spare.back());
-                    spare.pop_back();
-                }
-                if (!spareRows.empty()) {
-                    batch.memoryRows = std::move(spareRows.back());
-                    spareRows.pop_back();
-                }
-            }
-            batch.logs.clear(); // here rather than in the applying thread: a destructor call per record
-            const qint64 lastMs = parseSegment(i, batch);
-            std::lock_guard lock(mutex);
-            parsed[i].batch = std::move(batch);
-            parsed[i].lastMs = lastMs;
-            parsed[i].done = true;
-            changed.notify_all();
+            parseInto(i, buffer.get());
         }
     };
-    const unsigned workers = std::clamp(std::thread::hardware_concurrency(), 1u, kMaxWorkers);
+    // The applying thread parses too whenever the segment it needs next is not ready: with one thread fewer than
+    // the processors, no processor idles while the applying thread waits, and none is shared by three threads
+    // (on two processors, a third of the applying thread's time went to the two parsing threads).
+    const unsigned processors = std::max(1u, std::thread::hardware_concurrency());
+    const unsigned workers = std::clamp(processors - 1, 1u, kMaxWorkers);
     std::vector<std::thread> threads;
     for (unsigned w = 0; w < std::min<size_t>(workers, count); ++w)
         threads.emplace_back(work);
     bool ok = true;
+    std::unique_ptr<char[]> buffer; // the applying thread's, made when it first parses
     for (size_t i = 0; i < count; ++i) {
         IngestBatch batch;
         qint64 lastMs;
-        {
-            std::unique_lock lock(mutex);
-            changed.wait(lock, [&] { return parsed[i].done; });
-            batch = std::move(parsed[i].batch);
-            lastMs = parsed[i].lastMs;
+        for (;;) {
+            size_t j = count;
+            {
+                std::unique_lock lock(mutex);
+                changed.wait(lock, [&] { return parsed[i].done || (next < count && next < applied + kSegmentsAhead); });
+                if (parsed[i].done) {
+                    batch = std::move(parsed[i].batch);
+                    lastMs = parsed[i].lastMs;
+                    break;
+                }
+                j = takeSegment();
+            }
+            if (j < count) {
+                if (!buffer)
+                    buffer.reset(new char[size_t(kReadBytes)]);
+                parseInto(j, buffer.get());
+            }
         }
         if (isCancelled()) {
             ok = false;
