@@ -154,20 +154,17 @@ bool parseSegments(int fd, qint64 size, const std::function<void(IngestBatch&, q
         parsed[i].done = true;
         changed.notify_all();
     };
-    // The segment a thread may parse now (under the lock): the next one, unless it is too far ahead of the one
-    // applied; count when none.
-    const auto takeSegment = [&]() -> size_t {
-        if (stop || next >= count || next >= applied + kSegmentsAhead)
-            return count;
-        return next++;
-    };
+    // Whether a thread may parse the next segment now (under the lock): not too far ahead of the one applied.
+    const auto canTake = [&] { return !stop && next < count && next < applied + kSegmentsAhead; };
+    // The segment a thread parses now (under the lock); count when none.
+    const auto takeSegment = [&]() -> size_t { return canTake() ? next++ : count; };
     const auto work = [&] {
         const std::unique_ptr<char[]> buffer(new char[size_t(kReadBytes)]);
         for (;;) {
             size_t i;
             {
                 std::unique_lock lock(mutex);
-                changed.wait(lock, [&] { return stop || next >= count || next < applied + kSegmentsAhead; });
+                changed.wait(lock, [&] { return stop || next >= count || canTake(); });
                 if ((i = takeSegment()) == count)
                     return;
             }
@@ -191,7 +188,7 @@ bool parseSegments(int fd, qint64 size, const std::function<void(IngestBatch&, q
             size_t j = count;
             {
                 std::unique_lock lock(mutex);
-                changed.wait(lock, [&] { return parsed[i].done || (next < count && next < applied + kSegmentsAhead); });
+                changed.wait(lock, [&] { return parsed[i].done || canTake(); });
                 if (parsed[i].done) {
                     batch = std::move(parsed[i].batch);
                     lastMs = parsed[i].lastMs;
