@@ -8,6 +8,7 @@
 #include "Assessment.h"
 #include "HistoryRecords.h"
 #include "Source.h"
+#include "TargetRecorder.h"
 #include "TargetState.h"
 
 #include <QHash>
@@ -22,7 +23,7 @@ namespace heapwatch {
 class HistoryReader;
 class HistoryStore;
 
-class HistoryRecorder
+class HistoryRecorder : public TargetRecorder
 {
 public:
     // How often Target saves; with the store's commit interval (2 s) a kill loses at most 6 s. Each save
@@ -39,21 +40,19 @@ public:
     // their rows.
     static constexpr qint64 kResidentMs = 75LL * 60 * 1000;
 
-    // What Target calls is virtual: Target reaches the recorder through its table only, so that code holding a
-    // Target without a store (`check --replay`, in an executable that does not map QtSql) does not link the store.
     HistoryRecorder(HistoryStore* store, QString key, QString displayName);
-    virtual ~HistoryRecorder();
+    ~HistoryRecorder() override;
     HistoryRecorder(const HistoryRecorder&) = delete;
     HistoryRecorder& operator=(const HistoryRecorder&) = delete;
 
-    const QString& key() const { return m_key; }
+    const QString& key() const override { return m_key; }
 
     // What the store holds of the target over the full-resolution retention before nowMs, plus a gap from the
     // time it was last saved to nowMs (also stored as a ConnectionGap event). Empty when nothing is stored or
     // the store cannot be read (*error says why).
-    virtual RestoredHistory restore(qint64 nowMs, QString* error);
+    RestoredHistory restore(qint64 nowMs, QString* error) override;
     // The state has taken what restore() returned: its chunks and markers are stored already.
-    virtual void restored(const TargetState& state);
+    void restored(const TargetState& state) override;
     // Gives the state's rings a loader that reads their chunks back from the store, so that they may drop
     // them (dropStored). The recorder must outlive the state's use of the rings, or detach() first.
     void attach(TargetState& state);
@@ -61,19 +60,18 @@ public:
     // Drops from memory the sealed chunks older than kResidentMs before the newest row that the store has
     // committed: saved by an earlier save() than the last one (the store commits within 2 s, a save interval).
     // Chunks restored from the store count as committed. Returns the chunks dropped.
-    virtual qsizetype dropStored(TargetState& state);
+    qsizetype dropStored(TargetState& state) override;
     // Sealed chunks handed to the store so far (the writer frees its copies once committed).
     qint64 sealedChunksSaved() const { return m_sealedSaved; }
     // The most sealed chunks one of the state's rings holds that were not saved yet: a long history arriving at
     // once (a backfill) is saved, and so dropped from memory, every few chunks rather than all at the next save.
-    virtual qint64 unsavedSealedChunks(const TargetState& state) const;
-    static constexpr qint64 kSaveAfterChunks = 8;
+    qint64 unsavedSealedChunks(const TargetState& state) const override;
 
     // Saves what changed since the last save. judged: the assessment, once the backfill is in (flags judged on
     // half a history are not transitions); nullptr before.
-    virtual void save(const TargetState& state, const Assessment* judged, qint64 nowMs);
+    void save(const TargetState& state, const Assessment* judged, qint64 nowMs) override;
     // Outages of the connection after it was up once: a ConnectionGap event when it is back.
-    virtual void noteConnection(const ConnectionStatus& status, qint64 nowMs);
+    void noteConnection(const ConnectionStatus& status, qint64 nowMs) override;
 
     // Markers as stored events and back (the restart kind holds starts, restarts and deaths; detail.marker
     // says which).

@@ -1,8 +1,8 @@
 #include "Target.h"
 
-#include "HistoryRecorder.h"
 #include "MemoryRelease.h"
 #include "PlainText.h"
+#include "TargetRecorder.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -12,6 +12,9 @@
 #endif
 
 namespace heapwatch {
+
+TargetRecorder::~TargetRecorder() = default;
+
 namespace {
 
 constexpr qsizetype kMaxConnectionMessageChars = 1000;
@@ -131,7 +134,7 @@ void Target::onBatch(const IngestBatch& batch)
 {
     m_state.apply(batch);
     if (m_recorder && m_saveTimer.isActive()
-        && m_recorder->unsavedSealedChunks(m_state) >= HistoryRecorder::kSaveAfterChunks) {
+        && m_recorder->unsavedSealedChunks(m_state) >= TargetRecorder::kSaveAfterChunks) {
         saveHistory();
         m_saveTimer.start(); // the next save a whole interval later
     }

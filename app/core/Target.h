@@ -13,8 +13,8 @@
 
 namespace heapwatch {
 
-class HistoryRecorder;
 class HistoryStore;
+class TargetRecorder;
 
 class Target : public QObject
 {
@@ -40,7 +40,7 @@ public:
     // Records the target into store under key (TargetConfig::key()), and makes start() load what the store
     // holds of it first. Call before start(); the store must outlive the target.
     void recordHistory(HistoryStore* store, const QString& key, const QString& displayName);
-    const HistoryRecorder* recorder() const { return m_recorder.get(); }
+    const TargetRecorder* recorder() const { return m_recorder.get(); }
     // Saves what the recorder has not saved yet (stop() does too).
     void saveHistory();
 
@@ -76,7 +76,7 @@ private:
     Thresholds m_thresholds;
     bool m_backfillDone = false;
     bool m_starting = false; // inside start(): batches emitted now are applied after it
-    std::unique_ptr<HistoryRecorder> m_recorder;
+    std::unique_ptr<TargetRecorder> m_recorder; // a HistoryRecorder (recordHistory)
     QTimer m_saveTimer;
     mutable Assessment m_assessment;
     mutable quint64 m_assessedRevision = ~quint64(0);

@@ -7,8 +7,9 @@ namespace heapwatch {
 
 void Target::recordHistory(HistoryStore* store, const QString& key, const QString& displayName)
 {
-    m_recorder = std::make_unique<HistoryRecorder>(store, key, displayName);
-    m_recorder->attach(m_state);
+    auto recorder = std::make_unique<HistoryRecorder>(store, key, displayName);
+    recorder->attach(m_state);
+    m_recorder = std::move(recorder);
     m_saveTimer.setInterval(HistoryRecorder::kSaveIntervalMs);
     m_saveTimer.setTimerType(Qt::CoarseTimer);
     connect(&m_saveTimer, &QTimer::timeout, this, &Target::saveHistory, Qt::UniqueConnection);
