@@ -111,7 +111,9 @@ JS
     KEY=$T/clientkey
     cp "$T/clientkey.pub" "$T/authorized_keys"
     SP=$(free_port)
-    # OpenSSH's defaults otherwise: MaxSessions 10.
+    # OpenSSH's defaults otherwise: MaxSessions 10. SHLVL=1: Debian's bash reads the account's ~/.bashrc for a
+    # command sshd runs only at shell level 1, and this machine's root runs pyenv there (seconds a command, with
+    # five targets' sessions queueing on its lock: stats silent past the liveness timeout).
     cat >"$T/sshd_config" <<CONF
 ListenAddress 127.0.0.1
 Port $SP
@@ -124,7 +126,7 @@ PasswordAuthentication no
 KbdInteractiveAuthentication no
 PermitRootLogin prohibit-password
 LogLevel VERBOSE
-SetEnv DOCKER_HOST=unix://$T/podman.sock CONTAINERS_CONF=$T/containers.conf HEAPWATCH_ENGINE_TAG=$T
+SetEnv DOCKER_HOST=unix://$T/podman.sock CONTAINERS_CONF=$T/containers.conf HEAPWATCH_ENGINE_TAG=$T SHLVL=1
 CONF
     start_sshd
     KNOWN_HOSTS=$T/known_hosts
