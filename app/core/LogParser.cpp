@@ -158,6 +158,13 @@ Q_ALWAYS_INLINE quint64 eightDigitsValue(quint64 v)
 }
 #endif
 
+// The number of four digit values (0-9 in each byte, the first in the lowest): two multiplications fewer.
+Q_ALWAYS_INLINE quint64 fourDigitsValue(quint32 v)
+{
+    v = v * 10 + (v >> 8);
+    return ((v & 0x00FF00FFu) * (1 + (100u << 16))) >> 16;
+}
+
 // Eight ASCII digits at p as a number, without a loop (little-endian SWAR, after D. Lemire); false when one of
 // them is not a digit.
 bool readEightDigits(const char* p, quint64& out)
@@ -697,7 +704,6 @@ Q_ALWAYS_INLINE bool readPlainDigits(const char*& p, const char* e, quint64& man
 Q_ALWAYS_INLINE bool readPlainDigitsFast(const char*& p, const char* e, quint64& mantissa, int& fractionDigits)
 {
 #if Q_BYTE_ORDER == Q_LITTLE_ENDIAN
-    static constexpr quint64 kPow10Int[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000};
     if (e - p >= 8) {
         quint64 v;
         std::memcpy(&v, p, 8);
@@ -705,9 +711,8 @@ Q_ALWAYS_INLINE bool readPlainDigitsFast(const char*& p, const char* e, quint64&
         const int whole = other ? qCountTrailingZeroBits(other) >> 3 : 8;
         if (whole > 0 && whole < 8) {
             const quint64 digits = v ^ 0x3030303030303030ULL; // digit values where there are digits, no borrow
-            const quint64 wholeValue = eightDigitsValue(digits << (8 * (8 - whole)));
             if (p[whole] != '.') {
-                mantissa = wholeValue;
+                mantissa = eightDigitsValue(digits << (8 * (8 - whole)));
                 fractionDigits = 0;
                 p += whole;
                 return true;
@@ -715,8 +720,12 @@ Q_ALWAYS_INLINE bool readPlainDigitsFast(const char*& p, const char* e, quint64&
             const quint64 after = whole < 7 ? other >> (8 * (whole + 1)) : 0;
             const int fraction = after ? qCountTrailingZeroBits(after) >> 3 : 0;
             if (fraction > 0) {
-                mantissa = wholeValue * kPow10Int[fraction]
-                    + eightDigitsValue((digits >> (8 * (whole + 1))) << (8 * (8 - fraction)));
+                // The fraction's digits moved down over the point: one conversion of all the digits.
+                const quint64 wholeBytes = (quint64(1) << (8 * whole)) - 1;
+                const quint64 joined = (digits & wholeBytes) | ((digits >> 8) & ~wholeBytes);
+                const int count = whole + fraction;
+                mantissa = count <= 4 ? fourDigitsValue(quint32(joined << (8 * (4 - count))))
+                                      : eightDigitsValue(joined << (8 * (8 - count)));
                 fractionDigits = fraction;
                 p += whole + 1 + fraction;
                 return true;
