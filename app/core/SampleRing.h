@@ -232,6 +232,18 @@ public:
         if (count > 0 && m_open.capacity() == 0)
             m_open.reserve(size_t(kChunkRows));
         for (size_t i = 0; i < count; ++i) {
+            // A whole chunk of rows in time order at the start of a chunk: sealed straight from them, without
+            // a copy into the open chunk (a replay's rows arrive so, tens of thousands at a time). The rows, the
+            // chunks and the ones dropped from the front are the same as row by row.
+            if (m_open.empty() && m_openGroups == 0 && m_capacity >= 2 * kChunkRows && count - i >= size_t(kChunkRows)
+                && inOrder(rows + i, n > 0)) {
+                pushSealed(encode(rows + i, kChunkRows));
+                m_lastMs = rows[i + size_t(kChunkRows) - 1].atMs;
+                for (n += kChunkRows; n > m_capacity; --n)
+                    dropOldest();
+                i += size_t(kChunkRows) - 1;
+                continue;
+            }
             const R& r = rows[i];
             if (n > 0 && r.atMs < m_lastMs) {
                 ++dropped;
@@ -507,7 +519,7 @@ public:
 
     // Encodes count (<= kChunkRows) rows as seal() does; a shorter chunk has empty groups after its rows. The
     // store saves the open chunk this way, so that a crash loses seconds of rows, not a chunk's worth.
-    static Chunk encode(const Row* data, int count)
+    template<typename R> static Chunk encode(const R* data, int count)
     {
         Chunk chunk;
         count = std::clamp(count, 0, kChunkRows);
@@ -724,6 +736,17 @@ private:
 
     qsizetype sealedRows() const { return qsizetype(m_chunks.size()) * kChunkRows; }
 
+    // Whether kChunkRows rows are in time order, the first not older than the newest row (when there is one).
+    template<typename R> bool inOrder(const R* rows, bool afterNewest) const
+    {
+        if (afterNewest && rows[0].atMs < m_lastMs)
+            return false;
+        bool ordered = true;
+        for (int k = 1; k < kChunkRows; ++k)
+            ordered &= rows[k].atMs >= rows[k - 1].atMs;
+        return ordered;
+    }
+
     // Row i and the rows after it in the same group (or the open chunk): *count of them, contiguous. Valid
     // until the next read that decodes another group.
     const Row* rowsAt(qsizetype i, qsizetype* count) const
@@ -856,7 +879,7 @@ private:
     // Encodes count rows (1..kGroupRows) as one group at out (room for count * kMaxRowBytes), filling its
     // times and summaries (its offset is the caller's); returns the end. Each group starts afresh (time and
     // values from zero) so that it decodes alone.
-    static quint8* encodeGroup(const Row* rows, int count, Group* group, quint8* out)
+    template<typename R> static quint8* encodeGroup(const R* rows, int count, Group* group, quint8* out)
     {
         group->firstMs = rows[0].atMs;
         group->lastMs = rows[count - 1].atMs;
@@ -865,7 +888,7 @@ private:
         quint64 prevDelta = 0;
         std::array<qint64, N> prevQ {};
         for (int r = 0; r < count; ++r) {
-            const Row& row = rows[r];
+            const R& row = rows[r];
             if (r > 0) {
                 const quint64 delta = quint64(row.atMs) - prevT;
                 out = ringcodec::putVarint(out, ringcodec::zigzag(delta - prevDelta));

@@ -322,6 +322,48 @@ private Q_SLOTS:
         QCOMPARE(ring.runStart(0, 85.0f, 1000.0f), qsizetype(0));
     }
 
+    // Rows pushed in batches (a replay's, which seal whole chunks straight from the batch) leave the ring as pushing
+    // them one by one does: the same rows, sealed chunks, dropped front and refused out-of-order rows. Rows: the
+    // seed's RSS (336.6 MiB) with noise, a few going back in time, batches of every size around a chunk's.
+    void batchesSealAsRowByRow()
+    {
+        using Ring = SampleRing<2>;
+        for (const qsizetype capacity : {qsizetype(5000), qsizetype(1500), qsizetype(700)}) {
+            Ring single(capacity);
+            Ring batched(capacity);
+            std::vector<Ring::Row> rows;
+            quint32 seed = 3;
+            for (int i = 0; i < 20000; ++i) {
+                seed = seed * 1664525u + 1013904223u;
+                qint64 at = qint64(i) * 1000;
+                if (i % 4111 == 4000)
+                    at -= 5000; // older than the newest: refused
+                rows.push_back({at, {ringcodec::stored(336.6f + float(seed >> 24) / 10.0f), float(i % 3)}});
+            }
+            size_t refusedSingle = 0, refusedBatched = 0;
+            for (const Ring::Row& r : rows)
+                refusedSingle += single.pushStoredRows(&r, 1);
+            const size_t sizes[] = {1, 1023, 1024, 1025, 3000, 2048, 7, 4100};
+            for (size_t at = 0, k = 0; at < rows.size(); ++k) {
+                const size_t n = std::min(sizes[k % std::size(sizes)], rows.size() - at);
+                refusedBatched += batched.pushStoredRows(rows.data() + at, n);
+                at += n;
+            }
+            QCOMPARE(refusedBatched, refusedSingle);
+            QVERIFY(refusedSingle >= 4);
+            QCOMPARE(batched.size(), single.size());
+            QCOMPARE(batched.sealedChunkCount(), single.sealedChunkCount());
+            for (qsizetype i = 0; i < single.size(); ++i) {
+                QCOMPARE(batched.at(i).atMs, single.at(i).atMs);
+                QCOMPARE(batched.at(i).v, single.at(i).v);
+            }
+            for (qsizetype i = 0; i < single.sealedChunkCount(); ++i) {
+                QCOMPARE(batched.sealedSerial(i), single.sealedSerial(i));
+                QCOMPARE(batched.sealedChunk(i).bytes, single.sealedChunk(i).bytes);
+            }
+        }
+    }
+
     // A saved ring encodes its open chunk at every save, keeping the encoding of the groups already whole; the
     // bytes and groups must be those of encoding the rows at once, at every size, and the sealed chunk the
     // same as a ring never saved. Rows: one-second docker stats at the seed's figures (364.8 MiB of 860.6,
