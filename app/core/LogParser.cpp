@@ -156,7 +156,6 @@ Q_ALWAYS_INLINE quint64 eightDigitsValue(quint64 v)
             + (((v >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32))))
         >> 32;
 }
-#endif
 
 // The number of four digit values (0-9 in each byte, the first in the lowest): two multiplications fewer.
 Q_ALWAYS_INLINE quint64 fourDigitsValue(quint32 v)
@@ -164,6 +163,7 @@ Q_ALWAYS_INLINE quint64 fourDigitsValue(quint32 v)
     v = v * 10 + (v >> 8);
     return ((v & 0x00FF00FFu) * (1 + (100u << 16))) >> 16;
 }
+#endif
 
 // Eight ASCII digits at p as a number, without a loop (little-endian SWAR, after D. Lemire); false when one of
 // them is not a digit.

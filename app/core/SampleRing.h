@@ -233,8 +233,8 @@ public:
             m_open.reserve(size_t(kChunkRows));
         for (size_t i = 0; i < count; ++i) {
             // A whole chunk of rows in time order at the start of a chunk: sealed straight from them, without
-            // a copy into the open chunk (a replay's rows arrive so, tens of thousands at a time). The rows, the
-            // chunks and the ones dropped from the front are the same as row by row.
+            // a copy into the open chunk (a replay's rows arrive so, a parsed segment's thousands at a time). The rows,
+            // the chunks and the ones dropped from the front are the same as row by row.
             if (m_open.empty() && m_openGroups == 0 && m_capacity >= 2 * kChunkRows && count - i >= size_t(kChunkRows)
                 && inOrder(rows + i, n > 0)) {
                 pushSealed(encode(rows + i, kChunkRows));
