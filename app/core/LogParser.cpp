@@ -13,6 +13,10 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#if defined(__SSE2__) && Q_BYTE_ORDER == Q_LITTLE_ENDIAN
+#    include <emmintrin.h>
+#    define HEAPWATCH_LINE_LAYOUTS 1
+#endif
 
 namespace heapwatch {
 
@@ -433,6 +437,7 @@ struct LineScan
     qint64 dockerNs = -1;
     quint64 hash = 0; // hashBytes(message, end), once hashed is set
     bool hashed = false;
+    bool appLine = false; // the app's own "[info]: Memory: RSS=", found at once
     LogKind kind = LogKind::Other;
 };
 
@@ -501,6 +506,7 @@ Q_ALWAYS_INLINE void scanKind(LineScan& s)
     if (startsWith(q, e, "[info]: Memory: RSS=")) {
         s.kind = LogKind::Memory;
         s.marker = q + 8;
+        s.appLine = true;
         return;
     }
 
@@ -982,13 +988,13 @@ Outcome fillRecord(const LineScan& s, LogStream stream, LogRecord& r)
 // digits, with one division instead of three: (used digits * 100 * 10^total's fraction digits) / (total digits
 // * 10^used's fraction digits) rounds to the same hundredth as the three divisions unless the hundredths lie
 // close to a half, where the three divisions decide.
-Q_ALWAYS_INLINE float heapPercentOfDigits(const MemoryDigits& d)
+Q_ALWAYS_INLINE float heapPercentOfDigits(const quint64 (&mantissa)[5], const int (&fractionDigits)[5])
 {
-    const quint64 used = d.mantissa[1], total = d.mantissa[2];
+    const quint64 used = mantissa[1], total = mantissa[2];
     if (total == 0)
         return std::numeric_limits<float>::quiet_NaN();
     const double percent
-        = double(used) * (100.0 * kPow10[d.fractionDigits[2]]) / (double(total) * kPow10[d.fractionDigits[1]]);
+        = double(used) * (100.0 * kPow10[fractionDigits[2]]) / (double(total) * kPow10[fractionDigits[1]]);
     // Both values are a few roundings from the exact quotient, a few parts in 10^16 apart. Below 1024 a float's
     // ulp is at most 2^-14, so the hundredths of the two values' floats differ by less than 0.01, well inside
     // the 0.02 kept around a half.
@@ -999,8 +1005,7 @@ Q_ALWAYS_INLINE float heapPercentOfDigits(const MemoryDigits& d)
         if (std::fabs(fraction - 0.5) > 0.02)
             return ringcodec::fromHundredths(whole + qint64(fraction > 0.5));
     }
-    return ringcodec::storedDouble(plainValue(used, d.fractionDigits[1]) / plainValue(total, d.fractionDigits[2])
-                                   * 100.0);
+    return ringcodec::storedDouble(plainValue(used, fractionDigits[1]) / plainValue(total, fractionDigits[2]) * 100.0);
 }
 
 // A Memory line in any other spelling, as a record's sample would be parsed: sets rows.last and v.
@@ -1129,10 +1134,31 @@ void LogParser::consumeLine(QByteArrayView line, LogStream stream, std::vector<L
         if (!m_memoryRows) {
             parseScanned(s, stream, out, m_counters, m_hashes, m_hashRecords);
         } else if (s.kind == LogKind::Memory) {
-            if (appendMemoryRow(s.marker + 12, s.end, recordTime(s)))
+            if (appendMemoryRow(s.marker + 12, s.end, recordTime(s))) {
                 ++m_counters.recognised;
-            else
+#ifdef HEAPWATCH_LINE_LAYOUTS
+                // Every decision taken in reading this line followed from which of its bytes are digits and what
+                // the others are, but for the timestamp's values, which a layout reads again: a line with the same
+                // bytes but for its digits reads the same way. A layout is learnt from the second of two lines in a
+                // row that missed every layout and have the same length (a figure that gained a digit, not a line
+                // of its own), and less often while layouts are replaced before they serve.
+                if (m_layoutMissed && s.appLine && s.dockerNs >= 0 && m_lastDigits.pending) {
+                    if (line.size() != m_missedLength) {
+                        m_missedLength = line.size();
+                    } else if (m_learnSkips > 0) {
+                        --m_learnSkips;
+                    } else {
+                        m_missedLength = -1;
+                        const bool served = m_layoutCount < kLayouts || m_layoutLines >= 2;
+                        m_learnBackoff = served ? 0 : std::min<quint32>(m_learnBackoff * 2 + 1, 1023);
+                        m_learnSkips = m_learnBackoff;
+                        learnLayout(line, s.marker + 12, s.message - 1 - line.data());
+                    }
+                }
+#endif
+            } else {
                 ++m_counters.malformed;
+            }
         } else {
             const size_t before = out.size();
             parseScanned(s, stream, out, m_counters, m_hashes, m_hashRecords);
@@ -1144,33 +1170,41 @@ void LogParser::consumeLine(QByteArrayView line, LogStream stream, std::vector<L
         gate->parsed();
 }
 
-// A Memory line's row, p after "Memory: RSS=". The app's exact spelling is read as digits: the hundredths the
-// ring keeps follow from them without a division, and the sample's values are worked out only for the last
-// line (settleLastMemory). Any other spelling is parsed as a record's would be.
+// The row of a Memory line read as the digits of its five figures: the hundredths the ring keeps follow from them
+// without a division, and the sample's values are worked out only for the last line (settleLastMemory).
+Q_ALWAYS_INLINE void LogParser::appendDigitsRow(const quint64 (&mantissa)[5], const int (&fractionDigits)[5],
+                                                qint64 atMs)
+{
+    MemoryRows& rows = *m_memoryRows;
+    std::array<float, 6> scratch;
+    float* v = scratch.data(); // written in place in the new row: no copy of it through the stack
+    if (atMs >= 0) {
+        MemoryRows::Row& row = rows.rows.emplace_back();
+        row.atMs = atMs;
+        v = row.v.data();
+        rows.lastMs = std::max(rows.lastMs, atMs);
+    }
+    for (int i = 0; i < 5; ++i) {
+        qint64 q;
+        v[i] = ringcodec::hundredthsOfDigits(mantissa[i], fractionDigits[i], q)
+            ? ringcodec::fromHundredths(q)
+            : ringcodec::storedDouble(plainValue(mantissa[i], fractionDigits[i]));
+    }
+    v[5] = heapPercentOfDigits(mantissa, fractionDigits);
+    std::memcpy(m_lastDigits.mantissa, mantissa, sizeof mantissa);
+    std::memcpy(m_lastDigits.fractionDigits, fractionDigits, sizeof fractionDigits);
+    m_lastDigits.atMs = atMs;
+    m_lastDigits.pending = true;
+}
+
+// A Memory line's row, p after "Memory: RSS=". The app's exact spelling is read as digits; any other spelling is
+// parsed as a record's would be.
 bool LogParser::appendMemoryRow(const char* p, const char* e, qint64 atMs)
 {
     MemoryRows& rows = *m_memoryRows;
     MemoryDigits d;
     if (Q_LIKELY(readMemoryExact(p, e, d))) {
-        std::array<float, 6> scratch;
-        float* v = scratch.data(); // written in place in the new row: no copy of it through the stack
-        if (atMs >= 0) {
-            MemoryRows::Row& row = rows.rows.emplace_back();
-            row.atMs = atMs;
-            v = row.v.data();
-            rows.lastMs = std::max(rows.lastMs, atMs);
-        }
-        for (int i = 0; i < 5; ++i) {
-            qint64 q;
-            v[i] = ringcodec::hundredthsOfDigits(d.mantissa[i], d.fractionDigits[i], q)
-                ? ringcodec::fromHundredths(q)
-                : ringcodec::storedDouble(plainValue(d.mantissa[i], d.fractionDigits[i]));
-        }
-        v[5] = heapPercentOfDigits(d);
-        std::memcpy(m_lastDigits.mantissa, d.mantissa, sizeof d.mantissa);
-        std::memcpy(m_lastDigits.fractionDigits, d.fractionDigits, sizeof d.fractionDigits);
-        m_lastDigits.atMs = atMs;
-        m_lastDigits.pending = true;
+        appendDigitsRow(d.mantissa, d.fractionDigits, atMs);
         return true;
     }
     std::array<float, 6> v;
@@ -1183,6 +1217,155 @@ bool LogParser::appendMemoryRow(const char* p, const char* e, qint64 atMs)
     }
     return true;
 }
+
+#ifdef HEAPWATCH_LINE_LAYOUTS
+namespace {
+
+// The figure of count digits (fraction included) at p, its point (if any) after the bytes in wholeBytes.
+Q_ALWAYS_INLINE quint64 laidOutValue(const char* p, int count, quint64 wholeBytes)
+{
+    quint64 v;
+    std::memcpy(&v, p, 8);
+    v ^= 0x3030303030303030ULL;
+    const quint64 joined = (v & wholeBytes) | ((v >> 8) & ~wholeBytes);
+    return count <= 4 ? fourDigitsValue(quint32(joined << (8 * (4 - count))))
+                      : eightDigitsValue(joined << (8 * (8 - count)));
+}
+
+Q_ALWAYS_INLINE __m128i load16(const char* p)
+{
+    return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+}
+
+// Non-zero bytes where the 16 bytes at p break the layout's: another byte where the learnt line has no digit, no
+// digit where it has one.
+Q_ALWAYS_INLINE __m128i layoutBreaks(const char* p, const char* learnt, const char* digits)
+{
+    const __m128i line = load16(p);
+    const __m128i d = _mm_load_si128(reinterpret_cast<const __m128i*>(digits));
+    const __m128i x = _mm_xor_si128(line, _mm_load_si128(reinterpret_cast<const __m128i*>(learnt)));
+    // Against a learnt digit: the same high half (0x30-0x3F), and at most '9'.
+    const __m128i notDigit
+        = _mm_or_si128(_mm_and_si128(x, _mm_set1_epi8(char(0xF0))), _mm_subs_epu8(line, _mm_set1_epi8('9')));
+    return _mm_or_si128(_mm_andnot_si128(d, x), _mm_and_si128(d, notDigit));
+}
+
+Q_ALWAYS_INLINE bool allZero(__m128i v)
+{
+    return _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_setzero_si128())) == 0xFFFF;
+}
+
+} // namespace
+
+// line was read the exact way (so its literals are the app's), firstFigure is after its "Memory: RSS=".
+void LogParser::learnLayout(QByteArrayView line, const char* firstFigure, qsizetype timestampLength)
+{
+    const qsizetype length = line.size() + 1;
+    if (length > MemoryLayout::kMaxBytes)
+        return;
+    const char* const b = line.data();
+    const char* const e = b + line.size();
+    // What follows each figure: "MB, Heap=", "MB/", "MB, External=", "MB, ArrayBuffers=", "MB".
+    static constexpr qsizetype kAfter[5] = {9, 3, 13, 17, 2};
+    quint8 at[5], count[5], fraction[5];
+    const char* p = firstFigure;
+    qsizetype reach = length;
+    for (int i = 0; i < 5; ++i) {
+        const char* const f = p;
+        while (p < e && isDigit(*p))
+            ++p;
+        const qsizetype whole = p - f;
+        qsizetype fractionDigits = 0;
+        if (p < e && *p == '.') {
+            const char* const g = ++p;
+            while (p < e && isDigit(*p))
+                ++p;
+            fractionDigits = p - g;
+        }
+        if (whole < 1 || p - f > 8 || (fractionDigits == 0 && p[-1] == '.'))
+            return; // left to the long way
+        at[i] = quint8(f - b);
+        count[i] = quint8(whole + fractionDigits);
+        fraction[i] = quint8(fractionDigits);
+        reach = std::max<qsizetype>(reach, (f - b) + 8);
+        p += kAfter[i];
+    }
+    const qsizetype span = (reach + 15) & ~qsizetype(15);
+    if (span > MemoryLayout::kMaxBytes)
+        return;
+
+    // In the place of the least recently used layout, first in the order.
+    const int slot = m_layoutCount < kLayouts ? m_layoutCount++ : m_layoutOrder[kLayouts - 1];
+    const int position = int(std::find(m_layoutOrder, m_layoutOrder + kLayouts, quint8(slot)) - m_layoutOrder);
+    std::memmove(m_layoutOrder + 1, m_layoutOrder, size_t(position));
+    m_layoutOrder[0] = quint8(slot);
+    MemoryLayout& l = m_layouts[slot];
+    for (int i = 0; i < 5; ++i) {
+        l.figureAt[i] = at[i];
+        l.figureDigits[i] = count[i];
+        l.fractionDigits[i] = fraction[i];
+        l.wholeBytes[i] = fraction[i] > 0 ? (quint64(1) << (8 * (count[i] - fraction[i]))) - 1 : ~quint64(0);
+    }
+    l.lastBlock = (length - 1) & ~qsizetype(15); // the block of the newline
+    std::memcpy(l.bytes, b, size_t(line.size()));
+    l.bytes[line.size()] = '\n';
+    std::memset(l.bytes + length, 0, size_t(l.lastBlock + 16 - length));
+    for (qsizetype block = 0; block <= l.lastBlock; block += 16) {
+        const __m128i v = _mm_sub_epi8(load16(l.bytes + block), _mm_set1_epi8('0'));
+        _mm_store_si128(reinterpret_cast<__m128i*>(l.digits + block),
+                        _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(9)), v));
+    }
+    for (qsizetype i = 0; i < 16; ++i)
+        l.lastCare[i] = l.lastBlock + i < length ? char(0xFF) : char(0);
+    l.span = span;
+    l.end = e > b && e[-1] == '\r' ? line.size() - 1 : line.size();
+    l.timestampLength = timestampLength;
+    l.length = length;
+    m_layoutLines = 0;
+}
+
+// The bytes of the line at p when it has one of the layouts learnt and was read by it, else 0.
+Q_ALWAYS_INLINE qsizetype LogParser::readLaidOutLine(const char* p, const char* end)
+{
+    for (int k = 0; k < m_layoutCount; ++k) {
+        const int slot = m_layoutOrder[k];
+        const MemoryLayout& l = m_layouts[slot];
+        if (end - p < l.span)
+            return 0; // the end of the chunk: the long way, which learns nothing from it
+        // The newline's block first: a line of another layout nearly always ends elsewhere.
+        const __m128i care = _mm_load_si128(reinterpret_cast<const __m128i*>(l.lastCare));
+        if (!allZero(_mm_and_si128(layoutBreaks(p + l.lastBlock, l.bytes + l.lastBlock, l.digits + l.lastBlock), care)))
+            continue;
+        __m128i breaks = _mm_setzero_si128();
+        for (qsizetype at = 0; at < l.lastBlock; at += 16)
+            breaks = _mm_or_si128(breaks, layoutBreaks(p + at, l.bytes + at, l.digits + at));
+        if (!allZero(breaks))
+            continue;
+        const MinuteCache cache {m_minutePrefix, &m_minuteSeconds};
+        const Timestamp ts = readTimestamp(p, p + l.end, false, &cache);
+        if (ts.length != l.timestampLength)
+            return 0;
+        quint64 mantissa[5];
+        int fractionDigits[5];
+        for (int i = 0; i < 5; ++i) {
+            mantissa[i] = laidOutValue(p + l.figureAt[i], l.figureDigits[i], l.wholeBytes[i]);
+            fractionDigits[i] = l.fractionDigits[i];
+        }
+        if (k > 0) {
+            std::memmove(m_layoutOrder + 1, m_layoutOrder, size_t(k));
+            m_layoutOrder[0] = quint8(slot);
+        }
+        ++m_counters.lines;
+        ++m_counters.recognised;
+        ++m_layoutLines;
+        ++m_laidOutLines;
+        appendDigitsRow(mantissa, fractionDigits, ts.ns / 1000000);
+        return l.length;
+    }
+    m_layoutMissed = true;
+    return 0;
+}
+#endif
 
 void LogParser::settleLastMemory()
 {
@@ -1203,6 +1386,15 @@ void LogParser::feed(QByteArrayView chunk, LogStream stream, std::vector<LogReco
     const char* p = chunk.data();
     const char* const end = p + chunk.size();
     while (p < end) {
+#ifdef HEAPWATCH_LINE_LAYOUTS
+        m_layoutMissed = false;
+        if (m_memoryRows && !gate && partial.isEmpty() && !m_skipping[s]) {
+            if (const qsizetype n = readLaidOutLine(p, end)) {
+                p += n;
+                continue;
+            }
+        }
+#endif
         const char* nl = static_cast<const char*>(std::memchr(p, '\n', size_t(end - p)));
         const char* segEnd = nl ? nl : end;
         const qsizetype segLen = segEnd - p;

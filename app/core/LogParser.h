@@ -73,6 +73,7 @@ public:
     {
         settleLastMemory();
         m_memoryRows = rows;
+        m_layoutCount = 0;
     }
     // Drops partial lines unparsed (a command was cut off: the next run reads those lines again).
     void dropPartialLines();
@@ -90,11 +91,16 @@ public:
     const ParseCounters& counters() const { return m_counters; }
     // Line hashes computed so far: at most one per line (the benchmark checks it).
     quint64 hashesComputed() const { return m_hashes; }
+    // Memory lines read by a layout learnt from an earlier line (readLaidOutLine) rather than the long way.
+    quint64 laidOutLines() const { return m_laidOutLines; }
 
 private:
     void consumeLine(QByteArrayView line, LogStream stream, std::vector<LogRecord>& out, LineGate* gate);
     bool appendMemoryRow(const char* marker, const char* end, qint64 atMs);
+    void appendDigitsRow(const quint64 (&mantissa)[5], const int (&fractionDigits)[5], qint64 atMs);
     void settleLastMemory();
+    void learnLayout(QByteArrayView line, const char* firstFigure, qsizetype timestampLength);
+    qsizetype readLaidOutLine(const char* p, const char* end);
 
     // The last Memory line given to m_memoryRows, kept as its digits until settleLastMemory() turns it into
     // MemoryRows::last: five divisions a line saved.
@@ -106,6 +112,30 @@ private:
         bool pending = false;
     };
 
+    // The layout of the last Memory row line read the long way (rows only, lines with the engine's timestamp and
+    // the app's exact spelling): its bytes, with where its timestamp and figures are. A next line whose bytes are
+    // the same but for other digits in the same places (nearly every line of a replay) takes every decision the
+    // long way took for it, so only its timestamp and figures are read, at the places learnt: one comparison
+    // of the whole line instead of finding its end, its parts and every figure's digits.
+    struct MemoryLayout
+    {
+        static constexpr int kMaxBytes = 256; // the line and its newline, read 16 bytes at a time
+        alignas(16) char bytes[kMaxBytes];
+        alignas(16) char digits[kMaxBytes]; // 0xFF where bytes holds a digit
+        alignas(16) char lastCare[16]; // 0xFF for the bytes of the line in its last block
+        qsizetype length = 0; // with the newline
+        qsizetype lastBlock = 0; // where the block of the newline starts
+        qsizetype span = 0; // bytes a reading may touch (a multiple of 16)
+        qsizetype end = 0; // where the line ends for the parser (before a CR)
+        qsizetype timestampLength = 0;
+        quint8 figureAt[5] = {};
+        quint8 figureDigits[5] = {}; // whole and fraction
+        quint8 fractionDigits[5] = {};
+        quint64 wholeBytes[5] = {}; // the bytes of the whole part in a load of the figure
+    };
+    // A few layouts: a figure that gains a digit and loses it again changes the layout back and forth.
+    static constexpr int kLayouts = 4;
+
     QByteArray m_partial[2];
     bool m_skipping[2] = {false, false}; // inside an oversized line: drop bytes up to the next newline
     Timestamps m_timestamps = Timestamps::Detect;
@@ -116,6 +146,15 @@ private:
     quint64 m_hashes = 0;
     MemoryRows* m_memoryRows = nullptr;
     LastMemoryDigits m_lastDigits;
+    MemoryLayout m_layouts[kLayouts];
+    quint8 m_layoutOrder[kLayouts] = {0, 1, 2, 3}; // most recently used first
+    int m_layoutCount = 0;
+    bool m_layoutMissed = false; // the line being read has none of the layouts (or none is learnt yet)
+    quint64 m_layoutLines = 0; // lines read by layouts since the last was learnt
+    quint64 m_laidOutLines = 0;
+    qsizetype m_missedLength = -1; // of the last Memory line that missed every layout
+    quint32 m_learnSkips = 0; // Memory lines read the long way before the next is learnt from
+    quint32 m_learnBackoff = 0; // grows while layouts are replaced before they serve: lines that change every time
 };
 
 // Parses an RFC 3339 timestamp as docker and podman print them ("2026-11-27T12:20:33Z",

@@ -26,7 +26,8 @@ struct IngestBatch
     quint64 bytesReceived = 0; // delta
     bool backfill = false; // history read on connect, not live data
     // A replay's Memory lines, which its parsing threads leave out of logs (LogParser::setMemoryRows): the rows
-    // as the process ring stores them, placed among logs by rowsBefore. The state ends the same either way.
+    // as the process ring stores them (rowsBefore tells where they were among logs). The state ends the same
+    // either way.
     MemoryRows memoryRows;
 
     bool isEmpty() const

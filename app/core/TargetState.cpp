@@ -75,24 +75,16 @@ void TargetState::apply(const IngestBatch& batch)
         applyEvent(event);
     if (batch.info)
         applyInfo(*batch.info);
-    // A replay's Memory lines come as rows beside the records (MemoryRows): each run of rows is applied before
-    // the record that followed it in the log.
-    const std::vector<LogRecord>& logs = batch.logs;
+    // A replay's Memory lines come as rows beside the records (MemoryRows). The rows change the process ring, the
+    // last sample, the memory times and the first and last data times (earliest and latest, whatever the order);
+    // no record reads any of them, so the batch's rows go to the ring in one run, sealed a chunk at a time.
+    // (Applied before each record that followed them in the log, a cache line every few seconds cut a replay's
+    // rows into runs of a dozen, each copied row by row into the open chunk.)
     const MemoryRows& memory = batch.memoryRows;
-    size_t nextRow = 0;
-    const auto applyRowsUpTo = [&](size_t end) {
-        end = std::min(end, memory.rows.size());
-        if (nextRow < end)
-            applyMemoryRows(memory.rows.data() + nextRow, end - nextRow);
-        nextRow = std::max(nextRow, end);
-    };
-    const bool placed = memory.rowsBefore.size() == logs.size();
-    for (size_t i = 0; i < logs.size(); ++i) {
-        if (placed)
-            applyRowsUpTo(memory.rowsBefore[i]);
-        applyLog(logs[i]);
-    }
-    applyRowsUpTo(memory.rows.size());
+    if (!memory.rows.empty())
+        applyMemoryRows(memory.rows.data(), memory.rows.size());
+    for (const LogRecord& record : batch.logs)
+        applyLog(record);
     if (memory.last)
         m_lastMemory = memory.last;
     for (const LogGap& gap : batch.gaps) {

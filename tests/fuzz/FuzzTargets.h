@@ -29,6 +29,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <optional>
 #include <vector>
 
@@ -140,6 +141,68 @@ inline LogFeed feedLog(QByteArrayView bytes, const std::vector<size_t>& cuts = {
     parser.finish(f.records);
     f.counters = parser.counters();
     return f;
+}
+
+// A replay's parsing: Memory lines become rows (LogParser::setMemoryRows). With a gate that admits every line, each
+// line is read the long way; without one, most are read by a layout learnt from an earlier line.
+class AdmitEveryLine : public LineGate
+{
+public:
+    bool admit(const LogLine&) override { return true; }
+};
+
+struct RowsFeed
+{
+    MemoryRows rows;
+    LogFeed log;
+};
+
+inline RowsFeed feedRows(QByteArrayView bytes, const std::vector<size_t>& cuts, bool longWay)
+{
+    RowsFeed f;
+    LogParser parser(LogParser::Timestamps::Detect, LogParser::Hashing::Gated);
+    parser.setMemoryRows(&f.rows);
+    AdmitEveryLine gate;
+    size_t from = 0;
+    for (size_t cut : cuts) {
+        parser.feed(bytes.sliced(qsizetype(from), qsizetype(cut - from)), LogStream::Stdout, f.log.records,
+                    longWay ? &gate : nullptr);
+        from = cut;
+    }
+    parser.feed(bytes.sliced(qsizetype(from)), LogStream::Stdout, f.log.records, longWay ? &gate : nullptr);
+    parser.finish(f.log.records);
+    f.log.counters = parser.counters();
+    return f;
+}
+
+// Empty when both readings gave the same rows, records and counters, else what differs first.
+inline QString rowsDifference(const RowsFeed& longWay, const RowsFeed& laidOut)
+{
+    if (!sameCounters(longWay.log.counters, laidOut.log.counters))
+        return QStringLiteral("counters");
+    if (longWay.rows.rows.size() != laidOut.rows.rows.size())
+        return QStringLiteral("%1 rows the long way, %2 by layouts")
+            .arg(longWay.rows.rows.size())
+            .arg(laidOut.rows.rows.size());
+    for (size_t i = 0; i < longWay.rows.rows.size(); ++i) {
+        const MemoryRows::Row& a = longWay.rows.rows[i];
+        const MemoryRows::Row& b = laidOut.rows.rows[i];
+        if (a.atMs != b.atMs || std::memcmp(a.v.data(), b.v.data(), sizeof a.v) != 0)
+            return QStringLiteral("row %1").arg(i);
+    }
+    if (longWay.rows.rowsBefore != laidOut.rows.rowsBefore || longWay.rows.lastMs != laidOut.rows.lastMs
+        || longWay.rows.last.has_value() != laidOut.rows.last.has_value()
+        || (longWay.rows.last && longWay.rows.last->atMs != laidOut.rows.last->atMs))
+        return QStringLiteral("rows' placing or last sample");
+    if (longWay.log.records.size() != laidOut.log.records.size())
+        return QStringLiteral("records");
+    for (size_t i = 0; i < longWay.log.records.size(); ++i) {
+        LogRecord a = longWay.log.records[i];
+        a.lineHash = laidOut.log.records[i].lineHash; // only a gate's lines are hashed
+        if (!sameRecord(a, laidOut.log.records[i]))
+            return QStringLiteral("record %1").arg(i);
+    }
+    return {};
 }
 
 struct StatsFeed
@@ -259,6 +322,15 @@ inline void logParser(const uint8_t* data, size_t size)
     const QString bad = firstBadNumber(checkJson(batch));
     if (!bad.isEmpty())
         violated("check --json number:", bad);
+
+    // A replay's rows, the input three times over so that its Memory lines come back and layouts are learnt.
+    const QByteArray thrice = all.toByteArray().repeated(3);
+    std::vector<size_t> cuts = cutsFor(data, size);
+    for (size_t& cut : cuts)
+        cut *= 2;
+    const QString rows = rowsDifference(feedRows(thrice, cuts, true), feedRows(thrice, cuts, false));
+    if (!rows.isEmpty())
+        violated("replay rows read by layouts != read the long way:", rows);
 
     // Both streams of one parser, interleaved, and the single-line entry points.
     LogParser parser;

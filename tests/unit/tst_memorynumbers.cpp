@@ -5,6 +5,7 @@
 #include "ProcessRow.h"
 
 #include <QTest>
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -19,6 +20,142 @@ QByteArray memoryLine(const QByteArray& rss,
                                                "ArrayBuffers=13.6MB")
 {
     return "2026-11-27T12:20:33.882071633Z 2026-11-27T12:20:33.882Z [info]: Memory: RSS=" + rss + "MB" + tail;
+}
+
+// Turns the parser's layouts off: with a gate, every line is read the long way.
+class AdmitEveryLine : public LineGate
+{
+public:
+    bool admit(const LogLine&) override { return true; }
+};
+
+struct RowsFeed
+{
+    MemoryRows rows;
+    std::vector<LogRecord> records;
+    ParseCounters counters;
+    quint64 laidOut = 0;
+};
+
+RowsFeed feedRows(const QByteArray& log, bool longWay, qsizetype chunk)
+{
+    RowsFeed f;
+    LogParser parser(LogParser::Timestamps::Detect, LogParser::Hashing::Gated);
+    parser.setMemoryRows(&f.rows);
+    AdmitEveryLine gate;
+    for (qsizetype at = 0; at < log.size(); at += chunk) {
+        parser.feed(QByteArrayView(log).sliced(at, std::min(chunk, log.size() - at)), LogStream::Stdout, f.records,
+                    longWay ? &gate : nullptr);
+    }
+    parser.finish(f.records);
+    f.counters = parser.counters();
+    f.laidOut = parser.laidOutLines();
+    return f;
+}
+
+// Memory lines as a replay meets them: the app's spelling with figures of a few widths that come back, a minute
+// that changes now and then, and among them timestamps with impossible values or other zones, figures too long
+// for a layout, other lines, CRLF endings, lines without the engine's timestamp, and bytes overwritten anywhere.
+QByteArray variedMemoryLog(quint32 seed, int lines, int widthChangeOdds)
+{
+    std::mt19937 rng(seed);
+    const auto pick = [&rng](int n) { return int(rng() % quint32(n)); };
+    const auto digits = [&](int n) {
+        QByteArray d;
+        for (int i = 0; i < n; ++i)
+            d += char('0' + pick(10));
+        return d;
+    };
+    const auto two = [](int v) { return QByteArray::number(v).rightJustified(2, '0'); };
+    // Each figure keeps its count of digits for a while, as memory figures do.
+    int wholeDigits[5] = {3, 3, 3, 2, 1};
+    int fractionDigits[5] = {1, 1, 1, 1, 1};
+    const auto figure = [&](int k) {
+        if (pick(widthChangeOdds) == 0) {
+            wholeDigits[k] = pick(15) == 0 ? 4 + pick(6) : 1 + pick(3);
+            fractionDigits[k] = pick(15) == 0 ? 3 + pick(5) : pick(3);
+        }
+        QByteArray f = digits(wholeDigits[k]);
+        if (fractionDigits[k] > 0 || pick(200) == 0)
+            f += '.' + digits(fractionDigits[k]);
+        return f;
+    };
+    static const char kStray[]
+        = {'0', '5', '9', ':', '/', '.', ' ', 'a', 'Z', '\r', '\n', '\x1b', '-', '+', '\0', '\xff'};
+    QByteArray log;
+    int minute = 20, hour = 12, day = 27, month = 11;
+    for (int i = 0; i < lines; ++i) {
+        if (pick(40) == 0)
+            minute = pick(60);
+        int m = month, d = day, h = hour, mi = minute, sec = pick(60);
+        switch (pick(60)) {
+        case 0:
+            m = 13;
+            break;
+        case 1:
+            d = 32;
+            break;
+        case 2:
+            h = 24;
+            break;
+        case 3:
+            mi = 60;
+            break;
+        case 4:
+            sec = 61;
+            break;
+        case 5:
+            m = 2, d = 30;
+            break;
+        default:
+            break;
+        }
+        QByteArray stamp = "2026-" + two(m) + '-' + two(d) + 'T' + two(h) + ':' + two(mi) + ':' + two(sec);
+        switch (pick(30)) {
+        case 0:
+            stamp += '.' + digits(4) + "+05:00";
+            break; // as long as nine digits and a Z
+        case 1:
+            stamp += ',' + digits(9) + 'Z';
+            break;
+        case 2:
+            stamp += '.' + digits(3) + 'Z';
+            break; // the logger's precision
+        case 3:
+            stamp += '.' + digits(8) + "-0130";
+            break;
+        default:
+            stamp += '.' + digits(9) + 'Z';
+            break;
+        }
+        QByteArray line;
+        if (pick(40) != 0)
+            line = stamp + ' ';
+        line += "2026-11-27T12:" + two(minute) + ":33.882Z ";
+        switch (pick(25)) {
+        case 0:
+            line += "[info]: Cache stats - Keys: 2, Hits: 1346, Misses: 482, Hit rate: 73.63%";
+            break;
+        case 1:
+            line += "[warn]: Memory: RSS=" + figure(0) + "MB, Heap=1.5MB/2.5MB, External=1MB, ArrayBuffers=2MB";
+            break;
+        case 2:
+            line += "[info]: Memory: RSS=1.5GB, Heap=" + figure(1) + "MB/218.0MB, External=1MB, ArrayBuffers=2MB";
+            break;
+        default:
+            line += "[info]: Memory: RSS=" + figure(0) + "MB, Heap=" + figure(1) + "MB/" + figure(2)
+                + "MB, External=" + figure(3) + "MB, ArrayBuffers=" + figure(4) + "MB";
+            break;
+        }
+        if (pick(30) == 0)
+            line += " (gc)";
+        if (pick(5) == 0)
+            line[pick(int(line.size()))] = kStray[pick(int(sizeof kStray))];
+        if (pick(20) == 0)
+            line += '\r';
+        log += line + '\n';
+    }
+    return log;
 }
 
 } // namespace
@@ -146,6 +283,52 @@ private Q_SLOTS:
             m.arrayBuffersMiB = expected[i][4];
             const std::array<float, 6> want = storedProcessRow(m);
             QVERIFY2(std::memcmp(want.data(), rows.rows[i].v.data(), sizeof want) == 0, qPrintable(QString::number(i)));
+        }
+    }
+
+    // A line read by a layout learnt from an earlier one gives what the long way gives it: the same rows to the
+    // bit, the same last sample, records and counters, however the log is cut into chunks.
+    void layoutsReadLinesAsTheLongWayDoes()
+    {
+        // Figures that change their count of digits every 300 lines or so, then every 30 (layouts then serve
+        // few lines: the parser learns less often).
+        for (const auto& [seed, widthChangeOdds] : {std::pair {1u, 1500}, std::pair {2u, 1500}, std::pair {3u, 150}}) {
+            const QByteArray log = variedMemoryLog(seed, 20000, widthChangeOdds);
+            const RowsFeed longWay = feedRows(log, true, log.size());
+            QCOMPARE(longWay.laidOut, quint64(0));
+            QVERIFY(longWay.rows.rows.size() > 10000);
+            QVERIFY(longWay.counters.malformed > 100);
+            for (qsizetype chunk : {log.size(), qsizetype(65536), qsizetype(4099), qsizetype(301), qsizetype(1)}) {
+                const RowsFeed laidOut = feedRows(log, false, chunk);
+                const QByteArray what = "seed " + QByteArray::number(seed) + ", chunks of " + QByteArray::number(chunk);
+                if (chunk >= 4099 && widthChangeOdds > 1000)
+                    QVERIFY2(laidOut.laidOut > 3000, what.constData()); // or this compares little
+                QCOMPARE(laidOut.counters.lines, longWay.counters.lines);
+                QCOMPARE(laidOut.counters.recognised, longWay.counters.recognised);
+                QCOMPARE(laidOut.counters.malformed, longWay.counters.malformed);
+                QCOMPARE(laidOut.counters.bytes, longWay.counters.bytes);
+                QCOMPARE(laidOut.rows.rows.size(), longWay.rows.rows.size());
+                for (size_t i = 0; i < longWay.rows.rows.size(); ++i) {
+                    const MemoryRows::Row& a = laidOut.rows.rows[i];
+                    const MemoryRows::Row& b = longWay.rows.rows[i];
+                    QVERIFY2(a.atMs == b.atMs && std::memcmp(a.v.data(), b.v.data(), sizeof a.v) == 0,
+                             (what + ", row " + QByteArray::number(qulonglong(i))).constData());
+                }
+                QCOMPARE(laidOut.rows.rowsBefore, longWay.rows.rowsBefore);
+                QCOMPARE(laidOut.rows.lastMs, longWay.rows.lastMs);
+                QVERIFY(laidOut.rows.last.has_value() && longWay.rows.last.has_value());
+                QCOMPARE(laidOut.rows.last->atMs, longWay.rows.last->atMs);
+                QCOMPARE(laidOut.rows.last->rssMiB, longWay.rows.last->rssMiB);
+                QCOMPARE(laidOut.rows.last->heapUsedMiB, longWay.rows.last->heapUsedMiB);
+                QCOMPARE(laidOut.rows.last->arrayBuffersMiB, longWay.rows.last->arrayBuffersMiB);
+                QCOMPARE(laidOut.records.size(), longWay.records.size());
+                for (size_t i = 0; i < longWay.records.size(); ++i) {
+                    QCOMPARE(laidOut.records[i].kind, longWay.records[i].kind);
+                    QCOMPARE(laidOut.records[i].atMs, longWay.records[i].atMs);
+                    QCOMPARE(laidOut.records[i].dockerTimeNs, longWay.records[i].dockerTimeNs);
+                    QCOMPARE(laidOut.records[i].text, longWay.records[i].text);
+                }
+            }
         }
     }
 

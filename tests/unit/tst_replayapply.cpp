@@ -163,6 +163,21 @@ private Q_SLOTS:
         QCOMPARE(withRows.overflowEvents(), without.overflowEvents());
         QCOMPARE(withRows.totalDropped(), without.totalDropped());
         QCOMPARE(withRows.cache().size(), without.cache().size());
+        // The state applies a batch's rows in one run, not each before the record that followed it: the records
+        // must come out the same.
+        QCOMPARE(withRows.problems().size(), without.problems().size());
+        for (size_t i = 0; i < withRows.problems().size(); ++i) {
+            QCOMPARE(withRows.problems()[i].atMs, without.problems()[i].atMs);
+            QCOMPARE(withRows.problems()[i].text, without.problems()[i].text);
+        }
+        QCOMPARE(withRows.markers().size(), without.markers().size());
+        for (size_t i = 0; i < withRows.markers().size(); ++i) {
+            QCOMPARE(withRows.markers()[i].atMs, without.markers()[i].atMs);
+            QCOMPARE(withRows.markers()[i].text, without.markers()[i].text);
+        }
+        QCOMPARE(withRows.restartsWhileWatched(), without.restartsWhileWatched());
+        QCOMPARE(withRows.oomKills(), without.oomKills());
+        QCOMPARE(withRows.duplicatesSkipped(), without.duplicatesSkipped());
         QVERIFY(withRows.lastMemory().has_value());
         QVERIFY(without.lastMemory().has_value());
         const MemorySample la = *withRows.lastMemory(), lb = *without.lastMemory();
