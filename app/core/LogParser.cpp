@@ -1170,11 +1170,13 @@ void LogParser::consumeLine(QByteArrayView line, LogStream stream, std::vector<L
         gate->parsed();
 }
 
-// The row of a Memory line read as the digits of its five figures: the hundredths the ring keeps follow from them
-// without a division, and the sample's values are worked out only for the last line (settleLastMemory).
-Q_ALWAYS_INLINE void LogParser::appendDigitsRow(const quint64 (&mantissa)[5], const int (&fractionDigits)[5],
-                                                qint64 atMs)
+// The row of a Memory line read as the digits of its five figures (in m_lastDigits): the hundredths the ring keeps
+// follow from them without a division, and the sample's values are worked out only for the last line
+// (settleLastMemory).
+Q_ALWAYS_INLINE void LogParser::appendDigitsRow(qint64 atMs)
 {
+    const quint64(&mantissa)[5] = m_lastDigits.mantissa;
+    const int(&fractionDigits)[5] = m_lastDigits.fractionDigits;
     MemoryRows& rows = *m_memoryRows;
     std::array<float, 6> scratch;
     float* v = scratch.data(); // written in place in the new row: no copy of it through the stack
@@ -1191,8 +1193,6 @@ Q_ALWAYS_INLINE void LogParser::appendDigitsRow(const quint64 (&mantissa)[5], co
             : ringcodec::storedDouble(plainValue(mantissa[i], fractionDigits[i]));
     }
     v[5] = heapPercentOfDigits(mantissa, fractionDigits);
-    std::memcpy(m_lastDigits.mantissa, mantissa, sizeof mantissa);
-    std::memcpy(m_lastDigits.fractionDigits, fractionDigits, sizeof fractionDigits);
     m_lastDigits.atMs = atMs;
     m_lastDigits.pending = true;
 }
@@ -1204,7 +1204,9 @@ bool LogParser::appendMemoryRow(const char* p, const char* e, qint64 atMs)
     MemoryRows& rows = *m_memoryRows;
     MemoryDigits d;
     if (Q_LIKELY(readMemoryExact(p, e, d))) {
-        appendDigitsRow(d.mantissa, d.fractionDigits, atMs);
+        std::memcpy(m_lastDigits.mantissa, d.mantissa, sizeof d.mantissa);
+        std::memcpy(m_lastDigits.fractionDigits, d.fractionDigits, sizeof d.fractionDigits);
+        appendDigitsRow(atMs);
         return true;
     }
     std::array<float, 6> v;
@@ -1300,6 +1302,9 @@ void LogParser::learnLayout(QByteArrayView line, const char* firstFigure, qsizet
     std::memmove(m_layoutOrder + 1, m_layoutOrder, size_t(position));
     m_layoutOrder[0] = quint8(slot);
     MemoryLayout& l = m_layouts[slot];
+    // "…:SS.fffffffffZ": milliseconds in the fraction's first three digits, no zone offset.
+    l.utcMilliseconds = timestampLength >= 24 && (b[19] == '.' || b[19] == ',')
+        && (b[timestampLength - 1] == 'Z' || b[timestampLength - 1] == 'z');
     for (int i = 0; i < 5; ++i) {
         l.figureAt[i] = at[i];
         l.figureDigits[i] = count[i];
@@ -1341,16 +1346,25 @@ Q_ALWAYS_INLINE qsizetype LogParser::readLaidOutLine(const char* p, const char* 
             breaks = _mm_or_si128(breaks, layoutBreaks(p + at, l.bytes + at, l.digits + at));
         if (!allZero(breaks))
             continue;
-        const MinuteCache cache {m_minutePrefix, &m_minuteSeconds};
-        const Timestamp ts = readTimestamp(p, p + l.end, false, &cache);
-        if (ts.length != l.timestampLength)
-            return 0;
-        quint64 mantissa[5];
-        int fractionDigits[5];
-        for (int i = 0; i < 5; ++i) {
-            mantissa[i] = laidOutValue(p + l.figureAt[i], l.figureDigits[i], l.wholeBytes[i]);
-            fractionDigits[i] = l.fractionDigits[i];
+        qint64 atMs;
+        int second;
+        if (l.utcMilliseconds && m_minuteSeconds >= 0 && equalBytes<16>(p, m_minutePrefix)) {
+            // Within the minute of the line before, in UTC: readTimestamp() would check only the second and
+            // take the calendar from the cache, and the milliseconds are the fraction's first three digits.
+            readDigits2(p + 17, second);
+            if (second > 60)
+                return 0;
+            atMs = (m_minuteSeconds + second) * 1000 + digit(p[20]) * 100 + digit(p[21]) * 10 + digit(p[22]);
+        } else {
+            const MinuteCache cache {m_minutePrefix, &m_minuteSeconds};
+            const Timestamp ts = readTimestamp(p, p + l.end, false, &cache);
+            if (ts.length != l.timestampLength)
+                return 0;
+            atMs = ts.ns / 1000000;
         }
+        for (int i = 0; i < 5; ++i)
+            m_lastDigits.mantissa[i] = laidOutValue(p + l.figureAt[i], l.figureDigits[i], l.wholeBytes[i]);
+        std::memcpy(m_lastDigits.fractionDigits, l.fractionDigits, sizeof l.fractionDigits);
         if (k > 0) {
             std::memmove(m_layoutOrder + 1, m_layoutOrder, size_t(k));
             m_layoutOrder[0] = quint8(slot);
@@ -1359,7 +1373,7 @@ Q_ALWAYS_INLINE qsizetype LogParser::readLaidOutLine(const char* p, const char* 
         ++m_counters.recognised;
         ++m_layoutLines;
         ++m_laidOutLines;
-        appendDigitsRow(mantissa, fractionDigits, ts.ns / 1000000);
+        appendDigitsRow(atMs);
         return l.length;
     }
     m_layoutMissed = true;

@@ -97,7 +97,7 @@ public:
 private:
     void consumeLine(QByteArrayView line, LogStream stream, std::vector<LogRecord>& out, LineGate* gate);
     bool appendMemoryRow(const char* marker, const char* end, qint64 atMs);
-    void appendDigitsRow(const quint64 (&mantissa)[5], const int (&fractionDigits)[5], qint64 atMs);
+    void appendDigitsRow(qint64 atMs);
     void settleLastMemory();
     void learnLayout(QByteArrayView line, const char* firstFigure, qsizetype timestampLength);
     qsizetype readLaidOutLine(const char* p, const char* end);
@@ -130,7 +130,8 @@ private:
         qsizetype timestampLength = 0;
         quint8 figureAt[5] = {};
         quint8 figureDigits[5] = {}; // whole and fraction
-        quint8 fractionDigits[5] = {};
+        int fractionDigits[5] = {};
+        bool utcMilliseconds = false; // the engine's timestamp ends in a fraction of 3 digits or more and a Z
         quint64 wholeBytes[5] = {}; // the bytes of the whole part in a load of the figure
     };
     // A few layouts: a figure that gains a digit and loses it again changes the layout back and forth.
