@@ -182,11 +182,19 @@ void TargetState::applyMemoryRows(const MemoryRows::Row* rows, size_t count)
 {
     // What applyLog does with each line's record, the ring's pushes a run at a time between duplicates.
     const qint64 restoredUntil = m_restoredUntilMs[size_t(RingKind::Process)];
+    // noteMemoryTime() for each row: the times it keeps are those newer than every row before them, the last
+    // kMemoryTimes of them.
+    qint64 newest = m_memoryTimes.empty() ? -1 : m_memoryTimes.back();
+    qint64 newer[kMemoryTimes];
+    size_t newerCount = 0;
     size_t runStart = 0;
     for (size_t i = 0; i < count; ++i) {
         const qint64 atMs = rows[i].atMs;
         touch(atMs);
-        noteMemoryTime(atMs);
+        if (atMs > newest) {
+            newest = atMs;
+            newer[newerCount++ % kMemoryTimes] = atMs;
+        }
         if (atMs <= restoredUntil) {
             m_outOfOrder += m_process.pushStoredRows(rows + runStart, i - runStart);
             ++m_duplicates;
@@ -194,13 +202,15 @@ void TargetState::applyMemoryRows(const MemoryRows::Row* rows, size_t count)
         }
     }
     m_outOfOrder += m_process.pushStoredRows(rows + runStart, count - runStart);
+    for (size_t i = newerCount > kMemoryTimes ? newerCount - kMemoryTimes : 0; i < newerCount; ++i)
+        noteMemoryTime(newer[i % kMemoryTimes]);
 }
 
 void TargetState::noteMemoryTime(qint64 atMs)
 {
     if (atMs >= 0 && (m_memoryTimes.empty() || atMs > m_memoryTimes.back())) {
         m_memoryTimes.push_back(atMs);
-        if (m_memoryTimes.size() > 9)
+        if (m_memoryTimes.size() > kMemoryTimes)
             m_memoryTimes.pop_front();
     }
 }

@@ -246,6 +246,7 @@ private:
     GcRing m_gc;
     GcRing m_fullGc;
     std::optional<MemorySample> m_lastMemory;
+    static constexpr size_t kMemoryTimes = 9;
     std::deque<qint64> m_memoryTimes; // the latest Memory lines' times, for their pace
     qint64 m_memoryArrivedMs = -1;
     qint64 m_lastEventMs = -1;
