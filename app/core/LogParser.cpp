@@ -1142,7 +1142,7 @@ void LogParser::consumeLine(QByteArrayView line, LogStream stream, std::vector<L
                 // bytes but for its digits reads the same way. A layout is learnt from the second of two lines in a
                 // row that missed every layout and have the same length (a figure that gained a digit, not a line
                 // of its own), and less often while layouts are replaced before they serve.
-                if (m_layoutMissed && s.appLine && s.dockerNs >= 0 && m_lastDigits.pending) {
+                if (m_layoutMissed && s.appLine && m_lastDigits.pending) {
                     if (line.size() != m_missedLength) {
                         m_missedLength = line.size();
                     } else if (m_learnSkips > 0) {
@@ -1152,7 +1152,7 @@ void LogParser::consumeLine(QByteArrayView line, LogStream stream, std::vector<L
                         const bool served = m_layoutCount < kLayouts || m_layoutLines >= 2;
                         m_learnBackoff = served ? 0 : std::min<quint32>(m_learnBackoff * 2 + 1, 1023);
                         m_learnSkips = m_learnBackoff;
-                        learnLayout(line, s.marker + 12, s.message - 1 - line.data());
+                        learnLayout(line, s.marker + 12, s.dockerNs >= 0);
                     }
                 }
 #endif
@@ -1259,14 +1259,20 @@ Q_ALWAYS_INLINE bool allZero(__m128i v)
 
 } // namespace
 
-// line was read the exact way (so its literals are the app's), firstFigure is after its "Memory: RSS=".
-void LogParser::learnLayout(QByteArrayView line, const char* firstFigure, qsizetype timestampLength)
+// line was read the exact way (so its literals are the app's), firstFigure is after its "Memory: RSS=". Its time
+// is the engine's timestamp, else the logger's at its start (the time the long way finds first); a line whose
+// time is elsewhere is left to the long way.
+void LogParser::learnLayout(QByteArrayView line, const char* firstFigure, bool engineTime)
 {
     const qsizetype length = line.size() + 1;
     if (length > MemoryLayout::kMaxBytes)
         return;
     const char* const b = line.data();
     const char* const e = b + line.size();
+    const char* const end = e > b && e[-1] == '\r' ? e - 1 : e;
+    const qsizetype timestampLength = readTimestamp(b, end, !engineTime).length;
+    if (timestampLength == 0)
+        return;
     // What follows each figure: "MB, Heap=", "MB/", "MB, External=", "MB, ArrayBuffers=", "MB".
     static constexpr qsizetype kAfter[5] = {9, 3, 13, 17, 2};
     quint8 at[5], count[5], fraction[5];
@@ -1323,8 +1329,9 @@ void LogParser::learnLayout(QByteArrayView line, const char* firstFigure, qsizet
     for (qsizetype i = 0; i < 16; ++i)
         l.lastCare[i] = l.lastBlock + i < length ? char(0xFF) : char(0);
     l.span = span;
-    l.end = e > b && e[-1] == '\r' ? line.size() - 1 : line.size();
+    l.end = end - b;
     l.timestampLength = timestampLength;
+    l.zoneOptional = !engineTime;
     l.length = length;
     m_layoutLines = 0;
 }
@@ -1350,14 +1357,16 @@ Q_ALWAYS_INLINE qsizetype LogParser::readLaidOutLine(const char* p, const char* 
         int second;
         if (l.utcMilliseconds && m_minuteSeconds >= 0 && equalBytes<16>(p, m_minutePrefix)) {
             // Within the minute of the line before, in UTC: readTimestamp() would check only the second and
-            // take the calendar from the cache, and the milliseconds are the fraction's first three digits.
+            // take the calendar from the cache, and the milliseconds are the fraction's first three digits. (The
+            // cache holds the minute of the last timestamp read with it, the engine's or the logger's: the
+            // same seconds either way.)
             readDigits2(p + 17, second);
             if (second > 60)
                 return 0;
             atMs = (m_minuteSeconds + second) * 1000 + digit(p[20]) * 100 + digit(p[21]) * 10 + digit(p[22]);
         } else {
             const MinuteCache cache {m_minutePrefix, &m_minuteSeconds};
-            const Timestamp ts = readTimestamp(p, p + l.end, false, &cache);
+            const Timestamp ts = readTimestamp(p, p + l.end, l.zoneOptional, &cache);
             if (ts.length != l.timestampLength)
                 return 0;
             atMs = ts.ns / 1000000;

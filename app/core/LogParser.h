@@ -99,7 +99,7 @@ private:
     bool appendMemoryRow(const char* marker, const char* end, qint64 atMs);
     void appendDigitsRow(qint64 atMs);
     void settleLastMemory();
-    void learnLayout(QByteArrayView line, const char* firstFigure, qsizetype timestampLength);
+    void learnLayout(QByteArrayView line, const char* firstFigure, bool engineTime);
     qsizetype readLaidOutLine(const char* p, const char* end);
 
     // The last Memory line given to m_memoryRows, kept as its digits until settleLastMemory() turns it into
@@ -112,8 +112,8 @@ private:
         bool pending = false;
     };
 
-    // The layout of the last Memory row line read the long way (rows only, lines with the engine's timestamp and
-    // the app's exact spelling): its bytes, with where its timestamp and figures are. A next line whose bytes are
+    // The layout of the last Memory row line read the long way (rows only, the app's exact spelling, its time in
+    // the timestamp that starts it): its bytes, with where its timestamp and figures are. A next line whose bytes are
     // the same but for other digits in the same places (nearly every line of a replay) takes every decision the
     // long way took for it, so only its timestamp and figures are read, at the places learnt: one comparison
     // of the whole line instead of finding its end, its parts and every figure's digits.
@@ -131,7 +131,8 @@ private:
         quint8 figureAt[5] = {};
         quint8 figureDigits[5] = {}; // whole and fraction
         int fractionDigits[5] = {};
-        bool utcMilliseconds = false; // the engine's timestamp ends in a fraction of 3 digits or more and a Z
+        bool utcMilliseconds = false; // the timestamp ends in a fraction of 3 digits or more and a Z
+        bool zoneOptional = false; // the logger's timestamp, not the engine's
         quint64 wholeBytes[5] = {}; // the bytes of the whole part in a load of the figure
     };
     // A few layouts: a figure that gains a digit and loses it again changes the layout back and forth.

@@ -56,7 +56,7 @@ RowsFeed feedRows(const QByteArray& log, bool longWay, qsizetype chunk)
 // Memory lines as a replay meets them: the app's spelling with figures of a few widths that come back, a minute
 // that changes now and then, and among them timestamps with impossible values or other zones, figures too long
 // for a layout, other lines, CRLF endings, lines without the engine's timestamp, and bytes overwritten anywhere.
-QByteArray variedMemoryLog(quint32 seed, int lines, int widthChangeOdds)
+QByteArray variedMemoryLog(quint32 seed, int lines, int widthChangeOdds, bool engineTimestamps)
 {
     std::mt19937 rng(seed);
     const auto pick = [&rng](int n) { return int(rng() % quint32(n)); };
@@ -119,19 +119,23 @@ QByteArray variedMemoryLog(quint32 seed, int lines, int widthChangeOdds)
             stamp += ',' + digits(9) + 'Z';
             break;
         case 2:
-            stamp += '.' + digits(3) + 'Z';
-            break; // the logger's precision
+            stamp += '.' + digits(engineTimestamps ? 3 : 9) + 'Z';
+            break; // the logger's precision with the engine's, the engine's without
         case 3:
             stamp += '.' + digits(8) + "-0130";
             break;
         default:
-            stamp += '.' + digits(9) + 'Z';
+            stamp += '.' + digits(engineTimestamps ? 9 : 3) + 'Z';
             break;
         }
         QByteArray line;
-        if (pick(40) != 0)
-            line = stamp + ' ';
-        line += "2026-11-27T12:" + two(minute) + ":33.882Z ";
+        if (!engineTimestamps) {
+            line = stamp + ' '; // the logger's timestamp alone (`docker logs` without -t)
+        } else {
+            if (pick(40) != 0)
+                line = stamp + ' ';
+            line += "2026-11-27T12:" + two(minute) + ":33.882Z ";
+        }
         switch (pick(25)) {
         case 0:
             line += "[info]: Cache stats - Keys: 2, Hits: 1346, Misses: 482, Hit rate: 73.63%";
@@ -291,9 +295,17 @@ private Q_SLOTS:
     void layoutsReadLinesAsTheLongWayDoes()
     {
         // Figures that change their count of digits every 300 lines or so, then every 30 (layouts then serve
-        // few lines: the parser learns less often).
-        for (const auto& [seed, widthChangeOdds] : {std::pair {1u, 1500}, std::pair {2u, 1500}, std::pair {3u, 150}}) {
-            const QByteArray log = variedMemoryLog(seed, 20000, widthChangeOdds);
+        // few lines: the parser learns less often); lines with the engine's timestamps, then the logger's alone.
+        struct Log
+        {
+            quint32 seed;
+            int widthChangeOdds;
+            bool engineTimestamps;
+        };
+        for (const Log& l : {Log {1, 1500, true}, Log {2, 1500, true}, Log {3, 150, true}, Log {4, 1500, false}}) {
+            const quint32 seed = l.seed;
+            const int widthChangeOdds = l.widthChangeOdds;
+            const QByteArray log = variedMemoryLog(seed, 20000, widthChangeOdds, l.engineTimestamps);
             const RowsFeed longWay = feedRows(log, true, log.size());
             QCOMPARE(longWay.laidOut, quint64(0));
             QVERIFY(longWay.rows.rows.size() > 10000);
