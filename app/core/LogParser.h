@@ -112,11 +112,11 @@ private:
         bool pending = false;
     };
 
-    // The layout of the last Memory row line read the long way (rows only, the app's exact spelling, its time in
-    // the timestamp that starts it): its bytes, with where its timestamp and figures are. A next line whose bytes are
+    // The layout of a Memory line read the long way (rows only, the app's exact spelling, its time in the
+    // timestamp that starts it): its bytes, with where its timestamp and figures are. A later line whose bytes are
     // the same but for other digits in the same places (nearly every line of a replay) takes every decision the
-    // long way took for it, so only its timestamp and figures are read, at the places learnt: one comparison
-    // of the whole line instead of finding its end, its parts and every figure's digits.
+    // long way took for it, so only its timestamp and figures are read, at the places learnt: one comparison of
+    // the whole line instead of finding its end, its parts and every figure's digits.
     struct MemoryLayout
     {
         static constexpr int kMaxBytes = 256; // the line and its newline, read 16 bytes at a time
@@ -137,6 +137,7 @@ private:
     };
     // A few layouts: a figure that gains a digit and loses it again changes the layout back and forth.
     static constexpr int kLayouts = 4;
+    static_assert(kLayouts == 4, "m_layoutOrder starts as 0, 1, 2, 3");
 
     QByteArray m_partial[2];
     bool m_skipping[2] = {false, false}; // inside an oversized line: drop bytes up to the next newline

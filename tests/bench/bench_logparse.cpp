@@ -47,8 +47,9 @@ struct Expected
 };
 
 // A realistic log, four lines a second: the app's Memory line, a Cache line every 20, now and then an info line, a
-// warning, an error and a colourised overflow warning, all behind RFC3339Nano docker timestamps.
-Expected generate(const QString& path, quint64 lines)
+// warning, an error and a colourised overflow warning, all behind RFC3339Nano docker timestamps (or, without
+// engineTimestamps, behind the logger's own alone, as `docker logs` without -t saves them).
+Expected generate(const QString& path, quint64 lines, bool engineTimestamps)
 {
     QFile file(path);
     if (!file.open(QIODevice::WriteOnly))
@@ -66,8 +67,11 @@ Expected generate(const QString& path, quint64 lines)
         const int day = 27 + int((t - 1795737600) / 86400);
         const unsigned nanos = unsigned((i % 4) * 250000000u + (i * 7919u + 12345u) % 1000000u);
         char stamp[96];
-        std::snprintf(stamp, sizeof stamp, "2026-11-%02dT%02d:%02d:%02d.%09uZ 2026-11-%02dT%02d:%02d:%02d.%03uZ", day,
-                      hh, mm, ss, nanos, day, hh, mm, ss, nanos / 1000000u);
+        if (engineTimestamps)
+            std::snprintf(stamp, sizeof stamp, "2026-11-%02dT%02d:%02d:%02d.%09uZ 2026-11-%02dT%02d:%02d:%02d.%03uZ",
+                          day, hh, mm, ss, nanos, day, hh, mm, ss, nanos / 1000000u);
+        else
+            std::snprintf(stamp, sizeof stamp, "2026-11-%02dT%02d:%02d:%02d.%03uZ", day, hh, mm, ss, nanos / 1000000u);
         int n;
         if (i % 1000 == 500) {
             n = std::snprintf(line, sizeof line, "%s [warn]: Slow query took %u ms\n", stamp, unsigned(1000 + i % 97));
@@ -387,7 +391,9 @@ int main(int argc, char** argv)
         QStringLiteral(
             "Another heapwatch binary (an older build) timed in the same alternation, for old-and-new figures."),
         QStringLiteral("PATH"));
-    cli.addOptions({linesOption, repeatOption, keepOption, runsOption, heapwatchOption, baselineOption});
+    const QCommandLineOption plainOption(QStringLiteral("no-engine-timestamps"),
+                                         QStringLiteral("Lines without docker's timestamps, the logger's alone."));
+    cli.addOptions({linesOption, repeatOption, keepOption, runsOption, heapwatchOption, baselineOption, plainOption});
     cli.process(app);
     const quint64 lines = cli.value(linesOption).toULongLong();
     const int repeat = std::max(1, cli.value(repeatOption).toInt());
@@ -399,7 +405,7 @@ int main(int argc, char** argv)
     QTemporaryDir dir;
     dir.setAutoRemove(!cli.isSet(keepOption));
     const QString path = dir.filePath(QStringLiteral("bench.log"));
-    const Expected expected = generate(path, lines);
+    const Expected expected = generate(path, lines, !cli.isSet(plainOption));
     std::printf("log: %s, %llu lines, %.1f MB\n", qPrintable(path), static_cast<unsigned long long>(lines),
                 double(QFile(path).size()) / 1e6);
 
