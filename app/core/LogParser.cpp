@@ -1257,6 +1257,14 @@ Q_ALWAYS_INLINE bool allZero(__m128i v)
     return _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_setzero_si128())) == 0xFFFF;
 }
 
+// Moves the entry at position to the front of a most-recently-used order, the ones before it one place back.
+template<size_t N> Q_ALWAYS_INLINE void moveToFront(quint8 (&order)[N], size_t position)
+{
+    const quint8 entry = order[position];
+    std::memmove(order + 1, order, position);
+    order[0] = entry;
+}
+
 } // namespace
 
 // line was read the exact way (so its literals are the app's), firstFigure is after its "Memory: RSS=". Its time
@@ -1273,8 +1281,9 @@ void LogParser::learnLayout(QByteArrayView line, const char* firstFigure, bool e
     const qsizetype timestampLength = readTimestamp(b, end, !engineTime).length;
     if (timestampLength == 0)
         return;
-    // What follows each figure: "MB, Heap=", "MB/", "MB, External=", "MB, ArrayBuffers=", "MB".
-    static constexpr qsizetype kAfter[5] = {9, 3, 13, 17, 2};
+    // What follows each figure in the app's line.
+    static constexpr qsizetype kAfter[5] = {sizeof "MB, Heap=" - 1, sizeof "MB/" - 1, sizeof "MB, External=" - 1,
+                                            sizeof "MB, ArrayBuffers=" - 1, sizeof "MB" - 1};
     quint8 at[5], count[5], fraction[5];
     const char* p = firstFigure;
     qsizetype reach = length;
@@ -1304,9 +1313,8 @@ void LogParser::learnLayout(QByteArrayView line, const char* firstFigure, bool e
 
     // In the place of the least recently used layout, first in the order.
     const int slot = m_layoutCount < kLayouts ? m_layoutCount++ : m_layoutOrder[kLayouts - 1];
-    const int position = int(std::find(m_layoutOrder, m_layoutOrder + kLayouts, quint8(slot)) - m_layoutOrder);
-    std::memmove(m_layoutOrder + 1, m_layoutOrder, size_t(position));
-    m_layoutOrder[0] = quint8(slot);
+    moveToFront(m_layoutOrder,
+                size_t(std::find(m_layoutOrder, m_layoutOrder + kLayouts, quint8(slot)) - m_layoutOrder));
     MemoryLayout& l = m_layouts[slot];
     // "…:SS.fffffffffZ": milliseconds in the fraction's first three digits, no zone offset.
     l.utcMilliseconds = timestampLength >= 24 && (b[19] == '.' || b[19] == ',')
@@ -1374,10 +1382,7 @@ Q_ALWAYS_INLINE qsizetype LogParser::readLaidOutLine(const char* p, const char* 
         for (int i = 0; i < 5; ++i)
             m_lastDigits.mantissa[i] = laidOutValue(p + l.figureAt[i], l.figureDigits[i], l.wholeBytes[i]);
         std::memcpy(m_lastDigits.fractionDigits, l.fractionDigits, sizeof l.fractionDigits);
-        if (k > 0) {
-            std::memmove(m_layoutOrder + 1, m_layoutOrder, size_t(k));
-            m_layoutOrder[0] = quint8(slot);
-        }
+        moveToFront(m_layoutOrder, size_t(k));
         ++m_counters.lines;
         ++m_counters.recognised;
         ++m_layoutLines;
