@@ -113,7 +113,17 @@ QString open(const QString& path, bool forWriting, QString* error)
                 && exec(db, QStringLiteral("PRAGMA synchronous = NORMAL"), error)
                 // The writer appends (chunks keyed by time) and rolls up the minutes it just wrote: a 512 KiB
                 // page cache holds what it touches; SQLite's default 2 MiB sat resident in the console.
-                && exec(db, QStringLiteral("PRAGMA cache_size = -512"), error) && migrate(db, error);
+                && exec(db, QStringLiteral("PRAGMA cache_size = -512"), error)
+                && migrate(db, error)
+                // The chunks a save's first minute overlaps (HistoryWriter's rollups), found from their ends:
+                // through the first rows' index, every earlier chunk of the ring was read to test its end, some
+                // 600 pages for a week at one row a second, at every save in a chunk's first minute (most of
+                // an idle console's writing). Not a schema version: a store with it is still version 1 to
+                // every reader, and one without it gains it here.
+                && exec(db,
+                        QStringLiteral("CREATE INDEX IF NOT EXISTS %1 ON chunks (target_id, ring, t1)")
+                            .arg(QLatin1String(kChunksByTargetEnd)),
+                        error);
         } else {
             const int version = userVersion(db);
             ok = version >= 1 && version <= kVersion;

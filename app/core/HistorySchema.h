@@ -12,6 +12,8 @@ namespace heapwatch::historyschema {
 
 // The schema this build writes and reads (PRAGMA user_version). Every change adds a step to migrate().
 constexpr int kVersion = 1;
+// The writer's index of chunks by target, ring and last row time (made when a store is opened for writing).
+constexpr const char* kChunksByTargetEnd = "chunks_by_target_end";
 
 // Opens path on a new connection of the calling thread (QSqlDatabase connections belong to one thread).
 // forWriting: creates the file and its directory, sets WAL mode and brings the schema to kVersion; else the

@@ -151,9 +151,9 @@ QSqlQuery& HistoryWriter::statement(Statement which)
                                   "summaries) VALUES (?, ?, ?, ?, ?, ?, ?)"));
         break;
     case SelectOverlapping:
-        q->prepare(
-            QStringLiteral("SELECT ") + historyschema::kChunkColumns
-            + QStringLiteral(" FROM chunks WHERE target_id = ? AND ring = ? AND t0 < ? AND t1 >= ? ORDER BY t0"));
+        q->prepare(QStringLiteral("SELECT ") + historyschema::kChunkColumns + QStringLiteral(" FROM chunks INDEXED BY ")
+                   + QLatin1String(historyschema::kChunksByTargetEnd)
+                   + QStringLiteral(" WHERE target_id = ? AND ring = ? AND t0 < ? AND t1 >= ? ORDER BY t0"));
         break;
     case InsertRollup:
         q->prepare(
