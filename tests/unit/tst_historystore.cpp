@@ -16,6 +16,7 @@
 #include <QThread>
 #include <atomic>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <random>
 #include <set>
@@ -650,6 +651,48 @@ private Q_SLOTS:
         }
         raw = QSqlDatabase();
         QSqlDatabase::removeDatabase(QStringLiteral("freelist"));
+    }
+
+    // The writer's search for the chunks a save's first minute overlaps goes by their ends, within the target and
+    // ring: the index it names is made when a store is opened for writing, also in a store written without it.
+    void overlapsAreFoundByTheirEnds()
+    {
+        const QString path = freshPath();
+        const auto raw = [&path](const std::function<void(QSqlQuery&)>& use) {
+            {
+                QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("ends"));
+                db.setDatabaseName(path);
+                QVERIFY(db.open());
+                QSqlQuery q(db);
+                use(q);
+            }
+            QSqlDatabase::removeDatabase(QStringLiteral("ends"));
+        };
+        QString error;
+        {
+            HistoryStore created(options(path));
+            QVERIFY2(created.open(&error), qPrintable(error));
+        }
+        raw([](QSqlQuery& q) {
+            QVERIFY(q.exec(QStringLiteral("DROP INDEX %1").arg(historyschema::kChunksByTargetEnd)));
+        });
+        {
+            HistoryStore reopened(options(path));
+            QVERIFY2(reopened.open(&error), qPrintable(error));
+        }
+        raw([](QSqlQuery& q) {
+            QVERIFY(q.exec(QStringLiteral("EXPLAIN QUERY PLAN SELECT id FROM chunks INDEXED BY %1 WHERE target_id = 1 "
+                                          "AND ring = 1 AND t0 < 5 AND t1 >= 3 ORDER BY t0")
+                               .arg(historyschema::kChunksByTargetEnd)));
+            QString plan;
+            while (q.next())
+                plan += q.value(3).toString() + QLatin1Char('\n');
+            QVERIFY2(plan.contains(
+                         QStringLiteral("%1 (target_id=? AND ring=? AND t1>?)").arg(historyschema::kChunksByTargetEnd)),
+                     qPrintable(plan));
+            QVERIFY(q.exec(QStringLiteral("PRAGMA user_version")) && q.next());
+            QCOMPARE(q.value(0).toInt(), 1); // an index is not a schema version: older builds still read the store
+        });
     }
 
     void schemaVersion_data()
