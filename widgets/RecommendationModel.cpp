@@ -46,6 +46,13 @@ void RecommendationModel::setRecommendations(const std::vector<Recommendation>& 
         return;
     }
     for (size_t i = 0; i < next.size(); ++i) {
+        const Recommendation& was = m_rows[i];
+        const Recommendation& now = next[i];
+        // Every role of a row is read from these fields (and the acknowledgements, unchanged here): equal fields,
+        // nothing to announce, and no need for the snapshots of every role that finding the changes takes.
+        if (was.level == now.level && was.title == now.title && was.evidence == now.evidence
+            && was.action == now.action)
+            continue;
         const CellChanges changes(this, int(i), {LevelRole});
         m_rows[i] = std::move(next[i]);
         changes.announce(this);
