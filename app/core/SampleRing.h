@@ -901,23 +901,39 @@ private:
         return encodeGroupOneByOne(rows, count, group, out);
     }
 
-    // encodeGroup() one value at a time: any value (NaN, large, any column count).
-    template<typename R> static quint8* encodeGroupOneByOne(const R* rows, int count, Group* group, quint8* out)
+    // A group's first and last times, and whether its summaries' offsets from the first fit 32 bits.
+    template<typename R> static void beginGroup(const R* rows, int count, Group* group)
     {
         group->firstMs = rows[0].atMs;
         group->lastMs = rows[count - 1].atMs;
         group->summarised = quint64(group->lastMs) - quint64(group->firstMs) <= std::numeric_limits<quint32>::max();
-        quint64 prevT = quint64(group->firstMs);
+    }
+
+    // The times of a group's rows after its first: each the zigzagged change of the step from the row before.
+    struct GroupTimes
+    {
+        quint64 prevT;
         quint64 prevDelta = 0;
+        quint8* put(quint8* out, qint64 atMs)
+        {
+            const quint64 delta = quint64(atMs) - prevT;
+            out = ringcodec::putVarint(out, ringcodec::zigzag(delta - prevDelta));
+            prevT = quint64(atMs);
+            prevDelta = delta;
+            return out;
+        }
+    };
+
+    // encodeGroup() one value at a time: any value (NaN, large, any column count).
+    template<typename R> static quint8* encodeGroupOneByOne(const R* rows, int count, Group* group, quint8* out)
+    {
+        beginGroup(rows, count, group);
+        GroupTimes times {quint64(group->firstMs)};
         std::array<qint64, N> prevQ {};
         for (int r = 0; r < count; ++r) {
             const R& row = rows[r];
-            if (r > 0) {
-                const quint64 delta = quint64(row.atMs) - prevT;
-                out = ringcodec::putVarint(out, ringcodec::zigzag(delta - prevDelta));
-                prevT = quint64(row.atMs);
-                prevDelta = delta;
-            }
+            if (r > 0)
+                out = times.put(out, row.atMs);
             for (int c = 0; c < N; ++c) {
                 const float v = row.v[size_t(c)];
                 if (std::isnan(v)) {
@@ -998,9 +1014,7 @@ private:
     template<typename R> static quint8* encodeGroupVectors(const R* rows, int count, Group* group, quint8* out)
     {
         static_assert(N == 4 || N == 6);
-        group->firstMs = rows[0].atMs;
-        group->lastMs = rows[count - 1].atMs;
-        group->summarised = quint64(group->lastMs) - quint64(group->firstMs) <= std::numeric_limits<quint32>::max();
+        beginGroup(rows, count, group);
         const __m128d scale = _mm_set1_pd(ringcodec::kScale);
         const __m128i two = _mm_set1_epi32(2);
         const __m128i oneByte = _mm_set1_epi32(0x7f);
@@ -1023,16 +1037,11 @@ private:
         __m128i minDtB = _mm_loadu_si128(reinterpret_cast<const __m128i*>(minDt.data() + 4));
         __m128i maxDtA = _mm_loadu_si128(reinterpret_cast<const __m128i*>(maxDt.data()));
         __m128i maxDtB = _mm_loadu_si128(reinterpret_cast<const __m128i*>(maxDt.data() + 4));
-        quint64 prevT = quint64(group->firstMs);
-        quint64 prevDelta = 0;
+        GroupTimes times {quint64(group->firstMs)};
         for (int r = 0; r < count; ++r) {
             const R& row = rows[r];
-            if (r > 0) {
-                const quint64 delta = quint64(row.atMs) - prevT;
-                out = ringcodec::putVarint(out, ringcodec::zigzag(delta - prevDelta));
-                prevT = quint64(row.atMs);
-                prevDelta = delta;
-            }
+            if (r > 0)
+                out = times.put(out, row.atMs);
             const float* v = row.v.data();
             const __m128 a = _mm_loadu_ps(v);
             const __m128i qA
