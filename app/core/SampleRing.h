@@ -1007,6 +1007,58 @@ private:
         return _mm_or_si128(_mm_and_si128(mask, a), _mm_andnot_si128(mask, b));
     }
 
+    // A varint's value for the change d of a value's hundredths: zigzagged, plus 2 (0 stands for NaN, 1 for a
+    // raw float). Below 2^17 * 100 in magnitude a change fits 32 bits, and so does this.
+    static __m128i zigzagPlusTwo(__m128i d)
+    {
+        return _mm_add_epi32(_mm_xor_si128(_mm_slli_epi32(d, 1), _mm_srai_epi32(d, 31)), _mm_set1_epi32(2));
+    }
+
+    // The summaries of up to four columns in lanes: minimum and maximum and the offsets they were first seen at.
+    struct LaneSummaries
+    {
+        __m128 minV, maxV;
+        __m128i minDt, maxDt;
+
+        LaneSummaries(const Summary* s, int columns)
+        {
+            std::array<float, 4> lo, hi;
+            std::array<quint32, 4> loDt {}, hiDt {};
+            lo.fill(std::numeric_limits<float>::infinity());
+            hi.fill(-std::numeric_limits<float>::infinity());
+            for (int c = 0; c < columns; ++c) {
+                lo[size_t(c)] = s[c].minV;
+                hi[size_t(c)] = s[c].maxV;
+                loDt[size_t(c)] = s[c].minDt;
+                hiDt[size_t(c)] = s[c].maxDt;
+            }
+            minV = _mm_loadu_ps(lo.data());
+            maxV = _mm_loadu_ps(hi.data());
+            minDt = _mm_loadu_si128(reinterpret_cast<const __m128i*>(loDt.data()));
+            maxDt = _mm_loadu_si128(reinterpret_cast<const __m128i*>(hiDt.data()));
+        }
+        // As the one-value-at-a-time encoding: strictly below or above, so the first of equal values stays.
+        void add(__m128 v, __m128i dt)
+        {
+            const __m128 lt = _mm_cmplt_ps(v, minV), gt = _mm_cmpgt_ps(v, maxV);
+            minV = select(lt, v, minV);
+            maxV = select(gt, v, maxV);
+            minDt = select(_mm_castps_si128(lt), dt, minDt);
+            maxDt = select(_mm_castps_si128(gt), dt, maxDt);
+        }
+        void store(Summary* s, int columns) const
+        {
+            std::array<float, 4> lo, hi;
+            std::array<quint32, 4> loDt, hiDt;
+            _mm_storeu_ps(lo.data(), minV);
+            _mm_storeu_ps(hi.data(), maxV);
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(loDt.data()), minDt);
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(hiDt.data()), maxDt);
+            for (int c = 0; c < columns; ++c)
+                s[c] = Summary {lo[size_t(c)], hi[size_t(c)], loDt[size_t(c)], hiDt[size_t(c)]};
+        }
+    };
+
     // encodeGroup() for rows in vectorEncodable()'s range (N is 4 or 6): the same bytes and summaries, with a
     // row's values converted, differenced, zigzagged and (when every varint is one byte, nearly always) written
     // four at a time; the summaries' minima and maxima kept in lanes. A replay's applying thread spent a sixth of
@@ -1014,62 +1066,32 @@ private:
     template<typename R> static quint8* encodeGroupVectors(const R* rows, int count, Group* group, quint8* out)
     {
         static_assert(N == 4 || N == 6);
+        constexpr int kRest = N - 4; // columns 4-5, in the low lanes of the second vectors
         beginGroup(rows, count, group);
         const __m128d scale = _mm_set1_pd(ringcodec::kScale);
-        const __m128i two = _mm_set1_epi32(2);
         const __m128i oneByte = _mm_set1_epi32(0x7f);
-        // Lanes 0-3: columns 0-3; lanes 0-1 of the second: columns 4-5 (N == 6).
         __m128i prevA = _mm_setzero_si128(), prevB = _mm_setzero_si128();
-        std::array<float, 8> minV, maxV;
-        std::array<quint32, 8> minDt {}, maxDt {};
-        minV.fill(std::numeric_limits<float>::infinity());
-        maxV.fill(-std::numeric_limits<float>::infinity());
-        for (int c = 0; c < N; ++c) {
-            const Summary& s = group->summary[size_t(c)];
-            minV[size_t(c)] = s.minV;
-            maxV[size_t(c)] = s.maxV;
-            minDt[size_t(c)] = s.minDt;
-            maxDt[size_t(c)] = s.maxDt;
-        }
-        __m128 minA = _mm_loadu_ps(minV.data()), minB = _mm_loadu_ps(minV.data() + 4);
-        __m128 maxA = _mm_loadu_ps(maxV.data()), maxB = _mm_loadu_ps(maxV.data() + 4);
-        __m128i minDtA = _mm_loadu_si128(reinterpret_cast<const __m128i*>(minDt.data()));
-        __m128i minDtB = _mm_loadu_si128(reinterpret_cast<const __m128i*>(minDt.data() + 4));
-        __m128i maxDtA = _mm_loadu_si128(reinterpret_cast<const __m128i*>(maxDt.data()));
-        __m128i maxDtB = _mm_loadu_si128(reinterpret_cast<const __m128i*>(maxDt.data() + 4));
+        LaneSummaries sumA(group->summary.data(), 4), sumB(group->summary.data() + 4, kRest);
         GroupTimes times {quint64(group->firstMs)};
         for (int r = 0; r < count; ++r) {
             const R& row = rows[r];
             if (r > 0)
                 out = times.put(out, row.atMs);
             const float* v = row.v.data();
+            const __m128i dt = _mm_set1_epi32(int(quint32(quint64(row.atMs) - quint64(group->firstMs))));
             const __m128 a = _mm_loadu_ps(v);
             const __m128i qA
                 = _mm_unpacklo_epi64(hundredthsOfLow(a, scale), hundredthsOfLow(_mm_movehl_ps(a, a), scale));
-            // Below 2^17 * 100 in magnitude, a difference fits 32 bits, and so does its zigzag (plus 2: 0 stands
-            // for NaN, 1 for a raw float).
-            const __m128i dA = _mm_sub_epi32(qA, prevA);
-            const __m128i zA = _mm_add_epi32(_mm_xor_si128(_mm_slli_epi32(dA, 1), _mm_srai_epi32(dA, 31)), two);
+            const __m128i zA = zigzagPlusTwo(_mm_sub_epi32(qA, prevA));
             prevA = qA;
-            const __m128i dt = _mm_set1_epi32(int(quint32(quint64(row.atMs) - quint64(group->firstMs))));
-            __m128 lt = _mm_cmplt_ps(a, minA), gt = _mm_cmpgt_ps(a, maxA);
-            minA = select(lt, a, minA);
-            maxA = select(gt, a, maxA);
-            minDtA = select(_mm_castps_si128(lt), dt, minDtA);
-            maxDtA = select(_mm_castps_si128(gt), dt, maxDtA);
-            __m128i zB = two; // columns past N: 2, never written
-            if constexpr (N == 6) {
+            sumA.add(a, dt);
+            __m128i zB = _mm_set1_epi32(2); // columns past N: never written
+            if constexpr (kRest > 0) {
                 const __m128 b = loadTwo(v + 4);
                 const __m128i qB = hundredthsOfLow(b, scale);
-                const __m128i dB = _mm_sub_epi32(qB, prevB);
-                zB = _mm_add_epi32(_mm_xor_si128(_mm_slli_epi32(dB, 1), _mm_srai_epi32(dB, 31)), two);
+                zB = zigzagPlusTwo(_mm_sub_epi32(qB, prevB));
                 prevB = qB;
-                lt = _mm_cmplt_ps(b, minB);
-                gt = _mm_cmpgt_ps(b, maxB);
-                minB = select(lt, b, minB);
-                maxB = select(gt, b, maxB);
-                minDtB = select(_mm_castps_si128(lt), dt, minDtB);
-                maxDtB = select(_mm_castps_si128(gt), dt, maxDtB);
+                sumB.add(b, dt);
             }
             const __m128i wide = _mm_or_si128(_mm_cmpgt_epi32(zA, oneByte), _mm_cmpgt_epi32(zB, oneByte));
             if (_mm_movemask_epi8(wide) == 0) {
@@ -1085,21 +1107,8 @@ private:
                     out = ringcodec::putVarint(out, quint64(z[size_t(c)]));
             }
         }
-        _mm_storeu_ps(minV.data(), minA);
-        _mm_storeu_ps(minV.data() + 4, minB);
-        _mm_storeu_ps(maxV.data(), maxA);
-        _mm_storeu_ps(maxV.data() + 4, maxB);
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(minDt.data()), minDtA);
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(minDt.data() + 4), minDtB);
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(maxDt.data()), maxDtA);
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(maxDt.data() + 4), maxDtB);
-        for (int c = 0; c < N; ++c) {
-            Summary& s = group->summary[size_t(c)];
-            s.minV = minV[size_t(c)];
-            s.maxV = maxV[size_t(c)];
-            s.minDt = minDt[size_t(c)];
-            s.maxDt = maxDt[size_t(c)];
-        }
+        sumA.store(group->summary.data(), 4);
+        sumB.store(group->summary.data() + 4, kRest);
         return out;
     }
 #endif
