@@ -13,7 +13,6 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
-#include <string_view>
 #if defined(__SSE2__) && Q_BYTE_ORDER == Q_LITTLE_ENDIAN
 #    include <emmintrin.h>
 #    define HEAPWATCH_LINE_LAYOUTS 1
@@ -339,7 +338,7 @@ quint64 hashBytes(const char* p, qsizetype n)
 constexpr std::array<bool, 256> makeCandidates()
 {
     std::array<bool, 256> t {};
-    for (unsigned char c : {'M', 'C', 'A', 'J', '[', 'F', 'w', 't', '-'})
+    for (unsigned char c : {'M', 'C', 'A', 'J', '[', 'F', 'w', 't', '-', 'm'})
         t[c] = true;
     return t;
 }
@@ -401,8 +400,9 @@ LevelHit prefixLevel(const char* p, const char* e)
 
 // The app's own start line, at the start of the message (after the logger's level prefix): "Starting Pangolin
 // in production mode" (the app's logger), or Next.js's banner "▲ Next.js 14.1.0". A replayed log knows a new
-// deployment from it; only lines that carry no other kind are looked at, so it costs an info line one compare.
-bool isAppStart(const char* p, const char* e)
+// deployment from it; only lines that carry no other kind are looked at. lastMode: where the last " mode" of the
+// line starts (nullptr for none), found by the pass that looked for markers, so an info line costs no search here.
+bool isAppStart(const char* p, const char* e, const char* lastMode)
 {
     p = skipEscapes(p, e);
     while (p < e && *p == ' ')
@@ -424,9 +424,9 @@ bool isAppStart(const char* p, const char* e)
     const QByteArrayView rest(p, e - p);
     if (rest.size() >= 512)
         return false;
-    // Every start line names its mode: one search turns away the other info lines (most of a busy log), which
-    // would otherwise pay for four.
-    if (std::string_view(p, size_t(e - p)).find(" mode") == std::string_view::npos)
+    // Every start line names its mode, after its prefix: the other info lines (most of a busy log) are turned away
+    // here.
+    if (!lastMode || lastMode < p)
         return false;
     if (startsWith(p, e, "Starting "))
         return true;
@@ -519,6 +519,7 @@ Q_ALWAYS_INLINE void scanKind(LineScan& s)
     // bytes that can start a marker.
     LevelHit level = LevelHit::None;
     bool dev = false;
+    const char* lastMode = nullptr; // the space of the last " mode"
     for (const char* p = q; p < e; ++p) {
         if (!kCandidate[static_cast<unsigned char>(*p)])
             continue;
@@ -575,6 +576,10 @@ Q_ALWAYS_INLINE void scanKind(LineScan& s)
             if (startsWith(p, e, "- compil"))
                 dev = true;
             break;
+        case 'm':
+            if (p > q && p[-1] == ' ' && startsWith(p, e, "mode"))
+                lastMode = p - 1;
+            break;
         default:
             break;
         }
@@ -589,7 +594,7 @@ Q_ALWAYS_INLINE void scanKind(LineScan& s)
         s.kind = LogKind::Error;
     else if (level == LevelHit::Warning)
         s.kind = LogKind::Warning;
-    else if (isAppStart(q, e))
+    else if (isAppStart(q, e, lastMode))
         s.kind = LogKind::AppStart;
 }
 
@@ -989,20 +994,27 @@ Outcome fillRecord(const LineScan& s, LogStream stream, LogRecord& r)
     return Outcome::Record;
 }
 
+// 100 * 10^total's fraction digits / (total digits * 10^used's fraction digits): the used heap's digits times this
+// are its percentage of the total.
+Q_ALWAYS_INLINE double heapPercentFactor(quint64 total, int usedFractionDigits, int totalFractionDigits)
+{
+    return (100.0 * kPow10[totalFractionDigits]) / (double(total) * kPow10[usedFractionDigits]);
+}
+
 // The stored heap usage (storedProcessRow's last column: used / total * 100, rounded to hundredths) from the
-// digits, with one division instead of three: (used digits * 100 * 10^total's fraction digits) / (total digits
-// * 10^used's fraction digits) rounds to the same hundredth as the three divisions unless the hundredths lie
-// close to a half, where the three divisions decide.
-Q_ALWAYS_INLINE float heapPercentOfDigits(const quint64 (&mantissa)[5], const int (&fractionDigits)[5])
+// digits, with one multiplication by the total's heapPercentFactor instead of three divisions (the caller keeps the
+// factor while the total and the counts of fraction digits stay the same, as they do for most lines). The product
+// rounds to the same hundredth as the three divisions unless the hundredths lie close to a half, where the three
+// divisions decide.
+Q_ALWAYS_INLINE float heapPercentOfDigits(const quint64 (&mantissa)[5], const int (&fractionDigits)[5], double factor)
 {
     const quint64 used = mantissa[1], total = mantissa[2];
     if (total == 0)
         return std::numeric_limits<float>::quiet_NaN();
-    const double percent
-        = double(used) * (100.0 * kPow10[fractionDigits[2]]) / (double(total) * kPow10[fractionDigits[1]]);
-    // Both values are a few roundings from the exact quotient, a few parts in 10^16 apart. Below 1024 a float's
-    // ulp is at most 2^-14, so the hundredths of the two values' floats differ by less than 0.01, well inside
-    // the 0.02 kept around a half.
+    const double percent = double(used) * factor;
+    // The product and the three divisions are each a few roundings from the exact quotient, a few parts in 10^16
+    // apart. Below 1024 a float's ulp is at most 2^-14, so the hundredths of the two values' floats differ by less
+    // than 0.01, well inside the 0.02 kept around a half.
     if (percent < 1024) {
         const double hundredths = double(float(percent)) * ringcodec::kScale;
         const qint64 whole = qint64(hundredths);
@@ -1197,7 +1209,16 @@ Q_ALWAYS_INLINE void LogParser::appendDigitsRow(qint64 atMs)
             ? ringcodec::fromHundredths(q)
             : ringcodec::storedDouble(plainValue(mantissa[i], fractionDigits[i]));
     }
-    v[5] = heapPercentOfDigits(mantissa, fractionDigits);
+    HeapTotalFactor& heap = m_heapFactor;
+    if (mantissa[2] != 0
+        && (mantissa[2] != heap.total || fractionDigits[2] != heap.totalFractionDigits
+            || fractionDigits[1] != heap.usedFractionDigits)) [[unlikely]] {
+        heap.total = mantissa[2];
+        heap.totalFractionDigits = fractionDigits[2];
+        heap.usedFractionDigits = fractionDigits[1];
+        heap.factor = heapPercentFactor(mantissa[2], fractionDigits[1], fractionDigits[2]);
+    }
+    v[5] = heapPercentOfDigits(mantissa, fractionDigits, heap.factor);
     m_lastDigits.atMs = atMs;
     m_lastDigits.pending = true;
 }

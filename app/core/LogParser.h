@@ -111,6 +111,15 @@ private:
         qint64 atMs = -1;
         bool pending = false;
     };
+    // The heap total of the last Memory line read as digits, with the factor that turns the used heap's digits
+    // into its percentage: the total changes far less often than the used heap, so most lines multiply.
+    struct HeapTotalFactor
+    {
+        quint64 total = 0; // 0: none yet
+        int totalFractionDigits = -1;
+        int usedFractionDigits = -1;
+        double factor = 0; // 100 * 10^total's fraction digits / (total * 10^used's fraction digits)
+    };
 
     // The layout of a Memory line read the long way (rows only, the app's exact spelling, its time in the
     // timestamp that starts it): its bytes, with where its timestamp and figures are. A later line whose bytes are
@@ -149,6 +158,7 @@ private:
     quint64 m_hashes = 0;
     MemoryRows* m_memoryRows = nullptr;
     LastMemoryDigits m_lastDigits;
+    HeapTotalFactor m_heapFactor;
     MemoryLayout m_layouts[kLayouts];
     quint8 m_layoutOrder[kLayouts] = {0, 1, 2, 3}; // most recently used first
     int m_layoutCount = 0;

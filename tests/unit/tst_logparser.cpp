@@ -283,6 +283,11 @@ private Q_SLOTS:
         QTest::addRow("a job started") << QByteArray("[info]: Cleanup job started") << false;
         QTest::addRow("not at the start") << QByteArray("[info]: Job finished. Starting next in batch mode") << false;
         QTest::addRow("a warning") << QByteArray("[warn]: Starting Pangolin in development mode") << false;
+        QTest::addRow("no mode") << QByteArray("[info]: Starting Pangolin") << false;
+        QTest::addRow("mode at the end") << QByteArray("[info]: Starting Pangolin in mode") << true;
+        QTest::addRow("a mode of its colour code")
+            << QByteArray("\x1b[ mode [info]: Pangolin started in production") << false;
+        QTest::addRow("a word that starts with mode") << QByteArray("[info]: Starting Pangolin in modes") << true;
     }
     void appStartLines()
     {

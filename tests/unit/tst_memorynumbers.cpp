@@ -243,14 +243,21 @@ private Q_SLOTS:
         const auto tie = [](int m, int nudge) {
             return QByteArray::number(0.0004 * (2 * m + 1) + nudge * 1e-6, 'f', nudge ? 6 : 4);
         };
-        for (int i = 0; i < 26000; ++i) {
+        // Last, runs of 500 lines with the same total and any used heap: the row's percentage multiplies by a
+        // factor kept from the run's first line.
+        QByteArray runTotal;
+        for (int i = 0; i < 32000; ++i) {
             QByteArray f[5];
             std::array<double, 5> values;
             for (int k = 0; k < 5; ++k)
                 f[k] = figure();
-            if (i >= 20000) {
+            if (i >= 20000 && i < 26000) {
                 f[1] = tie(i - 20000, (i % 3) - 1);
                 f[2] = "8";
+            } else if (i >= 26000) {
+                if (i % 500 == 0)
+                    runTotal = f[2];
+                f[2] = runTotal;
             }
             for (int k = 0; k < 5; ++k)
                 values[size_t(k)] = std::strtod(f[k].constData(), nullptr);
