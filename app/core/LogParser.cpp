@@ -1013,14 +1013,21 @@ Q_ALWAYS_INLINE float heapPercentOfDigits(const quint64 (&mantissa)[5], const in
         return std::numeric_limits<float>::quiet_NaN();
     const double percent = double(used) * factor;
     // The product and the three divisions are each a few roundings from the exact quotient, a few parts in 10^16
-    // apart. Below 1024 a float's ulp is at most 2^-14, so the hundredths of the two values' floats differ by less
-    // than 0.01, well inside the 0.02 kept around a half.
+    // apart, and the three divisions' float is within half its ulp (at most 2^-15 below 1024) of theirs: the
+    // hundredths the long way rounds lie within 0.004 of these. So where these lie more than 0.02 from a half,
+    // both round to the same whole hundredth, the nearest (the processor's own rounding, in one instruction).
     if (percent < 1024) {
-        const double hundredths = double(float(percent)) * ringcodec::kScale;
+        const double hundredths = percent * ringcodec::kScale;
+#if defined(__SSE2__)
+        const qint64 nearest = _mm_cvtsd_si64(_mm_set_sd(hundredths));
+        if (std::fabs(hundredths - double(nearest)) < 0.48)
+            return ringcodec::fromHundredths(nearest);
+#else
         const qint64 whole = qint64(hundredths);
         const double fraction = hundredths - double(whole);
         if (std::fabs(fraction - 0.5) > 0.02)
             return ringcodec::fromHundredths(whole + qint64(fraction > 0.5));
+#endif
     }
     return ringcodec::storedDouble(plainValue(used, fractionDigits[1]) / plainValue(total, fractionDigits[2]) * 100.0);
 }

@@ -243,10 +243,12 @@ private Q_SLOTS:
         const auto tie = [](int m, int nudge) {
             return QByteArray::number(0.0004 * (2 * m + 1) + nudge * 1e-6, 'f', nudge ? 6 : 4);
         };
-        // Last, runs of 500 lines with the same total and any used heap: the row's percentage multiplies by a
-        // factor kept from the run's first line.
+        // Then runs of 500 lines with the same total and any used heap: the row's percentage multiplies by a
+        // factor kept from the run's first line. Last, the app's own spelling: every used heap in tenths up to
+        // 400 MB against the seed's totals.
         QByteArray runTotal;
-        for (int i = 0; i < 32000; ++i) {
+        const char* const seedTotals[] = {"146.0", "218.0", "384.0", "3.5"};
+        for (int i = 0; i < 48000; ++i) {
             QByteArray f[5];
             std::array<double, 5> values;
             for (int k = 0; k < 5; ++k)
@@ -254,10 +256,13 @@ private Q_SLOTS:
             if (i >= 20000 && i < 26000) {
                 f[1] = tie(i - 20000, (i % 3) - 1);
                 f[2] = "8";
-            } else if (i >= 26000) {
+            } else if (i >= 26000 && i < 32000) {
                 if (i % 500 == 0)
                     runTotal = f[2];
                 f[2] = runTotal;
+            } else if (i >= 32000) {
+                f[1] = QByteArray::number((i - 32000) / 4 / 10.0, 'f', 1);
+                f[2] = seedTotals[i % 4];
             }
             for (int k = 0; k < 5; ++k)
                 values[size_t(k)] = std::strtod(f[k].constData(), nullptr);
