@@ -13,6 +13,8 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <iterator>
+#include <utility>
 #if defined(__SSE2__) && Q_BYTE_ORDER == Q_LITTLE_ENDIAN
 #    include <emmintrin.h>
 #    define HEAPWATCH_LINE_LAYOUTS 1
@@ -87,7 +89,7 @@ const char* skipEscape(const char* p, const char* e)
     return p < e ? p + 1 : e;
 }
 
-const char* skipEscapes(const char* p, const char* e)
+Q_ALWAYS_INLINE const char* skipEscapes(const char* p, const char* e)
 {
     while (p < e && *p == '\x1b')
         p = skipEscape(p, e);
@@ -332,17 +334,36 @@ quint64 hashBytes(const char* p, qsizetype n)
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Recognition. One pass over the message looks only at bytes that can start a marker (a 256-entry table),
-// so an info line costs a table lookup per byte and a Memory line stops a few bytes after its prefix.
+// Recognition. One pass over the message looks only at bytes that can start a marker (16 bytes at a time, the
+// rest through a 256-entry table), so an info line costs a few instructions per 16 bytes and a Memory line stops
+// a few bytes after its prefix.
+
+// The bytes that can start a marker, a level in brackets, a dev-mode word or " mode".
+constexpr char kCandidates[] = {'M', 'C', 'A', 'J', '[', 'F', 'w', 't', '-', 'm'};
 
 constexpr std::array<bool, 256> makeCandidates()
 {
     std::array<bool, 256> t {};
-    for (unsigned char c : {'M', 'C', 'A', 'J', '[', 'F', 'w', 't', '-', 'm'})
-        t[c] = true;
+    for (char c : kCandidates)
+        t[static_cast<unsigned char>(c)] = true;
     return t;
 }
 constexpr std::array<bool, 256> kCandidate = makeCandidates();
+
+#ifdef HEAPWATCH_LINE_LAYOUTS
+// The candidates among the 16 bytes at p, as a bit per byte (one comparison per candidate, unrolled).
+template<size_t... I> Q_ALWAYS_INLINE unsigned candidateMask(const char* p, std::index_sequence<I...>)
+{
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    __m128i any = _mm_setzero_si128();
+    ((any = _mm_or_si128(any, _mm_cmpeq_epi8(v, _mm_set1_epi8(kCandidates[I])))), ...);
+    return unsigned(_mm_movemask_epi8(any));
+}
+Q_ALWAYS_INLINE unsigned candidateMask(const char* p)
+{
+    return candidateMask(p, std::make_index_sequence<std::size(kCandidates)>());
+}
+#endif
 
 enum class LevelHit : quint8
 {
@@ -354,6 +375,8 @@ enum class LevelHit : quint8
 // "warning", "warn" or "error" at p, in any case; advances p past the word.
 LevelHit levelWord(const char*& p, const char* e)
 {
+    if (p >= e || (lower(*p) != 'w' && lower(*p) != 'e'))
+        return LevelHit::None;
     if (startsWithNoCase(p, e, "warning")) {
         p += 7;
         return LevelHit::Warning;
@@ -385,15 +408,35 @@ LevelHit bracketLevel(const char* p, const char* e)
     return levelWordThen(skipEscapes(p + 1, e), e, ']');
 }
 
+// The first space among the 40 bytes at p (or before e), nullptr for none.
+Q_ALWAYS_INLINE const char* firstSpaceWithin40(const char* p, const char* e)
+{
+#ifdef HEAPWATCH_LINE_LAYOUTS
+    if (e - p >= 48) {
+        const __m128i space = _mm_set1_epi8(' ');
+        for (int at = 0; at < 48; at += 16) {
+            const unsigned mask = unsigned(
+                _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + at)), space)));
+            if (mask != 0) {
+                const int first = at + qCountTrailingZeroBits(mask);
+                return first < 40 ? p + first : nullptr;
+            }
+        }
+        return nullptr;
+    }
+#endif
+    return static_cast<const char*>(std::memchr(p, ' ', size_t(std::min<qsizetype>(e - p, 40))));
+}
+
 // winston's plain format: "warn: …" / "error: …" as the first word, after an optional logger timestamp.
 LevelHit prefixLevel(const char* p, const char* e)
 {
     p = skipEscapes(p, e);
     if (looksLikeDate(p, e)) {
-        const void* sp = std::memchr(p, ' ', size_t(std::min<qsizetype>(e - p, 40)));
+        const char* sp = firstSpaceWithin40(p, e);
         if (!sp)
             return LevelHit::None;
-        p = skipEscapes(static_cast<const char*>(sp) + 1, e);
+        p = skipEscapes(sp + 1, e);
     }
     return levelWordThen(p, e, ':');
 }
@@ -504,8 +547,8 @@ Q_ALWAYS_INLINE void scanKind(LineScan& s)
         if (e - q > 24 && q[24] == ' ') { // toISOString(): "2026-01-14T10:00:00.000Z"
             q += 25;
         } else {
-            const void* sp = std::memchr(q, ' ', size_t(std::min<qsizetype>(e - q, 40)));
-            q = sp ? static_cast<const char*>(sp) + 1 : m;
+            const char* sp = firstSpaceWithin40(q, e);
+            q = sp ? sp + 1 : m;
         }
     }
     if (startsWith(q, e, "[info]: Memory: RSS=")) {
@@ -516,40 +559,32 @@ Q_ALWAYS_INLINE void scanKind(LineScan& s)
     }
 
     // Otherwise one pass over the message (after the logger's timestamp, which holds no marker) looks only at
-    // bytes that can start a marker.
+    // bytes that can start a marker, in order. visit(p) looks at one; true when the line's kind is found.
     LevelHit level = LevelHit::None;
     bool dev = false;
     const char* lastMode = nullptr; // the space of the last " mode"
-    for (const char* p = q; p < e; ++p) {
-        if (!kCandidate[static_cast<unsigned char>(*p)])
-            continue;
+    const auto visit = [&](const char* p) -> bool {
         switch (*p) {
         case 'M':
-            if (markerAt(s, p, "Memory: RSS=", LogKind::Memory))
-                return;
-            break;
+            return markerAt(s, p, "Memory: RSS=", LogKind::Memory);
         case 'C':
             if (markerAt(s, p, "Cache stats - ", LogKind::Cache))
-                return;
+                return true;
             if (startsWith(p, e, "Compiling") || startsWith(p, e, "Compiled"))
                 dev = true;
-            break;
+            return false;
         case 'A':
-            if (markerAt(s, p, "Audit log buffer overflow", LogKind::Overflow))
-                return;
-            break;
+            return markerAt(s, p, "Audit log buffer overflow", LogKind::Overflow);
         case 'J':
-            if (markerAt(s, p, "JavaScript heap out of memory", LogKind::HeapOom))
-                return;
-            break;
+            return markerAt(s, p, "JavaScript heap out of memory", LogKind::HeapOom);
         case '[':
             if (p > m && p[-1] == '\x1b')
-                break; // the '[' of a CSI sequence
+                return false; // the '[' of a CSI sequence
             // Node's --trace-gc: "[pid:0xaddress]  N ms: …" opens the line.
             if (p == q && gctrace::looksLikeTrace(p, e)) {
                 s.kind = LogKind::Gc;
                 s.marker = p;
-                return;
+                return true;
             }
             if (startsWith(p, e, "[HMR]")) {
                 dev = true;
@@ -558,31 +593,45 @@ Q_ALWAYS_INLINE void scanKind(LineScan& s)
                 if (l > level)
                     level = l;
             }
-            break;
+            return false;
         case 'F':
             if (startsWith(p, e, "Fast Refresh"))
                 dev = true;
-            break;
+            return false;
         case 'w':
             if (startsWith(p, e, "webpack") || startsWith(p, e, "wait compiling"))
                 dev = true;
-            break;
+            return false;
         case 't':
             if (startsWith(p, e, "turbopack"))
                 dev = true;
-            break;
+            return false;
         case '-':
             // Next.js 12/13 print "wait  - compiling…" and "event - compiled …".
             if (startsWith(p, e, "- compil"))
                 dev = true;
-            break;
+            return false;
         case 'm':
             if (p > q && p[-1] == ' ' && startsWith(p, e, "mode"))
                 lastMode = p - 1;
-            break;
+            return false;
         default:
-            break;
+            return false;
         }
+    };
+    const char* p = q;
+#ifdef HEAPWATCH_LINE_LAYOUTS
+    // 16 bytes at a time: a mask of the candidates among them (a few in a line), each visited in order.
+    for (; e - p >= 16; p += 16) {
+        for (unsigned mask = candidateMask(p); mask != 0; mask &= mask - 1) {
+            if (visit(p + qCountTrailingZeroBits(mask)))
+                return;
+        }
+    }
+#endif
+    for (; p < e; ++p) {
+        if (kCandidate[static_cast<unsigned char>(*p)] && visit(p))
+            return;
     }
     if (level == LevelHit::None)
         level = prefixLevel(m, e);

@@ -464,6 +464,34 @@ private Q_SLOTS:
                                           << qint64(QByteArray(row.line).startsWith("2026") ? logger : -1);
     }
 
+    // winston's level after a timestamp of its own: the first word after the first space among the line's first 40
+    // bytes, in lines long and short (read 16 bytes at a time, or byte by byte near the end of the line).
+    void levelAfterTheLoggersTimestamp_data()
+    {
+        QTest::addColumn<QByteArray>("line");
+        QTest::addColumn<LogKind>("kind");
+        const auto stamp = [](int length) { return "2026-01-14T" + QByteArray(length - 11, '1'); };
+        const QByteArray tail = " and the rest of a long line";
+        for (int length : {20, 24, 31, 32, 39}) {
+            QTest::addRow("space at %d, long", length) << stamp(length) + " error: boom" + tail << LogKind::Error;
+            QTest::addRow("space at %d, short", length) << stamp(length) + " warn:" << LogKind::Warning;
+        }
+        for (int length : {40, 47, 60}) {
+            QTest::addRow("space at %d, long", length) << stamp(length) + " error: boom" + tail << LogKind::Other;
+            QTest::addRow("space at %d, short", length) << stamp(length) + " warn:" << LogKind::Other;
+        }
+        QTest::addRow("a space inside the timestamp")
+            << QByteArray("2026-01-14 10:00:00.000Z error: boom") + tail << LogKind::Other;
+    }
+    void levelAfterTheLoggersTimestamp()
+    {
+        QFETCH(QByteArray, line);
+        QFETCH(LogKind, kind);
+        LogRecord r;
+        const bool recognised = LogParser::parseLine(line, LogStream::Stdout, r);
+        QCOMPARE(recognised ? r.kind : LogKind::Other, kind);
+    }
+
     void lines()
     {
         QFETCH(QByteArray, line);
