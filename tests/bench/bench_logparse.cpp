@@ -49,8 +49,10 @@ struct Expected
 
 // A realistic log, four lines a second: the app's Memory line, a Cache line every 20, now and then an info line, a
 // warning, an error and a colourised overflow warning, all behind RFC3339Nano docker timestamps (or, without
-// engineTimestamps, behind the logger's own alone, as `docker logs` without -t saves them).
-Expected generate(const QString& path, quint64 lines, bool engineTimestamps)
+// engineTimestamps, behind the logger's own alone, as `docker logs` without -t saves them). With memoryEvery N > 1,
+// only every Nth of the Memory lines is one and the others are request lines, as a busy app's log is between the
+// Memory lines it writes every few minutes.
+Expected generate(const QString& path, quint64 lines, bool engineTimestamps, quint64 memoryEvery)
 {
     QFile file(path);
     if (!file.open(QIODevice::WriteOnly))
@@ -61,6 +63,7 @@ Expected generate(const QString& path, quint64 lines, bool engineTimestamps)
     buffer.reserve(1 << 20);
     const qint64 start = 1795782000; // 2026-11-27T09:00:00Z
     char line[512];
+    quint64 memorySlots = 0;
     for (quint64 i = 0; i < lines; ++i) {
         // Four lines a second keeps a million lines within November (the stamps are written by hand).
         const qint64 t = start + qint64(i / 4);
@@ -95,6 +98,9 @@ Expected generate(const QString& path, quint64 lines, bool engineTimestamps)
                 line, sizeof line, "%s [info]: Cache stats - Keys: %u, Hits: %u, Misses: %u, Hit rate: %u.%02u%%\n",
                 stamp, unsigned(i % 5000), unsigned(i), unsigned(i / 3), unsigned(60 + i % 40), unsigned(i % 100));
             ++e.cache;
+        } else if (memorySlots++ % memoryEvery != 0) {
+            n = std::snprintf(line, sizeof line, "%s [info]: POST /api/v1/orgs/%u/sites/%u/resources 201 %u ms\n",
+                              stamp, unsigned(i % 97), unsigned(i % 9973), unsigned(i % 300 + 3));
         } else {
             const double rss = 244.2 + double(i % 1400) / 10.0;
             const double heap = 140.7 + double(i % 700) / 10.0;
@@ -394,13 +400,17 @@ int main(int argc, char** argv)
         QStringLiteral("PATH"));
     const QCommandLineOption plainOption(QStringLiteral("no-engine-timestamps"),
                                          QStringLiteral("Lines without docker's timestamps, the logger's alone."));
+    const QCommandLineOption memoryEveryOption(
+        QStringLiteral("memory-every"),
+        QStringLiteral("Only every Nth of the generated log's Memory lines is one; the others are request lines."),
+        QStringLiteral("N"), QStringLiteral("1"));
     const QCommandLineOption logOption(
         QStringLiteral("log"),
         QStringLiteral("Time this saved log (docker logs output, one line a record) instead of a generated one; "
                        "every record grep matches must be recognised."),
         QStringLiteral("PATH"));
-    cli.addOptions(
-        {linesOption, repeatOption, keepOption, runsOption, heapwatchOption, baselineOption, plainOption, logOption});
+    cli.addOptions({linesOption, repeatOption, keepOption, runsOption, heapwatchOption, baselineOption, plainOption,
+                    memoryEveryOption, logOption});
     cli.process(app);
     quint64 lines = cli.value(linesOption).toULongLong();
     const int repeat = std::max(1, cli.value(repeatOption).toInt());
@@ -424,7 +434,8 @@ int main(int argc, char** argv)
         while (!file.atEnd())
             lines += quint64(file.read(1 << 20).count('\n'));
     } else {
-        expected = generate(path, lines, !cli.isSet(plainOption));
+        expected = generate(path, lines, !cli.isSet(plainOption),
+                            std::max<quint64>(1, cli.value(memoryEveryOption).toULongLong()));
     }
     std::printf("log: %s, %llu lines, %.1f MB\n", qPrintable(path), static_cast<unsigned long long>(lines),
                 double(QFile(path).size()) / 1e6);
