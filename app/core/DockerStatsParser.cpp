@@ -10,6 +10,7 @@
 #include <QJsonValue>
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 // Frames. Docker ≤ 27.3 starts each frame with ESC[2J ESC[H. Docker ≥ 27.4 writes ESC[H, the lines (ending in
 // ESC[K), then ESC[J, and prints the whole frame twice, each copy after its own ESC[H and header
@@ -252,20 +253,25 @@ void DockerStatsParser::JsonDepth::scan(QByteArrayView text)
 
 QByteArray stripEscapes(QByteArrayView text)
 {
-    QByteArray out;
-    out.reserve(text.size());
+    // Copied a run at a time into room for all of it, through plain pointers.
+    const char* const s = text.data();
+    const qsizetype n = text.size();
+    QByteArray out(n, Qt::Uninitialized);
+    char* const d = out.data();
+    qsizetype w = 0;
     qsizetype i = 0;
-    while (i < text.size()) {
-        const qsizetype esc = text.indexOf('\x1b', i);
-        if (esc < 0) {
-            out.append(text.sliced(i));
+    while (i < n) {
+        const void* found = std::memchr(s + i, '\x1b', size_t(n - i));
+        const qsizetype esc = found ? static_cast<const char*>(found) - s : n;
+        std::memcpy(d + w, s + i, size_t(esc - i));
+        w += esc - i;
+        if (!found)
             break;
-        }
-        out.append(text.sliced(i, esc - i));
         char final;
         QByteArrayView params;
         i = esc + escapeLength(text, esc, &final, &params);
     }
+    out.truncate(w);
     return out;
 }
 

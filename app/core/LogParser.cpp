@@ -487,6 +487,7 @@ struct LineScan
     bool hashed = false;
     bool appLine = false; // the app's own "[info]: Memory: RSS=", found at once
     LogKind kind = LogKind::Other;
+    const MinuteCache* cache = nullptr; // the parser's, for the logger's timestamp too
 };
 
 // Finds the docker timestamp: sets end, message and dockerNs.
@@ -967,15 +968,41 @@ constexpr qsizetype kMaxTextChars = 4096;
 // The message as shown to a person: escapes and control characters removed, bounded.
 QString messageText(const char* b, const char* e)
 {
-    QByteArray bytes = stripEscapes(QByteArrayView(b, std::min<qsizetype>(e - b, kMaxTextChars * 4)));
+    const qsizetype n = std::min<qsizetype>(e - b, kMaxTextChars * 4);
+    // Printable ASCII (and tabs) throughout, as an app's warnings and errors nearly always are: nothing to remove,
+    // and the characters are the bytes. The same text as the long way below.
+    qsizetype printable = 0;
+#ifdef HEAPWATCH_LINE_LAYOUTS
+    // 16 bytes at a time: as signed bytes, a control character and a byte of a UTF-8 sequence are both below 0x20.
+    for (; printable + 16 <= n; printable += 16) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + printable));
+        const __m128i low = _mm_andnot_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\t')), _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
+        if (_mm_movemask_epi8(_mm_or_si128(low, _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)))) != 0)
+            break; // the byte-wise loop below finds which
+    }
+#endif
+    while (printable < n) {
+        const auto c = static_cast<unsigned char>(b[printable]);
+        if (c < 0x20 ? c != '\t' : c >= 0x7f)
+            break;
+        ++printable;
+    }
+    if (printable == n)
+        return QString::fromLatin1(b, std::min(n, kMaxTextChars));
+    QByteArray bytes = stripEscapes(QByteArrayView(b, n));
+    char* const d = bytes.data();
     qsizetype w = 0;
+    bool ascii = true;
     for (qsizetype r = 0; r < bytes.size(); ++r) {
-        const char c = bytes.at(r);
+        const char c = d[r];
         if (static_cast<unsigned char>(c) < 0x20 && c != '\t')
             continue; // NUL, stray ESC, …: nothing a person can read
-        bytes[w++] = c;
+        ascii = ascii && static_cast<unsigned char>(c) < 0x7f;
+        d[w++] = c;
     }
     bytes.truncate(w);
+    if (ascii) // printable once the colours are gone (a colourised warning): as above
+        return QString::fromLatin1(bytes.constData(), std::min(w, kMaxTextChars));
     return plainText(QString::fromUtf8(bytes), kMaxTextChars); // DEL, C1 and bidi controls go too
 }
 
@@ -997,7 +1024,7 @@ Q_ALWAYS_INLINE qint64 recordTime(const LineScan& s)
     const char* limit = std::min(s.end, s.message + 64);
     for (const char* p = s.message; p < limit; ++p) {
         if (isDigit(*p) && looksLikeDate(p, s.end)) {
-            const Timestamp ts = readTimestamp(p, s.end, true);
+            const Timestamp ts = readTimestamp(p, s.end, true, s.cache);
             if (ts.length > 0)
                 return ts.ns / 1000000;
         }
@@ -1005,7 +1032,8 @@ Q_ALWAYS_INLINE qint64 recordTime(const LineScan& s)
     return -1;
 }
 
-Outcome fillRecord(const LineScan& s, LogStream stream, LogRecord& r)
+// deferredTexts: where the raw message of a record with text goes instead (LogRecord::textBytes), or null.
+Outcome fillRecord(const LineScan& s, LogStream stream, LogRecord& r, std::string* deferredTexts = nullptr)
 {
     r.kind = s.kind;
     r.stream = stream;
@@ -1039,7 +1067,14 @@ Outcome fillRecord(const LineScan& s, LogStream stream, LogRecord& r)
     default:
         break;
     }
-    r.text = messageText(s.message, s.end);
+    if (deferredTexts) {
+        const qsizetype n = std::min<qsizetype>(s.end - s.message, kMaxTextChars * 4);
+        r.textAt = quint32(deferredTexts->size());
+        r.textBytes = quint32(n);
+        deferredTexts->append(s.message, size_t(n));
+    } else {
+        r.text = messageText(s.message, s.end);
+    }
     return Outcome::Record;
 }
 
@@ -1096,7 +1131,7 @@ Q_NEVER_INLINE bool parseMemoryRecordRow(const char* p, const char* e, qint64 at
 
 // Parses a line whose timestamp and kind were read: its hash (unless the gate took it), its record.
 Q_ALWAYS_INLINE void parseScanned(LineScan& s, LogStream stream, std::vector<LogRecord>& out, ParseCounters& counters,
-                                  quint64& hashes, bool hashRecords)
+                                  quint64& hashes, bool hashRecords, std::string* deferredTexts = nullptr)
 {
     if (!s.hashed && hashRecords) {
         s.hash = hashBytes(s.message, s.end - s.message);
@@ -1105,7 +1140,7 @@ Q_ALWAYS_INLINE void parseScanned(LineScan& s, LogStream stream, std::vector<Log
     // Copying a blank record costs a few vector moves; value-initialising one in place (emplace_back()) zeroes it
     // with `rep stos` first, which alone cost a tenth of the per-line time.
     LogRecord& r = out.emplace_back(kBlankRecord);
-    if (fillRecord(s, stream, r) == Outcome::Record) {
+    if (fillRecord(s, stream, r, deferredTexts) == Outcome::Record) {
         ++counters.recognised;
     } else {
         out.pop_back();
@@ -1157,6 +1192,18 @@ qsizetype loggerTimestampLength(QStringView message)
     return p > blanks ? p : 0;
 }
 
+QString LogParser::messageText(QByteArrayView message)
+{
+    return heapwatch::messageText(message.data(), message.data() + message.size());
+}
+
+QString LogParser::recordText(const LogRecord& record, const MemoryRows& rows)
+{
+    if (record.textBytes == 0 || size_t(record.textAt) + record.textBytes > rows.texts.size())
+        return record.text;
+    return messageText(QByteArrayView(rows.texts.data() + record.textAt, record.textBytes));
+}
+
 quint64 LogParser::hashLine(QByteArrayView message)
 {
     return hashBytes(message.data(), message.size());
@@ -1186,6 +1233,7 @@ void LogParser::consumeLine(QByteArrayView line, LogStream stream, std::vector<L
     }
     LineScan s;
     const MinuteCache cache {m_minutePrefix, &m_minuteSeconds};
+    s.cache = &cache;
     scanTimestamp(line, s, m_timestamps, &cache);
     if (gate) {
         // The one hash of the line, taken here for the gate (the resume dedupe) and kept for its record.
@@ -1234,7 +1282,7 @@ void LogParser::consumeLine(QByteArrayView line, LogStream stream, std::vector<L
             }
         } else {
             const size_t before = out.size();
-            parseScanned(s, stream, out, m_counters, m_hashes, m_hashRecords);
+            parseScanned(s, stream, out, m_counters, m_hashes, m_hashRecords, &m_memoryRows->texts);
             if (out.size() > before)
                 m_memoryRows->rowsBefore.push_back(quint32(m_memoryRows->rows.size()));
         }
@@ -1342,8 +1390,11 @@ Q_ALWAYS_INLINE bool allZero(__m128i v)
 // Moves the entry at position to the front of a most-recently-used order, the ones before it one place back.
 template<size_t N> Q_ALWAYS_INLINE void moveToFront(quint8 (&order)[N], size_t position)
 {
+    // A loop, not memmove: the entry is nearly always first already, and the call (for no bytes) was made for
+    // every laid-out line.
     const quint8 entry = order[position];
-    std::memmove(order + 1, order, position);
+    for (size_t i = position; i > 0; --i)
+        order[i] = order[i - 1];
     order[0] = entry;
 }
 
@@ -1401,6 +1452,8 @@ void LogParser::learnLayout(QByteArrayView line, const char* firstFigure, bool e
     // "…:SS.fffffffffZ": milliseconds in the fraction's first three digits, no zone offset.
     l.utcMilliseconds = timestampLength >= 24 && (b[19] == '.' || b[19] == ',')
         && (b[timestampLength - 1] == 'Z' || b[timestampLength - 1] == 'z');
+    // "…:SSZ": whole seconds, as docker 28 writes its own timestamps.
+    l.utcSeconds = timestampLength == 20 && (b[19] == 'Z' || b[19] == 'z');
     for (int i = 0; i < 5; ++i) {
         l.figureAt[i] = at[i];
         l.figureDigits[i] = count[i];
@@ -1445,15 +1498,17 @@ Q_ALWAYS_INLINE qsizetype LogParser::readLaidOutLine(const char* p, const char* 
             continue;
         qint64 atMs;
         int second;
-        if (l.utcMilliseconds && m_minuteSeconds >= 0 && equalBytes<16>(p, m_minutePrefix)) {
+        if ((l.utcMilliseconds || l.utcSeconds) && m_minuteSeconds >= 0 && equalBytes<16>(p, m_minutePrefix)) {
             // Within the minute of the line before, in UTC: readTimestamp() would check only the second and
-            // take the calendar from the cache, and the milliseconds are the fraction's first three digits. (The
-            // cache holds the minute of the last timestamp read with it, the engine's or the logger's: the
-            // same seconds either way.)
+            // take the calendar from the cache, and the milliseconds are the fraction's first three digits (none
+            // in whole seconds). (The cache holds the minute of the last timestamp read with it, the engine's or
+            // the logger's: the same seconds either way.)
             readDigits2(p + 17, second);
             if (second > 60)
                 return 0;
-            atMs = (m_minuteSeconds + second) * 1000 + digit(p[20]) * 100 + digit(p[21]) * 10 + digit(p[22]);
+            atMs = (m_minuteSeconds + second) * 1000;
+            if (l.utcMilliseconds)
+                atMs += digit(p[20]) * 100 + digit(p[21]) * 10 + digit(p[22]);
         } else {
             const MinuteCache cache {m_minutePrefix, &m_minuteSeconds};
             const Timestamp ts = readTimestamp(p, p + l.end, l.zoneOptional, &cache);

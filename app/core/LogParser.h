@@ -81,6 +81,12 @@ public:
     // Parses one line (without its newline; a trailing CR is ignored). Returns false for a line that is
     // not one of the kinds in LogKind (Other). Counts nothing.
     static bool parseLine(QByteArrayView line, LogStream stream, LogRecord& out);
+    // The text of a message as a record keeps it (LogRecord::text): escapes and control characters removed,
+    // bounded.
+    static QString messageText(QByteArrayView message);
+    // record.text, or for a record whose text a replay's parsing thread left to the applying one, the text of its
+    // raw message in rows.texts.
+    static QString recordText(const LogRecord& record, const MemoryRows& rows);
 
     // The line hash (LogRecord::lineHash, LogLine::hash): 64 bits in the manner of wyhash, stable across
     // processes and builds. The resume dedupe keys a line by (docker timestamp in ns, this hash): two different
@@ -141,6 +147,7 @@ private:
         quint8 figureDigits[5] = {}; // whole and fraction
         int fractionDigits[5] = {};
         bool utcMilliseconds = false; // the timestamp ends in a fraction of 3 digits or more and a Z
+        bool utcSeconds = false; // the timestamp ends in the seconds and a Z (docker 28's `logs -t`)
         bool zoneOptional = false; // the logger's timestamp, not the engine's
         quint64 wholeBytes[5] = {}; // the bytes of the whole part in a load of the figure
     };

@@ -7,6 +7,8 @@ namespace {
 
 bool isUnsafe(char16_t c)
 {
+    if (c >= 0x20 && c < 0x7f)
+        return false; // printable ASCII, nearly every character: one test
     if (c < 0x20)
         return c != u'\t';
     if (c >= 0x7f && c <= 0x9f)
@@ -19,13 +21,21 @@ bool isUnsafe(char16_t c)
 
 QString plainText(QString text, qsizetype maxChars)
 {
+    // Read through a const pointer up to the first character to remove (nearly always none: nothing is copied),
+    // then compact the rest in place, the string detached once.
+    const char16_t* const begin = reinterpret_cast<const char16_t*>(text.constData());
+    const qsizetype n = text.size();
     qsizetype w = 0;
-    for (qsizetype r = 0; r < text.size(); ++r) {
-        const QChar c = text.at(r);
-        if (!isUnsafe(c.unicode()))
-            text[w++] = c;
+    while (w < n && !isUnsafe(begin[w]))
+        ++w;
+    if (w < n) {
+        char16_t* const d = reinterpret_cast<char16_t*>(text.data());
+        for (qsizetype r = w + 1; r < n; ++r) {
+            if (!isUnsafe(d[r]))
+                d[w++] = d[r];
+        }
+        text.truncate(w);
     }
-    text.truncate(w);
     if (text.size() > maxChars)
         text.truncate(maxChars > 0 && text.at(maxChars - 1).isHighSurrogate() ? maxChars - 1 : maxChars);
     return text;

@@ -100,6 +100,9 @@ bool parseSegments(int fd, qint64 size, const std::function<void(IngestBatch&, q
         if (i + 1 == count)
             parser.finish(batch.logs);
         batch.logCounters = parser.counters();
+        const std::vector<MemoryRows::Row>& rows = batch.memoryRows.rows;
+        batch.memoryRows.inOrder
+            = std::is_sorted(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.atMs < b.atMs; });
         qint64 lastMs = batch.memoryRows.lastMs;
         for (const LogRecord& r : batch.logs)
             lastMs = std::max(lastMs, r.atMs);

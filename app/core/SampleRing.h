@@ -224,8 +224,8 @@ public:
 
     // pushStored() for each of rows (anything with atMs and v), in order; returns how many were older than the
     // newest row and dropped. The ring's size is worked out once, not per row: a replay pushes rows a batch at a
-    // time.
-    template<typename R> size_t pushStoredRows(const R* rows, size_t count)
+    // time. ordered: the caller knows that no row is older than the one before it.
+    template<typename R> size_t pushStoredRows(const R* rows, size_t count, bool ordered = false)
     {
         size_t dropped = 0;
         qsizetype n = size();
@@ -236,7 +236,7 @@ public:
             // a copy into the open chunk (a replay's rows arrive so, a parsed segment's thousands at a time). The rows,
             // the chunks and the ones dropped from the front are the same as row by row.
             if (m_open.empty() && m_openGroups == 0 && m_capacity >= 2 * kChunkRows && count - i >= size_t(kChunkRows)
-                && inOrder(rows + i, n > 0)) {
+                && (ordered ? !(n > 0 && rows[i].atMs < m_lastMs) : inOrder(rows + i, n > 0))) {
                 pushSealed(encode(rows + i, kChunkRows));
                 m_lastMs = rows[i + size_t(kChunkRows) - 1].atMs;
                 for (n += kChunkRows; n > m_capacity; --n)

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <limits>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace heapwatch {
@@ -61,6 +62,12 @@ struct MemoryRows
     std::vector<quint32> rowsBefore;
     std::optional<MemorySample> last; // the last Memory line, with or without a time
     qint64 lastMs = -1; // the latest row time
+    // Set by the thread that parsed the rows: no row is older than the one before it. The state then takes the
+    // times of the batch from its ends instead of row by row.
+    bool inOrder = false;
+    // The raw messages of the records whose text is left to the applying thread (LogRecord::textBytes): a parsing
+    // thread then allocates nothing per record, and two of them no longer queue for the allocator's lock.
+    std::string texts;
 
     void clear()
     {
@@ -68,6 +75,8 @@ struct MemoryRows
         rowsBefore.clear();
         last.reset();
         lastMs = -1;
+        inOrder = false;
+        texts.clear(); // keeps its capacity for the next segment
     }
 };
 
@@ -139,6 +148,10 @@ struct LogRecord
     OverflowEvent overflow; // kind == Overflow
     GcSample gc; // kind == Gc
     QString text; // message with escapes removed, for Overflow/Warning/Error/DevMode/HeapOom/AppStart; else empty
+    // A replay's parsing threads leave text empty and keep the message's raw bytes instead (MemoryRows::texts, from
+    // textAt): the thread that applies the record makes the text (LogParser::recordText). textBytes is 0 otherwise.
+    quint32 textAt = 0;
+    quint32 textBytes = 0;
 };
 
 // One container line of `docker stats` / `podman stats`. Unknown numbers are NaN (`--` placeholders).

@@ -82,9 +82,22 @@ void TargetState::apply(const IngestBatch& batch)
     // rows into runs of a dozen, each copied row by row into the open chunk.)
     const MemoryRows& memory = batch.memoryRows;
     if (!memory.rows.empty())
-        applyMemoryRows(memory.rows.data(), memory.rows.size());
+        applyMemoryRows(memory.rows.data(), memory.rows.size(), memory.inOrder);
+    // A replay's parsing threads leave a record's text to this thread (LogRecord::textBytes). The text of a record
+    // whose problem the batch's later records push out of the list again (kMaxProblems of them follow it) is never
+    // read: it is not made. A warning every few lines made a text for each of them most of a replay's work.
+    size_t problemsAhead = 0;
     for (const LogRecord& record : batch.logs)
-        applyLog(record);
+        problemsAhead += addsProblem(record.kind) ? 1 : 0;
+    for (const LogRecord& record : batch.logs) {
+        const bool pushedOut = addsProblem(record.kind) && --problemsAhead >= kMaxProblems;
+        if (record.textBytes == 0)
+            applyLog(record, record.text);
+        else if (pushedOut)
+            applyLog(record, QString());
+        else
+            applyLog(record, LogParser::recordText(record, memory));
+    }
     if (memory.last)
         m_lastMemory = memory.last;
     for (const LogGap& gap : batch.gaps) {
@@ -178,13 +191,41 @@ void TargetState::touch(qint64 atMs)
         m_firstDataMs = atMs;
 }
 
-void TargetState::applyMemoryRows(const MemoryRows::Row* rows, size_t count)
+bool TargetState::addsProblem(LogKind kind)
+{
+    // applyLog() adds one problem for each of these, whatever else the record holds (and none for the others but
+    // an app start in development mode).
+    return kind == LogKind::Overflow || kind == LogKind::Warning || kind == LogKind::Error || kind == LogKind::DevMode
+        || kind == LogKind::HeapOom;
+}
+
+void TargetState::applyMemoryRows(const MemoryRows::Row* rows, size_t count, bool inOrder)
 {
     // What applyLog does with each line's record, the ring's pushes a run at a time between duplicates.
     const qint64 restoredUntil = m_restoredUntilMs[size_t(RingKind::Process)];
     // noteMemoryTime() for each row: the times it keeps are those newer than every row before them, the last
     // kMemoryTimes of them.
     qint64 newest = m_memoryTimes.empty() ? -1 : m_memoryTimes.back();
+    if (inOrder && count > 0 && rows[0].atMs >= 0 && rows[0].atMs > restoredUntil) {
+        // Rows in time order, none of them restored already (a replay's, nearly always): the earliest is the
+        // first and the latest the last, and the times newer than every row before them are the distinct times
+        // above the newest kept, of which the last kMemoryTimes are found from the end. The same as row by row.
+        touch(rows[0].atMs);
+        touch(rows[count - 1].atMs);
+        qint64 latest[kMemoryTimes];
+        size_t found = 0;
+        for (size_t i = count; i-- > 0 && found < kMemoryTimes;) {
+            const qint64 atMs = rows[i].atMs;
+            if (atMs <= newest)
+                break;
+            if (found == 0 || atMs < latest[found - 1])
+                latest[found++] = atMs;
+        }
+        m_outOfOrder += m_process.pushStoredRows(rows, count, true);
+        while (found > 0)
+            noteMemoryTime(latest[--found]);
+        return;
+    }
     qint64 newer[kMemoryTimes];
     size_t newerCount = 0;
     size_t runStart = 0;
@@ -215,7 +256,7 @@ void TargetState::noteMemoryTime(qint64 atMs)
     }
 }
 
-void TargetState::applyLog(const LogRecord& record)
+void TargetState::applyLog(const LogRecord& record, const QString& text)
 {
     touch(record.atMs);
     switch (record.kind) {
@@ -273,32 +314,32 @@ void TargetState::applyLog(const LogRecord& record)
         m_overflows.push_back(o);
         if (m_overflows.size() > kMaxProblems)
             m_overflows.pop_front();
-        addProblem(record.atMs, Level::Warning, record.kind, record.text);
+        addProblem(record.atMs, Level::Warning, record.kind, text);
         break;
     }
     case LogKind::Warning:
         ++m_warningLines;
-        addProblem(record.atMs, Level::Warning, record.kind, record.text);
+        addProblem(record.atMs, Level::Warning, record.kind, text);
         break;
     case LogKind::Error:
         ++m_errorLines;
-        addProblem(record.atMs, Level::Critical, record.kind, record.text);
+        addProblem(record.atMs, Level::Critical, record.kind, text);
         break;
     case LogKind::DevMode:
         ++m_devModeLines;
         m_devModeTimes.push_back(record.atMs);
         if (m_devModeTimes.size() > kMaxDevModeTimes)
             m_devModeTimes.pop_front();
-        addProblem(record.atMs, Level::Critical, record.kind, record.text);
+        addProblem(record.atMs, Level::Critical, record.kind, text);
         break;
     case LogKind::AppStart: {
         // The mode of the newest start line is the mode of the current deployment.
-        const bool development = record.text.contains(QLatin1String("development mode"), Qt::CaseInsensitive);
+        const bool development = text.contains(QLatin1String("development mode"), Qt::CaseInsensitive);
         if (record.atMs >= m_modeLineMs) {
             m_modeLineMs = record.atMs;
             if (development)
                 m_startedInDevMode = true;
-            else if (record.text.contains(QLatin1String(" mode")))
+            else if (text.contains(QLatin1String(" mode")))
                 m_startedInDevMode = false;
             else
                 m_startedInDevMode.reset();
@@ -308,15 +349,15 @@ void TargetState::applyLog(const LogRecord& record)
             m_devModeTimes.push_back(record.atMs);
             if (m_devModeTimes.size() > kMaxDevModeTimes)
                 m_devModeTimes.pop_front();
-            addProblem(record.atMs, Level::Critical, LogKind::DevMode, record.text);
+            addProblem(record.atMs, Level::Critical, LogKind::DevMode, text);
         }
         if (record.atMs >= 0)
-            noteAppStart(record.atMs, record.text);
+            noteAppStart(record.atMs, text);
         break;
     }
     case LogKind::HeapOom: {
         ++m_heapOomLines;
-        addProblem(record.atMs, Level::Critical, record.kind, record.text);
+        addProblem(record.atMs, Level::Critical, record.kind, text);
         Marker marker;
         marker.atMs = std::max<qint64>(record.atMs, 0);
         marker.kind = Marker::Kind::HeapOom;

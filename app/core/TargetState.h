@@ -216,10 +216,14 @@ public:
     qint64 firstDataMs() const { return m_firstDataMs; }
 
 private:
-    void applyLog(const LogRecord& record);
+    // Whether applyLog() adds a problem for every record of this kind.
+    static bool addsProblem(LogKind kind);
+    // text: the record's (LogRecord::text, or made from its raw message: LogParser::recordText).
+    void applyLog(const LogRecord& record, const QString& text);
     // A replay's Memory lines as rows (IngestBatch::memoryRows), in order: what applyLog does with their records,
     // but for MemoryRows::last, which the batch sets once.
-    void applyMemoryRows(const MemoryRows::Row* rows, size_t count);
+    // inOrder: no row is older than the one before it (MemoryRows::inOrder).
+    void applyMemoryRows(const MemoryRows::Row* rows, size_t count, bool inOrder);
     void noteMemoryTime(qint64 atMs);
     void applyStats(const StatsSample& sample);
     void applyInfo(const ContainerInfo& info);

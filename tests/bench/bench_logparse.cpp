@@ -51,8 +51,10 @@ struct Expected
 // warning, an error and a colourised overflow warning, all behind RFC3339Nano docker timestamps (or, without
 // engineTimestamps, behind the logger's own alone, as `docker logs` without -t saves them). With memoryEvery N > 1,
 // only every Nth of the Memory lines is one and the others are request lines, as a busy app's log is between the
-// Memory lines it writes every few minutes.
-Expected generate(const QString& path, quint64 lines, bool engineTimestamps, quint64 memoryEvery)
+// Memory lines it writes every few minutes. With captureShape, the lines come in the proportions of the captured
+// app's `docker logs -t` (the fixtures, stdout and stderr together): of every 14, 10 Memory lines, 2 Cache lines, a
+// colourised overflow warning and an error.
+Expected generate(const QString& path, quint64 lines, bool engineTimestamps, quint64 memoryEvery, bool captureShape)
 {
     QFile file(path);
     if (!file.open(QIODevice::WriteOnly))
@@ -77,7 +79,29 @@ Expected generate(const QString& path, quint64 lines, bool engineTimestamps, qui
         else
             std::snprintf(stamp, sizeof stamp, "2026-11-%02dT%02d:%02d:%02d.%03uZ", day, hh, mm, ss, nanos / 1000000u);
         int n;
-        if (i % 1000 == 500) {
+        const quint64 k = i % 14;
+        if (captureShape && k == 5) {
+            n = std::snprintf(line, sizeof line,
+                              "%s [error]: Failed to flush audit logs: SQLITE_BUSY: database is locked\n", stamp);
+            ++e.error;
+        } else if (captureShape && k == 12) {
+            n = std::snprintf(line, sizeof line,
+                              "%s \x1b[33m[warn]\x1b[39m: Audit log buffer overflow - dropped 400 entries (%llu total "
+                              "dropped)\n",
+                              stamp, static_cast<unsigned long long>(400 * (i / 14 + 1)));
+            ++e.overflow;
+        } else if (captureShape && (k == 1 || k == 8)) {
+            n = std::snprintf(line, sizeof line,
+                              "%s [info]: Cache stats - Keys: 2, Hits: %u, Misses: %u, Hit rate: %u.%02u%%\n", stamp,
+                              unsigned(1346 + i), unsigned(482 + i / 3), unsigned(70 + i % 20), unsigned(i % 100));
+            ++e.cache;
+        } else if (captureShape) {
+            n = std::snprintf(line, sizeof line,
+                              "%s [info]: Memory: RSS=%.1fMB, Heap=212.7MB/218.0MB, External=17.6MB, "
+                              "ArrayBuffers=13.6MB\n",
+                              stamp, 330.1 + double(i % 5000) / 10.0);
+            ++e.memory;
+        } else if (i % 1000 == 500) {
             n = std::snprintf(line, sizeof line, "%s [warn]: Slow query took %u ms\n", stamp, unsigned(1000 + i % 97));
             ++e.warning;
         } else if (i % 1000 == 501) {
@@ -404,13 +428,17 @@ int main(int argc, char** argv)
         QStringLiteral("memory-every"),
         QStringLiteral("Only every Nth of the generated log's Memory lines is one; the others are request lines."),
         QStringLiteral("N"), QStringLiteral("1"));
+    const QCommandLineOption captureOption(
+        QStringLiteral("capture-shape"),
+        QStringLiteral("Generate the lines in the proportions of the captured app's docker logs (the fixtures): of "
+                       "every 14, 10 Memory, 2 Cache, an overflow warning and an error."));
     const QCommandLineOption logOption(
         QStringLiteral("log"),
         QStringLiteral("Time this saved log (docker logs output, one line a record) instead of a generated one; "
                        "every record grep matches must be recognised."),
         QStringLiteral("PATH"));
     cli.addOptions({linesOption, repeatOption, keepOption, runsOption, heapwatchOption, baselineOption, plainOption,
-                    memoryEveryOption, logOption});
+                    memoryEveryOption, captureOption, logOption});
     cli.process(app);
     quint64 lines = cli.value(linesOption).toULongLong();
     const int repeat = std::max(1, cli.value(repeatOption).toInt());
@@ -435,7 +463,7 @@ int main(int argc, char** argv)
             lines += quint64(file.read(1 << 20).count('\n'));
     } else {
         expected = generate(path, lines, !cli.isSet(plainOption),
-                            std::max<quint64>(1, cli.value(memoryEveryOption).toULongLong()));
+                            std::max<quint64>(1, cli.value(memoryEveryOption).toULongLong()), cli.isSet(captureOption));
     }
     std::printf("log: %s, %llu lines, %.1f MB\n", qPrintable(path), static_cast<unsigned long long>(lines),
                 double(QFile(path).size()) / 1e6);

@@ -90,6 +90,14 @@ private Q_SLOTS:
         QTest::addRow("several segments, a ring of 3000 rows") << repeated(captured, 3 * 1024 * 1024) << 3000;
         QTest::addRow("a ring of one chunk") << repeated(captured, 1024 * 1024 + 77) << 1024;
         QTest::addRow("only the unusual lines") << unusualMemoryLines() << 4;
+        // The captured stderr (an overflow warning and an error) three times to each stdout capture: more problems
+        // in a segment than the list keeps, so that the texts of the ones pushed out again are not made.
+        const QByteArray stderrLines = fixture("docker-cli-28.2.2/logs-timestamps.stderr.txt");
+        QTest::addRow("a warning every few lines")
+            << repeated(stderrLines + stderrLines + stderrLines
+                            + fixture("docker-cli-28.2.2/logs-timestamps.stdout.txt") + unusualMemoryLines(),
+                        3 * 1024 * 1024)
+            << 100000;
     }
     void parsingThreadsRoundAsTheRingDoes()
     {

@@ -69,7 +69,11 @@ Read readWithSource(const QString& path)
             };
             for (size_t i = 0; i < b.logs.size(); ++i) {
                 rowsUpTo(b.memoryRows.rowsBefore.at(i));
-                r.records.push_back(b.logs[i]);
+                // The parsing threads leave a record's text to whoever applies it: made here as the state makes it.
+                LogRecord record = b.logs[i];
+                record.text = LogParser::recordText(record, b.memoryRows);
+                record.textAt = record.textBytes = 0;
+                r.records.push_back(record);
                 r.rows.emplace_back();
             }
             rowsUpTo(b.memoryRows.rows.size());
