@@ -14,6 +14,7 @@
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
+#include <limits>
 #include <mutex>
 #include <thread>
 #include <unistd.h>
@@ -72,9 +73,9 @@ qint64 segmentStart(int fd, qint64 size, qint64 i, char* buffer)
 // hands their records to deliver in file order, in the calling thread. The result is the one a single parser
 // reading the file from the start gives: a parser carries nothing from one line to the next but a partial line
 // (and a cache of the last timestamp's minute, which changes no value), and every segment holds whole lines.
-// False when cancelled.
+// False when cancelled. problemsAfter: set IngestBatch::problemsAfter from the segments parsed ahead.
 bool parseSegments(int fd, qint64 size, const std::function<void(IngestBatch&, qint64 lastMs)>& deliver,
-                   const std::atomic<bool>* cancel)
+                   const std::atomic<bool>* cancel, bool problemsAfter)
 {
     const size_t count = size_t(std::max<qint64>(1, (size + kSegmentBytes - 1) / kSegmentBytes));
     // Fills batch (its logs may hold the capacity of an earlier segment's) and returns its latest record time.
@@ -123,6 +124,7 @@ bool parseSegments(int fd, qint64 size, const std::function<void(IngestBatch&, q
     {
         IngestBatch batch;
         qint64 lastMs = -1;
+        quint32 problems = 0; // records that add a problem (TargetState::addsProblem)
         bool done = false;
     };
     // Record vectors handed back after their segment was applied: their pages are reused, not faulted in anew.
@@ -151,9 +153,12 @@ bool parseSegments(int fd, qint64 size, const std::function<void(IngestBatch&, q
         }
         batch.logs.clear(); // here rather than in the applying thread: a destructor call per record
         const qint64 lastMs = parseSegment(i, batch, buffer);
+        const auto problems = quint32(std::count_if(
+            batch.logs.begin(), batch.logs.end(), [](const LogRecord& r) { return TargetState::addsProblem(r.kind); }));
         std::lock_guard lock(mutex);
         parsed[i].batch = std::move(batch);
         parsed[i].lastMs = lastMs;
+        parsed[i].problems = problems;
         parsed[i].done = true;
         changed.notify_all();
     };
@@ -195,6 +200,10 @@ bool parseSegments(int fd, qint64 size, const std::function<void(IngestBatch&, q
                 if (parsed[i].done) {
                     batch = std::move(parsed[i].batch);
                     lastMs = parsed[i].lastMs;
+                    // The problems of the segments parsed ahead without a gap: at least that many follow.
+                    for (size_t k = i + 1; problemsAfter && k < count && parsed[k].done; ++k)
+                        batch.problemsAfter = quint32(std::min<quint64>(
+                            quint64(batch.problemsAfter) + parsed[k].problems, std::numeric_limits<quint32>::max()));
                     break;
                 }
                 j = takeSegment();
@@ -292,7 +301,7 @@ bool ReplaySource::read(const std::function<void(const IngestBatch&)>& sink, QSt
 
 bool ReplaySource::readFiles(const QString& logPath, const QString& statsPath,
                              const std::function<void(const IngestBatch&)>& sink, QString* error,
-                             const std::atomic<bool>* cancel)
+                             const std::atomic<bool>* cancel, bool wholeHistory)
 {
     auto cancelled = [cancel, error, &logPath] {
         if (cancel && cancel->load()) {
@@ -317,7 +326,7 @@ bool ReplaySource::readFiles(const QString& logPath, const QString& statsPath,
     // A regular file is parsed in segments by worker threads; anything else (a pipe) is read in chunks.
     const qint64 size = log.size();
     if (!log.isSequential() && size > 0) {
-        if (!parseSegments(log.handle(), size, deliver, cancel)) {
+        if (!parseSegments(log.handle(), size, deliver, cancel, wholeHistory)) {
             cancelled(); // sets the reason
             return false;
         }

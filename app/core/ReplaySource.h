@@ -30,7 +30,7 @@ public:
     bool isLive() const override { return false; }
     bool readHistory(const std::function<void(const IngestBatch&)>& sink, QString* error) override
     {
-        return read(sink, error);
+        return readFiles(m_logPath, m_statsPath, sink, error, nullptr, true);
     }
 
     // Reads everything, handing each batch to sink in the calling thread, in file order. A regular file is
@@ -45,9 +45,10 @@ public:
 
 private:
     struct Outbox;
+    // wholeHistory: the sink applies every batch before anything reads the state (IngestBatch::problemsAfter).
     static bool readFiles(const QString& logPath, const QString& statsPath,
                           const std::function<void(const IngestBatch&)>& sink, QString* error,
-                          const std::atomic<bool>* cancel);
+                          const std::atomic<bool>* cancel, bool wholeHistory = false);
 
     QString m_logPath;
     QString m_statsPath;

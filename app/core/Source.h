@@ -29,6 +29,10 @@ struct IngestBatch
     // as the process ring stores them (rowsBefore tells where they were among logs). The state ends the same
     // either way.
     MemoryRows memoryRows;
+    // Set only where every batch of a read is applied before anything reads the state (Source::readHistory): at
+    // least this many problems (records of a kind TargetState::addsProblem names) follow this batch's in the
+    // batches still to come. Their problems push this batch's out of the list, whose texts are then not made.
+    quint32 problemsAfter = 0;
 
     bool isEmpty() const
     {
@@ -100,7 +104,8 @@ public:
     // Live sources are judged at the wall clock; a finite one (a saved log) at the time of its last data.
     virtual bool isLive() const { return true; }
     // Sources that hold their whole history (the demo host, a saved log) hand it to sink at once, in the
-    // calling thread, instead of streaming (`check`). False and *error for the others or when it cannot be read.
+    // calling thread, instead of streaming (`check`). The sink applies every batch before anything reads the state
+    // (IngestBatch::problemsAfter). False and *error for the others or when it cannot be read.
     virtual bool readHistory(const std::function<void(const IngestBatch&)>& sink, QString* error);
 
 Q_SIGNALS:

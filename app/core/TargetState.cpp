@@ -84,9 +84,10 @@ void TargetState::apply(const IngestBatch& batch)
     if (!memory.rows.empty())
         applyMemoryRows(memory.rows.data(), memory.rows.size(), memory.inOrder);
     // A replay's parsing threads leave a record's text to this thread (LogRecord::textBytes). The text of a record
-    // whose problem the batch's later records push out of the list again (kMaxProblems of them follow it) is never
-    // read: it is not made. A warning every few lines made a text for each of them most of a replay's work.
-    size_t problemsAhead = 0;
+    // whose problem later records push out of the list again (kMaxProblems of them follow it, in this batch and in
+    // those still to come: problemsAfter) is never read: it is not made. A warning every few lines made a text for
+    // each of them most of a replay's work.
+    size_t problemsAhead = batch.problemsAfter;
     for (const LogRecord& record : batch.logs)
         problemsAhead += addsProblem(record.kind) ? 1 : 0;
     for (const LogRecord& record : batch.logs) {

@@ -118,6 +118,8 @@ class TargetState
 {
 public:
     static constexpr size_t kMaxProblems = 500;
+    // Whether applying a record of this kind adds a problem, whatever else the record holds.
+    static bool addsProblem(LogKind kind);
     static constexpr size_t kMaxMarkers = 1000;
     static constexpr size_t kMaxGaps = 100; // spans kept; gapCount() counts them all
 
@@ -216,8 +218,6 @@ public:
     qint64 firstDataMs() const { return m_firstDataMs; }
 
 private:
-    // Whether applyLog() adds a problem for every record of this kind.
-    static bool addsProblem(LogKind kind);
     // text: the record's (LogRecord::text, or made from its raw message: LogParser::recordText).
     void applyLog(const LogRecord& record, const QString& text);
     // A replay's Memory lines as rows (IngestBatch::memoryRows), in order: what applyLog does with their records,

@@ -198,8 +198,12 @@ inline QString rowsDifference(const RowsFeed& longWay, const RowsFeed& laidOut)
         return QStringLiteral("records");
     for (size_t i = 0; i < longWay.log.records.size(); ++i) {
         LogRecord a = longWay.log.records[i];
-        a.lineHash = laidOut.log.records[i].lineHash; // only a gate's lines are hashed
-        if (!sameRecord(a, laidOut.log.records[i]))
+        LogRecord b = laidOut.log.records[i];
+        a.lineHash = b.lineHash; // only a gate's lines are hashed
+        // A replay's records keep their raw messages; their texts are made as the state makes them.
+        a.text = LogParser::recordText(a, longWay.rows);
+        b.text = LogParser::recordText(b, laidOut.rows);
+        if (!sameRecord(a, b))
             return QStringLiteral("record %1").arg(i);
     }
     return {};

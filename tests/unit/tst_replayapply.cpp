@@ -113,7 +113,8 @@ private Q_SLOTS:
         TargetState without(QStringLiteral("b"), capacities);
         qsizetype rowsGiven = 0, memoryRecordsGiven = 0;
         QString error;
-        QVERIFY2(ReplaySource(path).read(
+        // As check reads it: every batch applied before the state is read (IngestBatch::problemsAfter).
+        QVERIFY2(ReplaySource(path).readHistory(
                      [&](const IngestBatch& batch) {
                          rowsGiven += qsizetype(batch.memoryRows.rows.size());
                          memoryRecordsGiven
@@ -199,6 +200,48 @@ private Q_SLOTS:
 
     // Rows made from the digits of the app's line are those rounded from its parsed values, at every size and
     // number of fraction digits the shortcut takes (below 2^15, up to two digits), and at its edges.
+    // A batch's problems that the problems of the batches still to come push out of the list (problemsAfter, set
+    // where every batch is applied before the state is read) get no text; the list ends the same.
+    void problemsPushedOutByLaterBatchesNeedNoText()
+    {
+        // Warnings as a replay's parsing threads hand them: raw messages, their texts left to the state.
+        const auto warnings = [](int first, int count) {
+            IngestBatch b;
+            b.backfill = true;
+            for (int i = first; i < first + count; ++i) {
+                LogRecord r;
+                r.kind = i % 3 == 0 ? LogKind::Error : LogKind::Warning;
+                r.atMs = 1795782000000 + 1000LL * i;
+                const QByteArray message = "2026-11-27T09:00:00.000Z [warn]: Slow query " + QByteArray::number(i);
+                r.textAt = quint32(b.memoryRows.texts.size());
+                r.textBytes = quint32(message.size());
+                b.memoryRows.texts.append(message.constData(), size_t(message.size()));
+                b.logs.push_back(r);
+            }
+            return b;
+        };
+        for (const int later : {0, 1, 499, 500, 501, 700}) {
+            const IngestBatch first = warnings(0, 600), second = warnings(600, later);
+            IngestBatch hintedFirst = first;
+            hintedFirst.problemsAfter = quint32(later);
+            TargetState hinted(QStringLiteral("a")), plain(QStringLiteral("b"));
+            hinted.apply(hintedFirst);
+            hinted.apply(second);
+            plain.apply(first);
+            plain.apply(second);
+            const QByteArray what = "followed by " + QByteArray::number(later);
+            QCOMPARE(hinted.problems().size(), size_t(TargetState::kMaxProblems));
+            QCOMPARE(hinted.problems().size(), plain.problems().size());
+            for (size_t i = 0; i < plain.problems().size(); ++i) {
+                QVERIFY2(!plain.problems()[i].text.isEmpty(), what.constData());
+                QVERIFY2(hinted.problems()[i].text == plain.problems()[i].text, what.constData());
+                QCOMPARE(hinted.problems()[i].atMs, plain.problems()[i].atMs);
+            }
+            QCOMPARE(hinted.warningLines(), plain.warningLines());
+            QCOMPARE(hinted.errorLines(), plain.errorLines());
+        }
+    }
+
     void hundredthsFromDigitsAreTheRoundedValue()
     {
         std::mt19937_64 rng(20261202);
