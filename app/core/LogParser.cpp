@@ -920,9 +920,33 @@ bool readCount(const char*& p, const char* e, qint64& out)
     return true;
 }
 
+// The app's line exactly as it prints it ("Keys: 2, Hits: 1346, Misses: 482, Hit rate: 73.63%", one space after
+// each colon, counts of at most 9 digits, a plain rate): the digits a word at a time. Anything else returns false
+// and goes the general way below; for the lines it accepts both give the same numbers.
+Q_ALWAYS_INLINE bool parseCacheExact(const char* p, const char* e, CacheSample& c)
+{
+    quint64 keys = 0, hits = 0, misses = 0, rate = 0;
+    int keysFraction = 0, hitsFraction = 0, missesFraction = 0, rateFraction = 0;
+    if (!(skipLiteral(p, e, "Keys: ") && readPlainDigitsFast(p, e, keys, keysFraction) && keysFraction == 0
+          && skipLiteral(p, e, ", Hits: ") && readPlainDigitsFast(p, e, hits, hitsFraction) && hitsFraction == 0
+          && skipLiteral(p, e, ", Misses: ") && readPlainDigitsFast(p, e, misses, missesFraction) && missesFraction == 0
+          && skipLiteral(p, e, ", Hit rate: ") && readPlainDigitsFast(p, e, rate, rateFraction) && p < e && *p == '%'))
+        return false;
+    const double percent = plainValue(rate, rateFraction);
+    if (percent > 100)
+        return false; // the general way decides (and refuses it too)
+    c.keys = qint64(keys);
+    c.hits = qint64(hits);
+    c.misses = qint64(misses);
+    c.hitRatePercent = percent;
+    return true;
+}
+
 // "Keys: 2, Hits: 1346, Misses: 482, Hit rate: 73.63%"; p after "Cache stats - ".
 bool parseCache(const char* p, const char* e, CacheSample& c)
 {
+    if (parseCacheExact(p, e, c))
+        return true;
     if (!(p = expectKey(p, e, "Keys:")) || !readCount(p, e, c.keys))
         return false;
     if (!(p = expectKey(p, e, "Hits:")) || !readCount(p, e, c.hits))
@@ -976,7 +1000,8 @@ QString messageText(const char* b, const char* e)
     // 16 bytes at a time: as signed bytes, a control character and a byte of a UTF-8 sequence are both below 0x20.
     for (; printable + 16 <= n; printable += 16) {
         const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + printable));
-        const __m128i low = _mm_andnot_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\t')), _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
+        const __m128i low
+            = _mm_andnot_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\t')), _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
         if (_mm_movemask_epi8(_mm_or_si128(low, _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)))) != 0)
             break; // the byte-wise loop below finds which
     }
@@ -1277,6 +1302,23 @@ void LogParser::consumeLine(QByteArrayView line, LogStream stream, std::vector<L
                     }
                 }
 #endif
+            } else {
+                ++m_counters.malformed;
+            }
+        } else if (s.kind == LogKind::Cache) {
+            // A row for the cache ring, as for Memory lines: no record, no text, nothing for the applying thread
+            // to do but append it.
+            CacheSample c;
+            if (parseCache(s.marker + 14, s.end, c)) {
+                ++m_counters.recognised;
+                c.atMs = recordTime(s);
+                MemoryRows& rows = *m_memoryRows;
+                if (c.atMs >= 0) {
+                    rows.cacheRows.push_back(MemoryRows::CacheRow {c.atMs, storedCacheRow(c), quint32(out.size()),
+                                                                   quint32(rows.rows.size())});
+                    rows.lastMs = std::max(rows.lastMs, c.atMs);
+                }
+                rows.lastCache = c;
             } else {
                 ++m_counters.malformed;
             }

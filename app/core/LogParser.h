@@ -66,9 +66,9 @@ public:
     void feed(QByteArrayView chunk, LogStream stream, std::vector<LogRecord>& out, LineGate* gate = nullptr);
     // Parses what is left of partial lines (end of file or end of stream).
     void finish(std::vector<LogRecord>& out);
-    // From now on Memory lines go to rows (rounded as the process ring stores them) instead of out as records, and
-    // every other record is noted in rows->rowsBefore; nullptr: records again. For a replay's parsing threads.
-    // rows->last is up to date after every feed() and finish().
+    // From now on Memory lines go to rows (rounded as the process ring stores them) and cache stats lines to
+    // rows->cacheRows instead of out as records, and every other record is noted in rows->rowsBefore; nullptr:
+    // records again. For a replay's parsing threads. rows->last is up to date after every feed() and finish().
     void setMemoryRows(MemoryRows* rows)
     {
         settleLastMemory();

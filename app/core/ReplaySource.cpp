@@ -104,6 +104,9 @@ bool parseSegments(int fd, qint64 size, const std::function<void(IngestBatch&, q
         const std::vector<MemoryRows::Row>& rows = batch.memoryRows.rows;
         batch.memoryRows.inOrder
             = std::is_sorted(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.atMs < b.atMs; });
+        const std::vector<MemoryRows::CacheRow>& cacheRows = batch.memoryRows.cacheRows;
+        batch.memoryRows.cacheInOrder = std::is_sorted(cacheRows.begin(), cacheRows.end(),
+                                                       [](const auto& a, const auto& b) { return a.atMs < b.atMs; });
         qint64 lastMs = batch.memoryRows.lastMs;
         for (const LogRecord& r : batch.logs)
             lastMs = std::max(lastMs, r.atMs);

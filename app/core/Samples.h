@@ -46,6 +46,16 @@ struct MemorySample
     double arrayBuffersMiB = kUnknown;
 };
 
+// One `Cache stats - Keys: …, Hits: …, Misses: …, Hit rate: …%` line.
+struct CacheSample
+{
+    qint64 atMs = 0;
+    qint64 keys = -1;
+    qint64 hits = -1;
+    qint64 misses = -1;
+    double hitRatePercent = kUnknown;
+};
+
 // A replay's Memory lines, kept out of LogRecord: the parsing threads hand over only the process ring's rows,
 // each already rounded as the ring stores it (storedProcessRow, ProcessRow.h), and the full sample of the last
 // line. A LogRecord is about 200 bytes; a row is 32.
@@ -61,13 +71,27 @@ struct MemoryRows
     // state applies rows and records in the order of the log.
     std::vector<quint32> rowsBefore;
     std::optional<MemorySample> last; // the last Memory line, with or without a time
-    qint64 lastMs = -1; // the latest row time
+    qint64 lastMs = -1; // the latest row time (cacheRows' too)
     // Set by the thread that parsed the rows: no row is older than the one before it. The state then takes the
     // times of the batch from its ends instead of row by row.
     bool inOrder = false;
     // The raw messages of the records whose text is left to the applying thread (LogRecord::textBytes): a parsing
     // thread then allocates nothing per record, and two of them no longer queue for the allocator's lock.
     std::string texts;
+
+    // A replay's cache stats lines go the same way (a fifth of the captured app's lines): the cache ring's rows as
+    // it stores them (storedCacheRow, ProcessRow.h), each with where it was among the records and the rows, and
+    // the full sample of the last line.
+    struct CacheRow
+    {
+        qint64 atMs;
+        std::array<float, 4> v;
+        quint32 logsBefore; // records appended to the parser's output before this line
+        quint32 rowsBefore; // rows before this line
+    };
+    std::vector<CacheRow> cacheRows; // the lines with a time, in their order
+    std::optional<CacheSample> lastCache;
+    bool cacheInOrder = false; // as inOrder, for cacheRows
 
     void clear()
     {
@@ -77,17 +101,10 @@ struct MemoryRows
         lastMs = -1;
         inOrder = false;
         texts.clear(); // keeps its capacity for the next segment
+        cacheRows.clear();
+        lastCache.reset();
+        cacheInOrder = false;
     }
-};
-
-// One `Cache stats - Keys: …, Hits: …, Misses: …, Hit rate: …%` line.
-struct CacheSample
-{
-    qint64 atMs = 0;
-    qint64 keys = -1;
-    qint64 hits = -1;
-    qint64 misses = -1;
-    double hitRatePercent = kUnknown;
 };
 
 // One `Audit log buffer overflow - dropped N entries (M total dropped)` line.

@@ -37,7 +37,7 @@ struct IngestBatch
     bool isEmpty() const
     {
         return logs.empty() && stats.empty() && !info && events.empty() && gaps.empty() && memoryRows.rows.empty()
-            && !memoryRows.last;
+            && !memoryRows.last && memoryRows.cacheRows.empty() && !memoryRows.lastCache;
     }
 };
 

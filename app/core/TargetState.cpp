@@ -1,6 +1,7 @@
 #include "TargetState.h"
 
 #include "LogParser.h" // loggerTimestampLength
+#include "ProcessRow.h"
 #include "SafeMath.h"
 #include "Units.h"
 
@@ -83,6 +84,11 @@ void TargetState::apply(const IngestBatch& batch)
     const MemoryRows& memory = batch.memoryRows;
     if (!memory.rows.empty())
         applyMemoryRows(memory.rows.data(), memory.rows.size(), memory.inOrder);
+    // Its cache stats lines as rows too: no record reads the cache ring or the last cache sample either.
+    if (!memory.cacheRows.empty())
+        applyCacheRows(memory.cacheRows.data(), memory.cacheRows.size(), memory.cacheInOrder);
+    if (memory.lastCache)
+        m_lastCache = memory.lastCache;
     // A replay's parsing threads leave a record's text to this thread (LogRecord::textBytes). The text of a record
     // whose problem later records push out of the list again (kMaxProblems of them follow it, in this batch and in
     // those still to come: problemsAfter) is never read: it is not made. A warning every few lines made a text for
@@ -248,6 +254,28 @@ void TargetState::applyMemoryRows(const MemoryRows::Row* rows, size_t count, boo
         noteMemoryTime(newer[i % kMemoryTimes]);
 }
 
+void TargetState::applyCacheRows(const MemoryRows::CacheRow* rows, size_t count, bool inOrder)
+{
+    // What applyLog does with each cache stats record, the ring's pushes a run at a time between duplicates.
+    const qint64 restoredUntil = m_restoredUntilMs[size_t(RingKind::Cache)];
+    if (inOrder && rows[0].atMs >= 0 && rows[0].atMs > restoredUntil) {
+        touch(rows[0].atMs);
+        touch(rows[count - 1].atMs);
+        m_outOfOrder += m_cache.pushStoredRows(rows, count, true);
+        return;
+    }
+    size_t runStart = 0;
+    for (size_t i = 0; i < count; ++i) {
+        touch(rows[i].atMs);
+        if (rows[i].atMs <= restoredUntil) {
+            m_outOfOrder += m_cache.pushStoredRows(rows + runStart, i - runStart);
+            ++m_duplicates;
+            runStart = i + 1;
+        }
+    }
+    m_outOfOrder += m_cache.pushStoredRows(rows + runStart, count - runStart);
+}
+
 void TargetState::noteMemoryTime(qint64 atMs)
 {
     if (atMs >= 0 && (m_memoryTimes.empty() || atMs > m_memoryTimes.back())) {
@@ -285,8 +313,7 @@ void TargetState::applyLog(const LogRecord& record, const QString& text)
             ++m_duplicates;
             break;
         }
-        if (c.atMs >= 0
-            && !m_cache.push(c.atMs, {float(c.keys), float(c.hits), float(c.misses), toFloat(c.hitRatePercent)}))
+        if (c.atMs >= 0 && !m_cache.pushStored(c.atMs, storedCacheRow(c)))
             ++m_outOfOrder;
         break;
     }

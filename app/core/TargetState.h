@@ -224,6 +224,8 @@ private:
     // but for MemoryRows::last, which the batch sets once.
     // inOrder: no row is older than the one before it (MemoryRows::inOrder).
     void applyMemoryRows(const MemoryRows::Row* rows, size_t count, bool inOrder);
+    // The same for a replay's cache stats lines (MemoryRows::cacheRows; MemoryRows::lastCache is set once).
+    void applyCacheRows(const MemoryRows::CacheRow* rows, size_t count, bool inOrder);
     void noteMemoryTime(qint64 atMs);
     void applyStats(const StatsSample& sample);
     void applyInfo(const ContainerInfo& info);

@@ -220,13 +220,12 @@ double parseToRows(const QByteArray& log, quint64& rowsOut)
     timer.start();
     for (qsizetype at = 0; at < log.size(); at += kRead) {
         parser.feed(QByteArrayView(log.constData() + at, std::min(kRead, log.size() - at)), LogStream::Stdout, records);
-        total += rows.rows.size();
+        total += rows.rows.size() + rows.cacheRows.size();
         rows.clear();
-        rows.rowsBefore.clear();
         records.clear();
     }
     parser.finish(records);
-    total += rows.rows.size();
+    total += rows.rows.size() + rows.cacheRows.size();
     rowsOut = total;
     return double(timer.nsecsElapsed()) / 1e9;
 }

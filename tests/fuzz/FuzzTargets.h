@@ -190,6 +190,15 @@ inline QString rowsDifference(const RowsFeed& longWay, const RowsFeed& laidOut)
         if (a.atMs != b.atMs || std::memcmp(a.v.data(), b.v.data(), sizeof a.v) != 0)
             return QStringLiteral("row %1").arg(i);
     }
+    if (longWay.rows.cacheRows.size() != laidOut.rows.cacheRows.size())
+        return QStringLiteral("cache rows");
+    for (size_t i = 0; i < longWay.rows.cacheRows.size(); ++i) {
+        const MemoryRows::CacheRow& a = longWay.rows.cacheRows[i];
+        const MemoryRows::CacheRow& b = laidOut.rows.cacheRows[i];
+        if (a.atMs != b.atMs || a.logsBefore != b.logsBefore || a.rowsBefore != b.rowsBefore
+            || std::memcmp(a.v.data(), b.v.data(), sizeof a.v) != 0)
+            return QStringLiteral("cache row %1").arg(i);
+    }
     if (longWay.rows.rowsBefore != laidOut.rows.rowsBefore || longWay.rows.lastMs != laidOut.rows.lastMs
         || longWay.rows.last.has_value() != laidOut.rows.last.has_value()
         || (longWay.rows.last && longWay.rows.last->atMs != laidOut.rows.last->atMs))

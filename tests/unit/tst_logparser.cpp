@@ -584,6 +584,64 @@ private Q_SLOTS:
         }
     }
 
+    // The cache stats line as the app prints it takes a shortcut too; the same figures spelt with more spaces take
+    // the general path. Both give the same numbers: the counts, and the rate as the printed decimal.
+    void exactAndGeneralCachePathsAgree()
+    {
+        QRandomGenerator rng(4242);
+        for (int i = 0; i < 2000; ++i) {
+            const qint64 keys = rng.bounded(i % 7 == 0 ? 1000000000 : 100);
+            const qint64 hits = rng.bounded(i % 5 == 0 ? 999999999 : 100000);
+            const qint64 misses = rng.bounded(i % 3 == 0 ? 999999999 : 10000);
+            const double rate = std::round(rng.bounded(10001.0)) / (i % 4 == 0 ? 1.0 : 100.0);
+            if (rate > 100)
+                continue;
+            const QByteArray exact
+                = QStringLiteral("[info]: Cache stats - Keys: %1, Hits: %2, Misses: %3, Hit rate: %4%")
+                      .arg(keys)
+                      .arg(hits)
+                      .arg(misses)
+                      .arg(rate)
+                      .toLatin1();
+            QByteArray general = exact;
+            general.replace(": ", ":  ");
+            LogRecord a, b;
+            QVERIFY2(LogParser::parseLine(exact, LogStream::Stdout, a), exact.constData());
+            QVERIFY2(LogParser::parseLine(general, LogStream::Stdout, b), general.constData());
+            QCOMPARE(a.kind, LogKind::Cache);
+            QCOMPARE(b.kind, LogKind::Cache);
+            QCOMPARE(a.cache.keys, keys);
+            QCOMPARE(a.cache.hits, hits);
+            QCOMPARE(a.cache.misses, misses);
+            QCOMPARE(a.cache.hitRatePercent, rate); // the printed decimal, correctly rounded
+            QCOMPARE(b.cache.keys, a.cache.keys);
+            QCOMPARE(b.cache.hits, a.cache.hits);
+            QCOMPARE(b.cache.misses, a.cache.misses);
+            QCOMPARE(b.cache.hitRatePercent, a.cache.hitRatePercent);
+        }
+        // Shapes near the shortcut's edges: each is what the general path makes of it.
+        const QByteArray edges[] = {
+            "Cache stats - Keys: 2, Hits: 1346, Misses: 482, Hit rate: 100.01%", // above 100: refused
+            "Cache stats - Keys: 2., Hits: 1346, Misses: 482, Hit rate: 73.63%", // a count with a point: refused
+            "Cache stats - Keys: 2, Hits: 1234567890, Misses: 482, Hit rate: 73.63%", // ten digits: general, taken
+            "Cache stats - Keys: 2, Hits: 1346, Misses: 482, Hit rate: 73.6312345%", // long rate: general, taken
+            "Cache stats - Keys: 2, Hits: 1346, Misses: 482, Hit rate: 73.63", // no '%': refused
+            "Cache stats - Keys: 2, Hits: 1346, Misses: 482, Hit rate: 7e1%", // exponent: general, taken
+        };
+        const bool taken[] = {false, false, true, true, false, true};
+        for (size_t k = 0; k < std::size(edges); ++k) {
+            LogRecord r;
+            QCOMPARE(LogParser::parseLine(edges[k], LogStream::Stdout, r) && r.kind == LogKind::Cache, taken[k]);
+        }
+        LogRecord r;
+        QVERIFY(LogParser::parseLine(edges[2], LogStream::Stdout, r));
+        QCOMPARE(r.cache.hits, qint64(1234567890));
+        QVERIFY(LogParser::parseLine(edges[3], LogStream::Stdout, r));
+        QCOMPARE(r.cache.hitRatePercent, 73.6312345);
+        QVERIFY(LogParser::parseLine(edges[5], LogStream::Stdout, r));
+        QCOMPARE(r.cache.hitRatePercent, 70.0);
+    }
+
     void malformed_data()
     {
         QTest::addColumn<QByteArray>("line");

@@ -46,7 +46,10 @@ struct Read
 {
     std::vector<LogRecord> records; // a replay's Memory rows as records of kind Memory with only their time
     std::vector<std::optional<std::array<float, 6>>> rows; // beside records: the row of each of those
+    // A replay's cache rows as records of kind Cache with only their time, and beside records their rows.
+    std::vector<std::optional<std::array<float, 4>>> cacheRows;
     std::optional<MemorySample> lastMemory;
+    std::optional<CacheSample> lastCache;
     ParseCounters counters;
     quint64 bytesReceived = 0;
 };
@@ -65,9 +68,25 @@ Read readWithSource(const QString& path)
                     m.atMs = b.memoryRows.rows[next].atMs;
                     r.records.push_back(m);
                     r.rows.push_back(b.memoryRows.rows[next].v);
+                    r.cacheRows.emplace_back();
+                }
+            };
+            // The cache rows that came before the record logsBefore, each after the Memory rows before it.
+            size_t nextCache = 0;
+            const auto cacheUpTo = [&](size_t logsBefore) {
+                const std::vector<MemoryRows::CacheRow>& cache = b.memoryRows.cacheRows;
+                for (; nextCache < cache.size() && cache[nextCache].logsBefore <= logsBefore; ++nextCache) {
+                    rowsUpTo(cache[nextCache].rowsBefore);
+                    LogRecord c;
+                    c.kind = LogKind::Cache;
+                    c.atMs = cache[nextCache].atMs;
+                    r.records.push_back(c);
+                    r.rows.emplace_back();
+                    r.cacheRows.push_back(cache[nextCache].v);
                 }
             };
             for (size_t i = 0; i < b.logs.size(); ++i) {
+                cacheUpTo(i);
                 rowsUpTo(b.memoryRows.rowsBefore.at(i));
                 // The parsing threads leave a record's text to whoever applies it: made here as the state makes it.
                 LogRecord record = b.logs[i];
@@ -75,10 +94,14 @@ Read readWithSource(const QString& path)
                 record.textAt = record.textBytes = 0;
                 r.records.push_back(record);
                 r.rows.emplace_back();
+                r.cacheRows.emplace_back();
             }
+            cacheUpTo(b.logs.size());
             rowsUpTo(b.memoryRows.rows.size());
             if (b.memoryRows.last)
                 r.lastMemory = b.memoryRows.last;
+            if (b.memoryRows.lastCache)
+                r.lastCache = b.memoryRows.lastCache;
             r.counters += b.logCounters;
             r.bytesReceived += b.bytesReceived;
         },
@@ -98,12 +121,17 @@ Read readWithOneParser(const QByteArray& bytes)
     parser.finish(r.records);
     r.counters = parser.counters();
     r.bytesReceived = r.counters.bytes;
-    for (const LogRecord& m : r.records)
+    for (const LogRecord& m : r.records) {
         if (m.kind == LogKind::Memory)
             r.lastMemory = m.memory;
+        if (m.kind == LogKind::Cache)
+            r.lastCache = m.cache;
+    }
     // A replay's rows are those with a time; the others count only as the last sample.
     r.records.erase(std::remove_if(r.records.begin(), r.records.end(),
-                                   [](const LogRecord& m) { return m.kind == LogKind::Memory && m.atMs < 0; }),
+                                   [](const LogRecord& m) {
+                                       return (m.kind == LogKind::Memory || m.kind == LogKind::Cache) && m.atMs < 0;
+                                   }),
                     r.records.end());
     return r;
 }
@@ -167,6 +195,14 @@ private Q_SLOTS:
                          qPrintable(QStringLiteral("row %1 differs").arg(i)));
                 continue;
             }
+            if (a.kind == LogKind::Cache) {
+                QVERIFY2(b.kind == LogKind::Cache && a.atMs == b.atMs && got.cacheRows[i]
+                             && std::memcmp(got.cacheRows[i]->data(), storedCacheRow(b.cache).data(),
+                                            sizeof(std::array<float, 4>))
+                                 == 0,
+                         qPrintable(QStringLiteral("cache row %1 differs").arg(i)));
+                continue;
+            }
             QVERIFY2(a.kind == b.kind && a.atMs == b.atMs && a.dockerTimeNs == b.dockerTimeNs && a.text == b.text
                          && a.cache.hits == b.cache.hits && a.overflow.totalDropped == b.overflow.totalDropped,
                      qPrintable(QStringLiteral("record %1 differs").arg(i)));
@@ -177,8 +213,19 @@ private Q_SLOTS:
             QVERIFY(same(got.lastMemory->rssMiB, expected.lastMemory->rssMiB));
             QVERIFY(same(got.lastMemory->arrayBuffersMiB, expected.lastMemory->arrayBuffersMiB));
         }
+        QCOMPARE(got.lastCache.has_value(), expected.lastCache.has_value());
+        if (got.lastCache) {
+            QCOMPARE(got.lastCache->atMs, expected.lastCache->atMs);
+            QCOMPARE(got.lastCache->hits, expected.lastCache->hits);
+            QVERIFY(same(got.lastCache->hitRatePercent, expected.lastCache->hitRatePercent));
+        }
         if (!bytes.isEmpty())
             QVERIFY(expected.counters.recognised > 0 || bytes.size() < 100);
+        // The captured logs have cache stats lines: the rows were compared.
+        if (bytes.size() > 1024 * 1024)
+            QVERIFY(std::count_if(got.records.begin(), got.records.end(),
+                                  [](const LogRecord& m) { return m.kind == LogKind::Cache; })
+                    > 100);
     }
 
     // A replay's parser hashes no line on its own; a gate still gets every line's hash, and its records keep it.
