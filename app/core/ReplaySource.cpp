@@ -102,11 +102,10 @@ bool parseSegments(int fd, qint64 size, const std::function<void(IngestBatch&, q
             parser.finish(batch.logs);
         batch.logCounters = parser.counters();
         const std::vector<MemoryRows::Row>& rows = batch.memoryRows.rows;
-        batch.memoryRows.inOrder
-            = std::is_sorted(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.atMs < b.atMs; });
+        const auto byTime = [](const auto& a, const auto& b) { return a.atMs < b.atMs; };
+        batch.memoryRows.inOrder = std::is_sorted(rows.begin(), rows.end(), byTime);
         const std::vector<MemoryRows::CacheRow>& cacheRows = batch.memoryRows.cacheRows;
-        batch.memoryRows.cacheInOrder = std::is_sorted(cacheRows.begin(), cacheRows.end(),
-                                                       [](const auto& a, const auto& b) { return a.atMs < b.atMs; });
+        batch.memoryRows.cacheInOrder = std::is_sorted(cacheRows.begin(), cacheRows.end(), byTime);
         qint64 lastMs = batch.memoryRows.lastMs;
         for (const LogRecord& r : batch.logs)
             lastMs = std::max(lastMs, r.atMs);

@@ -206,6 +206,35 @@ bool TargetState::addsProblem(LogKind kind)
         || kind == LogKind::HeapOom;
 }
 
+namespace {
+
+// Rows in time order (MemoryRows::inOrder), none of them restored already: all pushed in one ordered run.
+template<typename Row> bool freshAndInOrder(const Row* rows, size_t count, bool inOrder, qint64 restoredUntil)
+{
+    return inOrder && count > 0 && rows[0].atMs >= 0 && rows[0].atMs > restoredUntil;
+}
+
+} // namespace
+
+template<typename Ring, typename Row, typename OnRow>
+void TargetState::pushRowsBetweenRestored(Ring& ring, const Row* rows, size_t count, qint64 restoredUntil,
+                                          OnRow&& onRow)
+{
+    // applyLog's duplicate check for each row, the others pushed a run at a time.
+    size_t runStart = 0;
+    for (size_t i = 0; i < count; ++i) {
+        const qint64 atMs = rows[i].atMs;
+        touch(atMs);
+        onRow(atMs);
+        if (atMs <= restoredUntil) {
+            m_outOfOrder += ring.pushStoredRows(rows + runStart, i - runStart);
+            ++m_duplicates;
+            runStart = i + 1;
+        }
+    }
+    m_outOfOrder += ring.pushStoredRows(rows + runStart, count - runStart);
+}
+
 void TargetState::applyMemoryRows(const MemoryRows::Row* rows, size_t count, bool inOrder)
 {
     // What applyLog does with each line's record, the ring's pushes a run at a time between duplicates.
@@ -213,7 +242,7 @@ void TargetState::applyMemoryRows(const MemoryRows::Row* rows, size_t count, boo
     // noteMemoryTime() for each row: the times it keeps are those newer than every row before them, the last
     // kMemoryTimes of them.
     qint64 newest = m_memoryTimes.empty() ? -1 : m_memoryTimes.back();
-    if (inOrder && count > 0 && rows[0].atMs >= 0 && rows[0].atMs > restoredUntil) {
+    if (freshAndInOrder(rows, count, inOrder, restoredUntil)) {
         // Rows in time order, none of them restored already (a replay's, nearly always): the earliest is the
         // first and the latest the last, and the times newer than every row before them are the distinct times
         // above the newest kept, of which the last kMemoryTimes are found from the end. The same as row by row.
@@ -235,21 +264,12 @@ void TargetState::applyMemoryRows(const MemoryRows::Row* rows, size_t count, boo
     }
     qint64 newer[kMemoryTimes];
     size_t newerCount = 0;
-    size_t runStart = 0;
-    for (size_t i = 0; i < count; ++i) {
-        const qint64 atMs = rows[i].atMs;
-        touch(atMs);
+    pushRowsBetweenRestored(m_process, rows, count, restoredUntil, [&](qint64 atMs) {
         if (atMs > newest) {
             newest = atMs;
             newer[newerCount++ % kMemoryTimes] = atMs;
         }
-        if (atMs <= restoredUntil) {
-            m_outOfOrder += m_process.pushStoredRows(rows + runStart, i - runStart);
-            ++m_duplicates;
-            runStart = i + 1;
-        }
-    }
-    m_outOfOrder += m_process.pushStoredRows(rows + runStart, count - runStart);
+    });
     for (size_t i = newerCount > kMemoryTimes ? newerCount - kMemoryTimes : 0; i < newerCount; ++i)
         noteMemoryTime(newer[i % kMemoryTimes]);
 }
@@ -258,22 +278,13 @@ void TargetState::applyCacheRows(const MemoryRows::CacheRow* rows, size_t count,
 {
     // What applyLog does with each cache stats record, the ring's pushes a run at a time between duplicates.
     const qint64 restoredUntil = m_restoredUntilMs[size_t(RingKind::Cache)];
-    if (inOrder && rows[0].atMs >= 0 && rows[0].atMs > restoredUntil) {
+    if (freshAndInOrder(rows, count, inOrder, restoredUntil)) {
         touch(rows[0].atMs);
         touch(rows[count - 1].atMs);
         m_outOfOrder += m_cache.pushStoredRows(rows, count, true);
         return;
     }
-    size_t runStart = 0;
-    for (size_t i = 0; i < count; ++i) {
-        touch(rows[i].atMs);
-        if (rows[i].atMs <= restoredUntil) {
-            m_outOfOrder += m_cache.pushStoredRows(rows + runStart, i - runStart);
-            ++m_duplicates;
-            runStart = i + 1;
-        }
-    }
-    m_outOfOrder += m_cache.pushStoredRows(rows + runStart, count - runStart);
+    pushRowsBetweenRestored(m_cache, rows, count, restoredUntil, [](qint64) {});
 }
 
 void TargetState::noteMemoryTime(qint64 atMs)

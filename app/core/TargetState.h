@@ -226,6 +226,10 @@ private:
     void applyMemoryRows(const MemoryRows::Row* rows, size_t count, bool inOrder);
     // The same for a replay's cache stats lines (MemoryRows::cacheRows; MemoryRows::lastCache is set once).
     void applyCacheRows(const MemoryRows::CacheRow* rows, size_t count, bool inOrder);
+    // Pushes rows to ring a run at a time between those restored already (counted as duplicates, as applyLog
+    // does), touching each row's time; onRow(atMs) sees every row's time in order.
+    template<typename Ring, typename Row, typename OnRow>
+    void pushRowsBetweenRestored(Ring& ring, const Row* rows, size_t count, qint64 restoredUntil, OnRow&& onRow);
     void noteMemoryTime(qint64 atMs);
     void applyStats(const StatsSample& sample);
     void applyInfo(const ContainerInfo& info);

@@ -1,11 +1,13 @@
 // A replay's parsing threads turn Memory lines into the process ring's rows (IngestBatch::memoryRows) instead of
 // records, in segments, and round them there. That may not change a single thing: the state must end the same as
 // when one parser reads the whole log into records and the state rounds every row, the ring bit for bit.
+#include "HistoryChunk.h"
 #include "LogParser.h"
 #include "ProcessRow.h"
 #include "ReplaySource.h"
 #include "TargetState.h"
 
+#include <QDateTime>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
@@ -31,9 +33,8 @@ QByteArray repeated(const QByteArray& lines, qsizetype bytes)
     QByteArray out;
     for (int copy = 0; out.size() < bytes; ++copy) {
         QByteArray c = lines;
-        c.replace("2026-11-27T12:",
-                  QByteArray("2026-11-") + QByteArray::number(28 + copy / 24) + 'T'
-                      + QByteArray::number(10 + copy % 24).rightJustified(2, '0') + ':');
+        const QDateTime hour = QDateTime(QDate(2026, 11, 28), QTime(10, 0), Qt::UTC).addSecs(3600 * qint64(copy));
+        c.replace("2026-11-27T12:", hour.toString(QStringLiteral("yyyy-MM-ddTHH:")).toLatin1());
         out += c;
     }
     return out;
@@ -65,6 +66,18 @@ QString writeFile(const QTemporaryDir& dir, const QByteArray& bytes)
     if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size())
         qFatal("cannot write %s", qPrintable(path));
     return path;
+}
+
+// The same log as records, read by one parser, applied in one batch.
+void applyAsRecords(const QByteArray& log, TargetState& state)
+{
+    LogParser parser(LogParser::Timestamps::Detect, LogParser::Hashing::Gated);
+    IngestBatch plain;
+    plain.backfill = true;
+    parser.feed(log, LogStream::Stdout, plain.logs);
+    parser.finish(plain.logs);
+    plain.logCounters = parser.counters();
+    state.apply(plain);
 }
 
 bool sameBits(float a, float b)
@@ -126,16 +139,7 @@ private Q_SLOTS:
                  qPrintable(error));
         QVERIFY(rowsGiven > 0); // the parsing threads did make the rows
         QCOMPARE(memoryRecordsGiven, 0);
-        {
-            // The same log as records, read by one parser.
-            LogParser parser(LogParser::Timestamps::Detect, LogParser::Hashing::Gated);
-            IngestBatch plain;
-            plain.backfill = true;
-            parser.feed(bytes, LogStream::Stdout, plain.logs);
-            parser.finish(plain.logs);
-            plain.logCounters = parser.counters();
-            without.apply(plain);
-        }
+        applyAsRecords(bytes, without);
 
         const ProcessRing& a = withRows.process();
         const ProcessRing& b = without.process();
@@ -196,6 +200,69 @@ private Q_SLOTS:
         QCOMPARE(la.heapTotalMiB, lb.heapTotalMiB);
         QCOMPARE(la.externalMiB, lb.externalMiB);
         QCOMPARE(la.arrayBuffersMiB, lb.arrayBuffersMiB);
+    }
+
+    // A target whose history the store held (restoreHistory) backfills its log again from the start: the rows the
+    // store had are skipped as duplicates, Memory and cache stats rows alike, exactly as when they come as records.
+    void restoredRowsAreSkippedAsRecordsAre()
+    {
+        const QByteArray captured = fixture("synthetic/logs-mixed.txt")
+            + fixture("docker-cli-28.2.2/logs-timestamps.stdout.txt") + unusualMemoryLines();
+        const QByteArray bytes = repeated(captured, 3 * 1024 * 1024);
+        const QByteArray firstPart = bytes.left(bytes.indexOf('\n', bytes.size() / 2) + 1);
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString path = writeFile(dir, bytes);
+
+        // What the store held: the first half of the log, every chunk of the process and cache rings.
+        TargetState earlier(QStringLiteral("earlier"));
+        applyAsRecords(firstPart, earlier);
+        RestoredHistory history;
+        const auto store = [&history](RingKind kind, const auto& ring) {
+            for (qsizetype i = 0; i < ring.sealedChunkCount(); ++i)
+                history.chunks[size_t(kind)].push_back(storedSealedChunk(QStringLiteral("t"), kind, ring, i));
+            history.chunks[size_t(kind)].push_back(storedOpenChunk(QStringLiteral("t"), kind, ring));
+        };
+        store(RingKind::Process, earlier.process());
+        store(RingKind::Cache, earlier.cache());
+        QVERIFY(earlier.process().size() > 1000);
+        QVERIFY(earlier.cache().size() > 100);
+
+        TargetState withRows(QStringLiteral("a"));
+        TargetState without(QStringLiteral("b"));
+        withRows.restoreHistory(history);
+        without.restoreHistory(history);
+        QCOMPARE(withRows.process().size(), earlier.process().size());
+        QString error;
+        QVERIFY2(ReplaySource(path).readHistory([&](const IngestBatch& batch) { withRows.apply(batch); }, &error),
+                 qPrintable(error));
+        applyAsRecords(bytes, without);
+
+        // Every Memory and cache row of the first half was a duplicate (the unusual lines' older one is the
+        // ring's, not the store's, to drop).
+        QVERIFY(withRows.duplicatesSkipped() >= quint64(earlier.process().size() + earlier.cache().size()));
+        QCOMPARE(withRows.duplicatesSkipped(), without.duplicatesSkipped());
+        QCOMPARE(withRows.samplesDroppedOutOfOrder(), without.samplesDroppedOutOfOrder());
+        const auto sameRows = [](const auto& a, const auto& b) {
+            QCOMPARE(a.size(), b.size());
+            for (qsizetype i = 0; i < a.size(); ++i) {
+                const auto ra = a.at(i);
+                const auto rb = b.at(i);
+                QCOMPARE(ra.atMs, rb.atMs);
+                for (size_t c = 0; c < ra.v.size(); ++c)
+                    QVERIFY2(sameBits(ra.v[c], rb.v[c]), qPrintable(QStringLiteral("row %1 column %2").arg(i).arg(c)));
+            }
+        };
+        sameRows(withRows.process(), without.process());
+        if (QTest::currentTestFailed())
+            return;
+        sameRows(withRows.cache(), without.cache());
+        if (QTest::currentTestFailed())
+            return;
+        QVERIFY(withRows.process().size() > earlier.process().size());
+        QCOMPARE(withRows.firstDataMs(), without.firstDataMs());
+        QCOMPARE(withRows.lastDataMs(), without.lastDataMs());
+        QCOMPARE(withRows.memoryIntervalMs(), without.memoryIntervalMs());
     }
 
     // Rows made from the digits of the app's line are those rounded from its parsed values, at every size and
