@@ -171,24 +171,6 @@ Q_ALWAYS_INLINE quint64 fourDigitsValue(quint32 v)
 }
 #endif
 
-// Eight ASCII digits at p as a number, without a loop (little-endian SWAR, after D. Lemire); false when one of
-// them is not a digit.
-bool readEightDigits(const char* p, quint64& out)
-{
-#if Q_BYTE_ORDER == Q_LITTLE_ENDIAN
-    quint64 v;
-    std::memcpy(&v, p, 8);
-    if (nonDigitBytes(v) != 0)
-        return false;
-    out = eightDigitsValue(v - 0x3030303030303030ULL);
-    return true;
-#else
-    Q_UNUSED(p);
-    Q_UNUSED(out);
-    return false; // the digit loop handles it
-#endif
-}
-
 struct Timestamp
 {
     qint64 ns = -1;
@@ -205,6 +187,8 @@ struct MinuteCache
     char* prefix; // 16 bytes
     qint64* seconds; // -1 when empty
 };
+
+constexpr qint64 kPow10Integer[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000};
 
 Timestamp readTimestamp(const char* p, const char* e, bool zoneOptional, const MinuteCache* cache = nullptr)
 {
@@ -245,12 +229,21 @@ Timestamp readTimestamp(const char* p, const char* e, bool zoneOptional, const M
     int digits = 0;
     if (q < e && (*q == '.' || *q == ',')) {
         ++q;
-        quint64 eight;
-        if (e - q >= 8 && readEightDigits(q, eight)) { // docker's nanoseconds: 9 digits
-            fraction = qint64(eight);
-            digits = 8;
-            q += 8;
+#if Q_BYTE_ORDER == Q_LITTLE_ENDIAN
+        if (e - q >= 8) {
+            // Up to eight digits at once (docker's nanoseconds: the first eight of nine; a logger's
+            // milliseconds: all three), the digits before the first other byte.
+            quint64 v;
+            std::memcpy(&v, q, 8);
+            const quint64 others = nonDigitBytes(v);
+            const int n = others == 0 ? 8 : qCountTrailingZeroBits(others) / 8;
+            if (n > 0) {
+                fraction = qint64(eightDigitsValue((v ^ 0x3030303030303030ULL) << (8 * (8 - n))));
+                digits = n;
+                q += n;
+            }
         }
+#endif
         while (q < e && isDigit(*q)) {
             if (digits < 9) {
                 fraction = fraction * 10 + (*q - '0');
@@ -261,8 +254,7 @@ Timestamp readTimestamp(const char* p, const char* e, bool zoneOptional, const M
         if (digits == 0)
             return ts;
         ts.fractionDigits = digits;
-        for (int i = digits; i < 9; ++i)
-            fraction *= 10;
+        fraction *= kPow10Integer[9 - digits];
     }
     qint64 offsetSeconds = 0;
     if (q < e && (*q == 'Z' || *q == 'z')) {
@@ -483,6 +475,9 @@ struct LineScan
     const char* end = nullptr; // without the trailing CR
     const char* marker = nullptr; // where the Memory/Cache/Overflow marker starts
     qint64 dockerNs = -1;
+    // The time of the timestamp that starts the message (a logger's, read while looking for docker's), when
+    // scanTimestamp read one there; -1 when not known (recordTime looks).
+    qint64 messageNs = -1;
     quint64 hash = 0; // hashBytes(message, end), once hashed is set
     bool hashed = false;
     bool appLine = false; // the app's own "[info]: Memory: RSS=", found at once
@@ -504,8 +499,13 @@ Q_ALWAYS_INLINE void scanTimestamp(QByteArrayView line, LineScan& s, LogParser::
     if (!looksLikeDate(b, e) || (mode == LogParser::Timestamps::Engine && b[10] == ' '))
         return;
     const Timestamp ts = readTimestamp(b, e, false, cache);
+    if (ts.length == 0)
+        return;
+    // What recordTime would read at the message's start while it stays there (a zone read the same whether
+    // optional or not).
+    s.messageNs = ts.ns;
     const char* after = b + ts.length;
-    if (ts.length == 0 || (after < e && *after != ' '))
+    if (after < e && *after != ' ')
         return;
     if (mode == LogParser::Timestamps::Engine) {
         // `logs --timestamps` writes the timestamp and a space before every line of the app, whatever its
@@ -513,6 +513,7 @@ Q_ALWAYS_INLINE void scanTimestamp(QByteArrayView line, LineScan& s, LogParser::
         if (after < e) {
             s.dockerNs = ts.ns;
             s.message = after + 1;
+            s.messageNs = -1;
         }
         return;
     }
@@ -523,6 +524,7 @@ Q_ALWAYS_INLINE void scanTimestamp(QByteArrayView line, LineScan& s, LogParser::
     if (ts.fractionDigits != 3 || looksLikeDate(rest, e)) {
         s.dockerNs = ts.ns;
         s.message = rest;
+        s.messageNs = -1;
     }
 }
 
@@ -556,6 +558,24 @@ Q_ALWAYS_INLINE void scanKind(LineScan& s)
         s.kind = LogKind::Memory;
         s.marker = q + 8;
         s.appLine = true;
+        return;
+    }
+    // The app's other regular lines, its cache stats and its overflow warnings (coloured as it prints them to a
+    // terminal, or not): the kind the pass below finds, since no byte before their marker can decide otherwise
+    // (a level in brackets, a CSI sequence, "warn").
+    if (q < e && q[0] == '[' && startsWith(q, e, "[info]: Cache stats - ")) {
+        s.kind = LogKind::Cache;
+        s.marker = q + 8;
+        return;
+    }
+    if (q < e && q[0] == '\x1b' && startsWith(q, e, "\x1b[33m[warn]\x1b[39m: Audit log buffer overflow")) {
+        s.kind = LogKind::Overflow;
+        s.marker = q + sizeof "\x1b[33m[warn]\x1b[39m: " - 1;
+        return;
+    }
+    if (q < e && q[0] == '[' && startsWith(q, e, "[warn]: Audit log buffer overflow")) {
+        s.kind = LogKind::Overflow;
+        s.marker = q + 8;
         return;
     }
 
@@ -1046,6 +1066,8 @@ Q_ALWAYS_INLINE qint64 recordTime(const LineScan& s)
 {
     if (s.dockerNs >= 0)
         return s.dockerNs / 1000000;
+    if (s.messageNs >= 0)
+        return s.messageNs / 1000000;
     const char* limit = std::min(s.end, s.message + 64);
     for (const char* p = s.message; p < limit; ++p) {
         if (isDigit(*p) && looksLikeDate(p, s.end)) {
