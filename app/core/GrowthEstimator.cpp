@@ -3,6 +3,7 @@
 #include "Assessment.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 namespace heapwatch {
@@ -17,32 +18,43 @@ struct Fit
     int samples = 0;
 };
 
-// Slope of column against time for rows [begin, end); times relative to the first row to keep precision.
-Fit fitSlope(const ProcessRing& ring, int column, qsizetype begin, qsizetype end)
+// Slopes of the given columns against time for rows [begin, end), in one pass over the rows (each column skips
+// its own unknown values); times relative to the first row to keep precision.
+template<size_t N>
+std::array<Fit, N> fitSlopes(const ProcessRing& ring, const std::array<int, N>& columns, qsizetype begin, qsizetype end)
 {
-    Fit fit;
+    std::array<Fit, N> fits;
     if (end - begin < 2)
-        return fit;
+        return fits;
     const double t0 = double(ring.at(begin).atMs);
-    double n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+    struct Sums
+    {
+        double n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+    };
+    std::array<Sums, N> sums;
     for (qsizetype i = begin; i < end; ++i) {
-        const auto& row = ring.at(i);
-        const double y = double(row.v[size_t(column)]);
-        if (!std::isfinite(y))
-            continue;
+        const auto row = ring.at(i);
         const double x = (double(row.atMs) - t0) / kMsPerHour;
-        n += 1;
-        sx += x;
-        sy += y;
-        sxx += x * x;
-        sxy += x * y;
+        for (size_t c = 0; c < N; ++c) {
+            const double y = double(row.v[size_t(columns[c])]);
+            if (!std::isfinite(y))
+                continue;
+            Sums& s = sums[c];
+            s.n += 1;
+            s.sx += x;
+            s.sy += y;
+            s.sxx += x * x;
+            s.sxy += x * y;
+        }
     }
-    fit.samples = int(n);
-    const double denominator = n * sxx - sx * sx;
-    if (n < 2 || std::fabs(denominator) < 1e-12)
-        return fit;
-    fit.slopePerHour = (n * sxy - sx * sy) / denominator;
-    return fit;
+    for (size_t c = 0; c < N; ++c) {
+        const Sums& s = sums[c];
+        fits[c].samples = int(s.n);
+        const double denominator = s.n * s.sxx - s.sx * s.sx;
+        if (s.n >= 2 && std::fabs(denominator) >= 1e-12)
+            fits[c].slopePerHour = (s.n * s.sxy - s.sx * s.sy) / denominator;
+    }
+    return fits;
 }
 
 // The post-GC floor of full GCs in [from, nowMs]: RSS and heap used swing with every collection and with
@@ -124,8 +136,7 @@ GrowthResult estimateGrowth(const TargetState& state, const Thresholds& t, qint6
 
     result.observedMinutes = double(ring.at(end - 1).atMs - ring.at(begin).atMs) / kMsPerMinute;
     result.enoughObservation = result.observedMinutes >= t.growthMinObservationMinutes;
-    const Fit rss = fitSlope(ring, RssColumn, begin, end);
-    const Fit heap = fitSlope(ring, HeapUsedColumn, begin, end);
+    const auto [rss, heap] = fitSlopes(ring, std::array<int, 2> {RssColumn, HeapUsedColumn}, begin, end);
     result.samples = rss.samples;
     result.rssMiBPerHour = rss.slopePerHour;
     result.heapUsedMiBPerHour = heap.slopePerHour;

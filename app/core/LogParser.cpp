@@ -1371,6 +1371,9 @@ Q_ALWAYS_INLINE void LogParser::appendDigitsRow(qint64 atMs)
         v = row.v.data();
         rows.lastMs = std::max(rows.lastMs, atMs);
     }
+#if defined(__GNUC__) && !defined(__clang__)
+#    pragma GCC unroll 5
+#endif
     for (int i = 0; i < 5; ++i) {
         qint64 q;
         v[i] = ringcodec::hundredthsOfDigits(mantissa[i], fractionDigits[i], q)
@@ -1580,6 +1583,9 @@ Q_ALWAYS_INLINE qsizetype LogParser::readLaidOutLine(const char* p, const char* 
                 return 0;
             atMs = ts.ns / 1000000;
         }
+#    if defined(__GNUC__) && !defined(__clang__)
+#        pragma GCC unroll 5
+#    endif
         for (int i = 0; i < 5; ++i)
             m_lastDigits.mantissa[i] = laidOutValue(p + l.figureAt[i], l.figureDigits[i], l.wholeBytes[i]);
         std::memcpy(m_lastDigits.fractionDigits, l.fractionDigits, sizeof l.fractionDigits);
