@@ -1358,7 +1358,7 @@ void LogParser::consumeLine(QByteArrayView line, LogStream stream, std::vector<L
 // The row of a Memory line read as the digits of its five figures (in m_lastDigits): the hundredths the ring keeps
 // follow from them without a division, and the sample's values are worked out only for the last line
 // (settleLastMemory).
-Q_ALWAYS_INLINE void LogParser::appendDigitsRow(qint64 atMs)
+Q_ALWAYS_INLINE void LogParser::appendDigitsRow(qint64 atMs, const quint32* toHundredths)
 {
     const quint64(&mantissa)[5] = m_lastDigits.mantissa;
     const int(&fractionDigits)[5] = m_lastDigits.fractionDigits;
@@ -1375,10 +1375,19 @@ Q_ALWAYS_INLINE void LogParser::appendDigitsRow(qint64 atMs)
 #    pragma GCC unroll 5
 #endif
     for (int i = 0; i < 5; ++i) {
-        qint64 q;
-        v[i] = ringcodec::hundredthsOfDigits(mantissa[i], fractionDigits[i], q)
-            ? ringcodec::fromHundredths(q)
-            : ringcodec::storedDouble(plainValue(mantissa[i], fractionDigits[i]));
+        if (toHundredths) {
+            // A layout's figure: at most 8 digits, and its factor known. What hundredthsOfDigits() and
+            // fromHundredths() decide, with the checks that cannot fail left out.
+            const quint64 h = mantissa[i] * toHundredths[i];
+            v[i] = toHundredths[i] != 0 && h < ringcodec::kHundredthsOfDigitsLimit
+                ? float(double(h) * 0.01)
+                : ringcodec::storedDouble(plainValue(mantissa[i], fractionDigits[i]));
+        } else {
+            qint64 q;
+            v[i] = ringcodec::hundredthsOfDigits(mantissa[i], fractionDigits[i], q)
+                ? ringcodec::fromHundredths(q)
+                : ringcodec::storedDouble(plainValue(mantissa[i], fractionDigits[i]));
+        }
     }
     HeapTotalFactor& heap = m_heapFactor;
     if (mantissa[2] != 0
@@ -1526,6 +1535,7 @@ void LogParser::learnLayout(QByteArrayView line, const char* firstFigure, bool e
         l.figureDigits[i] = count[i];
         l.fractionDigits[i] = fraction[i];
         l.wholeBytes[i] = fraction[i] > 0 ? (quint64(1) << (8 * (count[i] - fraction[i]))) - 1 : ~quint64(0);
+        l.toHundredths[i] = fraction[i] == 0 ? 100 : fraction[i] == 1 ? 10 : fraction[i] == 2 ? 1 : 0;
     }
     l.lastBlock = (length - 1) & ~qsizetype(15); // the block of the newline
     std::memcpy(l.bytes, b, size_t(line.size()));
@@ -1594,7 +1604,7 @@ Q_ALWAYS_INLINE qsizetype LogParser::readLaidOutLine(const char* p, const char* 
         ++m_counters.recognised;
         ++m_layoutLines;
         ++m_laidOutLines;
-        appendDigitsRow(atMs);
+        appendDigitsRow(atMs, l.toHundredths);
         return l.length;
     }
     m_layoutMissed = true;
@@ -1620,14 +1630,18 @@ void LogParser::feed(QByteArrayView chunk, LogStream stream, std::vector<LogReco
     QByteArray& partial = m_partial[s];
     const char* p = chunk.data();
     const char* const end = p + chunk.size();
+#ifdef HEAPWATCH_LINE_LAYOUTS
+    const bool layouts = m_memoryRows && !gate;
+#endif
     while (p < end) {
 #ifdef HEAPWATCH_LINE_LAYOUTS
         m_layoutMissed = false;
-        if (m_memoryRows && !gate && partial.isEmpty() && !m_skipping[s]) {
-            if (const qsizetype n = readLaidOutLine(p, end)) {
+        if (layouts && partial.isEmpty() && !m_skipping[s]) {
+            // Line after line while a layout reads them (which leaves the partial line and skipping as they are).
+            while (const qsizetype n = readLaidOutLine(p, end))
                 p += n;
-                continue;
-            }
+            if (p == end)
+                break;
         }
 #endif
         const char* nl = static_cast<const char*>(std::memchr(p, '\n', size_t(end - p)));

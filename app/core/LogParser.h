@@ -103,7 +103,9 @@ public:
 private:
     void consumeLine(QByteArrayView line, LogStream stream, std::vector<LogRecord>& out, LineGate* gate);
     bool appendMemoryRow(const char* marker, const char* end, qint64 atMs);
-    void appendDigitsRow(qint64 atMs);
+    // toHundredths: per figure, what its digits are multiplied by to give hundredths (MemoryLayout::toHundredths),
+    // or null to work it out.
+    void appendDigitsRow(qint64 atMs, const quint32* toHundredths = nullptr);
     void settleLastMemory();
     void learnLayout(QByteArrayView line, const char* firstFigure, bool engineTime);
     qsizetype readLaidOutLine(const char* p, const char* end);
@@ -150,6 +152,8 @@ private:
         bool utcSeconds = false; // the timestamp ends in the seconds and a Z (docker 28's `logs -t`)
         bool zoneOptional = false; // the logger's timestamp, not the engine's
         quint64 wholeBytes[5] = {}; // the bytes of the whole part in a load of the figure
+        // 100, 10 or 1 for a figure of 0, 1 or 2 fraction digits (its digits times this are its hundredths), else 0.
+        quint32 toHundredths[5] = {};
     };
     // A few layouts: a figure that gains a digit and loses it again changes the layout back and forth.
     static constexpr int kLayouts = 4;

@@ -148,6 +148,11 @@ inline float storedDouble(double v)
     return stored(float(v));
 }
 
+// Hundredths below this (2^15) are those of values whose float is within a third of a hundredth of them; their
+// fromHundredths() is the product.
+constexpr quint64 kHundredthsOfDigitsLimit = 3276800;
+static_assert(qint64(kHundredthsOfDigitsLimit) < kExactByProduct);
+
 // The digits "336.6" as mantissa 3366 with 1 fraction digit: the hundredths stored() gives the double 336.6, found
 // without a division. Only for values whose float is within a third of a hundredth of them (below 2^15, up
 // to two fraction digits), where rounding the float's hundredths cannot land elsewhere; false otherwise.
@@ -157,7 +162,7 @@ inline bool hundredthsOfDigits(quint64 mantissa, int fractionDigits, qint64& q)
     if (fractionDigits < 0 || fractionDigits > 2)
         return false;
     const quint64 h = mantissa * kToHundredths[fractionDigits];
-    if (mantissa >= (quint64(1) << 50) || h >= 3276800)
+    if (mantissa >= (quint64(1) << 50) || h >= kHundredthsOfDigitsLimit)
         return false;
     q = qint64(h);
     return true;

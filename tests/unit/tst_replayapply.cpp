@@ -59,6 +59,43 @@ QByteArray unusualMemoryLines()
            "2026-11-27T12:30:01.250000001Z [info]: Memory: RSS=336.6MB, Heap=212.7MB/218.0MB, External=17.6MB\n";
 }
 
+// Memory lines in runs of one shape (so that layouts are learnt and read them): figures of 0 to 3 fraction
+// digits, below and above 2^15, where the hundredths the ring keeps are found from the digits and where not.
+QByteArray shapedMemoryLines(int lines)
+{
+    std::mt19937 rng(7);
+    QByteArray out;
+    qint64 ms = 1795953600000; // 2026-11-29T12:00:00Z
+    const auto figure = [&rng](int wholeDigits, int fractionDigits) {
+        QByteArray f = QByteArray::number(1 + int(rng() % 9));
+        for (int i = 1; i < wholeDigits; ++i)
+            f += char('0' + rng() % 10);
+        if (fractionDigits > 0) {
+            f += '.';
+            for (int i = 0; i < fractionDigits; ++i)
+                f += char('0' + rng() % 10);
+        }
+        return f;
+    };
+    int whole[5] = {}, fraction[5] = {};
+    for (int i = 0; i < lines; ++i) {
+        if (i % 50 == 0) {
+            for (int k = 0; k < 5; ++k) {
+                whole[k] = 1 + int(rng() % 6);
+                fraction[k] = int(rng() % 4);
+            }
+        }
+        ms += 250;
+        const QByteArray time = QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC)
+                                    .toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzzZ"))
+                                    .toLatin1();
+        out += time + " [info]: Memory: RSS=" + figure(whole[0], fraction[0])
+            + "MB, Heap=" + figure(whole[1], fraction[1]) + "MB/" + figure(whole[2], fraction[2]) + "MB, External="
+            + figure(whole[3], fraction[3]) + "MB, ArrayBuffers=" + figure(whole[4], fraction[4]) + "MB\n";
+    }
+    return out;
+}
+
 QString writeFile(const QTemporaryDir& dir, const QByteArray& bytes)
 {
     const QString path = dir.filePath(QStringLiteral("app.log"));
@@ -103,6 +140,7 @@ private Q_SLOTS:
         QTest::addRow("several segments, a ring of 3000 rows") << repeated(captured, 3 * 1024 * 1024) << 3000;
         QTest::addRow("a ring of one chunk") << repeated(captured, 1024 * 1024 + 77) << 1024;
         QTest::addRow("only the unusual lines") << unusualMemoryLines() << 4;
+        QTest::addRow("Memory lines of many shapes") << unusualMemoryLines() + shapedMemoryLines(40000) << 100000;
         // The captured stderr (an overflow warning and an error) three times to each stdout capture: more problems
         // in a segment than the list keeps, so that the texts of the ones pushed out again are not made.
         const QByteArray stderrLines = fixture("docker-cli-28.2.2/logs-timestamps.stderr.txt");
