@@ -1446,16 +1446,14 @@ Q_ALWAYS_INLINE __m128i load16(const char* p)
 }
 
 // Non-zero bytes where the 16 bytes at p break the layout's: another byte where the learnt line has no digit, no
-// digit where it has one.
-Q_ALWAYS_INLINE __m128i layoutBreaks(const char* p, const char* learnt, const char* digits)
+// digit where it has one. Against a learnt digit the line's byte must have the same high half (0x30-0x3F) and be
+// at most '9'; elsewhere it must be the learnt byte (care 0xFF, highest 0xFF: nothing is above it).
+Q_ALWAYS_INLINE __m128i layoutBreaks(const char* p, const char* learnt, const char* care, const char* highest)
 {
     const __m128i line = load16(p);
-    const __m128i d = _mm_load_si128(reinterpret_cast<const __m128i*>(digits));
     const __m128i x = _mm_xor_si128(line, _mm_load_si128(reinterpret_cast<const __m128i*>(learnt)));
-    // Against a learnt digit: the same high half (0x30-0x3F), and at most '9'.
-    const __m128i notDigit
-        = _mm_or_si128(_mm_and_si128(x, _mm_set1_epi8(char(0xF0))), _mm_subs_epu8(line, _mm_set1_epi8('9')));
-    return _mm_or_si128(_mm_andnot_si128(d, x), _mm_and_si128(d, notDigit));
+    return _mm_or_si128(_mm_and_si128(x, _mm_load_si128(reinterpret_cast<const __m128i*>(care))),
+                        _mm_subs_epu8(line, _mm_load_si128(reinterpret_cast<const __m128i*>(highest))));
 }
 
 Q_ALWAYS_INLINE bool allZero(__m128i v)
@@ -1543,8 +1541,13 @@ void LogParser::learnLayout(QByteArrayView line, const char* firstFigure, bool e
     std::memset(l.bytes + length, 0, size_t(l.lastBlock + 16 - length));
     for (qsizetype block = 0; block <= l.lastBlock; block += 16) {
         const __m128i v = _mm_sub_epi8(load16(l.bytes + block), _mm_set1_epi8('0'));
-        _mm_store_si128(reinterpret_cast<__m128i*>(l.digits + block),
-                        _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(9)), v));
+        const __m128i digit = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(9)), v);
+        const auto select = [&digit](char atDigit) {
+            return _mm_or_si128(_mm_and_si128(digit, _mm_set1_epi8(atDigit)),
+                                _mm_andnot_si128(digit, _mm_set1_epi8(char(0xFF))));
+        };
+        _mm_store_si128(reinterpret_cast<__m128i*>(l.care + block), select(char(0xF0)));
+        _mm_store_si128(reinterpret_cast<__m128i*>(l.highest + block), select('9'));
     }
     for (qsizetype i = 0; i < 16; ++i)
         l.lastCare[i] = l.lastBlock + i < length ? char(0xFF) : char(0);
@@ -1566,11 +1569,13 @@ Q_ALWAYS_INLINE qsizetype LogParser::readLaidOutLine(const char* p, const char* 
             return 0; // the end of the chunk: the long way, which learns nothing from it
         // The newline's block first: a line of another layout nearly always ends elsewhere.
         const __m128i care = _mm_load_si128(reinterpret_cast<const __m128i*>(l.lastCare));
-        if (!allZero(_mm_and_si128(layoutBreaks(p + l.lastBlock, l.bytes + l.lastBlock, l.digits + l.lastBlock), care)))
+        if (!allZero(_mm_and_si128(
+                layoutBreaks(p + l.lastBlock, l.bytes + l.lastBlock, l.care + l.lastBlock, l.highest + l.lastBlock),
+                care)))
             continue;
         __m128i breaks = _mm_setzero_si128();
         for (qsizetype at = 0; at < l.lastBlock; at += 16)
-            breaks = _mm_or_si128(breaks, layoutBreaks(p + at, l.bytes + at, l.digits + at));
+            breaks = _mm_or_si128(breaks, layoutBreaks(p + at, l.bytes + at, l.care + at, l.highest + at));
         if (!allZero(breaks))
             continue;
         qint64 atMs;

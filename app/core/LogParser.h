@@ -138,7 +138,8 @@ private:
     {
         static constexpr int kMaxBytes = 256; // the line and its newline, read 16 bytes at a time
         alignas(16) char bytes[kMaxBytes];
-        alignas(16) char digits[kMaxBytes]; // 0xFF where bytes holds a digit
+        alignas(16) char care[kMaxBytes]; // the bits of a line's byte that must be those of bytes: 0xF0 at a digit
+        alignas(16) char highest[kMaxBytes]; // the highest a line's byte may be: '9' at a digit, else 0xFF
         alignas(16) char lastCare[16]; // 0xFF for the bytes of the line in its last block
         qsizetype length = 0; // with the newline
         qsizetype lastBlock = 0; // where the block of the newline starts
