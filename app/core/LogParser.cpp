@@ -943,7 +943,8 @@ bool readCount(const char*& p, const char* e, qint64& out)
 // The app's line exactly as it prints it ("Keys: 2, Hits: 1346, Misses: 482, Hit rate: 73.63%", one space after
 // each colon, counts of at most 9 digits, a plain rate): the digits a word at a time. Anything else returns false
 // and goes the general way below; for the lines it accepts both give the same numbers.
-Q_ALWAYS_INLINE bool parseCacheExact(const char* p, const char* e, CacheSample& c)
+// row: when not null, also set to the cache ring's row for the line, storedCacheRow(c), from the digits.
+Q_ALWAYS_INLINE bool parseCacheExact(const char* p, const char* e, CacheSample& c, std::array<float, 4>* row = nullptr)
 {
     quint64 keys = 0, hits = 0, misses = 0, rate = 0;
     int keysFraction = 0, hitsFraction = 0, missesFraction = 0, rateFraction = 0;
@@ -959,6 +960,19 @@ Q_ALWAYS_INLINE bool parseCacheExact(const char* p, const char* e, CacheSample& 
     c.hits = qint64(hits);
     c.misses = qint64(misses);
     c.hitRatePercent = percent;
+    if (row) {
+        // What stored() gives the float of each (counts of at most 9 digits: exact in a double), through the
+        // hundredths of the digits where they are those of the value (below 2^15), as a Memory row's.
+        const quint64 counts[3] = {keys, hits, misses};
+        for (int i = 0; i < 3; ++i) {
+            const quint64 h = counts[i] * 100;
+            (*row)[size_t(i)] = h < ringcodec::kHundredthsOfDigitsLimit ? float(double(h) * 0.01)
+                                                                        : ringcodec::stored(float(counts[i]));
+        }
+        qint64 q;
+        (*row)[3] = ringcodec::hundredthsOfDigits(rate, rateFraction, q) ? ringcodec::fromHundredths(q)
+                                                                         : ringcodec::stored(float(percent));
+    }
     return true;
 }
 
@@ -1331,13 +1345,15 @@ void LogParser::consumeLine(QByteArrayView line, LogStream stream, std::vector<L
             // A row for the cache ring, as for Memory lines: no record, no text, nothing for the applying thread
             // to do but append it.
             CacheSample c;
-            if (parseCache(s.marker + 14, s.end, c)) {
+            std::array<float, 4> row;
+            const bool exact = parseCacheExact(s.marker + 14, s.end, c, &row);
+            if (exact || parseCache(s.marker + 14, s.end, c)) {
                 ++m_counters.recognised;
                 c.atMs = recordTime(s);
                 MemoryRows& rows = *m_memoryRows;
                 if (c.atMs >= 0) {
-                    rows.cacheRows.push_back(MemoryRows::CacheRow {c.atMs, storedCacheRow(c), quint32(out.size()),
-                                                                   quint32(rows.rows.size())});
+                    rows.cacheRows.push_back(MemoryRows::CacheRow {c.atMs, exact ? row : storedCacheRow(c),
+                                                                   quint32(out.size()), quint32(rows.rows.size())});
                     rows.lastMs = std::max(rows.lastMs, c.atMs);
                 }
                 rows.lastCache = c;

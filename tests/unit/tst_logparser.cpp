@@ -1,5 +1,6 @@
 // LogParser on the captured `docker logs` / `podman logs` output, on the lines the app prints, and on garbage.
 #include "LogParser.h"
+#include "ProcessRow.h"
 
 #include <QDateTime>
 #include <QFile>
@@ -589,6 +590,9 @@ private Q_SLOTS:
     void exactAndGeneralCachePathsAgree()
     {
         QRandomGenerator rng(4242);
+        // The exact lines again as a replay reads them, each the cache ring's row: storedCacheRow() of its sample.
+        QByteArray log;
+        std::vector<std::array<float, 4>> wantRows;
         for (int i = 0; i < 2000; ++i) {
             const qint64 keys = rng.bounded(i % 7 == 0 ? 1000000000 : 100);
             const qint64 hits = rng.bounded(i % 5 == 0 ? 999999999 : 100000);
@@ -618,7 +622,19 @@ private Q_SLOTS:
             QCOMPARE(b.cache.hits, a.cache.hits);
             QCOMPARE(b.cache.misses, a.cache.misses);
             QCOMPARE(b.cache.hitRatePercent, a.cache.hitRatePercent);
+            log += "2026-11-27T12:20:" + QByteArray::number(10 + i % 50) + ".000000001Z " + exact + '\n';
+            wantRows.push_back(storedCacheRow(a.cache));
         }
+        LogParser replay(LogParser::Timestamps::Detect, LogParser::Hashing::Gated);
+        MemoryRows rows;
+        replay.setMemoryRows(&rows);
+        std::vector<LogRecord> records;
+        replay.feed(log, LogStream::Stdout, records);
+        replay.finish(records);
+        QCOMPARE(rows.cacheRows.size(), wantRows.size());
+        for (size_t i = 0; i < wantRows.size(); ++i)
+            QVERIFY2(std::memcmp(rows.cacheRows[i].v.data(), wantRows[i].data(), sizeof wantRows[i]) == 0,
+                     qPrintable(QString::number(i)));
         // Shapes near the shortcut's edges: each is what the general path makes of it.
         const QByteArray edges[] = {
             "Cache stats - Keys: 2, Hits: 1346, Misses: 482, Hit rate: 100.01%", // above 100: refused
