@@ -546,7 +546,7 @@ Q_ALWAYS_INLINE void scanKind(LineScan& s)
     // Fast path: nearly every line is the app's `[info]: Memory: …`, possibly behind the logger's timestamp.
     const char* m = s.message;
     const char* q = m;
-    if (looksLikeDate(q, e)) {
+    if (s.messageNs >= 0 || looksLikeDate(q, e)) { // a timestamp read there (scanTimestamp) starts with a date
         if (e - q > 24 && q[24] == ' ') { // toISOString(): "2026-01-14T10:00:00.000Z"
             q += 25;
         } else {
