@@ -641,6 +641,21 @@ Q_ALWAYS_INLINE void scanKind(LineScan& s)
         }
     };
     const char* p = q;
+    // The app's own level prefix, coloured or not ("[error]: ", "\x1b[33m[warn]\x1b[39m: "): the level its '['
+    // gives, and no other byte in it that the pass would act on (a CSI's '[' and an 'm' after a digit are
+    // passed over); the pass starts after it.
+    const auto levelPrefix = [&](auto&& prefix, LevelHit hit) {
+        if (!startsWith(q, e, prefix))
+            return false;
+        level = hit;
+        p = q + sizeof prefix - 1;
+        return true;
+    };
+    if (q < e && q[0] == '[')
+        levelPrefix("[error]: ", LevelHit::Error) || levelPrefix("[warn]: ", LevelHit::Warning);
+    else if (q < e && q[0] == '\x1b')
+        levelPrefix("\x1b[31m[error]\x1b[39m: ", LevelHit::Error)
+            || levelPrefix("\x1b[33m[warn]\x1b[39m: ", LevelHit::Warning);
 #ifdef HEAPWATCH_LINE_LAYOUTS
     // 16 bytes at a time: a mask of the candidates among them (a few in a line), each visited in order.
     for (; e - p >= 16; p += 16) {

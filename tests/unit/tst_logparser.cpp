@@ -587,6 +587,50 @@ private Q_SLOTS:
 
     // The cache stats line as the app prints it takes a shortcut too; the same figures spelt with more spaces take
     // the general path. Both give the same numbers: the counts, and the rate as the printed decimal.
+    // The app's level prefixes ("[error]: ", "[warn]: ", coloured or not) are read at once, the pass over the rest
+    // starting after them: every line gets the kind, record and time the long way gives it (the same line behind
+    // a space, which the shortcut does not take).
+    void appLevelPrefixesReadAsTheLongWay()
+    {
+        const QByteArray prefixes[]
+            = {"[error]: ", "[warn]: ", "\x1b[31m[error]\x1b[39m: ", "\x1b[33m[warn]\x1b[39m: ", "[info]: ",
+               "[error]:",  "[warn] "};
+        const QByteArray bodies[] = {
+            "Failed to flush audit logs: SQLITE_BUSY: database is locked",
+            "Audit log buffer overflow - dropped 400 entries (800 total dropped)",
+            "Memory: RSS=336.6MB, Heap=212.7MB/218.0MB, External=17.6MB, ArrayBuffers=13.6MB",
+            "Cache stats - Keys: 2, Hits: 1346, Misses: 482, Hit rate: 73.63%",
+            "FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory",
+            "wait compiling /api/route ...",
+            "[HMR] connected",
+            "Server listening on port 3000 in production mode",
+            "[error] twice",
+            "",
+        };
+        const QByteArray stamps[] = {"", "2026-11-27T12:20:01.250Z ", "2026-11-27T12:20:01.250051940Z ",
+                                     "2026-11-27T12:20:01.250051940Z 2026-11-27T12:20:01.250Z "};
+        int shortcuts = 0;
+        for (const QByteArray& stamp : stamps) {
+            for (const QByteArray& prefix : prefixes) {
+                for (const QByteArray& body : bodies) {
+                    const QByteArray line = stamp + prefix + body;
+                    const QByteArray longWay = stamp + ' ' + prefix + body;
+                    LogRecord a, b;
+                    const bool okA = LogParser::parseLine(line, LogStream::Stdout, a);
+                    const bool okB = LogParser::parseLine(longWay, LogStream::Stdout, b);
+                    QVERIFY2(okA == okB && a.kind == b.kind, line.constData());
+                    QCOMPARE(a.atMs, b.atMs);
+                    if (a.kind == LogKind::Overflow)
+                        QCOMPARE(a.overflow.totalDropped, b.overflow.totalDropped);
+                    if (a.kind == LogKind::Memory)
+                        QCOMPARE(a.memory.rssMiB, b.memory.rssMiB);
+                    shortcuts += prefix.endsWith(": ") && prefix != "[info]: " ? 1 : 0;
+                }
+            }
+        }
+        QVERIFY(shortcuts > 100);
+    }
+
     void exactAndGeneralCachePathsAgree()
     {
         QRandomGenerator rng(4242);
