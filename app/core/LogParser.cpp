@@ -941,6 +941,22 @@ bool readCount(const char*& p, const char* e, qint64& out)
 {
     while (p < e && *p == ' ')
         ++p;
+#if Q_BYTE_ORDER == Q_LITTLE_ENDIAN
+    if (e - p >= 8) {
+        // A count of 1 to 7 digits (nearly all): found and converted a word at a time, as below.
+        quint64 word;
+        std::memcpy(&word, p, 8);
+        const quint64 other = nonDigitBytes(word);
+        const int n = other ? qCountTrailingZeroBits(other) >> 3 : 8;
+        if (n > 0 && n < 8) {
+            if (p[n] == '.' || p[n] == 'e' || p[n] == 'E')
+                return false;
+            out = qint64(eightDigitsValue((word ^ 0x3030303030303030ULL) << (8 * (8 - n))));
+            p += n;
+            return true;
+        }
+    }
+#endif
     qint64 v = 0;
     int digits = 0;
     while (p < e && isDigit(*p)) {
