@@ -169,6 +169,18 @@ Q_ALWAYS_INLINE quint64 fourDigitsValue(quint32 v)
     v = v * 10 + (v >> 8);
     return ((v & 0x00FF00FFu) * (1 + (100u << 16))) >> 16;
 }
+
+// How many of 8 bytes, from the first, are ASCII digits (8 when all are), given their nonDigitBytes().
+Q_ALWAYS_INLINE int leadingDigits(quint64 others)
+{
+    return others ? int(qCountTrailingZeroBits(others) >> 3) : 8;
+}
+
+// The number the first n (1 to 8) of the 8 bytes in v spell, each an ASCII digit.
+Q_ALWAYS_INLINE quint64 leadingDigitsValue(quint64 v, int n)
+{
+    return eightDigitsValue((v ^ 0x3030303030303030ULL) << (8 * (8 - n)));
+}
 #endif
 
 struct Timestamp
@@ -235,10 +247,9 @@ Timestamp readTimestamp(const char* p, const char* e, bool zoneOptional, const M
             // milliseconds: all three), the digits before the first other byte.
             quint64 v;
             std::memcpy(&v, q, 8);
-            const quint64 others = nonDigitBytes(v);
-            const int n = others == 0 ? 8 : qCountTrailingZeroBits(others) / 8;
+            const int n = leadingDigits(nonDigitBytes(v));
             if (n > 0) {
-                fraction = qint64(eightDigitsValue((v ^ 0x3030303030303030ULL) << (8 * (8 - n))));
+                fraction = qint64(leadingDigitsValue(v, n));
                 digits = n;
                 q += n;
             }
@@ -809,11 +820,10 @@ Q_ALWAYS_INLINE bool readPlainDigitsFast(const char*& p, const char* e, quint64&
         quint64 v;
         std::memcpy(&v, p, 8);
         const quint64 other = nonDigitBytes(v);
-        const int whole = other ? qCountTrailingZeroBits(other) >> 3 : 8;
+        const int whole = leadingDigits(other);
         if (whole > 0 && whole < 8) {
-            const quint64 digits = v ^ 0x3030303030303030ULL; // digit values where there are digits, no borrow
             if (p[whole] != '.') {
-                mantissa = eightDigitsValue(digits << (8 * (8 - whole)));
+                mantissa = leadingDigitsValue(v, whole);
                 fractionDigits = 0;
                 p += whole;
                 return true;
@@ -822,6 +832,7 @@ Q_ALWAYS_INLINE bool readPlainDigitsFast(const char*& p, const char* e, quint64&
             const int fraction = after ? qCountTrailingZeroBits(after) >> 3 : 0;
             if (fraction > 0) {
                 // The fraction's digits moved down over the point: one conversion of all the digits.
+                const quint64 digits = v ^ 0x3030303030303030ULL; // digit values where there are digits, no borrow
                 const quint64 wholeBytes = (quint64(1) << (8 * whole)) - 1;
                 const quint64 joined = (digits & wholeBytes) | ((digits >> 8) & ~wholeBytes);
                 const int count = whole + fraction;
@@ -946,12 +957,11 @@ bool readCount(const char*& p, const char* e, qint64& out)
         // A count of 1 to 7 digits (nearly all): found and converted a word at a time, as below.
         quint64 word;
         std::memcpy(&word, p, 8);
-        const quint64 other = nonDigitBytes(word);
-        const int n = other ? qCountTrailingZeroBits(other) >> 3 : 8;
+        const int n = leadingDigits(nonDigitBytes(word));
         if (n > 0 && n < 8) {
             if (p[n] == '.' || p[n] == 'e' || p[n] == 'E')
                 return false;
-            out = qint64(eightDigitsValue((word ^ 0x3030303030303030ULL) << (8 * (8 - n))));
+            out = qint64(leadingDigitsValue(word, n));
             p += n;
             return true;
         }
