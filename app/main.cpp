@@ -54,22 +54,35 @@ QFunctionPointer resolveModule(const char* argv0, const QString& name, const cha
 // of fault (a sixth of the process's time on a million lines). So the heap is one arena that grows in large
 // steps, and the kernel is asked to back it with transparent huge pages (where it offers them: madvise mode, as
 // Debian's default): a fault per 2 MiB. Nothing is given back while the command runs, and it ends soon.
+// The break is first moved up to a page below a 2 MiB boundary: the heap's start is placed at random, and the
+// part of it below its first boundary (anything up to 2 MiB, where the first segments' records and read buffers
+// went) took 4 KiB faults, up to a few hundred of them. glibc's malloc takes a break moved by someone else (a
+// "foreign sbrk") and continues its heap above it, writing its chunk header at the break: in that page, not in the
+// 2 MiB above it, which must be untouched when the kernel is asked (a block with a 4 KiB page in it stays in 4 KiB
+// pages). The skipped bytes are never touched.
 void heapOnHugePages()
 {
     mallopt(M_ARENA_MAX, 1); // the parsing threads allocate little, and from the same heap
     mallopt(M_MMAP_THRESHOLD, 32 << 20); // the most glibc takes
     mallopt(M_TRIM_THRESHOLD, 256 << 20);
     mallopt(M_TOP_PAD, 64 << 20);
+    constexpr std::uintptr_t kHugePage = std::uintptr_t(2) << 20;
+    constexpr std::uintptr_t kPage = 4096;
     const auto before = reinterpret_cast<std::uintptr_t>(sbrk(0));
+    if (before == std::uintptr_t(-1))
+        return;
+    std::uintptr_t from = (before + kHugePage - 1) & ~(kHugePage - 1);
+    if (from - before < kPage)
+        from += kHugePage;
+    if (sbrk(intptr_t(from - kPage - before)) == reinterpret_cast<void*>(-1))
+        return;
     constexpr std::uintptr_t kProbeBytes = 16 << 20;
-    void* probe = std::malloc(kProbeBytes); // extends the heap (untouched: no memory is used yet)
+    void* probe = std::malloc(kProbeBytes); // extends the heap (untouched but for its header: no memory is used yet)
     const auto end = reinterpret_cast<std::uintptr_t>(sbrk(0));
     const auto at = reinterpret_cast<std::uintptr_t>(probe);
-    constexpr std::uintptr_t kHugePage = std::uintptr_t(2) << 20;
-    const std::uintptr_t from = (before + kHugePage - 1) & ~(kHugePage - 1);
     // Only when malloc is glibc's own on the program break (not a sanitizer's allocator elsewhere): the block
     // then ends in what the break grew by.
-    if (before != std::uintptr_t(-1) && at + kProbeBytes > before && at + kProbeBytes <= end && from < end)
+    if (at + kProbeBytes > from && at + kProbeBytes <= end && from < end)
         madvise(reinterpret_cast<void*>(from), end - from, MADV_HUGEPAGE);
     std::free(probe);
 }
