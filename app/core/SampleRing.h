@@ -899,13 +899,42 @@ private:
     {
 #if defined(__SSE2__)
         if constexpr (N == 4 || N == 6) {
-            if (vectorEncodable(rows, count))
-                return encodeGroupVectors(rows, count, group, out);
+            switch (vectorPath(rows, count)) {
+            case VectorPath::Narrow:
+                return encodeGroupVectors<false>(rows, count, group, out);
+            case VectorPath::Wide:
+                return encodeGroupVectors<true>(rows, count, group, out);
+            case VectorPath::None:
+                break;
+            }
         }
 #endif
         return encodeGroupOneByOne(rows, count, group, out);
     }
 
+public:
+    // How encode() writes a group of these rows: one value at a time, or four at a time in the range of the
+    // process ring's figures (Narrow) or the wider one of large counts (Wide; see kWideLimit).
+    enum class VectorPath
+    {
+        None,
+        Narrow,
+        Wide
+    };
+    template<typename R> static VectorPath vectorPath([[maybe_unused]] const R* rows, [[maybe_unused]] int count)
+    {
+#if defined(__SSE2__)
+        if constexpr (N == 4 || N == 6) {
+            if (vectorEncodable(rows, count, kNarrowLimit))
+                return VectorPath::Narrow;
+            if (vectorEncodable(rows, count, kWideLimit))
+                return VectorPath::Wide;
+        }
+#endif
+        return VectorPath::None;
+    }
+
+private:
     // A group's first and last times, and whether its summaries' offsets from the first fit 32 bits.
     template<typename R> static void beginGroup(const R* rows, int count, Group* group)
     {
@@ -971,13 +1000,19 @@ private:
     }
 
 #if defined(__SSE2__)
-    // The vectorised encoding's range: every value finite and below 2^17 in magnitude, where a value's
-    // hundredths are one rounding of double(v) * 100 to the nearest integer (hundredthsOfStored) and fit 32 bits.
-    // The process ring's rows always are: the app's figures in MB.
-    template<typename R> static bool vectorEncodable(const R* rows, int count)
+    // The vectorised encoding's ranges. Below 2^17 in magnitude a value's hundredths are one rounding of
+    // double(v) * 100 to the nearest integer (hundredthsOfStored): the process ring's rows always are (the app's
+    // figures in MB). Below 2^23 they are rounded with halves away from zero from 2^17 on, and they, their changes
+    // and the changes' zigzagged varint values still fit 32 bits (unsigned): the cache ring's rows are there once
+    // its cumulative hit and miss counts pass 131 072, which in a long log is soon.
+    static constexpr float kNarrowLimit = 131072.0f;
+    static constexpr float kWideLimit = 8388608.0f;
+
+    // Whether every value of the rows is finite and below limit in magnitude.
+    template<typename R> static bool vectorEncodable(const R* rows, int count, float limitValue)
     {
         const __m128 absMask = _mm_castsi128_ps(_mm_set1_epi32(0x7fffffff));
-        const __m128 limit = _mm_set1_ps(131072.0f);
+        const __m128 limit = _mm_set1_ps(limitValue);
         __m128 ok = _mm_castsi128_ps(_mm_set1_epi32(-1));
         for (int r = 0; r < count; ++r) {
             const float* v = rows[r].v.data();
@@ -995,11 +1030,22 @@ private:
         return _mm_castsi128_ps(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(v)));
     }
 
-    // The hundredths of the floats in the low two lanes, as the low two 32-bit lanes (zeros above): the
-    // processor's rounding to nearest of double(v) * 100, as hundredthsOfStored() in this range.
-    static __m128i hundredthsOfLow(__m128 v, __m128d scale)
+    // The hundredths of the floats in the low two lanes, as the low two 32-bit lanes (zeros above), as
+    // hundredthsOfStored() gives them: the processor's rounding to nearest of x = double(v) * 100, and with kWide
+    // from 2^17 on roundHalfAway(x): the truncation of |x| + 0.5 with x's sign (exact: x has at most 31
+    // significant bits, so |x| + 0.5 is rounded only when |x| is far below a half).
+    template<bool kWide> static __m128i hundredthsOfLow(__m128 v, __m128d scale)
     {
-        return _mm_cvtpd_epi32(_mm_mul_pd(_mm_cvtps_pd(v), scale));
+        const __m128d x = _mm_mul_pd(_mm_cvtps_pd(v), scale);
+        const __m128i nearest = _mm_cvtpd_epi32(x);
+        if constexpr (!kWide) {
+            return nearest;
+        } else {
+            const __m128i away = _mm_cvttpd_epi32(_mm_add_pd(_mm_andnot_pd(_mm_set1_pd(-0.0), x), _mm_set1_pd(0.5)));
+            const __m128i sign = _mm_srai_epi32(_mm_castps_si128(v), 31); // -1 in the lanes of negative values
+            const __m128 large = _mm_cmpge_ps(_mm_andnot_ps(_mm_set1_ps(-0.0f), v), _mm_set1_ps(kNarrowLimit));
+            return select(_mm_castps_si128(large), _mm_sub_epi32(_mm_xor_si128(away, sign), sign), nearest);
+        }
     }
 
     // a where mask is set, else b.
@@ -1013,7 +1059,7 @@ private:
     }
 
     // A varint's value for the change d of a value's hundredths: zigzagged, plus 2 (0 stands for NaN, 1 for a
-    // raw float). Below 2^17 * 100 in magnitude a change fits 32 bits, and so does this.
+    // raw float). Below 2^23 * 100 in magnitude a change fits 32 bits, and so does this (unsigned).
     static __m128i zigzagPlusTwo(__m128i d)
     {
         return _mm_add_epi32(_mm_xor_si128(_mm_slli_epi32(d, 1), _mm_srai_epi32(d, 31)), _mm_set1_epi32(2));
@@ -1068,13 +1114,17 @@ private:
     // row's values converted, differenced, zigzagged and (when every varint is one byte, nearly always) written
     // four at a time; the summaries' minima and maxima kept in lanes. A replay's applying thread spent a sixth of
     // its time here one value at a time.
-    template<typename R> static quint8* encodeGroupVectors(const R* rows, int count, Group* group, quint8* out)
+    // kWide: for rows in the wider range (see kWideLimit), whose varint values are compared unsigned.
+    template<bool kWide, typename R>
+    static quint8* encodeGroupVectors(const R* rows, int count, Group* group, quint8* out)
     {
         static_assert(N == 4 || N == 6);
         constexpr int kRest = N - 4; // columns 4-5, in the low lanes of the second vectors
         beginGroup(rows, count, group);
         const __m128d scale = _mm_set1_pd(ringcodec::kScale);
-        const __m128i oneByte = _mm_set1_epi32(0x7f);
+        // Signed comparisons of values biased by 2^31 compare them unsigned.
+        const __m128i bias = _mm_set1_epi32(kWide ? std::numeric_limits<qint32>::min() : 0);
+        const __m128i oneByte = _mm_xor_si128(_mm_set1_epi32(0x7f), bias);
         __m128i prevA = _mm_setzero_si128(), prevB = _mm_setzero_si128();
         LaneSummaries sumA(group->summary.data(), 4), sumB(group->summary.data() + 4, kRest);
         GroupTimes times {quint64(group->firstMs)};
@@ -1085,20 +1135,21 @@ private:
             const float* v = row.v.data();
             const __m128i dt = _mm_set1_epi32(int(quint32(quint64(row.atMs) - quint64(group->firstMs))));
             const __m128 a = _mm_loadu_ps(v);
-            const __m128i qA
-                = _mm_unpacklo_epi64(hundredthsOfLow(a, scale), hundredthsOfLow(_mm_movehl_ps(a, a), scale));
+            const __m128i qA = _mm_unpacklo_epi64(hundredthsOfLow<kWide>(a, scale),
+                                                  hundredthsOfLow<kWide>(_mm_movehl_ps(a, a), scale));
             const __m128i zA = zigzagPlusTwo(_mm_sub_epi32(qA, prevA));
             prevA = qA;
             sumA.add(a, dt);
             __m128i zB = _mm_set1_epi32(2); // columns past N: never written
             if constexpr (kRest > 0) {
                 const __m128 b = loadTwo(v + 4);
-                const __m128i qB = hundredthsOfLow(b, scale);
+                const __m128i qB = hundredthsOfLow<kWide>(b, scale);
                 zB = zigzagPlusTwo(_mm_sub_epi32(qB, prevB));
                 prevB = qB;
                 sumB.add(b, dt);
             }
-            const __m128i wide = _mm_or_si128(_mm_cmpgt_epi32(zA, oneByte), _mm_cmpgt_epi32(zB, oneByte));
+            const __m128i wide = _mm_or_si128(_mm_cmpgt_epi32(_mm_xor_si128(zA, bias), oneByte),
+                                              _mm_cmpgt_epi32(_mm_xor_si128(zB, bias), oneByte));
             if (_mm_movemask_epi8(wide) == 0) {
                 // Every varint is its own byte. Eight bytes are written (room for the longest row is there), N kept.
                 const __m128i bytes = _mm_packus_epi16(_mm_packs_epi32(zA, zB), _mm_setzero_si128());

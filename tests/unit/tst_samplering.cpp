@@ -2,7 +2,9 @@
 #include "SampleRing.h"
 
 #include <QTest>
+#include <cmath>
 #include <cstring>
+#include <map>
 
 using namespace heapwatch;
 
@@ -465,7 +467,10 @@ private:
         const auto uniform = [&](double lo, double hi) { return lo + (hi - lo) * double(next()) / 2147483648.0; };
         // Styles of a group: 0 the app's figures (steps of a tenth, one-byte varints), 1 jumps of up to 10 000
         // (varints of two and three bytes), 2 any float of either sign near the range's edges and zeros of both
-        // signs, 3 as 0 with a NaN, 4 as 0 with a value of 2^17 or a raw float; 5 times far apart.
+        // signs, 3 as 0 with a NaN, 4 as 0 with a value of 2^17 or a raw float; 5 times far apart; 6 cumulative
+        // counts past 2^17 (the cache ring's hits and misses in a long log) beside a small value; 7 any float of
+        // the wider range, halves of a hundredth on both sides of 2^17 and once in a while one past the range.
+        std::array<double, N> counts {};
         const auto styled = [&](int style, int r, std::array<float, N>& last) {
             std::array<float, N> v = last;
             for (int c = 0; c < N; ++c) {
@@ -478,6 +483,23 @@ private:
                                                        0.005f,     -0.005f,     0.015f,          1e-30f, 99999.995f};
                     v[size_t(c)]
                         = (next() % 3 == 0) ? kEdges[next() % std::size(kEdges)] : float(uniform(-131071.0, 131071.0));
+                    break;
+                }
+                case 6:
+                    if (r == 0)
+                        counts[size_t(c)] = std::floor(uniform(131072.0, 8300000.0));
+                    counts[size_t(c)] += double(next() % 12);
+                    v[size_t(c)] = c == 0 ? 2.0f : ringcodec::stored(float(counts[size_t(c)]));
+                    break;
+                case 7: {
+                    static constexpr float kWideEdges[]
+                        = {131072.0f,  -131072.0f, 131072.125f, -131072.125f, 8388607.5f, -8388607.5f,
+                           8388607.0f, 131071.99f, 0.125f,      -0.375f,      -0.0f};
+                    if (next() % 400 == 0)
+                        v[size_t(c)] = (next() % 2) ? 8388608.0f : -8388608.0f;
+                    else
+                        v[size_t(c)] = (next() % 3 == 0) ? kWideEdges[next() % std::size(kWideEdges)]
+                                                         : float(uniform(-8388607.0, 8388607.0));
                     break;
                 }
                 default:
@@ -498,16 +520,16 @@ private:
         std::array<float, N> last;
         last.fill(336.6f);
         qint64 at = 1764590400000;
-        int vectorGroups = 0;
-        for (int chunk = 0; chunk < 60; ++chunk) {
+        std::map<typename Ring::VectorPath, int> paths; // groups by how they were encoded
+        for (int chunk = 0; chunk < 80; ++chunk) {
             std::vector<typename Ring::Row> rows;
             for (int g = 0; g < Ring::kGroupsPerChunk; ++g) {
-                const int style = int(next() % 6);
-                vectorGroups += style < 3 || style == 5;
+                const int style = int(next() % 8);
                 for (int r = 0; r < Ring::kGroupRows; ++r) {
                     at += style == 5 ? qint64(next()) * 4 : 250 + qint64(next() % 3);
                     rows.push_back({at, styled(style, r, last)});
                 }
+                ++paths[Ring::vectorPath(rows.data() + rows.size() - size_t(Ring::kGroupRows), Ring::kGroupRows)];
             }
             // Whole chunks and shorter ones (an open chunk: a last group of 1 to 63 rows).
             const int count = chunk % 3 == 0 ? int(1 + next() % rows.size()) : int(rows.size());
@@ -535,7 +557,16 @@ private:
                 }
             }
         }
-        QVERIFY(vectorGroups > 300); // the vectorised path had groups to encode
+        // Each path had groups to encode (the vectorised ones are compared with one value at a time above); rows
+        // of other widths always go one value at a time.
+        if constexpr (N != 4 && N != 6) {
+            QCOMPARE(paths.size(), size_t(1));
+            QCOMPARE(paths.begin()->first, Ring::VectorPath::None);
+            return;
+        }
+        QVERIFY2(paths[Ring::VectorPath::Narrow] > 300, qPrintable(QString::number(paths[Ring::VectorPath::Narrow])));
+        QVERIFY2(paths[Ring::VectorPath::Wide] > 150, qPrintable(QString::number(paths[Ring::VectorPath::Wide])));
+        QVERIFY2(paths[Ring::VectorPath::None] > 150, qPrintable(QString::number(paths[Ring::VectorPath::None])));
     }
 };
 
