@@ -32,21 +32,23 @@ std::array<Fit, N> fitSlopes(const ProcessRing& ring, const std::array<int, N>& 
         double n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
     };
     std::array<Sums, N> sums;
-    for (qsizetype i = begin; i < end; ++i) {
-        const auto row = ring.at(i);
-        const double x = (double(row.atMs) - t0) / kMsPerHour;
-        for (size_t c = 0; c < N; ++c) {
-            const double y = double(row.v[size_t(columns[c])]);
-            if (!std::isfinite(y))
-                continue;
-            Sums& s = sums[c];
-            s.n += 1;
-            s.sx += x;
-            s.sy += y;
-            s.sxx += x * x;
-            s.sxy += x * y;
+    ring.forEachRun(begin, end, [&](const ProcessRing::Row* rows, qsizetype count) {
+        for (qsizetype i = 0; i < count; ++i) {
+            const ProcessRing::Row& row = rows[i];
+            const double x = (double(row.atMs) - t0) / kMsPerHour;
+            for (size_t c = 0; c < N; ++c) {
+                const double y = double(row.v[size_t(columns[c])]);
+                if (!std::isfinite(y))
+                    continue;
+                Sums& s = sums[c];
+                s.n += 1;
+                s.sx += x;
+                s.sy += y;
+                s.sxx += x * x;
+                s.sxy += x * y;
+            }
         }
-    }
+    });
     for (size_t c = 0; c < N; ++c) {
         const Sums& s = sums[c];
         fits[c].samples = int(s.n);

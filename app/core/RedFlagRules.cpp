@@ -103,10 +103,10 @@ std::vector<std::pair<qint64, double>> seriesOf(const SampleRing<N>& ring, int c
     if (end - begin > kMaxTimedRows)
         begin = end - kMaxTimedRows;
     out.reserve(size_t(std::max<qsizetype>(0, end - begin)));
-    for (qsizetype i = begin; i < end; ++i) {
-        const auto row = ring.at(i);
-        out.emplace_back(row.atMs, double(row.v[size_t(column)]) * factor);
-    }
+    ring.forEachRun(begin, end, [&](const typename SampleRing<N>::Row* rows, qsizetype count) {
+        for (qsizetype i = 0; i < count; ++i)
+            out.emplace_back(rows[i].atMs, double(rows[i].v[size_t(column)]) * factor);
+    });
     return out;
 }
 

@@ -294,6 +294,21 @@ public:
     Row first() const { return at(0); }
     Row last() const { return at(size() - 1); }
 
+    // Calls visit(rows, count) for rows [begin, end) in order, a run of contiguous rows at a time: a sealed group
+    // decoded once, or the open chunk's rows. For a pass over many rows, at() looks each one up.
+    template<typename F> void forEachRun(qsizetype begin, qsizetype end, F&& visit) const
+    {
+        begin = std::max<qsizetype>(begin, 0);
+        end = std::min(end, size());
+        for (qsizetype i = begin; i < end;) {
+            qsizetype n = 0;
+            const Row* rows = rowsAt(i, &n);
+            n = std::min(n, end - i);
+            visit(rows, n);
+            i += n;
+        }
+    }
+
     // Index of the first row with atMs >= t (size() if none). The chunk is found by the chunks' first and last
     // times, then the row inside it: a chunk whose bytes were dropped is read back only when t falls inside it.
     qsizetype lowerBound(qint64 t) const
