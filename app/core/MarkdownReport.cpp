@@ -97,18 +97,20 @@ QString markdownReport(const ReportInput& in, const QString& targetName, qint64 
         out << "- RSS change over the range: " << (delta >= 0 ? "+" : "") << format::mib(delta) << "\n\n";
         double peakRss = -1, peakUsage = -1;
         qint64 peakRssAt = -1, peakUsageAt = -1;
-        for (qsizetype i = begin; i < end; ++i) {
-            const auto& r = proc.at(i);
-            if (double(r.v[RssColumn]) > peakRss) {
-                peakRss = double(r.v[RssColumn]);
-                peakRssAt = r.atMs;
+        proc.forEachRun(begin, end, [&](const ProcessRing::Row* rows, qsizetype count) {
+            for (qsizetype i = 0; i < count; ++i) {
+                const ProcessRing::Row& r = rows[i];
+                if (double(r.v[RssColumn]) > peakRss) {
+                    peakRss = double(r.v[RssColumn]);
+                    peakRssAt = r.atMs;
+                }
+                const double total = double(r.v[HeapTotalColumn]);
+                if (total > 0 && double(r.v[HeapUsedColumn]) / total * 100 > peakUsage) {
+                    peakUsage = double(r.v[HeapUsedColumn]) / total * 100;
+                    peakUsageAt = r.atMs;
+                }
             }
-            const double total = double(r.v[HeapTotalColumn]);
-            if (total > 0 && double(r.v[HeapUsedColumn]) / total * 100 > peakUsage) {
-                peakUsage = double(r.v[HeapUsedColumn]) / total * 100;
-                peakUsageAt = r.atMs;
-            }
-        }
+        });
         out << "**Peaks in range:** RSS " << format::mib(peakRss) << " at " << format::dateTime(peakRssAt)
             << "; heap usage " << format::percent(peakUsage) << " at " << format::dateTime(peakUsageAt) << "\n\n";
     } else {

@@ -361,14 +361,15 @@ public:
         if (end - begin <= 2 * qsizetype(pixels)) {
             for (auto& v : out)
                 v.reserve(size_t(end - begin));
-            for (qsizetype i = begin; i < end; ++i) {
-                const Row r = at(i);
-                for (size_t k = 0; k < columns.size(); ++k) {
-                    const float value = r.v[size_t(columns[k])];
-                    if (!std::isnan(value))
-                        out[k].emplace_back(double(r.atMs), double(value));
+            forEachRun(begin, end, [&](const Row* rows, qsizetype count) {
+                for (qsizetype i = 0; i < count; ++i) {
+                    for (size_t k = 0; k < columns.size(); ++k) {
+                        const float value = rows[i].v[size_t(columns[k])];
+                        if (!std::isnan(value))
+                            out[k].emplace_back(double(rows[i].atMs), double(value));
+                    }
                 }
-            }
+            });
             return out;
         }
         for (auto& v : out)

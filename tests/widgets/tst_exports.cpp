@@ -31,6 +31,9 @@ private Q_SLOTS:
         QVERIFY(md.contains(QStringLiteral("✅ 336.6 MiB (approaching warning)")));
         QVERIFY(md.contains(QStringLiteral("- RSS: 244.2 MiB")));
         QVERIFY(md.contains(QStringLiteral("- RSS change over the range: +92.4 MiB")));
+        // The range's peaks, read group by group from the ring (the seed's highest RSS and heap usage are its last).
+        QVERIFY2(md.contains(QStringLiteral("**Peaks in range:** RSS 336.6 MiB at ")), qPrintable(md));
+        QVERIFY2(md.contains(QStringLiteral("; heap usage 97.6% at ")), qPrintable(md));
         QVERIFY(md.contains(QStringLiteral("- Hit Rate: 73.63% (1346 hits, 482 misses)")));
         QVERIFY(md.contains(QStringLiteral("- Total Memory: 364.8 MiB / 860.6 MiB (42.4%)")));
         QVERIFY(md.contains(QStringLiteral("No buffer overflows detected")));
