@@ -344,7 +344,9 @@ QJsonObject jsonReport(const ReportInput& in)
     container.insert(QStringLiteral("started_at"), info ? timeValue(info->startedAtMs) : QJsonValue());
     container.insert(QStringLiteral("cpu_percent"), st ? num(st->cpuPercent) : QJsonValue());
     const double usageMiB = st && isKnown(st->memUsageBytes) ? st->memUsageBytes / units::kMiB : kUnknown;
-    container.insert(QStringLiteral("mem_usage_mib"), num(usageMiB, 1));
+    // Two decimals: docker stats prints four significant figures (6.875MiB), and one decimal is 0.7 % of a
+    // small container.
+    container.insert(QStringLiteral("mem_usage_mib"), num(usageMiB));
     container.insert(QStringLiteral("mem_limit_mib"), num(limit, 1));
     container.insert(QStringLiteral("mem_percent"),
                      num(isKnown(usageMiB) && isKnown(limit) && limit > 0 ? 100.0 * usageMiB / limit

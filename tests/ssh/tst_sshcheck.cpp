@@ -109,7 +109,7 @@ private Q_SLOTS:
         QCOMPARE(c.value(QStringLiteral("status")).toString(), QStringLiteral("running"));
         QCOMPARE(c.value(QStringLiteral("restart_count")).toInt(), 0);
         QCOMPARE(c.value(QStringLiteral("cpu_percent")).toDouble(), 0.0);
-        QVERIFY(qAbs(c.value(QStringLiteral("mem_usage_mib")).toDouble() - 6.875) < 0.06); // printed with one decimal
+        QCOMPARE(c.value(QStringLiteral("mem_usage_mib")).toDouble(), 6.88); // docker stats' 6.875MiB, two decimals
         QVERIFY(qAbs(c.value(QStringLiteral("mem_limit_mib")).toDouble() - 860) < 0.01);
         QCOMPARE(c.value(QStringLiteral("pids")).toInt(), 7);
         const QJsonObject p = j.value(QStringLiteral("process")).toObject();

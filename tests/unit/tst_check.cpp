@@ -297,7 +297,7 @@ private Q_SLOTS:
                  QStringLiteral("warning"));
         QVERIFY(recommendationIds(root).contains(QStringLiteral("db-write-slow")));
         const QJsonObject container = root.value(QStringLiteral("container")).toObject();
-        QCOMPARE(container.value(QStringLiteral("mem_usage_mib")).toDouble(), 6.9); // 6.875MiB
+        QCOMPARE(container.value(QStringLiteral("mem_usage_mib")).toDouble(), 6.88); // 6.875MiB
         QCOMPARE(container.value(QStringLiteral("mem_limit_mib")).toDouble(), 860.0);
         const QJsonArray problems = root.value(QStringLiteral("recent_problems")).toArray();
         QCOMPARE(problems.size(), 2);
