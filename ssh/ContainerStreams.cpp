@@ -688,9 +688,10 @@ QString ContainerStreams::statsSource() const
     const int version = m_cgroupParser.cgroupVersion();
     if (version == 0)
         return QStringLiteral("cgroup (starting)");
-    return QStringLiteral("cgroup v%1 (%2)")
+    return QStringLiteral("cgroup v%1 (%2%3)")
         .arg(version)
-        .arg(m_cgroupParser.builtinSleep() ? QStringLiteral("read -t") : QStringLiteral("sleep per sample"));
+        .arg(m_cgroupParser.builtinSleep() ? QStringLiteral("read -t") : QStringLiteral("sleep per sample"),
+             m_cgroupParser.libpod() ? QStringLiteral("; podman: page cache counted") : QString());
 }
 
 void ContainerStreams::describe(ConnectionStatus& status) const

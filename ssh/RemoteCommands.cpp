@@ -62,9 +62,11 @@ QString filteredWrapper(bool sudo, bool countLines)
 // $1 PID, $2 container ID, $3 seconds between samples, $4 quiet samples before a keepalive ".".
 // The cgroup path must contain the container's ID: a rootless container on cgroup v1 (no cgroup of its own)
 // or a PID from another PID namespace would otherwise have us read someone else's figures.
-// Memory as `docker stats` shows it: usage minus inactive file cache (v1 total_inactive_file, v2
-// inactive_file); an unlimited cgroup reports the host's memory as its limit. CPU in hundredths of a percent
-// of one core: µs of CPU × 10 000 per µs of wall clock.
+// Memory as the engine's own stats show it: Docker's usage minus inactive file cache (v1 total_inactive_file,
+// v2 inactive_file); podman's (a libpod-ID cgroup, whether podman's CLI or its Docker API answers `docker
+// stats`) the whole usage, page cache included, as libpod reports it. The header says which ("libpod"). An
+// unlimited cgroup reports the host's memory as its limit. CPU in hundredths of a percent of one core: µs of
+// CPU × 10 000 per µs of wall clock.
 const char* const kCgroupLoop = R"SH(
 exec 2>/dev/null
 p=$1 id=$2 iv=$3 ka=$4
@@ -99,6 +101,8 @@ if [ -z "$V" ]; then
     esac
 fi
 [ -n "$V" ] || { echo 'hw1 none not-readable'; exit 0; }
+e=
+case $m$u in *libpod-"$id"*) e=' libpod' I= ;; esac
 (read -t 1 x) </dev/null
 if [ $? -le 1 ]; then
     w=read
@@ -115,7 +119,7 @@ else
 fi
 H=0
 while read -r x y z; do [ "$x" = MemTotal: ] && { H=$((y * 1024)); break; }; done </proc/meminfo
-echo "hw1 v$V $w" || exit 0
+echo "hw1 v$V $w$e" || exit 0
 om= ol= oc= op= pu= pt= c= n=0 j=0 i=0 l= k=
 while :; do
     now
@@ -127,7 +131,7 @@ while :; do
     j=$((j + 1))
     if [ $((j % 5)) = 1 ]; then
         i=0
-        while read -r y z; do [ "$y" = "$I" ] && { i=$z; break; }; done <"$S"
+        [ -z "$I" ] || while read -r y z; do [ "$y" = "$I" ] && { i=$z; break; }; done <"$S"
         case $i in '' | *[!0-9]*) i=0 ;; esac
         k=
         read -r k <"$P"

@@ -53,6 +53,7 @@ void CgroupStatsParser::reset(const QString& containerId, const QString& name)
     m_state = State::Starting;
     m_version = 0;
     m_builtinSleep = false;
+    m_libpod = false;
     m_reason.clear();
     m_mem = m_limit = m_cpu = kUnknown;
     m_pids = -1;
@@ -130,10 +131,12 @@ bool CgroupStatsParser::consumeHeader(QByteArrayView line)
     }();
     if (m_state != State::Starting && !(m_state == State::Reading && words.size() == 2 && words[1] == "gone"))
         return false; // one header per run, then at most "gone"
-    if (words.size() == 3 && (words[1] == "v1" || words[1] == "v2") && (words[2] == "read" || words[2] == "sleep")) {
+    if ((words.size() == 3 || (words.size() == 4 && words[3] == "libpod")) && (words[1] == "v1" || words[1] == "v2")
+        && (words[2] == "read" || words[2] == "sleep")) {
         m_state = State::Reading;
         m_version = words[1] == "v1" ? 1 : 2;
         m_builtinSleep = words[2] == "read";
+        m_libpod = words.size() == 4;
         return true;
     }
     if (words.size() == 3 && words[1] == "none" && isWord(words[2])) {

@@ -5,11 +5,13 @@
 //
 // The lines (ASCII, one per sample that changed something):
 //   hw1 v1 read | hw1 v2 sleep     the loop found the cgroup (version 1 or 2) and how it waits between samples
-//                                  (`read -t` on its stdin, a builtin, or `sleep` where the shell has no -t)
+//   [libpod]                       (`read -t` on its stdin, a builtin, or `sleep` where the shell has no -t);
+//                                  "libpod": a podman container, whose memory is the whole usage (see m below)
 //   hw1 none REASON                the cgroup cannot be read (REASON: one word); the loop exits
 //   hw1 gone                       the cgroup went away (the container stopped); the loop exits
-//   m123 l456 c78 p9               changed values, any subset in any order: m the memory usage as `docker stats`
-//                                  counts it (usage − inactive file), l the limit (bytes), c the CPU in
+//   m123 l456 c78 p9               changed values, any subset in any order: m the memory usage as the engine's
+//                                  stats count it (Docker: usage − inactive file; podman, whose Docker API and
+//                                  CLI report libpod's figure: the whole usage), l the limit (bytes), c the CPU in
 //                                  hundredths of a percent of one core, p the processes
 //   .                              nothing changed for a while (keeps the link's liveness)
 // Every sample or keepalive line gives one StatsSample with the latest value of every field.
@@ -44,6 +46,7 @@ public:
     State state() const { return m_state; }
     int cgroupVersion() const { return m_version; } // 1 or 2 once Reading, else 0
     bool builtinSleep() const { return m_builtinSleep; }
+    bool libpod() const { return m_libpod; } // a podman container: page cache counted as podman counts it
     const QString& reason() const { return m_reason; } // why Unavailable, from the server (plain text)
     const ParseCounters& counters() const { return m_counters; }
 
@@ -60,6 +63,7 @@ private:
     State m_state = State::Starting;
     int m_version = 0;
     bool m_builtinSleep = false;
+    bool m_libpod = false;
     QString m_reason;
     double m_mem = kUnknown;
     double m_limit = kUnknown;

@@ -347,9 +347,7 @@ bool SshdFixture::writeState(QString* error)
     writeFile(state("events.log"), {});
     writeFile(state("invocations.log"), {});
     if (m_cgroupVersion > 0) {
-        const QString id = inspect.value(QStringLiteral("Id")).toString();
-        const QString path = m_cgroupVersion == 1 ? QStringLiteral("/libpod_parent/libpod-") + id
-                                                  : QStringLiteral("/system.slice/docker-%1.scope").arg(id);
+        const QString path = cgroupPath();
         const QString proc = m_dir.filePath(QStringLiteral("proc/%1").arg(kCgroupPid));
         QDir().mkpath(proc);
         // /proc/PID/cgroup as the kernel writes it: v1 has a line per hierarchy (and the unified one).
@@ -374,25 +372,35 @@ QString SshdFixture::logFilePath() const
                               .arg(id, m_logFile == 2 ? QStringLiteral("missing.log") : QStringLiteral("ctr.log")));
 }
 
-QString SshdFixture::cgroupMemoryDir() const
+QString SshdFixture::cgroupPath() const
 {
     const QString id = QString::fromUtf8(readFile(stateDir() + QStringLiteral("/id")).trimmed());
-    return m_cgroupVersion == 1 ? m_dir.filePath(QStringLiteral("cgroupfs/memory/libpod_parent/libpod-") + id)
-                                : m_dir.filePath(QStringLiteral("cgroupfs/system.slice/docker-%1.scope").arg(id));
+    if (m_cgroupVersion == 1)
+        return (m_cgroupPodman ? QStringLiteral("/libpod_parent/libpod-") : QStringLiteral("/docker/")) + id;
+    return (m_cgroupPodman ? QStringLiteral("/machine.slice/libpod-%1.scope")
+                           : QStringLiteral("/system.slice/docker-%1.scope"))
+        .arg(id);
+}
+
+QString SshdFixture::cgroupMemoryDir() const
+{
+    return m_dir.filePath((m_cgroupVersion == 1 ? QStringLiteral("cgroupfs/memory") : QStringLiteral("cgroupfs"))
+                          + cgroupPath());
 }
 
 QString SshdFixture::cgroupCpuFile() const
 {
-    const QString id = QString::fromUtf8(readFile(stateDir() + QStringLiteral("/id")).trimmed());
     return m_cgroupVersion == 1
-        ? m_dir.filePath(QStringLiteral("cgroupfs/cpu,cpuacct/libpod_parent/libpod-%1/cpuacct.usage").arg(id))
+        ? m_dir.filePath(QStringLiteral("cgroupfs/cpu,cpuacct") + cgroupPath() + QStringLiteral("/cpuacct.usage"))
         : cgroupMemoryDir() + QStringLiteral("/cpu.stat");
 }
 
 void SshdFixture::writeCgroupFigures(qint64 usageBytes, qint64 limitBytes, qint64 cpuUsec, int pids)
 {
-    // inactive_file is what docker subtracts: the files say more than the figure the test expects.
+    // inactive_file is what docker subtracts (the files say more than the figure the test expects) and podman
+    // does not (the files say the figure, 4 MiB of it inactive).
     const qint64 inactive = 4194304;
+    const qint64 usageFile = m_cgroupPodman ? usageBytes : usageBytes + inactive;
     // The loop must never read a half-written file (the kernel's files never are).
     const auto writeAtomically = [](const QString& path, const QByteArray& data) {
         QSaveFile f(path);
@@ -402,7 +410,6 @@ void SshdFixture::writeCgroupFigures(qint64 usageBytes, qint64 limitBytes, qint6
         }
     };
     const QString dir = cgroupMemoryDir();
-    const QString id = QString::fromUtf8(readFile(stateDir() + QStringLiteral("/id")).trimmed());
     if (m_cgroupVersion == 1) {
         writeAtomically(dir + QStringLiteral("/memory.stat"),
                         QStringLiteral("cache 20480\nrss 5885952\ninactive_file 1\ntotal_rss 5885952\n"
@@ -411,10 +418,10 @@ void SshdFixture::writeCgroupFigures(qint64 usageBytes, qint64 limitBytes, qint6
                             .toUtf8());
         writeAtomically(dir + QStringLiteral("/memory.limit_in_bytes"), QByteArray::number(limitBytes) + '\n');
         writeAtomically(cgroupCpuFile(), QByteArray::number(cpuUsec * 1000) + '\n');
-        writeAtomically(m_dir.filePath(QStringLiteral("cgroupfs/pids/libpod_parent/libpod-%1/pids.current").arg(id)),
-                        QByteArray::number(pids) + '\n');
-        writeAtomically(dir + QStringLiteral("/memory.usage_in_bytes"),
-                        QByteArray::number(usageBytes + inactive) + '\n');
+        writeAtomically(
+            m_dir.filePath(QStringLiteral("cgroupfs/pids") + cgroupPath() + QStringLiteral("/pids.current")),
+            QByteArray::number(pids) + '\n');
+        writeAtomically(dir + QStringLiteral("/memory.usage_in_bytes"), QByteArray::number(usageFile) + '\n');
     } else {
         writeAtomically(
             dir + QStringLiteral("/memory.stat"),
@@ -423,7 +430,7 @@ void SshdFixture::writeCgroupFigures(qint64 usageBytes, qint64 limitBytes, qint6
         writeAtomically(dir + QStringLiteral("/cpu.stat"),
                         QStringLiteral("usage_usec %1\nuser_usec 1\nsystem_usec 2\n").arg(cpuUsec).toUtf8());
         writeAtomically(dir + QStringLiteral("/pids.current"), QByteArray::number(pids) + '\n');
-        writeAtomically(dir + QStringLiteral("/memory.current"), QByteArray::number(usageBytes + inactive) + '\n');
+        writeAtomically(dir + QStringLiteral("/memory.current"), QByteArray::number(usageFile) + '\n');
     }
 }
 

@@ -58,18 +58,24 @@ public:
     void lifecycle(const QString& action);
     // Further container names that answer as the same container (several targets on one host).
     void setAliases(const QStringList& names);
-    // Before start(): the container's cgroup as files (version 1 or 2, the layouts of podman with cgroupfs and of
-    // docker with systemd) under the server's HEAPWATCH_CGROUP_ROOT / HEAPWATCH_PROC_ROOT, and inspect's
-    // State.Pid set to kCgroupPid, so that heapwatch reads them with its cgroup loop. 0 (the default): inspect
-    // says Pid 0 and heapwatch runs `docker stats`, the replayed capture.
-    void setCgroupFiles(int version) { m_cgroupVersion = version; }
+    // Before start(): the container's cgroup as files (version 1 or 2; docker's layouts, /docker/ID with cgroupfs
+    // on v1 and /system.slice/docker-ID.scope with systemd on v2, or with podman true podman's,
+    // /libpod_parent/libpod-ID and /machine.slice/libpod-ID.scope) under the server's HEAPWATCH_CGROUP_ROOT /
+    // HEAPWATCH_PROC_ROOT, and inspect's State.Pid set to kCgroupPid, so that heapwatch reads them with its cgroup
+    // loop. 0 (the default): inspect says Pid 0 and heapwatch runs `docker stats`, the replayed capture.
+    void setCgroupFiles(int version, bool podman = false)
+    {
+        m_cgroupVersion = version;
+        m_cgroupPodman = podman;
+    }
     // Before start(): inspect names a log file of the engine (LogPath, under dir()/engine-logs/ID/), which the
     // test writes in k8s-file form; readable: false names a path that does not exist.
     void setLogFile(bool readable) { m_logFile = readable ? 1 : 2; }
     QString logFilePath() const;
     static constexpr int kCgroupPid = 4242;
-    // The container's memory as `docker stats` counts it (the file's usage minus inactive_file) is set to
-    // usageBytes; cpuUsec is the cgroup's CPU time so far.
+    // The container's memory as the engine's stats count it is set to usageBytes: with docker the file's usage
+    // minus inactive_file (4 MiB more in the file), with podman the file's usage (4 MiB of it inactive_file);
+    // cpuUsec is the cgroup's CPU time so far.
     void writeCgroupFigures(qint64 usageBytes, qint64 limitBytes, qint64 cpuUsec, int pids);
     // Removes the memory files: the loop then says "none" (or "gone" when it was reading).
     void removeCgroupFiles();
@@ -102,6 +108,8 @@ private:
     int m_port = 0;
     int m_maxSessions = 0; // 0: sshd's default
     int m_cgroupVersion = 0;
+    bool m_cgroupPodman = false;
+    QString cgroupPath() const; // the container's cgroup as /proc/PID/cgroup names it
     int m_logFile = 0; // 0: inspect names no log file, 1: a readable one, 2: one that does not exist
     QString cgroupMemoryDir() const;
     QString cgroupCpuFile() const;

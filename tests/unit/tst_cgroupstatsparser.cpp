@@ -129,18 +129,28 @@ private slots:
         QTest::addColumn<int>("state");
         QTest::addColumn<QString>("reason");
         QTest::addColumn<bool>("builtinSleep");
+        QTest::addColumn<bool>("libpod");
         using S = CgroupStatsParser::State;
-        QTest::addRow("nothing yet") << QByteArray("hw1 v2 re") << int(S::Starting) << QString() << false;
-        QTest::addRow("v2 with read -t") << QByteArray("hw1 v2 read\n") << int(S::Reading) << QString() << true;
-        QTest::addRow("v1 with sleep") << QByteArray("hw1 v1 sleep\n") << int(S::Reading) << QString() << false;
+        QTest::addRow("nothing yet") << QByteArray("hw1 v2 re") << int(S::Starting) << QString() << false << false;
+        QTest::addRow("v2 with read -t") << QByteArray("hw1 v2 read\n") << int(S::Reading) << QString() << true
+                                         << false;
+        QTest::addRow("v1 with sleep") << QByteArray("hw1 v1 sleep\n") << int(S::Reading) << QString() << false
+                                       << false;
+        QTest::addRow("podman's container")
+            << QByteArray("hw1 v1 read libpod\n") << int(S::Reading) << QString() << true << true;
+        QTest::addRow("another fourth word is malformed")
+            << QByteArray("hw1 v2 read docker\n") << int(S::Starting) << QString() << false << false;
         QTest::addRow("rootless v1: not the container's cgroup")
             << QByteArray("hw1 none not-the-container\n") << int(S::Unavailable) << QStringLiteral("not-the-container")
-            << false;
+            << false << false;
         QTest::addRow("reason with shell metacharacters is malformed")
-            << QByteArray("hw1 none $(reboot)\n") << int(S::Starting) << QString() << false;
+            << QByteArray("hw1 none $(reboot)\n") << int(S::Starting) << QString() << false << false;
         QTest::addRow("gone after reading")
-            << QByteArray("hw1 v1 read\nm5\nhw1 gone\n") << int(S::Gone) << QString() << true;
-        QTest::addRow("unknown version") << QByteArray("hw1 v3 read\n") << int(S::Starting) << QString() << false;
+            << QByteArray("hw1 v1 read\nm5\nhw1 gone\n") << int(S::Gone) << QString() << true << false;
+        QTest::addRow("gone after podman's reading")
+            << QByteArray("hw1 v2 sleep libpod\nm5\nhw1 gone\n") << int(S::Gone) << QString() << false << true;
+        QTest::addRow("unknown version") << QByteArray("hw1 v3 read\n") << int(S::Starting) << QString() << false
+                                         << false;
     }
 
     void states()
@@ -149,17 +159,20 @@ private slots:
         QFETCH(int, state);
         QFETCH(QString, reason);
         QFETCH(bool, builtinSleep);
+        QFETCH(bool, libpod);
         Run run;
         feed(run, text, 0);
         QCOMPARE(int(run.parser.state()), state);
         QCOMPARE(run.parser.reason(), reason);
         QCOMPARE(run.parser.builtinSleep(), builtinSleep);
+        QCOMPARE(run.parser.libpod(), libpod);
     }
 
     void resetForgetsValuesKeepsCounters()
     {
         Run run;
-        feed(run, "hw1 v1 read\nm5 l9\nbad\n", 0);
+        feed(run, "hw1 v1 read libpod\nm5 l9\nbad\n", 0);
+        QVERIFY(run.parser.libpod());
         run.parser.reset(kId, QStringLiteral("hwp"));
         std::vector<StatsSample> out;
         run.parser.feed("hw1 v2 read\nc7\nm8\n", kAt, out);
@@ -167,6 +180,7 @@ private slots:
         QCOMPARE(describe(out[0]), QStringLiteral("m=8 l=nan c=0.07 p=-1"));
         QCOMPARE(run.parser.counters().malformed, quint64(1));
         QCOMPARE(run.parser.counters().lines, quint64(6));
+        QVERIFY(!run.parser.libpod()); // the new run's header said nothing of podman
     }
 };
 
