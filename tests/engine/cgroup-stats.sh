@@ -2,7 +2,8 @@
 # The cgroup stats loop on a real engine (engine-env.sh: podman's Docker API, the docker CLI, sshd on loopback):
 # `heapwatch check` must read the container's figures from its cgroup (the connection says "cgroup v…"), and
 # its memory must match `docker stats` within 1 %, for a container that holds 200 MiB and 64 MiB of page cache
-# (podman counts the cache, Docker does not: heapwatch must count as the engine does) and for the small test app. Then the same through `HEAPWATCH_STATS=docker` (the `docker stats` path), and nothing may be left
+# (podman counts the cache, Docker does not: heapwatch must count as the engine does) and for the small test
+# app. Then the same through `HEAPWATCH_STATS=docker` (the `docker stats` path), and nothing may be left
 # running on the server. Usage: cgroup-stats.sh HEAPWATCH_BINARY. Needs root.
 HW=$1
 . "$(dirname "$0")/engine-env.sh"
@@ -10,8 +11,9 @@ engine_setup
 engine_private_events
 run_container hw1
 # 200 MiB of touched memory: docker stats' two decimals of MiB are then far finer than 1 %. And 64 MiB written
-# to a file once: page cache charged to the container and left on the inactive list, which docker stats does not
-# count (usage minus inactive file), so heapwatch must not either.
+# to a file once: page cache charged to the container and left on the inactive list, which podman's docker stats
+# counts (its API sends no memory.stat figures for the CLI to subtract) and Docker's would not: a loop that
+# counted as Docker does here would be 64 MiB (19 %) short.
 "${P[@]}" run -d --name hwbig --memory 860m --rootfs "$R" /usr/bin/node -e '
     global.b = Buffer.alloc(200 * 1048576, 1);
     require("fs").writeFileSync("/hwbig.cache", Buffer.alloc(64 * 1048576, 2));
