@@ -92,18 +92,24 @@ void TargetState::apply(const IngestBatch& batch)
     // A replay's parsing threads leave a record's text to this thread (LogRecord::textBytes). The text of a record
     // whose problem later records push out of the list again (kMaxProblems of them follow it, in this batch and in
     // those still to come: problemsAfter) is never read: it is not made. A warning every few lines made a text for
-    // each of them most of a replay's work.
+    // each of them most of a replay's work. A problem's text is read from the list alone, so the others' raw bytes
+    // wait there until it is read (deferProblemText): the segments that follow push most of them out too.
     size_t problemsAhead = batch.problemsAfter;
     for (const LogRecord& record : batch.logs)
         problemsAhead += addsProblem(record.kind) ? 1 : 0;
     for (const LogRecord& record : batch.logs) {
-        const bool pushedOut = addsProblem(record.kind) && --problemsAhead >= kMaxProblems;
-        if (record.textBytes == 0)
+        const bool problem = addsProblem(record.kind);
+        const bool pushedOut = problem && --problemsAhead >= kMaxProblems;
+        if (record.textBytes == 0) {
             applyLog(record, record.text);
-        else if (pushedOut)
+        } else if (pushedOut) {
             applyLog(record, QString());
-        else
+        } else if (problem && size_t(record.textAt) + record.textBytes <= memory.texts.size()) {
+            applyLog(record, QString());
+            deferProblemText(QByteArrayView(memory.texts.data() + record.textAt, record.textBytes));
+        } else {
             applyLog(record, LogParser::recordText(record, memory));
+        }
     }
     if (memory.last)
         m_lastMemory = memory.last;
@@ -652,8 +658,43 @@ qint64 TargetState::lastDevModeMs() const
 void TargetState::addProblem(qint64 atMs, Level level, LogKind kind, const QString& text)
 {
     m_problems.push_back(Problem {atMs, level, kind, text, loggerTimestampLength(text)});
+    ++m_problemsAdded;
     if (m_problems.size() > kMaxProblems)
         m_problems.pop_front();
+}
+
+void TargetState::deferProblemText(QByteArrayView raw)
+{
+    const quint64 oldest = m_problemsAdded - m_problems.size();
+    // Texts whose problems were pushed out are dropped now and then, so that a long replay keeps about
+    // 2 * kMaxProblems of them.
+    if (m_deferredTexts.size() >= 2 * kMaxProblems) {
+        const auto live = std::find_if(m_deferredTexts.begin(), m_deferredTexts.end(),
+                                       [oldest](const DeferredText& t) { return t.problem >= oldest; });
+        const size_t from = live == m_deferredTexts.end() ? m_deferredBytes.size() : live->at;
+        m_deferredBytes.erase(0, from);
+        m_deferredTexts.erase(m_deferredTexts.begin(), live);
+        for (DeferredText& t : m_deferredTexts)
+            t.at -= from;
+    }
+    m_deferredTexts.push_back(DeferredText {m_problemsAdded - 1, m_deferredBytes.size(), size_t(raw.size())});
+    m_deferredBytes.append(raw.data(), size_t(raw.size()));
+}
+
+void TargetState::settleProblemTexts() const
+{
+    if (m_deferredTexts.empty())
+        return;
+    const quint64 oldest = m_problemsAdded - m_problems.size();
+    for (const DeferredText& t : m_deferredTexts) {
+        if (t.problem < oldest)
+            continue;
+        Problem& p = m_problems[size_t(t.problem - oldest)];
+        p.text = LogParser::messageText(QByteArrayView(m_deferredBytes.data() + t.at, qsizetype(t.bytes)));
+        p.messageStart = loggerTimestampLength(p.text);
+    }
+    m_deferredTexts.clear();
+    m_deferredBytes.clear();
 }
 
 bool TargetState::looksLikeOomKill(int exitCode, qint64 atMs) const

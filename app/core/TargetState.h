@@ -12,6 +12,8 @@
 #include <QString>
 #include <deque>
 #include <optional>
+#include <string>
+#include <vector>
 
 namespace heapwatch {
 
@@ -197,7 +199,11 @@ public:
     qint64 lastOverflowMs() const;
     qint64 lastDevModeMs() const;
 
-    const std::deque<Problem>& problems() const { return m_problems; }
+    const std::deque<Problem>& problems() const
+    {
+        settleProblemTexts();
+        return m_problems;
+    }
     const std::deque<Marker>& markers() const { return m_markers; }
     const std::deque<OverflowEvent>& overflows() const { return m_overflows; }
     const std::deque<qint64>& devModeTimes() const { return m_devModeTimes; } // bounded, in arrival order
@@ -236,6 +242,10 @@ private:
     void markRecreated(const ContainerInfo& info);
     void applyEvent(const ContainerEvent& event);
     void addProblem(qint64 atMs, Level level, LogKind kind, const QString& text);
+    // The problem added last takes its text from raw (a replay's raw message, LogRecord::textBytes) when the list
+    // is next read, if it is still in it then.
+    void deferProblemText(QByteArrayView raw);
+    void settleProblemTexts() const;
     void addMarker(Marker marker);
     // A SIGKILL (137) is an OOM kill only with evidence: an oom event, or container memory at its limit.
     bool looksLikeOomKill(int exitCode, qint64 atMs) const;
@@ -286,7 +296,21 @@ private:
     std::optional<bool> m_startedInDevMode;
     qint64 m_modeLineMs = -1; // time of the start line m_startedInDevMode came from
     std::deque<qint64> m_devModeTimes; // times of dev-mode lines, bounded
-    std::deque<Problem> m_problems;
+    // Problems read through problems() only, which first makes the texts still deferred: a replay's segment is
+    // applied before the problems of the segments after it are known, so the texts of its last kMaxProblems
+    // problems were made, and nearly all of them were pushed out by the next segment unread (a fifth of a replay's
+    // warning and error lines had their text made for nothing). Made when read, only the last kMaxProblems are.
+    // (A state is read and changed in one thread, its owner's, so the const reader may make them.)
+    mutable std::deque<Problem> m_problems;
+    quint64 m_problemsAdded = 0; // the sequence number of the next problem
+    struct DeferredText
+    {
+        quint64 problem = 0; // its sequence number
+        size_t at = 0; // in m_deferredBytes
+        size_t bytes = 0;
+    };
+    mutable std::vector<DeferredText> m_deferredTexts; // in the order of their problems
+    mutable std::string m_deferredBytes;
     std::deque<Marker> m_markers;
     std::deque<OverflowEvent> m_overflows;
     std::deque<LogGap> m_gaps;

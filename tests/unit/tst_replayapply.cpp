@@ -13,6 +13,7 @@
 #include <QTest>
 #include <cstring>
 #include <random>
+#include <tuple>
 
 using namespace heapwatch;
 
@@ -345,6 +346,61 @@ private Q_SLOTS:
             QCOMPARE(hinted.warningLines(), plain.warningLines());
             QCOMPARE(hinted.errorLines(), plain.errorLines());
         }
+    }
+
+    // The texts a replay's batches leave to the state are made when the list is read, for the problems still in
+    // it: batches of every size, read between them or not, with live problems (texts made already) among them,
+    // and more deferred texts than the state keeps before it drops those of problems pushed out.
+    void deferredProblemTextsAreTheMessagesOfTheProblemsKept()
+    {
+        // The last batches' messages are longer: more bytes follow the last drop than it dropped, so a text left
+        // where it was before the drop would be read from another message's bytes.
+        const auto message = [](int i) {
+            return QByteArray(i % 3 == 0 ? "2026-11-27T09:00:00.000Z [error]: Failed to flush audit logs "
+                                         : "2026-11-27T09:00:00.000Z [warn]: Slow query ")
+                + QByteArray::number(i) + QByteArray(i >= 3322 ? 300 : 0, '.');
+        };
+        int next = 0;
+        const auto batch = [&](int count, bool live) {
+            IngestBatch b;
+            b.backfill = !live;
+            for (int i = 0; i < count; ++i, ++next) {
+                LogRecord r;
+                r.kind = next % 3 == 0 ? LogKind::Error : LogKind::Warning;
+                r.atMs = 1795782000000 + 1000LL * next;
+                if (live) {
+                    r.text = LogParser::messageText(message(next));
+                } else {
+                    r.textAt = quint32(b.memoryRows.texts.size());
+                    r.textBytes = quint32(message(next).size());
+                    b.memoryRows.texts.append(message(next).constData(), size_t(r.textBytes));
+                }
+                b.logs.push_back(r);
+            }
+            return b;
+        };
+        TargetState state(QStringLiteral("replay"));
+        // {records, live, read the list after it}
+        const std::vector<std::tuple<int, bool, bool>> batches {
+            {300, false, false}, {300, false, false}, {300, false, false}, {300, false, false}, {450, false, false},
+            {10, true, false},   {600, false, false}, {3, false, true},    {250, false, false}, {499, false, false},
+            {2, true, false},    {1, false, false},   {7, false, false},   {300, false, false}, {300, false, false}};
+        for (const auto& [count, live, read] : batches) {
+            state.apply(batch(count, live));
+            if (read)
+                QCOMPARE(state.problems().size(), std::min<size_t>(size_t(next), TargetState::kMaxProblems));
+        }
+        const std::deque<Problem>& problems = state.problems();
+        QCOMPARE(problems.size(), size_t(TargetState::kMaxProblems));
+        const int first = next - int(TargetState::kMaxProblems);
+        for (size_t i = 0; i < problems.size(); ++i) {
+            const int n = first + int(i);
+            const QString expected = QString::fromLatin1(message(n));
+            QCOMPARE(problems[i].text, expected);
+            QCOMPARE(problems[i].atMs, 1795782000000 + 1000LL * n);
+            QCOMPARE(problems[i].message(), QStringView(expected).mid(25)); // past the logger's timestamp
+        }
+        QCOMPARE(state.errorLines() + state.warningLines(), qint64(next));
     }
 
     void hundredthsFromDigitsAreTheRoundedValue()
