@@ -1301,9 +1301,15 @@ QString LogParser::messageText(QByteArrayView message)
 
 QString LogParser::recordText(const LogRecord& record, const MemoryRows& rows)
 {
+    const QByteArrayView raw = recordRaw(record, rows);
+    return raw.isEmpty() ? record.text : messageText(raw);
+}
+
+QByteArrayView LogParser::recordRaw(const LogRecord& record, const MemoryRows& rows)
+{
     if (record.textBytes == 0 || size_t(record.textAt) + record.textBytes > rows.texts.size())
-        return record.text;
-    return messageText(QByteArrayView(rows.texts.data() + record.textAt, record.textBytes));
+        return {};
+    return QByteArrayView(rows.texts.data() + record.textAt, record.textBytes);
 }
 
 quint64 LogParser::hashLine(QByteArrayView message)

@@ -87,6 +87,9 @@ public:
     // record.text, or for a record whose text a replay's parsing thread left to the applying one, the text of its
     // raw message in rows.texts.
     static QString recordText(const LogRecord& record, const MemoryRows& rows);
+    // The raw message in rows.texts of a record whose text a replay's parsing thread left to the applying one;
+    // empty for any other record, and for one whose bytes are not all in rows.texts.
+    static QByteArrayView recordRaw(const LogRecord& record, const MemoryRows& rows);
 
     // The line hash (LogRecord::lineHash, LogLine::hash): 64 bits in the manner of wyhash, stable across
     // processes and builds. The resume dedupe keys a line by (docker timestamp in ns, this hash): two different

@@ -104,11 +104,11 @@ void TargetState::apply(const IngestBatch& batch)
             applyLog(record, record.text);
         } else if (pushedOut) {
             applyLog(record, QString());
-        } else if (problem && size_t(record.textAt) + record.textBytes <= memory.texts.size()) {
+        } else if (const QByteArrayView raw = LogParser::recordRaw(record, memory); problem && !raw.isEmpty()) {
             applyLog(record, QString());
-            deferProblemText(QByteArrayView(memory.texts.data() + record.textAt, record.textBytes));
+            deferProblemText(raw);
         } else {
-            applyLog(record, LogParser::recordText(record, memory));
+            applyLog(record, raw.isEmpty() ? record.text : LogParser::messageText(raw));
         }
     }
     if (memory.last)

@@ -403,6 +403,51 @@ private Q_SLOTS:
         QCOMPARE(state.errorLines() + state.warningLines(), qint64(next));
     }
 
+    // A record's raw message is read only where all its bytes are in the batch's texts: one ending at the last
+    // byte is, one a byte longer is not (its text is then the record's own), neither is one with no bytes.
+    void rawMessagesAreReadOnlyWithinTheBatchTexts()
+    {
+        IngestBatch b;
+        b.backfill = true;
+        const QByteArray warn = "2026-11-27T12:20:03.000Z \x1b[33m[warn]\x1b[39m: Slow query 1";
+        const QByteArray error = "2026-11-27T12:20:01.250Z [error]: Failed to flush audit logs: SQLITE_BUSY";
+        b.memoryRows.texts.append(warn.constData(), size_t(warn.size()));
+        b.memoryRows.texts.append(error.constData(), size_t(error.size()));
+        const auto record = [](LogKind kind, qint64 atMs, size_t at, qsizetype bytes, const char* text) {
+            LogRecord r;
+            r.kind = kind;
+            r.atMs = atMs;
+            r.textAt = quint32(at);
+            r.textBytes = quint32(bytes);
+            r.text = QString::fromLatin1(text);
+            return r;
+        };
+        const size_t errorAt = size_t(warn.size());
+        b.logs.push_back(record(LogKind::Warning, 1000, 0, warn.size(), ""));
+        b.logs.push_back(record(LogKind::Error, 2000, errorAt, error.size(), "")); // ends at the texts' end
+        b.logs.push_back(record(LogKind::Error, 3000, errorAt, error.size() + 1, "kept: one byte past the end"));
+        b.logs.push_back(record(LogKind::Warning, 4000, b.memoryRows.texts.size(), 0, "kept: no bytes"));
+
+        QCOMPARE(LogParser::recordRaw(b.logs[0], b.memoryRows), QByteArrayView(warn));
+        QCOMPARE(LogParser::recordRaw(b.logs[1], b.memoryRows), QByteArrayView(error));
+        QVERIFY(LogParser::recordRaw(b.logs[2], b.memoryRows).isEmpty());
+        QVERIFY(LogParser::recordRaw(b.logs[3], b.memoryRows).isEmpty());
+        QCOMPARE(LogParser::recordText(b.logs[1], b.memoryRows), QString::fromLatin1(error));
+        QCOMPARE(LogParser::recordText(b.logs[2], b.memoryRows), QStringLiteral("kept: one byte past the end"));
+
+        TargetState state(QStringLiteral("replay"));
+        state.apply(b);
+        const std::deque<Problem>& problems = state.problems();
+        QCOMPARE(problems.size(), size_t(4));
+        QCOMPARE(problems[0].text, QStringLiteral("2026-11-27T12:20:03.000Z [warn]: Slow query 1")); // no escapes
+        QCOMPARE(problems[1].text, QString::fromLatin1(error));
+        QCOMPARE(problems[2].text, QStringLiteral("kept: one byte past the end"));
+        QCOMPARE(problems[3].text, QStringLiteral("kept: no bytes"));
+        QCOMPARE(problems[1].level, Level::Critical);
+        QCOMPARE(state.errorLines(), qint64(2));
+        QCOMPARE(state.warningLines(), qint64(2));
+    }
+
     void hundredthsFromDigitsAreTheRoundedValue()
     {
         std::mt19937_64 rng(20261202);
