@@ -237,6 +237,30 @@ Timestamp readTimestamp(const char* p, const char* e, bool zoneOptional, const M
         }
     }
     const char* q = p + 19;
+    // The two spellings nearly every line has, in UTC, at once (what the long way below reads for them; a call
+    // took a third fewer instructions on a log of error lines): a logger's toISOString() (milliseconds) and
+    // docker's (nanoseconds).
+    if (e - q >= 5 && q[0] == '.') {
+        const auto utc = [&](qint64 fraction, int digits) {
+            const qint64 seconds = minuteSeconds + second;
+            if (seconds >= 0) {
+                ts.ns = seconds * 1000000000 + fraction;
+                ts.fractionDigits = digits;
+                ts.length = 20 + digits + 1;
+            }
+            return ts;
+        };
+        if (q[4] == 'Z' && isDigit(q[1]) && isDigit(q[2]) && isDigit(q[3]))
+            return utc(qint64(digit(q[1]) * 100 + digit(q[2]) * 10 + digit(q[3])) * 1000000, 3);
+#if Q_BYTE_ORDER == Q_LITTLE_ENDIAN
+        if (e - q >= 11 && q[10] == 'Z' && isDigit(q[9])) {
+            quint64 v;
+            std::memcpy(&v, q + 1, 8);
+            if (nonDigitBytes(v) == 0)
+                return utc(qint64(eightDigitsValue(v ^ 0x3030303030303030ULL)) * 10 + digit(q[9]), 9);
+        }
+#endif
+    }
     qint64 fraction = 0;
     int digits = 0;
     if (q < e && (*q == '.' || *q == ',')) {
@@ -674,6 +698,16 @@ Q_ALWAYS_INLINE void scanKind(LineScan& s)
             if (visit(p + qCountTrailingZeroBits(mask)))
                 return;
         }
+    }
+    // The last few bytes as the 16 that end the message, those before p left out (read already): byte by byte
+    // through the table, they were about 7 % of an error line's instructions.
+    if (p < e && e - m >= 16) {
+        const char* const last = e - 16;
+        for (unsigned mask = candidateMask(last) & (~0u << (p - last)); mask != 0; mask &= mask - 1) {
+            if (visit(last + qCountTrailingZeroBits(mask)))
+                return;
+        }
+        p = e;
     }
 #endif
     for (; p < e; ++p) {
