@@ -515,7 +515,7 @@ struct LineScan
     qint64 messageNs = -1;
     quint64 hash = 0; // hashBytes(message, end), once hashed is set
     bool hashed = false;
-    bool appLine = false; // the app's own "[info]: Memory: RSS=", found at once
+    bool appLine = false; // the app's own "[info]: Memory: RSS=" or "[info]: Cache stats - ", found at once
     LogKind kind = LogKind::Other;
     const MinuteCache* cache = nullptr; // the parser's, for the logger's timestamp too
 };
@@ -601,6 +601,7 @@ Q_ALWAYS_INLINE void scanKind(LineScan& s)
     if (q < e && q[0] == '[' && startsWith(q, e, "[info]: Cache stats - ")) {
         s.kind = LogKind::Cache;
         s.marker = q + 8;
+        s.appLine = true;
         return;
     }
     if (q < e && q[0] == '\x1b' && startsWith(q, e, "\x1b[33m[warn]\x1b[39m: Audit log buffer overflow")) {
@@ -1015,6 +1016,26 @@ bool readCount(const char*& p, const char* e, qint64& out)
     return true;
 }
 
+// The cache ring's row (storedCacheRow) of a cache stats line read as digits: counts of at most 9 digits, the hit
+// rate's digits with their count of fraction digits, and its value (percent).
+Q_ALWAYS_INLINE std::array<float, 4> cacheRowOfDigits(quint64 keys, quint64 hits, quint64 misses, quint64 rate,
+                                                      int rateFraction, double percent)
+{
+    // What stored() gives the float of each (counts of at most 9 digits: exact in a double), through the
+    // hundredths of the digits where they are those of the value (below 2^15), as a Memory row's.
+    std::array<float, 4> row;
+    const quint64 counts[3] = {keys, hits, misses};
+    for (int i = 0; i < 3; ++i) {
+        const quint64 h = counts[i] * 100;
+        row[size_t(i)]
+            = h < ringcodec::kHundredthsOfDigitsLimit ? float(double(h) * 0.01) : ringcodec::stored(float(counts[i]));
+    }
+    qint64 q;
+    row[3] = ringcodec::hundredthsOfDigits(rate, rateFraction, q) ? ringcodec::fromHundredths(q)
+                                                                  : ringcodec::stored(float(percent));
+    return row;
+}
+
 // The app's line exactly as it prints it ("Keys: 2, Hits: 1346, Misses: 482, Hit rate: 73.63%", one space after
 // each colon, counts of at most 9 digits, a plain rate): the digits a word at a time. Anything else returns false
 // and goes the general way below; for the lines it accepts both give the same numbers.
@@ -1035,19 +1056,8 @@ Q_ALWAYS_INLINE bool parseCacheExact(const char* p, const char* e, CacheSample& 
     c.hits = qint64(hits);
     c.misses = qint64(misses);
     c.hitRatePercent = percent;
-    if (row) {
-        // What stored() gives the float of each (counts of at most 9 digits: exact in a double), through the
-        // hundredths of the digits where they are those of the value (below 2^15), as a Memory row's.
-        const quint64 counts[3] = {keys, hits, misses};
-        for (int i = 0; i < 3; ++i) {
-            const quint64 h = counts[i] * 100;
-            (*row)[size_t(i)] = h < ringcodec::kHundredthsOfDigitsLimit ? float(double(h) * 0.01)
-                                                                        : ringcodec::stored(float(counts[i]));
-        }
-        qint64 q;
-        (*row)[3] = ringcodec::hundredthsOfDigits(rate, rateFraction, q) ? ringcodec::fromHundredths(q)
-                                                                         : ringcodec::stored(float(percent));
-    }
+    if (row)
+        *row = cacheRowOfDigits(keys, hits, misses, rate, rateFraction, percent);
     return true;
 }
 
@@ -1405,19 +1415,8 @@ void LogParser::consumeLine(QByteArrayView line, LogStream stream, std::vector<L
                 // bytes but for its digits reads the same way. A layout is learnt from the second of two lines in a
                 // row that missed every layout and have the same length (a figure that gained a digit, not a line
                 // of its own), and less often while layouts are replaced before they serve.
-                if (m_layoutMissed && s.appLine && m_lastDigits.pending) {
-                    if (line.size() != m_missedLength) {
-                        m_missedLength = line.size();
-                    } else if (m_learnSkips > 0) {
-                        --m_learnSkips;
-                    } else {
-                        m_missedLength = -1;
-                        const bool served = m_layoutCount < kLayouts || m_layoutLines >= 2;
-                        m_learnBackoff = served ? 0 : std::min<quint32>(m_learnBackoff * 2 + 1, 1023);
-                        m_learnSkips = m_learnBackoff;
-                        learnLayout(line, s.marker + 12, s.dockerNs >= 0);
-                    }
-                }
+                if (m_layoutMissed && s.appLine && m_lastDigits.pending && learnNow(m_memoryLayouts, line.size()))
+                    learnLayout(line, s.marker + 12, s.dockerNs >= 0, LogKind::Memory);
 #endif
             } else {
                 ++m_counters.malformed;
@@ -1438,6 +1437,12 @@ void LogParser::consumeLine(QByteArrayView line, LogStream stream, std::vector<L
                     rows.lastMs = std::max(rows.lastMs, c.atMs);
                 }
                 rows.lastCache = c;
+#ifdef HEAPWATCH_LINE_LAYOUTS
+                // As for Memory lines: the app's exact spelling, learnt from the second of two in a row that
+                // missed every layout with the same length.
+                if (exact && m_layoutMissed && s.appLine && learnNow(m_cacheLayouts, line.size()))
+                    learnLayout(line, s.marker + 20, s.dockerNs >= 0, LogKind::Cache); // after "Keys: "
+#endif
             } else {
                 ++m_counters.malformed;
             }
@@ -1574,10 +1579,27 @@ template<size_t N> Q_ALWAYS_INLINE void moveToFront(quint8 (&order)[N], size_t p
 // line was read the exact way (so its literals are the app's), firstFigure is after its "Memory: RSS=". Its time
 // is the engine's timestamp, else the logger's at its start (the time the long way finds first); a line whose
 // time is elsewhere is left to the long way.
-void LogParser::learnLayout(QByteArrayView line, const char* firstFigure, bool engineTime)
+bool LogParser::learnNow(LayoutSet& set, qsizetype length)
+{
+    if (length != set.missedLength) {
+        set.missedLength = length;
+        return false;
+    }
+    if (set.learnSkips > 0) {
+        --set.learnSkips;
+        return false;
+    }
+    set.missedLength = -1;
+    const bool served = set.count < set.capacity || set.lines >= 2;
+    set.learnBackoff = served ? 0 : std::min<quint32>(set.learnBackoff * 2 + 1, 1023);
+    set.learnSkips = set.learnBackoff;
+    return true;
+}
+
+void LogParser::learnLayout(QByteArrayView line, const char* firstFigure, bool engineTime, LogKind kind)
 {
     const qsizetype length = line.size() + 1;
-    if (length > MemoryLayout::kMaxBytes)
+    if (length > LineLayout::kMaxBytes)
         return;
     const char* const b = line.data();
     const char* const e = b + line.size();
@@ -1585,13 +1607,18 @@ void LogParser::learnLayout(QByteArrayView line, const char* firstFigure, bool e
     const qsizetype timestampLength = readTimestamp(b, end, !engineTime).length;
     if (timestampLength == 0)
         return;
-    // What follows each figure in the app's line.
-    static constexpr qsizetype kAfter[5] = {sizeof "MB, Heap=" - 1, sizeof "MB/" - 1, sizeof "MB, External=" - 1,
-                                            sizeof "MB, ArrayBuffers=" - 1, sizeof "MB" - 1};
-    quint8 at[5], count[5], fraction[5];
+    // What follows each figure in the app's line: a Memory line's five, a cache stats line's four.
+    static constexpr qsizetype kMemoryAfter[5] = {sizeof "MB, Heap=" - 1, sizeof "MB/" - 1, sizeof "MB, External=" - 1,
+                                                  sizeof "MB, ArrayBuffers=" - 1, sizeof "MB" - 1};
+    static constexpr qsizetype kCacheAfter[4]
+        = {sizeof ", Hits: " - 1, sizeof ", Misses: " - 1, sizeof ", Hit rate: " - 1, sizeof "%" - 1};
+    const bool cache = kind == LogKind::Cache;
+    const int figures = cache ? 4 : 5;
+    const qsizetype* const after = cache ? kCacheAfter : kMemoryAfter;
+    quint8 at[5] = {}, count[5] = {}, fraction[5] = {};
     const char* p = firstFigure;
     qsizetype reach = length;
-    for (int i = 0; i < 5; ++i) {
+    for (int i = 0; i < figures; ++i) {
         const char* const f = p;
         while (p < e && isDigit(*p))
             ++p;
@@ -1603,23 +1630,24 @@ void LogParser::learnLayout(QByteArrayView line, const char* firstFigure, bool e
                 ++p;
             fractionDigits = p - g;
         }
-        if (whole < 1 || p - f > 8 || (fractionDigits == 0 && p[-1] == '.'))
-            return; // left to the long way
+        if (whole < 1 || p - f > 8 || (fractionDigits == 0 && p[-1] == '.') || (cache && i < 3 && fractionDigits > 0))
+            return; // left to the long way (a count is whole)
         at[i] = quint8(f - b);
         count[i] = quint8(whole + fractionDigits);
         fraction[i] = quint8(fractionDigits);
         reach = std::max<qsizetype>(reach, (f - b) + 8);
-        p += kAfter[i];
+        p += after[i];
     }
     const qsizetype span = (reach + 15) & ~qsizetype(15);
-    if (span > MemoryLayout::kMaxBytes)
+    if (span > LineLayout::kMaxBytes)
         return;
 
-    // In the place of the least recently used layout, first in the order.
-    const int slot = m_layoutCount < kLayouts ? m_layoutCount++ : m_layoutOrder[kLayouts - 1];
-    moveToFront(m_layoutOrder,
-                size_t(std::find(m_layoutOrder, m_layoutOrder + kLayouts, quint8(slot)) - m_layoutOrder));
-    MemoryLayout& l = m_layouts[slot];
+    // In the place of the least recently used layout of the kind, first in its order.
+    LayoutSet& set = cache ? m_cacheLayouts : m_memoryLayouts;
+    const int slot = set.count < set.capacity ? set.count++ : set.order[set.capacity - 1];
+    moveToFront(set.order, size_t(std::find(set.order, set.order + set.capacity, quint8(slot)) - set.order));
+    LineLayout& l = set.layouts[slot];
+    l.kind = kind;
     // "…:SS.fffffffffZ": milliseconds in the fraction's first three digits, no zone offset.
     l.utcMilliseconds = timestampLength >= 24 && (b[19] == '.' || b[19] == ',')
         && (b[timestampLength - 1] == 'Z' || b[timestampLength - 1] == 'z');
@@ -1653,17 +1681,27 @@ void LogParser::learnLayout(QByteArrayView line, const char* firstFigure, bool e
     l.timestampLength = timestampLength;
     l.zoneOptional = !engineTime;
     l.length = length;
-    m_layoutLines = 0;
+    set.lines = 0;
+    if (cache) {
+        const qsizetype kindAt = (firstFigure - b) - qsizetype(sizeof "Cache stats - Keys: " - 1);
+        m_cacheKindAt = kindAt;
+        for (int i = 0; i < set.count; ++i) {
+            const LineLayout& other = set.layouts[i];
+            if (other.kind == LogKind::Cache && other.bytes[kindAt] != 'C')
+                m_cacheKindAt = -1; // learnt from lines of another timestamp
+        }
+    }
 }
 
-// The bytes of the line at p when it has one of the layouts learnt and was read by it, else 0.
-Q_ALWAYS_INLINE qsizetype LogParser::readLaidOutLine(const char* p, const char* end)
+Q_ALWAYS_INLINE const LogParser::LineLayout* LogParser::matchLayout(const LayoutSet& set, const char* p,
+                                                                    const char* end, int& k, qint64& atMs, bool& stop)
 {
-    for (int k = 0; k < m_layoutCount; ++k) {
-        const int slot = m_layoutOrder[k];
-        const MemoryLayout& l = m_layouts[slot];
-        if (end - p < l.span)
-            return 0; // the end of the chunk: the long way, which learns nothing from it
+    for (k = 0; k < set.count; ++k) {
+        const LineLayout& l = set.layouts[set.order[k]];
+        if (end - p < l.span) {
+            stop = true; // the end of the chunk: the long way, which learns nothing from it
+            return nullptr;
+        }
         // The newline's block first: a line of another layout nearly always ends elsewhere.
         const __m128i care = _mm_load_si128(reinterpret_cast<const __m128i*>(l.lastCare));
         if (!allZero(_mm_and_si128(
@@ -1675,7 +1713,6 @@ Q_ALWAYS_INLINE qsizetype LogParser::readLaidOutLine(const char* p, const char* 
             breaks = _mm_or_si128(breaks, layoutBreaks(p + at, l.bytes + at, l.care + at, l.highest + at));
         if (!allZero(breaks))
             continue;
-        qint64 atMs;
         int second;
         if ((l.utcMilliseconds || l.utcSeconds) && m_minuteSeconds >= 0 && equalBytes<16>(p, m_minutePrefix)) {
             // Within the minute of the line before, in UTC: readTimestamp() would check only the second and
@@ -1683,33 +1720,85 @@ Q_ALWAYS_INLINE qsizetype LogParser::readLaidOutLine(const char* p, const char* 
             // in whole seconds). (The cache holds the minute of the last timestamp read with it, the engine's or
             // the logger's: the same seconds either way.)
             readDigits2(p + 17, second);
-            if (second > 60)
-                return 0;
+            if (second > 60) {
+                stop = true;
+                return nullptr;
+            }
             atMs = (m_minuteSeconds + second) * 1000;
             if (l.utcMilliseconds)
                 atMs += digit(p[20]) * 100 + digit(p[21]) * 10 + digit(p[22]);
         } else {
             const MinuteCache cache {m_minutePrefix, &m_minuteSeconds};
             const Timestamp ts = readTimestamp(p, p + l.end, l.zoneOptional, &cache);
-            if (ts.length != l.timestampLength)
-                return 0;
+            if (ts.length != l.timestampLength) {
+                stop = true;
+                return nullptr;
+            }
             atMs = ts.ns / 1000000;
         }
+        return &l;
+    }
+    return nullptr;
+}
+
+// The bytes of the line at p when it has one of the layouts learnt and was read by it, else 0.
+Q_ALWAYS_INLINE qsizetype LogParser::readLaidOutLine(const char* p, const char* end, quint32 records)
+{
+    int k;
+    qint64 atMs;
+    bool stop = false;
+    if (const LineLayout* const found = matchLayout(m_memoryLayouts, p, end, k, atMs, stop)) {
+        const LineLayout& l = *found;
 #    if defined(__GNUC__) && !defined(__clang__)
 #        pragma GCC unroll 5
 #    endif
         for (int i = 0; i < 5; ++i)
             m_lastDigits.mantissa[i] = laidOutValue(p + l.figureAt[i], l.figureDigits[i], l.wholeBytes[i]);
         std::memcpy(m_lastDigits.fractionDigits, l.fractionDigits, sizeof l.fractionDigits);
-        moveToFront(m_layoutOrder, size_t(k));
+        moveToFront(m_memoryLayouts.order, size_t(k));
         ++m_counters.lines;
         ++m_counters.recognised;
-        ++m_layoutLines;
+        ++m_memoryLayouts.lines;
         ++m_laidOutLines;
         appendDigitsRow(atMs, l.toHundredths);
         return l.length;
     }
-    m_layoutMissed = true;
+    if (stop)
+        return 0;
+    if (m_cacheKindAt >= 0 && (end - p <= m_cacheKindAt || p[m_cacheKindAt] != 'C')) {
+        m_layoutMissed = end - p > m_cacheKindAt; // else the end of the chunk, as below
+        return 0;
+    }
+    if (const LineLayout* const found = matchLayout(m_cacheLayouts, p, end, k, atMs, stop)) {
+        const LineLayout& l = *found;
+        // What parseCacheExact() reads: three counts and the hit rate.
+        quint64 v[4];
+        for (int i = 0; i < 4; ++i)
+            v[i] = laidOutValue(p + l.figureAt[i], l.figureDigits[i], l.wholeBytes[i]);
+        const int rateFraction = l.fractionDigits[3];
+        const double percent = plainValue(v[3], rateFraction);
+        if (percent > 100)
+            return 0; // the long way refuses it
+        CacheSample c;
+        c.atMs = atMs;
+        c.keys = qint64(v[0]);
+        c.hits = qint64(v[1]);
+        c.misses = qint64(v[2]);
+        c.hitRatePercent = percent;
+        MemoryRows& rows = *m_memoryRows;
+        rows.cacheRows.push_back(MemoryRows::CacheRow {
+            atMs, cacheRowOfDigits(v[0], v[1], v[2], v[3], rateFraction, percent), records, quint32(rows.rows.size())});
+        rows.lastMs = std::max(rows.lastMs, atMs);
+        rows.lastCache = c;
+        moveToFront(m_cacheLayouts.order, size_t(k));
+        ++m_counters.lines;
+        ++m_counters.recognised;
+        ++m_cacheLayouts.lines;
+        ++m_laidOutCacheLines;
+        return l.length;
+    }
+    if (!stop)
+        m_layoutMissed = true;
     return 0;
 }
 #endif
@@ -1740,7 +1829,7 @@ void LogParser::feed(QByteArrayView chunk, LogStream stream, std::vector<LogReco
         m_layoutMissed = false;
         if (layouts && partial.isEmpty() && !m_skipping[s]) {
             // Line after line while a layout reads them (which leaves the partial line and skipping as they are).
-            while (const qsizetype n = readLaidOutLine(p, end))
+            while (const qsizetype n = readLaidOutLine(p, end, quint32(out.size())))
                 p += n;
             if (p == end)
                 break;

@@ -73,7 +73,9 @@ public:
     {
         settleLastMemory();
         m_memoryRows = rows;
-        m_layoutCount = 0;
+        m_memoryLayouts.count = 0;
+        m_cacheLayouts.count = 0;
+        m_cacheKindAt = -1;
     }
     // Drops partial lines unparsed (a command was cut off: the next run reads those lines again).
     void dropPartialLines();
@@ -102,16 +104,19 @@ public:
     quint64 hashesComputed() const { return m_hashes; }
     // Memory lines read by a layout learnt from an earlier line (readLaidOutLine) rather than the long way.
     quint64 laidOutLines() const { return m_laidOutLines; }
+    // The same for cache stats lines.
+    quint64 laidOutCacheLines() const { return m_laidOutCacheLines; }
 
 private:
     void consumeLine(QByteArrayView line, LogStream stream, std::vector<LogRecord>& out, LineGate* gate);
     bool appendMemoryRow(const char* marker, const char* end, qint64 atMs);
-    // toHundredths: per figure, what its digits are multiplied by to give hundredths (MemoryLayout::toHundredths),
+    // toHundredths: per figure, what its digits are multiplied by to give hundredths (LineLayout::toHundredths),
     // or null to work it out.
     void appendDigitsRow(qint64 atMs, const quint32* toHundredths = nullptr);
     void settleLastMemory();
-    void learnLayout(QByteArrayView line, const char* firstFigure, bool engineTime);
-    qsizetype readLaidOutLine(const char* p, const char* end);
+    void learnLayout(QByteArrayView line, const char* firstFigure, bool engineTime, LogKind kind);
+    // records: how many records the parser's output holds (a cache stats row notes it).
+    qsizetype readLaidOutLine(const char* p, const char* end, quint32 records);
 
     // The last Memory line given to m_memoryRows, kept as its digits until settleLastMemory() turns it into
     // MemoryRows::last: five divisions a line saved.
@@ -132,13 +137,14 @@ private:
         double factor = 0; // 100 * 10^total's fraction digits / (total * 10^used's fraction digits)
     };
 
-    // The layout of a Memory line read the long way (rows only, the app's exact spelling, its time in the
-    // timestamp that starts it): its bytes, with where its timestamp and figures are. A later line whose bytes are
-    // the same but for other digits in the same places (nearly every line of a replay) takes every decision the
+    // The layout of a Memory or cache stats line read the long way (rows only, the app's exact spelling, its time in
+    // the timestamp that starts it): its bytes, with where its timestamp and figures are. A later line whose bytes
+    // are the same but for other digits in the same places (nearly every line of a replay) takes every decision the
     // long way took for it, so only its timestamp and figures are read, at the places learnt: one comparison of
     // the whole line instead of finding its end, its parts and every figure's digits.
-    struct MemoryLayout
+    struct LineLayout
     {
+        LogKind kind = LogKind::Memory; // or LogKind::Cache: four figures (keys, hits, misses, hit rate)
         static constexpr int kMaxBytes = 256; // the line and its newline, read 16 bytes at a time
         alignas(16) char bytes[kMaxBytes];
         alignas(16) char care[kMaxBytes]; // the bits of a line's byte that must be those of bytes: 0xF0 at a digit
@@ -159,9 +165,31 @@ private:
         // 100, 10 or 1 for a figure of 0, 1 or 2 fraction digits (its digits times this are its hundredths), else 0.
         quint32 toHundredths[5] = {};
     };
-    // A few layouts: a figure that gains a digit and loses it again changes the layout back and forth.
-    static constexpr int kLayouts = 4;
-    static_assert(kLayouts == 4, "m_layoutOrder starts as 0, 1, 2, 3");
+    // The layouts of one kind, a few: a figure that gains a digit and loses it again changes the layout back and
+    // forth.
+    struct LayoutSet
+    {
+        static constexpr int kMax = 4;
+        explicit LayoutSet(int most)
+            : capacity(most)
+        {
+        }
+        LineLayout layouts[kMax];
+        quint8 order[kMax] = {0, 1, 2, 3}; // most recently used first
+        int capacity;
+        int count = 0;
+        quint64 lines = 0; // lines read by these layouts since the last was learnt
+        qsizetype missedLength = -1; // of the last line of the kind that missed every layout
+        quint32 learnSkips = 0; // lines of the kind read the long way before the next is learnt from
+        quint32 learnBackoff = 0; // grows while layouts are replaced before they serve: lines that change every time
+    };
+    static_assert(LayoutSet::kMax == 4, "LayoutSet::order starts as 0, 1, 2, 3");
+    // The layout in set of the line at p, with its place in set.order (k) and the line's time (atMs); null when the
+    // line has none of them, and then stop set when the long way is to read it without trying others.
+    const LineLayout* matchLayout(const LayoutSet& set, const char* p, const char* end, int& k, qint64& atMs,
+                                  bool& stop);
+    // Whether a layout is to be learnt from this line of set's kind, which missed every layout.
+    static bool learnNow(LayoutSet& set, qsizetype length);
 
     QByteArray m_partial[2];
     bool m_skipping[2] = {false, false}; // inside an oversized line: drop bytes up to the next newline
@@ -174,15 +202,15 @@ private:
     MemoryRows* m_memoryRows = nullptr;
     LastMemoryDigits m_lastDigits;
     HeapTotalFactor m_heapFactor;
-    MemoryLayout m_layouts[kLayouts];
-    quint8 m_layoutOrder[kLayouts] = {0, 1, 2, 3}; // most recently used first
-    int m_layoutCount = 0;
+    // Memory lines' first: they are most of a log (and a cache stats line tries them and misses, not the reverse).
+    LayoutSet m_memoryLayouts {4};
+    LayoutSet m_cacheLayouts {2};
+    // Where the marker of every cache stats layout starts ("Cache stats - "), or -1 when they differ: a line without
+    // its 'C' there tries none of them.
+    qsizetype m_cacheKindAt = -1;
     bool m_layoutMissed = false; // the line being read has none of the layouts (or none is learnt yet)
-    quint64 m_layoutLines = 0; // lines read by layouts since the last was learnt
     quint64 m_laidOutLines = 0;
-    qsizetype m_missedLength = -1; // of the last Memory line that missed every layout
-    quint32 m_learnSkips = 0; // Memory lines read the long way before the next is learnt from
-    quint32 m_learnBackoff = 0; // grows while layouts are replaced before they serve: lines that change every time
+    quint64 m_laidOutCacheLines = 0;
 };
 
 // Parses an RFC 3339 timestamp as docker and podman print them ("2026-11-27T12:20:33Z",

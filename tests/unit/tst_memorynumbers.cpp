@@ -35,6 +35,7 @@ struct RowsFeed
     std::vector<LogRecord> records;
     ParseCounters counters;
     quint64 laidOut = 0;
+    quint64 laidOutCache = 0;
 };
 
 RowsFeed feedRows(const QByteArray& log, bool longWay, qsizetype chunk)
@@ -50,6 +51,7 @@ RowsFeed feedRows(const QByteArray& log, bool longWay, qsizetype chunk)
     parser.finish(f.records);
     f.counters = parser.counters();
     f.laidOut = parser.laidOutLines();
+    f.laidOutCache = parser.laidOutCacheLines();
     return f;
 }
 
@@ -79,6 +81,28 @@ QByteArray variedMemoryLog(quint32 seed, int lines, int widthChangeOdds, bool en
         if (fractionDigits[k] > 0 || pick(200) == 0)
             f += '.' + digits(fractionDigits[k]);
         return f;
+    };
+    // Cache stats lines likewise: counts that keep their count of digits for a while (now and then one too long for
+    // the app's spelling, or with a point), hit rates of 0 to 3 fraction digits, some above 100.
+    int countDigits[3] = {1, 4, 3};
+    int rateWhole = 2, rateFraction = 2;
+    const auto count = [&](int k) {
+        if (pick(widthChangeOdds) == 0)
+            countDigits[k] = pick(15) == 0 ? 8 + pick(3) : 1 + pick(7);
+        QByteArray c = digits(countDigits[k]);
+        if (pick(300) == 0)
+            c += '.' + digits(pick(2));
+        return c;
+    };
+    const auto rate = [&] {
+        if (pick(widthChangeOdds) == 0) {
+            rateWhole = 1 + pick(3);
+            rateFraction = pick(4);
+        }
+        QByteArray r = rateWhole == 3 ? (pick(3) == 0 ? QByteArray("100") : '1' + digits(2)) : digits(rateWhole);
+        if (rateFraction > 0)
+            r += '.' + (r == "100" && pick(2) == 0 ? QByteArray(rateFraction, '0') : digits(rateFraction));
+        return r;
     };
     static const char kStray[]
         = {'0', '5', '9', ':', '/', '.', ' ', 'a', 'Z', '\r', '\n', '\x1b', '-', '+', '\0', '\xff'};
@@ -138,7 +162,10 @@ QByteArray variedMemoryLog(quint32 seed, int lines, int widthChangeOdds, bool en
         }
         switch (pick(25)) {
         case 0:
-            line += "[info]: Cache stats - Keys: 2, Hits: 1346, Misses: 482, Hit rate: 73.63%";
+        case 3:
+        case 4:
+            line += "[info]: Cache stats - Keys: " + count(0) + ", Hits: " + count(1) + ", Misses: " + count(2)
+                + ", Hit rate: " + rate() + '%';
             break;
         case 1:
             line += "[warn]: Memory: RSS=" + figure(0) + "MB, Heap=1.5MB/2.5MB, External=1MB, ArrayBuffers=2MB";
@@ -325,8 +352,10 @@ private Q_SLOTS:
             for (qsizetype chunk : {log.size(), qsizetype(65536), qsizetype(4099), qsizetype(301), qsizetype(1)}) {
                 const RowsFeed laidOut = feedRows(log, false, chunk);
                 const QByteArray what = "seed " + QByteArray::number(seed) + ", chunks of " + QByteArray::number(chunk);
-                if (chunk >= 4099 && widthChangeOdds > 1000)
-                    QVERIFY2(laidOut.laidOut > 3000, what.constData()); // or this compares little
+                if (chunk >= 4099 && widthChangeOdds > 1000) { // or this compares little
+                    QVERIFY2(laidOut.laidOut > 3000, what.constData());
+                    QVERIFY2(laidOut.laidOutCache > 300, what.constData());
+                }
                 QCOMPARE(laidOut.counters.lines, longWay.counters.lines);
                 QCOMPARE(laidOut.counters.recognised, longWay.counters.recognised);
                 QCOMPARE(laidOut.counters.malformed, longWay.counters.malformed);
@@ -338,6 +367,20 @@ private Q_SLOTS:
                     QVERIFY2(a.atMs == b.atMs && std::memcmp(a.v.data(), b.v.data(), sizeof a.v) == 0,
                              (what + ", row " + QByteArray::number(qulonglong(i))).constData());
                 }
+                QCOMPARE(laidOut.rows.cacheRows.size(), longWay.rows.cacheRows.size());
+                for (size_t i = 0; i < longWay.rows.cacheRows.size(); ++i) {
+                    const MemoryRows::CacheRow& a = laidOut.rows.cacheRows[i];
+                    const MemoryRows::CacheRow& b = longWay.rows.cacheRows[i];
+                    QVERIFY2(a.atMs == b.atMs && std::memcmp(a.v.data(), b.v.data(), sizeof a.v) == 0
+                                 && a.logsBefore == b.logsBefore && a.rowsBefore == b.rowsBefore,
+                             (what + ", cache row " + QByteArray::number(qulonglong(i))).constData());
+                }
+                QVERIFY(laidOut.rows.lastCache.has_value() && longWay.rows.lastCache.has_value());
+                QCOMPARE(laidOut.rows.lastCache->atMs, longWay.rows.lastCache->atMs);
+                QCOMPARE(laidOut.rows.lastCache->keys, longWay.rows.lastCache->keys);
+                QCOMPARE(laidOut.rows.lastCache->hits, longWay.rows.lastCache->hits);
+                QCOMPARE(laidOut.rows.lastCache->misses, longWay.rows.lastCache->misses);
+                QCOMPARE(laidOut.rows.lastCache->hitRatePercent, longWay.rows.lastCache->hitRatePercent);
                 QCOMPARE(laidOut.rows.rowsBefore, longWay.rows.rowsBefore);
                 QCOMPARE(laidOut.rows.lastMs, longWay.rows.lastMs);
                 QVERIFY(laidOut.rows.last.has_value() && longWay.rows.last.has_value());
