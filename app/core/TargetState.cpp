@@ -108,7 +108,7 @@ void TargetState::apply(const IngestBatch& batch)
             applyLog(record, QString());
             deferProblemText(raw);
         } else {
-            applyLog(record, raw.isEmpty() ? record.text : LogParser::messageText(raw));
+            applyLog(record, LogParser::recordText(record, memory)); // a rare record (not a problem) with raw bytes
         }
     }
     if (memory.last)
