@@ -1576,9 +1576,6 @@ template<size_t N> Q_ALWAYS_INLINE void moveToFront(quint8 (&order)[N], size_t p
 
 } // namespace
 
-// line was read the exact way (so its literals are the app's), firstFigure is after its "Memory: RSS=". Its time
-// is the engine's timestamp, else the logger's at its start (the time the long way finds first); a line whose
-// time is elsewhere is left to the long way.
 bool LogParser::learnNow(LayoutSet& set, qsizetype length)
 {
     if (length != set.missedLength) {
@@ -1596,6 +1593,10 @@ bool LogParser::learnNow(LayoutSet& set, qsizetype length)
     return true;
 }
 
+// Learns the layout of line, a Memory or cache stats line (kind) that missed every layout of its kind. The line was
+// read the exact way (so its literals are the app's); firstFigure is after its "Memory: RSS=" or its
+// "Cache stats - Keys: ". Its time is the engine's timestamp, else the logger's at its start (the time the long way
+// finds first); a line whose time is elsewhere is left to the long way.
 void LogParser::learnLayout(QByteArrayView line, const char* firstFigure, bool engineTime, LogKind kind)
 {
     const qsizetype length = line.size() + 1;
@@ -1647,7 +1648,6 @@ void LogParser::learnLayout(QByteArrayView line, const char* firstFigure, bool e
     const int slot = set.count < set.capacity ? set.count++ : set.order[set.capacity - 1];
     moveToFront(set.order, size_t(std::find(set.order, set.order + set.capacity, quint8(slot)) - set.order));
     LineLayout& l = set.layouts[slot];
-    l.kind = kind;
     // "…:SS.fffffffffZ": milliseconds in the fraction's first three digits, no zone offset.
     l.utcMilliseconds = timestampLength >= 24 && (b[19] == '.' || b[19] == ',')
         && (b[timestampLength - 1] == 'Z' || b[timestampLength - 1] == 'z');
@@ -1687,7 +1687,7 @@ void LogParser::learnLayout(QByteArrayView line, const char* firstFigure, bool e
         m_cacheKindAt = kindAt;
         for (int i = 0; i < set.count; ++i) {
             const LineLayout& other = set.layouts[i];
-            if (other.kind == LogKind::Cache && other.bytes[kindAt] != 'C')
+            if (other.bytes[kindAt] != 'C')
                 m_cacheKindAt = -1; // learnt from lines of another timestamp
         }
     }

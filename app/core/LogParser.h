@@ -144,7 +144,6 @@ private:
     // the whole line instead of finding its end, its parts and every figure's digits.
     struct LineLayout
     {
-        LogKind kind = LogKind::Memory; // or LogKind::Cache: four figures (keys, hits, misses, hit rate)
         static constexpr int kMaxBytes = 256; // the line and its newline, read 16 bytes at a time
         alignas(16) char bytes[kMaxBytes];
         alignas(16) char care[kMaxBytes]; // the bits of a line's byte that must be those of bytes: 0xF0 at a digit
