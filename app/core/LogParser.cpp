@@ -1036,6 +1036,24 @@ Q_ALWAYS_INLINE std::array<float, 4> cacheRowOfDigits(quint64 keys, quint64 hits
     return row;
 }
 
+// The sample of a cache stats line read as digits (three counts, the hit rate's digits with their count of fraction
+// digits), and when row is not null the cache ring's row for it (cacheRowOfDigits); false for a rate above 100,
+// which the general way decides (and refuses too). The line's time is left to the caller.
+Q_ALWAYS_INLINE bool cacheOfDigits(quint64 keys, quint64 hits, quint64 misses, quint64 rate, int rateFraction,
+                                   CacheSample& c, std::array<float, 4>* row)
+{
+    const double percent = plainValue(rate, rateFraction);
+    if (percent > 100)
+        return false;
+    c.keys = qint64(keys);
+    c.hits = qint64(hits);
+    c.misses = qint64(misses);
+    c.hitRatePercent = percent;
+    if (row)
+        *row = cacheRowOfDigits(keys, hits, misses, rate, rateFraction, percent);
+    return true;
+}
+
 // The app's line exactly as it prints it ("Keys: 2, Hits: 1346, Misses: 482, Hit rate: 73.63%", one space after
 // each colon, counts of at most 9 digits, a plain rate): the digits a word at a time. Anything else returns false
 // and goes the general way below; for the lines it accepts both give the same numbers.
@@ -1049,16 +1067,7 @@ Q_ALWAYS_INLINE bool parseCacheExact(const char* p, const char* e, CacheSample& 
           && skipLiteral(p, e, ", Misses: ") && readPlainDigitsFast(p, e, misses, missesFraction) && missesFraction == 0
           && skipLiteral(p, e, ", Hit rate: ") && readPlainDigitsFast(p, e, rate, rateFraction) && p < e && *p == '%'))
         return false;
-    const double percent = plainValue(rate, rateFraction);
-    if (percent > 100)
-        return false; // the general way decides (and refuses it too)
-    c.keys = qint64(keys);
-    c.hits = qint64(hits);
-    c.misses = qint64(misses);
-    c.hitRatePercent = percent;
-    if (row)
-        *row = cacheRowOfDigits(keys, hits, misses, rate, rateFraction, percent);
-    return true;
+    return cacheOfDigits(keys, hits, misses, rate, rateFraction, c, row);
 }
 
 // "Keys: 2, Hits: 1346, Misses: 482, Hit rate: 73.63%"; p after "Cache stats - ".
@@ -1775,19 +1784,13 @@ Q_ALWAYS_INLINE qsizetype LogParser::readLaidOutLine(const char* p, const char* 
         quint64 v[4];
         for (int i = 0; i < 4; ++i)
             v[i] = laidOutValue(p + l.figureAt[i], l.figureDigits[i], l.wholeBytes[i]);
-        const int rateFraction = l.fractionDigits[3];
-        const double percent = plainValue(v[3], rateFraction);
-        if (percent > 100)
-            return 0; // the long way refuses it
         CacheSample c;
+        std::array<float, 4> row;
+        if (!cacheOfDigits(v[0], v[1], v[2], v[3], l.fractionDigits[3], c, &row))
+            return 0; // the long way refuses it
         c.atMs = atMs;
-        c.keys = qint64(v[0]);
-        c.hits = qint64(v[1]);
-        c.misses = qint64(v[2]);
-        c.hitRatePercent = percent;
         MemoryRows& rows = *m_memoryRows;
-        rows.cacheRows.push_back(MemoryRows::CacheRow {
-            atMs, cacheRowOfDigits(v[0], v[1], v[2], v[3], rateFraction, percent), records, quint32(rows.rows.size())});
+        rows.cacheRows.push_back(MemoryRows::CacheRow {atMs, row, records, quint32(rows.rows.size())});
         rows.lastMs = std::max(rows.lastMs, atMs);
         rows.lastCache = c;
         moveToFront(m_cacheLayouts.order, size_t(k));
