@@ -573,6 +573,23 @@ template<size_t N> Q_ALWAYS_INLINE bool markerAt(LineScan& s, const char* p, con
     return true;
 }
 
+// Where the message goes on after the logger's timestamp when it starts with one (its level prefix, as the app
+// writes it), else the message's start.
+Q_ALWAYS_INLINE const char* afterLoggerTimestamp(const LineScan& s)
+{
+    const char* const e = s.end;
+    const char* q = s.message;
+    if (s.messageNs >= 0 || looksLikeDate(q, e)) { // a timestamp read there (scanTimestamp) starts with a date
+        if (e - q > 24 && q[24] == ' ') { // toISOString(): "2026-01-14T10:00:00.000Z"
+            q += 25;
+        } else {
+            const char* sp = firstSpaceWithin40(q, e);
+            q = sp ? sp + 1 : s.message;
+        }
+    }
+    return q;
+}
+
 // Finds the kind of the line after its docker timestamp. Parses no numbers.
 Q_ALWAYS_INLINE void scanKind(LineScan& s)
 {
@@ -580,15 +597,7 @@ Q_ALWAYS_INLINE void scanKind(LineScan& s)
 
     // Fast path: nearly every line is the app's `[info]: Memory: …`, possibly behind the logger's timestamp.
     const char* m = s.message;
-    const char* q = m;
-    if (s.messageNs >= 0 || looksLikeDate(q, e)) { // a timestamp read there (scanTimestamp) starts with a date
-        if (e - q > 24 && q[24] == ' ') { // toISOString(): "2026-01-14T10:00:00.000Z"
-            q += 25;
-        } else {
-            const char* sp = firstSpaceWithin40(q, e);
-            q = sp ? sp + 1 : m;
-        }
-    }
+    const char* q = afterLoggerTimestamp(s);
     if (startsWith(q, e, "[info]: Memory: RSS=")) {
         s.kind = LogKind::Memory;
         s.marker = q + 8;
@@ -1094,23 +1103,32 @@ bool parseCache(const char* p, const char* e, CacheSample& c)
     return isKnown(c.hitRatePercent) && c.hitRatePercent <= 100; // hits / lookups: never above 100 %
 }
 
+// Where an overflow warning's count of entries dropped starts: after the "dropped " among the 24 bytes at p (p after
+// "Audit log buffer overflow"); nullptr when there is none.
+const char* overflowDroppedAt(const char* p, const char* e)
+{
+    const char* limit = std::min(e, p + 24);
+    for (const char* q = p; q + 8 <= limit; ++q) {
+        if (std::memcmp(q, "dropped ", 8) == 0)
+            return q + 8;
+    }
+    return nullptr;
+}
+
+// Where an overflow warning's running total follows: after the '(' among the 24 bytes at p (after its count of
+// entries dropped); nullptr when there is none.
+const char* overflowTotalAfter(const char* p, const char* e)
+{
+    const void* paren = std::memchr(p, '(', size_t(std::min<qsizetype>(e - p, 24)));
+    return paren ? static_cast<const char*>(paren) + 1 : nullptr;
+}
+
 // " - dropped 12 entries (40 total dropped)"; p after "Audit log buffer overflow".
 bool parseOverflow(const char* p, const char* e, OverflowEvent& o)
 {
-    const char* limit = std::min(e, p + 24);
-    const char* d = nullptr;
-    for (const char* q = p; q + 8 <= limit; ++q) {
-        if (std::memcmp(q, "dropped ", 8) == 0) {
-            d = q + 8;
-            break;
-        }
-    }
-    if (!d || !readCount(d, e, o.dropped))
+    const char* d = overflowDroppedAt(p, e);
+    if (!d || !readCount(d, e, o.dropped) || !(p = overflowTotalAfter(d, e)))
         return false;
-    const void* paren = std::memchr(d, '(', size_t(std::min<qsizetype>(e - d, 24)));
-    if (!paren)
-        return false;
-    p = static_cast<const char*>(paren) + 1;
     // The running total includes what was dropped now: a smaller total is not a line the app wrote.
     return readCount(p, e, o.totalDropped) && startsWith(p, e, " total") && o.dropped <= o.totalDropped;
 }
@@ -1187,6 +1205,16 @@ Q_ALWAYS_INLINE qint64 recordTime(const LineScan& s)
     return -1;
 }
 
+// The raw message of a record with text, bounded, kept in texts for the thread that applies the record
+// (LogRecord::textAt, textBytes) instead of its text.
+Q_ALWAYS_INLINE void deferText(LogRecord& r, const char* message, const char* end, std::string& texts)
+{
+    const qsizetype n = std::min<qsizetype>(end - message, kMaxTextChars * 4);
+    r.textAt = quint32(texts.size());
+    r.textBytes = quint32(n);
+    texts.append(message, size_t(n));
+}
+
 // deferredTexts: where the raw message of a record with text goes instead (LogRecord::textBytes), or null.
 Outcome fillRecord(const LineScan& s, LogStream stream, LogRecord& r, std::string* deferredTexts = nullptr)
 {
@@ -1223,10 +1251,7 @@ Outcome fillRecord(const LineScan& s, LogStream stream, LogRecord& r, std::strin
         break;
     }
     if (deferredTexts) {
-        const qsizetype n = std::min<qsizetype>(s.end - s.message, kMaxTextChars * 4);
-        r.textAt = quint32(deferredTexts->size());
-        r.textBytes = quint32(n);
-        deferredTexts->append(s.message, size_t(n));
+        deferText(r, s.message, s.end, *deferredTexts);
     } else {
         r.text = messageText(s.message, s.end);
     }
@@ -1458,8 +1483,21 @@ void LogParser::consumeLine(QByteArrayView line, LogStream stream, std::vector<L
         } else {
             const size_t before = out.size();
             parseScanned(s, stream, out, m_counters, m_hashes, m_hashRecords, &m_memoryRows->texts);
-            if (out.size() > before)
+            if (out.size() > before) {
                 m_memoryRows->rowsBefore.push_back(quint32(m_memoryRows->rows.size()));
+#ifdef HEAPWATCH_LINE_LAYOUTS
+                // The app's overflow warnings, warnings and errors as its Memory lines: the line's kind, where its
+                // message and its counts are, follow from which of its bytes are digits and what the others are
+                // (no marker, level word or colour code is told apart by a digit's value); an overflow's counts are
+                // read again, and compared again.
+                if (m_layoutMissed
+                    && (s.kind == LogKind::Overflow || s.kind == LogKind::Warning || s.kind == LogKind::Error)
+                    && learnRecordNow(s.kind, line.size()))
+                    learnLayout(line, s.kind == LogKind::Overflow ? overflowDroppedAt(s.marker + 25, s.end) : nullptr,
+                                s.dockerNs >= 0, s.kind, s.message - line.data(),
+                                afterLoggerTimestamp(s) + 1 - line.data());
+#endif
+            }
         }
     }
     if (gate)
@@ -1602,11 +1640,22 @@ bool LogParser::learnNow(LayoutSet& set, qsizetype length)
     return true;
 }
 
-// Learns the layout of line, a Memory or cache stats line (kind) that missed every layout of its kind. The line was
-// read the exact way (so its literals are the app's); firstFigure is after its "Memory: RSS=" or its
-// "Cache stats - Keys: ". Its time is the engine's timestamp, else the logger's at its start (the time the long way
-// finds first); a line whose time is elsewhere is left to the long way.
-void LogParser::learnLayout(QByteArrayView line, const char* firstFigure, bool engineTime, LogKind kind)
+bool LogParser::learnRecordNow(LogKind kind, qsizetype length)
+{
+    qsizetype& missed = m_recordMissedLength[kind == LogKind::Overflow ? 0 : kind == LogKind::Warning ? 1 : 2];
+    m_recordLayouts.missedLength = missed;
+    const bool learn = learnNow(m_recordLayouts, length);
+    missed = m_recordLayouts.missedLength;
+    return learn;
+}
+
+// Learns the layout of line, a Memory or cache stats line or a record with a text (an overflow warning, a warning,
+// an error: kind) that missed every layout of its kind. The line was read the exact way (so its literals are the
+// app's); firstFigure is after its "Memory: RSS=" or its "Cache stats - Keys: ", or an overflow's "dropped " (null
+// for a record without counts); its message starts at messageAt. Its time is the engine's timestamp, else the
+// logger's at its start (the time the long way finds first); a line whose time is elsewhere is left to the long way.
+void LogParser::learnLayout(QByteArrayView line, const char* firstFigure, bool engineTime, LogKind kind,
+                            qsizetype messageAt, qsizetype keyAt)
 {
     const qsizetype length = line.size() + 1;
     if (length > LineLayout::kMaxBytes)
@@ -1623,12 +1672,16 @@ void LogParser::learnLayout(QByteArrayView line, const char* firstFigure, bool e
     static constexpr qsizetype kCacheAfter[4]
         = {sizeof ", Hits: " - 1, sizeof ", Misses: " - 1, sizeof ", Hit rate: " - 1, sizeof "%" - 1};
     const bool cache = kind == LogKind::Cache;
-    const int figures = cache ? 4 : 5;
+    const bool record = kind != LogKind::Memory && !cache;
+    // An overflow's two counts: the entries dropped, and the running total after the '(' (parseOverflow).
+    const int figures = cache ? 4 : record ? (firstFigure ? 2 : 0) : 5;
     const qsizetype* const after = cache ? kCacheAfter : kMemoryAfter;
     quint8 at[5] = {}, count[5] = {}, fraction[5] = {};
     const char* p = firstFigure;
     qsizetype reach = length;
     for (int i = 0; i < figures; ++i) {
+        while (record && p < e && *p == ' ')
+            ++p; // as readCount
         const char* const f = p;
         while (p < e && isDigit(*p))
             ++p;
@@ -1640,21 +1693,38 @@ void LogParser::learnLayout(QByteArrayView line, const char* firstFigure, bool e
                 ++p;
             fractionDigits = p - g;
         }
-        if (whole < 1 || p - f > 8 || (fractionDigits == 0 && p[-1] == '.') || (cache && i < 3 && fractionDigits > 0))
+        if (whole < 1 || p - f > 8 || (fractionDigits == 0 && p[-1] == '.')
+            || ((record || (cache && i < 3)) && fractionDigits > 0))
             return; // left to the long way (a count is whole)
         at[i] = quint8(f - b);
         count[i] = quint8(whole + fractionDigits);
         fraction[i] = quint8(fractionDigits);
         reach = std::max<qsizetype>(reach, (f - b) + 8);
-        p += after[i];
+        if (!record)
+            p += after[i];
+        else if (i == 0 && !(p = overflowTotalAfter(p, e)))
+            return;
     }
     const qsizetype span = (reach + 15) & ~qsizetype(15);
     if (span > LineLayout::kMaxBytes)
         return;
 
     // In the place of the least recently used layout of the kind, first in its order.
-    LayoutSet& set = cache ? m_cacheLayouts : m_memoryLayouts;
+    LayoutSet& set = cache ? m_cacheLayouts : record ? m_recordLayouts : m_memoryLayouts;
     const int slot = set.count < set.capacity ? set.count++ : set.order[set.capacity - 1];
+    if (record) {
+        m_recordKind[slot] = kind;
+        m_recordMessageAt[slot] = quint8(messageAt);
+        m_recordKeyAtOf[slot] = keyAt < line.size() ? keyAt : -1;
+        m_recordKey[slot] = keyAt < line.size() ? b[keyAt] : '\0';
+        m_recordKeyAt = m_recordKeyAtOf[slot];
+        m_recordKeys = 0;
+        for (int i = 0; i < LayoutSet::kMax; ++i) {
+            if (i < set.count && m_recordKeyAtOf[i] != m_recordKeyAt)
+                m_recordKeyAt = -1;
+            m_recordKeys |= quint32(quint8(m_recordKey[i < set.count ? i : 0])) << (8 * i);
+        }
+    }
     moveToFront(set.order, size_t(std::find(set.order, set.order + set.capacity, quint8(slot)) - set.order));
     LineLayout& l = set.layouts[slot];
     // "…:SS.fffffffffZ": milliseconds in the fraction's first three digits, no zone offset.
@@ -1750,8 +1820,20 @@ Q_ALWAYS_INLINE const LogParser::LineLayout* LogParser::matchLayout(const Layout
     return nullptr;
 }
 
+// A line read by the layout at place k of set: that layout goes first in the set's order, and the line is counted
+// (in kindLines too: laidOutLines() and the like).
+Q_ALWAYS_INLINE void LogParser::countLaidOut(LayoutSet& set, int k, quint64& kindLines)
+{
+    moveToFront(set.order, size_t(k));
+    ++m_counters.lines;
+    ++m_counters.recognised;
+    ++set.lines;
+    ++kindLines;
+}
+
 // The bytes of the line at p when it has one of the layouts learnt and was read by it, else 0.
-Q_ALWAYS_INLINE qsizetype LogParser::readLaidOutLine(const char* p, const char* end, quint32 records)
+Q_ALWAYS_INLINE qsizetype LogParser::readLaidOutLine(const char* p, const char* end, LogStream stream,
+                                                     std::vector<LogRecord>& out)
 {
     int k;
     qint64 atMs;
@@ -1764,21 +1846,16 @@ Q_ALWAYS_INLINE qsizetype LogParser::readLaidOutLine(const char* p, const char* 
         for (int i = 0; i < 5; ++i)
             m_lastDigits.mantissa[i] = laidOutValue(p + l.figureAt[i], l.figureDigits[i], l.wholeBytes[i]);
         std::memcpy(m_lastDigits.fractionDigits, l.fractionDigits, sizeof l.fractionDigits);
-        moveToFront(m_memoryLayouts.order, size_t(k));
-        ++m_counters.lines;
-        ++m_counters.recognised;
-        ++m_memoryLayouts.lines;
-        ++m_laidOutLines;
+        countLaidOut(m_memoryLayouts, k, m_laidOutLines);
         appendDigitsRow(atMs, l.toHundredths);
         return l.length;
     }
     if (stop)
         return 0;
     if (m_cacheKindAt >= 0 && (end - p <= m_cacheKindAt || p[m_cacheKindAt] != 'C')) {
-        m_layoutMissed = end - p > m_cacheKindAt; // else the end of the chunk, as below
-        return 0;
-    }
-    if (const LineLayout* const found = matchLayout(m_cacheLayouts, p, end, k, atMs, stop)) {
+        if (end - p <= m_cacheKindAt)
+            return 0; // the end of the chunk, as below
+    } else if (const LineLayout* const found = matchLayout(m_cacheLayouts, p, end, k, atMs, stop)) {
         const LineLayout& l = *found;
         // What parseCacheExact() reads: three counts and the hit rate.
         quint64 v[4];
@@ -1790,19 +1867,72 @@ Q_ALWAYS_INLINE qsizetype LogParser::readLaidOutLine(const char* p, const char* 
             return 0; // the long way refuses it
         c.atMs = atMs;
         MemoryRows& rows = *m_memoryRows;
-        rows.cacheRows.push_back(MemoryRows::CacheRow {atMs, row, records, quint32(rows.rows.size())});
+        rows.cacheRows.push_back(MemoryRows::CacheRow {atMs, row, quint32(out.size()), quint32(rows.rows.size())});
         rows.lastMs = std::max(rows.lastMs, atMs);
         rows.lastCache = c;
-        moveToFront(m_cacheLayouts.order, size_t(k));
-        ++m_counters.lines;
-        ++m_counters.recognised;
-        ++m_cacheLayouts.lines;
-        ++m_laidOutCacheLines;
+        countLaidOut(m_cacheLayouts, k, m_laidOutCacheLines);
         return l.length;
+    } else if (stop) {
+        return 0;
     }
-    if (!stop)
-        m_layoutMissed = true;
+    if (m_recordLayouts.count > 0) {
+        if (m_recordKeyAt < 0)
+            return readLaidOutRecord(p, end, stream, out);
+        if (end - p <= m_recordKeyAt)
+            return 0; // the end of the chunk, as above
+        // Whether one of the record layouts has the line's byte at their key's place: a byte of the word is 0.
+        const quint32 v = m_recordKeys ^ (quint32(quint8(p[m_recordKeyAt])) * 0x01010101u);
+        if (((v - 0x01010101u) & ~v & 0x80808080u) != 0)
+            return readLaidOutRecord(p, end, stream, out);
+    }
+    m_layoutMissed = true;
     return 0;
+}
+
+// Its record made as the long way makes it (parseScanned, its text left to the applying thread), its counts read at
+// the places learnt.
+Q_NEVER_INLINE qsizetype LogParser::readLaidOutRecord(const char* p, const char* end, LogStream stream,
+                                                      std::vector<LogRecord>& out)
+{
+    int k;
+    qint64 atMs;
+    bool stop = false;
+    const LineLayout* const found = matchLayout(m_recordLayouts, p, end, k, atMs, stop);
+    if (!found) {
+        m_layoutMissed = !stop;
+        return 0;
+    }
+    const LineLayout& l = *found;
+    const int slot = m_recordLayouts.order[k];
+    const LogKind kind = m_recordKind[slot];
+    OverflowEvent overflow;
+    if (kind == LogKind::Overflow) {
+        overflow.atMs = atMs;
+        overflow.dropped = qint64(laidOutValue(p + l.figureAt[0], l.figureDigits[0], l.wholeBytes[0]));
+        overflow.totalDropped = qint64(laidOutValue(p + l.figureAt[1], l.figureDigits[1], l.wholeBytes[1]));
+        if (overflow.dropped > overflow.totalDropped)
+            return 0; // the long way refuses it
+    }
+    const char* const message = p + m_recordMessageAt[slot];
+    const char* const messageEnd = p + l.end;
+    LogRecord& r = out.emplace_back(kBlankRecord);
+    r.kind = kind;
+    r.stream = stream;
+    r.atMs = atMs;
+    if (!l.zoneOptional) { // the engine's timestamp, whose nanoseconds the record keeps
+        const MinuteCache cache {m_minutePrefix, &m_minuteSeconds};
+        r.dockerTimeNs = readTimestamp(p, messageEnd, false, &cache).ns;
+    }
+    if (m_hashRecords) {
+        r.lineHash = hashBytes(message, messageEnd - message);
+        ++m_hashes;
+    }
+    if (kind == LogKind::Overflow)
+        r.overflow = overflow;
+    deferText(r, message, messageEnd, m_memoryRows->texts);
+    m_memoryRows->rowsBefore.push_back(quint32(m_memoryRows->rows.size()));
+    countLaidOut(m_recordLayouts, k, m_laidOutRecordLines);
+    return l.length;
 }
 #endif
 
@@ -1832,7 +1962,7 @@ void LogParser::feed(QByteArrayView chunk, LogStream stream, std::vector<LogReco
         m_layoutMissed = false;
         if (layouts && partial.isEmpty() && !m_skipping[s]) {
             // Line after line while a layout reads them (which leaves the partial line and skipping as they are).
-            while (const qsizetype n = readLaidOutLine(p, end, quint32(out.size())))
+            while (const qsizetype n = readLaidOutLine(p, end, stream, out))
                 p += n;
             if (p == end)
                 break;

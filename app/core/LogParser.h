@@ -7,6 +7,8 @@
 
 #include <QByteArray>
 #include <QByteArrayView>
+#include <algorithm>
+#include <iterator>
 #include <vector>
 
 namespace heapwatch {
@@ -75,6 +77,9 @@ public:
         m_memoryRows = rows;
         m_memoryLayouts.count = 0;
         m_cacheLayouts.count = 0;
+        m_recordLayouts.count = 0;
+        std::fill(std::begin(m_recordMissedLength), std::end(m_recordMissedLength), -1);
+        m_recordKeyAt = -1;
         m_cacheKindAt = -1;
     }
     // Drops partial lines unparsed (a command was cut off: the next run reads those lines again).
@@ -106,6 +111,8 @@ public:
     quint64 laidOutLines() const { return m_laidOutLines; }
     // The same for cache stats lines.
     quint64 laidOutCacheLines() const { return m_laidOutCacheLines; }
+    // The same for the app's overflow warnings, warnings and errors (records with a text).
+    quint64 laidOutRecordLines() const { return m_laidOutRecordLines; }
 
 private:
     void consumeLine(QByteArrayView line, LogStream stream, std::vector<LogRecord>& out, LineGate* gate);
@@ -114,9 +121,14 @@ private:
     // or null to work it out.
     void appendDigitsRow(qint64 atMs, const quint32* toHundredths = nullptr);
     void settleLastMemory();
-    void learnLayout(QByteArrayView line, const char* firstFigure, bool engineTime, LogKind kind);
-    // records: how many records the parser's output holds (a cache stats row notes it).
-    qsizetype readLaidOutLine(const char* p, const char* end, quint32 records);
+    // For a record: messageAt, where the message starts in line (after the engine's timestamp), for its text; keyAt,
+    // the byte after the start of its level prefix ("[error]: "), which tells most other lines apart, or -1.
+    void learnLayout(QByteArrayView line, const char* firstFigure, bool engineTime, LogKind kind,
+                     qsizetype messageAt = 0, qsizetype keyAt = -1);
+    // out: the parser's output (a cache stats row notes its size; a record read by a layout goes there).
+    qsizetype readLaidOutLine(const char* p, const char* end, LogStream stream, std::vector<LogRecord>& out);
+    // The same for a line that has none of the Memory and cache stats layouts: by a record layout, or 0.
+    qsizetype readLaidOutRecord(const char* p, const char* end, LogStream stream, std::vector<LogRecord>& out);
 
     // The last Memory line given to m_memoryRows, kept as its digits until settleLastMemory() turns it into
     // MemoryRows::last: five divisions a line saved.
@@ -189,6 +201,10 @@ private:
                                   bool& stop);
     // Whether a layout is to be learnt from this line of set's kind, which missed every layout.
     static bool learnNow(LayoutSet& set, qsizetype length);
+    // The same for a record's line of kind (an overflow warning, a warning, an error).
+    bool learnRecordNow(LogKind kind, qsizetype length);
+    // Counts a line read by the layout at place k of set (kindLines: its kind's count) and puts the layout first.
+    void countLaidOut(LayoutSet& set, int k, quint64& kindLines);
 
     QByteArray m_partial[2];
     bool m_skipping[2] = {false, false}; // inside an oversized line: drop bytes up to the next newline
@@ -210,6 +226,23 @@ private:
     bool m_layoutMissed = false; // the line being read has none of the layouts (or none is learnt yet)
     quint64 m_laidOutLines = 0;
     quint64 m_laidOutCacheLines = 0;
+    // The app's overflow warnings, warnings and errors, tried after the others (a seventh of its lines at most),
+    // with each layout's kind and where its message starts (by the layout's place in the set).
+    LayoutSet m_recordLayouts {4};
+    LogKind m_recordKind[LayoutSet::kMax] = {};
+    quint8 m_recordMessageAt[LayoutSet::kMax] = {};
+    // The kinds take turns in a log (an overflow warning, then an error): the length of the last line of each that
+    // missed every layout (LayoutSet::missedLength, by kind), the set's backoff shared.
+    qsizetype m_recordMissedLength[3] = {-1, -1, -1};
+    // Each record layout's byte after the start of its level prefix (where the app's other lines have the 'i' of
+    // "[info]") and where that is; m_recordKeyAt: that place when it is the same for every record layout (a line
+    // whose byte there is none of theirs tries none of them), else -1; m_recordKeys: their bytes in one word (the
+    // first again for a place without a layout).
+    char m_recordKey[LayoutSet::kMax] = {};
+    qsizetype m_recordKeyAtOf[LayoutSet::kMax] = {-1, -1, -1, -1};
+    qsizetype m_recordKeyAt = -1;
+    quint32 m_recordKeys = 0;
+    quint64 m_laidOutRecordLines = 0;
 };
 
 // Parses an RFC 3339 timestamp as docker and podman print them ("2026-11-27T12:20:33Z",

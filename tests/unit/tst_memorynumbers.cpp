@@ -36,6 +36,7 @@ struct RowsFeed
     ParseCounters counters;
     quint64 laidOut = 0;
     quint64 laidOutCache = 0;
+    quint64 laidOutRecords = 0;
 };
 
 RowsFeed feedRows(const QByteArray& log, bool longWay, qsizetype chunk)
@@ -52,12 +53,14 @@ RowsFeed feedRows(const QByteArray& log, bool longWay, qsizetype chunk)
     f.counters = parser.counters();
     f.laidOut = parser.laidOutLines();
     f.laidOutCache = parser.laidOutCacheLines();
+    f.laidOutRecords = parser.laidOutRecordLines();
     return f;
 }
 
 // Memory lines as a replay meets them: the app's spelling with figures of a few widths that come back, a minute
 // that changes now and then, and among them timestamps with impossible values or other zones, figures too long
 // for a layout, other lines, CRLF endings, lines without the engine's timestamp, and bytes overwritten anywhere.
+// Among them too the app's other lines that layouts read: cache stats, overflow warnings, errors and warnings.
 QByteArray variedMemoryLog(quint32 seed, int lines, int widthChangeOdds, bool engineTimestamps)
 {
     std::mt19937 rng(seed);
@@ -103,6 +106,23 @@ QByteArray variedMemoryLog(quint32 seed, int lines, int widthChangeOdds, bool en
         if (rateFraction > 0)
             r += '.' + (r == "100" && pick(2) == 0 ? QByteArray(rateFraction, '0') : digits(rateFraction));
         return r;
+    };
+    // Overflow warnings as the app prints them (coloured or not): entries dropped that keep their count of digits for a
+    // while, a running total that grows into more digits, now and then one smaller than what was dropped (not the
+    // app's); its errors and warnings, some with figures in the text.
+    int droppedDigits = 3;
+    qint64 total = 0;
+    const auto overflow = [&](bool coloured) {
+        if (pick(widthChangeOdds) == 0)
+            droppedDigits = 1 + pick(4);
+        const QByteArray dropped = QByteArray::number(1 + pick(9)) + digits(droppedDigits - 1);
+        total += dropped.toLongLong();
+        // The smaller total with as many digits as the running one (leading zeros), so that a layout has it.
+        const QByteArray shown = pick(50) == 0
+            ? QByteArray::number(pick(10)).rightJustified(QByteArray::number(total).size(), '0')
+            : QByteArray::number(total);
+        return QByteArray(coloured ? "\x1b[33m[warn]\x1b[39m: " : "[warn]: ") + "Audit log buffer overflow - dropped "
+            + dropped + " entries (" + shown + " total dropped)";
     };
     static const char kStray[]
         = {'0', '5', '9', ':', '/', '.', ' ', 'a', 'Z', '\r', '\n', '\x1b', '-', '+', '\0', '\xff'};
@@ -161,6 +181,18 @@ QByteArray variedMemoryLog(quint32 seed, int lines, int widthChangeOdds, bool en
             line += "2026-11-27T12:" + two(minute) + ":33.882Z ";
         }
         switch (pick(25)) {
+        case 5:
+        case 6:
+            line += overflow(pick(3) != 0);
+            break;
+        case 7:
+            line += pick(4) != 0
+                ? QByteArray("[error]: Failed to flush audit logs: SQLITE_BUSY: database is locked")
+                : "\x1b[31m[error]\x1b[39m: Request " + digits(1 + pick(2)) + " failed after " + digits(2) + " ms";
+            break;
+        case 8:
+            line += "[warn]: Slow query took " + digits(pick(widthChangeOdds) == 0 ? 4 : 3) + " ms";
+            break;
         case 0:
         case 3:
         case 4:
@@ -355,6 +387,7 @@ private Q_SLOTS:
                 if (chunk >= 4099 && widthChangeOdds > 1000) { // or this compares little
                     QVERIFY2(laidOut.laidOut > 3000, what.constData());
                     QVERIFY2(laidOut.laidOutCache > 300, what.constData());
+                    QVERIFY2(laidOut.laidOutRecords > 300, what.constData());
                 }
                 QCOMPARE(laidOut.counters.lines, longWay.counters.lines);
                 QCOMPARE(laidOut.counters.recognised, longWay.counters.recognised);
@@ -391,13 +424,77 @@ private Q_SLOTS:
                 QCOMPARE(laidOut.records.size(), longWay.records.size());
                 for (size_t i = 0; i < longWay.records.size(); ++i) {
                     QCOMPARE(laidOut.records[i].kind, longWay.records[i].kind);
+                    QCOMPARE(laidOut.records[i].stream, longWay.records[i].stream);
                     QCOMPARE(laidOut.records[i].atMs, longWay.records[i].atMs);
                     QCOMPARE(laidOut.records[i].dockerTimeNs, longWay.records[i].dockerTimeNs);
+                    QCOMPARE(laidOut.records[i].overflow.atMs, longWay.records[i].overflow.atMs);
+                    QCOMPARE(laidOut.records[i].overflow.dropped, longWay.records[i].overflow.dropped);
+                    QCOMPARE(laidOut.records[i].overflow.totalDropped, longWay.records[i].overflow.totalDropped);
                     // Raw messages, their texts made as the state makes them.
                     QCOMPARE(LogParser::recordText(laidOut.records[i], laidOut.rows),
                              LogParser::recordText(longWay.records[i], longWay.rows));
                 }
             }
+        }
+    }
+
+    // The captured app's proportions (the fixtures': of every 14 lines 10 Memory lines, 2 cache stats lines, an
+    // overflow warning and an error), where the overflow warnings and the errors take turns: nearly every line is read
+    // by a layout, each kind of record by its own, and all as the long way reads them.
+    void capturedProportionsAreLaidOut()
+    {
+        for (const bool engineTimestamps : {true, false}) {
+            QByteArray log;
+            qint64 total = 0;
+            for (int i = 0; i < 14000; ++i) {
+                const int ms = 12 * 3600000 + 20 * 60000 + 250 * i; // from 12:20, for almost an hour
+                const auto two = [](int v) { return QByteArray::number(v).rightJustified(2, '0'); };
+                const QByteArray time = "2026-11-27T" + two(ms / 3600000) + ':' + two(ms / 60000 % 60) + ':'
+                    + two(ms / 1000 % 60) + '.' + QByteArray::number(ms % 1000).rightJustified(3, '0');
+                if (engineTimestamps)
+                    log += time + "882071Z ";
+                log += time + "Z ";
+                switch (i % 14) {
+                case 3:
+                case 10:
+                    log += "[info]: Cache stats - Keys: 2, Hits: " + QByteArray::number(1000 + i) + ", Misses: 482, "
+                        + "Hit rate: 73.63%";
+                    break;
+                case 6:
+                    total += 400;
+                    log += "\x1b[33m[warn]\x1b[39m: Audit log buffer overflow - dropped 400 entries ("
+                        + QByteArray::number(total) + " total dropped)";
+                    break;
+                case 13:
+                    log += "[error]: Failed to flush audit logs: SQLITE_BUSY: database is locked";
+                    break;
+                default:
+                    log += "[info]: Memory: RSS=" + QByteArray::number(330 + i % 7) + ".4MB, Heap=212.7MB/218.0MB, "
+                        + "External=17.6MB, ArrayBuffers=13.6MB";
+                    break;
+                }
+                log += '\n';
+            }
+            const RowsFeed longWay = feedRows(log, true, log.size());
+            const RowsFeed laidOut = feedRows(log, false, 65536);
+            QCOMPARE(longWay.records.size(), size_t(2000));
+            QCOMPARE(laidOut.records.size(), longWay.records.size());
+            QVERIFY2(laidOut.laidOutRecords > 1900, QByteArray::number(laidOut.laidOutRecords).constData());
+            QVERIFY2(laidOut.laidOut > 9500, QByteArray::number(laidOut.laidOut).constData());
+            QVERIFY2(laidOut.laidOutCache > 1900, QByteArray::number(laidOut.laidOutCache).constData());
+            for (size_t i = 0; i < longWay.records.size(); ++i) {
+                const LogRecord& a = laidOut.records[i];
+                const LogRecord& b = longWay.records[i];
+                QCOMPARE(a.kind, b.kind);
+                QCOMPARE(a.atMs, b.atMs);
+                QCOMPARE(a.dockerTimeNs, b.dockerTimeNs);
+                QCOMPARE(a.overflow.dropped, b.overflow.dropped);
+                QCOMPARE(a.overflow.totalDropped, b.overflow.totalDropped);
+                QCOMPARE(LogParser::recordText(a, laidOut.rows), LogParser::recordText(b, longWay.rows));
+            }
+            QCOMPARE(laidOut.rows.rowsBefore, longWay.rows.rowsBefore);
+            QCOMPARE(laidOut.records.back().overflow.totalDropped, qint64(0)); // the last is an error
+            QCOMPARE(laidOut.records[laidOut.records.size() - 2].overflow.totalDropped, total);
         }
     }
 
