@@ -1623,17 +1623,18 @@ template<size_t N> Q_ALWAYS_INLINE void moveToFront(quint8 (&order)[N], size_t p
 
 } // namespace
 
-bool LogParser::learnNow(LayoutSet& set, qsizetype length)
+bool LogParser::learnNow(LayoutSet& set, qsizetype length, qsizetype* missedLength)
 {
-    if (length != set.missedLength) {
-        set.missedLength = length;
+    qsizetype& missed = missedLength ? *missedLength : set.missedLength;
+    if (length != missed) {
+        missed = length;
         return false;
     }
     if (set.learnSkips > 0) {
         --set.learnSkips;
         return false;
     }
-    set.missedLength = -1;
+    missed = -1;
     const bool served = set.count < set.capacity || set.lines >= 2;
     set.learnBackoff = served ? 0 : std::min<quint32>(set.learnBackoff * 2 + 1, 1023);
     set.learnSkips = set.learnBackoff;
@@ -1642,11 +1643,10 @@ bool LogParser::learnNow(LayoutSet& set, qsizetype length)
 
 bool LogParser::learnRecordNow(LogKind kind, qsizetype length)
 {
-    qsizetype& missed = m_recordMissedLength[kind == LogKind::Overflow ? 0 : kind == LogKind::Warning ? 1 : 2];
-    m_recordLayouts.missedLength = missed;
-    const bool learn = learnNow(m_recordLayouts, length);
-    missed = m_recordLayouts.missedLength;
-    return learn;
+    return learnNow(m_recordLayouts, length,
+                    &m_recordMissedLength[kind == LogKind::Overflow      ? 0
+                                              : kind == LogKind::Warning ? 1
+                                                                         : 2]);
 }
 
 // Learns the layout of line, a Memory or cache stats line or a record with a text (an overflow warning, a warning,

@@ -199,8 +199,9 @@ private:
     // line has none of them, and then stop set when the long way is to read it without trying others.
     const LineLayout* matchLayout(const LayoutSet& set, const char* p, const char* end, int& k, qint64& atMs,
                                   bool& stop);
-    // Whether a layout is to be learnt from this line of set's kind, which missed every layout.
-    static bool learnNow(LayoutSet& set, qsizetype length);
+    // Whether a layout is to be learnt from this line of set's kind, which missed every layout. missedLength: the
+    // last such line's length to compare with and keep, when not the set's own (LayoutSet::missedLength).
+    static bool learnNow(LayoutSet& set, qsizetype length, qsizetype* missedLength = nullptr);
     // The same for a record's line of kind (an overflow warning, a warning, an error).
     bool learnRecordNow(LogKind kind, qsizetype length);
     // Counts a line read by the layout at place k of set (kindLines: its kind's count) and puts the layout first.
@@ -232,7 +233,7 @@ private:
     LogKind m_recordKind[LayoutSet::kMax] = {};
     quint8 m_recordMessageAt[LayoutSet::kMax] = {};
     // The kinds take turns in a log (an overflow warning, then an error): the length of the last line of each that
-    // missed every layout (LayoutSet::missedLength, by kind), the set's backoff shared.
+    // missed every layout, by kind (learnNow's missedLength; the set's own is not used), the set's backoff shared.
     qsizetype m_recordMissedLength[3] = {-1, -1, -1};
     // Each record layout's byte after the start of its level prefix (where the app's other lines have the 'i' of
     // "[info]") and where that is; m_recordKeyAt: that place when it is the same for every record layout (a line
