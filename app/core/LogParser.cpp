@@ -1578,15 +1578,22 @@ bool LogParser::appendMemoryRow(const char* p, const char* e, qint64 atMs)
 #ifdef HEAPWATCH_LINE_LAYOUTS
 namespace {
 
-// The figure of count digits (fraction included) at p, its point (if any) after the bytes in wholeBytes.
-Q_ALWAYS_INLINE quint64 laidOutValue(const char* p, int count, quint64 wholeBytes)
+// The values of a layout's figures i and i + 1 of the line at p, in the two halves: each figure's digits (fraction
+// included, at most 8) as one number, read from the 8 bytes that end with its last digit (LineLayout::windowAt).
+template<typename Layout> Q_ALWAYS_INLINE __m128i laidOutPair(const char* p, const Layout& l, int i)
 {
-    quint64 v;
-    std::memcpy(&v, p, 8);
-    v ^= 0x3030303030303030ULL;
-    const quint64 joined = (v & wholeBytes) | ((v >> 8) & ~wholeBytes);
-    return count <= 4 ? fourDigitsValue(quint32(joined << (8 * (4 - count))))
-                      : eightDigitsValue(joined << (8 * (8 - count)));
+    __m128i x = _mm_unpacklo_epi64(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p + l.windowAt[i])),
+                                   _mm_loadl_epi64(reinterpret_cast<const __m128i*>(p + l.windowAt[i + 1])));
+    x = _mm_xor_si128(x, _mm_set1_epi8('0'));
+    // The figure's digits in the top bytes of each half, the first of them the highest: zeros below.
+    const __m128i digits = _mm_or_si128(
+        _mm_and_si128(x, _mm_load_si128(reinterpret_cast<const __m128i*>(l.keptBytes + i))),
+        _mm_and_si128(_mm_slli_epi64(x, 8), _mm_load_si128(reinterpret_cast<const __m128i*>(l.movedBytes + i))));
+    // Pairs of digits, then fours, then eights (eightDigitsValue() in lanes).
+    const __m128i pairs = _mm_add_epi16(
+        _mm_mullo_epi16(_mm_and_si128(digits, _mm_set1_epi16(0xFF)), _mm_set1_epi16(10)), _mm_srli_epi16(digits, 8));
+    const __m128i fours = _mm_madd_epi16(pairs, _mm_set1_epi32(0x00010064));
+    return _mm_add_epi64(_mm_mul_epu32(fours, _mm_set1_epi64x(10000)), _mm_srli_epi64(fours, 32));
 }
 
 Q_ALWAYS_INLINE __m128i load16(const char* p)
@@ -1694,8 +1701,8 @@ void LogParser::learnLayout(QByteArrayView line, const char* firstFigure, bool e
             fractionDigits = p - g;
         }
         if (whole < 1 || p - f > 8 || (fractionDigits == 0 && p[-1] == '.')
-            || ((record || (cache && i < 3)) && fractionDigits > 0))
-            return; // left to the long way (a count is whole)
+            || ((record || (cache && i < 3)) && fractionDigits > 0) || p - b < 8)
+            return; // left to the long way (a count is whole; a figure is read from the 8 bytes it ends)
         at[i] = quint8(f - b);
         count[i] = quint8(whole + fractionDigits);
         fraction[i] = quint8(fractionDigits);
@@ -1733,11 +1740,17 @@ void LogParser::learnLayout(QByteArrayView line, const char* firstFigure, bool e
     // "…:SSZ": whole seconds, as docker 28 writes its own timestamps.
     l.utcSeconds = timestampLength == 20 && (b[19] == 'Z' || b[19] == 'z');
     for (int i = 0; i < 5; ++i) {
-        l.figureAt[i] = at[i];
-        l.figureDigits[i] = count[i];
         l.fractionDigits[i] = fraction[i];
-        l.wholeBytes[i] = fraction[i] > 0 ? (quint64(1) << (8 * (count[i] - fraction[i]))) - 1 : ~quint64(0);
         l.toHundredths[i] = fraction[i] == 0 ? 100 : fraction[i] == 1 ? 10 : fraction[i] == 2 ? 1 : 0;
+    }
+    // Each figure's 8 bytes, and the bytes of its digits in them (laidOutPair); the windows after the figures are
+    // empty (nothing kept).
+    const auto topBytes = [](int n) { return n <= 0 ? quint64(0) : ~quint64(0) << (8 * (8 - n)); };
+    for (int i = 0; i < 6; ++i) {
+        const bool figure = i < figures;
+        l.windowAt[i] = figure ? quint8(at[i] + count[i] + (fraction[i] > 0 ? 1 : 0) - 8) : 0;
+        l.keptBytes[i] = figure ? topBytes(fraction[i] > 0 ? fraction[i] : count[i]) : 0;
+        l.movedBytes[i] = figure && fraction[i] > 0 ? topBytes(count[i]) & ~topBytes(fraction[i]) : 0;
     }
     l.lastBlock = (length - 1) & ~qsizetype(15); // the block of the newline
     std::memcpy(l.bytes, b, size_t(line.size()));
@@ -1840,11 +1853,10 @@ Q_ALWAYS_INLINE qsizetype LogParser::readLaidOutLine(const char* p, const char* 
     bool stop = false;
     if (const LineLayout* const found = matchLayout(m_memoryLayouts, p, end, k, atMs, stop)) {
         const LineLayout& l = *found;
-#    if defined(__GNUC__) && !defined(__clang__)
-#        pragma GCC unroll 5
-#    endif
-        for (int i = 0; i < 5; ++i)
-            m_lastDigits.mantissa[i] = laidOutValue(p + l.figureAt[i], l.figureDigits[i], l.wholeBytes[i]);
+        quint64* const mantissa = m_lastDigits.mantissa;
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(mantissa), laidOutPair(p, l, 0));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(mantissa + 2), laidOutPair(p, l, 2));
+        _mm_storel_epi64(reinterpret_cast<__m128i*>(mantissa + 4), laidOutPair(p, l, 4));
         std::memcpy(m_lastDigits.fractionDigits, l.fractionDigits, sizeof l.fractionDigits);
         countLaidOut(m_memoryLayouts, k, m_laidOutLines);
         appendDigitsRow(atMs, l.toHundredths);
@@ -1859,8 +1871,8 @@ Q_ALWAYS_INLINE qsizetype LogParser::readLaidOutLine(const char* p, const char* 
         const LineLayout& l = *found;
         // What parseCacheExact() reads: three counts and the hit rate.
         quint64 v[4];
-        for (int i = 0; i < 4; ++i)
-            v[i] = laidOutValue(p + l.figureAt[i], l.figureDigits[i], l.wholeBytes[i]);
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(v), laidOutPair(p, l, 0));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(v + 2), laidOutPair(p, l, 2));
         CacheSample c;
         std::array<float, 4> row;
         if (!cacheOfDigits(v[0], v[1], v[2], v[3], l.fractionDigits[3], c, &row))
@@ -1908,8 +1920,10 @@ Q_NEVER_INLINE qsizetype LogParser::readLaidOutRecord(const char* p, const char*
     OverflowEvent overflow;
     if (kind == LogKind::Overflow) {
         overflow.atMs = atMs;
-        overflow.dropped = qint64(laidOutValue(p + l.figureAt[0], l.figureDigits[0], l.wholeBytes[0]));
-        overflow.totalDropped = qint64(laidOutValue(p + l.figureAt[1], l.figureDigits[1], l.wholeBytes[1]));
+        quint64 counts[2];
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(counts), laidOutPair(p, l, 0));
+        overflow.dropped = qint64(counts[0]);
+        overflow.totalDropped = qint64(counts[1]);
         if (overflow.dropped > overflow.totalDropped)
             return 0; // the long way refuses it
     }

@@ -166,15 +166,19 @@ private:
         qsizetype span = 0; // bytes a reading may touch (a multiple of 16)
         qsizetype end = 0; // where the line ends for the parser (before a CR)
         qsizetype timestampLength = 0;
-        quint8 figureAt[5] = {};
-        quint8 figureDigits[5] = {}; // whole and fraction
         int fractionDigits[5] = {};
         bool utcMilliseconds = false; // the timestamp ends in a fraction of 3 digits or more and a Z
         bool utcSeconds = false; // the timestamp ends in the seconds and a Z (docker 28's `logs -t`)
         bool zoneOptional = false; // the logger's timestamp, not the engine's
-        quint64 wholeBytes[5] = {}; // the bytes of the whole part in a load of the figure
         // 100, 10 or 1 for a figure of 0, 1 or 2 fraction digits (its digits times this are its hundredths), else 0.
         quint32 toHundredths[5] = {};
+        // The figures (a Memory line's five, a cache stats line's four, an overflow's two counts), read two at a
+        // time, each from the 8 bytes of the line that end with its last digit: where those start, and in them the
+        // bytes kept as they are (the fraction's, or the whole figure's without one) and those kept from the load
+        // moved up a byte (the whole part's, over the point). The windows after the figures keep nothing.
+        alignas(16) quint64 keptBytes[6] = {};
+        alignas(16) quint64 movedBytes[6] = {};
+        quint8 windowAt[6] = {};
     };
     // The layouts of one kind, a few: a figure that gains a digit and loses it again changes the layout back and
     // forth.

@@ -38,8 +38,9 @@ print(float(m.group(1)) * f[m.group(2)])'
 # watch: heapwatch's samples from then on (the cgroup loop's every second, podman's `docker stats` stream's every
 # 5 s) see the figure docker stats reads meanwhile, which is read every second from the pause to the end of the
 # watch and once after it; heapwatch's figure must be within 1 % of one of those readings (the page cache the
-# kernel drops while paused moves the figure by 0.6 % a step, counting as Docker does would be 19 % short). The watch lasts 14 s: the stream's
-# last sample comes after the pause even when connecting takes 4 s (the ASan build on a busy machine).
+# kernel drops while paused moves the figure by 0.6 % a step, counting as Docker does would be 19 % short). The
+# watch lasts 14 s: the stream's last sample comes after the pause even when connecting takes 4 s (the ASan build
+# on a busy machine).
 check_one() { # CONTAINER EXPECTED_SOURCE_PREFIX [ENV…]
     local name=$1 want=$2 out watcher
     shift 2
