@@ -1685,7 +1685,6 @@ void LogParser::learnLayout(QByteArrayView line, const char* firstFigure, bool e
     const qsizetype* const after = cache ? kCacheAfter : kMemoryAfter;
     quint8 at[5] = {}, count[5] = {}, fraction[5] = {};
     const char* p = firstFigure;
-    qsizetype reach = length;
     for (int i = 0; i < figures; ++i) {
         while (record && p < e && *p == ' ')
             ++p; // as readCount
@@ -1706,15 +1705,14 @@ void LogParser::learnLayout(QByteArrayView line, const char* firstFigure, bool e
         at[i] = quint8(f - b);
         count[i] = quint8(whole + fractionDigits);
         fraction[i] = quint8(fractionDigits);
-        reach = std::max<qsizetype>(reach, (f - b) + 8);
         if (!record)
             p += after[i];
         else if (i == 0 && !(p = overflowTotalAfter(p, e)))
             return;
     }
-    const qsizetype span = (reach + 15) & ~qsizetype(15);
-    if (span > LineLayout::kMaxBytes)
-        return;
+    // A reading touches the line's 16-byte blocks and no more (each figure is read from bytes that end with it).
+    static_assert(LineLayout::kMaxBytes % 16 == 0);
+    const qsizetype span = (length + 15) & ~qsizetype(15);
 
     // In the place of the least recently used layout of the kind, first in its order.
     LayoutSet& set = cache ? m_cacheLayouts : record ? m_recordLayouts : m_memoryLayouts;
