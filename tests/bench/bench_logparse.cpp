@@ -2,11 +2,12 @@
 // live path a follower takes (ContainerStreams: split, engine timestamp, resume dedupe, parse, batches into a
 // TargetState) on the same bytes.
 //
-//   bench_logparse [--lines N] [--repeat R] [--runs K] [--heapwatch PATH] [--keep]
+//   bench_logparse [--lines N] [--repeat R] [--runs K] [--heapwatch PATH] [--keep] [--busy-processors N]
 //
 // Prints e.g. "parse: 1000000 lines in 0.412 s (2.43 Mlines/s); grep -E: 0.301 s; ratio 1.37x (target <= 2x)", and
 // the whole `heapwatch check --replay FILE` process against the whole `grep -cE` process on the same file (K runs of
-// each, alternating, medians and their ratio: the backfill figure of the README).
+// each, alternating, medians and their ratio: the backfill figure of the README), with the processor time each took
+// (the replay's threads together), and optionally with processors kept busy as on a shared machine.
 // Exits 0 whatever the ratio (it reports), 1 when the parser recognised a wrong number of records, or the live
 // path lost a line, delivered one twice or hashed a line more than once.
 #include "Assessment.h"
@@ -21,11 +22,14 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <limits>
 #include <optional>
 #include <random>
+#include <sys/resource.h>
+#include <thread>
 
 using namespace heapwatch;
 
@@ -331,26 +335,40 @@ std::pair<double, qint64> grepFile(const QString& path)
 // The backfill figure: `grep -cE` with the five kinds a replay judges by, as a person would type it.
 const char* const kReplayGrepPattern = "Memory:|Cache stats|buffer overflow|\\[warn\\]|\\[error\\]";
 
+double medianOf(std::vector<double> s)
+{
+    std::sort(s.begin(), s.end());
+    return s.empty() ? 0 : s.size() % 2 ? s[s.size() / 2] : (s[s.size() / 2 - 1] + s[s.size() / 2]) / 2;
+}
+
 struct ProcessTimes
 {
     std::vector<double> seconds;
+    std::vector<double> cpuSeconds; // user + system, of all the process's threads
     QByteArray firstOutput;
     bool ok = true;
-    double median() const
-    {
-        std::vector<double> s = seconds;
-        std::sort(s.begin(), s.end());
-        return s.empty() ? 0 : s.size() % 2 ? s[s.size() / 2] : (s[s.size() / 2 - 1] + s[s.size() / 2]) / 2;
-    }
+    double median() const { return medianOf(seconds); }
+    double cpuMedian() const { return medianOf(cpuSeconds); }
     double min() const { return seconds.empty() ? 0 : *std::min_element(seconds.begin(), seconds.end()); }
     double max() const { return seconds.empty() ? 0 : *std::max_element(seconds.begin(), seconds.end()); }
 };
 
+// The processor time of the children waited for so far (user + system).
+double childrenCpuSeconds()
+{
+    rusage usage {};
+    getrusage(RUSAGE_CHILDREN, &usage);
+    return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+        + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
 // Runs program to its end with its output read through a pipe (grep notices /dev/null and stops at the first match),
-// in the caller's environment; adds the wall time from start to exit.
+// in the caller's environment; adds the wall time from start to exit and the processor time it took (counted for
+// this process's children when QProcess has waited for it).
 void timeProcess(const QString& program, const QStringList& arguments, ProcessTimes& times)
 {
     QProcess process;
+    const double cpuBefore = childrenCpuSeconds();
     QElapsedTimer timer;
     timer.start();
     process.start(program, arguments);
@@ -359,6 +377,7 @@ void timeProcess(const QString& program, const QStringList& arguments, ProcessTi
         return;
     }
     times.seconds.push_back(double(timer.nsecsElapsed()) / 1e9);
+    times.cpuSeconds.push_back(childrenCpuSeconds() - cpuBefore);
     const QByteArray output = process.readAllStandardOutput();
     if (times.firstOutput.isEmpty())
         times.firstOutput = output.left(200).trimmed();
@@ -436,8 +455,13 @@ int main(int argc, char** argv)
         QStringLiteral("Time this saved log (docker logs output, one line a record) instead of a generated one; "
                        "every record grep matches must be recognised."),
         QStringLiteral("PATH"));
+    const QCommandLineOption busyOption(
+        QStringLiteral("busy-processors"),
+        QStringLiteral("Keep N processors busy (a thread spinning on each) while check --replay and grep -cE are "
+                       "timed, as another program would on a shared machine."),
+        QStringLiteral("N"), QStringLiteral("0"));
     cli.addOptions({linesOption, repeatOption, keepOption, runsOption, heapwatchOption, baselineOption, plainOption,
-                    memoryEveryOption, captureOption, logOption});
+                    memoryEveryOption, captureOption, logOption, busyOption});
     cli.process(app);
     quint64 lines = cli.value(linesOption).toULongLong();
     const int repeat = std::max(1, cli.value(repeatOption).toInt());
@@ -506,6 +530,13 @@ int main(int argc, char** argv)
     const QString heapwatch = cli.value(heapwatchOption);
     const QStringList replayArguments {QStringLiteral("check"), QStringLiteral("--replay"), path};
     const QStringList grepArguments {QStringLiteral("-cE"), QString::fromLatin1(kReplayGrepPattern), path};
+    const int busyProcessors = std::max(0, cli.value(busyOption).toInt());
+    std::atomic<bool> spinning {true};
+    std::vector<std::thread> spinners;
+    for (int b = 0; b < busyProcessors; ++b)
+        spinners.emplace_back([&spinning] {
+            while (spinning.load(std::memory_order_relaxed)) { }
+        });
     for (int r = 0; r < runs; ++r) {
         if (r % 2 == 0) {
             timeProcess(heapwatch, replayArguments, replay);
@@ -517,6 +548,9 @@ int main(int argc, char** argv)
         if (!baselineBinary.isEmpty())
             timeProcess(baselineBinary, replayArguments, baseline);
     }
+    spinning = false;
+    for (std::thread& spinner : spinners)
+        spinner.join();
 
     const double mlps = double(lines) / best.seconds / 1e6;
     const double evaluatedMlps = double(lines) / bestEvaluated.seconds / 1e6;
@@ -541,10 +575,19 @@ int main(int argc, char** argv)
             "%.3f s (%.3f-%.3f); %d alternating runs; ratio %.2fx (target <= 1.0x)\n",
             replay.median(), replay.min(), replay.max(), kReplayGrepPattern, grepProcess.median(), grepProcess.min(),
             grepProcess.max(), runs, replay.median() / grepProcess.median());
+        if (busyProcessors > 0)
+            std::printf("backfill: timed with %d of the %u processors kept busy by spinning threads\n", busyProcessors,
+                        std::thread::hardware_concurrency());
+        // What the replay costs where no second processor is free: its threads' time against grep's one thread.
+        std::printf("backfill: processor time (user + system) median %.3f s for check --replay, %.3f s for grep -cE; "
+                    "ratio %.2fx\n",
+                    replay.cpuMedian(), grepProcess.cpuMedian(), replay.cpuMedian() / grepProcess.cpuMedian());
         if (!baselineBinary.isEmpty() && baseline.ok) {
-            std::printf("backfill: baseline %s median %.3f s (%.3f-%.3f); ratio to grep %.2fx; output %s\n",
+            std::printf("backfill: baseline %s median %.3f s (%.3f-%.3f); ratio to grep %.2fx; processor time "
+                        "%.3f s (%.2fx); output %s\n",
                         qPrintable(baselineBinary), baseline.median(), baseline.min(), baseline.max(),
-                        baseline.median() / grepProcess.median(),
+                        baseline.median() / grepProcess.median(), baseline.cpuMedian(),
+                        baseline.cpuMedian() / grepProcess.cpuMedian(),
                         baseline.firstOutput == replay.firstOutput ? "the same" : "DIFFERENT");
         }
         std::printf("backfill: check said \"%s\"; grep counted %s\n", replay.firstOutput.constData(),
