@@ -83,7 +83,10 @@ CONF
         fail "the docker CLI cannot use podman's Docker API: $(cat "$T/docker.err")"
 
     # The container's root: node and the libraries ldd lists for it. The app prints a Memory line every
-    # second and appends the same line to APP_OUT/NAME (the root is a host directory).
+    # second and appends the same line to APP_OUT/NAME (the root is a host directory). It ends on SIGTERM
+    # between two lines: as the container's PID 1 without a handler it would ignore SIGTERM and be killed when
+    # `stop -t 1` times out, now and then between printing a line and appending it (a line in the log that
+    # APP_OUT lacks, which the tests would count as a sample heapwatch made up).
     R=$T/rootfs
     APP_OUT=$R/app/out
     local node lib
@@ -104,6 +107,7 @@ setInterval(() => {
     console.log(line);
     fs.appendFileSync(out, line + '\n');
 }, 1000);
+process.on('SIGTERM', () => process.exit(0));
 JS
 
     ssh-keygen -q -t ed25519 -N '' -f "$T/hostkey" && ssh-keygen -q -t ed25519 -N '' -f "$T/clientkey" ||

@@ -120,7 +120,7 @@ sleep 5 # stopped for a while: the stats stream shows "--" meanwhile
 wait_fresh "stop and start of hw2" "$(now)"
 "${P[@]}" restart -t 1 hw4 >/dev/null 2>&1 || fail "restart hw4"
 wait_fresh "restart of hw4" "$(now)"
-"${P[@]}" rm -f -t 0 hw3 >/dev/null || fail "rm hw3"
+"${P[@]}" rm -f -t 1 hw3 >/dev/null || fail "rm hw3" # SIGTERM first: see the app in engine-env.sh
 sleep 8 # absent for a while: heapwatch waits for it
 run_container hw3
 wait_fresh "rm -f then run of hw3 (new id)" "$(now)"
