@@ -1642,7 +1642,7 @@ bool LogParser::learnNow(LayoutSet& set, qsizetype length, qsizetype* missedLeng
         return false;
     }
     missed = -1;
-    const bool served = set.count < set.capacity || set.lines >= 2;
+    const bool served = set.count < set.capacity || set.layouts[set.order[set.capacity - 1]].served >= set.servedLines;
     set.learnBackoff = served ? 0 : std::min<quint32>(set.learnBackoff * 2 + 1, 1023);
     set.learnSkips = set.learnBackoff;
     return true;
@@ -1767,11 +1767,17 @@ void LogParser::learnLayout(QByteArrayView line, const char* firstFigure, bool e
     for (qsizetype i = 0; i < 16; ++i)
         l.lastCare[i] = l.lastBlock + i < length ? char(0xFF) : char(0);
     l.span = span;
+    // What the exact reader reads starts at the first figure of a Memory line and at the "Keys: " before a cache
+    // stats line's (records have no prefix path).
+    l.prefixLength = record ? 0 : (firstFigure - b) - (cache ? qsizetype(sizeof "Keys: " - 1) : 0);
+    l.prefixLastBlock = l.prefixLength > 0 ? (l.prefixLength - 1) & ~qsizetype(15) : 0;
+    for (qsizetype i = 0; i < 16; ++i)
+        l.prefixLastCare[i] = l.prefixLastBlock + i < l.prefixLength ? char(0xFF) : char(0);
     l.end = end - b;
     l.timestampLength = timestampLength;
     l.zoneOptional = !engineTime;
     l.length = length;
-    set.lines = 0;
+    l.served = 0;
     if (cache) {
         const qsizetype kindAt = (firstFigure - b) - qsizetype(sizeof "Cache stats - Keys: " - 1);
         m_cacheKindAt = kindAt;
@@ -1803,32 +1809,101 @@ Q_ALWAYS_INLINE const LogParser::LineLayout* LogParser::matchLayout(const Layout
             breaks = _mm_or_si128(breaks, layoutBreaks(p + at, l.bytes + at, l.care + at, l.highest + at));
         if (!allZero(breaks))
             continue;
-        int second;
-        if ((l.utcMilliseconds || l.utcSeconds) && m_minuteSeconds >= 0 && equalBytes<16>(p, m_minutePrefix)) {
-            // Within the minute of the line before, in UTC: readTimestamp() would check only the second and
-            // take the calendar from the cache, and the milliseconds are the fraction's first three digits (none
-            // in whole seconds). (The cache holds the minute of the last timestamp read with it, the engine's or
-            // the logger's: the same seconds either way.)
-            readDigits2(p + 17, second);
-            if (second > 60) {
-                stop = true;
-                return nullptr;
-            }
-            atMs = (m_minuteSeconds + second) * 1000;
-            if (l.utcMilliseconds)
-                atMs += digit(p[20]) * 100 + digit(p[21]) * 10 + digit(p[22]);
-        } else {
-            const MinuteCache cache {m_minutePrefix, &m_minuteSeconds};
-            const Timestamp ts = readTimestamp(p, p + l.end, l.zoneOptional, &cache);
-            if (ts.length != l.timestampLength) {
-                stop = true;
-                return nullptr;
-            }
-            atMs = ts.ns / 1000000;
+        if (!layoutTime(l, p, p + l.end, atMs)) {
+            stop = true;
+            return nullptr;
         }
         return &l;
     }
     return nullptr;
+}
+
+Q_ALWAYS_INLINE bool LogParser::layoutTime(const LineLayout& l, const char* p, const char* bound, qint64& atMs)
+{
+    int second;
+    if ((l.utcMilliseconds || l.utcSeconds) && m_minuteSeconds >= 0 && equalBytes<16>(p, m_minutePrefix)) {
+        // Within the minute of the line before, in UTC: readTimestamp() would check only the second and take the
+        // calendar from the cache, and the milliseconds are the fraction's first three digits (none in whole
+        // seconds). (The cache holds the minute of the last timestamp read with it, the engine's or the logger's:
+        // the same seconds either way.)
+        readDigits2(p + 17, second);
+        if (second > 60)
+            return false;
+        atMs = (m_minuteSeconds + second) * 1000;
+        if (l.utcMilliseconds)
+            atMs += digit(p[20]) * 100 + digit(p[21]) * 10 + digit(p[22]);
+        return true;
+    }
+    const MinuteCache cache {m_minutePrefix, &m_minuteSeconds};
+    const Timestamp ts = readTimestamp(p, bound, l.zoneOptional, &cache);
+    if (ts.length != l.timestampLength)
+        return false;
+    atMs = ts.ns / 1000000;
+    return true;
+}
+
+// A line that has the bytes of a layout but for its figures (the prefix, read the way matchLayout reads a whole
+// line) makes every decision the long way makes before its exact reader the same way, since those look at the
+// timestamps, the level and the marker alone; the exact reader then reads what follows as the long way does, to
+// the same end of line.
+Q_NEVER_INLINE qsizetype LogParser::readPrefixedLine(LayoutSet& set, LogKind kind, const char* p, const char* end,
+                                                     std::vector<LogRecord>& out)
+{
+    if (set.count == 0)
+        return 0;
+    const LineLayout& l = set.layouts[set.order[0]];
+    if (end - p < l.prefixLastBlock + 16 || l.prefixLength == 0)
+        return 0;
+    const __m128i care = _mm_load_si128(reinterpret_cast<const __m128i*>(l.prefixLastCare));
+    if (!allZero(_mm_and_si128(layoutBreaks(p + l.prefixLastBlock, l.bytes + l.prefixLastBlock,
+                                            l.care + l.prefixLastBlock, l.highest + l.prefixLastBlock),
+                               care)))
+        return 0;
+    __m128i breaks = _mm_setzero_si128();
+    for (qsizetype at = 0; at < l.prefixLastBlock; at += 16)
+        breaks = _mm_or_si128(breaks, layoutBreaks(p + at, l.bytes + at, l.care + at, l.highest + at));
+    if (!allZero(breaks))
+        return 0;
+    // The line's end, within the longest line a layout is learnt from (a longer one goes the long way).
+    const char* const from = p + l.prefixLength;
+    const char* const nl = static_cast<const char*>(
+        std::memchr(from, '\n', size_t(std::min<qsizetype>(end - from, LineLayout::kMaxBytes - 1 - l.prefixLength))));
+    if (!nl)
+        return 0;
+    const char* const e = nl[-1] == '\r' ? nl - 1 : nl; // nl > p: the prefix comes first
+    qint64 atMs;
+    if (!layoutTime(l, p, e, atMs))
+        return 0;
+    const bool engineTime = !l.zoneOptional;
+    if (kind == LogKind::Memory) {
+        MemoryDigits d;
+        if (!readMemoryExact(from, e, d))
+            return 0;
+        std::memcpy(m_lastDigits.mantissa, d.mantissa, sizeof d.mantissa);
+        std::memcpy(m_lastDigits.fractionDigits, d.fractionDigits, sizeof d.fractionDigits);
+        appendDigitsRow(atMs);
+    } else {
+        CacheSample c;
+        std::array<float, 4> row;
+        if (!parseCacheExact(from, e, c, &row))
+            return 0;
+        c.atMs = atMs;
+        MemoryRows& rows = *m_memoryRows;
+        if (atMs >= 0) {
+            rows.cacheRows.push_back(MemoryRows::CacheRow {atMs, row, quint32(out.size()), quint32(rows.rows.size())});
+            rows.lastMs = std::max(rows.lastMs, atMs);
+        }
+        rows.lastCache = c;
+    }
+    ++m_counters.lines;
+    ++m_counters.recognised;
+    ++m_prefixedLines;
+    // As the long way would after reading the line: a layout learnt from it (l may be the one replaced).
+    const qsizetype length = nl - p;
+    if (learnNow(set, length))
+        learnLayout(QByteArrayView(p, length), kind == LogKind::Memory ? from : from + (sizeof "Keys: " - 1),
+                    engineTime, kind);
+    return length + 1;
 }
 
 // A line read by the layout at place k of set: that layout goes first in the set's order, and the line is counted
@@ -1838,7 +1913,7 @@ Q_ALWAYS_INLINE void LogParser::countLaidOut(LayoutSet& set, int k, quint64& kin
     moveToFront(set.order, size_t(k));
     ++m_counters.lines;
     ++m_counters.recognised;
-    ++set.lines;
+    ++set.layouts[set.order[0]].served;
     ++kindLines;
 }
 
@@ -1862,6 +1937,14 @@ Q_ALWAYS_INLINE qsizetype LogParser::readLaidOutLine(const char* p, const char* 
     }
     if (stop)
         return 0;
+    // A Memory line of the latest layout's prefix has the 'M' of its marker where the layout has it (checked here:
+    // most lines that miss the Memory layouts are other lines, and this turns them away in one comparison).
+    const LineLayout& latest = m_memoryLayouts.layouts[m_memoryLayouts.order[0]];
+    if (latest.prefixLength > 0 && end - p > latest.prefixLength
+        && p[latest.prefixLength - qsizetype(sizeof "Memory: RSS=" - 1)] == 'M') {
+        if (const qsizetype n = readPrefixedLine(m_memoryLayouts, LogKind::Memory, p, end, out))
+            return n;
+    }
     if (m_cacheKindAt >= 0 && (end - p <= m_cacheKindAt || p[m_cacheKindAt] != 'C')) {
         if (end - p <= m_cacheKindAt)
             return 0; // the end of the chunk, as below
@@ -1884,6 +1967,8 @@ Q_ALWAYS_INLINE qsizetype LogParser::readLaidOutLine(const char* p, const char* 
         return l.length;
     } else if (stop) {
         return 0;
+    } else if (const qsizetype n = readPrefixedLine(m_cacheLayouts, LogKind::Cache, p, end, out)) {
+        return n;
     }
     if (m_recordLayouts.count > 0) {
         if (m_recordKeyAt < 0)

@@ -113,6 +113,9 @@ public:
     quint64 laidOutCacheLines() const { return m_laidOutCacheLines; }
     // The same for the app's overflow warnings, warnings and errors (records with a text).
     quint64 laidOutRecordLines() const { return m_laidOutRecordLines; }
+    // Memory and cache stats lines that missed every layout of their kind but had the bytes of the latest one up to
+    // their figures, read from there by the exact reader (readPrefixedLine) rather than the long way.
+    quint64 prefixedLines() const { return m_prefixedLines; }
 
 private:
     void consumeLine(QByteArrayView line, LogStream stream, std::vector<LogRecord>& out, LineGate* gate);
@@ -179,21 +182,31 @@ private:
         alignas(16) quint64 keptBytes[6] = {};
         alignas(16) quint64 movedBytes[6] = {};
         quint8 windowAt[6] = {};
+        quint64 served = 0; // lines read by the layout since it was learnt
+        // A Memory or cache stats layout's prefix: the bytes before what the exact reader reads (a Memory line's
+        // first figure, a cache stats line's "Keys: "), which hold the timestamps, the level and the marker; the
+        // block its last byte is in, and the prefix's bytes in that block.
+        qsizetype prefixLength = 0;
+        qsizetype prefixLastBlock = 0;
+        alignas(16) char prefixLastCare[16] = {};
     };
     // The layouts of one kind, a few: a figure that gains a digit and loses it again changes the layout back and
     // forth.
     struct LayoutSet
     {
         static constexpr int kMax = 4;
-        explicit LayoutSet(int most)
+        // most: the layouts kept; served: the lines the layout to be replaced must have read for the next to be
+        // learnt at once (else learnBackoff grows).
+        LayoutSet(int most, quint32 served)
             : capacity(most)
+            , servedLines(served)
         {
         }
         LineLayout layouts[kMax];
         quint8 order[kMax] = {0, 1, 2, 3}; // most recently used first
         int capacity;
+        quint32 servedLines;
         int count = 0;
-        quint64 lines = 0; // lines read by these layouts since the last was learnt
         qsizetype missedLength = -1; // of the last line of the kind that missed every layout
         quint32 learnSkips = 0; // lines of the kind read the long way before the next is learnt from
         quint32 learnBackoff = 0; // grows while layouts are replaced before they serve: lines that change every time
@@ -203,6 +216,14 @@ private:
     // line has none of them, and then stop set when the long way is to read it without trying others.
     const LineLayout* matchLayout(const LayoutSet& set, const char* p, const char* end, int& k, qint64& atMs,
                                   bool& stop);
+    // The time of the line at p that has layout l's timestamp (bound: where the line ends at the latest), as the long
+    // way reads it; false when the long way is to read the line.
+    bool layoutTime(const LineLayout& l, const char* p, const char* bound, qint64& atMs);
+    // A Memory (kind) or cache stats line at p that missed every layout of set: read by the exact reader after the
+    // prefix of the set's latest layout when the line has it (its figures' digits differ in number from the
+    // layout's, or the line's length does), and a layout learnt from it as the long way would; its bytes, or 0.
+    qsizetype readPrefixedLine(LayoutSet& set, LogKind kind, const char* p, const char* end,
+                               std::vector<LogRecord>& out);
     // Whether a layout is to be learnt from this line of set's kind, which missed every layout. missedLength: the
     // last such line's length to compare with and keep, when not the set's own (LayoutSet::missedLength).
     static bool learnNow(LayoutSet& set, qsizetype length, qsizetype* missedLength = nullptr);
@@ -222,9 +243,15 @@ private:
     MemoryRows* m_memoryRows = nullptr;
     LastMemoryDigits m_lastDigits;
     HeapTotalFactor m_heapFactor;
+    // A Memory or cache stats line that misses every layout is read after its latest layout's prefix
+    // (readPrefixedLine) at about twice a laid-out line's cost, and learning a layout costs a few such lines: where
+    // the figures' lengths change from line to line (values that jump across powers of ten), layouts that read a
+    // line or two are not worth learning, so one is learnt at once only in the place of one that read this many. A
+    // record that misses goes the long way, which costs more than learning.
+    static constexpr quint32 kServedLines = 16;
     // Memory lines' first: they are most of a log (and a cache stats line tries them and misses, not the reverse).
-    LayoutSet m_memoryLayouts {4};
-    LayoutSet m_cacheLayouts {2};
+    LayoutSet m_memoryLayouts {4, kServedLines};
+    LayoutSet m_cacheLayouts {2, kServedLines};
     // Where the marker of every cache stats layout starts ("Cache stats - "), or -1 when they differ: a line without
     // its 'C' there tries none of them.
     qsizetype m_cacheKindAt = -1;
@@ -233,7 +260,7 @@ private:
     quint64 m_laidOutCacheLines = 0;
     // The app's overflow warnings, warnings and errors, tried after the others (a seventh of its lines at most),
     // with each layout's kind and where its message starts (by the layout's place in the set).
-    LayoutSet m_recordLayouts {4};
+    LayoutSet m_recordLayouts {4, 2};
     LogKind m_recordKind[LayoutSet::kMax] = {};
     quint8 m_recordMessageAt[LayoutSet::kMax] = {};
     // The kinds take turns in a log (an overflow warning, then an error): the length of the last line of each that
@@ -248,6 +275,7 @@ private:
     qsizetype m_recordKeyAt = -1;
     quint32 m_recordKeys = 0;
     quint64 m_laidOutRecordLines = 0;
+    quint64 m_prefixedLines = 0;
 };
 
 // Parses an RFC 3339 timestamp as docker and podman print them ("2026-11-27T12:20:33Z",

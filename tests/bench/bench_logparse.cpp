@@ -22,6 +22,7 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cmath>
 #include <cstdio>
@@ -57,9 +58,27 @@ struct Expected
 // only every Nth of the Memory lines is one and the others are request lines, as a busy app's log is between the
 // Memory lines it writes every few minutes. With captureShape, the lines come in the proportions of the captured
 // app's `docker logs -t` (the fixtures, stdout and stderr together): of every 14, 10 Memory lines, 2 Cache lines, a
-// colourised overflow warning and an error.
-Expected generate(const QString& path, quint64 lines, bool engineTimestamps, quint64 memoryEvery, bool captureShape)
+// colourised overflow warning and an error. With jumping, the Memory line's five figures are drawn at random (from a
+// fixed seed) over ranges where their counts of digits change from line to line, as an app's whose memory jumps
+// about: RSS 90-400 MB, heap used 8-300 MB, its total 1-50 MB above, external 0.5-30 MB, array buffers 0.1-20 MB.
+Expected generate(const QString& path, quint64 lines, bool engineTimestamps, quint64 memoryEvery, bool captureShape,
+                  bool jumping)
 {
+    std::mt19937_64 rng(20261205);
+    const auto uniform = [&rng](double from, double to) {
+        return from + (to - from) * double(rng() >> 11) / double(quint64(1) << 53);
+    };
+    // The figures of the next Memory line: the generator's own, or the jumping ones.
+    const auto figures = [&](double rss, double used, double total, double external, double buffers) {
+        if (jumping) {
+            rss = uniform(90, 400);
+            used = uniform(8, 300);
+            total = used + uniform(1, 50);
+            external = uniform(0.5, 30);
+            buffers = uniform(0.1, 20);
+        }
+        return std::array<double, 5> {rss, used, total, external, buffers};
+    };
     QFile file(path);
     if (!file.open(QIODevice::WriteOnly))
         qFatal("cannot write %s", qPrintable(path));
@@ -100,10 +119,11 @@ Expected generate(const QString& path, quint64 lines, bool engineTimestamps, qui
                               unsigned(1346 + i), unsigned(482 + i / 3), unsigned(70 + i % 20), unsigned(i % 100));
             ++e.cache;
         } else if (captureShape) {
+            const std::array<double, 5> f = figures(330.1 + double(i % 5000) / 10.0, 212.7, 218.0, 17.6, 13.6);
             n = std::snprintf(line, sizeof line,
-                              "%s [info]: Memory: RSS=%.1fMB, Heap=212.7MB/218.0MB, External=17.6MB, "
-                              "ArrayBuffers=13.6MB\n",
-                              stamp, 330.1 + double(i % 5000) / 10.0);
+                              "%s [info]: Memory: RSS=%.1fMB, Heap=%.1fMB/%.1fMB, External=%.1fMB, "
+                              "ArrayBuffers=%.1fMB\n",
+                              stamp, f[0], f[1], f[2], f[3], f[4]);
             ++e.memory;
         } else if (i % 1000 == 500) {
             n = std::snprintf(line, sizeof line, "%s [warn]: Slow query took %u ms\n", stamp, unsigned(1000 + i % 97));
@@ -130,12 +150,13 @@ Expected generate(const QString& path, quint64 lines, bool engineTimestamps, qui
             n = std::snprintf(line, sizeof line, "%s [info]: POST /api/v1/orgs/%u/sites/%u/resources 201 %u ms\n",
                               stamp, unsigned(i % 97), unsigned(i % 9973), unsigned(i % 300 + 3));
         } else {
-            const double rss = 244.2 + double(i % 1400) / 10.0;
             const double heap = 140.7 + double(i % 700) / 10.0;
+            const std::array<double, 5> f = figures(244.2 + double(i % 1400) / 10.0, heap, heap + 5.3,
+                                                    13.1 + double(i % 45) / 10.0, 9.4 + double(i % 42) / 10.0);
             n = std::snprintf(line, sizeof line,
                               "%s [info]: Memory: RSS=%.1fMB, Heap=%.1fMB/%.1fMB, External=%.1fMB, "
                               "ArrayBuffers=%.1fMB\n",
-                              stamp, rss, heap, heap + 5.3, 13.1 + double(i % 45) / 10.0, 9.4 + double(i % 42) / 10.0);
+                              stamp, f[0], f[1], f[2], f[3], f[4]);
             ++e.memory;
         }
         buffer.append(line, n);
@@ -450,6 +471,11 @@ int main(int argc, char** argv)
         QStringLiteral("capture-shape"),
         QStringLiteral("Generate the lines in the proportions of the captured app's docker logs (the fixtures): of "
                        "every 14, 10 Memory, 2 Cache, an overflow warning and an error."));
+    const QCommandLineOption jumpingOption(
+        QStringLiteral("jumping-figures"),
+        QStringLiteral("The Memory lines' five figures drawn at random over ranges where their counts of digits "
+                       "change from line to line (RSS 90-400 MB, heap 8-300 MB, external 0.5-30 MB, array buffers "
+                       "0.1-20 MB), as an app's whose memory jumps about."));
     const QCommandLineOption logOption(
         QStringLiteral("log"),
         QStringLiteral("Time this saved log (docker logs output, one line a record) instead of a generated one; "
@@ -461,7 +487,7 @@ int main(int argc, char** argv)
                        "timed, as another program would on a shared machine."),
         QStringLiteral("N"), QStringLiteral("0"));
     cli.addOptions({linesOption, repeatOption, keepOption, runsOption, heapwatchOption, baselineOption, plainOption,
-                    memoryEveryOption, captureOption, logOption, busyOption});
+                    memoryEveryOption, captureOption, jumpingOption, logOption, busyOption});
     cli.process(app);
     quint64 lines = cli.value(linesOption).toULongLong();
     const int repeat = std::max(1, cli.value(repeatOption).toInt());
@@ -486,7 +512,8 @@ int main(int argc, char** argv)
             lines += quint64(file.read(1 << 20).count('\n'));
     } else {
         expected = generate(path, lines, !cli.isSet(plainOption),
-                            std::max<quint64>(1, cli.value(memoryEveryOption).toULongLong()), cli.isSet(captureOption));
+                            std::max<quint64>(1, cli.value(memoryEveryOption).toULongLong()), cli.isSet(captureOption),
+                            cli.isSet(jumpingOption));
     }
     std::printf("log: %s, %llu lines, %.1f MB\n", qPrintable(path), static_cast<unsigned long long>(lines),
                 double(QFile(path).size()) / 1e6);

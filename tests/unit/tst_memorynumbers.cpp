@@ -37,6 +37,7 @@ struct RowsFeed
     quint64 laidOut = 0;
     quint64 laidOutCache = 0;
     quint64 laidOutRecords = 0;
+    quint64 prefixed = 0;
 };
 
 RowsFeed feedRows(const QByteArray& log, bool longWay, qsizetype chunk)
@@ -54,6 +55,7 @@ RowsFeed feedRows(const QByteArray& log, bool longWay, qsizetype chunk)
     f.laidOut = parser.laidOutLines();
     f.laidOutCache = parser.laidOutCacheLines();
     f.laidOutRecords = parser.laidOutRecordLines();
+    f.prefixed = parser.prefixedLines();
     return f;
 }
 
@@ -366,14 +368,17 @@ private Q_SLOTS:
     void layoutsReadLinesAsTheLongWayDoes()
     {
         // Figures that change their count of digits every 300 lines or so, then every 30 (layouts then serve
-        // few lines: the parser learns less often); lines with the engine's timestamps, then the logger's alone.
+        // few lines: the parser learns less often), then nearly every line (values that jump about: most Memory
+        // lines miss every layout and are read after their latest layout's prefix); lines with the engine's
+        // timestamps, then the logger's alone.
         struct Log
         {
             quint32 seed;
             int widthChangeOdds;
             bool engineTimestamps;
         };
-        for (const Log& l : {Log {1, 1500, true}, Log {2, 1500, true}, Log {3, 150, true}, Log {4, 1500, false}}) {
+        for (const Log& l : {Log {1, 1500, true}, Log {2, 1500, true}, Log {3, 150, true}, Log {4, 1500, false},
+                             Log {5, 3, true}, Log {6, 3, false}}) {
             const quint32 seed = l.seed;
             const int widthChangeOdds = l.widthChangeOdds;
             const QByteArray log = variedMemoryLog(seed, 20000, widthChangeOdds, l.engineTimestamps);
@@ -389,6 +394,8 @@ private Q_SLOTS:
                     QVERIFY2(laidOut.laidOutCache > 300, what.constData());
                     QVERIFY2(laidOut.laidOutRecords > 300, what.constData());
                 }
+                if (chunk >= 4099 && widthChangeOdds < 10) // the prefix path, nearly every Memory line
+                    QVERIFY2(laidOut.prefixed > 5000, (what + ": " + QByteArray::number(laidOut.prefixed)).constData());
                 QCOMPARE(laidOut.counters.lines, longWay.counters.lines);
                 QCOMPARE(laidOut.counters.recognised, longWay.counters.recognised);
                 QCOMPARE(laidOut.counters.malformed, longWay.counters.malformed);
