@@ -905,10 +905,11 @@ template<size_t N> Q_ALWAYS_INLINE bool skipLiteral(const char*& p, const char* 
     return true;
 }
 
-// The app's line exactly as it prints it, all in "MB": a short straight path for nearly every line. Anything
-// else (other units, spaces, "Heap=212.7/218.0MB", garbage) returns false and goes the general way; for the
-// lines it accepts both give the same numbers (MB is MiB: no scaling). d: RSS, heap used, heap total,
-// external, array buffers.
+// The app's line exactly as it prints it, all in "MB": a short straight path for nearly every line. The used heap
+// may go without its unit, as in the seed's template of the line ("Heap=212.7/218.0MB": the general way gives it
+// the total's, MB here, so the same number). Anything else (other units, spaces, garbage) returns false and goes
+// the general way; for the lines it accepts both give the same numbers (MB is MiB: no scaling). d: RSS, heap
+// used, heap total, external, array buffers.
 // Left uninitialised on purpose: zeroing it first was a tenth of a replay's per-line time.
 struct MemoryDigits
 {
@@ -919,7 +920,8 @@ struct MemoryDigits
 Q_ALWAYS_INLINE bool readMemoryExact(const char* p, const char* e, MemoryDigits& d)
 {
     return readPlainDigitsFast(p, e, d.mantissa[0], d.fractionDigits[0]) && skipLiteral(p, e, "MB, Heap=")
-        && readPlainDigitsFast(p, e, d.mantissa[1], d.fractionDigits[1]) && skipLiteral(p, e, "MB/")
+        && readPlainDigitsFast(p, e, d.mantissa[1], d.fractionDigits[1])
+        && (skipLiteral(p, e, "MB/") || skipLiteral(p, e, "/"))
         && readPlainDigitsFast(p, e, d.mantissa[2], d.fractionDigits[2]) && skipLiteral(p, e, "MB, External=")
         && readPlainDigitsFast(p, e, d.mantissa[3], d.fractionDigits[3]) && skipLiteral(p, e, "MB, ArrayBuffers=")
         && readPlainDigitsFast(p, e, d.mantissa[4], d.fractionDigits[4]) && skipLiteral(p, e, "MB")
@@ -1628,6 +1630,32 @@ template<size_t N> Q_ALWAYS_INLINE void moveToFront(quint8 (&order)[N], size_t p
     order[0] = entry;
 }
 
+// Whether the bytes at p are those of layout l up to the end of its block at lastBlock, of which only the bytes
+// under lastCare count: that block first (a line of another layout nearly always differs where its line ends).
+template<typename Layout>
+Q_ALWAYS_INLINE bool hasLayoutBytes(const char* p, const Layout& l, qsizetype lastBlock, const char* lastCare)
+{
+    const __m128i care = _mm_load_si128(reinterpret_cast<const __m128i*>(lastCare));
+    if (!allZero(_mm_and_si128(
+            layoutBreaks(p + lastBlock, l.bytes + lastBlock, l.care + lastBlock, l.highest + lastBlock), care)))
+        return false;
+    __m128i breaks = _mm_setzero_si128();
+    for (qsizetype at = 0; at < lastBlock; at += 16)
+        breaks = _mm_or_si128(breaks, layoutBreaks(p + at, l.bytes + at, l.care + at, l.highest + at));
+    return allZero(breaks);
+}
+
+// The places of the points in the PointLayouts::kBytes at p: the first 64 bytes' and the 16 after them.
+Q_ALWAYS_INLINE quint64 pointPlaces(const char* p, quint16& more)
+{
+    const __m128i point = _mm_set1_epi8('.');
+    quint64 places = 0;
+    for (int i = 0; i < 4; ++i)
+        places |= quint64(quint16(_mm_movemask_epi8(_mm_cmpeq_epi8(load16(p + 16 * i), point)))) << (16 * i);
+    more = quint16(_mm_movemask_epi8(_mm_cmpeq_epi8(load16(p + 64), point)));
+    return places;
+}
+
 } // namespace
 
 bool LogParser::learnNow(LayoutSet& set, qsizetype length, qsizetype* missedLength)
@@ -1661,18 +1689,18 @@ bool LogParser::learnRecordNow(LogKind kind, qsizetype length)
 // app's); firstFigure is after its "Memory: RSS=" or its "Cache stats - Keys: ", or an overflow's "dropped " (null
 // for a record without counts); its message starts at messageAt. Its time is the engine's timestamp, else the
 // logger's at its start (the time the long way finds first); a line whose time is elsewhere is left to the long way.
-void LogParser::learnLayout(QByteArrayView line, const char* firstFigure, bool engineTime, LogKind kind,
-                            qsizetype messageAt, qsizetype keyAt)
+bool LogParser::learnLayout(QByteArrayView line, const char* firstFigure, bool engineTime, LogKind kind,
+                            qsizetype messageAt, qsizetype keyAt, LineLayout* into)
 {
     const qsizetype length = line.size() + 1;
     if (length > LineLayout::kMaxBytes)
-        return;
+        return false;
     const char* const b = line.data();
     const char* const e = b + line.size();
     const char* const end = e > b && e[-1] == '\r' ? e - 1 : e;
     const qsizetype timestampLength = readTimestamp(b, end, !engineTime).length;
     if (timestampLength == 0)
-        return;
+        return false;
     // What follows each figure in the app's line: a Memory line's five, a cache stats line's four.
     static constexpr qsizetype kMemoryAfter[5] = {sizeof "MB, Heap=" - 1, sizeof "MB/" - 1, sizeof "MB, External=" - 1,
                                                   sizeof "MB, ArrayBuffers=" - 1, sizeof "MB" - 1};
@@ -1701,37 +1729,40 @@ void LogParser::learnLayout(QByteArrayView line, const char* firstFigure, bool e
         }
         if (whole < 1 || p - f > 8 || (fractionDigits == 0 && p[-1] == '.')
             || ((record || (cache && i < 3)) && fractionDigits > 0) || p - b < 8)
-            return; // left to the long way (a count is whole; a figure is read from the 8 bytes it ends)
+            return false; // left to the long way (a count is whole; a figure is read from the 8 bytes it ends)
         at[i] = quint8(f - b);
         count[i] = quint8(whole + fractionDigits);
         fraction[i] = quint8(fractionDigits);
         if (!record)
-            p += after[i];
+            p += i == 1 && *p == '/' ? 1 : after[i]; // "Heap=212.7/218.0MB" as readMemoryExact takes it
         else if (i == 0 && !(p = overflowTotalAfter(p, e)))
-            return;
+            return false;
     }
     // A reading touches the line's 16-byte blocks and no more (each figure is read from bytes that end with it).
     static_assert(LineLayout::kMaxBytes % 16 == 0);
     const qsizetype span = (length + 15) & ~qsizetype(15);
 
-    // In the place of the least recently used layout of the kind, first in its order.
+    // In the place of the least recently used layout of the kind, first in its order (or into).
     LayoutSet& set = cache ? m_cacheLayouts : record ? m_recordLayouts : m_memoryLayouts;
-    const int slot = set.count < set.capacity ? set.count++ : set.order[set.capacity - 1];
-    if (record) {
-        m_recordKind[slot] = kind;
-        m_recordMessageAt[slot] = quint8(messageAt);
-        m_recordKeyAtOf[slot] = keyAt < line.size() ? keyAt : -1;
-        m_recordKey[slot] = keyAt < line.size() ? b[keyAt] : '\0';
-        m_recordKeyAt = m_recordKeyAtOf[slot];
-        m_recordKeys = 0;
-        for (int i = 0; i < LayoutSet::kMax; ++i) {
-            if (i < set.count && m_recordKeyAtOf[i] != m_recordKeyAt)
-                m_recordKeyAt = -1;
-            m_recordKeys |= quint32(quint8(m_recordKey[i < set.count ? i : 0])) << (8 * i);
+    int slot = -1;
+    if (!into) {
+        slot = set.count < set.capacity ? set.count++ : set.order[set.capacity - 1];
+        if (record) {
+            m_recordKind[slot] = kind;
+            m_recordMessageAt[slot] = quint8(messageAt);
+            m_recordKeyAtOf[slot] = keyAt < line.size() ? keyAt : -1;
+            m_recordKey[slot] = keyAt < line.size() ? b[keyAt] : '\0';
+            m_recordKeyAt = m_recordKeyAtOf[slot];
+            m_recordKeys = 0;
+            for (int i = 0; i < LayoutSet::kMax; ++i) {
+                if (i < set.count && m_recordKeyAtOf[i] != m_recordKeyAt)
+                    m_recordKeyAt = -1;
+                m_recordKeys |= quint32(quint8(m_recordKey[i < set.count ? i : 0])) << (8 * i);
+            }
         }
+        moveToFront(set.order, size_t(std::find(set.order, set.order + set.capacity, quint8(slot)) - set.order));
     }
-    moveToFront(set.order, size_t(std::find(set.order, set.order + set.capacity, quint8(slot)) - set.order));
-    LineLayout& l = set.layouts[slot];
+    LineLayout& l = into ? *into : set.layouts[slot];
     // "…:SS.fffffffffZ": milliseconds in the fraction's first three digits, no zone offset.
     l.utcMilliseconds = timestampLength >= 24 && (b[19] == '.' || b[19] == ',')
         && (b[timestampLength - 1] == 'Z' || b[timestampLength - 1] == 'z');
@@ -1778,7 +1809,7 @@ void LogParser::learnLayout(QByteArrayView line, const char* firstFigure, bool e
     l.zoneOptional = !engineTime;
     l.length = length;
     l.served = 0;
-    if (cache) {
+    if (cache && !into) {
         const qsizetype kindAt = (firstFigure - b) - qsizetype(sizeof "Cache stats - Keys: " - 1);
         m_cacheKindAt = kindAt;
         for (int i = 0; i < set.count; ++i) {
@@ -1787,6 +1818,7 @@ void LogParser::learnLayout(QByteArrayView line, const char* firstFigure, bool e
                 m_cacheKindAt = -1; // learnt from lines of another timestamp
         }
     }
+    return true;
 }
 
 Q_ALWAYS_INLINE const LogParser::LineLayout* LogParser::matchLayout(const LayoutSet& set, const char* p,
@@ -1798,16 +1830,7 @@ Q_ALWAYS_INLINE const LogParser::LineLayout* LogParser::matchLayout(const Layout
             stop = true; // the end of the chunk: the long way, which learns nothing from it
             return nullptr;
         }
-        // The newline's block first: a line of another layout nearly always ends elsewhere.
-        const __m128i care = _mm_load_si128(reinterpret_cast<const __m128i*>(l.lastCare));
-        if (!allZero(_mm_and_si128(
-                layoutBreaks(p + l.lastBlock, l.bytes + l.lastBlock, l.care + l.lastBlock, l.highest + l.lastBlock),
-                care)))
-            continue;
-        __m128i breaks = _mm_setzero_si128();
-        for (qsizetype at = 0; at < l.lastBlock; at += 16)
-            breaks = _mm_or_si128(breaks, layoutBreaks(p + at, l.bytes + at, l.care + at, l.highest + at));
-        if (!allZero(breaks))
+        if (!hasLayoutBytes(p, l, l.lastBlock, l.lastCare))
             continue;
         if (!layoutTime(l, p, p + l.end, atMs)) {
             stop = true;
@@ -1842,10 +1865,73 @@ Q_ALWAYS_INLINE bool LogParser::layoutTime(const LineLayout& l, const char* p, c
     return true;
 }
 
+LogParser::PointLayouts::Slot* LogParser::PointLayouts::find(quint64 points, quint16 morePoints, bool insert)
+{
+    const quint64 hash = (points ^ (quint64(morePoints) << 24)) * 0x9E3779B97F4A7C15ull;
+    const int first = int(hash >> 56) & (kSlots - 1);
+    Slot* empty = nullptr;
+    for (int i = 0; i < kProbes; ++i) {
+        Slot& s = keys[(first + i) & (kSlots - 1)];
+        if (s.state == Empty) {
+            if (!empty)
+                empty = &s;
+        } else if (s.points == points && s.morePoints == morePoints) {
+            return &s;
+        }
+    }
+    if (!insert)
+        return nullptr;
+    Slot& s = empty ? *empty : keys[first];
+    s = Slot {points, morePoints, Seen, 0};
+    return nullptr;
+}
+
+// A Memory line read by the layout of its points' places (the latest Memory layout's prefix before them); 0 when
+// it has none. insert: a key not seen before is noted (PointLayouts::find); learnInto: the key's slot, when the
+// line's layout is to be learnt (the key's second line, or a line with other bytes than its layout's).
+Q_ALWAYS_INLINE qsizetype LogParser::readPointLaidOut(const LineLayout& latest, const char* p, const char* end,
+                                                      bool insert, PointLayouts::Slot** learnInto)
+{
+    quint16 morePoints;
+    const quint64 points = pointPlaces(p + latest.prefixLength, morePoints);
+    PointLayouts::Slot* const slot = m_pointLayouts->find(points, morePoints, insert);
+    if (!slot)
+        return 0;
+    if (slot->state == PointLayouts::LaidOut) {
+        const LineLayout& l = m_pointLayouts->layouts[slot->layout];
+        if (end - p >= l.span && hasLayoutBytes(p, l, l.lastBlock, l.lastCare)) {
+            qint64 atMs;
+            if (!layoutTime(l, p, p + l.end, atMs))
+                return 0;
+            readLaidOutDigits(p, l);
+            ++m_counters.lines;
+            ++m_counters.recognised;
+            ++m_laidOutLines;
+            ++m_pointLaidOutLines;
+            m_pointsFirst = true;
+            appendDigitsRow(atMs, l.toHundredths);
+            return l.length;
+        }
+    }
+    if (learnInto)
+        *learnInto = slot;
+    return 0;
+}
+
+// The figures of a Memory line at p that has layout l, as the digits a layout reads.
+Q_ALWAYS_INLINE void LogParser::readLaidOutDigits(const char* p, const LineLayout& l)
+{
+    quint64* const mantissa = m_lastDigits.mantissa;
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(mantissa), laidOutPair(p, l, 0));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(mantissa + 2), laidOutPair(p, l, 2));
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(mantissa + 4), laidOutPair(p, l, 4));
+    std::memcpy(m_lastDigits.fractionDigits, l.fractionDigits, sizeof l.fractionDigits);
+}
+
 // A line that has the bytes of a layout but for its figures (the prefix, read the way matchLayout reads a whole
 // line) makes every decision the long way makes before its exact reader the same way, since those look at the
 // timestamps, the level and the marker alone; the exact reader then reads what follows as the long way does, to
-// the same end of line.
+// the same end of line. A Memory line first looks for its layout by the places of its points (PointLayouts).
 Q_NEVER_INLINE qsizetype LogParser::readPrefixedLine(LayoutSet& set, LogKind kind, const char* p, const char* end,
                                                      std::vector<LogRecord>& out)
 {
@@ -1854,15 +1940,16 @@ Q_NEVER_INLINE qsizetype LogParser::readPrefixedLine(LayoutSet& set, LogKind kin
     const LineLayout& l = set.layouts[set.order[0]];
     if (end - p < l.prefixLastBlock + 16 || l.prefixLength == 0)
         return 0;
-    const __m128i care = _mm_load_si128(reinterpret_cast<const __m128i*>(l.prefixLastCare));
-    if (!allZero(_mm_and_si128(layoutBreaks(p + l.prefixLastBlock, l.bytes + l.prefixLastBlock,
-                                            l.care + l.prefixLastBlock, l.highest + l.prefixLastBlock),
-                               care)))
-        return 0;
-    __m128i breaks = _mm_setzero_si128();
-    for (qsizetype at = 0; at < l.prefixLastBlock; at += 16)
-        breaks = _mm_or_si128(breaks, layoutBreaks(p + at, l.bytes + at, l.care + at, l.highest + at));
-    if (!allZero(breaks))
+    PointLayouts::Slot* learnInto = nullptr;
+    // The table is made once lines go this way more than now and then (a replay's segment of regular figures has one
+    // or two read before their layout is learnt); its layouts' bytes are left as they are until learnt.
+    if (kind == LogKind::Memory && !m_pointLayouts && m_prefixedLines >= 8)
+        m_pointLayouts.reset(new PointLayouts);
+    if (kind == LogKind::Memory && m_pointLayouts && end - p >= l.prefixLength + PointLayouts::kBytes) {
+        if (const qsizetype n = readPointLaidOut(l, p, end, true, &learnInto))
+            return n;
+    }
+    if (!hasLayoutBytes(p, l, l.prefixLastBlock, l.prefixLastCare))
         return 0;
     // The line's end, within the longest line a layout is learnt from (a longer one goes the long way).
     const char* const from = p + l.prefixLength;
@@ -1898,11 +1985,27 @@ Q_NEVER_INLINE qsizetype LogParser::readPrefixedLine(LayoutSet& set, LogKind kin
     ++m_counters.lines;
     ++m_counters.recognised;
     ++m_prefixedLines;
-    // As the long way would after reading the line: a layout learnt from it (l may be the one replaced).
+    // As the long way would after reading the line: a layout learnt from it (l may be the one replaced), and one for
+    // its points' places.
     const qsizetype length = nl - p;
+    const char* const firstFigure = kind == LogKind::Memory ? from : from + (sizeof "Keys: " - 1);
+    if (learnInto) {
+        PointLayouts& points = *m_pointLayouts;
+        PointLayouts::Slot& slot = *learnInto;
+        if (slot.state == PointLayouts::LaidOut) {
+            learnLayout(QByteArrayView(p, length), firstFigure, engineTime, kind, 0, -1, &points.layouts[slot.layout]);
+        } else if (points.count == PointLayouts::kLayouts) {
+            // The log's figures went elsewhere: the keys of now are learnt anew.
+            std::fill(std::begin(points.keys), std::end(points.keys), PointLayouts::Slot {});
+            points.count = 0;
+        } else if (learnLayout(QByteArrayView(p, length), firstFigure, engineTime, kind, 0, -1,
+                               &points.layouts[points.count])) {
+            slot.state = PointLayouts::LaidOut;
+            slot.layout = quint8(points.count++);
+        }
+    }
     if (learnNow(set, length))
-        learnLayout(QByteArrayView(p, length), kind == LogKind::Memory ? from : from + (sizeof "Keys: " - 1),
-                    engineTime, kind);
+        learnLayout(QByteArrayView(p, length), firstFigure, engineTime, kind);
     return length + 1;
 }
 
@@ -1921,16 +2024,22 @@ Q_ALWAYS_INLINE void LogParser::countLaidOut(LayoutSet& set, int k, quint64& kin
 Q_ALWAYS_INLINE qsizetype LogParser::readLaidOutLine(const char* p, const char* end, LogStream stream,
                                                      std::vector<LogRecord>& out)
 {
+    if (m_pointsFirst) {
+        // The line before was read by the layout of its points' places: this one likely is too.
+        const LineLayout& latest = m_memoryLayouts.layouts[m_memoryLayouts.order[0]];
+        if (end - p >= latest.prefixLength + PointLayouts::kBytes
+            && p[latest.prefixLength - qsizetype(sizeof "Memory: RSS=" - 1)] == 'M') {
+            if (const qsizetype n = readPointLaidOut(latest, p, end, false, nullptr))
+                return n;
+        }
+    }
     int k;
     qint64 atMs;
     bool stop = false;
     if (const LineLayout* const found = matchLayout(m_memoryLayouts, p, end, k, atMs, stop)) {
         const LineLayout& l = *found;
-        quint64* const mantissa = m_lastDigits.mantissa;
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(mantissa), laidOutPair(p, l, 0));
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(mantissa + 2), laidOutPair(p, l, 2));
-        _mm_storel_epi64(reinterpret_cast<__m128i*>(mantissa + 4), laidOutPair(p, l, 4));
-        std::memcpy(m_lastDigits.fractionDigits, l.fractionDigits, sizeof l.fractionDigits);
+        m_pointsFirst = false;
+        readLaidOutDigits(p, l);
         countLaidOut(m_memoryLayouts, k, m_laidOutLines);
         appendDigitsRow(atMs, l.toHundredths);
         return l.length;

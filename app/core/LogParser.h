@@ -9,6 +9,7 @@
 #include <QByteArrayView>
 #include <algorithm>
 #include <iterator>
+#include <memory>
 #include <vector>
 
 namespace heapwatch {
@@ -81,6 +82,8 @@ public:
         std::fill(std::begin(m_recordMissedLength), std::end(m_recordMissedLength), -1);
         m_recordKeyAt = -1;
         m_cacheKindAt = -1;
+        m_pointLayouts.reset();
+        m_pointsFirst = false;
     }
     // Drops partial lines unparsed (a command was cut off: the next run reads those lines again).
     void dropPartialLines();
@@ -116,8 +119,12 @@ public:
     // Memory and cache stats lines that missed every layout of their kind but had the bytes of the latest one up to
     // their figures, read from there by the exact reader (readPrefixedLine) rather than the long way.
     quint64 prefixedLines() const { return m_prefixedLines; }
+    // Memory lines read by a layout found by the places of their figures' points (PointLayouts) rather than by one
+    // of the layouts kept in order of use (counted in laidOutLines() too).
+    quint64 pointLaidOutLines() const { return m_pointLaidOutLines; }
 
 private:
+    struct LineLayout;
     void consumeLine(QByteArrayView line, LogStream stream, std::vector<LogRecord>& out, LineGate* gate);
     bool appendMemoryRow(const char* marker, const char* end, qint64 atMs);
     // toHundredths: per figure, what its digits are multiplied by to give hundredths (LineLayout::toHundredths),
@@ -126,8 +133,10 @@ private:
     void settleLastMemory();
     // For a record: messageAt, where the message starts in line (after the engine's timestamp), for its text; keyAt,
     // the byte after the start of its level prefix ("[error]: "), which tells most other lines apart, or -1.
-    void learnLayout(QByteArrayView line, const char* firstFigure, bool engineTime, LogKind kind,
-                     qsizetype messageAt = 0, qsizetype keyAt = -1);
+    // into: the layout to write instead of a place in its kind's set (a Memory line's, for PointLayouts). False when
+    // the line is left to the long way (nothing written).
+    bool learnLayout(QByteArrayView line, const char* firstFigure, bool engineTime, LogKind kind,
+                     qsizetype messageAt = 0, qsizetype keyAt = -1, LineLayout* into = nullptr);
     // out: the parser's output (a cache stats row notes its size; a record read by a layout goes there).
     qsizetype readLaidOutLine(const char* p, const char* end, LogStream stream, std::vector<LogRecord>& out);
     // The same for a line that has none of the Memory and cache stats layouts: by a record layout, or 0.
@@ -212,6 +221,38 @@ private:
         quint32 learnBackoff = 0; // grows while layouts are replaced before they serve: lines that change every time
     };
     static_assert(LayoutSet::kMax == 4, "LayoutSet::order starts as 0, 1, 2, 3");
+    // Memory layouts found by where a line's points are. Figures whose counts of digits change from line to line
+    // (values that jump across powers of ten) give a few dozen layouts, each seen over and over but too many to
+    // keep in order of use. The key: the places of the points in the kBytes after the prefix of the latest Memory
+    // layout (where its figures start), which the figures' lengths decide; a key seen twice gets a layout, learnt
+    // from its second line. A line is still read by a layout only when it has the layout's bytes (the comparison
+    // matchLayout makes): the key only says which layout to compare with.
+    struct PointLayouts
+    {
+        static constexpr qsizetype kBytes = 80;
+        static constexpr int kSlots = 256; // a power of two, probed kProbes in a row
+        static constexpr int kProbes = 4;
+        static constexpr int kLayouts = 64; // when all are taken, every key and layout is dropped to start anew
+        enum State : quint8
+        {
+            Empty,
+            Seen, // once, without a layout
+            LaidOut
+        };
+        struct Slot
+        {
+            quint64 points = 0; // the points' places in the key's first 64 bytes …
+            quint16 morePoints = 0; // … and in the 16 after them
+            State state = Empty;
+            quint8 layout = 0;
+        };
+        // The slot of the key; or null, and with insert the key noted as Seen in an empty slot (or in the first probed,
+        // taken anew).
+        Slot* find(quint64 points, quint16 morePoints, bool insert);
+        Slot keys[kSlots];
+        LineLayout layouts[kLayouts];
+        int count = 0;
+    };
     // The layout in set of the line at p, with its place in set.order (k) and the line's time (atMs); null when the
     // line has none of them, and then stop set when the long way is to read it without trying others.
     const LineLayout* matchLayout(const LayoutSet& set, const char* p, const char* end, int& k, qint64& atMs,
@@ -229,6 +270,10 @@ private:
     static bool learnNow(LayoutSet& set, qsizetype length, qsizetype* missedLength = nullptr);
     // The same for a record's line of kind (an overflow warning, a warning, an error).
     bool learnRecordNow(LogKind kind, qsizetype length);
+    qsizetype readPointLaidOut(const LineLayout& latest, const char* p, const char* end, bool insert,
+                               PointLayouts::Slot** learnInto);
+    // The five figures of a Memory line at p that has layout l, into m_lastDigits.
+    void readLaidOutDigits(const char* p, const LineLayout& l);
     // Counts a line read by the layout at place k of set (kindLines: its kind's count) and puts the layout first.
     void countLaidOut(LayoutSet& set, int k, quint64& kindLines);
 
@@ -276,6 +321,9 @@ private:
     quint32 m_recordKeys = 0;
     quint64 m_laidOutRecordLines = 0;
     quint64 m_prefixedLines = 0;
+    std::unique_ptr<PointLayouts> m_pointLayouts; // made for the first Memory line read after a prefix
+    quint64 m_pointLaidOutLines = 0;
+    bool m_pointsFirst = false; // the last Memory line read by a layout was read by one of m_pointLayouts
 };
 
 // Parses an RFC 3339 timestamp as docker and podman print them ("2026-11-27T12:20:33Z",

@@ -1081,6 +1081,24 @@ private:
         return _mm_add_epi32(_mm_xor_si128(_mm_slli_epi32(d, 1), _mm_srai_epi32(d, 31)), _mm_set1_epi32(2));
     }
 
+    // The varints of four values below 2^28 (biased as encodeGroupVectors compares them): each one's bytes in its
+    // lane of w, the first lowest, and its length (1 to 4).
+    static void varintLanes(__m128i z, __m128i bias, quint32* w, quint32* length)
+    {
+        const __m128i biased = _mm_xor_si128(z, bias);
+        const auto above = [&](int v) { return _mm_cmpgt_epi32(biased, _mm_xor_si128(_mm_set1_epi32(v), bias)); };
+        const __m128i more1 = above(0x7f), more2 = above(0x3fff), more3 = above(0x1fffff); // all ones: more bytes
+        const auto bits = [](__m128i v, int mask) { return _mm_and_si128(v, _mm_set1_epi32(mask)); };
+        const __m128i low
+            = _mm_or_si128(_mm_or_si128(bits(z, 0x7f), bits(_mm_slli_epi32(z, 1), 0x7f00)),
+                           _mm_or_si128(bits(_mm_slli_epi32(z, 2), 0x7f0000), bits(_mm_slli_epi32(z, 3), 0x7f000000)));
+        const __m128i continued
+            = _mm_or_si128(bits(more1, 0x80), _mm_or_si128(bits(more2, 0x8000), bits(more3, 0x800000)));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(w), _mm_or_si128(low, continued));
+        const __m128i n = _mm_sub_epi32(_mm_sub_epi32(_mm_sub_epi32(_mm_set1_epi32(1), more1), more2), more3);
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(length), n);
+    }
+
     // The summaries of up to four columns in lanes: minimum and maximum and the offsets they were first seen at.
     struct LaneSummaries
     {
@@ -1172,11 +1190,27 @@ private:
                 _mm_storel_epi64(reinterpret_cast<__m128i*>(out), bytes);
                 out += N;
             } else {
-                std::array<quint32, 8> z;
-                _mm_storeu_si128(reinterpret_cast<__m128i*>(z.data()), zA);
-                _mm_storeu_si128(reinterpret_cast<__m128i*>(z.data() + 4), zB);
-                for (int c = 0; c < N; ++c)
-                    out = ringcodec::putVarint(out, quint64(z[size_t(c)]));
+                const __m128i fourBytes = _mm_xor_si128(_mm_set1_epi32(0x0fffffff), bias);
+                if (_mm_movemask_epi8(_mm_or_si128(_mm_cmpgt_epi32(_mm_xor_si128(zA, bias), fourBytes),
+                                                   _mm_cmpgt_epi32(_mm_xor_si128(zB, bias), fourBytes)))
+                    == 0) {
+                    // Up to four bytes each (values that jump about): each varint's bytes in its lane, stored four at
+                    // a time one after the other, the lengths worked out in lanes too. A loop per value mispredicted
+                    // about once a value, and its lengths made one chain through the row.
+                    std::array<quint32, 8> w, length;
+                    varintLanes(zA, bias, w.data(), length.data());
+                    varintLanes(zB, bias, w.data() + 4, length.data() + 4);
+                    for (int c = 0; c < N; ++c) {
+                        std::memcpy(out, &w[size_t(c)], 4);
+                        out += length[size_t(c)];
+                    }
+                } else {
+                    std::array<quint32, 8> z;
+                    _mm_storeu_si128(reinterpret_cast<__m128i*>(z.data()), zA);
+                    _mm_storeu_si128(reinterpret_cast<__m128i*>(z.data() + 4), zB);
+                    for (int c = 0; c < N; ++c)
+                        out = ringcodec::putVarint(out, quint64(z[size_t(c)]));
+                }
             }
         }
         sumA.store(group->summary.data(), 4);

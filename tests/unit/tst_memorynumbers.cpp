@@ -38,6 +38,7 @@ struct RowsFeed
     quint64 laidOutCache = 0;
     quint64 laidOutRecords = 0;
     quint64 prefixed = 0;
+    quint64 pointLaidOut = 0;
 };
 
 RowsFeed feedRows(const QByteArray& log, bool longWay, qsizetype chunk)
@@ -56,6 +57,7 @@ RowsFeed feedRows(const QByteArray& log, bool longWay, qsizetype chunk)
     f.laidOutCache = parser.laidOutCacheLines();
     f.laidOutRecords = parser.laidOutRecordLines();
     f.prefixed = parser.prefixedLines();
+    f.pointLaidOut = parser.pointLaidOutLines();
     return f;
 }
 
@@ -63,7 +65,9 @@ RowsFeed feedRows(const QByteArray& log, bool longWay, qsizetype chunk)
 // that changes now and then, and among them timestamps with impossible values or other zones, figures too long
 // for a layout, other lines, CRLF endings, lines without the engine's timestamp, and bytes overwritten anywhere.
 // Among them too the app's other lines that layouts read: cache stats, overflow warnings, errors and warnings.
-QByteArray variedMemoryLog(quint32 seed, int lines, int widthChangeOdds, bool engineTimestamps)
+// jumping: the Memory figures of every line have one fraction digit and as many digits before it as they had or
+// one more, drawn anew each time (32 layouts, as values that jump across powers of ten give).
+QByteArray variedMemoryLog(quint32 seed, int lines, int widthChangeOdds, bool engineTimestamps, bool jumping = false)
 {
     std::mt19937 rng(seed);
     const auto pick = [&rng](int n) { return int(rng() % quint32(n)); };
@@ -77,8 +81,12 @@ QByteArray variedMemoryLog(quint32 seed, int lines, int widthChangeOdds, bool en
     // Each figure keeps its count of digits for a while, as memory figures do.
     int wholeDigits[5] = {3, 3, 3, 2, 1};
     int fractionDigits[5] = {1, 1, 1, 1, 1};
+    static constexpr int kJumpingDigits[5] = {2, 1, 2, 1, 1};
     const auto figure = [&](int k) {
-        if (pick(widthChangeOdds) == 0) {
+        if (jumping) {
+            wholeDigits[k] = kJumpingDigits[k] + pick(2);
+            fractionDigits[k] = 1;
+        } else if (pick(widthChangeOdds) == 0) {
             wholeDigits[k] = pick(15) == 0 ? 4 + pick(6) : 1 + pick(3);
             fractionDigits[k] = pick(15) == 0 ? 3 + pick(5) : pick(3);
         }
@@ -208,8 +216,10 @@ QByteArray variedMemoryLog(quint32 seed, int lines, int widthChangeOdds, bool en
             line += "[info]: Memory: RSS=1.5GB, Heap=" + figure(1) + "MB/218.0MB, External=1MB, ArrayBuffers=2MB";
             break;
         default:
-            line += "[info]: Memory: RSS=" + figure(0) + "MB, Heap=" + figure(1) + "MB/" + figure(2)
-                + "MB, External=" + figure(3) + "MB, ArrayBuffers=" + figure(4) + "MB";
+            // With jumping figures, a third in the spelling of the seed's template of the line ("Heap=X/YMB").
+            line += "[info]: Memory: RSS=" + figure(0) + "MB, Heap=" + figure(1)
+                + (jumping && pick(3) == 0 ? "/" : "MB/") + figure(2) + "MB, External=" + figure(3)
+                + "MB, ArrayBuffers=" + figure(4) + "MB";
             break;
         }
         if (pick(30) == 0)
@@ -327,9 +337,10 @@ private Q_SLOTS:
             }
             for (int k = 0; k < 5; ++k)
                 values[size_t(k)] = std::strtod(f[k].constData(), nullptr);
+            // One line in five in the spelling of the seed's template of the line, the used heap without its unit.
             const QByteArray line = "2026-11-27T12:20:" + QByteArray::number(10 + i % 50)
-                + ".000000001Z [info]: Memory: RSS=" + f[0] + "MB, Heap=" + f[1] + "MB/" + f[2] + "MB, External=" + f[3]
-                + "MB, ArrayBuffers=" + f[4] + "MB";
+                + ".000000001Z [info]: Memory: RSS=" + f[0] + "MB, Heap=" + f[1] + (i % 5 == 2 ? "/" : "MB/") + f[2]
+                + "MB, External=" + f[3] + "MB, ArrayBuffers=" + f[4] + "MB";
             LogRecord r;
             QCOMPARE(LogParser::parseLine(line, LogStream::Stdout, r), true); // "12." parses the general way
             const double got[5] = {r.memory.rssMiB, r.memory.heapUsedMiB, r.memory.heapTotalMiB, r.memory.externalMiB,
@@ -368,20 +379,23 @@ private Q_SLOTS:
     void layoutsReadLinesAsTheLongWayDoes()
     {
         // Figures that change their count of digits every 300 lines or so, then every 30 (layouts then serve
-        // few lines: the parser learns less often), then nearly every line (values that jump about: most Memory
+        // few lines: the parser learns less often), then nearly every line (figures of any width: most Memory
         // lines miss every layout and are read after their latest layout's prefix); lines with the engine's
-        // timestamps, then the logger's alone.
+        // timestamps, then the logger's alone. Last, figures that jump between two widths each (values that jump
+        // across powers of ten): 32 layouts, most lines read by the one their points' places find.
         struct Log
         {
             quint32 seed;
             int widthChangeOdds;
             bool engineTimestamps;
+            bool jumping;
         };
-        for (const Log& l : {Log {1, 1500, true}, Log {2, 1500, true}, Log {3, 150, true}, Log {4, 1500, false},
-                             Log {5, 3, true}, Log {6, 3, false}}) {
+        for (const Log& l : {Log {1, 1500, true, false}, Log {2, 1500, true, false}, Log {3, 150, true, false},
+                             Log {4, 1500, false, false}, Log {5, 3, true, false}, Log {6, 3, false, false},
+                             Log {7, 1500, true, true}, Log {8, 1500, false, true}}) {
             const quint32 seed = l.seed;
             const int widthChangeOdds = l.widthChangeOdds;
-            const QByteArray log = variedMemoryLog(seed, 20000, widthChangeOdds, l.engineTimestamps);
+            const QByteArray log = variedMemoryLog(seed, 20000, widthChangeOdds, l.engineTimestamps, l.jumping);
             const RowsFeed longWay = feedRows(log, true, log.size());
             QCOMPARE(longWay.laidOut, quint64(0));
             QVERIFY(longWay.rows.rows.size() > 10000);
@@ -389,13 +403,16 @@ private Q_SLOTS:
             for (qsizetype chunk : {log.size(), qsizetype(65536), qsizetype(4099), qsizetype(301), qsizetype(1)}) {
                 const RowsFeed laidOut = feedRows(log, false, chunk);
                 const QByteArray what = "seed " + QByteArray::number(seed) + ", chunks of " + QByteArray::number(chunk);
-                if (chunk >= 4099 && widthChangeOdds > 1000) { // or this compares little
+                if (chunk >= 4099 && widthChangeOdds > 1000 && !l.jumping) { // or this compares little
                     QVERIFY2(laidOut.laidOut > 3000, what.constData());
                     QVERIFY2(laidOut.laidOutCache > 300, what.constData());
                     QVERIFY2(laidOut.laidOutRecords > 300, what.constData());
                 }
                 if (chunk >= 4099 && widthChangeOdds < 10) // the prefix path, nearly every Memory line
                     QVERIFY2(laidOut.prefixed > 5000, (what + ": " + QByteArray::number(laidOut.prefixed)).constData());
+                if (chunk >= 4099 && l.jumping) // layouts found by their points' places, most Memory lines
+                    QVERIFY2(laidOut.pointLaidOut > 5000,
+                             (what + ": " + QByteArray::number(laidOut.pointLaidOut)).constData());
                 QCOMPARE(laidOut.counters.lines, longWay.counters.lines);
                 QCOMPARE(laidOut.counters.recognised, longWay.counters.recognised);
                 QCOMPARE(laidOut.counters.malformed, longWay.counters.malformed);
