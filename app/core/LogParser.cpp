@@ -515,7 +515,9 @@ struct LineScan
     qint64 messageNs = -1;
     quint64 hash = 0; // hashBytes(message, end), once hashed is set
     bool hashed = false;
-    bool appLine = false; // the app's own "[info]: Memory: RSS=" or "[info]: Cache stats - ", found at once
+    // The app's own "[info]: Memory: RSS=" or "[info]: Cache stats - ", found at once, or the marker alone where the
+    // message starts (after the logger's timestamp).
+    bool appLine = false;
     LogKind kind = LogKind::Other;
     const MinuteCache* cache = nullptr; // the parser's, for the logger's timestamp too
 };
@@ -604,6 +606,7 @@ Q_ALWAYS_INLINE void scanKind(LineScan& s)
         s.appLine = true;
         return;
     }
+
     // The app's other regular lines, its cache stats and its overflow warnings (coloured as it prints them to a
     // terminal, or not): the kind the pass below finds, since no byte before their marker can decide otherwise
     // (a level in brackets, a CSI sequence, "warn").
@@ -631,11 +634,18 @@ Q_ALWAYS_INLINE void scanKind(LineScan& s)
     const char* lastMode = nullptr; // the space of the last " mode"
     const auto visit = [&](const char* p) -> bool {
         switch (*p) {
+        // A Memory or cache stats line's marker that starts the message (after the logger's timestamp), as the seed's
+        // sample output prints it ("Memory: RSS=…" alone): the app's line without its level.
         case 'M':
-            return markerAt(s, p, "Memory: RSS=", LogKind::Memory);
+            if (!markerAt(s, p, "Memory: RSS=", LogKind::Memory))
+                return false;
+            s.appLine = p == q;
+            return true;
         case 'C':
-            if (markerAt(s, p, "Cache stats - ", LogKind::Cache))
+            if (markerAt(s, p, "Cache stats - ", LogKind::Cache)) {
+                s.appLine = p == q;
                 return true;
+            }
             if (startsWith(p, e, "Compiling") || startsWith(p, e, "Compiled"))
                 dev = true;
             return false;
@@ -917,7 +927,8 @@ struct MemoryDigits
     int fractionDigits[5];
 };
 
-Q_ALWAYS_INLINE bool readMemoryExact(const char* p, const char* e, MemoryDigits& d)
+// stop: where the reading stopped (after the last "MB").
+Q_ALWAYS_INLINE bool readMemoryExact(const char* p, const char* e, MemoryDigits& d, const char** stop = nullptr)
 {
     return readPlainDigitsFast(p, e, d.mantissa[0], d.fractionDigits[0]) && skipLiteral(p, e, "MB, Heap=")
         && readPlainDigitsFast(p, e, d.mantissa[1], d.fractionDigits[1])
@@ -925,7 +936,7 @@ Q_ALWAYS_INLINE bool readMemoryExact(const char* p, const char* e, MemoryDigits&
         && readPlainDigitsFast(p, e, d.mantissa[2], d.fractionDigits[2]) && skipLiteral(p, e, "MB, External=")
         && readPlainDigitsFast(p, e, d.mantissa[3], d.fractionDigits[3]) && skipLiteral(p, e, "MB, ArrayBuffers=")
         && readPlainDigitsFast(p, e, d.mantissa[4], d.fractionDigits[4]) && skipLiteral(p, e, "MB")
-        && (p == e || !((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')));
+        && (p == e || !((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))) && (!stop || (*stop = p, true));
 }
 
 void setMemoryValues(MemorySample& m, const quint64 (&mantissa)[5], const int (&fractionDigits)[5])
@@ -1466,13 +1477,9 @@ void LogParser::consumeLine(QByteArrayView line, LogStream stream, std::vector<L
             if (exact || parseCache(s.marker + 14, s.end, c)) {
                 ++m_counters.recognised;
                 c.atMs = recordTime(s);
-                MemoryRows& rows = *m_memoryRows;
-                if (c.atMs >= 0) {
-                    rows.cacheRows.push_back(MemoryRows::CacheRow {c.atMs, exact ? row : storedCacheRow(c),
-                                                                   quint32(out.size()), quint32(rows.rows.size())});
-                    rows.lastMs = std::max(rows.lastMs, c.atMs);
-                }
-                rows.lastCache = c;
+                if (!exact)
+                    row = storedCacheRow(c);
+                appendCacheRow(c, row, out.size());
 #ifdef HEAPWATCH_LINE_LAYOUTS
                 // As for Memory lines: the app's exact spelling, learnt from the second of two in a row that
                 // missed every layout with the same length.
@@ -1552,6 +1559,19 @@ Q_ALWAYS_INLINE void LogParser::appendDigitsRow(qint64 atMs, const quint32* toHu
     v[5] = heapPercentOfDigits(mantissa, fractionDigits, heap.factor);
     m_lastDigits.atMs = atMs;
     m_lastDigits.pending = true;
+}
+
+// A cache stats line's row, kept when the line has a time (recordsBefore: the parser's records before it), and the
+// last cache sample.
+Q_ALWAYS_INLINE void LogParser::appendCacheRow(const CacheSample& c, const std::array<float, 4>& row,
+                                               size_t recordsBefore)
+{
+    MemoryRows& rows = *m_memoryRows;
+    if (c.atMs >= 0) {
+        rows.cacheRows.push_back(MemoryRows::CacheRow {c.atMs, row, quint32(recordsBefore), quint32(rows.rows.size())});
+        rows.lastMs = std::max(rows.lastMs, c.atMs);
+    }
+    rows.lastCache = c;
 }
 
 // A Memory line's row, p after "Memory: RSS=". The app's exact spelling is read as digits; any other spelling is
@@ -1699,8 +1719,6 @@ bool LogParser::learnLayout(QByteArrayView line, const char* firstFigure, bool e
     const char* const e = b + line.size();
     const char* const end = e > b && e[-1] == '\r' ? e - 1 : e;
     const qsizetype timestampLength = readTimestamp(b, end, !engineTime).length;
-    if (timestampLength == 0)
-        return false;
     // What follows each figure in the app's line: a Memory line's five, a cache stats line's four.
     static constexpr qsizetype kMemoryAfter[5] = {sizeof "MB, Heap=" - 1, sizeof "MB/" - 1, sizeof "MB, External=" - 1,
                                                   sizeof "MB, ArrayBuffers=" - 1, sizeof "MB" - 1};
@@ -1736,6 +1754,13 @@ bool LogParser::learnLayout(QByteArrayView line, const char* firstFigure, bool e
         if (!record)
             p += i == 1 && *p == '/' ? 1 : after[i]; // "Heap=212.7/218.0MB" as readMemoryExact takes it
         else if (i == 0 && !(p = overflowTotalAfter(p, e)))
+            return false;
+    }
+    if (timestampLength == 0) {
+        // A Memory or cache stats line without a timestamp (the seed's sample output): the long way gives it none
+        // (-1) as long as no digit before its figures could start one and nothing follows them (recordTime looks
+        // for a date in a message's first 64 bytes); other lines are left to the long way.
+        if (record || p != end || std::any_of(b, firstFigure, isDigit))
             return false;
     }
     // A reading touches the line's 16-byte blocks and no more (each figure is read from bytes that end with it).
@@ -1857,6 +1882,10 @@ Q_ALWAYS_INLINE bool LogParser::layoutTime(const LineLayout& l, const char* p, c
             atMs += digit(p[20]) * 100 + digit(p[21]) * 10 + digit(p[22]);
         return true;
     }
+    if (l.timestampLength == 0) {
+        atMs = -1; // a layout without a timestamp has no digit before its figures (learnLayout)
+        return true;
+    }
     const MinuteCache cache {m_minutePrefix, &m_minuteSeconds};
     const Timestamp ts = readTimestamp(p, bound, l.zoneOptional, &cache);
     if (ts.length != l.timestampLength)
@@ -1963,8 +1992,10 @@ Q_NEVER_INLINE qsizetype LogParser::readPrefixedLine(LayoutSet& set, LogKind kin
         return 0;
     const bool engineTime = !l.zoneOptional;
     if (kind == LogKind::Memory) {
+        // Without a timestamp, a line with something after its figures may have a time there (learnLayout).
         MemoryDigits d;
-        if (!readMemoryExact(from, e, d))
+        const char* stop;
+        if (!readMemoryExact(from, e, d, &stop) || (l.timestampLength == 0 && stop != e))
             return 0;
         std::memcpy(m_lastDigits.mantissa, d.mantissa, sizeof d.mantissa);
         std::memcpy(m_lastDigits.fractionDigits, d.fractionDigits, sizeof d.fractionDigits);
@@ -1972,15 +2003,10 @@ Q_NEVER_INLINE qsizetype LogParser::readPrefixedLine(LayoutSet& set, LogKind kin
     } else {
         CacheSample c;
         std::array<float, 4> row;
-        if (!parseCacheExact(from, e, c, &row))
-            return 0;
+        if (l.timestampLength == 0 || !parseCacheExact(from, e, c, &row))
+            return 0; // (parseCacheExact does not say where it stopped)
         c.atMs = atMs;
-        MemoryRows& rows = *m_memoryRows;
-        if (atMs >= 0) {
-            rows.cacheRows.push_back(MemoryRows::CacheRow {atMs, row, quint32(out.size()), quint32(rows.rows.size())});
-            rows.lastMs = std::max(rows.lastMs, atMs);
-        }
-        rows.lastCache = c;
+        appendCacheRow(c, row, out.size());
     }
     ++m_counters.lines;
     ++m_counters.recognised;
@@ -2068,10 +2094,7 @@ Q_ALWAYS_INLINE qsizetype LogParser::readLaidOutLine(const char* p, const char* 
         if (!cacheOfDigits(v[0], v[1], v[2], v[3], l.fractionDigits[3], c, &row))
             return 0; // the long way refuses it
         c.atMs = atMs;
-        MemoryRows& rows = *m_memoryRows;
-        rows.cacheRows.push_back(MemoryRows::CacheRow {atMs, row, quint32(out.size()), quint32(rows.rows.size())});
-        rows.lastMs = std::max(rows.lastMs, atMs);
-        rows.lastCache = c;
+        appendCacheRow(c, row, out.size());
         countLaidOut(m_cacheLayouts, k, m_laidOutCacheLines);
         return l.length;
     } else if (stop) {

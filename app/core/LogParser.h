@@ -8,6 +8,7 @@
 #include <QByteArray>
 #include <QByteArrayView>
 #include <algorithm>
+#include <array>
 #include <iterator>
 #include <memory>
 #include <vector>
@@ -130,6 +131,7 @@ private:
     // toHundredths: per figure, what its digits are multiplied by to give hundredths (LineLayout::toHundredths),
     // or null to work it out.
     void appendDigitsRow(qint64 atMs, const quint32* toHundredths = nullptr);
+    void appendCacheRow(const CacheSample& c, const std::array<float, 4>& row, size_t recordsBefore);
     void settleLastMemory();
     // For a record: messageAt, where the message starts in line (after the engine's timestamp), for its text; keyAt,
     // the byte after the start of its level prefix ("[error]: "), which tells most other lines apart, or -1.
