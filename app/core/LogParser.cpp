@@ -1520,15 +1520,15 @@ Q_ALWAYS_INLINE void LogParser::appendDigitsRow(qint64 atMs, const quint32* toHu
 {
     const quint64(&mantissa)[5] = m_lastDigits.mantissa;
     const int(&fractionDigits)[5] = m_lastDigits.fractionDigits;
+    m_lastDigits.atMs = atMs;
+    m_lastDigits.pending = true;
+    if (atMs < 0)
+        return; // a line without a time has no row: only the last sample is made of its digits
     MemoryRows& rows = *m_memoryRows;
-    std::array<float, 6> scratch;
-    float* v = scratch.data(); // written in place in the new row: no copy of it through the stack
-    if (atMs >= 0) {
-        MemoryRows::Row& row = rows.rows.emplace_back();
-        row.atMs = atMs;
-        v = row.v.data();
-        rows.lastMs = std::max(rows.lastMs, atMs);
-    }
+    MemoryRows::Row& row = rows.rows.emplace_back();
+    row.atMs = atMs;
+    float* const v = row.v.data(); // written in place in the new row: no copy of it through the stack
+    rows.lastMs = std::max(rows.lastMs, atMs);
 #if defined(__GNUC__) && !defined(__clang__)
 #    pragma GCC unroll 5
 #endif
@@ -1557,8 +1557,6 @@ Q_ALWAYS_INLINE void LogParser::appendDigitsRow(qint64 atMs, const quint32* toHu
         heap.factor = heapPercentFactor(mantissa[2], fractionDigits[1], fractionDigits[2]);
     }
     v[5] = heapPercentOfDigits(mantissa, fractionDigits, heap.factor);
-    m_lastDigits.atMs = atMs;
-    m_lastDigits.pending = true;
 }
 
 // A cache stats line's row, kept when the line has a time (recordsBefore: the parser's records before it), and the
