@@ -606,7 +606,6 @@ Q_ALWAYS_INLINE void scanKind(LineScan& s)
         s.appLine = true;
         return;
     }
-
     // The app's other regular lines, its cache stats and its overflow warnings (coloured as it prints them to a
     // terminal, or not): the kind the pass below finds, since no byte before their marker can decide otherwise
     // (a level in brackets, a CSI sequence, "warn").
@@ -1706,7 +1705,9 @@ bool LogParser::learnRecordNow(LogKind kind, qsizetype length)
 // an error: kind) that missed every layout of its kind. The line was read the exact way (so its literals are the
 // app's); firstFigure is after its "Memory: RSS=" or its "Cache stats - Keys: ", or an overflow's "dropped " (null
 // for a record without counts); its message starts at messageAt. Its time is the engine's timestamp, else the
-// logger's at its start (the time the long way finds first); a line whose time is elsewhere is left to the long way.
+// logger's at its start (the time the long way finds first), or none for a Memory or cache stats line that has no
+// timestamp, no digit before its figures and nothing after them; a line whose time is elsewhere is left to the long
+// way.
 bool LogParser::learnLayout(QByteArrayView line, const char* firstFigure, bool engineTime, LogKind kind,
                             qsizetype messageAt, qsizetype keyAt, LineLayout* into)
 {

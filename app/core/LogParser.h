@@ -131,6 +131,7 @@ private:
     // toHundredths: per figure, what its digits are multiplied by to give hundredths (LineLayout::toHundredths),
     // or null to work it out.
     void appendDigitsRow(qint64 atMs, const quint32* toHundredths = nullptr);
+    // A cache stats line's row (kept when it has a time) and the last cache sample; recordsBefore: out's size.
     void appendCacheRow(const CacheSample& c, const std::array<float, 4>& row, size_t recordsBefore);
     void settleLastMemory();
     // For a record: messageAt, where the message starts in line (after the engine's timestamp), for its text; keyAt,
@@ -272,6 +273,8 @@ private:
     static bool learnNow(LayoutSet& set, qsizetype length, qsizetype* missedLength = nullptr);
     // The same for a record's line of kind (an overflow warning, a warning, an error).
     bool learnRecordNow(LogKind kind, qsizetype length);
+    // A Memory line at p read by one of m_pointLayouts, keyed after latest's prefix; its bytes, or 0. insert: a key
+    // not seen before is noted; learnInto: the key's slot when a layout is to be learnt from the line.
     qsizetype readPointLaidOut(const LineLayout& latest, const char* p, const char* end, bool insert,
                                PointLayouts::Slot** learnInto);
     // The five figures of a Memory line at p that has layout l, into m_lastDigits.
@@ -323,7 +326,7 @@ private:
     quint32 m_recordKeys = 0;
     quint64 m_laidOutRecordLines = 0;
     quint64 m_prefixedLines = 0;
-    std::unique_ptr<PointLayouts> m_pointLayouts; // made for the first Memory line read after a prefix
+    std::unique_ptr<PointLayouts> m_pointLayouts; // made once 8 Memory lines were read after a prefix
     quint64 m_pointLaidOutLines = 0;
     bool m_pointsFirst = false; // the last Memory line read by a layout was read by one of m_pointLayouts
 };
