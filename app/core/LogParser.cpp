@@ -1956,24 +1956,41 @@ Q_ALWAYS_INLINE void LogParser::readLaidOutDigits(const char* p, const LineLayou
     std::memcpy(m_lastDigits.fractionDigits, l.fractionDigits, sizeof l.fractionDigits);
 }
 
+// A Memory line that missed its point layout (slot: its key's, seen before) was read by layout l of the Memory set:
+// l becomes the key's point layout, so that the key's lines are read with one lookup instead of a lookup and the
+// comparisons with the set's layouts. When all are taken, the set's layouts go first again.
+void LogParser::keepPointLayout(PointLayouts::Slot& slot, const LineLayout& l)
+{
+    PointLayouts& points = *m_pointLayouts;
+    if (slot.state == PointLayouts::LaidOut) {
+        points.layouts[slot.layout] = l;
+    } else if (points.count < PointLayouts::kLayouts) {
+        points.layouts[points.count] = l;
+        slot.state = PointLayouts::LaidOut;
+        slot.layout = quint8(points.count++);
+    } else {
+        m_pointsFirst = false;
+    }
+}
+
 // A line that has the bytes of a layout but for its figures (the prefix, read the way matchLayout reads a whole
 // line) makes every decision the long way makes before its exact reader the same way, since those look at the
 // timestamps, the level and the marker alone; the exact reader then reads what follows as the long way does, to
 // the same end of line. A Memory line first looks for its layout by the places of its points (PointLayouts).
 Q_NEVER_INLINE qsizetype LogParser::readPrefixedLine(LayoutSet& set, LogKind kind, const char* p, const char* end,
-                                                     std::vector<LogRecord>& out)
+                                                     std::vector<LogRecord>& out, const PointLookup& looked)
 {
     if (set.count == 0)
         return 0;
     const LineLayout& l = set.layouts[set.order[0]];
     if (end - p < l.prefixLastBlock + 16 || l.prefixLength == 0)
         return 0;
-    PointLayouts::Slot* learnInto = nullptr;
+    PointLayouts::Slot* learnInto = looked.slot;
     // The table is made once lines go this way more than now and then (a replay's segment of regular figures has one
     // or two read before their layout is learnt); its layouts' bytes are left as they are until learnt.
     if (kind == LogKind::Memory && !m_pointLayouts && m_prefixedLines >= 8)
         m_pointLayouts.reset(new PointLayouts);
-    if (kind == LogKind::Memory && m_pointLayouts && end - p >= l.prefixLength + PointLayouts::kBytes) {
+    if (!looked.done && kind == LogKind::Memory && m_pointLayouts && end - p >= l.prefixLength + PointLayouts::kBytes) {
         if (const qsizetype n = readPointLaidOut(l, p, end, true, &learnInto))
             return n;
     }
@@ -2045,16 +2062,48 @@ Q_ALWAYS_INLINE void LogParser::countLaidOut(LayoutSet& set, int k, quint64& kin
     ++kindLines;
 }
 
+// A Memory line whose point layout did not read it (slot: its key's, when seen before), read by one of the Memory set's
+// layouts, which becomes the key's point layout, or after the latest one's prefix; its bytes, or 0.
+Q_NEVER_INLINE qsizetype LogParser::readPointMissed(const char* p, const char* end, std::vector<LogRecord>& out,
+                                                    PointLayouts::Slot* slot)
+{
+    int k;
+    qint64 atMs;
+    bool stop = false;
+    if (const LineLayout* const found = matchLayout(m_memoryLayouts, p, end, k, atMs, stop)) {
+        if (slot)
+            keepPointLayout(*slot, *found); // the key's next line is read by its point layout
+        return readBySetLayout(*found, k, p, atMs);
+    }
+    if (stop)
+        return 0;
+    return readPrefixedLine(m_memoryLayouts, LogKind::Memory, p, end, out, PointLookup {true, slot});
+}
+
+// A Memory line read by the layout at place k of the Memory set.
+Q_ALWAYS_INLINE qsizetype LogParser::readBySetLayout(const LineLayout& l, int k, const char* p, qint64 atMs)
+{
+    readLaidOutDigits(p, l);
+    countLaidOut(m_memoryLayouts, k, m_laidOutLines);
+    appendDigitsRow(atMs, l.toHundredths);
+    return l.length;
+}
+
 // The bytes of the line at p when it has one of the layouts learnt and was read by it, else 0.
 Q_ALWAYS_INLINE qsizetype LogParser::readLaidOutLine(const char* p, const char* end, LogStream stream,
                                                      std::vector<LogRecord>& out)
 {
     if (m_pointsFirst) {
-        // The line before was read by the layout of its points' places: this one likely is too.
+        // A point layout read a Memory line before: this one likely has one too (its key is noted when new). One
+        // that has not is read by the set's layouts or after the prefix there (else it goes on below, and misses
+        // them again, to the long way).
         const LineLayout& latest = m_memoryLayouts.layouts[m_memoryLayouts.order[0]];
         if (end - p >= latest.prefixLength + PointLayouts::kBytes
             && p[latest.prefixLength - qsizetype(sizeof "Memory: RSS=" - 1)] == 'M') {
-            if (const qsizetype n = readPointLaidOut(latest, p, end, false, nullptr))
+            PointLayouts::Slot* slot = nullptr;
+            if (const qsizetype n = readPointLaidOut(latest, p, end, true, &slot))
+                return n;
+            if (const qsizetype n = readPointMissed(p, end, out, slot))
                 return n;
         }
     }
@@ -2062,12 +2111,8 @@ Q_ALWAYS_INLINE qsizetype LogParser::readLaidOutLine(const char* p, const char* 
     qint64 atMs;
     bool stop = false;
     if (const LineLayout* const found = matchLayout(m_memoryLayouts, p, end, k, atMs, stop)) {
-        const LineLayout& l = *found;
         m_pointsFirst = false;
-        readLaidOutDigits(p, l);
-        countLaidOut(m_memoryLayouts, k, m_laidOutLines);
-        appendDigitsRow(atMs, l.toHundredths);
-        return l.length;
+        return readBySetLayout(*found, k, p, atMs);
     }
     if (stop)
         return 0;
@@ -2076,7 +2121,7 @@ Q_ALWAYS_INLINE qsizetype LogParser::readLaidOutLine(const char* p, const char* 
     const LineLayout& latest = m_memoryLayouts.layouts[m_memoryLayouts.order[0]];
     if (latest.prefixLength > 0 && end - p > latest.prefixLength
         && p[latest.prefixLength - qsizetype(sizeof "Memory: RSS=" - 1)] == 'M') {
-        if (const qsizetype n = readPrefixedLine(m_memoryLayouts, LogKind::Memory, p, end, out))
+        if (const qsizetype n = readPrefixedLine(m_memoryLayouts, LogKind::Memory, p, end, out, PointLookup {}))
             return n;
     }
     if (m_cacheKindAt >= 0 && (end - p <= m_cacheKindAt || p[m_cacheKindAt] != 'C')) {
@@ -2098,7 +2143,7 @@ Q_ALWAYS_INLINE qsizetype LogParser::readLaidOutLine(const char* p, const char* 
         return l.length;
     } else if (stop) {
         return 0;
-    } else if (const qsizetype n = readPrefixedLine(m_cacheLayouts, LogKind::Cache, p, end, out)) {
+    } else if (const qsizetype n = readPrefixedLine(m_cacheLayouts, LogKind::Cache, p, end, out, PointLookup {})) {
         return n;
     }
     if (m_recordLayouts.count > 0) {

@@ -142,6 +142,8 @@ private:
                      qsizetype messageAt = 0, qsizetype keyAt = -1, LineLayout* into = nullptr);
     // out: the parser's output (a cache stats row notes its size; a record read by a layout goes there).
     qsizetype readLaidOutLine(const char* p, const char* end, LogStream stream, std::vector<LogRecord>& out);
+    // A Memory line read by the layout at place k of the Memory set, at time atMs; its bytes.
+    qsizetype readBySetLayout(const LineLayout& l, int k, const char* p, qint64 atMs);
     // The same for a line that has none of the Memory and cache stats layouts: by a record layout, or 0.
     qsizetype readLaidOutRecord(const char* p, const char* end, LogStream stream, std::vector<LogRecord>& out);
 
@@ -266,8 +268,14 @@ private:
     // A Memory (kind) or cache stats line at p that missed every layout of set: read by the exact reader after the
     // prefix of the set's latest layout when the line has it (its figures' digits differ in number from the
     // layout's, or the line's length does), and a layout learnt from it as the long way would; its bytes, or 0.
+    // looked: the Memory line's point layout was looked for already (readLaidOutLine), with this result.
+    struct PointLookup
+    {
+        bool done = false;
+        PointLayouts::Slot* slot = nullptr; // the key's slot when it was seen before and its layout did not read it
+    };
     qsizetype readPrefixedLine(LayoutSet& set, LogKind kind, const char* p, const char* end,
-                               std::vector<LogRecord>& out);
+                               std::vector<LogRecord>& out, const PointLookup& looked);
     // Whether a layout is to be learnt from this line of set's kind, which missed every layout. missedLength: the
     // last such line's length to compare with and keep, when not the set's own (LayoutSet::missedLength).
     static bool learnNow(LayoutSet& set, qsizetype length, qsizetype* missedLength = nullptr);
@@ -277,6 +285,10 @@ private:
     // not seen before is noted; learnInto: the key's slot when a layout is to be learnt from the line.
     qsizetype readPointLaidOut(const LineLayout& latest, const char* p, const char* end, bool insert,
                                PointLayouts::Slot** learnInto);
+    // A Memory line that missed its point layout (slot: its key's when seen before, else null), read by the Memory set
+    // (whose layout then becomes the key's: keepPointLayout) or readPrefixedLine; its bytes, or 0.
+    qsizetype readPointMissed(const char* p, const char* end, std::vector<LogRecord>& out, PointLayouts::Slot* slot);
+    void keepPointLayout(PointLayouts::Slot& slot, const LineLayout& l);
     // The five figures of a Memory line at p that has layout l, into m_lastDigits.
     void readLaidOutDigits(const char* p, const LineLayout& l);
     // Counts a line read by the layout at place k of set (kindLines: its kind's count) and puts the layout first.
@@ -328,7 +340,9 @@ private:
     quint64 m_prefixedLines = 0;
     std::unique_ptr<PointLayouts> m_pointLayouts; // made once 8 Memory lines were read after a prefix
     quint64 m_pointLaidOutLines = 0;
-    bool m_pointsFirst = false; // the last Memory line read by a layout was read by one of m_pointLayouts
+    // A Memory line tries m_pointLayouts before the set's layouts: set when one of them read a line, cleared when a
+    // set's layout reads one that was not looked up there, or that keepPointLayout() has no room for.
+    bool m_pointsFirst = false;
 };
 
 // Parses an RFC 3339 timestamp as docker and podman print them ("2026-11-27T12:20:33Z",
