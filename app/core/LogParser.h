@@ -142,10 +142,10 @@ private:
                      qsizetype messageAt = 0, qsizetype keyAt = -1, LineLayout* into = nullptr);
     // out: the parser's output (a cache stats row notes its size; a record read by a layout goes there).
     qsizetype readLaidOutLine(const char* p, const char* end, LogStream stream, std::vector<LogRecord>& out);
-    // A Memory line read by the layout at place k of the Memory set, at time atMs; its bytes.
-    qsizetype readBySetLayout(const LineLayout& l, int k, const char* p, qint64 atMs);
     // The same for a line that has none of the Memory and cache stats layouts: by a record layout, or 0.
     qsizetype readLaidOutRecord(const char* p, const char* end, LogStream stream, std::vector<LogRecord>& out);
+    // A Memory line read by the layout at place k of the Memory set, at time atMs; its bytes.
+    qsizetype readBySetLayout(const LineLayout& l, int k, const char* p, qint64 atMs);
 
     // The last Memory line given to m_memoryRows, kept as its digits until settleLastMemory() turns it into
     // MemoryRows::last: five divisions a line saved.
