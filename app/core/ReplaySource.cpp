@@ -35,7 +35,7 @@ constexpr unsigned kMaxWorkers = 4;
 // nothing can fault on the pages it lost. (Copying out of a mapping under a SIGBUS guard was tried: once the
 // segment boundaries stopped reading 256 KiB each, it saved nothing measurable here.)
 constexpr qsizetype kReadBytes = 256 * 1024;
-constexpr qsizetype kBoundaryReadBytes = 4096;
+constexpr qsizetype kBoundaryReadBytes = 4096; // read past a segment's end for its last line (readSegment)
 
 qsizetype readAt(int fd, qint64 offset, char* buffer, qsizetype size)
 {
@@ -48,25 +48,50 @@ qsizetype readAt(int fd, qint64 offset, char* buffer, qsizetype size)
     }
 }
 
-// Where the lines of segment i begin: just after the first newline at or after byte i * kSegmentBytes - 1 (0 for
-// the first segment, the file's size when no newline follows). Segment i's lines are those that begin in
-// [start(i), start(i + 1)): every line belongs to the segment it begins in, whatever its length.
-qint64 segmentStart(int fd, qint64 size, qint64 i, char* buffer)
+// Feeds the bytes of segment i (of count) to feed, in reads of up to kReadBytes through buffer (room for
+// kReadBytes + kBoundaryReadBytes). Its lines are those that begin in [start(i), start(i + 1)), where start(i) is
+// just after the first newline at or after byte i * kSegmentBytes - 1 (0 for the first segment, the file's size when
+// no newline follows): every line belongs to the segment it begins in, whatever its length. The boundaries are found
+// in the reads of the segment: the first starts at byte i * kSegmentBytes - 1, and the one that reaches the segment's
+// last byte reads a page past it, where its last line nearly always ends. (Each boundary read apart, a page at a
+// time, was two more reads a segment, a third of them; 256 KiB each, half the file copied again.)
+template<typename Feed> void readSegment(int fd, qint64 size, qint64 i, qint64 count, char* buffer, Feed&& feed)
 {
-    if (i == 0)
-        return 0;
-    qint64 at = std::min(size, i * kSegmentBytes - 1);
-    // A line is a few hundred bytes at most nearly always: read a page at a time, not a whole read's worth (two
-    // 256 KiB reads per segment were half the file copied again).
+    const bool last = i + 1 == count;
+    // The first newline at or after this byte ends the segment.
+    const qint64 limit = last ? size : std::min(size, (i + 1) * kSegmentBytes - 1);
+    qint64 at = i == 0 ? 0 : std::min(size, i * kSegmentBytes - 1);
+    bool started = i == 0;
     while (at < size) {
-        const qsizetype n = readAt(fd, at, buffer, qsizetype(std::min<qint64>(kBoundaryReadBytes, size - at)));
+        qint64 want = kReadBytes;
+        if (!last && limit - at <= kReadBytes)
+            want = std::max<qint64>(limit - at, 0) + kBoundaryReadBytes;
+        const qsizetype n = readAt(fd, at, buffer, qsizetype(std::min(want, size - at)));
         if (n <= 0)
-            return size;
-        if (const void* nl = std::memchr(buffer, '\n', size_t(n)))
-            return at + (static_cast<const char*>(nl) - buffer) + 1;
+            return;
+        const char* b = buffer;
+        if (!started) {
+            const char* const nl = static_cast<const char*>(std::memchr(buffer, '\n', size_t(n)));
+            if (!nl) {
+                at += n; // still the line that begins in a segment before
+                continue;
+            }
+            if (!last && at + (nl - buffer) >= limit)
+                return; // that line ends past this segment too: the segment has none
+            b = nl + 1;
+            started = true;
+        }
+        if (!last && at + n > limit) {
+            const qsizetype from = std::max<qsizetype>(qsizetype(std::max<qint64>(limit - at, 0)), b - buffer);
+            if (const void* nl = std::memchr(buffer + from, '\n', size_t(n - from))) {
+                feed(QByteArrayView(b, static_cast<const char*>(nl) + 1 - b));
+                return;
+            }
+        }
+        if (b < buffer + n)
+            feed(QByteArrayView(b, buffer + n - b));
         at += n;
     }
-    return size;
 }
 
 // Parses a regular file in segments, each by its own LogParser in a worker thread reading its own bytes, and
@@ -79,11 +104,10 @@ bool parseSegments(int fd, qint64 size, const std::function<void(IngestBatch&, q
 {
     const size_t count = size_t(std::max<qint64>(1, (size + kSegmentBytes - 1) / kSegmentBytes));
     // Fills batch (its logs may hold the capacity of an earlier segment's) and returns its latest record time.
-    // buffer: kReadBytes of the calling thread's, kept from one segment to the next (allocated for each, it was
-    // fresh pages every time: the kernel's copy into them took a page fault per 4 KiB, half the process's faults).
+    // buffer: kReadBytes + kBoundaryReadBytes of the calling thread's, kept from one segment to the next (allocated for
+    // each, it was fresh pages every time: the kernel's copy into them took a page fault per 4 KiB, half the process's
+    // faults).
     const auto parseSegment = [&](size_t i, IngestBatch& batch, char* buffer) {
-        qint64 at = segmentStart(fd, size, qint64(i), buffer);
-        const qint64 end = i + 1 < count ? segmentStart(fd, size, qint64(i) + 1, buffer) : size;
         LogParser parser(LogParser::Timestamps::Detect, LogParser::Hashing::Gated);
         batch.backfill = true;
         // Memory lines, nearly all of a log, become the process ring's rows here, on the parsing threads, rather
@@ -91,13 +115,8 @@ bool parseSegments(int fd, qint64 size, const std::function<void(IngestBatch&, q
         batch.memoryRows.clear();
         batch.memoryRows.rows.reserve(size_t(kSegmentBytes / 128)); // a Memory line is about 140 bytes
         parser.setMemoryRows(&batch.memoryRows);
-        while (at < end) {
-            const qsizetype n = readAt(fd, at, buffer, qsizetype(std::min<qint64>(kReadBytes, end - at)));
-            if (n <= 0)
-                break;
-            parser.feed(QByteArrayView(buffer, n), LogStream::Stdout, batch.logs);
-            at += n;
-        }
+        readSegment(fd, size, qint64(i), qint64(count), buffer,
+                    [&](QByteArrayView bytes) { parser.feed(bytes, LogStream::Stdout, batch.logs); });
         if (i + 1 == count)
             parser.finish(batch.logs);
         batch.logCounters = parser.counters();
@@ -114,7 +133,7 @@ bool parseSegments(int fd, qint64 size, const std::function<void(IngestBatch&, q
     const auto isCancelled = [cancel] { return cancel && cancel->load(); };
     if (count <= 1) {
         IngestBatch batch;
-        const std::unique_ptr<char[]> buffer(new char[size_t(kReadBytes)]);
+        const std::unique_ptr<char[]> buffer(new char[size_t(kReadBytes + kBoundaryReadBytes)]);
         const qint64 lastMs = parseSegment(0, batch, buffer.get());
         if (isCancelled())
             return false;
@@ -169,7 +188,7 @@ bool parseSegments(int fd, qint64 size, const std::function<void(IngestBatch&, q
     // The segment a thread parses now (under the lock); count when none.
     const auto takeSegment = [&]() -> size_t { return canTake() ? next++ : count; };
     const auto work = [&] {
-        const std::unique_ptr<char[]> buffer(new char[size_t(kReadBytes)]);
+        const std::unique_ptr<char[]> buffer(new char[size_t(kReadBytes + kBoundaryReadBytes)]);
         for (;;) {
             size_t i;
             {
@@ -212,7 +231,7 @@ bool parseSegments(int fd, qint64 size, const std::function<void(IngestBatch&, q
             }
             if (j < count) {
                 if (!buffer)
-                    buffer.reset(new char[size_t(kReadBytes)]);
+                    buffer.reset(new char[size_t(kReadBytes + kBoundaryReadBytes)]);
                 parseInto(j, buffer.get());
             }
         }

@@ -42,6 +42,24 @@ QByteArray repeated(qsizetype bytes)
     return out;
 }
 
+// The lines of base with a line of x's put before each segment boundary (every 1 MiB, as ReplaySource cuts a file)
+// so that a newline falls at byte k MiB - 1 + offset: the segment's search for its first line starts at k MiB - 1. The
+// filler is at least minFiller bytes long: it begins that far before its newline.
+QByteArray withNewlinesNearBoundaries(const QByteArray& base, qsizetype offset, qsizetype minFiller)
+{
+    constexpr qsizetype kSegment = 1024 * 1024;
+    QByteArray out;
+    qsizetype boundary = kSegment - 1 + offset;
+    for (const QByteArray& line : base.split('\n')) {
+        if (out.size() + line.size() + 1 > boundary - minFiller && out.size() <= boundary) {
+            out += QByteArray(boundary - out.size(), 'x') + '\n';
+            boundary += kSegment;
+        }
+        out += line + '\n';
+    }
+    return out;
+}
+
 struct Read
 {
     std::vector<LogRecord> records; // a replay's Memory rows as records of kind Memory with only their time
@@ -161,6 +179,12 @@ private Q_SLOTS:
         QTest::addRow("oversized line across a segment boundary")
             << big.left(1024 * 1024 - 10) + "\n" + QByteArray(3 * 1024 * 1024, 'x') + "\n" + big;
         QTest::addRow("oversized last line without newline") << big + QByteArray(2 * 1024 * 1024, 'y');
+        // Segment i's lines begin after the first newline at or after byte i MiB - 1, read with its last read.
+        QTest::addRow("newlines at the last byte before segments") << withNewlinesNearBoundaries(big, 0, 0);
+        QTest::addRow("newlines a byte before that") << withNewlinesNearBoundaries(big, -1, 0);
+        QTest::addRow("newlines a byte after that") << withNewlinesNearBoundaries(big, 1, 0);
+        QTest::addRow("lines ending more than a page into the next segment")
+            << withNewlinesNearBoundaries(big, 6000, 8000);
         QTest::addRow("a line exactly at the limit") << big + QByteArray(LogParser::kMaxLineBytes, 'z') + "\n"
                 + QByteArray(LogParser::kMaxLineBytes + 1, 'z') + "\n" + big;
     }
