@@ -1914,6 +1914,15 @@ LogParser::PointLayouts::Slot* LogParser::PointLayouts::find(quint64 points, qui
     return nullptr;
 }
 
+bool LogParser::PointLayouts::makeRoom()
+{
+    if (count < kLayouts)
+        return true;
+    std::fill(std::begin(keys), std::end(keys), Slot {});
+    count = 0;
+    return false;
+}
+
 // A Memory line read by the layout of its points' places (the latest Memory layout's prefix before them); 0 when
 // it has none. insert: a key not seen before is noted (PointLayouts::find); learnInto: the key's slot, when the
 // line's layout is to be learnt (the key's second line, or a line with other bytes than its layout's).
@@ -1964,12 +1973,9 @@ void LogParser::keepPointLayout(PointLayouts::Slot& slot, const LineLayout& l)
     PointLayouts& points = *m_pointLayouts;
     if (slot.state == PointLayouts::LaidOut) {
         points.layouts[slot.layout] = l;
-    } else if (points.count < PointLayouts::kLayouts) {
+    } else if (points.makeRoom()) {
         points.layouts[points.count] = l;
-        slot.state = PointLayouts::LaidOut;
-        slot.layout = quint8(points.count++);
-    } else {
-        m_pointsFirst = false;
+        points.take(slot);
     }
 }
 
@@ -2036,14 +2042,10 @@ Q_NEVER_INLINE qsizetype LogParser::readPrefixedLine(LayoutSet& set, LogKind kin
         PointLayouts::Slot& slot = *learnInto;
         if (slot.state == PointLayouts::LaidOut) {
             learnLayout(QByteArrayView(p, length), firstFigure, engineTime, kind, 0, -1, &points.layouts[slot.layout]);
-        } else if (points.count == PointLayouts::kLayouts) {
-            // The log's figures went elsewhere: the keys of now are learnt anew.
-            std::fill(std::begin(points.keys), std::end(points.keys), PointLayouts::Slot {});
-            points.count = 0;
-        } else if (learnLayout(QByteArrayView(p, length), firstFigure, engineTime, kind, 0, -1,
-                               &points.layouts[points.count])) {
-            slot.state = PointLayouts::LaidOut;
-            slot.layout = quint8(points.count++);
+        } else if (points.makeRoom()
+                   && learnLayout(QByteArrayView(p, length), firstFigure, engineTime, kind, 0, -1,
+                                  &points.layouts[points.count])) {
+            points.take(slot);
         }
     }
     if (learnNow(set, length))

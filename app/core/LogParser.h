@@ -254,6 +254,15 @@ private:
         // The slot of the key; or null, and with insert the key noted as Seen in an empty slot (or in the first probed,
         // taken anew).
         Slot* find(quint64 points, quint16 morePoints, bool insert);
+        // Whether layouts[count] is free for a key's layout; when all are taken, every key and layout is dropped
+        // (the log's figures went elsewhere: the keys of now are learnt anew) and false.
+        bool makeRoom();
+        // The key of slot takes layouts[count], learnt (after makeRoom()).
+        void take(Slot& slot)
+        {
+            slot.state = LaidOut;
+            slot.layout = quint8(count++);
+        }
         Slot keys[kSlots];
         LineLayout layouts[kLayouts];
         int count = 0;
@@ -341,7 +350,7 @@ private:
     std::unique_ptr<PointLayouts> m_pointLayouts; // made once 8 Memory lines were read after a prefix
     quint64 m_pointLaidOutLines = 0;
     // A Memory line tries m_pointLayouts before the set's layouts: set when one of them read a line, cleared when a
-    // set's layout reads one that was not looked up there, or that keepPointLayout() has no room for.
+    // set's layout reads one that was not looked up there.
     bool m_pointsFirst = false;
 };
 
