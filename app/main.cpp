@@ -62,13 +62,9 @@ QFunctionPointer resolveModule(const char* argv0, const QString& name, const cha
 // pages). The skipped bytes are never touched.
 void heapOnHugePages()
 {
-#ifdef MADV_COLLAPSE
-    constexpr int kCollapse = MADV_COLLAPSE;
-#else
-    constexpr int kCollapse = 25; // Linux's, where the C library's headers are older (glibc 2.36)
-#endif
     mallopt(M_ARENA_MAX, 1); // the parsing threads allocate little, and from the same heap
-    mallopt(M_MMAP_THRESHOLD, 32 << 20); // the most glibc takes
+    constexpr std::uintptr_t kMmapThreshold = 32 << 20; // the most glibc takes
+    mallopt(M_MMAP_THRESHOLD, int(kMmapThreshold));
     mallopt(M_TRIM_THRESHOLD, 256 << 20);
     mallopt(M_TOP_PAD, 64 << 20);
     constexpr std::uintptr_t kHugePage = std::uintptr_t(2) << 20;
@@ -81,22 +77,20 @@ void heapOnHugePages()
         from += kHugePage;
     if (sbrk(intptr_t(from - kPage - before)) == reinterpret_cast<void*>(-1))
         return;
-    constexpr std::uintptr_t kProbeBytes = 16 << 20;
-    void* probe = std::malloc(kProbeBytes); // extends the heap (untouched but for its header: no memory is used yet)
+    // Extends the heap, untouched but for the header of the heap's top chunk, which glibc writes where the probe
+    // ends, before the advice: the 2 MiB around it stay in 4 KiB pages (512 faults when the heap grows through them).
+    // So the probe is as long as a heap block can be (below the mmap threshold): a replay's heap reaches that far only
+    // past two million lines or so (a million take 10-14 MiB), where the faults are a few percent of its time. (With
+    // a 16 MiB probe the logs whose figures jump about reached them, and collapsing them into a huge page at once
+    // cost start-up 0.3-5 ms.)
+    constexpr std::uintptr_t kProbeBytes = kMmapThreshold - kHugePage;
+    void* probe = std::malloc(kProbeBytes);
     const auto end = reinterpret_cast<std::uintptr_t>(sbrk(0));
     const auto at = reinterpret_cast<std::uintptr_t>(probe);
     // Only when malloc is glibc's own on the program break (not a sanitizer's allocator elsewhere): the block
     // then ends in what the break grew by.
-    if (at + kProbeBytes > from && at + kProbeBytes <= end && from < end) {
+    if (at + kProbeBytes > from && at + kProbeBytes <= end && from < end)
         madvise(reinterpret_cast<void*>(from), end - from, MADV_HUGEPAGE);
-        // Before the advice, glibc wrote the header of the heap's top chunk where the probe ends: the 2 MiB around
-        // it would stay in 4 KiB pages, 512 faults when the heap grows through them (a replay's rings reach them on
-        // a log whose figures jump about, where the encoded rows are longer: a tenth of the process's time). So
-        // they are made one huge page now (Linux 6.1 and later; an older kernel refuses, and they stay as they were).
-        const std::uintptr_t touched = (at + kProbeBytes) & ~(kHugePage - 1);
-        if (touched >= from && touched + kHugePage <= end)
-            madvise(reinterpret_cast<void*>(touched), kHugePage, kCollapse);
-    }
     std::free(probe);
 }
 
