@@ -17,6 +17,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDate>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
@@ -92,18 +93,24 @@ Expected generate(const QString& path, quint64 lines, bool engineTimestamps, qui
     const qint64 start = 1795782000; // 2026-11-27T09:00:00Z
     char line[512];
     quint64 memorySlots = 0;
+    qint64 dayNumber = -1;
+    char date[16] = {};
     for (quint64 i = 0; i < lines; ++i) {
-        // Four lines a second keeps a million lines within November (the stamps are written by hand).
+        // Four lines a second: a million lines take 69 hours.
         const qint64 t = start + qint64(i / 4);
         const int hh = int((t / 3600) % 24), mm = int((t / 60) % 60), ss = int(t % 60);
-        const int day = 27 + int((t - 1795737600) / 86400);
+        if (t / 86400 != dayNumber) {
+            dayNumber = t / 86400;
+            const QDate d = QDate(1970, 1, 1).addDays(dayNumber);
+            std::snprintf(date, sizeof date, "%04d-%02d-%02d", d.year(), d.month(), d.day());
+        }
         const unsigned nanos = unsigned((i % 4) * 250000000u + (i * 7919u + 12345u) % 1000000u);
         char stamp[96];
         if (engineTimestamps)
-            std::snprintf(stamp, sizeof stamp, "2026-11-%02dT%02d:%02d:%02d.%09uZ 2026-11-%02dT%02d:%02d:%02d.%03uZ",
-                          day, hh, mm, ss, nanos, day, hh, mm, ss, nanos / 1000000u);
+            std::snprintf(stamp, sizeof stamp, "%sT%02d:%02d:%02d.%09uZ %sT%02d:%02d:%02d.%03uZ", date, hh, mm, ss,
+                          nanos, date, hh, mm, ss, nanos / 1000000u);
         else
-            std::snprintf(stamp, sizeof stamp, "2026-11-%02dT%02d:%02d:%02d.%03uZ", day, hh, mm, ss, nanos / 1000000u);
+            std::snprintf(stamp, sizeof stamp, "%sT%02d:%02d:%02d.%03uZ", date, hh, mm, ss, nanos / 1000000u);
         int n;
         const quint64 k = i % 14;
         if (captureShape && k == 5) {
