@@ -79,10 +79,10 @@ void heapOnHugePages()
         return;
     // Extends the heap, untouched but for the header of the heap's top chunk, which glibc writes where the probe
     // ends, before the advice: the 2 MiB around it stay in 4 KiB pages (512 faults when the heap grows through them).
-    // So the probe is as long as a heap block can be (below the mmap threshold): a replay's heap reaches that far only
-    // past two million lines or so (a million take 10-14 MiB), where the faults are a few percent of its time. (With
-    // a 16 MiB probe the logs whose figures jump about reached them, and collapsing them into a huge page at once
-    // cost start-up 0.3-5 ms.)
+    // So the probe is nearly as long as a heap block can be (a huge page below the mmap threshold, above which malloc
+    // maps a block of its own): a replay's heap reaches that far only past two million lines or so (a million take
+    // 10-14 MiB), where the faults are a few percent of its time. (With a 16 MiB probe the logs whose figures jump
+    // about reached them, and collapsing them into a huge page at once cost start-up 0.3-5 ms.)
     constexpr std::uintptr_t kProbeBytes = kMmapThreshold - kHugePage;
     void* probe = std::malloc(kProbeBytes);
     const auto end = reinterpret_cast<std::uintptr_t>(sbrk(0));
