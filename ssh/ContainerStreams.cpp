@@ -158,7 +158,9 @@ void ContainerStreams::start(Role role)
         break;
     }
     case Events:
-        command = m_commands->events();
+        m_eventsViaFile = mayUseEventsFile();
+        m_eventsFileAnswered = false;
+        command = m_eventsViaFile ? RemoteCommands::eventsFile(m_config.container, m_info->id) : m_commands->events();
         break;
     case LogsBackfill:
         command = m_commands->logs(QStringLiteral("%1s").arg(m_config.sinceSeconds), m_config.backfillMaxLines, false);
@@ -438,6 +440,18 @@ void ContainerStreams::handleEventBytes(QByteArrayView bytes)
     while ((nl = partial.indexOf('\n')) >= 0) {
         const QByteArray line = partial.left(nl);
         partial.remove(0, nl + 1);
+        if (m_eventsViaFile && !m_eventsFileAnswered && line.startsWith("hwev ")) {
+            // "hwev file", or "hwev none REASON" and the reader ends: `docker events` then (onFinished).
+            m_eventsFileAnswered = true;
+            if (line.startsWith("hwev none")) {
+                m_eventsFallback
+                    = QStringLiteral("events file: %1").arg(plainText(QString::fromUtf8(line.mid(10)).trimmed(), 64));
+                m_eventsFileFailedFor = m_info ? m_info->id : QString();
+            } else {
+                m_eventsFallback.clear();
+            }
+            continue;
+        }
         std::optional<ContainerEvent> event = EventParser::parseLine(line);
         if (!event) {
             continue;
@@ -494,6 +508,18 @@ void ContainerStreams::onFinished(int role, int exitStatus)
         scheduleAfterExit(Stats, 2000, 30000);
         break;
     case Events:
+        if (m_eventsViaFile && (!m_eventsFileAnswered || m_eventsFileFailedFor == (m_info ? m_info->id : QString()))) {
+            // No events file with this container's events (a Docker host, journald, not readable), or the
+            // reader did not start: `docker events` for this container, at once.
+            if (!m_eventsFileAnswered) {
+                m_eventsFallback = QStringLiteral("the events file reader did not start (exit %1)").arg(exitStatus);
+                m_eventsFileFailedFor = m_info ? m_info->id : QString();
+            }
+            m_roles[Events].running = false;
+            m_roles[Events].partial.clear();
+            start(Events);
+            break;
+        }
         // `events` never ends by itself: the engine went away (dockerd or the podman service restarted) or the
         // channel did. The docker CLI's `stats` does not re-attach after an engine restart (it prints empty
         // rows for ever): the next good inspect, asked for now, starts it afresh, and the log follower, which
@@ -607,6 +633,10 @@ void ContainerStreams::inspectFinished(int exitStatus)
     }
     if (!m_roles[Events].running && (m_roles[Events].nextStartMs < 0 || engineBack)) {
         start(Events);
+    } else if (m_roles[Events].running && !m_eventsViaFile && m_eventsFallback.isEmpty() && mayUseEventsFile()) {
+        // `docker events` began while the container was absent (no ID to find its events file by): the file
+        // now, if there is one.
+        restart(Events);
     }
     armPeriodicInspect();
     if (m_roles[LogsFollow].running && m_logFile.running() && m_logFile.containerId() != info->id) {
@@ -651,6 +681,26 @@ void ContainerStreams::armPeriodicInspect()
     m_nextInspectMs = now()
         + (m_roles[Events].running ? std::max<qint64>(m_config.inspectIntervalMs, kInspectWithEventsMs)
                                    : m_config.inspectIntervalMs);
+}
+
+bool ContainerStreams::mayUseEventsFile() const
+{
+    // The reader needs the container's ID to find the file that holds its events; the login user reads it
+    // (never sudo). Not again for a container on which it found none.
+    return m_config.eventsFile && m_info && RemoteCommands::isContainerId(m_info->id) && !m_config.sudo
+        && m_eventsFileFailedFor != m_info->id;
+}
+
+QString ContainerStreams::eventsSource() const
+{
+    if (!m_roles[Events].running)
+        return {};
+    if (m_eventsViaFile)
+        return m_eventsFileAnswered ? QStringLiteral("events file") : QString();
+    // A Docker host has no events file: nothing to explain there.
+    if (m_eventsFallback.isEmpty() || m_eventsFallback.endsWith(QLatin1String(": no-file")))
+        return QStringLiteral("%1 events").arg(engine());
+    return QStringLiteral("%1 events (%2)").arg(engine(), m_eventsFallback);
 }
 
 QString ContainerStreams::startKey() const
@@ -702,6 +752,7 @@ void ContainerStreams::describe(ConnectionStatus& status) const
     status.statsRunning = m_roles[Stats].running;
     status.logsRunning = m_roles[LogsFollow].running || m_roles[LogsBackfill].running;
     status.eventsRunning = m_roles[Events].running;
+    status.eventsSource = eventsSource();
     status.statsRunningSinceMs = m_roles[Stats].running ? m_statsStartedWallMs : -1;
 }
 

@@ -49,6 +49,7 @@ struct StreamsConfig
     int inspectIntervalMs = 30000; // while the events stream is down; with it, inspect follows its events
     bool cgroupStats = true; // the cgroup loop where it can read the container's cgroup, else `docker stats`
     bool logFile = true; // follow the engine's log file where it is readable, else `docker logs -f`
+    bool eventsFile = true; // follow podman's events file where it holds the container's events, else `docker events`
     int statsIntervalS = 1; // the cgroup loop's pace
     int statsKeepaliveSamples = 4; // quiet samples before the loop says "." (the link's liveness needs data)
     QString hostLabel; // for messages: "127.0.0.1:2222" or "this machine"
@@ -120,6 +121,8 @@ public:
     QString statsSource() const;
     // "log file", "docker logs -f (log file: not-readable)", …: how the log is followed; empty when it is not.
     QString logsSource() const { return m_logFile.source(m_roles[LogsFollow].running); }
+    // "events file", "docker events", "docker events (events file: not-readable)", …; empty when none runs.
+    QString eventsSource() const;
     // The running streams and the container's presence, as the connection status carries them.
     void describe(ConnectionStatus& status) const;
     qint64 statsQuietForMs() const;
@@ -180,6 +183,7 @@ private:
     void feedCgroupStats(QByteArrayView bytes);
     void pushStats(std::vector<StatsSample>& samples);
     bool mayUseCgroup(QString* whyNot) const;
+    bool mayUseEventsFile() const;
     QString startKey() const;
     void armPeriodicInspect();
     void logsFinished(Role role, int exitStatus);
@@ -208,6 +212,10 @@ private:
     bool m_statsViaCgroup = false; // the running (or last) stats command is the cgroup loop
     QString m_cgroupFallback; // why `docker stats` runs instead of the loop (for the connection details)
     QString m_cgroupFailedFor; // the container start (startKey()) on which the loop could not read the cgroup
+    bool m_eventsViaFile = false; // the running (or last) events command follows podman's events file
+    bool m_eventsFileAnswered = false; // it printed its "hwev" line
+    QString m_eventsFallback; // why `docker events` runs instead of the file reader (its reason), empty: none
+    QString m_eventsFileFailedFor; // the container ID for which the file reader found no file to follow
     LogResumer m_resumer;
     LogFileFollow m_logFile;
     bool m_restartFollower = false; // the file reader gave up: the follower starts again (with the engine) at tick()

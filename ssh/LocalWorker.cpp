@@ -69,7 +69,7 @@ void LocalWorker::begin()
         if (!m_failed
             && (now.statsRunning != m_sent.statsRunning || now.logsRunning != m_sent.logsRunning
                 || now.eventsRunning != m_sent.eventsRunning || now.statsSource != m_sent.statsSource
-                || now.logsSource != m_sent.logsSource)) {
+                || now.logsSource != m_sent.logsSource || now.eventsSource != m_sent.eventsSource)) {
             sendStatus(ConnectionStatus::State::Connected, m_sent.message);
         }
     });

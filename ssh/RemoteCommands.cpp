@@ -215,6 +215,52 @@ NR == 1 {
 while read -r x; do :; done
 )SH";
 
+// podman's events file follower (see RemoteCommands::eventsFile). $1 the container's name, $2 its ID. podman
+// with the file events logger (its default without systemd) appends every event to one file; its Docker API
+// serves an events client by polling that file four times a second, which costs the server more than all
+// heapwatch runs there. GNU tail follows the file by name through inotify instead (no wake-up while nothing
+// happens) and awk passes on the container's lifecycle events, matched by name (a recreated container keeps
+// it) or by ID. The file is the one whose lines name the container's ID: containers.conf's events_logfile_path,
+// else podman's defaults for root and rootless users (HEAPWATCH_EVENTS_FILE in the server's environment
+// replaces them all: the SSH tests' fixture file). Prints "hwev file" and then the events, or only
+// "hwev none REASON". Ends within a second of this shell, which ends when the channel closes (its stdin).
+const char* const kEventsFileReader = R"SH(
+exec 2>/dev/null
+n=$1 id=$2
+case $id in '' | *[!0-9a-f]*) echo 'hwev none bad-arguments'; exit 0 ;; esac
+case $n in '' | *[!A-Za-z0-9_.-]*) echo 'hwev none bad-arguments'; exit 0 ;; esac
+command -v awk >/dev/null && command -v grep >/dev/null && tail --pid=$$ -n 0 /dev/null </dev/null >/dev/null ||
+    { echo 'hwev none no-gnu-tail'; exit 0; }
+if [ -n "${HEAPWATCH_EVENTS_FILE:-}" ]; then
+    set -- "$HEAPWATCH_EVENTS_FILE"
+else
+    set --
+    for c in /usr/share/containers/containers.conf /etc/containers/containers.conf \
+        "${XDG_CONFIG_HOME:-$HOME/.config}/containers/containers.conf" "${CONTAINERS_CONF:-}"; do
+        [ -r "$c" ] || continue
+        while read -r l; do
+            case $l in events_logfile_path*=*) v=${l#*=}; v=${v#*[\"\']}; v=${v%[\"\']*}; set -- "$v" "$@" ;; esac
+        done <"$c"
+    done
+    set -- "$@" /run/libpod/events/events.log "${XDG_RUNTIME_DIR:-/run/user/$(id -u)}/libpod/tmp/events/events.log"
+fi
+f= r=no-file
+for c in "$@"; do
+    case $c in /*) ;; *) continue ;; esac
+    [ -e "$c" ] || continue
+    [ -r "$c" ] || { r=not-readable; continue; }
+    grep -qF "\"ID\":\"$id\"" "$c" && { f=$c; break; }
+    r=no-container-events
+done
+[ -n "$f" ] || { echo "hwev none $r"; exit 0; }
+echo 'hwev file' || exit 0
+if awk -W interactive 'BEGIN { }' </dev/null >/dev/null 2>&1; then a() { awk -W interactive "$@"; }; else a() { awk "$@"; }; fi
+tail --pid=$$ -n 0 -F -- "$f" | a -v n="\"Name\":\"$n\"" -v i="\"ID\":\"$id\"" '
+(index($0, n) || index($0, i)) && /"Type":"container"/ &&
+    /"Status":"(died|oom|start|restart|health_status|pause|unpause|remove)"/ { print; fflush() }' &
+while read -r x; do :; done
+)SH";
+
 QStringList shArguments(const RemoteCommand& c)
 {
     QStringList args;
@@ -367,6 +413,19 @@ RemoteCommand RemoteCommands::logFile(const QString& path, const QString& contai
                                 QString::number(qMax(1, tailLines)),
                                 QString::fromLatin1(logFilterPattern()),
                                 since};
+    return c;
+}
+
+RemoteCommand RemoteCommands::eventsFile(const QString& name, const QString& containerId)
+{
+    RemoteCommand c;
+    c.wrapped = false;
+    c.argv = QStringList {QStringLiteral("exec sh -c \"$1\" heapwatch-events \"$2\" \"$3\"")};
+    // Both are checked again by the script: a name of the characters engines allow, an ID of hex digits.
+    static const QRegularExpression plainName(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9_.-]*$"));
+    c.scriptArgs
+        = QStringList {QString::fromLatin1(kEventsFileReader), plainName.match(name).hasMatch() ? name : QString(),
+                       isContainerId(containerId) ? containerId : QString()};
     return c;
 }
 

@@ -73,6 +73,14 @@ public:
     // login user, no GNU tail, a path without the container ID): the caller then uses `logs -f`. Never sudo.
     static RemoteCommand logFile(const QString& path, const QString& containerId, int tailLines, qint64 sinceNs);
 
+    // The container's events without the engine, where podman writes them to a file (its file events logger):
+    // follows that file with GNU tail and passes on the lifecycle events events() asks for, of the container
+    // named name or with the ID containerId, as the podman CLI's `events --format '{{json .}}'` prints them
+    // (EventParser reads both). Prints "hwev file" first, or only "hwev none REASON" when there is no such file
+    // with the container's events in it that the login user can read (a Docker host, podman with journald,
+    // a root engine for a user's login): the caller then runs events(). Never sudo.
+    static RemoteCommand eventsFile(const QString& name, const QString& containerId);
+
     // Prints the path of docker, else of podman; exits 1 when neither is installed.
     static RemoteCommand detectEngine();
     // The same choice on this machine: "docker", else "podman", else empty.

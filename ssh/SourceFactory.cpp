@@ -26,6 +26,8 @@ std::unique_ptr<Source> createRemote(const TargetConfig& config, const SourceCon
     // HEAPWATCH_LOGS=docker: the log followed by `docker logs -f` even where its file is readable (the same
     // benchmark's comparison).
     streams.logFile = qEnvironmentVariable("HEAPWATCH_LOGS") != QLatin1String("docker");
+    // HEAPWATCH_EVENTS=docker: `docker events` even where podman's events file holds the container's events.
+    streams.eventsFile = qEnvironmentVariable("HEAPWATCH_EVENTS") != QLatin1String("docker");
 
     if (spec->kind == TargetSpec::Kind::Local) {
         streams.hostLabel = QStringLiteral("this machine");

@@ -454,7 +454,8 @@ void SshHost::sendStatus(Target& target)
         && st.logsRunning == target.lastSent.logsRunning && st.eventsRunning == target.lastSent.eventsRunning
         && st.statsRunningSinceMs == target.lastSent.statsRunningSinceMs && st.engine == target.lastSent.engine
         && st.statsSource == target.lastSent.statsSource && st.logsSource == target.lastSent.logsSource
-        && st.reconnects == target.lastSent.reconnects && st.retryInSeconds == target.lastSent.retryInSeconds) {
+        && st.eventsSource == target.lastSent.eventsSource && st.reconnects == target.lastSent.reconnects
+        && st.retryInSeconds == target.lastSent.retryInSeconds) {
         return;
     }
     target.sentOnce = true;

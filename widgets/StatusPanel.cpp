@@ -10,6 +10,7 @@
 #include <QLabel>
 #include <QLocale>
 #include <QStatusBar>
+#include <utility>
 
 namespace heapwatch {
 
@@ -86,8 +87,15 @@ void StatusPanel::refresh(const Target* target)
     if (c.statsSource.startsWith(QLatin1String("docker stats (")))
         text += QStringLiteral(" · stats: ") + c.statsSource;
     m_connection->setText(text);
-    m_connection->setToolTip(
-        format::plainToolTip(c.statsSource.isEmpty() ? text : text + QStringLiteral("\nstats: ") + c.statsSource));
+    // Where each stream's data comes from, in the tooltip.
+    QString sources = text;
+    for (const auto& [name, source] :
+         {std::pair {QStringLiteral("stats"), &c.statsSource}, std::pair {QStringLiteral("logs"), &c.logsSource},
+          std::pair {QStringLiteral("events"), &c.eventsSource}}) {
+        if (!source->isEmpty())
+            sources += QStringLiteral("\n%1: %2").arg(name, *source);
+    }
+    m_connection->setToolTip(format::plainToolTip(sources));
 
     const qint64 last = st.lastDataMs();
     if (last < 0)

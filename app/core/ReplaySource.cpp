@@ -36,6 +36,7 @@ constexpr unsigned kMaxWorkers = 4;
 // segment boundaries stopped reading 256 KiB each, it saved nothing measurable here.)
 constexpr qsizetype kReadBytes = 256 * 1024;
 constexpr qsizetype kBoundaryReadBytes = 4096; // read past a segment's end for its last line (readSegment)
+constexpr qsizetype kBufferBytes = kReadBytes + kBoundaryReadBytes; // a reading thread's buffer
 
 qsizetype readAt(int fd, qint64 offset, char* buffer, qsizetype size)
 {
@@ -49,7 +50,7 @@ qsizetype readAt(int fd, qint64 offset, char* buffer, qsizetype size)
 }
 
 // Feeds the bytes of segment i (of count) to feed, in reads of up to kReadBytes through buffer (room for
-// kReadBytes + kBoundaryReadBytes). Its lines are those that begin in [start(i), start(i + 1)), where start(i) is
+// kBufferBytes). Its lines are those that begin in [start(i), start(i + 1)), where start(i) is
 // just after the first newline at or after byte i * kSegmentBytes - 1 (0 for the first segment, the file's size when
 // no newline follows): every line belongs to the segment it begins in, whatever its length. The boundaries are found
 // in the reads of the segment: the first starts at byte i * kSegmentBytes - 1, and the one that reaches the segment's
@@ -104,7 +105,7 @@ bool parseSegments(int fd, qint64 size, const std::function<void(IngestBatch&, q
 {
     const size_t count = size_t(std::max<qint64>(1, (size + kSegmentBytes - 1) / kSegmentBytes));
     // Fills batch (its logs may hold the capacity of an earlier segment's) and returns its latest record time.
-    // buffer: kReadBytes + kBoundaryReadBytes of the calling thread's, kept from one segment to the next (allocated for
+    // buffer: kBufferBytes of the calling thread's, kept from one segment to the next (allocated for
     // each, it was fresh pages every time: the kernel's copy into them took a page fault per 4 KiB, half the process's
     // faults).
     const auto parseSegment = [&](size_t i, IngestBatch& batch, char* buffer) {
@@ -133,7 +134,7 @@ bool parseSegments(int fd, qint64 size, const std::function<void(IngestBatch&, q
     const auto isCancelled = [cancel] { return cancel && cancel->load(); };
     if (count <= 1) {
         IngestBatch batch;
-        const std::unique_ptr<char[]> buffer(new char[size_t(kReadBytes + kBoundaryReadBytes)]);
+        const std::unique_ptr<char[]> buffer(new char[size_t(kBufferBytes)]);
         const qint64 lastMs = parseSegment(0, batch, buffer.get());
         if (isCancelled())
             return false;
@@ -188,7 +189,7 @@ bool parseSegments(int fd, qint64 size, const std::function<void(IngestBatch&, q
     // The segment a thread parses now (under the lock); count when none.
     const auto takeSegment = [&]() -> size_t { return canTake() ? next++ : count; };
     const auto work = [&] {
-        const std::unique_ptr<char[]> buffer(new char[size_t(kReadBytes + kBoundaryReadBytes)]);
+        const std::unique_ptr<char[]> buffer(new char[size_t(kBufferBytes)]);
         for (;;) {
             size_t i;
             {
@@ -231,7 +232,7 @@ bool parseSegments(int fd, qint64 size, const std::function<void(IngestBatch&, q
             }
             if (j < count) {
                 if (!buffer)
-                    buffer.reset(new char[size_t(kReadBytes + kBoundaryReadBytes)]);
+                    buffer.reset(new char[size_t(kBufferBytes)]);
                 parseInto(j, buffer.get());
             }
         }

@@ -84,6 +84,9 @@ struct ConnectionStatus
     // How the log is followed: "log file" (the engine's log file, read on the server without the engine) or
     // "docker logs -f (REASON)". Empty while no follower runs.
     QString logsSource;
+    // Where the container's events come from: "events file" (podman's, followed on the server without the
+    // engine), "docker events" or "docker events (events file: REASON)". Empty while no events stream runs.
+    QString eventsSource;
 };
 
 QString toString(ConnectionStatus::State state);

@@ -127,6 +127,8 @@ QJsonObject connectionJson(const TargetState& s, qint64 nowMs)
         connection.insert(QStringLiteral("stats_source"), c.statsSource);
     if (!c.logsSource.isEmpty())
         connection.insert(QStringLiteral("logs_source"), c.logsSource);
+    if (!c.eventsSource.isEmpty())
+        connection.insert(QStringLiteral("events_source"), c.eventsSource);
     connection.insert(QStringLiteral("reconnects"), c.reconnects);
     connection.insert(QStringLiteral("bytes_received"), double(s.bytesReceived()));
     return connection;

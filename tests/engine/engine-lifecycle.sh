@@ -73,6 +73,9 @@ for t in targets:
     upto = sum(1 for x in lines if x < last + 1)
     want = "paused" if name == paused else "running"
     problems = []
+    # podman writes its events to a file here: read on the server, without an events client polling it.
+    if c.get("events_source") != "events file":
+        problems.append("events from %s" % c.get("events_source"))
     if (c.get("reconnects") or 0) < int(os.environ["RECONNECTS"]):
         problems.append("%s reconnects" % c.get("reconnects"))
     if c.get("state") != "connected" or c.get("container") != want:

@@ -232,7 +232,8 @@ bool SshdFixture::prepare(QString* error)
                                           // HOME: the login shell must not run the real user's ~/.bashrc (slow, and
                                           // killing it half-way can leave its locks behind).
                                           "SetEnv PATH=%3:/usr/bin:/bin HOME=%2/home HEAPWATCH_TEST_TAG=%4"
-                                          " HEAPWATCH_CGROUP_ROOT=%2/cgroupfs HEAPWATCH_PROC_ROOT=%2/proc\n")
+                                          " HEAPWATCH_CGROUP_ROOT=%2/cgroupfs HEAPWATCH_PROC_ROOT=%2/proc"
+                                          " HEAPWATCH_EVENTS_FILE=%2/podman-events.log\n")
                                .arg(m_port)
                                .arg(m_dir.path(), binDir(), m_tag);
     writeFile(m_dir.filePath(QStringLiteral("sshd_config")),

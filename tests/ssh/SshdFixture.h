@@ -72,6 +72,9 @@ public:
     // test writes in k8s-file form; readable: false names a path that does not exist.
     void setLogFile(bool readable) { m_logFile = readable ? 1 : 2; }
     QString logFilePath() const;
+    // podman's events file as the server's HEAPWATCH_EVENTS_FILE names it (the events file reader reads only
+    // that one); absent unless the test writes it.
+    QString podmanEventsFilePath() const { return m_dir.filePath(QStringLiteral("podman-events.log")); }
     static constexpr int kCgroupPid = 4242;
     // The container's memory as the engine's stats count it is set to usageBytes: with docker the file's usage
     // minus inactive_file (4 MiB more in the file), with podman the file's usage (4 MiB of it inactive_file);

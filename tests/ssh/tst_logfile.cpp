@@ -3,7 +3,8 @@
 // inspect (SshdFixture::setLogFile). Lines appended to the file in k8s-file form (podman's conmon) reach the
 // state as records, the pieces of a long line joined, each line once, across a rotation of the file; no
 // `logs -f` runs; the reader ends with the source. Where the file cannot be read, `docker logs -f` follows and
-// the connection says why.
+// the connection says why. The same for the container's events where podman writes them to a file: its lines
+// for this container reach the state as events, the other lines do not, and no `docker events` runs.
 #include "SourceFactory.h"
 #include "SourceRecorder.h"
 #include "SshdFixture.h"
@@ -118,6 +119,82 @@ private Q_SLOTS:
         // The reader (tail and awk) ends with the source.
         source.reset();
         QVERIFY2(f->waitUntilNoTaggedProcesses(5000), qPrintable(f->taggedProcesses().join(QLatin1Char('\n'))));
+    }
+
+    // podman's events file (the file events logger): the captured lines of podman 4.3.1, rewritten for the
+    // fixture's container (its ID and name) and for another container of a similar name.
+    QByteArray podmanEvents(const char* status, bool ours = true) const
+    {
+        QFile capture(QFINDTESTDATA("../fixtures/podman-cli-4.3.1/events-file.log"));
+        if (!capture.open(QIODevice::ReadOnly))
+            return {};
+        const QByteArray id = "dbabfe853db9feea8912fbaedef48ab0bea89e853b1e4d6f1f3e1af15954ca18";
+        for (QByteArray line : capture.readAll().split('\n')) {
+            if (!line.contains(QByteArray("\"Status\":\"") + status + '"'))
+                continue;
+            line.replace("201fc3f0814642d5a48ebcd1e1e7772a5cdd1c2d4ea83828374e9fd51ee71f2c",
+                         ours ? id : QByteArray(id).replace("dbab", "0bab"));
+            line.replace("\"Name\":\"tight\"", ours ? "\"Name\":\"pangolin\"" : "\"Name\":\"pangolin2\"");
+            return line + '\n';
+        }
+        return {};
+    }
+
+    void appendEvents(const QByteArray& lines) const
+    {
+        QFile file(f->podmanEventsFilePath());
+        QVERIFY(file.open(QIODevice::Append));
+        QCOMPARE(file.write(lines), lines.size());
+    }
+
+    void followsPodmansEventsFile()
+    {
+        QString error;
+        QVERIFY2(start(true, &error), qPrintable(error));
+        QVERIFY(!podmanEvents("died").isEmpty());
+        appendEvents(podmanEvents("create") + podmanEvents("init") + podmanEvents("start"));
+        auto source = make();
+        QVERIFY(source);
+        SourceRecorder rec(source.get());
+        source->start();
+        QTRY_COMPARE_WITH_TIMEOUT(rec.lastStatus().eventsSource, QStringLiteral("events file"), 30000);
+        QTest::qWait(500); // tail has opened the file
+
+        // An exec in the container and another container's death are not this container's lifecycle; its own
+        // death is, with its exit code, and its removal.
+        appendEvents(podmanEvents("exec") + podmanEvents("exec_died") + podmanEvents("died", false)
+                     + podmanEvents("died") + podmanEvents("remove"));
+        QTRY_COMPARE_WITH_TIMEOUT(rec.events().size(), size_t(2), 10000);
+        QTest::qWait(1000);
+        const std::vector<ContainerEvent> events = rec.events();
+        QCOMPARE(events.size(), size_t(2));
+        QCOMPARE(events[0].kind, ContainerEvent::Kind::Die);
+        QCOMPARE(events[0].exitCode, 137);
+        QCOMPARE(events[0].containerId,
+                 QStringLiteral("dbabfe853db9feea8912fbaedef48ab0bea89e853b1e4d6f1f3e1af15954ca18"));
+        QCOMPARE(events[1].detail, QStringLiteral("remove"));
+        const QStringList engineEvents = f->invocations().filter(QStringLiteral(" events --filter"));
+        QVERIFY2(engineEvents.isEmpty(), qPrintable(engineEvents.join(QLatin1Char('\n'))));
+
+        // The reader (tail and awk) ends with the source.
+        source.reset();
+        QVERIFY2(f->waitUntilNoTaggedProcesses(5000), qPrintable(f->taggedProcesses().join(QLatin1Char('\n'))));
+    }
+
+    // A file without this container's events (podman's journald logger left it behind, another engine's):
+    // `docker events`, and the connection says why.
+    void engineEventsWhenTheFileHasNoneOfTheContainer()
+    {
+        QString error;
+        QVERIFY2(start(true, &error), qPrintable(error));
+        appendEvents(podmanEvents("start", false));
+        auto source = make();
+        QVERIFY(source);
+        SourceRecorder rec(source.get());
+        source->start();
+        QTRY_COMPARE_WITH_TIMEOUT(rec.lastStatus().eventsSource,
+                                  QStringLiteral("docker events (events file: no-container-events)"), 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(f->invocations().filter(QStringLiteral(" events --filter")).size(), 1, 5000);
     }
 
     void engineFollowsWhenTheFileCannotBeRead()

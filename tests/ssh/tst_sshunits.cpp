@@ -32,13 +32,25 @@ namespace {
 class FakeRunner : public CommandRunner
 {
 public:
-    bool startCommand(int role, const RemoteCommand&, QString*) override
+    bool startCommand(int role, const RemoteCommand& command, QString*) override
     {
         started.push_back(role);
+        commands.push_back(command);
         return true;
     }
     void stopCommand(int) override { }
     std::vector<int> started;
+    std::vector<RemoteCommand> commands; // beside started: what each start ran
+    // The command lines of a role's starts, in order.
+    QStringList commandLines(int role) const
+    {
+        QStringList out;
+        for (size_t i = 0; i < started.size(); ++i) {
+            if (started[i] == role)
+                out << QString::fromUtf8(commands[i].sshCommandLine());
+        }
+        return out;
+    }
 };
 
 // Line i of a flood: the mix of tests/ssh/fake-docker.sh (10 Memory, 4 Cache, 3 warn, 2 error, 1 overflow).
@@ -1048,6 +1060,121 @@ private Q_SLOTS:
         QCOMPARE(starts(ContainerStreams::Stats), statsStarts);
         inspect(); // and only once
         QCOMPARE(starts(ContainerStreams::Stats), statsStarts);
+    }
+
+    // Where podman writes its events to a file, the events file reader follows it instead of `docker events`
+    // (podman's Docker API serves an events client by polling that file four times a second); where the reader
+    // finds no such file, or does not start, `docker events` runs at once, and the connection says which.
+    void eventsFromPodmansFile_data()
+    {
+        QTest::addColumn<QByteArray>("answer");
+        QTest::addColumn<int>("exitStatus"); // -1: the reader keeps running
+        QTest::addColumn<bool>("sudo");
+        QTest::addColumn<QString>("source");
+        QTest::addRow("file") << QByteArray("hwev file\n") << -1 << false << QStringLiteral("events file");
+        QTest::addRow("Docker host") << QByteArray("hwev none no-file\n") << 0 << false
+                                     << QStringLiteral("docker events");
+        QTest::addRow("not readable") << QByteArray("hwev none not-readable\n") << 0 << false
+                                      << QStringLiteral("docker events (events file: not-readable)");
+        QTest::addRow("reader did not start")
+            << QByteArray("sh: 1: exec: sh: not found\n") << 127 << false
+            << QStringLiteral("docker events (the events file reader did not start (exit 127))");
+        QTest::addRow("sudo") << QByteArray() << -2 << true << QStringLiteral("docker events");
+    }
+    void eventsFromPodmansFile()
+    {
+        QFETCH(QByteArray, answer);
+        QFETCH(int, exitStatus);
+        QFETCH(bool, sudo);
+        QFETCH(QString, source);
+        std::vector<IngestBatch> batches;
+        ContainerStreams::Callbacks cb;
+        cb.batch = [&batches](IngestBatch&& b) { batches.push_back(std::move(b)); };
+        StreamsConfig config;
+        config.container = QStringLiteral("tight");
+        config.sudo = sudo;
+        ContainerStreams streams(config, std::move(cb));
+        FakeRunner runner;
+        const QString id = QStringLiteral("201fc3f0814642d5a48ebcd1e1e7772a5cdd1c2d4ea83828374e9fd51ee71f2c");
+        const auto eventCommands = [&] { return runner.commandLines(ContainerStreams::Events); };
+        streams.attach(&runner, QStringLiteral("docker"));
+        streams.onOutput(ContainerStreams::Inspect, LogStream::Stdout,
+                         "{\"Id\":\"" + id.toLatin1()
+                             + "\",\"Name\":\"/tight\",\"State\":{\"Status\":\"running\",\"Running\":true,"
+                               "\"StartedAt\":\"2026-12-06T05:46:31.619116476Z\"},\"RestartCount\":0}\n");
+        streams.onFinished(ContainerStreams::Inspect, 0);
+        QStringList events = eventCommands();
+        QCOMPARE(events.size(), 1);
+        if (exitStatus == -2) { // sudo: the login user cannot read a root engine's file; the engine is asked
+            QVERIFY2(events[0].contains(QLatin1String("'docker' 'events'")), qPrintable(events[0]));
+            QCOMPARE(streams.eventsSource(), source);
+            return;
+        }
+        QVERIFY2(events[0].contains(QLatin1String("heapwatch-events")) && events[0].contains(id)
+                     && events[0].contains(QLatin1String("'tight'")),
+                 qPrintable(events[0]));
+        streams.onOutput(ContainerStreams::Events, LogStream::Stdout, answer);
+        if (exitStatus >= 0) {
+            streams.onFinished(ContainerStreams::Events, exitStatus);
+            events = eventCommands();
+            QCOMPARE(events.size(), 2);
+            QVERIFY2(events[1].contains(QLatin1String("'docker' 'events'")), qPrintable(events[1]));
+            QCOMPARE(streams.eventsSource(), source);
+            return;
+        }
+        QCOMPARE(streams.eventsSource(), source);
+        // The file's lines, as the reader passes them on (captured from podman 4.3.1's events file): the died
+        // line reaches the batch with its exit code, and asks inspect at once.
+        QFile file(QFINDTESTDATA("../fixtures/podman-cli-4.3.1/events-file.log"));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = file.readAll().split('\n');
+        QVERIFY(lines.size() >= 7);
+        const auto inspects = [&] { return std::count(runner.started.begin(), runner.started.end(), 0); };
+        const qsizetype before = inspects();
+        streams.onOutput(ContainerStreams::Events, LogStream::Stdout, lines[5] + '\n');
+        QTest::qWait(600);
+        streams.tick();
+        QCOMPARE(inspects(), before + 1);
+        std::vector<ContainerEvent> seen;
+        for (const IngestBatch& b : batches)
+            seen.insert(seen.end(), b.events.begin(), b.events.end());
+        QCOMPARE(seen.size(), size_t(1));
+        QCOMPARE(seen[0].kind, ContainerEvent::Kind::Die);
+        QCOMPARE(seen[0].exitCode, 137);
+        QCOMPARE(seen[0].containerId, id);
+        QCOMPARE(eventCommands().size(), 1);
+    }
+
+    // A container absent when the events stream began (a redeploy's `rm` then `run`) had no ID to find its events
+    // file by: `docker events` then, and the file reader once inspect names the container.
+    void eventsFileOnceTheContainerExists()
+    {
+        StreamsHarness h(100000, QStringLiteral("tight"));
+        ContainerStreams& streams = *h.streams;
+        FakeRunner& runner = h.runner;
+        const auto eventCommands = [&] { return runner.commandLines(ContainerStreams::Events); };
+        streams.attach(&runner, QStringLiteral("docker"));
+        streams.onOutput(ContainerStreams::Inspect, LogStream::Stderr, "Error: No such object: tight\n");
+        streams.onFinished(ContainerStreams::Inspect, 1);
+        QVERIFY(streams.presence() == ConnectionStatus::Container::Absent);
+        QCOMPARE(eventCommands().size(), 1);
+        QVERIFY2(eventCommands()[0].contains(QLatin1String("'docker' 'events'")), qPrintable(eventCommands()[0]));
+        QCOMPARE(streams.eventsSource(), QStringLiteral("docker events"));
+        const QByteArray running = "{\"Id\":\"201fc3f0814642d5a48ebcd1e1e7772a5cdd1c2d4ea83828374e9fd51ee71f2c\","
+                                   "\"Name\":\"/tight\",\"State\":{\"Status\":\"running\",\"Running\":true,"
+                                   "\"StartedAt\":\"2026-12-06T05:46:31.619116476Z\"},\"RestartCount\":0}\n";
+        streams.onOutput(ContainerStreams::Inspect, LogStream::Stdout, running);
+        streams.onFinished(ContainerStreams::Inspect, 0);
+        QCOMPARE(eventCommands().size(), 2);
+        QVERIFY2(eventCommands()[1].contains(QLatin1String("heapwatch-events")), qPrintable(eventCommands()[1]));
+        // No file there: `docker events` again, and not the reader again for this container.
+        streams.onOutput(ContainerStreams::Events, LogStream::Stdout, "hwev none no-file\n");
+        streams.onFinished(ContainerStreams::Events, 0);
+        QCOMPARE(eventCommands().size(), 3);
+        QVERIFY2(eventCommands()[2].contains(QLatin1String("'docker' 'events'")), qPrintable(eventCommands()[2]));
+        streams.onOutput(ContainerStreams::Inspect, LogStream::Stdout, running);
+        streams.onFinished(ContainerStreams::Inspect, 0);
+        QCOMPARE(eventCommands().size(), 3);
     }
 
     // `docker pause` changes nothing but the state: the events stream asks for it (both engines' names), and

@@ -301,6 +301,23 @@ private Q_SLOTS:
         // podman 4 omits ContainerExitCode when it is 0 (`json:",omitempty"`): the code is unknown, not 0.
         QTest::addRow("podman 4 died, no exit code")
             << podmanLines[6] << K::Die << pid << -1 << "died" << utcMs(2026, 11, 27, 12, 40, 0);
+
+        // podman 4.3.1's own events file (the file events logger), as the events file reader passes its lines on:
+        // captured, one container's create, init, start, exec, exec_died, died (exit 137) and remove.
+        const QList<QByteArray> fileLines = fixtureLines(QFINDTESTDATA("../fixtures/podman-cli-4.3.1/events-file.log"));
+        QCOMPARE(fileLines.size(), 7);
+        const QString fid = QStringLiteral("201fc3f0814642d5a48ebcd1e1e7772a5cdd1c2d4ea83828374e9fd51ee71f2c");
+        QTest::addRow("podman file create")
+            << fileLines[0] << K::Other << fid << -1 << "create" << utcMs(2026, 12, 6, 5, 46, 31, 276);
+        QTest::addRow("podman file start")
+            << fileLines[2] << K::Start << fid << -1 << "start" << utcMs(2026, 12, 6, 5, 46, 31, 619);
+        // An exec's end is not the container's: its exit code (3) is not the container's either.
+        QTest::addRow("podman file exec_died")
+            << fileLines[4] << K::Other << fid << 3 << "exec_died" << utcMs(2026, 12, 6, 5, 47, 17, 475);
+        QTest::addRow("podman file died")
+            << fileLines[5] << K::Die << fid << 137 << "died" << utcMs(2026, 12, 6, 5, 48, 16, 607);
+        QTest::addRow("podman file remove")
+            << fileLines[6] << K::Other << fid << -1 << "remove" << utcMs(2026, 12, 6, 5, 48, 16, 916);
     }
 
     void events()

@@ -1,10 +1,12 @@
 #!/bin/bash
 # What watching one container costs the server: a real engine (tests/engine/engine-env.sh: Debian's podman
 # serving the Docker API through `podman system service`, the docker CLI, OpenSSH's sshd on loopback) and one
-# container running the test app (a Memory line a second). Four runs of SECONDS each (default 60): nothing
-# watching (the idle baseline), `heapwatch check --watch` (cgroup loop and the log file read on the server), the
-# same with HEAPWATCH_LOGS=docker (the log followed by `docker logs -f`), with HEAPWATCH_STATS=docker (the
-# `docker stats` path heapwatch used before), and a plain `docker stats` over ssh. For each: the CPU of
+# container running the test app (a Memory line a second). Runs of SECONDS each (default 60): nothing
+# watching (the idle baseline), `heapwatch check --watch` (cgroup loop, the log file and podman's events file
+# read on the server), the same with HEAPWATCH_EVENTS=docker (the events from `docker events`, which podman's
+# service answers by polling its events file), with HEAPWATCH_LOGS=docker (the log followed by `docker logs -f`),
+# with HEAPWATCH_STATS=docker (the `docker stats` path heapwatch used before), and a plain `docker stats` over
+# ssh. For each: the CPU of
 # the engine service plus every process started through sshd (sshd's own included), idle subtracted, in % of
 # one core, and the bytes sshd wrote to the client per minute (/proc/PID/io). Each heapwatch run gets 10 s to
 # connect and read the log history before the window opens.
@@ -37,7 +39,7 @@ report() { # LABEL "TICKS BYTES"
 import sys
 label, ticks, sent, idle, hz, secs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), float(sys.argv[6])
 cpu = (ticks - idle) / hz / secs * 100
-print("%-38s %6.2f %% of one core  %8.1f KB/min  (%d ticks, idle %d)" % (label, cpu, sent / 1000 / secs * 60, ticks, idle))
+print("%-48s %6.2f %% of one core  %8.1f KB/min  (%d ticks, idle %d)" % (label, cpu, sent / 1000 / secs * 60, ticks, idle))
 ' "$1" "${2% *}" "${2#* }" "$IDLE_TICKS" "$HZ" "$SECS"
 }
 
@@ -51,12 +53,13 @@ heapwatch_run() { # LABEL [ENV…]
     w=$(window)
     wait "$pid"
     report "$label" "$w"
-    python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); n,i=d.get("connection",{}),d.get("input",{}); print("   stats from: %s; log from: %s; %s stats lines and %s log lines in the whole run" % (n.get("stats_source"), n.get("logs_source"), i.get("stats_lines"), i.get("log_lines")))' "$T/check.json"
+    python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); n,i=d.get("connection",{}),d.get("input",{}); print("   stats from: %s; log from: %s; events from: %s; %s stats lines and %s log lines in the whole run" % (n.get("stats_source"), n.get("logs_source"), n.get("events_source"), i.get("stats_lines"), i.get("log_lines")))' "$T/check.json"
 }
 
 echo "server cost of one watched container over ${SECS} s (podman $(podman --version | awk '{print $3}'), $(nproc) cores)"
 report "idle (nothing watching)" "$IDLE"
-heapwatch_run "heapwatch (cgroup loop, log file)"
+heapwatch_run "heapwatch (cgroup loop, log and events files)"
+heapwatch_run "heapwatch (HEAPWATCH_EVENTS=docker)" HEAPWATCH_EVENTS=docker
 heapwatch_run "heapwatch (HEAPWATCH_LOGS=docker)" HEAPWATCH_LOGS=docker
 heapwatch_run "heapwatch (HEAPWATCH_STATS=docker)" HEAPWATCH_STATS=docker
 ssh -i "$KEY" -o UserKnownHostsFile="$KNOWN_HOSTS" -o BatchMode=yes -p "$SP" root@127.0.0.1 \
