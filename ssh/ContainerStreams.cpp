@@ -160,7 +160,8 @@ void ContainerStreams::start(Role role)
     case Events:
         m_eventsViaFile = mayUseEventsFile();
         m_eventsFileAnswered = false;
-        command = m_eventsViaFile ? RemoteCommands::eventsFile(m_config.container, m_info->id) : m_commands->events();
+        command = m_eventsViaFile ? RemoteCommands::eventsFile(m_config.container, m_info->id, m_info->startedAtMs)
+                                  : m_commands->events();
         break;
     case LogsBackfill:
         command = m_commands->logs(QStringLiteral("%1s").arg(m_config.sinceSeconds), m_config.backfillMaxLines, false);
@@ -444,10 +445,11 @@ void ContainerStreams::handleEventBytes(QByteArrayView bytes)
             // "hwev file", or "hwev none REASON" and the reader ends: `docker events` then (onFinished).
             m_eventsFileAnswered = true;
             if (line.startsWith("hwev none")) {
-                m_eventsFallback
-                    = QStringLiteral("events file: %1").arg(plainText(QString::fromUtf8(line.mid(10)).trimmed(), 64));
-                m_eventsFileFailedFor = m_info ? m_info->id : QString();
+                m_eventsFileReason = plainText(QString::fromUtf8(line.mid(10)).trimmed(), 64);
+                m_eventsFallback = QStringLiteral("events file: %1").arg(m_eventsFileReason);
+                m_eventsFileFailedFor = currentId();
             } else {
+                m_eventsFileReason.clear();
                 m_eventsFallback.clear();
             }
             continue;
@@ -508,12 +510,13 @@ void ContainerStreams::onFinished(int role, int exitStatus)
         scheduleAfterExit(Stats, 2000, 30000);
         break;
     case Events:
-        if (m_eventsViaFile && (!m_eventsFileAnswered || m_eventsFileFailedFor == (m_info ? m_info->id : QString()))) {
+        if (m_eventsViaFile && (!m_eventsFileAnswered || m_eventsFileFailedFor == currentId())) {
             // No events file with this container's events (a Docker host, journald, not readable), or the
             // reader did not start: `docker events` for this container, at once.
             if (!m_eventsFileAnswered) {
+                m_eventsFileReason.clear();
                 m_eventsFallback = QStringLiteral("the events file reader did not start (exit %1)").arg(exitStatus);
-                m_eventsFileFailedFor = m_info ? m_info->id : QString();
+                m_eventsFileFailedFor = currentId();
             }
             m_roles[Events].running = false;
             m_roles[Events].partial.clear();
@@ -698,9 +701,14 @@ QString ContainerStreams::eventsSource() const
     if (m_eventsViaFile)
         return m_eventsFileAnswered ? QStringLiteral("events file") : QString();
     // A Docker host has no events file: nothing to explain there.
-    if (m_eventsFallback.isEmpty() || m_eventsFallback.endsWith(QLatin1String(": no-file")))
+    if (m_eventsFallback.isEmpty() || m_eventsFileReason == QLatin1String("no-file"))
         return QStringLiteral("%1 events").arg(engine());
     return QStringLiteral("%1 events (%2)").arg(engine(), m_eventsFallback);
+}
+
+QString ContainerStreams::currentId() const
+{
+    return m_info ? m_info->id : QString();
 }
 
 QString ContainerStreams::startKey() const

@@ -184,6 +184,7 @@ private:
     void pushStats(std::vector<StatsSample>& samples);
     bool mayUseCgroup(QString* whyNot) const;
     bool mayUseEventsFile() const;
+    QString currentId() const; // the container's ID from the last good inspect, empty before one
     QString startKey() const;
     void armPeriodicInspect();
     void logsFinished(Role role, int exitStatus);
@@ -215,6 +216,7 @@ private:
     bool m_eventsViaFile = false; // the running (or last) events command follows podman's events file
     bool m_eventsFileAnswered = false; // it printed its "hwev" line
     QString m_eventsFallback; // why `docker events` runs instead of the file reader (its reason), empty: none
+    QString m_eventsFileReason; // the reader's word for why it found no file to follow ("no-file", "stale", …)
     QString m_eventsFileFailedFor; // the container ID for which the file reader found no file to follow
     LogResumer m_resumer;
     LogFileFollow m_logFile;

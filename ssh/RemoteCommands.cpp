@@ -169,28 +169,33 @@ while :; do
 done
 )SH";
 
+// What both file readers start with (prepended to their scripts): no error output on the channel, tools() (GNU
+// tail, which --pid tells apart, and awk) and a(), awk reading a pipe line by line. mawk (Debian's awk) reads a pipe in
+// blocks unless -W interactive: lines would wait for 4 KiB of followers.
+const char* const kFileReaderPrelude = R"SH(
+exec 2>/dev/null
+tools() { command -v awk >/dev/null && tail --pid=$$ -n 0 /dev/null </dev/null >/dev/null; }
+if awk -W interactive 'BEGIN { }' </dev/null >/dev/null 2>&1; then a() { awk -W interactive "$@"; }; else a() { awk "$@"; }; fi
+)SH";
+
 // The log file reader (see RemoteCommands::logFile). $1 the file, $2 the container ID (the path must hold it),
 // $3 lines to read back, $4 the filter pattern (logFilterPattern()), $5 empty or the UTC second of the resume
 // point (2026-12-01T17:21:35): lines of earlier seconds in UTC are not sent (the caller drops them anyway). GNU tail
 // follows the file by name through inotify (rotation, truncation and a recreated file included) and ends within a
-// second of this shell
-// (--pid), which ends when the channel closes (its stdin). awk joins the pieces of a long line per stream
-// before it filters, so that a line is passed on whole or not at all, and prints "hwlog first TIME" for the
-// first line it reads: the caller tells from it whether the lines read back reach its resume point. mawk
-// (Debian's awk) reads a pipe in blocks unless -W interactive: lines would wait for 4 KiB of followers.
+// second of this shell (--pid), which ends when the channel closes (its stdin). awk joins the pieces of a long
+// line per stream before it filters, so that a line is passed on whole or not at all, and prints "hwlog first
+// TIME" for the first line it reads: the caller tells from it whether the lines read back reach its resume point.
 const char* const kLogFileReader = R"SH(
-exec 2>/dev/null
 f=$1 id=$2 k=$3 p=$4
 case $5 in '' | [0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]) ;; *) echo 'hwlog none bad-arguments'; exit 0 ;; esac
 case $id in '' | *[!0-9a-f]*) echo 'hwlog none bad-arguments'; exit 0 ;; esac
 case $k in '' | *[!0-9]*) echo 'hwlog none bad-arguments'; exit 0 ;; esac
 case $f in /*"$id"*) ;; *) echo 'hwlog none bad-path'; exit 0 ;; esac
 [ -r "$f" ] || { echo 'hwlog none not-readable'; exit 0; }
-command -v awk >/dev/null && tail --pid=$$ -n 0 /dev/null </dev/null >/dev/null || { echo 'hwlog none no-gnu-tail'; exit 0; }
+tools || { echo 'hwlog none no-gnu-tail'; exit 0; }
 n=$k w=tail
 [ "$(tail -n $((k + 1)) -- "$f" | wc -l)" -le "$k" ] && n=+1 w=whole
 echo "hwlog file $w" || exit 0
-if awk -W interactive 'BEGIN { }' </dev/null >/dev/null 2>&1; then a() { awk -W interactive "$@"; }; else a() { awk "$@"; }; fi
 tail --pid=$$ -n "$n" -F -- "$f" | a -v p="$p" -v since="$5" '
 NR == 1 {
     t = $1
@@ -215,22 +220,24 @@ NR == 1 {
 while read -r x; do :; done
 )SH";
 
-// podman's events file follower (see RemoteCommands::eventsFile). $1 the container's name, $2 its ID. podman
+// podman's events file follower (see RemoteCommands::eventsFile). $1 the container's name, $2 its ID, $3 the second
+// (since the epoch) of its latest start, 0 when not known. podman
 // with the file events logger (its default without systemd) appends every event to one file; its Docker API
 // serves an events client by polling that file four times a second, which costs the server more than all
 // heapwatch runs there. GNU tail follows the file by name through inotify instead (no wake-up while nothing
 // happens) and awk passes on the container's lifecycle events, matched by name (a recreated container keeps
 // it) or by ID. The file is the one whose lines name the container's ID: containers.conf's events_logfile_path,
 // else podman's defaults for root and rootless users (HEAPWATCH_EVENTS_FILE in the server's environment
-// replaces them all: the SSH tests' fixture file). Prints "hwev file" and then the events, or only
+// replaces them all: the SSH tests' fixture file), and that was written since the container's latest start (its
+// start event went there): a file left from before podman's events went to journald holds the container's older
+// events but gets none now ("stale"). Prints "hwev file" and then the events, or only
 // "hwev none REASON". Ends within a second of this shell, which ends when the channel closes (its stdin).
 const char* const kEventsFileReader = R"SH(
-exec 2>/dev/null
-n=$1 id=$2
+n=$1 id=$2 s=$3
 case $id in '' | *[!0-9a-f]*) echo 'hwev none bad-arguments'; exit 0 ;; esac
+case $s in '' | *[!0-9]*) echo 'hwev none bad-arguments'; exit 0 ;; esac
 case $n in '' | *[!A-Za-z0-9_.-]*) echo 'hwev none bad-arguments'; exit 0 ;; esac
-command -v awk >/dev/null && command -v grep >/dev/null && tail --pid=$$ -n 0 /dev/null </dev/null >/dev/null ||
-    { echo 'hwev none no-gnu-tail'; exit 0; }
+tools && command -v grep >/dev/null || { echo 'hwev none no-gnu-tail'; exit 0; }
 if [ -n "${HEAPWATCH_EVENTS_FILE:-}" ]; then
     set -- "$HEAPWATCH_EVENTS_FILE"
 else
@@ -249,12 +256,13 @@ for c in "$@"; do
     case $c in /*) ;; *) continue ;; esac
     [ -e "$c" ] || continue
     [ -r "$c" ] || { r=not-readable; continue; }
-    grep -qF "\"ID\":\"$id\"" "$c" && { f=$c; break; }
-    r=no-container-events
+    grep -qF "\"ID\":\"$id\"" "$c" || { r=no-container-events; continue; }
+    [ "$(stat -c %Y -- "$c")" -ge "$s" ] || { r=stale; continue; }
+    f=$c
+    break
 done
 [ -n "$f" ] || { echo "hwev none $r"; exit 0; }
 echo 'hwev file' || exit 0
-if awk -W interactive 'BEGIN { }' </dev/null >/dev/null 2>&1; then a() { awk -W interactive "$@"; }; else a() { awk "$@"; }; fi
 tail --pid=$$ -n 0 -F -- "$f" | a -v n="\"Name\":\"$n\"" -v i="\"ID\":\"$id\"" '
 (index($0, n) || index($0, i)) && /"Type":"container"/ &&
     /"Status":"(died|oom|start|restart|health_status|pause|unpause|remove)"/ { print; fflush() }' &
@@ -407,7 +415,7 @@ RemoteCommand RemoteCommands::logFile(const QString& path, const QString& contai
     const QString since = sinceNs >= 0 ? QDateTime::fromSecsSinceEpoch(sinceNs / 1000000000, QTimeZone::utc())
                                              .toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss"))
                                        : QString();
-    c.scriptArgs = QStringList {QString::fromLatin1(kLogFileReader),
+    c.scriptArgs = QStringList {QString::fromLatin1(kFileReaderPrelude) + QString::fromLatin1(kLogFileReader),
                                 path,
                                 isContainerId(containerId) ? containerId : QString(),
                                 QString::number(qMax(1, tailLines)),
@@ -416,16 +424,17 @@ RemoteCommand RemoteCommands::logFile(const QString& path, const QString& contai
     return c;
 }
 
-RemoteCommand RemoteCommands::eventsFile(const QString& name, const QString& containerId)
+RemoteCommand RemoteCommands::eventsFile(const QString& name, const QString& containerId, qint64 startedAtMs)
 {
     RemoteCommand c;
     c.wrapped = false;
-    c.argv = QStringList {QStringLiteral("exec sh -c \"$1\" heapwatch-events \"$2\" \"$3\"")};
+    c.argv = QStringList {QStringLiteral("exec sh -c \"$1\" heapwatch-events \"$2\" \"$3\" \"$4\"")};
     // Both are checked again by the script: a name of the characters engines allow, an ID of hex digits.
     static const QRegularExpression plainName(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9_.-]*$"));
-    c.scriptArgs
-        = QStringList {QString::fromLatin1(kEventsFileReader), plainName.match(name).hasMatch() ? name : QString(),
-                       isContainerId(containerId) ? containerId : QString()};
+    c.scriptArgs = QStringList {QString::fromLatin1(kFileReaderPrelude) + QString::fromLatin1(kEventsFileReader),
+                                plainName.match(name).hasMatch() ? name : QString(),
+                                isContainerId(containerId) ? containerId : QString(),
+                                QString::number(startedAtMs > 0 ? startedAtMs / 1000 : 0)};
     return c;
 }
 

@@ -77,9 +77,10 @@ public:
     // follows that file with GNU tail and passes on the lifecycle events events() asks for, of the container
     // named name or with the ID containerId, as the podman CLI's `events --format '{{json .}}'` prints them
     // (EventParser reads both). Prints "hwev file" first, or only "hwev none REASON" when there is no such file
-    // with the container's events in it that the login user can read (a Docker host, podman with journald,
-    // a root engine for a user's login): the caller then runs events(). Never sudo.
-    static RemoteCommand eventsFile(const QString& name, const QString& containerId);
+    // with the container's events in it that the login user can read and that was written since the container
+    // started at startedAtMs (a Docker host, podman with journald, a root engine for a user's login): the caller
+    // then runs events(). Never sudo.
+    static RemoteCommand eventsFile(const QString& name, const QString& containerId, qint64 startedAtMs);
 
     // Prints the path of docker, else of podman; exits 1 when neither is installed.
     static RemoteCommand detectEngine();

@@ -368,9 +368,9 @@ bool SshdFixture::writeState(QString* error)
 
 QString SshdFixture::logFilePath() const
 {
-    const QString id = QStringLiteral("dbabfe853db9feea8912fbaedef48ab0bea89e853b1e4d6f1f3e1af15954ca18");
-    return m_dir.filePath(QStringLiteral("engine-logs/%1/%2")
-                              .arg(id, m_logFile == 2 ? QStringLiteral("missing.log") : QStringLiteral("ctr.log")));
+    return m_dir.filePath(
+        QStringLiteral("engine-logs/%1/%2")
+            .arg(containerId(), m_logFile == 2 ? QStringLiteral("missing.log") : QStringLiteral("ctr.log")));
 }
 
 QString SshdFixture::cgroupPath() const

@@ -72,6 +72,11 @@ public:
     // test writes in k8s-file form; readable: false names a path that does not exist.
     void setLogFile(bool readable) { m_logFile = readable ? 1 : 2; }
     QString logFilePath() const;
+    // The container's ID (the captured inspect's), which its log file's path and podman's events lines name.
+    static QString containerId()
+    {
+        return QStringLiteral("dbabfe853db9feea8912fbaedef48ab0bea89e853b1e4d6f1f3e1af15954ca18");
+    }
     // podman's events file as the server's HEAPWATCH_EVENTS_FILE names it (the events file reader reads only
     // that one); absent unless the test writes it.
     QString podmanEventsFilePath() const { return m_dir.filePath(QStringLiteral("podman-events.log")); }

@@ -4,7 +4,8 @@
 // state as records, the pieces of a long line joined, each line once, across a rotation of the file; no
 // `logs -f` runs; the reader ends with the source. Where the file cannot be read, `docker logs -f` follows and
 // the connection says why. The same for the container's events where podman writes them to a file: its lines
-// for this container reach the state as events, the other lines do not, and no `docker events` runs.
+// for this container reach the state as events, the other lines do not, and no `docker events` runs; a file
+// without them, or not written since the container started, leaves the events to `docker events`.
 #include "SourceFactory.h"
 #include "SourceRecorder.h"
 #include "SshdFixture.h"
@@ -128,7 +129,7 @@ private Q_SLOTS:
         QFile capture(QFINDTESTDATA("../fixtures/podman-cli-4.3.1/events-file.log"));
         if (!capture.open(QIODevice::ReadOnly))
             return {};
-        const QByteArray id = "dbabfe853db9feea8912fbaedef48ab0bea89e853b1e4d6f1f3e1af15954ca18";
+        const QByteArray id = SshdFixture::containerId().toLatin1();
         for (QByteArray line : capture.readAll().split('\n')) {
             if (!line.contains(QByteArray("\"Status\":\"") + status + '"'))
                 continue;
@@ -170,8 +171,7 @@ private Q_SLOTS:
         QCOMPARE(events.size(), size_t(2));
         QCOMPARE(events[0].kind, ContainerEvent::Kind::Die);
         QCOMPARE(events[0].exitCode, 137);
-        QCOMPARE(events[0].containerId,
-                 QStringLiteral("dbabfe853db9feea8912fbaedef48ab0bea89e853b1e4d6f1f3e1af15954ca18"));
+        QCOMPARE(events[0].containerId, SshdFixture::containerId());
         QCOMPARE(events[1].detail, QStringLiteral("remove"));
         const QStringList engineEvents = f->invocations().filter(QStringLiteral(" events --filter"));
         QVERIFY2(engineEvents.isEmpty(), qPrintable(engineEvents.join(QLatin1Char('\n'))));
@@ -194,6 +194,28 @@ private Q_SLOTS:
         source->start();
         QTRY_COMPARE_WITH_TIMEOUT(rec.lastStatus().eventsSource,
                                   QStringLiteral("docker events (events file: no-container-events)"), 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(f->invocations().filter(QStringLiteral(" events --filter")).size(), 1, 5000);
+    }
+
+    // A file that holds this container's events but was not written since it started (podman's events went to
+    // journald since, the file left behind): nothing would come through it, so `docker events`, and the
+    // connection says why.
+    void engineEventsWhenTheFileIsStale()
+    {
+        QString error;
+        QVERIFY2(start(true, &error), qPrintable(error));
+        appendEvents(podmanEvents("create") + podmanEvents("start"));
+        QFile file(f->podmanEventsFilePath());
+        QVERIFY(file.open(QIODevice::ReadWrite));
+        // The fixture's container started a minute before the fixture did.
+        QVERIFY(file.setFileTime(QDateTime::currentDateTimeUtc().addSecs(-7200), QFileDevice::FileModificationTime));
+        file.close();
+        auto source = make();
+        QVERIFY(source);
+        SourceRecorder rec(source.get());
+        source->start();
+        QTRY_COMPARE_WITH_TIMEOUT(rec.lastStatus().eventsSource, QStringLiteral("docker events (events file: stale)"),
+                                  30000);
         QTRY_COMPARE_WITH_TIMEOUT(f->invocations().filter(QStringLiteral(" events --filter")).size(), 1, 5000);
     }
 
