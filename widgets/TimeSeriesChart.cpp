@@ -9,8 +9,6 @@
 #include <QDateTime>
 #include <QEvent>
 #include <QGraphicsLayout>
-#include <QGraphicsSimpleTextItem>
-#include <QGraphicsTextItem>
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
@@ -216,7 +214,6 @@ void TimeSeriesChart::commit()
     }
     m_canvas->setRenderHint(QPainter::Antialiasing, !dense);
     updateAxes();
-    cacheTextItems();
     m_canvas->viewport()->update(); // the grid and bands (drawBackground) moved with the window
 }
 
@@ -340,19 +337,6 @@ void TimeSeriesChart::updateAxes()
     if (m_hasRightAxis && axes.size() > 1) {
         axisRange(true, &lo, &hi, &step);
         apply(static_cast<QValueAxis*>(axes.at(1)), lo, hi, step);
-    }
-}
-
-void TimeSeriesChart::cacheTextItems()
-{
-    // Axis labels, titles and the legend are text documents that Qt Charts lays out and shapes on every
-    // paint (a third of a repaint, measured); cached as pixmaps they are drawn again only when they change.
-    // Qt Charts creates label items as the tick count changes, so this runs after every axis update.
-    const auto items = m_canvas->scene()->items();
-    for (QGraphicsItem* item : items) {
-        if (item->type() == QGraphicsTextItem::Type || item->type() == QGraphicsSimpleTextItem::Type)
-            if (item->cacheMode() != QGraphicsItem::DeviceCoordinateCache)
-                item->setCacheMode(QGraphicsItem::DeviceCoordinateCache);
     }
 }
 

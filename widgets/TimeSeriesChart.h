@@ -7,9 +7,9 @@
 // path and its hover outline (XYChart::handlePointAdded → LineChartItem::updateGeometry), and with x
 // relative to the window start (see the constructor) a slide moves every point anyway; one replace() is
 // one rebuild. Dense envelopes are drawn with one-pixel cosmetic lines without antialiasing (the raster
-// engine's fast path) and pushed without the points that change no pixel of them (pushSeries), text items are cached as
-// pixmaps, the grid and bands as the view's background. Bands (threshold zones), event markers and the hover read-out
-// are painted, not series, so they cost no memory per point.
+// engine's fast path) and pushed without the points that change no pixel of them (pushSeries); the grid and bands
+// are painted as the view's background (opaque rectangles, no cache), Qt Charts' text items as they are. Bands
+// (threshold zones), event markers and the hover read-out are painted, not series, so they cost no memory per point.
 #pragma once
 
 #include "Samples.h"
@@ -114,7 +114,6 @@ private:
     // The range and tick interval the left (or right) axis takes for the visible series' points.
     void axisRange(bool right, double* lo, double* hi, double* step) const;
     bool isDense() const;
-    void cacheTextItems();
     void pushSeries(Series& s);
 
     QString m_title;

@@ -2,7 +2,8 @@
 // series (≤ 2 points per pixel column), the header judges the demo like the seed, and the session (targets,
 // range) comes back from QSettings; closing the window hides it to the tray only when a tray is available
 // and the setting is on (once with a "still running" message), while File > Quit and the tray's Quit quit.
-// Set HEAPWATCH_SCREENSHOT=path to keep the rendered PNG.
+// Every chart's legend and axis labels show their text, in a light and a dark palette. Set
+// HEAPWATCH_SCREENSHOT=path to keep the rendered PNG.
 #include "AlertGate.h"
 #include "AlertNotifier.h"
 #include "ChartGrid.h"
@@ -29,6 +30,9 @@
 #include <QAction>
 #include <QApplication>
 #include <QCheckBox>
+#include <QGraphicsSimpleTextItem>
+#include <QGraphicsTextItem>
+#include <QGraphicsView>
 #include <QImage>
 #include <QMenu>
 #include <QSet>
@@ -70,6 +74,57 @@ double inkFraction(const QImage& image, const QRect& area)
     for (int c : std::as_const(counts))
         background = std::max(background, c);
     return total ? double(total - background) / total : 0;
+}
+
+// Pixels in area whose brightness is far from that of the area's most common colour (its background): the
+// strokes of text, not the antialiased edges around them.
+int strongInk(const QImage& image, const QRect& area)
+{
+    QHash<QRgb, int> counts;
+    for (int y = area.top(); y <= area.bottom(); ++y)
+        for (int x = area.left(); x <= area.right(); ++x)
+            ++counts[image.pixel(x, y)];
+    QRgb background = 0;
+    int most = 0;
+    for (auto it = counts.cbegin(); it != counts.cend(); ++it)
+        if (it.value() > most) {
+            most = it.value();
+            background = it.key();
+        }
+    int ink = 0;
+    for (auto it = counts.cbegin(); it != counts.cend(); ++it)
+        if (std::abs(qGray(it.key()) - qGray(background)) > 60)
+            ink += it.value();
+    return ink;
+}
+
+// The text items of a chart (its axes' labels and titles, its legend's labels) that have text but show none in
+// image, a grab of window: each as "chart: text". Items not wholly inside the chart's view are not judged.
+QStringList blankChartTexts(const QImage& image, const QWidget* window, const TimeSeriesChart* chart, int* judged)
+{
+    QStringList blank;
+    const auto* view = chart->findChild<QGraphicsView*>();
+    if (!view)
+        return {chart->title() + QStringLiteral(": no view")};
+    for (QGraphicsItem* item : view->scene()->items()) {
+        QString text;
+        if (item->type() == QGraphicsTextItem::Type)
+            text = static_cast<QGraphicsTextItem*>(item)->toPlainText();
+        else if (item->type() == QGraphicsSimpleTextItem::Type)
+            text = static_cast<QGraphicsSimpleTextItem*>(item)->text();
+        else
+            continue;
+        if (!item->isVisible() || text.trimmed().isEmpty())
+            continue;
+        const QRect inView = view->mapFromScene(item->sceneBoundingRect()).boundingRect();
+        if (!view->viewport()->rect().contains(inView))
+            continue;
+        ++*judged;
+        const QRect area(view->viewport()->mapTo(window, inView.topLeft()), inView.size());
+        if (strongInk(image, area) < 8)
+            blank << chart->title() + QStringLiteral(": ") + text;
+    }
+    return blank;
 }
 
 } // namespace
@@ -170,6 +225,13 @@ private Q_SLOTS:
         QVERIFY(area.width() > 300 && area.height() > 150);
         QVERIFY2(inkFraction(image, area) > 0.03, qPrintable(QString::number(inkFraction(image, area))));
         QVERIFY(distinctColours(image, area) > 20);
+        // Every chart's legend and axis labels are drawn: each of Qt Charts' text items with text shows it.
+        int judged = 0;
+        QStringList blank;
+        for (TimeSeriesChart* chart : w.dashboard()->charts()->charts())
+            blank << blankChartTexts(image, &w, chart, &judged);
+        QVERIFY2(blank.isEmpty(), qPrintable(blank.join(QLatin1Char('\n'))));
+        QVERIFY2(judged >= 40, qPrintable(QString::number(judged))); // 5 charts: legends, time and value labels
     }
 
     // Readable in a dark palette: level colours switch to their light variants and the window is not blank.
@@ -217,6 +279,13 @@ private Q_SLOTS:
             // The chart background follows the palette: dark, not a white box in a dark window.
             QVERIFY(qGray(image.pixel(area.center())) < 128
                     || qGray(image.pixel(area.left() + 20, area.bottom() - 40)) < 128);
+            // Light labels on the dark charts, every one of them drawn.
+            int judged = 0;
+            QStringList blank;
+            for (TimeSeriesChart* chart : w.dashboard()->charts()->charts())
+                blank << blankChartTexts(image, &w, chart, &judged);
+            QVERIFY2(blank.isEmpty(), qPrintable(blank.join(QLatin1Char('\n'))));
+            QVERIFY2(judged >= 40, qPrintable(QString::number(judged)));
         }
         QApplication::setPalette(light);
         QApplication::setStyle(lightStyle);
