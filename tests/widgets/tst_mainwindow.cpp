@@ -60,47 +60,52 @@ int distinctColours(const QImage& image, const QRect& area)
     return int(colours.size());
 }
 
+// How many pixels of each colour area has, and the most common of them (the area's background).
+struct AreaColours
+{
+    QHash<QRgb, int> counts;
+    QRgb background = 0;
+    int total = 0;
+};
+AreaColours areaColours(const QImage& image, const QRect& area)
+{
+    AreaColours a;
+    for (int y = area.top(); y <= area.bottom(); ++y)
+        for (int x = area.left(); x <= area.right(); ++x) {
+            ++a.counts[image.pixel(x, y)];
+            ++a.total;
+        }
+    int most = 0;
+    for (auto it = a.counts.cbegin(); it != a.counts.cend(); ++it)
+        if (it.value() > most) {
+            most = it.value();
+            a.background = it.key();
+        }
+    return a;
+}
+
 // Pixels in area that differ from the area's most common colour (its background).
 double inkFraction(const QImage& image, const QRect& area)
 {
-    QHash<QRgb, int> counts;
-    int total = 0;
-    for (int y = area.top(); y <= area.bottom(); ++y)
-        for (int x = area.left(); x <= area.right(); ++x) {
-            ++counts[image.pixel(x, y)];
-            ++total;
-        }
-    int background = 0;
-    for (int c : std::as_const(counts))
-        background = std::max(background, c);
-    return total ? double(total - background) / total : 0;
+    const AreaColours a = areaColours(image, area);
+    return a.total ? double(a.total - a.counts.value(a.background)) / a.total : 0;
 }
 
-// Pixels in area whose brightness is far from that of the area's most common colour (its background): the
-// strokes of text, not the antialiased edges around them.
+// Pixels in area whose brightness is far from that of its background: the strokes of text, not the antialiased
+// edges around them.
 int strongInk(const QImage& image, const QRect& area)
 {
-    QHash<QRgb, int> counts;
-    for (int y = area.top(); y <= area.bottom(); ++y)
-        for (int x = area.left(); x <= area.right(); ++x)
-            ++counts[image.pixel(x, y)];
-    QRgb background = 0;
-    int most = 0;
-    for (auto it = counts.cbegin(); it != counts.cend(); ++it)
-        if (it.value() > most) {
-            most = it.value();
-            background = it.key();
-        }
+    const AreaColours a = areaColours(image, area);
     int ink = 0;
-    for (auto it = counts.cbegin(); it != counts.cend(); ++it)
-        if (std::abs(qGray(it.key()) - qGray(background)) > 60)
+    for (auto it = a.counts.cbegin(); it != a.counts.cend(); ++it)
+        if (std::abs(qGray(it.key()) - qGray(a.background)) > 60)
             ink += it.value();
     return ink;
 }
 
 // The text items of a chart (its axes' labels and titles, its legend's labels) that have text but show none in
 // image, a grab of window: each as "chart: text". Items not wholly inside the chart's view are not judged.
-QStringList blankChartTexts(const QImage& image, const QWidget* window, const TimeSeriesChart* chart, int* judged)
+QStringList blankTexts(const QImage& image, const QWidget* window, const TimeSeriesChart* chart, int* judged)
 {
     QStringList blank;
     const auto* view = chart->findChild<QGraphicsView*>();
@@ -124,6 +129,15 @@ QStringList blankChartTexts(const QImage& image, const QWidget* window, const Ti
         if (strongInk(image, area) < 8)
             blank << chart->title() + QStringLiteral(": ") + text;
     }
+    return blank;
+}
+
+// blankTexts() of every chart of the window's dashboard; judged: how many text items were looked at.
+QStringList blankChartTexts(const QImage& image, MainWindow& window, int* judged)
+{
+    QStringList blank;
+    for (const TimeSeriesChart* chart : window.dashboard()->charts()->charts())
+        blank << blankTexts(image, &window, chart, judged);
     return blank;
 }
 
@@ -227,9 +241,7 @@ private Q_SLOTS:
         QVERIFY(distinctColours(image, area) > 20);
         // Every chart's legend and axis labels are drawn: each of Qt Charts' text items with text shows it.
         int judged = 0;
-        QStringList blank;
-        for (TimeSeriesChart* chart : w.dashboard()->charts()->charts())
-            blank << blankChartTexts(image, &w, chart, &judged);
+        const QStringList blank = blankChartTexts(image, w, &judged);
         QVERIFY2(blank.isEmpty(), qPrintable(blank.join(QLatin1Char('\n'))));
         QVERIFY2(judged >= 40, qPrintable(QString::number(judged))); // 5 charts: legends, time and value labels
     }
@@ -281,9 +293,7 @@ private Q_SLOTS:
                     || qGray(image.pixel(area.left() + 20, area.bottom() - 40)) < 128);
             // Light labels on the dark charts, every one of them drawn.
             int judged = 0;
-            QStringList blank;
-            for (TimeSeriesChart* chart : w.dashboard()->charts()->charts())
-                blank << blankChartTexts(image, &w, chart, &judged);
+            const QStringList blank = blankChartTexts(image, w, &judged);
             QVERIFY2(blank.isEmpty(), qPrintable(blank.join(QLatin1Char('\n'))));
             QVERIFY2(judged >= 40, qPrintable(QString::number(judged)));
         }
