@@ -221,8 +221,8 @@ while read -r x; do :; done
 )SH";
 
 // podman's events file follower (see RemoteCommands::eventsFile). $1 the container's name, $2 its ID, $3 the second
-// (since the epoch) of its latest start, 0 when not known. podman
-// with the file events logger (its default without systemd) appends every event to one file; its Docker API
+// (since the epoch) of its latest start, 0 when not known.
+// podman with the file events logger (its default without systemd) appends every event to one file; its Docker API
 // serves an events client by polling that file four times a second, which costs the server more than all
 // heapwatch runs there. GNU tail follows the file by name through inotify instead (no wake-up while nothing
 // happens) and awk passes on the container's lifecycle events, matched by name (a recreated container keeps
@@ -429,7 +429,8 @@ RemoteCommand RemoteCommands::eventsFile(const QString& name, const QString& con
     RemoteCommand c;
     c.wrapped = false;
     c.argv = QStringList {QStringLiteral("exec sh -c \"$1\" heapwatch-events \"$2\" \"$3\" \"$4\"")};
-    // Both are checked again by the script: a name of the characters engines allow, an ID of hex digits.
+    // All three are checked again by the script: a name of the characters engines allow, an ID of hex digits, the
+    // start second of decimal digits.
     static const QRegularExpression plainName(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9_.-]*$"));
     c.scriptArgs = QStringList {QString::fromLatin1(kFileReaderPrelude) + QString::fromLatin1(kEventsFileReader),
                                 plainName.match(name).hasMatch() ? name : QString(),

@@ -136,8 +136,8 @@ void diffText(QTextStream& out, const QString& oldFile, const QString& newFile, 
         << " objects, " << format::bytes(double(diff.selfSizeBefore)) << " -> "
         << format::bytes(double(diff.selfSizeAfter)) << "\n";
     if (!diff.idsMatched)
-        out << "The snapshots' object ids do not name the same objects (taken in two inspector sessions):\n"
-               "new and deleted are each constructor's net change.\n";
+        out << "The snapshots' object ids do not name the same objects (two numberings: taken in two inspector\n"
+               "sessions, or of two processes): new and deleted are each constructor's net change.\n";
     out << "\n";
     out << cell(QStringLiteral("Constructor"), 36) << QStringLiteral("# New").rightJustified(9)
         << QStringLiteral("# Deleted").rightJustified(10) << QStringLiteral("# Delta").rightJustified(9)

@@ -12,9 +12,15 @@ HeapDigest HeapDigest::of(const HeapAnalysis& analysis)
     d.classNames = analysis.classNames();
     d.nodes = s.nodeCount();
     d.objects.resize(s.nodeCount());
+    uint32_t lastHeapId = 0;
     for (uint32_t i = 0; i < s.nodeCount(); ++i) {
-        d.objects[i] = {s.nodeId(i), i, analysis.classOf(i), s.selfSize(i)};
+        const uint32_t id = s.nodeId(i);
+        d.objects[i] = {id, i, analysis.classOf(i), s.selfSize(i)};
         d.selfSize += s.selfSize(i);
+        if (id & 1u) {
+            d.firstOfNumbering = d.firstOfNumbering && id > lastHeapId;
+            lastHeapId = id;
+        }
     }
     std::sort(d.objects.begin(), d.objects.end(),
               [](const Object& a, const Object& b) { return a.id != b.id ? a.id < b.id : a.node < b.node; });
@@ -96,12 +102,18 @@ HeapDiff compareSnapshots(const HeapDigest& before, const HeapAnalysis& after, i
             }
         }
     }
-    // V8 numbers objects per profiler session: snapshots taken through two inspector sessions (the app's
-    // inspector closed in between) reuse the same ids for other objects. Then an id says nothing, and the
-    // honest comparison is per class: what the class gained or lost in count and size, net.
-    // One session: most of the older snapshot's objects (code, shapes, closures of the app) live on with
-    // their ids. Two sessions: few ids meet, or they meet other objects (another class).
-    diff.idsMatched = matched * 4 >= before.objects.size() && matchedOtherClass * 10 <= matched && matched > 0;
+    // V8 numbers objects per profiler numbering: snapshots taken through two inspector sessions (the app's
+    // inspector closed in between, as every snapshot heapwatch takes) are each the first of their numbering,
+    // and the second reuses the first's ids for whatever objects its walk meets in their place. In a heap
+    // whose layout changed little those are mostly objects of the same class, so the ids seem to match; they
+    // do not. Then the honest comparison is per class: what each class gained or lost in count and size, net.
+    // (A snapshot compared with itself comes out the same either way: nothing changed.)
+    // Otherwise the newer snapshot continues a numbering, perhaps the older one's: most of the older
+    // snapshot's objects (code, shapes, closures of the app) live on with their ids and their class. Two
+    // unrelated numberings: few ids meet, or they meet other objects (another class).
+    const bool twoNumberings = before.firstOfNumbering && now.firstOfNumbering;
+    diff.idsMatched
+        = !twoNumberings && matched * 4 >= before.objects.size() && matchedOtherClass * 10 <= matched && matched > 0;
     if (!diff.idsMatched) {
         for (HeapDiffRow& row : rows) {
             row.countAdded = row.countAfter > row.countBefore ? row.countAfter - row.countBefore : 0;

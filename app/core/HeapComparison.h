@@ -1,5 +1,7 @@
 // Two heap snapshots of one process compared per class: which objects were added and which removed. V8 keeps
-// an object's id stable for the life of the process, so an id in both snapshots is the same object.
+// an object's id for as long as its profiler keeps its numbering (one inspector session; a process that writes
+// snapshots itself, v8.writeHeapSnapshot or --heapsnapshot-signal), so then an id in both snapshots is the same
+// object. A new numbering starts again from the same first id, so ids alone do not tell two numberings apart.
 //
 // The older snapshot is reduced to a digest (id, class, size per object: 16 bytes an object) before the newer
 // one is read, so a comparison never holds two whole snapshots.
@@ -27,6 +29,10 @@ struct HeapDigest
     std::vector<Object> objects; // sorted by id
     uint64_t nodes = 0;
     uint64_t selfSize = 0;
+    // The first snapshot of its numbering: V8 numbers the heap's objects (odd ids; the embedder's objects have
+    // even ones) in the order the snapshot meets them, so their ids rise along the node order. In any later
+    // snapshot of the numbering, objects allocated since (higher ids) lie among the older ones.
+    bool firstOfNumbering = true;
 
     static HeapDigest of(const HeapAnalysis& analysis);
 };

@@ -590,6 +590,38 @@ private slots:
         }
     }
 
+    void twoNumberingsAreComparedByClass()
+    {
+        // Two first snapshots of their numberings (ids rise along the node order in both), as two inspector
+        // sessions give: the second numbering meets a new Leaf early in its walk, so every later object takes
+        // the id its predecessor had in the first. By id, twelve of thirteen would meet an object of their own
+        // class and the Other would look freed and new; per class, one Leaf was added and nothing freed.
+        const auto heap = [](int leaves) {
+            std::vector<TestNode> nodes {{"synthetic", QString(), 1, 0}, {"object", QStringLiteral("Holder"), 3, 100}};
+            for (int k = 0; k < leaves; ++k)
+                nodes.push_back({"object", QStringLiteral("Leaf"), uint32_t(5 + 2 * k), 20});
+            nodes.push_back({"object", QStringLiteral("Other"), uint32_t(5 + 2 * leaves), 10});
+            std::vector<TestEdge> edges;
+            for (int k = 1; k < int(nodes.size()); ++k)
+                edges.push_back({0, "element", k, k});
+            return makeSnapshot(kNode18Fields, kEdgeFields, nodes, edges);
+        };
+        QString error;
+        const auto old = HeapSnapshot::parse(heap(12), &error);
+        QVERIFY2(old, qPrintable(error));
+        const auto now = HeapSnapshot::parse(heap(13), &error);
+        QVERIFY2(now, qPrintable(error));
+        const HeapDigest digest = HeapDigest::of(HeapAnalysis(*old));
+        QVERIFY(digest.firstOfNumbering);
+        const HeapDiff diff = compareSnapshots(digest, HeapAnalysis(*now));
+        QVERIFY(!diff.idsMatched);
+        QCOMPARE(diff.rows.size(), size_t(1));
+        QCOMPARE(diff.rows[0].name, QStringLiteral("Leaf"));
+        QCOMPARE(diff.rows[0].countAdded, uint64_t(1));
+        QCOMPARE(diff.rows[0].countRemoved, uint64_t(0));
+        QCOMPARE(diff.rows[0].sizeDelta(), int64_t(20));
+    }
+
     void handDiff()
     {
         // The newer snapshot: Leaf 5 is gone (its id no longer there), two new Leafs hang off Other, and
@@ -608,6 +640,8 @@ private slots:
         QVERIFY2(now, qPrintable(error));
         const HeapAnalysis after(*now);
         const HeapDiff diff = compareSnapshots(HeapDigest::of(HeapAnalysis(*old)), after);
+        // Id 101 stands among lower ones: the newer snapshot continues the older one's numbering.
+        QVERIFY(diff.idsMatched);
         QCOMPARE(diff.rows.size(), size_t(2));
         const HeapDiffRow& leaf = diff.rows[0];
         QCOMPARE(leaf.name, QStringLiteral("Leaf"));
