@@ -78,9 +78,18 @@ QString flagSummary(const Flag& f)
         return QStringLiteral("%1 audit buffer overflow(s)").arg(f.value);
     const double line = f.level == Level::Critical ? f.critical : f.warning;
     const QString name = f.metric.toLower().remove(QStringLiteral(" %"));
-    return QStringLiteral("%1 %2 (%3 %4)")
-        .arg(name, formatFlagValue(f), f.lowerIsWorse ? QStringLiteral("<") : QStringLiteral(">"),
-             formatThreshold(f, line));
+    const QString beyond = QStringLiteral("%1 %2").arg(f.lowerIsWorse ? QStringLiteral("<") : QStringLiteral(">"),
+                                                       formatThreshold(f, line));
+    // A level outlives the value that raised it (a flapping flag keeps its worst level, a level stays until the
+    // value is back past its clear line and has held its minimum time): then the value is not beyond the line,
+    // and the line says the level is held rather than "66.7% (> 95%)".
+    const bool past = f.lowerIsWorse ? f.value < line : f.value > line;
+    if (!past && std::isfinite(f.value)) {
+        return QStringLiteral("%1 %2 now (%3was %4%5)")
+            .arg(name, formatFlagValue(f), f.flapping ? QStringLiteral("flapping, ") : QString(), beyond,
+                 f.flapping ? QString() : QStringLiteral(", not yet clear"));
+    }
+    return QStringLiteral("%1 %2 (%3)").arg(name, formatFlagValue(f), beyond);
 }
 
 // Perfdata units the plugin convention knows: B, KB, MB, TB, %, s, ms, us, c; others are bare numbers.

@@ -275,6 +275,53 @@ private Q_SLOTS:
         QVERIFY(r.out.contains(QLatin1String("heap-gc-pressure")));
     }
 
+    void pluginLineSaysWhenALevelIsHeld_data()
+    {
+        QTest::addColumn<QList<double>>("heapUsed"); // of a 218.0 MB heap, one Memory line every 30 s
+        QTest::addColumn<QString>("summary");
+        QTest::addColumn<int>("exitCode");
+        // 97.6% for five minutes (the demo's 212.7/218.0), then:
+        const QList<double> high(10, 212.7);
+        QTest::addRow("still beyond the line") << high << QStringLiteral("heap usage 97.6% (> 95%)") << 2;
+        // 94.0%: under 95%, above its clear line (93.1%): still critical, and the line says so.
+        QTest::addRow("under the line, above its clear line")
+            << (high + QList<double> {204.9}) << QStringLiteral("heap usage 94.0% now (was > 95%, not yet clear)") << 2;
+        // 89.9%: past the clear line, into warning's range.
+        QTest::addRow("past the clear line")
+            << (high + QList<double> {196.0}) << QStringLiteral("heap usage 89.9% (> 85%)") << 1;
+        // Up and down across both lines every 30 s: flapping keeps critical, whatever the last value.
+        QList<double> flapping;
+        for (int i = 0; i < 40; ++i)
+            flapping << (i % 6 < 3 ? 212.7 : 150.0);
+        QTest::addRow("flapping") << flapping << QStringLiteral("heap usage 68.8% now (flapping, was > 95%)") << 2;
+    }
+
+    void pluginLineSaysWhenALevelIsHeld()
+    {
+        // The plugin line names a flag's value and the line it is beyond; a level that outlives its value (held
+        // until past the clear line, or by flapping) must not read as "94.0% (> 95%)".
+        QFETCH(QList<double>, heapUsed);
+        QFETCH(QString, summary);
+        QFETCH(int, exitCode);
+        QTemporaryDir dir;
+        const QString log = dir.filePath(QStringLiteral("app.log"));
+        QFile f(log);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        const QDateTime start = QDateTime::fromString(QStringLiteral("2026-01-14T10:00:00Z"), Qt::ISODate);
+        for (int i = 0; i < heapUsed.size(); ++i) {
+            f.write(start.addSecs(30 * i).toString(Qt::ISODateWithMs).toLatin1()
+                    + QStringLiteral(" [info]: Memory: RSS=300.0MB, Heap=%1MB/218.0MB, External=17.6MB, "
+                                     "ArrayBuffers=13.6MB\n")
+                          .arg(heapUsed.at(i), 0, 'f', 1)
+                          .toLatin1());
+        }
+        f.close();
+        const Result r = check({QStringLiteral("--replay"), log});
+        const QString first = r.out.section(QLatin1Char('\n'), 0, 0);
+        QCOMPARE(r.exitCode, exitCode);
+        QVERIFY2(first.contains(QStringLiteral(" - ") + summary + QStringLiteral(" |")), qPrintable(first));
+    }
+
     void replayOfTheDockerCaptures()
     {
         QTemporaryDir dir;
