@@ -594,8 +594,9 @@ private slots:
     {
         // Two first snapshots of their numberings (ids rise along the node order in both), as two inspector
         // sessions give: the second numbering meets a new Leaf early in its walk, so every later object takes
-        // the id its predecessor had in the first. By id, twelve of thirteen would meet an object of their own
-        // class and the Other would look freed and new; per class, one Leaf was added and nothing freed.
+        // the id its predecessor had in the first. By id, all fifteen of the first's ids meet one in the second,
+        // fourteen of them an object of their own class, and the Other would look freed and new; per class, one
+        // Leaf was added and nothing freed.
         const auto heap = [](int leaves) {
             std::vector<TestNode> nodes {{"synthetic", QString(), 1, 0}, {"object", QStringLiteral("Holder"), 3, 100}};
             for (int k = 0; k < leaves; ++k)
