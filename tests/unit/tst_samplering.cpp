@@ -1,6 +1,7 @@
 // The bounded history: capacity, wrap-around, order, binary search and min/max decimation.
 #include "SampleRing.h"
 
+#include <QScopeGuard>
 #include <QTest>
 #include <cmath>
 #include <cstring>
@@ -431,8 +432,29 @@ private Q_SLOTS:
     // The vectorised encoding (rows whose values are all finite and below 2^17) writes the bytes and summaries of
     // the one-value-at-a-time encoding, whatever the values' steps, signs and sizes; groups with a NaN, a value of
     // 2^17 or more, or a raw float go one value at a time, and chunks mixing both kinds decode the same.
+    // Each of encode()'s paths: with AVX2 (where the processor has it, the one taken) and with SSE2 alone.
+    void vectorsEncodeAsOneByOne_data()
+    {
+        QTest::addColumn<int>("avx2"); // 1 or 0, -1: the build has one path
+#ifdef HEAPWATCH_RING_AVX2
+        QTest::newRow("sse2") << 0;
+        QTest::newRow("avx2") << 1;
+#else
+        QTest::newRow("as built") << -1;
+#endif
+    }
     void vectorsEncodeAsOneByOne()
     {
+        QFETCH(int, avx2);
+#ifdef HEAPWATCH_RING_AVX2
+        if (avx2 == 1 && !__builtin_cpu_supports("avx2"))
+            QSKIP("this processor has no AVX2: encode() takes the SSE2 path (the other row)");
+        const bool was = ringcodec::avx2Encoding;
+        const auto restore = qScopeGuard([was] { ringcodec::avx2Encoding = was; });
+        ringcodec::avx2Encoding = avx2 == 1;
+#else
+        Q_UNUSED(avx2);
+#endif
         encodesAsOneByOne<6>();
         encodesAsOneByOne<4>();
         encodesAsOneByOne<2>();
