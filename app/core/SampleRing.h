@@ -933,19 +933,10 @@ private:
 #if defined(__SSE2__)
         if constexpr (N == 4 || N == 6) {
             switch (vectorPath(rows, count)) {
-#    ifdef HEAPWATCH_RING_AVX2
-            case VectorPath::Narrow:
-                return ringcodec::avx2Encoding ? encodeGroupVectorsAvx2<false>(rows, count, group, out)
-                                               : encodeGroupVectors<false>(rows, count, group, out);
-            case VectorPath::Wide:
-                return ringcodec::avx2Encoding ? encodeGroupVectorsAvx2<true>(rows, count, group, out)
-                                               : encodeGroupVectors<true>(rows, count, group, out);
-#    else
             case VectorPath::Narrow:
                 return encodeGroupVectors<false>(rows, count, group, out);
             case VectorPath::Wide:
                 return encodeGroupVectors<true>(rows, count, group, out);
-#    endif
             case VectorPath::None:
                 break;
             }
@@ -1207,6 +1198,10 @@ private:
     template<bool kWide, typename R>
     static quint8* encodeGroupVectors(const R* rows, int count, Group* group, quint8* out)
     {
+#    ifdef HEAPWATCH_RING_AVX2
+        if (ringcodec::avx2Encoding)
+            return encodeGroupVectorsAvx2<kWide>(rows, count, group, out);
+#    endif
         return encodeGroupVectorsWith<kWide, false>(rows, count, group, out);
     }
 #    ifdef HEAPWATCH_RING_AVX2
