@@ -1135,14 +1135,31 @@ const char* overflowTotalAfter(const char* p, const char* e)
     return paren ? static_cast<const char*>(paren) + 1 : nullptr;
 }
 
-// " - dropped 12 entries (40 total dropped)"; p after "Audit log buffer overflow".
-bool parseOverflow(const char* p, const char* e, OverflowEvent& o)
+// The app's wording, " - dropped 12 entries (40 total dropped)"; p after "Audit log buffer overflow".
+bool parseOverflowCounts(const char* p, const char* e, OverflowEvent& o)
 {
     const char* d = overflowDroppedAt(p, e);
     if (!d || !readCount(d, e, o.dropped) || !(p = overflowTotalAfter(d, e)))
         return false;
     // The running total includes what was dropped now: a smaller total is not a line the app wrote.
     return readCount(p, e, o.totalDropped) && startsWith(p, e, " total") && o.dropped <= o.totalDropped;
+}
+
+// An overflow warning (p after "Audit log buffer overflow"): an event whatever follows, as the seed's monitoring
+// script counts every line that says "buffer overflow". Its counts are those of the app's wording; in other words
+// (another version of the app, a line cut short, counts out of range) the entries dropped are the count after the
+// line's first "dropped " where there is one, and the running total unknown (-1 both when unknown).
+void parseOverflow(const char* p, const char* e, OverflowEvent& o)
+{
+    if (parseOverflowCounts(p, e, o))
+        return;
+    o.dropped = -1;
+    o.totalDropped = -1;
+    const QByteArrayView rest(p, e - p);
+    const qsizetype at = rest.indexOf("dropped ");
+    qint64 dropped;
+    if (at >= 0 && (p += at + 8) < e && isDigit(*p) && readCount(p, e, dropped))
+        o.dropped = dropped;
 }
 
 constexpr qsizetype kMaxTextChars = 4096;
@@ -1248,8 +1265,7 @@ Outcome fillRecord(const LineScan& s, LogStream stream, LogRecord& r, std::strin
         r.cache.atMs = r.atMs;
         return Outcome::Record;
     case LogKind::Overflow:
-        if (!parseOverflow(s.marker + 25, s.end, r.overflow))
-            return Outcome::Malformed;
+        parseOverflow(s.marker + 25, s.end, r.overflow);
         r.overflow.atMs = r.atMs;
         break;
     case LogKind::Gc:
@@ -1497,9 +1513,11 @@ void LogParser::consumeLine(QByteArrayView line, LogStream stream, std::vector<L
                 // The app's overflow warnings, warnings and errors as its Memory lines: the line's kind, where its
                 // message and its counts are, follow from which of its bytes are digits and what the others are
                 // (no marker, level word or colour code is told apart by a digit's value); an overflow's counts are
-                // read again, and compared again.
+                // read again, and compared again. An overflow's layout is learnt from the app's own wording only
+                // (both its counts known): one in other words has its counts found the long way (parseOverflow).
                 if (m_layoutMissed
-                    && (s.kind == LogKind::Overflow || s.kind == LogKind::Warning || s.kind == LogKind::Error)
+                    && ((s.kind == LogKind::Overflow && out.back().overflow.totalDropped >= 0)
+                        || s.kind == LogKind::Warning || s.kind == LogKind::Error)
                     && learnRecordNow(s.kind, line.size()))
                     learnLayout(line, s.kind == LogKind::Overflow ? overflowDroppedAt(s.marker + 25, s.end) : nullptr,
                                 s.dockerNs >= 0, s.kind, s.message - line.data(),
@@ -1725,7 +1743,7 @@ bool LogParser::learnLayout(QByteArrayView line, const char* firstFigure, bool e
         = {sizeof ", Hits: " - 1, sizeof ", Misses: " - 1, sizeof ", Hit rate: " - 1, sizeof "%" - 1};
     const bool cache = kind == LogKind::Cache;
     const bool record = kind != LogKind::Memory && !cache;
-    // An overflow's two counts: the entries dropped, and the running total after the '(' (parseOverflow).
+    // An overflow's two counts: the entries dropped, and the running total after the '(' (parseOverflowCounts).
     const int figures = cache ? 4 : record ? (firstFigure ? 2 : 0) : 5;
     const qsizetype* const after = cache ? kCacheAfter : kMemoryAfter;
     quint8 at[5] = {}, count[5] = {}, fraction[5] = {};
@@ -2138,7 +2156,7 @@ Q_ALWAYS_INLINE qsizetype LogParser::readLaidOutLine(const char* p, const char* 
         CacheSample c;
         std::array<float, 4> row;
         if (!cacheOfDigits(v[0], v[1], v[2], v[3], l.fractionDigits[3], c, &row))
-            return 0; // the long way refuses it
+            return 0; // not the app's wording: the long way reads it (parseOverflow)
         c.atMs = atMs;
         appendCacheRow(c, row, out.size());
         countLaidOut(m_cacheLayouts, k, m_laidOutCacheLines);
@@ -2186,7 +2204,7 @@ Q_NEVER_INLINE qsizetype LogParser::readLaidOutRecord(const char* p, const char*
         overflow.dropped = qint64(counts[0]);
         overflow.totalDropped = qint64(counts[1]);
         if (overflow.dropped > overflow.totalDropped)
-            return 0; // the long way refuses it
+            return 0; // not the app's wording: the long way reads it (parseOverflow)
     }
     const char* const message = p + m_recordMessageAt[slot];
     const char* const messageEnd = p + l.end;

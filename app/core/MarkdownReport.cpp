@@ -149,7 +149,7 @@ QString markdownReport(const ReportInput& in, const QString& targetName, qint64 
     for (const OverflowEvent& o : st.overflows()) {
         if (o.atMs >= t0 && o.atMs <= t1) {
             ++overflowsInRange;
-            droppedInRange += o.dropped;
+            droppedInRange += std::max<qint64>(o.dropped, 0); // -1: not given
         }
     }
     if (st.overflowEvents() == 0)

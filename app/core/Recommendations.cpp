@@ -328,10 +328,13 @@ std::vector<Recommendation> recommend(const TargetState& s, const Thresholds& t,
             QStringLiteral("Audit log buffer overflowed: database writes are too slow"),
             QStringLiteral("Any overflow means audit entries were dropped. Check database write latency and locks "
                            "(e.g. SQLITE_BUSY), batch inserts, and alert on the dropped total."),
-            QStringLiteral("%1 overflow event(s) in the last %2 of this run, %3 entries dropped in total")
+            QStringLiteral("%1 overflow event(s) in the last %2 of this run, %3 entries dropped in total%4")
                 .arg(overflows)
                 .arg(durationText(nowMs - windowFrom))
-                .arg(s.totalDropped()));
+                .arg(s.totalDropped())
+                .arg(s.overflowsWithoutCount() > 0
+                         ? QStringLiteral(" (%1 overflow(s) without a count)").arg(s.overflowsWithoutCount())
+                         : QString()));
     }
 
     if (const Flag* container = find(flags, "container_memory");

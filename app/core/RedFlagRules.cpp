@@ -228,6 +228,8 @@ std::vector<Flag> evaluateFlags(const TargetState& s, const Thresholds& t, const
                                                    : Level::Ok;
         if (recent > 0) {
             f.note = QStringLiteral("%1 entries dropped in total").arg(s.totalDropped());
+            if (s.overflowsWithoutCount() > 0)
+                f.note += QStringLiteral(" (%1 overflow(s) without a count)").arg(s.overflowsWithoutCount());
             if (s.overflowEvents() > recent)
                 f.note += QStringLiteral(", %1 overflows since watching").arg(s.overflowEvents());
         } else if (s.overflowEvents() > 0) {

@@ -107,12 +107,13 @@ struct MemoryRows
     }
 };
 
-// One `Audit log buffer overflow - dropped N entries (M total dropped)` line.
+// One `Audit log buffer overflow - dropped N entries (M total dropped)` line, or an overflow warning in other words
+// (LogParser: the counts it gives, -1 for one it does not).
 struct OverflowEvent
 {
     qint64 atMs = 0;
-    qint64 dropped = 0;
-    qint64 totalDropped = 0;
+    qint64 dropped = 0; // -1: unknown
+    qint64 totalDropped = 0; // the app's running total; -1: unknown
 };
 
 enum class LogKind : quint8

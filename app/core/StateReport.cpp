@@ -271,9 +271,12 @@ QString textReport(const ReportInput& in)
                    .arg(c->misses)
                    .arg(fixed(c->hitRatePercent, 2));
     }
-    out += QStringLiteral("Overflows: %1 audit buffer overflow(s), %2 entries dropped\n")
+    out += QStringLiteral("Overflows: %1 audit buffer overflow(s), %2 entries dropped")
                .arg(s.overflowEvents())
                .arg(s.totalDropped());
+    if (s.overflowsWithoutCount() > 0)
+        out += QStringLiteral(" (%1 of them without a count)").arg(s.overflowsWithoutCount());
+    out += QLatin1Char('\n');
     const ParseCounters& lc = s.logCounters();
     out += QStringLiteral("Input:     %1 log lines, %2 recognised, %3 malformed, %4 oversized skipped")
                .arg(lc.lines)
@@ -393,6 +396,7 @@ QJsonObject jsonReport(const ReportInput& in)
     QJsonObject overflows;
     overflows.insert(QStringLiteral("events"), double(s.overflowEvents()));
     overflows.insert(QStringLiteral("total_dropped"), double(s.totalDropped()));
+    overflows.insert(QStringLiteral("without_count"), double(s.overflowsWithoutCount()));
     overflows.insert(QStringLiteral("last_at"), timeValue(s.lastOverflowMs()));
     root.insert(QStringLiteral("audit_overflows"), overflows);
 

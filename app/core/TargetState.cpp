@@ -348,13 +348,20 @@ void TargetState::applyLog(const LogRecord& record, const QString& text)
     }
     case LogKind::Overflow: {
         const OverflowEvent& o = record.overflow;
-        // The app's running total starts again from zero when its process restarts.
-        // A continuing process reports at least its previous total plus what it dropped now; less means the
-        // process restarted and counts from zero again. The numbers are the server's: the sums saturate.
-        if (o.totalDropped < safe::add(m_lastReportedTotal, o.dropped))
-            m_droppedBeforeRestart = safe::add(m_droppedBeforeRestart, m_lastReportedTotal);
-        m_lastReportedTotal = o.totalDropped;
-        m_totalDropped = std::max(m_totalDropped, safe::add(m_droppedBeforeRestart, o.totalDropped));
+        if (o.totalDropped >= 0) {
+            // The app's running total starts again from zero when its process restarts.
+            // A continuing process reports at least its previous total plus what it dropped now; less means the
+            // process restarted and counts from zero again. The numbers are the server's: the sums saturate.
+            if (o.totalDropped < safe::add(m_lastReportedTotal, o.dropped))
+                m_droppedBeforeRestart = safe::add(m_droppedBeforeRestart, m_lastReportedTotal);
+            m_lastReportedTotal = o.totalDropped;
+            m_totalDropped = std::max(m_totalDropped, safe::add(m_droppedBeforeRestart, o.totalDropped));
+        } else if (o.dropped >= 0) {
+            // In other words than the app's (no running total): what it says it dropped, beside the running totals.
+            m_droppedInOtherWords = safe::add(m_droppedInOtherWords, o.dropped);
+        } else {
+            ++m_overflowsWithoutCount;
+        }
         ++m_overflowEvents;
         m_overflows.push_back(o);
         if (m_overflows.size() > kMaxProblems)

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "HistoryChunk.h"
+#include "SafeMath.h"
 #include "SampleRing.h"
 #include "Samples.h"
 #include "Source.h"
@@ -174,7 +175,10 @@ public:
     double heapLimitMiB() const;
 
     qint64 overflowEvents() const { return m_overflowEvents; }
-    qint64 totalDropped() const { return m_totalDropped; }
+    // The app's running totals over its lives, plus what overflow warnings in other words said they dropped.
+    qint64 totalDropped() const { return safe::add(m_totalDropped, m_droppedInOtherWords); }
+    // Overflow warnings that gave no count of the entries dropped (not in totalDropped()).
+    qint64 overflowsWithoutCount() const { return m_overflowsWithoutCount; }
     qint64 devModeLines() const { return m_devModeLines; }
     qint64 heapOomLines() const { return m_heapOomLines; }
     qint64 warningLines() const { return m_warningLines; }
@@ -278,6 +282,8 @@ private:
     qint64 m_totalDropped = 0;
     qint64 m_droppedBeforeRestart = 0; // the app's running total restarts with the process
     qint64 m_lastReportedTotal = 0;
+    qint64 m_droppedInOtherWords = 0;
+    qint64 m_overflowsWithoutCount = 0;
     qint64 m_devModeLines = 0;
     qint64 m_heapOomLines = 0;
     qint64 m_warningLines = 0;

@@ -110,7 +110,8 @@ inline bool saneRecord(const LogRecord& r)
     const OverflowEvent& o = r.overflow;
     return saneNumber(m.rssMiB) && saneNumber(m.heapUsedMiB) && saneNumber(m.heapTotalMiB) && saneNumber(m.externalMiB)
         && saneNumber(m.arrayBuffersMiB) && c.keys >= -1 && c.hits >= -1 && c.misses >= -1
-        && saneNumber(c.hitRatePercent) && !(c.hitRatePercent > 100) && o.dropped >= 0 && o.totalDropped >= o.dropped
+        && saneNumber(c.hitRatePercent) && !(c.hitRatePercent > 100) && o.dropped >= -1
+        && (o.totalDropped == -1 || (o.dropped >= 0 && o.totalDropped >= o.dropped)) // -1: not given
         && r.atMs >= -1 && r.dockerTimeNs >= -1;
 }
 

@@ -228,7 +228,8 @@ private Q_SLOTS:
             {QStringLiteral("cache"),
              {QStringLiteral("keys"), QStringLiteral("hits"), QStringLiteral("misses"),
               QStringLiteral("hit_rate_percent")}},
-            {QStringLiteral("audit_overflows"), {QStringLiteral("events"), QStringLiteral("total_dropped")}},
+            {QStringLiteral("audit_overflows"),
+             {QStringLiteral("events"), QStringLiteral("total_dropped"), QStringLiteral("without_count")}},
             {QStringLiteral("growth"),
              {QStringLiteral("rss_mib_per_hour"), QStringLiteral("heap_used_mib_per_hour"),
               QStringLiteral("observed_minutes"), QStringLiteral("projected_limit_at")}},
@@ -351,6 +352,56 @@ private Q_SLOTS:
         QVERIFY(
             problems.at(1).toObject().value(QStringLiteral("text")).toString().contains(QLatin1String("SQLITE_BUSY")));
         QVERIFY(!problems.at(0).toObject().value(QStringLiteral("text")).toString().contains(QChar(0x1b)));
+    }
+
+    // Overflow warnings in other words than the seed's app (another version of it, a line cut short) are overflows
+    // all the same, as for the seed's `grep "buffer overflow"`: before, such a line was counted as malformed and the
+    // flag said "none" (OK).
+    void overflowsInOtherWordsAreJudged()
+    {
+        QTemporaryDir dir;
+        QByteArray log;
+        for (int s = 0; s < 30; ++s) {
+            log += QStringLiteral("2026-11-20T00:00:%1.000Z [info]: Memory: RSS=244.%2MB, Heap=150.0MB/218.0MB, "
+                                  "External=17.6MB, ArrayBuffers=13.6MB\n")
+                       .arg(s, 2, 10, QLatin1Char('0'))
+                       .arg(s % 10)
+                       .toUtf8();
+            if (s == 10)
+                log += "2026-11-20T00:00:10.500Z [warn]: Audit log buffer overflow, dropped 31 entries (buffer size: "
+                       "1000)\n";
+            if (s == 20)
+                log += "2026-11-20T00:00:20.500Z [warn]: Audit log buffer overflow\n";
+            if (s == 25)
+                log += "2026-11-20T00:00:25.500Z [warn]: Audit log buffer overflow - dropped 12 entries (12 total "
+                       "dropped)\n";
+        }
+        const QString path = dir.filePath(QStringLiteral("overflows.log"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(log);
+        f.close();
+        const Result text = check({QStringLiteral("--replay"), path});
+        QCOMPARE(text.exitCode, 2); // multiple overflows: critical
+        QVERIFY2(text.out.startsWith(QLatin1String("HEAPWATCH CRITICAL - 3 audit buffer overflow(s)")),
+                 qPrintable(text.out.left(300)));
+        QVERIFY2(text.out.contains(QLatin1String(
+                     "Overflows: 3 audit buffer overflow(s), 43 entries dropped (1 of them without a count)")),
+                 qPrintable(text.out));
+        QVERIFY2(text.out.contains(QLatin1String("33 log lines, 33 recognised, 0 malformed")), qPrintable(text.out));
+
+        const Result r = check({QStringLiteral("--replay"), path, QStringLiteral("--json")});
+        QCOMPARE(r.exitCode, 2);
+        const QJsonObject root = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        const QJsonObject overflows = root.value(QStringLiteral("audit_overflows")).toObject();
+        QCOMPARE(overflows.value(QStringLiteral("events")).toInt(), 3);
+        QCOMPARE(overflows.value(QStringLiteral("total_dropped")).toInt(), 43);
+        QCOMPARE(overflows.value(QStringLiteral("without_count")).toInt(), 1);
+        const QJsonObject flag = flagById(root, QStringLiteral("buffer_overflows"));
+        QCOMPARE(flag.value(QStringLiteral("level")).toString(), QStringLiteral("critical"));
+        QCOMPARE(flag.value(QStringLiteral("value")).toDouble(), 3.0);
+        QCOMPARE(flag.value(QStringLiteral("note")).toString(),
+                 QStringLiteral("43 entries dropped in total (1 overflow(s) without a count)"));
     }
 
     // The previous deployment's overflows, dev-mode lines and heap pressure are history; the fixed deployment

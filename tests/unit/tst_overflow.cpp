@@ -262,10 +262,17 @@ private Q_SLOTS:
         QTest::addRow("ten huge lives") << restarts << kMax << qint64(20) << quint64(0);
         QTest::addRow("nine lives") << restarts.mid(0, 17) << qint64(9) * 999999999999999999 << qint64(17)
                                     << quint64(0);
-        QTest::addRow("19 digits") << QList<QByteArray> {"1 40", "1 " + big + "9"} << qint64(40) << qint64(1)
-                                   << quint64(1);
+        // A line whose running total cannot be taken is still an event; what it says it dropped is added to the
+        // running totals of the others.
+        QTest::addRow("19 digits") << QList<QByteArray> {"1 40", "1 " + big + "9"} << qint64(41) << qint64(2)
+                                   << quint64(0);
         QTest::addRow("dropped above total")
-            << QList<QByteArray> {"41 40", "40 40"} << qint64(40) << qint64(1) << quint64(1);
+            << QList<QByteArray> {"41 40", "40 40"} << qint64(81) << qint64(2) << quint64(0);
+        QList<QByteArray> otherWords(10, big + " " + big + "9"); // the total unreadable: 10 x (10^18 - 1) dropped
+        otherWords << "1 " + big;
+        QTest::addRow("huge in other words") << otherWords << kMax << qint64(11) << quint64(0);
+        QTest::addRow("19 digits dropped")
+            << QList<QByteArray> {"1 40", big + "9 " + big} << qint64(40) << qint64(2) << quint64(0);
     }
     void droppedTotalSaturates()
     {
