@@ -2156,7 +2156,7 @@ Q_ALWAYS_INLINE qsizetype LogParser::readLaidOutLine(const char* p, const char* 
         CacheSample c;
         std::array<float, 4> row;
         if (!cacheOfDigits(v[0], v[1], v[2], v[3], l.fractionDigits[3], c, &row))
-            return 0; // not the app's wording: the long way reads it (parseOverflow)
+            return 0; // the long way refuses it
         c.atMs = atMs;
         appendCacheRow(c, row, out.size());
         countLaidOut(m_cacheLayouts, k, m_laidOutCacheLines);
