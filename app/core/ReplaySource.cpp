@@ -2,9 +2,11 @@
 
 #include "DockerStatsParser.h"
 #include "LogParser.h"
+#include "TargetConfig.h"
 #include "TargetState.h"
 #include "ThreadReaper.h"
 
+#include <QDateTime>
 #include <QFile>
 #include <QFileInfo>
 #include <QMutex>
@@ -257,6 +259,20 @@ bool parseSegments(int fd, qint64 size, const std::function<void(IngestBatch&, q
     return ok;
 }
 
+// Opens path for reading: "-" is standard input (left open when the file is closed).
+bool openInput(QFile& file, const QString& path)
+{
+    if (TargetConfig::isStandardInput(path))
+        return file.open(STDIN_FILENO, QIODevice::ReadOnly, QFileDevice::DontCloseHandle);
+    file.setFileName(path);
+    return file.open(QIODevice::ReadOnly);
+}
+
+QString inputName(const QString& path)
+{
+    return TargetConfig::isStandardInput(path) ? QStringLiteral("standard input") : path;
+}
+
 } // namespace
 
 // How the reader thread reaches the source: every delivery is posted under the lock, so the source cannot
@@ -307,7 +323,11 @@ ReplaySource::ReplaySource(QString logPath, QString statsPath, QObject* parent)
 
 QString ReplaySource::targetName() const
 {
-    return QStringLiteral("replay:") + QFileInfo(m_logPath).fileName();
+    if (TargetConfig::isStandardInput(m_logPath))
+        return QStringLiteral("replay:stdin");
+    // A pipe's name (/dev/fd/63 of bash's <(...)) says little without its directory.
+    const QFileInfo log(m_logPath);
+    return QStringLiteral("replay:") + (log.isFile() ? log.fileName() : m_logPath);
 }
 
 ReplaySource::~ReplaySource()
@@ -333,10 +353,10 @@ bool ReplaySource::readFiles(const QString& logPath, const QString& statsPath,
         }
         return false;
     };
-    QFile log(logPath);
-    if (!log.open(QIODevice::ReadOnly)) {
+    QFile log;
+    if (!openInput(log, logPath)) {
         if (error)
-            *error = QStringLiteral("cannot read %1: %2").arg(logPath, log.errorString());
+            *error = QStringLiteral("cannot read %1: %2").arg(inputName(logPath), log.errorString());
         return false;
     }
     qint64 lastMs = -1;
@@ -345,9 +365,10 @@ bool ReplaySource::readFiles(const QString& logPath, const QString& statsPath,
         batch.bytesReceived = batch.logCounters.bytes;
         sink(batch);
     };
-    // A regular file is parsed in segments by worker threads; anything else (a pipe) is read in chunks.
+    // A regular file is parsed in segments by worker threads (from its start: standard input redirected from a
+    // file someone read part of already is read from where it is); anything else (a pipe) is read in chunks.
     const qint64 size = log.size();
-    if (!log.isSequential() && size > 0) {
+    if (!log.isSequential() && size > 0 && ::lseek(log.handle(), 0, SEEK_CUR) == 0) {
         if (!parseSegments(log.handle(), size, deliver, cancel, wholeHistory)) {
             cancelled(); // sets the reason
             return false;
@@ -379,7 +400,7 @@ bool ReplaySource::readFiles(const QString& logPath, const QString& statsPath,
         parser.finish(batch.logs);
         if (log.error() != QFileDevice::NoError) {
             if (error)
-                *error = QStringLiteral("error reading %1: %2").arg(logPath, log.errorString());
+                *error = QStringLiteral("error reading %1: %2").arg(inputName(logPath), log.errorString());
             return false;
         }
         flush(true);
@@ -389,14 +410,19 @@ bool ReplaySource::readFiles(const QString& logPath, const QString& statsPath,
     IngestBatch batch;
     batch.backfill = true;
     if (!statsPath.isEmpty()) {
-        QFile stats(statsPath);
-        if (!stats.open(QIODevice::ReadOnly)) {
+        QFile stats;
+        if (!openInput(stats, statsPath)) {
             if (error)
-                *error = QStringLiteral("cannot read %1: %2").arg(statsPath, stats.errorString());
+                *error = QStringLiteral("cannot read %1: %2").arg(inputName(statsPath), stats.errorString());
             return false;
         }
-        // A saved stats output carries no time: it is taken as a snapshot at the end of the log.
-        const qint64 at = lastMs >= 0 ? lastMs : QFileInfo(stats).lastModified().toMSecsSinceEpoch();
+        // A saved stats output carries no time: it is taken as a snapshot at the end of the log (else when it was
+        // written; stats read from a pipe, now).
+        qint64 at = lastMs;
+        if (at < 0) {
+            const QDateTime modified = stats.fileName().isEmpty() ? QDateTime() : QFileInfo(stats).lastModified();
+            at = modified.isValid() ? modified.toMSecsSinceEpoch() : QDateTime::currentMSecsSinceEpoch();
+        }
         DockerStatsParser statsParser;
         while (!(chunk = stats.read(kChunkBytes)).isEmpty()) {
             if (cancelled())

@@ -48,7 +48,8 @@ QString TargetConfig::key() const
     case Kind::Demo:
         return location.isEmpty() ? QStringLiteral("demo/pangolin") : location;
     case Kind::Replay:
-        return QStringLiteral("replay:") + QFileInfo(location).absoluteFilePath();
+        return QStringLiteral("replay:")
+            + (isStandardInput(location) ? location : QFileInfo(location).absoluteFilePath());
     case Kind::Remote:
         break;
     }
@@ -62,7 +63,7 @@ QString TargetConfig::displayName() const
         return location.section(QLatin1Char('/'), -1).isEmpty() ? QStringLiteral("pangolin")
                                                                 : location.section(QLatin1Char('/'), -1);
     case Kind::Replay:
-        return QFileInfo(location).fileName();
+        return isStandardInput(location) ? QStringLiteral("stdin") : QFileInfo(location).fileName();
     case Kind::Remote:
         break;
     }

@@ -24,7 +24,8 @@ struct TargetConfig
 
     Kind kind = Kind::Remote;
     // Remote: "ssh://user@host:port/c", "HOST/c" (HOST may be a ~/.ssh/config alias) or "local/c";
-    // Replay: the path of a saved `docker logs --timestamps` file; Demo: "demo/pangolin".
+    // Replay: the path of a saved `docker logs --timestamps` file, or of a pipe (`<(ssh host docker logs -t c
+    // 2>&1)`), or "-" for standard input; Demo: "demo/pangolin".
     QString location;
     QString statsPath; // Replay: an optional saved `docker stats` output
     // Remote: how to log in (empty: ~/.ssh/config, then OpenSSH's defaults) and how to run the engine.
@@ -42,6 +43,8 @@ struct TargetConfig
     static TargetConfig demo();
     static TargetConfig replay(const QString& logPath, const QString& statsPath = {});
     static TargetConfig remote(const QString& target);
+    // A replay's location that names standard input.
+    static bool isStandardInput(const QString& location) { return location == QLatin1String("-"); }
 
     // The options that make sense: a known engine and a positive history. False and *error otherwise.
     bool validate(QString* error) const;

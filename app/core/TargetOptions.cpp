@@ -28,8 +28,10 @@ void TargetOptions::addTo(QCommandLineParser& parser, bool manyTargets) const
     // The options of remote targets apply to every TARGET argument.
     parser.addOptions({
         {demo, QStringLiteral("The built-in demo host (no server needed).")},
-        {replay, QStringLiteral("A saved `docker logs --timestamps` file."), QStringLiteral("LOGFILE")},
-        {stats, QStringLiteral("With --replay: a saved `docker stats` output."), QStringLiteral("STATSFILE")},
+        {replay, QStringLiteral("A saved `docker logs --timestamps` file (- for standard input)."),
+         QStringLiteral("LOGFILE")},
+        {stats, QStringLiteral("With --replay: a saved `docker stats` output (- for standard input)."),
+         QStringLiteral("STATSFILE")},
         {since, QStringLiteral("With TARGET: log history to read on connect, e.g. 90s, 30m, 1h30m or 2d (default 1h)."),
          QStringLiteral("DURATION")},
         {{QStringLiteral("i"), identity}, QStringLiteral("SSH identity (private key) file."), QStringLiteral("FILE")},

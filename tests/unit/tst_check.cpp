@@ -3,6 +3,7 @@
 #include "CheckCommand.h"
 
 #include <QDateTime>
+#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -11,6 +12,13 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextStream>
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <thread>
+#include <unistd.h>
 
 using namespace heapwatch;
 
@@ -142,6 +150,91 @@ QString redeployedLog(const QTemporaryDir& dir)
     f.write(out);
     return path;
 }
+
+// A day of `docker logs -t` of the seed's app, a line a second: Memory lines, cache stats, a warning and an
+// overflow now and then (about 40 000 lines: several of a pipe's batches, several segments of a file).
+QByteArray dayOfLog()
+{
+    QByteArray out;
+    const QDateTime t0(QDate(2026, 11, 27), QTime(0, 0), Qt::UTC);
+    for (int s = 0; s < 86400; s += 1) {
+        const QByteArray at = t0.addSecs(s).toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss'Z' ")).toUtf8();
+        if (s % 5 == 1) {
+            out += at + "[info]: Memory: RSS=" + QByteArray::number(300 + (s % 700) / 10.0, 'f', 1)
+                + "MB, Heap=" + QByteArray::number(180 + (s % 300) / 10.0, 'f', 1) + "MB/218.0MB, External=17.6MB, "
+                + "ArrayBuffers=13.6MB\n";
+        } else if (s % 60 == 2) {
+            out += at + "[info]: Cache stats - Keys: 2, Hits: " + QByteArray::number(s)
+                + ", Misses: " + QByteArray::number(s / 3) + ", Hit rate: 75.00%\n";
+        } else if (s % 3600 == 3) {
+            out += at + "[warn]: Audit log buffer overflow - dropped 10 entries (" + QByteArray::number(10 + s / 360)
+                + " total dropped)\n";
+        } else if (s % 4 == 0) {
+            out += at + "[info]: GET /api/v1/org/resources 200 " + QByteArray::number(s % 90) + " ms\n";
+        }
+    }
+    return out;
+}
+
+// The JSON report without what names the input or the time of the run.
+QJsonObject withoutRunDetails(const QString& json)
+{
+    QJsonObject root = QJsonDocument::fromJson(json.toUtf8()).object();
+    root.remove(QStringLiteral("generated_at"));
+    root.remove(QStringLiteral("target"));
+    return root;
+}
+
+// The text report without its target line.
+QString withoutTargetLine(const QString& text)
+{
+    QStringList lines = text.split(QLatin1Char('\n'));
+    lines.removeIf([](const QString& l) { return l.startsWith(QLatin1String("Target:")); });
+    return lines.join(QLatin1Char('\n'));
+}
+
+// Writes bytes to fd in a thread of its own and closes it: a pipe's writer, so that a reader can take more than the
+// pipe holds. A reader that stops early makes the writes fail (EPIPE, SIGPIPE ignored), never block.
+class PipeWriter
+{
+public:
+    PipeWriter(int fd, QByteArray bytes)
+        : m_thread([fd, bytes = std::move(bytes)] {
+            qsizetype at = 0;
+            while (at < bytes.size()) {
+                const ssize_t n = ::write(fd, bytes.constData() + at, size_t(bytes.size() - at));
+                if (n <= 0)
+                    break;
+                at += n;
+            }
+            ::close(fd);
+        })
+    {
+    }
+    ~PipeWriter() { m_thread.join(); }
+
+private:
+    std::thread m_thread;
+};
+
+// Standard input replaced by fd while it lives.
+class StdinFrom
+{
+public:
+    explicit StdinFrom(int fd)
+        : m_saved(::dup(STDIN_FILENO))
+    {
+        ::dup2(fd, STDIN_FILENO);
+    }
+    ~StdinFrom()
+    {
+        ::dup2(m_saved, STDIN_FILENO);
+        ::close(m_saved);
+    }
+
+private:
+    int m_saved;
+};
 
 } // namespace
 
@@ -699,6 +792,11 @@ private Q_SLOTS:
                                    << QStringLiteral("exactly one");
         QTest::addRow("missing file") << QStringList {QStringLiteral("--replay"), QStringLiteral("/nonexistent.log")}
                                       << QStringLiteral("cannot read");
+        QTest::addRow("a directory") << QStringList {QStringLiteral("--replay"), QDir::tempPath()}
+                                     << QStringLiteral("is a directory, not a log file");
+        QTest::addRow("log and stats from stdin") << QStringList {QStringLiteral("--replay"), QStringLiteral("-"),
+                                                                  QStringLiteral("--stats"), QStringLiteral("-")}
+                                                  << QStringLiteral("cannot both come from standard input");
         QTest::addRow("stats alone") << QStringList {QStringLiteral("--demo"), QStringLiteral("--stats"),
                                                      QStringLiteral("x")}
                                      << QStringLiteral("--stats goes with --replay");
@@ -714,6 +812,142 @@ private Q_SLOTS:
         const Result r = check(args);
         QCOMPARE(r.exitCode, 3);
         QVERIFY2(r.err.contains(reason), qPrintable(r.err));
+    }
+
+    // A log read as it comes, to its end: standard input (`docker logs -t c 2>&1 | heapwatch check --replay -`), a
+    // pipe or a FIFO (bash's `<(ssh host docker logs -t c 2>&1)`). Before, anything but a regular file was refused
+    // ("cannot read the log file /dev/fd/63"). The verdict is the one of the same log saved to a file.
+    void replayReadsStandardInputAndPipes()
+    {
+        std::signal(SIGPIPE, SIG_IGN);
+        QTemporaryDir dir;
+        const QByteArray log = dayOfLog();
+        const QString path = dir.filePath(QStringLiteral("day.log"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(log);
+        f.close();
+        const QString stats = QStringLiteral(HEAPWATCH_FIXTURES "/docker-cli-28.2.2/stats-no-stream-table.txt");
+        const Result saved = check({QStringLiteral("--replay"), path, QStringLiteral("--stats"), stats});
+        const Result savedJson
+            = check({QStringLiteral("--replay"), path, QStringLiteral("--stats"), stats, QStringLiteral("--json")});
+        QCOMPARE(saved.exitCode, 2); // heap 209.9 / 218.0 at the end
+        const QJsonObject expected = withoutRunDetails(savedJson.out);
+        QCOMPARE(expected.value(QStringLiteral("process")).toObject().value(QStringLiteral("samples")).toInt(), 17280);
+        QCOMPARE(expected.value(QStringLiteral("audit_overflows")).toObject().value(QStringLiteral("events")).toInt(),
+                 24);
+        QCOMPARE(
+            expected.value(QStringLiteral("container")).toObject().value(QStringLiteral("mem_limit_mib")).toDouble(),
+            860.0);
+
+        for (const bool json : {false, true}) {
+            QStringList extra {QStringLiteral("--stats"), stats};
+            if (json)
+                extra << QStringLiteral("--json");
+            // Standard input.
+            int fds[2];
+            QVERIFY(::pipe(fds) == 0);
+            Result piped;
+            {
+                // The writer outlives standard input's copy of the read end: a check that stops reading lets it go.
+                const PipeWriter writer(fds[1], log);
+                const StdinFrom in(fds[0]);
+                ::close(fds[0]);
+                piped = check(QStringList {QStringLiteral("--replay"), QStringLiteral("-")} + extra);
+            }
+            QCOMPARE(piped.exitCode, saved.exitCode);
+            if (json) {
+                QCOMPARE(withoutRunDetails(piped.out), expected);
+                QCOMPARE(
+                    QJsonDocument::fromJson(piped.out.toUtf8()).object().value(QStringLiteral("target")).toString(),
+                    QStringLiteral("replay:stdin"));
+            } else {
+                QCOMPARE(withoutTargetLine(piped.out), withoutTargetLine(saved.out));
+                QVERIFY2(piped.out.contains(QLatin1String("Target:    replay:stdin")), qPrintable(piped.out.left(400)));
+            }
+
+            // A FIFO, as a pipe's path.
+            const QString fifo = dir.filePath(json ? QStringLiteral("json.fifo") : QStringLiteral("text.fifo"));
+            QVERIFY(::mkfifo(QFile::encodeName(fifo).constData(), 0600) == 0);
+            Result named;
+            {
+                // The writer opens the FIFO once a reader has (a non-blocking open fails until then), and gives up
+                // when the check has returned without opening it.
+                std::atomic<bool> checked {false};
+                std::thread writer([&fifo, &log, &checked] {
+                    while (!checked) {
+                        const int fd = ::open(QFile::encodeName(fifo).constData(), O_WRONLY | O_NONBLOCK);
+                        if (fd >= 0) {
+                            ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+                            PipeWriter(fd, log);
+                            return;
+                        }
+                        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                    }
+                });
+                named = check(QStringList {QStringLiteral("--replay"), fifo} + extra);
+                checked = true;
+                writer.join();
+            }
+            QCOMPARE(named.exitCode, saved.exitCode);
+            if (json)
+                QCOMPARE(withoutRunDetails(named.out), expected);
+            else
+                QCOMPARE(withoutTargetLine(named.out), withoutTargetLine(saved.out));
+        }
+
+        // Standard input redirected from the saved file, two lines of it read already (a request line and the
+        // first Memory line): the rest is the log, not the whole file.
+        {
+            QFile again(path);
+            QVERIFY(again.open(QIODevice::ReadOnly));
+            const qsizetype twoLines = log.indexOf('\n', log.indexOf('\n') + 1) + 1;
+            QVERIFY(::lseek(again.handle(), off_t(twoLines), SEEK_SET) == off_t(twoLines));
+            Result rest;
+            {
+                const StdinFrom in(again.handle());
+                rest = check({QStringLiteral("--replay"), QStringLiteral("-"), QStringLiteral("--json")});
+            }
+            const QJsonObject root = QJsonDocument::fromJson(rest.out.toUtf8()).object();
+            QCOMPARE(root.value(QStringLiteral("process")).toObject().value(QStringLiteral("samples")).toInt(), 17279);
+            QCOMPARE(root.value(QStringLiteral("input")).toObject().value(QStringLiteral("log_lines")).toInt(),
+                     expected.value(QStringLiteral("input")).toObject().value(QStringLiteral("log_lines")).toInt() - 2);
+        }
+
+        // The stats from standard input, the log from a file.
+        QFile statsFile(stats);
+        QVERIFY(statsFile.open(QIODevice::ReadOnly));
+        int fds[2];
+        QVERIFY(::pipe(fds) == 0);
+        Result statsPiped;
+        {
+            const PipeWriter writer(fds[1], statsFile.readAll());
+            const StdinFrom in(fds[0]);
+            ::close(fds[0]);
+            statsPiped = check({QStringLiteral("--replay"), path, QStringLiteral("--stats"), QStringLiteral("-"),
+                                QStringLiteral("--json")});
+        }
+        QCOMPARE(withoutRunDetails(statsPiped.out), expected);
+    }
+
+    // `--replay -` on a terminal would wait for a log nobody types: refused at once, with the way to use it.
+    void replayOfATerminalIsRefused()
+    {
+        const int master = ::posix_openpt(O_RDWR | O_NOCTTY);
+        QVERIFY(master >= 0);
+        QVERIFY(::grantpt(master) == 0 && ::unlockpt(master) == 0);
+        const int terminal = ::open(::ptsname(master), O_RDWR | O_NOCTTY);
+        QVERIFY(terminal >= 0);
+        Result r;
+        {
+            const StdinFrom in(terminal);
+            r = check({QStringLiteral("--replay"), QStringLiteral("-")});
+        }
+        ::close(terminal);
+        ::close(master);
+        QCOMPARE(r.exitCode, 3);
+        QVERIFY2(r.err.contains(QLatin1String("standard input, which is a terminal")), qPrintable(r.err));
+        QVERIFY2(r.out.startsWith(QLatin1String("HEAPWATCH UNKNOWN - ")), qPrintable(r.out));
     }
 
     void garbageNeverCrashesAndValidLinesStillCount()
