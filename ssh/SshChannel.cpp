@@ -25,6 +25,18 @@ int signalNumber(const char* name)
     }
     return 0;
 }
+
+// Why an open or exec that retry() gave up on failed: the stop or the deadline, which leave libssh's text empty
+// (or a stale one), else libssh's own error.
+QString failure(const SshSession& session, const QElapsedTimer& timer)
+{
+    if (session.cancelled())
+        return QStringLiteral("stopped");
+    if (timer.elapsed() > kOpenTimeoutMs)
+        return QStringLiteral("no answer within %1 s").arg(kOpenTimeoutMs / 1000);
+    const QString reason = session.errorString();
+    return reason.isEmpty() ? QStringLiteral("refused without a reason") : reason;
+}
 } // namespace
 
 SshChannel::SshChannel(libssh::ChannelPtr channel)
@@ -58,15 +70,18 @@ std::unique_ptr<SshChannel> SshChannel::exec(SshSession& session, const QByteArr
         return nullptr;
     }
     ssh_channel c = channel.get();
+    QElapsedTimer timer;
+    timer.start();
     if (session.retry([c] { return ssh_channel_open_session(c); }, SSH_AGAIN, kOpenTimeoutMs) != SSH_OK) {
-        *error = QStringLiteral("cannot open a channel on %1: %2").arg(session.address(), session.errorString());
+        *error = QStringLiteral("cannot open a channel on %1: %2").arg(session.address(), failure(session, timer));
         return nullptr;
     }
     // Callbacks before exec: a short command can exit before we look again.
     std::unique_ptr<SshChannel> result(new SshChannel(std::move(channel)));
     const char* cmd = command.constData();
+    timer.start();
     if (session.retry([c, cmd] { return ssh_channel_request_exec(c, cmd); }, SSH_AGAIN, kOpenTimeoutMs) != SSH_OK) {
-        *error = QStringLiteral("cannot run a command on %1: %2").arg(session.address(), session.errorString());
+        *error = QStringLiteral("cannot run a command on %1: %2").arg(session.address(), failure(session, timer));
         return nullptr;
     }
     return result;

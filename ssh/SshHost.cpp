@@ -54,7 +54,9 @@ public:
         auto channel = SshChannel::exec(*session, command.sshCommandLine(), error);
         qCDebug(lcSsh) << "start" << role << command.argv.mid(0, 3) << (channel ? "ok" : qPrintable(*error));
         if (!channel) {
-            if (session->isAlive()) {
+            // A channel given up on because this host is stopping (a check that has its verdict, a console
+            // closing) was not refused: no warning, and the connection's room stays as it was.
+            if (session->isAlive() && !session->cancelled()) {
                 m_host->channelRefused(session, *error);
             }
             return false;
