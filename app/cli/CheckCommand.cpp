@@ -116,8 +116,7 @@ int CheckCommand::run(const QStringList& arguments, QTextStream& out, QTextStrea
             && state.problems().empty())
             return unknown(out, err,
                            QStringLiteral("nothing recognisable in %1 (%2 lines, %3 malformed, %4 oversized)")
-                               .arg(TargetConfig::isStandardInput(config.location) ? QStringLiteral("standard input")
-                                                                                   : config.location)
+                               .arg(TargetConfig::inputName(config.location))
                                .arg(c.lines)
                                .arg(c.malformed)
                                .arg(c.oversized));

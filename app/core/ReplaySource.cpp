@@ -268,11 +268,6 @@ bool openInput(QFile& file, const QString& path)
     return file.open(QIODevice::ReadOnly);
 }
 
-QString inputName(const QString& path)
-{
-    return TargetConfig::isStandardInput(path) ? QStringLiteral("standard input") : path;
-}
-
 } // namespace
 
 // How the reader thread reaches the source: every delivery is posted under the lock, so the source cannot
@@ -356,7 +351,7 @@ bool ReplaySource::readFiles(const QString& logPath, const QString& statsPath,
     QFile log;
     if (!openInput(log, logPath)) {
         if (error)
-            *error = QStringLiteral("cannot read %1: %2").arg(inputName(logPath), log.errorString());
+            *error = QStringLiteral("cannot read %1: %2").arg(TargetConfig::inputName(logPath), log.errorString());
         return false;
     }
     qint64 lastMs = -1;
@@ -400,7 +395,8 @@ bool ReplaySource::readFiles(const QString& logPath, const QString& statsPath,
         parser.finish(batch.logs);
         if (log.error() != QFileDevice::NoError) {
             if (error)
-                *error = QStringLiteral("error reading %1: %2").arg(inputName(logPath), log.errorString());
+                *error
+                    = QStringLiteral("error reading %1: %2").arg(TargetConfig::inputName(logPath), log.errorString());
             return false;
         }
         flush(true);
@@ -413,7 +409,8 @@ bool ReplaySource::readFiles(const QString& logPath, const QString& statsPath,
         QFile stats;
         if (!openInput(stats, statsPath)) {
             if (error)
-                *error = QStringLiteral("cannot read %1: %2").arg(inputName(statsPath), stats.errorString());
+                *error
+                    = QStringLiteral("cannot read %1: %2").arg(TargetConfig::inputName(statsPath), stats.errorString());
             return false;
         }
         // A saved stats output carries no time: it is taken as a snapshot at the end of the log (else when it was

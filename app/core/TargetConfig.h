@@ -43,8 +43,12 @@ struct TargetConfig
     static TargetConfig demo();
     static TargetConfig replay(const QString& logPath, const QString& statsPath = {});
     static TargetConfig remote(const QString& target);
-    // A replay's location that names standard input.
+    // A replay's location that names standard input, and how messages name a replay's input.
     static bool isStandardInput(const QString& location) { return location == QLatin1String("-"); }
+    static QString inputName(const QString& location)
+    {
+        return isStandardInput(location) ? QStringLiteral("standard input") : location;
+    }
 
     // The options that make sense: a known engine and a positive history. False and *error otherwise.
     bool validate(QString* error) const;
