@@ -54,9 +54,7 @@ public:
         auto channel = SshChannel::exec(*session, command.sshCommandLine(), error);
         qCDebug(lcSsh) << "start" << role << command.argv.mid(0, 3) << (channel ? "ok" : qPrintable(*error));
         if (!channel) {
-            // A channel given up on because this host is stopping (a check that has its verdict, a console
-            // closing) was not refused: no warning, and the connection's room stays as it was.
-            if (session->isAlive() && !session->cancelled()) {
+            if (session->isAlive()) {
                 m_host->channelRefused(session, *error);
             }
             return false;
@@ -359,6 +357,11 @@ void SshHost::channelRefused(SshSession* session, const QString& error)
     // The server refused a channel (MaxSessions, or a policy of its own): that connection carries no more
     // than it has, further channels go to another connection; attempts are paced per host so that a refusing
     // server is asked at most once a second, then less and less often.
+    // A channel (or another connection) given up on because this host is stopping (a check that has its verdict,
+    // a console closing) was not refused: no warning, and the connections' room stays as it was.
+    if (m_stop) {
+        return;
+    }
     if (session) {
         const int open = std::max(1, channelsOn(session));
         if (session == m_session.get()) {
