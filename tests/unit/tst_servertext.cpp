@@ -5,6 +5,7 @@
 #include "CheckCommand.h"
 #include "PlainText.h"
 #include "Source.h"
+#include "StateReport.h"
 #include "Target.h"
 #include "Thresholds.h"
 
@@ -13,6 +14,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextStream>
+#include <algorithm>
 
 using namespace heapwatch;
 
@@ -162,6 +164,41 @@ private Q_SLOTS:
         QVERIFY2(unsafeIn(kept).isEmpty(), qPrintable(unsafeIn(kept)));
         QVERIFY(!kept.contains(QLatin1Char('\n')));
         QVERIFY(kept.contains(visible));
+    }
+
+    // check's text report names where a live target's figures come from (stats_source and the like in --json):
+    // the reason the cgroup loop was not used is server text, shown on the report's one Sources line.
+    void reportNamesTheSourcesOnOneLine_data() { addHostileRows(); }
+    void reportNamesTheSourcesOnOneLine()
+    {
+        QFETCH(QString, hostile);
+        QFETCH(QString, visible);
+        auto owned = std::make_unique<StatusSource>();
+        StatusSource* source = owned.get();
+        Target target(std::move(owned), Thresholds::defaults());
+        const auto report = [&] {
+            const ReportInput in {target.state(), target.assessment(), target.thresholds(), target.now()};
+            return textReport(in);
+        };
+        QVERIFY2(!report().contains(QLatin1String("Sources:")), qPrintable(report())); // a replay's, the demo's
+        QSignalSpy spy(&target, &Target::connectionChanged);
+        ConnectionStatus status;
+        status.state = ConnectionStatus::State::Connected;
+        status.statsSource = QStringLiteral("docker stats (cgroup not readable: ") + hostile + QLatin1Char(')');
+        status.eventsSource = QStringLiteral("docker events");
+        source->report(status);
+        QTRY_COMPARE(spy.size(), 1);
+        const QString text = report();
+        const QStringList lines = text.split(QLatin1Char('\n'));
+        const auto at = std::find_if(lines.begin(), lines.end(),
+                                     [](const QString& l) { return l.startsWith(QLatin1String("Sources:   ")); });
+        QVERIFY2(at != lines.end(), qPrintable(text));
+        QVERIFY2(at->startsWith(QLatin1String("Sources:   stats: docker stats (cgroup not readable: ")),
+                 qPrintable(*at));
+        QVERIFY2(at->endsWith(QLatin1String("); events: docker events")), qPrintable(*at));
+        QVERIFY2(at->contains(visible), qPrintable(*at));
+        QVERIFY2(unsafeIn(*at).isEmpty(), qPrintable(unsafeIn(*at)));
+        QVERIFY2((at + 1)->startsWith(QLatin1String("Process:")), qPrintable(text)); // nothing broke out of the line
     }
 };
 
