@@ -134,7 +134,10 @@ std::size_t replayHeapBytes(int argc, char** argv)
             path = argv[i] + 9;
     }
     struct stat st;
-    if (!path || ::stat(path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < (8 << 20))
+    // "-": standard input, which a shell may have redirected from the log file itself
+    const bool standardInput = path && qstrcmp(path, "-") == 0;
+    if (!path || (standardInput ? ::fstat(STDIN_FILENO, &st) : ::stat(path, &st)) != 0 || !S_ISREG(st.st_mode)
+        || st.st_size < (8 << 20))
         return 0;
     constexpr std::size_t kMaxBytes = std::size_t(12) << 20;
     return std::min(std::size_t(st.st_size) / 11, kMaxBytes);
