@@ -89,12 +89,8 @@ void StatusPanel::refresh(const Target* target)
     m_connection->setText(text);
     // Where each stream's data comes from, in the tooltip.
     QString sources = text;
-    for (const auto& [name, source] :
-         {std::pair {QStringLiteral("stats"), &c.statsSource}, std::pair {QStringLiteral("logs"), &c.logsSource},
-          std::pair {QStringLiteral("events"), &c.eventsSource}}) {
-        if (!source->isEmpty())
-            sources += QStringLiteral("\n%1: %2").arg(name, *source);
-    }
+    for (const QString& line : c.sourceLines())
+        sources += QLatin1Char('\n') + line;
     m_connection->setToolTip(format::plainToolTip(sources));
 
     const qint64 last = st.lastDataMs();

@@ -62,4 +62,16 @@ bool Source::readHistory(const std::function<void(const IngestBatch&)>&, QString
     return false;
 }
 
+QStringList ConnectionStatus::sourceLines() const
+{
+    QStringList lines;
+    for (const auto& [name, source] :
+         {std::pair {QLatin1String("stats"), &statsSource}, std::pair {QLatin1String("logs"), &logsSource},
+          std::pair {QLatin1String("events"), &eventsSource}}) {
+        if (!source->isEmpty())
+            lines << name + QStringLiteral(": ") + *source;
+    }
+    return lines;
+}
+
 } // namespace heapwatch

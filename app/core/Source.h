@@ -87,6 +87,10 @@ struct ConnectionStatus
     // Where the container's events come from: "events file" (podman's, followed on the server without the
     // engine), "docker events" or "docker events (events file: REASON)". Empty while no events stream runs.
     QString eventsSource;
+
+    // Where each stream's data comes from, as "stats: …", "logs: …", "events: …": the known ones, in that order
+    // (the status panel's tooltip, check's Sources line). Server text, as it came.
+    QStringList sourceLines() const;
 };
 
 QString toString(ConnectionStatus::State state);

@@ -235,16 +235,9 @@ QString textReport(const ReportInput& in)
     out += QStringLiteral("Target:    %1 (judged at %2)\n").arg(s.name(), isoTime(a.atMs));
     // Where a live target's figures came from (the cgroup loop or docker stats, and why not the loop): a check
     // says it here instead of in notes on stderr that a cron job would mail on every run.
-    const ConnectionStatus& connection = s.connection();
-    QStringList sources;
-    if (!connection.statsSource.isEmpty())
-        sources << QStringLiteral("stats: %1").arg(oneLine(connection.statsSource));
-    if (!connection.logsSource.isEmpty())
-        sources << QStringLiteral("log: %1").arg(oneLine(connection.logsSource));
-    if (!connection.eventsSource.isEmpty())
-        sources << QStringLiteral("events: %1").arg(oneLine(connection.eventsSource));
+    const QStringList sources = s.connection().sourceLines();
     if (!sources.isEmpty())
-        out += QStringLiteral("Sources:   %1\n").arg(sources.join(QStringLiteral("; ")));
+        out += QStringLiteral("Sources:   %1\n").arg(oneLine(sources.join(QStringLiteral("; "))));
 
     if (const auto& info = s.info()) {
         out += QStringLiteral("Container: %1, health %2, restart count %3, started %4%5\n")
