@@ -4,6 +4,7 @@
 #include "Duration.h"
 #include "OfflineSource.h"
 #include "PlainText.h"
+#include "ReplaySource.h"
 #include "StateReport.h"
 #include "Target.h"
 #include "TargetOptions.h"
@@ -114,12 +115,7 @@ int CheckCommand::run(const QStringList& arguments, QTextStream& out, QTextStrea
         const ParseCounters& c = state.logCounters();
         if (config.kind == TargetConfig::Kind::Replay && !state.lastMemory() && !state.lastStats() && !state.lastCache()
             && state.problems().empty())
-            return unknown(out, err,
-                           QStringLiteral("nothing recognisable in %1 (%2 lines, %3 malformed, %4 oversized)")
-                               .arg(TargetConfig::inputName(config.location))
-                               .arg(c.lines)
-                               .arg(c.malformed)
-                               .arg(c.oversized));
+            return unknown(out, err, ReplaySource::nothingRecognisable(TargetConfig::inputName(config.location), c));
     }
 
     const Assessment& assessment = target->assessment();

@@ -434,6 +434,15 @@ bool ReplaySource::readFiles(const QString& logPath, const QString& statsPath,
     return true;
 }
 
+QString ReplaySource::nothingRecognisable(const QString& inputName, const ParseCounters& log)
+{
+    return QStringLiteral("nothing recognisable in %1 (%2 lines, %3 malformed, %4 oversized)")
+        .arg(inputName)
+        .arg(log.lines)
+        .arg(log.malformed)
+        .arg(log.oversized);
+}
+
 void ReplaySource::start()
 {
     if (m_thread) {
@@ -450,9 +459,13 @@ void ReplaySource::start()
     // The reader sees only copies and the outbox, never this object: the source may go while it reads.
     m_thread = QThread::create([outbox = m_outbox, log = m_logPath, stats = m_statsPath, status]() mutable {
         QString error;
-        const bool ok = readFiles(
+        ParseCounters logCounters;
+        quint64 statsRecognised = 0;
+        bool ok = readFiles(
             log, stats,
-            [&outbox](const IngestBatch& batch) {
+            [&outbox, &logCounters, &statsRecognised](const IngestBatch& batch) {
+                logCounters += batch.logCounters;
+                statsRecognised += batch.statsCounters.recognised;
                 // Wait (here, in the reader) while the source's thread has enough to apply.
                 while (!outbox->room.tryAcquire(1, 50)) {
                     if (outbox->cancel) {
@@ -465,6 +478,12 @@ void ReplaySource::start()
                 });
             },
             &error, &outbox->cancel);
+        // Read to its end with nothing in it to judge (an empty standard input under systemd, a file of something
+        // else): not a finished replay whose figures are all unknown, which `serve` would count as up.
+        if (ok && logCounters.recognised == 0 && statsRecognised == 0) {
+            ok = false;
+            error = nothingRecognisable(TargetConfig::inputName(log), logCounters);
+        }
         status.state = ok ? ConnectionStatus::State::Finished : ConnectionStatus::State::Failed;
         status.message = error;
         Outbox::post(outbox, [status](ReplaySource* source) {

@@ -22,7 +22,8 @@ public:
     ~ReplaySource() override;
 
     // Emits Connecting, then (queued, from the reader thread) the batches, Finished (or Failed with the
-    // reason) and backfillFinished.
+    // reason: a file that cannot be read, or one with not a line or stats sample heapwatch knows, such as an
+    // empty standard input) and backfillFinished.
     void start() override;
     // Stops the reading; nothing is emitted after it. Returns at once.
     void stop() override;
@@ -34,11 +35,15 @@ public:
     }
 
     // Reads everything, handing each batch to sink in the calling thread, in file order. A regular file is
-    // mapped and parsed in segments of whole lines by worker threads a few segments ahead, so that a large file
-    // never sits in memory twice; the batches hold what one parser reading from the start would give. False and
+    // read and parsed in segments of whole lines by worker threads a few segments ahead, so that a large file
+    // never sits in memory whole; the batches hold what one parser reading from the start would give. False and
     // *error when a file cannot be read (or cancel was set).
     bool read(const std::function<void(const IngestBatch&)>& sink, QString* error,
               const std::atomic<bool>* cancel = nullptr) const;
+
+    // Why a replay that was read has nothing to judge: "nothing recognisable in app.log (120 lines, 0 malformed,
+    // 0 oversized)". inputName: TargetConfig::inputName of the log.
+    static QString nothingRecognisable(const QString& inputName, const ParseCounters& log);
 
     // Batches posted by the reader and not yet emitted; the reader waits while there are this many.
     static constexpr int kMaxBatchesInFlight = 4;

@@ -116,6 +116,18 @@ QByteArray restartLoopLog()
     return out;
 }
 
+// Starts session on a config file (in dir) that serves the replay of log alone; what went wrong, or empty.
+QString serveReplay(const QTemporaryDir& dir, const QString& log, ServeSession& session)
+{
+    const QByteArray json = "{\"listen\": \"127.0.0.1:0\", \"targets\": [{\"replay\": \"" + log.toUtf8() + "\"}]}";
+    ServeConfig config;
+    QString error;
+    if (!config.loadFile(writeFile(dir, QStringLiteral("serve.json"), json), &error)
+        || !session.start(config, QHostAddress(QHostAddress::LocalHost), 0, {}, &error))
+        return error.isEmpty() ? QStringLiteral("the session did not start") : error;
+    return {};
+}
+
 ServeConfig demoConfig()
 {
     ServeConfig config;
@@ -361,18 +373,48 @@ private Q_SLOTS:
         QCOMPARE(api.size(), 2);
     }
 
+    // A replay read to its end with nothing heapwatch knows in it (systemd's empty standard input behind
+    // `--replay -`, a file of something else) is down, and says why, instead of up with every figure unknown.
+    void replayOfNothingRecognisableIsDown_data()
+    {
+        QTest::addColumn<QByteArray>("content");
+        QTest::addColumn<QString>("why");
+        QTest::addRow("empty") << QByteArray() << QStringLiteral("(0 lines, 0 malformed, 0 oversized)");
+        QTest::addRow("other lines") << QByteArray("GET /health 200\nGET /api/items 200\nlistening on :3000\n")
+                                     << QStringLiteral("(3 lines, 0 malformed, 0 oversized)");
+        QTest::addRow("a broken Memory line")
+            << QByteArray("2026-11-27T12:20:00.000Z [info]: Memory: RSS=abcMB, Heap=1MB/2MB\n")
+            << QStringLiteral("(1 lines, 1 malformed, 0 oversized)");
+    }
+    void replayOfNothingRecognisableIsDown()
+    {
+        QFETCH(QByteArray, content);
+        QFETCH(QString, why);
+        QTemporaryDir dir;
+        const QString log = writeFile(dir, QStringLiteral("other.log"), content);
+        ServeSession session;
+        const QString error = serveReplay(dir, log, session);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        const Target& target = *session.targets().front().target;
+        QTRY_VERIFY_WITH_TIMEOUT(target.backfillDone(), 20000);
+        const ConnectionStatus& c = target.state().connection();
+        QCOMPARE(toString(c.state), QStringLiteral("failed"));
+        QCOMPARE(c.message, QStringLiteral("nothing recognisable in ") + log + QLatin1Char(' ') + why);
+
+        const Scrape s = parse(httpGet(QUrl(QStringLiteral("http://127.0.0.1:%1/metrics").arg(session.port()))).body);
+        QVERIFY2(s.problems.isEmpty(), qPrintable(s.problems.join(QLatin1Char('\n'))));
+        QCOMPARE(value(s, "heapwatch_target_up", "host=\"replay\",container=\"other\""), 0.0);
+    }
+
     // A container in a restart loop: the restarts flag is critical, the loop gauge is 1, and the API's report
     // carries the restart-loop recommendation.
     void restartLoopInFlagMetrics()
     {
         QTemporaryDir dir;
         const QString log = writeFile(dir, QStringLiteral("loop.log"), restartLoopLog());
-        const QByteArray json = "{\"listen\": \"127.0.0.1:0\", \"targets\": [{\"replay\": \"" + log.toUtf8() + "\"}]}";
-        ServeConfig config;
-        QString error;
-        QVERIFY2(config.loadFile(writeFile(dir, QStringLiteral("serve.json"), json), &error), qPrintable(error));
         ServeSession session;
-        QVERIFY2(session.start(config, QHostAddress(QHostAddress::LocalHost), 0, {}, &error), qPrintable(error));
+        const QString error = serveReplay(dir, log, session);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
         QTRY_VERIFY_WITH_TIMEOUT(session.targets().front().target->backfillDone(), 20000);
 
         const HttpResult r = httpGet(QUrl(QStringLiteral("http://127.0.0.1:%1/metrics").arg(session.port())));
