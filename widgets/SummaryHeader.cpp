@@ -3,6 +3,7 @@
 #include "Assessment.h"
 #include "Format.h"
 #include "LevelStyle.h"
+#include "PlainText.h"
 #include "StateReport.h"
 #include "Target.h"
 #include "TargetListModel.h"
@@ -214,7 +215,13 @@ void SummaryHeader::refresh(const Target* target)
     if (!liveness.live) {
         m_overall = Level::Unknown;
         m_live = false;
-        verdict = tr("%1 · last verdict: %2").arg(liveness.text, verdict);
+        // A target that never had data has no last verdict to show: what went wrong is the news (a saved log with
+        // nothing in it heapwatch knows, whose one known flag, no overflows in its lines, would read as all clear).
+        const QString& why = st.connection().message;
+        if (st.lastDataMs() < 0 && !why.isEmpty())
+            verdict = tr("%1: %2").arg(liveness.text, oneLine(why));
+        else
+            verdict = tr("%1 · last verdict: %2").arg(liveness.text, verdict);
     }
     setVerdict(verdict);
 

@@ -7,6 +7,7 @@
 #include "ProblemLogModel.h"
 #include "RecommendationModel.h"
 #include "RedFlagModel.h"
+#include "ReplaySource.h"
 #include "SeedTarget.h"
 #include "SummaryHeader.h"
 #include "TargetListModel.h"
@@ -14,6 +15,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 
 Q_DECLARE_METATYPE(heapwatch::ConnectionStatus::State)
@@ -378,6 +380,28 @@ private Q_SLOTS:
                  live ? QStringLiteral("CRITICAL") : QStringLiteral("NOT LIVE"));
         const QString verdict = header.note(QStringLiteral("overall"));
         QCOMPARE(verdict.startsWith(text) && verdict.contains(QStringLiteral(" · last verdict: ")), !live);
+    }
+
+    // A saved log with nothing heapwatch knows in it: the header says why it failed, not a "last verdict" of all
+    // clear (its lines read, no overflow among them, is the one flag known).
+    void headerOfAReplayWithNothingRecognisable()
+    {
+        QTemporaryDir dir;
+        const QString log = dir.filePath(QStringLiteral("other.log"));
+        QFile f(log);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("GET /health 200\nGET /api/items 200\n");
+        f.close();
+        Target target(std::make_unique<ReplaySource>(log), test::seedThresholds());
+        QSignalSpy done(&target, &Target::backfillFinished);
+        target.start();
+        QVERIFY(done.count() > 0 || done.wait(5000));
+        QCOMPARE(target.assessment().flag(QStringLiteral("buffer_overflows"))->level, Level::Ok);
+        SummaryHeader header;
+        header.refresh(&target);
+        QCOMPARE(header.text(QStringLiteral("overall")), QStringLiteral("NOT LIVE"));
+        QCOMPARE(header.note(QStringLiteral("overall")),
+                 QStringLiteral("failed: nothing recognisable in %1 (2 lines, 0 malformed, 0 oversized)").arg(log));
     }
 
     void targetListModel()
