@@ -41,6 +41,8 @@
 #include <QListView>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QScreen>
+#include <QScrollArea>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -54,6 +56,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_targets(new TargetListModel(this))
     , m_viewport(new ChartViewport(this))
     , m_page(new DashboardPage(m_viewport, this))
+    , m_pageScroll(new QScrollArea(this))
     , m_overview(new FleetOverview(m_targets, this))
     , m_home(new QStackedWidget(this))
     , m_notifier(new AlertNotifier(this))
@@ -65,22 +68,31 @@ MainWindow::MainWindow(QWidget* parent)
     tuneAllocator(); // before any target's history arrives
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(QStringLiteral("heapwatch"));
-    m_home->addWidget(m_page);
+    // The dashboard scrolls where the window is smaller than its header and charts need (a laptop's 1366x768 with
+    // the docks open), so that the window can be made as small as its docks allow and fit such a screen.
+    m_pageScroll->setWidget(m_page);
+    m_pageScroll->setWidgetResizable(true);
+    m_pageScroll->setFrameShape(QFrame::NoFrame);
+    m_home->addWidget(m_pageScroll);
     m_home->addWidget(m_overview);
-    m_home->setCurrentWidget(m_page);
+    m_home->setCurrentWidget(m_pageScroll);
     setCentralWidget(m_home);
     connect(m_overview, &FleetOverview::openRequested, this, &MainWindow::openFromOverview);
     m_gate = new AlertGate(m_targets, this);
     connect(m_gate, &AlertGate::held, this, &MainWindow::alertHeld);
     connect(m_gate, &AlertGate::delivered, this, &MainWindow::alertDelivered);
     m_status = new StatusPanel(statusBar());
-    resize(1600, 1000);
+    // The first window fits the screen it opens on, a 1366x768 laptop's too (later runs restore the last one): not
+    // every window manager keeps a window larger than the screen within it.
+    const QRect available = screen()->availableGeometry();
+    resize(QSize(1600, 1000).boundedTo(QSize(available.width() * 98 / 100, available.height() * 92 / 100)));
+    move(available.center() - rect().center());
     buildDocks();
     buildActions();
 
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
-    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    m_docksPlaced = restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     setRange(SessionStore::range(ChartViewport::Hour1));
 
     connect(m_notifier, &AlertNotifier::alert, this, &MainWindow::onAlert);
@@ -127,8 +139,7 @@ void MainWindow::buildDocks()
         return d;
     };
     dock(m_sidebar, tr("Targets"), QStringLiteral("targetsDock"), Qt::LeftDockWidgetArea);
-    QDockWidget* recs
-        = dock(m_recs, tr("Recommendations"), QStringLiteral("recommendationsDock"), Qt::RightDockWidgetArea);
+    dock(m_recs, tr("Recommendations"), QStringLiteral("recommendationsDock"), Qt::RightDockWidgetArea);
     QDockWidget* flags = dock(m_flags, tr("Red flags"), QStringLiteral("redFlagsDock"), Qt::BottomDockWidgetArea);
     QDockWidget* log
         = dock(m_log, tr("Log: warnings, errors, overflows"), QStringLiteral("logDock"), Qt::BottomDockWidgetArea);
@@ -136,10 +147,6 @@ void MainWindow::buildDocks()
     splitDockWidget(flags, log, Qt::Horizontal);
     setCorner(Qt::BottomRightCorner, Qt::BottomDockWidgetArea);
     setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
-    resizeDocks({m_docks.at(0)}, {175}, Qt::Horizontal);
-    resizeDocks({recs}, {330}, Qt::Horizontal);
-    resizeDocks({flags, log}, {700, 680}, Qt::Horizontal);
-    resizeDocks({flags}, {300}, Qt::Vertical); // the red-flag table and, under it, a few lines of its timeline
 
     connect(m_sidebar, &TargetSidebar::currentRowChanged, this, &MainWindow::onCurrentChanged);
     // A click on the sidebar's current target leaves the overview for its page too.
@@ -491,7 +498,7 @@ void MainWindow::showPage()
 {
     if (!overviewShown())
         return;
-    m_home->setCurrentWidget(m_page);
+    m_home->setCurrentWidget(m_pageScroll);
     if (!m_wall) {
         for (QDockWidget* d : std::as_const(m_hiddenForOverview))
             d->show();
@@ -866,6 +873,21 @@ void MainWindow::closeEvent(QCloseEvent* event)
 void MainWindow::showEvent(QShowEvent* event)
 {
     QGuiApplication::setQuitOnLastWindowClosed(true);
+    if (!m_docksPlaced) {
+        // A first run (no saved state): the docks take their share of the window as it is shown, which fits its
+        // screen; on a small screen the charts keep most of it.
+        m_docksPlaced = true;
+        // In buildDocks()' order: targets, recommendations, red flags, log.
+        QDockWidget* targets = m_docks.at(0);
+        QDockWidget* recs = m_docks.at(1);
+        QDockWidget* flags = m_docks.at(2);
+        QDockWidget* log = m_docks.at(3);
+        resizeDocks({targets}, {175}, Qt::Horizontal);
+        resizeDocks({recs}, {std::min(330, width() / 5)}, Qt::Horizontal);
+        resizeDocks({flags, log}, {700, 680}, Qt::Horizontal);
+        // The red-flag table and, under it, a few lines of its timeline.
+        resizeDocks({flags}, {std::min(300, height() * 3 / 10)}, Qt::Vertical);
+    }
     QMainWindow::showEvent(event);
 }
 

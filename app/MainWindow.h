@@ -20,6 +20,7 @@
 class QAction;
 class QActionGroup;
 class QDockWidget;
+class QScrollArea;
 class QStackedWidget;
 
 namespace heapwatch {
@@ -138,6 +139,8 @@ private:
     TargetSidebar* m_sidebar = nullptr;
     ChartViewport* m_viewport;
     DashboardPage* m_page;
+    QScrollArea* m_pageScroll; // m_page's: it scrolls where the window is smaller than it needs
+    bool m_docksPlaced = false; // restored from the settings, or sized when the window was first shown
     FleetOverview* m_overview;
     QStackedWidget* m_home;
     QAction* m_overviewAction = nullptr;

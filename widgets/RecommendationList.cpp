@@ -51,8 +51,11 @@ RecommendationList::RecommendationList(QWidget* parent)
     auto* detailLayout = new QVBoxLayout(detailBox);
     detailLayout->setContentsMargins(0, 0, 0, 0);
     detailLayout->addWidget(m_detail, 1);
+    // The counts above the buttons, not beside them: the dock stays narrow enough for the window to fit a
+    // laptop's screen with its docks open.
+    detailLayout->addWidget(m_summary);
     auto* buttons = new QHBoxLayout;
-    buttons->addWidget(m_summary, 1);
+    buttons->addStretch();
     buttons->addWidget(m_copy);
     buttons->addWidget(m_ack);
     detailLayout->addLayout(buttons);

@@ -3,7 +3,7 @@
 #include "SnoozeMenu.h"
 #include "TargetListModel.h"
 
-#include <QHBoxLayout>
+#include <QGridLayout>
 #include <QListView>
 #include <QMenu>
 #include <QToolButton>
@@ -36,15 +36,18 @@ TargetSidebar::TargetSidebar(TargetListModel* model, QWidget* parent)
     m_remove->setText(tr("Remove"));
     m_reconnect->setText(tr("Reconnect"));
     m_reconnect->setToolTip(tr("Reconnect the selected target (F5)"));
-    auto* buttons = new QHBoxLayout;
+    // Two rows of two: the dock stays narrow enough for the window to fit a laptop's screen with its docks open.
+    auto* buttons = new QGridLayout;
     buttons->setContentsMargins(0, 0, 0, 0);
     buttons->setSpacing(2);
+    int at = 0;
     for (QToolButton* b : {m_add, m_edit, m_remove, m_reconnect}) {
         b->setToolButtonStyle(Qt::ToolButtonTextOnly);
         b->setAutoRaise(true);
-        buttons->addWidget(b);
+        buttons->addWidget(b, at / 2, at % 2);
+        ++at;
     }
-    buttons->addStretch();
+    buttons->setColumnStretch(2, 1);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(2, 2, 2, 2);
     layout->setSpacing(2);

@@ -35,6 +35,7 @@
 #include <QGraphicsView>
 #include <QImage>
 #include <QMenu>
+#include <QScreen>
 #include <QSet>
 #include <QSettings>
 #include <QSignalSpy>
@@ -244,6 +245,30 @@ private Q_SLOTS:
         const QStringList blank = blankChartTexts(image, w, &judged);
         QVERIFY2(blank.isEmpty(), qPrintable(blank.join(QLatin1Char('\n'))));
         QVERIFY2(judged >= 40, qPrintable(QString::number(judged))); // 5 charts: legends, time and value labels
+    }
+
+    // The window with all its docks fits a laptop's 1366x768 screen (its title bar and a desktop panel beside it):
+    // the dashboard scrolls instead of holding the window wider or taller than the screen, and a first window is
+    // no larger than the screen it opens on.
+    void fitsALaptopScreen()
+    {
+        MainWindow w;
+        w.openDemo();
+        QVERIFY(waitForBackfill(w));
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.refreshNow();
+        QTest::qWait(200);
+        const QSize least = w.minimumSizeHint().expandedTo(w.minimumSize());
+        QVERIFY2(least.width() <= 1366 - 16 && least.height() <= 768 - 32 - 40,
+                 qPrintable(QStringLiteral("%1x%2").arg(least.width()).arg(least.height())));
+        const QSize screen = w.screen()->availableGeometry().size();
+        QVERIFY2(w.width() <= screen.width() && w.height() <= screen.height(),
+                 qPrintable(QStringLiteral("%1x%2 on %3x%4")
+                                .arg(w.width())
+                                .arg(w.height())
+                                .arg(screen.width())
+                                .arg(screen.height())));
     }
 
     // Readable in a dark palette: level colours switch to their light variants and the window is not blank.
