@@ -70,8 +70,8 @@ const std::vector<Family>& targetFamilies()
         {"heapwatch_target_up", Type::Gauge,
          "1 while heapwatch is connected to the target and every stream of it (stats, logs, events) flows at "
          "its expected pace (a replay read to its end counts as up, unless nothing in it was recognisable); 0 "
-         "otherwise, also while the container is "
-         "stopped or absent. heapwatch_stream_up says which stream is missing.",
+         "otherwise, also while the container is stopped or absent. heapwatch_stream_up says which stream is "
+         "missing.",
          [](const Row& r) { return isUp(r.state.connection()) && allStreamsUp(r.streams) ? 1.0 : 0.0; }},
         {"heapwatch_target_reconnects_total", Type::Counter,
          "Reconnections to the target since heapwatch started watching it.",
