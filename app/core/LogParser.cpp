@@ -19,6 +19,11 @@
 #    include <emmintrin.h>
 #    define HEAPWATCH_LINE_LAYOUTS 1
 #endif
+// A replay skips runs of lines of no kind with AVX2, chosen at run time (the build targets plain x86-64).
+#if defined(HEAPWATCH_LINE_LAYOUTS) && defined(__x86_64__) && defined(__GNUC__)
+#    include <immintrin.h>
+#    define HEAPWATCH_OTHER_LINES 1
+#endif
 
 namespace heapwatch {
 
@@ -746,6 +751,122 @@ Q_ALWAYS_INLINE void scanKind(LineScan& s)
     else if (isAppStart(q, e, lastMode))
         s.kind = LogKind::AppStart;
 }
+
+#ifdef HEAPWATCH_OTHER_LINES
+// ---------------------------------------------------------------------------------------------------------
+// Lines that are surely of no kind, skipped as a run (a replay's; the long way reads the others). Every line that
+// scanKind() gives a kind holds one of these pairs of bytes, in this order: "S=" ("Memory: RSS="), "Ca" ("Cache
+// stats - "), "Au" ("Audit log buffer overflow"), "Ja" ("JavaScript heap out of memory"), '[' and a digit (--trace-gc's
+// "[pid:0x…]"), '[' and a level's first letter or ESC ("[warn]", "[Error]", "[\x1b[33mwarn"), "[H" ("[HMR]"), "mp"
+// ("Compiling", "Compiled", "- compil", "wait compiling"), "Fa" ("Fast Refresh"), "bp" ("webpack"), "rb"
+// ("turbopack"), a level word's last letter and ':' ("warn:", "WARNING:", "error:" at the message's start), ESC (a
+// coloured level or prefix), "rt" (an app start line names "Starting", "started" or "starting"), 0xE2 ("▲ Next.js").
+// A line that holds none is Other: all the long way would do with it is count it.
+//
+// Teddy's fingerprints (Hyperscan): each pair goes in one of 8 buckets, and the nibbles of each of its two bytes
+// look up the buckets they may belong to; a byte pair that has a bucket in common for both is a hit. A bucket's pairs
+// also hit with each other's bytes (and with bytes made of their nibbles): more lines go the long way, none is
+// missed. The buckets keep the pairs apart that would make common text hit ("rd", "as", "te").
+struct PairBucket
+{
+    const char* first;
+    qsizetype firstCount;
+    const char* second; // nullptr: any byte
+    qsizetype secondCount;
+};
+template<size_t F, size_t S> constexpr PairBucket bucket(const char (&first)[F], const char (&second)[S])
+{
+    return {first, qsizetype(F - 1), second, qsizetype(S - 1)};
+}
+template<size_t F> constexpr PairBucket bucketAnySecond(const char (&first)[F])
+{
+    return {first, qsizetype(F - 1), nullptr, 0};
+}
+constexpr PairBucket kPairBuckets[8] = {
+    bucket("[", "wWeEH"), bucket("[", "0123456789\x1b"), bucketAnySecond("\x1b\xe2"), bucket("nNgGrR", ":"),
+    bucket("SC", "=a"),   bucket("AFJ", "ua"),           bucket("mb", "p"),           bucket("r", "bt"),
+};
+
+struct NibbleTables
+{
+    // [0]: the first byte's low nibble, [1] its high nibble, [2] and [3] the second byte's: a bit per bucket.
+    std::array<std::array<quint8, 16>, 4> t {};
+};
+constexpr NibbleTables makeNibbleTables()
+{
+    NibbleTables n {};
+    for (int k = 0; k < 8; ++k) {
+        const PairBucket& b = kPairBuckets[k];
+        const quint8 bit = quint8(1u << k);
+        for (qsizetype i = 0; i < b.firstCount; ++i) {
+            const auto c = static_cast<unsigned char>(b.first[i]);
+            n.t[0][c & 15] |= bit;
+            n.t[1][c >> 4] |= bit;
+        }
+        for (int nibble = 0; nibble < 16 && !b.second; ++nibble) {
+            n.t[2][nibble] |= bit;
+            n.t[3][nibble] |= bit;
+        }
+        for (qsizetype i = 0; b.second && i < b.secondCount; ++i) {
+            const auto c = static_cast<unsigned char>(b.second[i]);
+            n.t[2][c & 15] |= bit;
+            n.t[3][c >> 4] |= bit;
+        }
+    }
+    return n;
+}
+constexpr NibbleTables kNibbles = makeNibbleTables();
+
+// Whether this processor runs surelyOtherLines() (AVX2, asked once).
+const bool kOtherLinesSkipped = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") != 0;
+}();
+
+// The bytes of the whole lines at p (p at a line's start) that hold none of the pairs, each at most maxLine bytes
+// long, counted in lines; 0 when the first line holds one. Stops 33 bytes before end (the pair's second byte and a
+// block of 32 read at once).
+__attribute__((target("avx2"))) qsizetype surelyOtherLines(const char* p, const char* end, qsizetype maxLine,
+                                                           quint64& lines)
+{
+    // Each table in both halves (a shuffle looks up within its 16 bytes).
+    const auto* const t = reinterpret_cast<const __m128i*>(kNibbles.t.data());
+    const __m256i lo1 = _mm256_broadcastsi128_si256(_mm_loadu_si128(t));
+    const __m256i hi1 = _mm256_broadcastsi128_si256(_mm_loadu_si128(t + 1));
+    const __m256i lo2 = _mm256_broadcastsi128_si256(_mm_loadu_si128(t + 2));
+    const __m256i hi2 = _mm256_broadcastsi128_si256(_mm_loadu_si128(t + 3));
+    const __m256i low = _mm256_set1_epi8(0x0f);
+    const __m256i newline = _mm256_set1_epi8('\n');
+    const __m256i zero = _mm256_setzero_si256();
+    const char* lineStart = p;
+    quint64 count = 0;
+    for (const char* b = p; end - b >= 33; b += 32) {
+        const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b));
+        const __m256i w = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + 1));
+        const __m256i first
+            = _mm256_and_si256(_mm256_shuffle_epi8(lo1, _mm256_and_si256(v, low)),
+                               _mm256_shuffle_epi8(hi1, _mm256_and_si256(_mm256_srli_epi16(v, 4), low)));
+        const __m256i second
+            = _mm256_and_si256(_mm256_shuffle_epi8(lo2, _mm256_and_si256(w, low)),
+                               _mm256_shuffle_epi8(hi2, _mm256_and_si256(_mm256_srli_epi16(w, 4), low)));
+        quint32 hits = ~quint32(_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_and_si256(first, second), zero)));
+        for (quint32 nl = quint32(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, newline))); nl != 0; nl &= nl - 1) {
+            const int k = qCountTrailingZeroBits(nl);
+            const quint32 upToNewline = (2u << k) - 1; // bits 0..k (all for k = 31)
+            if ((hits & upToNewline) != 0 || b + k - lineStart > maxLine)
+                goto done;
+            hits &= ~upToNewline;
+            ++count;
+            lineStart = b + k + 1;
+        }
+        if (hits != 0 || b + 32 - lineStart > maxLine)
+            break; // the line that goes on holds a pair, or is longer than a line may be
+    }
+done:
+    lines += count;
+    return lineStart - p;
+}
+#endif
 
 // ---------------------------------------------------------------------------------------------------------
 // Numbers of the recognised lines.
@@ -2240,6 +2361,15 @@ void LogParser::settleLastMemory()
     m_lastDigits.pending = false;
 }
 
+bool LogParser::skipsOtherLines()
+{
+#ifdef HEAPWATCH_OTHER_LINES
+    return kOtherLinesSkipped;
+#else
+    return false;
+#endif
+}
+
 void LogParser::feed(QByteArrayView chunk, LogStream stream, std::vector<LogRecord>& out, LineGate* gate)
 {
     m_counters.bytes += quint64(chunk.size());
@@ -2254,9 +2384,26 @@ void LogParser::feed(QByteArrayView chunk, LogStream stream, std::vector<LogReco
 #ifdef HEAPWATCH_LINE_LAYOUTS
         m_layoutMissed = false;
         if (layouts && partial.isEmpty() && !m_skipping[s]) {
-            // Line after line while a layout reads them (which leaves the partial line and skipping as they are).
-            while (const qsizetype n = readLaidOutLine(p, end, stream, out))
-                p += n;
+            // Line after line while a layout reads them or they are of no kind (which leaves the partial line and
+            // skipping as they are).
+            for (;;) {
+                while (const qsizetype n = readLaidOutLine(p, end, stream, out))
+                    p += n;
+#    ifdef HEAPWATCH_OTHER_LINES
+                if (!kOtherLinesSkipped)
+                    break;
+                quint64 skipped = 0;
+                const qsizetype other = surelyOtherLines(p, end, kMaxLineBytes, skipped);
+                if (other == 0)
+                    break;
+                p += other;
+                m_counters.lines += skipped;
+                m_skippedOtherLines += skipped;
+                m_layoutMissed = false;
+#    else
+                break;
+#    endif
+            }
             if (p == end)
                 break;
         }

@@ -123,6 +123,11 @@ public:
     // Memory lines read by a layout found by the places of their figures' points (PointLayouts) rather than by one
     // of the layouts kept in order of use (counted in laidOutLines() too).
     quint64 pointLaidOutLines() const { return m_pointLaidOutLines; }
+    // Lines of no kind that a replay passed over in runs, by the pairs of bytes none of them holds, rather than
+    // reading each the long way (counted in counters().lines all the same).
+    quint64 skippedOtherLines() const { return m_skippedOtherLines; }
+    // Whether this build and processor pass over such runs (AVX2, asked once): else every line goes the long way.
+    static bool skipsOtherLines();
 
 private:
     struct LineLayout;
@@ -349,6 +354,7 @@ private:
     quint64 m_prefixedLines = 0;
     std::unique_ptr<PointLayouts> m_pointLayouts; // made once 8 Memory lines were read after a prefix
     quint64 m_pointLaidOutLines = 0;
+    quint64 m_skippedOtherLines = 0;
     // A Memory line tries m_pointLayouts before the set's layouts: set when one of them read a line, cleared when a
     // set's layout reads one that was not looked up there.
     bool m_pointsFirst = false;

@@ -39,6 +39,7 @@ struct RowsFeed
     quint64 laidOutRecords = 0;
     quint64 prefixed = 0;
     quint64 pointLaidOut = 0;
+    quint64 skippedOther = 0;
     // The last sample after each chunk (chunks of 301 bytes or more): for lines without a timestamp, whose rows are
     // not kept, the one way their figures show.
     std::vector<MemorySample> lasts;
@@ -63,6 +64,7 @@ RowsFeed feedRows(const QByteArray& log, bool longWay, qsizetype chunk)
     f.laidOutRecords = parser.laidOutRecordLines();
     f.prefixed = parser.prefixedLines();
     f.pointLaidOut = parser.pointLaidOutLines();
+    f.skippedOther = parser.skippedOtherLines();
     return f;
 }
 
@@ -561,6 +563,98 @@ private Q_SLOTS:
             QCOMPARE(laidOut.rows.rowsBefore, longWay.rows.rowsBefore);
             QCOMPARE(laidOut.records.back().overflow.totalDropped, qint64(0)); // the last is an error
             QCOMPARE(laidOut.records[laidOut.records.size() - 2].overflow.totalDropped, total);
+        }
+    }
+
+    // A busy app's log: runs of request lines (of no kind) between lines of every kind heapwatch knows. The runs are
+    // passed over without the long way, and every other line is read as the long way reads it: each of these holds
+    // only one of the pairs of bytes a run is told apart by (a missing pair would skip its line).
+    void runsOfOtherLinesSkipNoKnownLine_data()
+    {
+        QTest::addColumn<QByteArray>("line");
+        const QByteArray memory = "Memory: RSS=336.6MB, Heap=212.7MB/218.0MB, External=17.6MB, ArrayBuffers=13.6MB";
+        QTest::addRow("memory") << "[info]: " + memory;
+        QTest::addRow("memory, bare") << memory;
+        QTest::addRow("cache stats") << QByteArray("[info]: Cache stats - Keys: 2, Hits: 1346, Misses: 482, "
+                                                   "Hit rate: 73.63%");
+        QTest::addRow("overflow, coloured") << QByteArray(
+            "\x1b[33m[warn]\x1b[39m: Audit log buffer overflow - dropped 400 entries (400 total dropped)");
+        QTest::addRow("overflow, in other words") << QByteArray("Audit log buffer overflow, 12 entries lost");
+        QTest::addRow("heap out of memory")
+            << QByteArray("FATAL: Reached heap limit Allocation failed - JavaScript heap out of memory");
+        QTest::addRow("gc trace") << QByteArray("[41:0x6d4e3c0]    60312 ms: Mark-Compact 210.3 (230.1) -> 200.1 "
+                                                "(228.4) MB, 5.2 / 0.0 ms  (average mu = 0.9) allocation failure");
+        QTest::addRow("[warn]") << QByteArray("[warn]: Slow query on table resources");
+        QTest::addRow("[WARNING]") << QByteArray("[WARNING] Slow query on table resources");
+        QTest::addRow("[Error]") << QByteArray("[Error] Slow query on table resources");
+        QTest::addRow("coloured inside brackets") << QByteArray("[\x1b[31merror\x1b[39m] Slow query");
+        QTest::addRow("warn:") << QByteArray("warn: Slow query on table resources");
+        QTest::addRow("WARNING:") << QByteArray("WARNING: Slow query on table resources");
+        QTest::addRow("ERROR:") << QByteArray("ERROR: Slow query on table resources");
+        QTest::addRow("HMR") << QByteArray("[HMR] connected");
+        QTest::addRow("compiling") << QByteArray("Compiling /api/v1/sites ...");
+        QTest::addRow("wait compiling") << QByteArray("wait compiling /sites");
+        QTest::addRow("event - compiled") << QByteArray("event - compiled client and server successfully");
+        QTest::addRow("webpack") << QByteArray("webpack built 6b5e in 412ms");
+        QTest::addRow("turbopack") << QByteArray("turbopack is ready");
+        QTest::addRow("Fast Refresh") << QByteArray("Fast Refresh had to perform a full reload");
+        QTest::addRow("Starting … mode") << QByteArray("[info]: Starting Pangolin in production mode");
+        QTest::addRow("started … mode") << QByteArray("Pangolin started in development mode");
+        QTest::addRow("Next.js") << QByteArray("\xe2\x96\xb2 Next.js 14.1.0");
+    }
+    void runsOfOtherLinesSkipNoKnownLine()
+    {
+        QFETCH(QByteArray, line);
+        if (!LogParser::skipsOtherLines())
+            QFAIL("this processor has no AVX2: replays read every line the long way, and this test proves nothing");
+        // Request lines as a busy app logs them, two in five with a pair that sends them the long way ("rd", "Sa",
+        // "mp"): 4800 of the 8000 are passed over, fewer where a chunk ends.
+        static const char* const kRequests[] = {
+            "[info]: GET /api/v1/orgs/%1/sites 200 %2 ms",
+            "[info]: POST /api/v1/sites/%1/resources 201 %2 ms",
+            "[debug]: Verified session token for user %1 in org %2",
+            "[info]: GET /api/v1/orders/%1 - Mozilla/5.0 Safari/537.36 (%2)",
+            "[info]: Updated %1 resources for site %2 (temp)",
+        };
+        for (const bool engineTimestamps : {true, false}) {
+            QByteArray log;
+            int n = 0;
+            const auto stamped = [&](const QByteArray& message) {
+                const int ms = 12 * 3600000 + 20 * 60000 + 250 * n++;
+                const auto two = [](int v) { return QByteArray::number(v).rightJustified(2, '0'); };
+                const QByteArray time = "2026-11-27T" + two(ms / 3600000) + ':' + two(ms / 60000 % 60) + ':'
+                    + two(ms / 1000 % 60) + '.' + QByteArray::number(ms % 1000).rightJustified(3, '0');
+                return (engineTimestamps ? time + "882071Z " : QByteArray()) + time + "Z " + message + '\n';
+            };
+            for (int run = 0; run < 40; ++run) {
+                for (int i = 0; i < 200; ++i)
+                    log += stamped(QString::fromLatin1(kRequests[(run + i) % 5]).arg(i * 37 % 999).arg(i).toLatin1());
+                log += stamped(line);
+            }
+            log += "no newline at the end of the log";
+            const RowsFeed longWay = feedRows(log, true, log.size());
+            QCOMPARE(longWay.counters.lines, quint64(40 * 201 + 1));
+            // The line is one of a kind: the long way reads 40 (a record, a Memory row or a cache row each).
+            QCOMPARE(longWay.records.size() + longWay.rows.rows.size() + longWay.rows.cacheRows.size(), size_t(40));
+            for (const qsizetype chunk : {log.size(), qsizetype(65536), qsizetype(997)}) {
+                const RowsFeed skipped = feedRows(log, false, chunk);
+                QVERIFY2(skipped.skippedOther > 4000, QByteArray::number(skipped.skippedOther).constData());
+                QCOMPARE(skipped.counters.lines, longWay.counters.lines);
+                QCOMPARE(skipped.counters.recognised, longWay.counters.recognised);
+                QCOMPARE(skipped.counters.malformed, longWay.counters.malformed);
+                QCOMPARE(skipped.counters.oversized, longWay.counters.oversized);
+                QCOMPARE(skipped.counters.bytes, longWay.counters.bytes);
+                QCOMPARE(skipped.rows.rows.size(), longWay.rows.rows.size());
+                QCOMPARE(skipped.rows.cacheRows.size(), longWay.rows.cacheRows.size());
+                QCOMPARE(skipped.rows.rowsBefore, longWay.rows.rowsBefore);
+                QCOMPARE(skipped.records.size(), longWay.records.size());
+                for (size_t i = 0; i < longWay.records.size(); ++i) {
+                    QCOMPARE(skipped.records[i].kind, longWay.records[i].kind);
+                    QCOMPARE(skipped.records[i].atMs, longWay.records[i].atMs);
+                    QCOMPARE(LogParser::recordText(skipped.records[i], skipped.rows),
+                             LogParser::recordText(longWay.records[i], longWay.rows));
+                }
+            }
         }
     }
 
