@@ -436,9 +436,19 @@ bool ReplaySource::readFiles(const QString& logPath, const QString& statsPath,
 
 QString ReplaySource::nothingRecognisable(const QString& inputName, const ParseCounters& log)
 {
-    return QStringLiteral("nothing recognisable in %1 (%2 lines, %3 malformed, %4 oversized)")
-        .arg(inputName)
-        .arg(log.lines)
+    const QString lines = log.lines == 1 ? QStringLiteral("1 line") : QStringLiteral("%1 lines").arg(log.lines);
+    if (log.recognised > 0) {
+        // Lines heapwatch knows, none with a figure or a problem: the app's start lines, --trace-gc lines without
+        // the engine's timestamp (V8's clock counts from the process start, not the wall clock).
+        return QStringLiteral("nothing to judge in %1 (%2, %3 recognised, none with a figure; %4 malformed, "
+                              "%5 oversized)")
+            .arg(inputName, lines)
+            .arg(log.recognised)
+            .arg(log.malformed)
+            .arg(log.oversized);
+    }
+    return QStringLiteral("nothing recognisable in %1 (%2, %3 malformed, %4 oversized)")
+        .arg(inputName, lines)
         .arg(log.malformed)
         .arg(log.oversized);
 }

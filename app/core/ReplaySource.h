@@ -42,7 +42,9 @@ public:
               const std::atomic<bool>* cancel = nullptr) const;
 
     // Why a replay that was read has nothing to judge: "nothing recognisable in app.log (120 lines, 0 malformed,
-    // 0 oversized)". inputName: TargetConfig::inputName of the log.
+    // 0 oversized)", or where some of its lines were known but none had a figure (the app's start lines alone),
+    // "nothing to judge in app.log (3 lines, 1 recognised, none with a figure; 0 malformed, 0 oversized)".
+    // inputName: TargetConfig::inputName of the log.
     static QString nothingRecognisable(const QString& inputName, const ParseCounters& log);
 
     // Batches posted by the reader and not yet emitted; the reader waits while there are this many.

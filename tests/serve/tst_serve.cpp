@@ -384,7 +384,7 @@ private Q_SLOTS:
                                      << QStringLiteral("(3 lines, 0 malformed, 0 oversized)");
         QTest::addRow("a broken Memory line")
             << QByteArray("2026-11-27T12:20:00.000Z [info]: Memory: RSS=abcMB, Heap=1MB/2MB\n")
-            << QStringLiteral("(1 lines, 1 malformed, 0 oversized)");
+            << QStringLiteral("(1 line, 1 malformed, 0 oversized)");
     }
     void replayOfNothingRecognisableIsDown()
     {

@@ -762,10 +762,24 @@ private Q_SLOTS:
     {
         QTest::addColumn<QByteArray>("content");
         QTest::addColumn<QString>("reason");
-        QTest::addRow("empty") << QByteArray() << QStringLiteral("nothing recognisable");
-        QTest::addRow("prose") << QByteArray("hello\nworld\n") << QStringLiteral("nothing recognisable");
+        QTest::addRow("empty") << QByteArray()
+                               << QStringLiteral("nothing recognisable in %1 (0 lines, 0 malformed, 0 oversized)");
+        QTest::addRow("prose") << QByteArray("hello\nworld\n")
+                               << QStringLiteral("nothing recognisable in %1 (2 lines, 0 malformed, 0 oversized)");
         QTest::addRow("only cut-off numbers")
-            << QByteArray("Memory: RSS=33\nMemory: RSS=1e309MB, Heap=1/2MB\n") << QStringLiteral("2 malformed");
+            << QByteArray("Memory: RSS=33\nMemory: RSS=1e309MB, Heap=1/2MB\n")
+            << QStringLiteral("nothing recognisable in %1 (2 lines, 2 malformed, 0 oversized)");
+        // Lines heapwatch knows, none with a figure: not "nothing recognisable".
+        QTest::addRow("only the app's start line")
+            << QByteArray("2026-11-27T12:25:36Z 2026-11-27T12:25:36.935Z [info]: Starting Pangolin (simulated) in "
+                          "production mode\n")
+            << QStringLiteral("nothing to judge in %1 (1 line, 1 recognised, none with a figure; 0 malformed, "
+                              "0 oversized)");
+        QTest::addRow("--trace-gc lines without a time")
+            << QByteArray("[1:0x5581c0e0a000]   123456 ms: Mark-Compact 210.3 (218.0) -> 198.1 (219.0) MB, 120.5 / "
+                          "0.0 ms  (average mu = 0.123, current mu = 0.045) allocation failure;\nhello\n")
+            << QStringLiteral("nothing to judge in %1 (2 lines, 1 recognised, none with a figure; 0 malformed, "
+                              "0 oversized)");
     }
     void unusableInputIsUnknown()
     {
@@ -779,7 +793,30 @@ private Q_SLOTS:
         const Result r = check({QStringLiteral("--replay"), f.fileName()});
         QCOMPARE(r.exitCode, 3);
         QVERIFY2(r.out.startsWith(QLatin1String("HEAPWATCH UNKNOWN - ")), qPrintable(r.out));
-        QVERIFY2(r.err.contains(reason), qPrintable(r.err));
+        QVERIFY2(r.err.contains(reason.arg(f.fileName())), qPrintable(r.err));
+    }
+
+    // A log of --trace-gc lines alone, with the engine's timestamps (the app run with --trace-gc and no Memory
+    // line): its longest pause is judged, not "nothing recognisable".
+    void traceGcLinesAloneAreJudged()
+    {
+        QTemporaryDir dir;
+        QFile f(dir.filePath(QStringLiteral("gc.log")));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("2026-01-14T10:00:01.000000000Z [1:0x5581c0e0a000]   123400 ms: Scavenge 12.1 (14.0) -> 11.2 (15.0) "
+                "MB, 1.2 / 0.0 ms  (average mu = 0.123, current mu = 0.045) allocation failure;\n"
+                "2026-01-14T10:00:02.000000000Z [1:0x5581c0e0a000]   123456 ms: Mark-Compact 210.3 (218.0) -> 198.1 "
+                "(219.0) MB, 120.5 / 0.0 ms  (average mu = 0.123, current mu = 0.045) allocation failure;\n");
+        f.close();
+        const Result r = check({QStringLiteral("--replay"), f.fileName(), QStringLiteral("--json")});
+        QCOMPARE(r.exitCode, 1);
+        const QJsonObject root = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(root.value(QStringLiteral("overall")).toString(), QStringLiteral("warning"));
+        const QJsonObject pause = flagById(root, QStringLiteral("gc_pause"));
+        QCOMPARE(pause.value(QStringLiteral("level")).toString(), QStringLiteral("warning"));
+        QCOMPARE(pause.value(QStringLiteral("value")).toDouble(), 120.5);
+        QCOMPARE(flagById(root, QStringLiteral("rss")).value(QStringLiteral("level")).toString(),
+                 QStringLiteral("unknown"));
     }
 
     void usageErrorsAreUnknown_data()
