@@ -36,6 +36,7 @@ RecommendationList::RecommendationList(QWidget* parent)
     m_view->setWordWrap(false);
     m_view->verticalHeader()->hide();
     m_view->horizontalHeader()->setSectionResizeMode(RecommendationModel::TitleColumn, QHeaderView::Stretch);
+    m_view->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter); // over the titles' text
     // The detail pane shows the evidence and the action in full; the list stays one readable column.
     m_view->setColumnHidden(RecommendationModel::EvidenceColumn, true);
     m_view->setColumnHidden(RecommendationModel::ActionColumn, true);

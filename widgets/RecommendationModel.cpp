@@ -193,11 +193,15 @@ Qt::ItemFlags RecommendationModel::flags(const QModelIndex& index) const
 
 QVariant RecommendationModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
+    // The list is one column in a narrow dock: its header says what it is, and how to acknowledge one is its
+    // tooltip (a longer header was cut off at both ends in a dock a laptop's screen leaves room for).
+    if (orientation == Qt::Horizontal && role == Qt::ToolTipRole && section == TitleColumn)
+        return tr("Tick a recommendation (or select it and press Acknowledge) to acknowledge it");
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
     case TitleColumn:
-        return tr("Recommendation (tick to acknowledge)");
+        return tr("Recommendation");
     case EvidenceColumn:
         return tr("Evidence");
     case ActionColumn:

@@ -118,8 +118,8 @@ void SummaryHeader::addTile(const QString& key, const QString& caption, int, int
     small.setPointSizeF(std::max(7.0, small.pointSizeF() - 1));
     t.caption = new QLabel(caption, this);
     t.value = new QLabel(this);
-    t.note = new QLabel(this);
-    for (QLabel* l : {t.caption, t.value, t.note})
+    t.note = new TwoLineNote(this);
+    for (QLabel* l : {t.caption, t.value})
         l->setTextFormat(Qt::PlainText); // values come from the server's log lines: never rich text
     t.value->setObjectName(QStringLiteral("value_") + key);
     QFont valueFont = t.value->font();
@@ -127,13 +127,10 @@ void SummaryHeader::addTile(const QString& key, const QString& caption, int, int
     valueFont.setPointSizeF(valueFont.pointSizeF() + 1.5);
     t.value->setFont(valueFont);
     t.caption->setFont(small);
-    t.note->setFont(small);
     // Notes wrap rather than widen the header (the window must fit a 1366-pixel screen with its docks), in
-    // exactly two lines (the whole note is the tooltip): a header whose height followed its text would resize
-    // every chart below it whenever a counter gained a digit, a relayout of a tenth of a second.
-    t.note->setWordWrap(true);
-    t.note->setAlignment(Qt::AlignLeft | Qt::AlignTop);
-    t.note->setFixedHeight(2 * QFontMetrics(small).lineSpacing() + 1);
+    // exactly two lines, the second elided (the whole note is the tooltip): a header whose height followed its
+    // text would resize every chart below it whenever a counter gained a digit, a relayout of a tenth of a second.
+    t.note->setFont(small);
     m_tiles.insert(key, t);
     m_order << key;
 }
@@ -144,8 +141,7 @@ void SummaryHeader::set(const QString& key, const QString& value, const QString&
     t.value->setText(value);
     // Values never clip: the column is at least as wide as the value (notes wrap instead).
     t.value->setMinimumWidth(t.value->sizeHint().width());
-    t.note->setText(note);
-    t.note->setToolTip(note);
+    t.note->setNote(note);
     t.value->setToolTip(note);
     t.level = level;
     t.judged = judged;
@@ -164,7 +160,7 @@ QString SummaryHeader::note(const QString& key) const
     if (key == QLatin1String("overall"))
         return m_verdictText;
     const auto it = m_tiles.find(key);
-    return it == m_tiles.end() ? QString() : it->note->text();
+    return it == m_tiles.end() ? QString() : it->note->note();
 }
 
 Level SummaryHeader::level(const QString& key) const
@@ -215,10 +211,11 @@ void SummaryHeader::refresh(const Target* target)
     if (!liveness.live) {
         m_overall = Level::Unknown;
         m_live = false;
-        // A target that never had data has no last verdict to show: what went wrong is the news (a saved log with
-        // nothing in it heapwatch knows, whose one known flag, no overflows in its lines, would read as all clear).
+        // A target that never had anything to judge has no last verdict to show: what went wrong is the news (a
+        // saved log with nothing in it to judge, whose one known flag, no overflows in its lines, would read as all
+        // clear).
         const QString& why = st.connection().message;
-        if (st.lastDataMs() < 0 && !why.isEmpty())
+        if (!st.hasSomethingToJudge() && !why.isEmpty())
             verdict = tr("%1: %2").arg(liveness.text, oneLine(why));
         else
             verdict = tr("%1 · last verdict: %2").arg(liveness.text, verdict);

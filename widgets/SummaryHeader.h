@@ -4,6 +4,7 @@
 #pragma once
 
 #include "Samples.h"
+#include "TwoLineNote.h"
 
 #include <QHash>
 #include <QWidget>
@@ -42,7 +43,7 @@ private:
     {
         QLabel* caption = nullptr;
         QLabel* value = nullptr;
-        QLabel* note = nullptr;
+        TwoLineNote* note = nullptr;
         Level level = Level::Unknown;
         bool judged = false; // coloured by a level (otherwise plain text colour)
     };

@@ -113,11 +113,10 @@ int CheckCommand::run(const QStringList& arguments, QTextStream& out, QTextStrea
             return unknown(out, err, error);
         const TargetState& state = target->state();
         const ParseCounters& c = state.logCounters();
-        // Nothing to judge: no Memory, stats or cache stats sample, no --trace-gc line with a time (its pauses are
-        // judged), no problem.
-        if (config.kind == TargetConfig::Kind::Replay && !state.lastMemory() && !state.lastStats() && !state.lastCache()
-            && state.gc().isEmpty() && state.problems().empty())
-            return unknown(out, err, ReplaySource::nothingRecognisable(TargetConfig::inputName(config.location), c));
+        if (config.kind == TargetConfig::Kind::Replay && !state.hasSomethingToJudge())
+            return unknown(
+                out, err,
+                ReplaySource::nothingToJudge(TargetConfig::inputName(config.location), c, state.untimedGcLines()));
     }
 
     const Assessment& assessment = target->assessment();

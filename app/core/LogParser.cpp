@@ -3,6 +3,7 @@
 // Sections: byte helpers, time, hash, recognition, numbers, and the LogParser members at the end.
 #include "LogParser.h"
 
+#include "CpuFeatures.h"
 #include "DockerStatsParser.h" // stripEscapes
 #include "GcTrace.h"
 #include "PlainText.h"
@@ -817,11 +818,8 @@ constexpr NibbleTables makeNibbleTables()
 }
 constexpr NibbleTables kNibbles = makeNibbleTables();
 
-// Whether this processor runs surelyOtherLines() (AVX2, asked once).
-const bool kOtherLinesSkipped = [] {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") != 0;
-}();
+// Whether this processor runs surelyOtherLines().
+const bool kOtherLinesSkipped = cpu::hasAvx2();
 
 // The bytes of the whole lines at p (p at a line's start) that hold none of the pairs, each at most maxLine bytes
 // long, counted in lines; 0 when the first line holds one. Stops 33 bytes before end (the pair's second byte and a

@@ -434,18 +434,31 @@ bool ReplaySource::readFiles(const QString& logPath, const QString& statsPath,
     return true;
 }
 
-QString ReplaySource::nothingRecognisable(const QString& inputName, const ParseCounters& log)
+QString ReplaySource::inputName() const
+{
+    return TargetConfig::inputName(m_logPath);
+}
+
+QString ReplaySource::nothingToJudge(const QString& inputName, const ParseCounters& log, qint64 untimedGcLines)
 {
     const QString lines = log.lines == 1 ? QStringLiteral("1 line") : QStringLiteral("%1 lines").arg(log.lines);
     if (log.recognised > 0) {
         // Lines heapwatch knows, none with a figure or a problem: the app's start lines, --trace-gc lines without
         // the engine's timestamp (V8's clock counts from the process start, not the wall clock).
-        return QStringLiteral("nothing to judge in %1 (%2, %3 recognised, none with a figure; %4 malformed, "
-                              "%5 oversized)")
-            .arg(inputName, lines)
-            .arg(log.recognised)
-            .arg(log.malformed)
-            .arg(log.oversized);
+        QString why = QStringLiteral("nothing to judge in %1 (%2, %3 recognised, none with a figure; %4 malformed, "
+                                     "%5 oversized)")
+                          .arg(inputName, lines)
+                          .arg(log.recognised)
+                          .arg(log.malformed)
+                          .arg(log.oversized);
+        if (untimedGcLines == 1)
+            why += QStringLiteral(": its --trace-gc line has no time without the engine's timestamps (docker logs "
+                                  "--timestamps)");
+        else if (untimedGcLines > 1)
+            why += QStringLiteral(": its %1 --trace-gc lines have no time without the engine's timestamps (docker "
+                                  "logs --timestamps)")
+                       .arg(untimedGcLines);
+        return why;
     }
     return QStringLiteral("nothing recognisable in %1 (%2, %3 malformed, %4 oversized)")
         .arg(inputName, lines)
@@ -469,13 +482,9 @@ void ReplaySource::start()
     // The reader sees only copies and the outbox, never this object: the source may go while it reads.
     m_thread = QThread::create([outbox = m_outbox, log = m_logPath, stats = m_statsPath, status]() mutable {
         QString error;
-        ParseCounters logCounters;
-        quint64 statsRecognised = 0;
-        bool ok = readFiles(
+        const bool ok = readFiles(
             log, stats,
-            [&outbox, &logCounters, &statsRecognised](const IngestBatch& batch) {
-                logCounters += batch.logCounters;
-                statsRecognised += batch.statsCounters.recognised;
+            [&outbox](const IngestBatch& batch) {
                 // Wait (here, in the reader) while the source's thread has enough to apply.
                 while (!outbox->room.tryAcquire(1, 50)) {
                     if (outbox->cancel) {
@@ -488,12 +497,6 @@ void ReplaySource::start()
                 });
             },
             &error, &outbox->cancel);
-        // Read to its end with nothing in it to judge (an empty standard input under systemd, a file of something
-        // else): not a finished replay whose figures are all unknown, which `serve` would count as up.
-        if (ok && logCounters.recognised == 0 && statsRecognised == 0) {
-            ok = false;
-            error = nothingRecognisable(TargetConfig::inputName(log), logCounters);
-        }
         status.state = ok ? ConnectionStatus::State::Finished : ConnectionStatus::State::Failed;
         status.message = error;
         Outbox::post(outbox, [status](ReplaySource* source) {

@@ -22,8 +22,8 @@ public:
     ~ReplaySource() override;
 
     // Emits Connecting, then (queued, from the reader thread) the batches, Finished (or Failed with the
-    // reason: a file that cannot be read, or one with not a line or stats sample heapwatch knows, such as an
-    // empty standard input) and backfillFinished.
+    // reason: a file that cannot be read) and backfillFinished. A replay read to its end with nothing to judge
+    // (TargetState::hasSomethingToJudge) is failed to its Target, with nothingToJudge() as the reason.
     void start() override;
     // Stops the reading; nothing is emitted after it. Returns at once.
     void stop() override;
@@ -43,9 +43,13 @@ public:
 
     // Why a replay that was read has nothing to judge: "nothing recognisable in app.log (120 lines, 0 malformed,
     // 0 oversized)", or where some of its lines were known but none had a figure (the app's start lines alone),
-    // "nothing to judge in app.log (3 lines, 1 recognised, none with a figure; 0 malformed, 0 oversized)".
+    // "nothing to judge in app.log (3 lines, 1 recognised, none with a figure; 0 malformed, 0 oversized)", and where
+    // some were --trace-gc lines without the engine's timestamps (untimedGcLines, TargetState's count), ": its 2
+    // --trace-gc lines have no time without the engine's timestamps (docker logs --timestamps)".
     // inputName: TargetConfig::inputName of the log.
-    static QString nothingRecognisable(const QString& inputName, const ParseCounters& log);
+    static QString nothingToJudge(const QString& inputName, const ParseCounters& log, qint64 untimedGcLines = 0);
+    // TargetConfig::inputName of the log: the path as given, or "standard input".
+    QString inputName() const;
 
     // Batches posted by the reader and not yet emitted; the reader waits while there are this many.
     static constexpr int kMaxBatchesInFlight = 4;

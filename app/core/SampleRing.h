@@ -20,6 +20,8 @@
 // target has been watched. Without a loader every chunk stays in memory, as before.
 #pragma once
 
+#include "CpuFeatures.h"
+
 #include <QPointF>
 #include <QtGlobal>
 #include <algorithm>
@@ -177,10 +179,7 @@ inline bool hundredthsOfDigits(quint64 mantissa, int fractionDigits, qint64& q)
 #ifdef HEAPWATCH_RING_AVX2
 // Whether encode() takes its AVX2 path: the processor has AVX2 (asked once). A test turns it off to check the SSE2
 // path against the same rows.
-inline bool avx2Encoding = [] {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") != 0;
-}();
+inline bool avx2Encoding = cpu::hasAvx2();
 #endif
 
 } // namespace ringcodec

@@ -2,6 +2,7 @@
 
 #include "MemoryRelease.h"
 #include "PlainText.h"
+#include "ReplaySource.h"
 #include "TargetRecorder.h"
 
 #include <QDateTime>
@@ -146,6 +147,16 @@ void Target::onConnection(const ConnectionStatus& received)
     // The message carries server text (libssh's disconnect reason, the engine's stderr) to every front end:
     // the status panel, the sidebar, check's stderr and first line, serve's log and /api/v1/targets.
     ConnectionStatus status = received;
+    // A saved log read to its end with nothing in it to judge (an empty standard input under systemd, a file of
+    // something else, the app's start line alone) is not a finished replay whose flags are all unknown, which
+    // `serve` would count as up: failed, for the reason `check` gives (every batch was applied before this).
+    if (status.state == ConnectionStatus::State::Finished && !m_state.hasSomethingToJudge()) {
+        if (const auto* replay = qobject_cast<const ReplaySource*>(m_source.get())) {
+            status.state = ConnectionStatus::State::Failed;
+            status.message
+                = ReplaySource::nothingToJudge(replay->inputName(), m_state.logCounters(), m_state.untimedGcLines());
+        }
+    }
     status.message = oneLine(status.message, kMaxConnectionMessageChars);
     m_state.setConnection(status);
     if (m_recorder)

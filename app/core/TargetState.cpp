@@ -336,8 +336,10 @@ void TargetState::applyLog(const LogRecord& record, const QString& text)
     }
     case LogKind::Gc: {
         const GcSample& g = record.gc;
-        if (g.atMs < 0)
-            break; // no docker timestamp: V8's own clock counts from the process start, not the wall clock
+        if (g.atMs < 0) {
+            ++m_untimedGcLines; // no docker timestamp: V8's own clock counts from the process start, not the wall clock
+            break;
+        }
         const std::array<float, 4> row {g.full ? 1.0f : 0.0f, toFloat(g.heapBeforeMiB), toFloat(g.heapAfterMiB),
                                         toFloat(g.pauseMs)};
         if (!m_gc.push(g.atMs, row))

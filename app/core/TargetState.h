@@ -166,6 +166,13 @@ public:
     qint64 lastEventMs() const { return m_lastEventMs; }
     const std::optional<StatsSample>& lastStats() const { return m_lastStats; }
     const std::optional<CacheSample>& lastCache() const { return m_lastCache; }
+    // Whether anything here can be judged: a Memory, stats or cache stats sample, a --trace-gc line with a time
+    // (its pause), or a problem. A saved log without any (a file of other lines, the app's start line alone) is
+    // not a replay whose flags are all unknown: `check` says UNKNOWN and the console and `serve` call it failed.
+    bool hasSomethingToJudge() const
+    {
+        return m_lastMemory || m_lastStats || m_lastCache || !m_gc.isEmpty() || !m_problems.empty();
+    }
     const std::optional<ContainerInfo>& info() const { return m_info; }
     const ConnectionStatus& connection() const { return m_connection; }
 
@@ -181,6 +188,9 @@ public:
     qint64 overflowsWithoutCount() const { return m_overflowsWithoutCount; }
     qint64 devModeLines() const { return m_devModeLines; }
     qint64 heapOomLines() const { return m_heapOomLines; }
+    // --trace-gc lines without the engine's timestamp: V8's clock counts from the process start, so their pauses
+    // have no wall-clock time and are not judged.
+    qint64 untimedGcLines() const { return m_untimedGcLines; }
     qint64 warningLines() const { return m_warningLines; }
     qint64 errorLines() const { return m_errorLines; }
     int restartsWhileWatched() const { return m_restarts; }
@@ -286,6 +296,7 @@ private:
     qint64 m_overflowsWithoutCount = 0;
     qint64 m_devModeLines = 0;
     qint64 m_heapOomLines = 0;
+    qint64 m_untimedGcLines = 0;
     qint64 m_warningLines = 0;
     qint64 m_errorLines = 0;
     int m_restarts = 0;

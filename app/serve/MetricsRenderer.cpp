@@ -69,7 +69,7 @@ const std::vector<Family>& targetFamilies()
         // Connection.
         {"heapwatch_target_up", Type::Gauge,
          "1 while heapwatch is connected to the target and every stream of it (stats, logs, events) flows at "
-         "its expected pace (a replay read to its end counts as up, unless nothing in it was recognisable); 0 "
+         "its expected pace (a replay read to its end counts as up, unless it held nothing to judge); 0 "
          "otherwise, also while the container is stopped or absent. heapwatch_stream_up says which stream is "
          "missing.",
          [](const Row& r) { return isUp(r.state.connection()) && allStreamsUp(r.streams) ? 1.0 : 0.0; }},

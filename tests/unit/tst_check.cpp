@@ -779,7 +779,8 @@ private Q_SLOTS:
             << QByteArray("[1:0x5581c0e0a000]   123456 ms: Mark-Compact 210.3 (218.0) -> 198.1 (219.0) MB, 120.5 / "
                           "0.0 ms  (average mu = 0.123, current mu = 0.045) allocation failure;\nhello\n")
             << QStringLiteral("nothing to judge in %1 (2 lines, 1 recognised, none with a figure; 0 malformed, "
-                              "0 oversized)");
+                              "0 oversized): its --trace-gc line has no time without the engine's timestamps "
+                              "(docker logs --timestamps)");
     }
     void unusableInputIsUnknown()
     {

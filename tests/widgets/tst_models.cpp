@@ -12,8 +12,10 @@
 #include "SummaryHeader.h"
 #include "TargetListModel.h"
 #include "TimeSeriesChart.h"
+#include "TwoLineNote.h"
 
 #include <QAbstractItemModelTester>
+#include <QApplication>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -382,15 +384,30 @@ private Q_SLOTS:
         QCOMPARE(verdict.startsWith(text) && verdict.contains(QStringLiteral(" · last verdict: ")), !live);
     }
 
-    // A saved log with nothing heapwatch knows in it: the header says why it failed, not a "last verdict" of all
-    // clear (its lines read, no overflow among them, is the one flag known).
-    void headerOfAReplayWithNothingRecognisable()
+    // A saved log with nothing to judge in it: the header says why it failed, not a "last verdict" of all clear
+    // (its lines read, no overflow among them, is the one flag known).
+    void headerOfAReplayWithNothingToJudge_data()
     {
+        QTest::addColumn<QByteArray>("content");
+        QTest::addColumn<QString>("note");
+        QTest::addRow("other lines") << QByteArray("GET /health 200\nGET /api/items 200\n")
+                                     << QStringLiteral("failed: nothing recognisable in %1 (2 lines, 0 malformed, "
+                                                       "0 oversized)");
+        QTest::addRow("the app's start line alone")
+            << QByteArray("2026-11-27T12:25:36Z 2026-11-27T12:25:36.935Z [info]: Starting Pangolin (simulated) in "
+                          "production mode\n")
+            << QStringLiteral("failed: nothing to judge in %1 (1 line, 1 recognised, none with a figure; 0 malformed, "
+                              "0 oversized)");
+    }
+    void headerOfAReplayWithNothingToJudge()
+    {
+        QFETCH(QByteArray, content);
+        QFETCH(QString, note);
         QTemporaryDir dir;
         const QString log = dir.filePath(QStringLiteral("other.log"));
         QFile f(log);
         QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write("GET /health 200\nGET /api/items 200\n");
+        f.write(content);
         f.close();
         Target target(std::make_unique<ReplaySource>(log), test::seedThresholds());
         QSignalSpy done(&target, &Target::backfillFinished);
@@ -400,8 +417,41 @@ private Q_SLOTS:
         SummaryHeader header;
         header.refresh(&target);
         QCOMPARE(header.text(QStringLiteral("overall")), QStringLiteral("NOT LIVE"));
-        QCOMPARE(header.note(QStringLiteral("overall")),
-                 QStringLiteral("failed: nothing recognisable in %1 (2 lines, 0 malformed, 0 oversized)").arg(log));
+        QCOMPARE(header.note(QStringLiteral("overall")), note.arg(log));
+    }
+
+    // A header note longer than two lines of its width (the growth tile's on a laptop's screen): its first line as
+    // it wraps, the rest elided in the second, so that it reads as cut; the whole note is the tooltip and note().
+    void headerNotesLongerThanTwoLinesEndInAnEllipsis()
+    {
+        const QFont font = QApplication::font();
+        const QFontMetrics m(font);
+        const QString note = QStringLiteral("needs longer observation (0 of 30 min)");
+        const int width = m.horizontalAdvance(QStringLiteral("needs longer")) + 2;
+        const QString shown = TwoLineNote::fit(note, font, width);
+        const QStringList lines = shown.split(QLatin1Char('\n'));
+        QCOMPARE(lines.size(), 2);
+        QCOMPARE(lines[0], QStringLiteral("needs longer"));
+        QVERIFY2(lines[1].startsWith(QLatin1String("obs")) && lines[1].endsWith(QChar(0x2026)), qPrintable(shown));
+        for (const QString& line : lines)
+            QVERIFY2(m.horizontalAdvance(line) <= width, qPrintable(line));
+        // Notes that fit are shown whole: in one line, or wrapped in two without an ellipsis.
+        const QString oneLine = QStringLiteral("critical for 2 min");
+        QCOMPARE(TwoLineNote::fit(oneLine, font, m.horizontalAdvance(oneLine)), oneLine);
+        QCOMPARE(TwoLineNote::fit(QStringLiteral("approaching warning"), font,
+                                  m.horizontalAdvance(QStringLiteral("approaching ")) + 1),
+                 QStringLiteral("approaching\nwarning"));
+
+        TwoLineNote label;
+        label.setFont(font);
+        label.show(); // a shown label gets its resize events at once
+        label.resize(width, label.height());
+        label.setNote(note);
+        QCOMPARE(label.text(), shown);
+        QCOMPARE(label.note(), note);
+        QCOMPARE(label.toolTip(), note);
+        label.resize(m.horizontalAdvance(note) + 10, label.height());
+        QCOMPARE(label.text(), note); // wide enough again: whole
     }
 
     void targetListModel()
