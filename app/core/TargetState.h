@@ -166,12 +166,14 @@ public:
     qint64 lastEventMs() const { return m_lastEventMs; }
     const std::optional<StatsSample>& lastStats() const { return m_lastStats; }
     const std::optional<CacheSample>& lastCache() const { return m_lastCache; }
-    // Whether anything here can be judged: a Memory, stats or cache stats sample, a --trace-gc line with a time
-    // (its pause), or a problem. A saved log without any (a file of other lines, the app's start line alone) is
-    // not a replay whose flags are all unknown: `check` says UNKNOWN and the console and `serve` call it failed.
+    // Whether anything here can be judged: a Memory, stats or cache stats sample (or rows of them restored from the
+    // history store), a --trace-gc line with a time (its pause), or a problem. A saved log without any (a file of
+    // other lines, the app's start line alone) is not a replay whose flags are all unknown: `check` says UNKNOWN
+    // and the console and `serve` call it failed.
     bool hasSomethingToJudge() const
     {
-        return m_lastMemory || m_lastStats || m_lastCache || !m_gc.isEmpty() || !m_problems.empty();
+        return m_lastMemory || m_lastStats || m_lastCache || !m_process.isEmpty() || !m_stats.isEmpty()
+            || !m_cache.isEmpty() || !m_gc.isEmpty() || !m_problems.empty();
     }
     const std::optional<ContainerInfo>& info() const { return m_info; }
     const ConnectionStatus& connection() const { return m_connection; }

@@ -308,6 +308,25 @@ private Q_SLOTS:
     // number of fraction digits the shortcut takes (below 2^15, up to two digits), and at its edges.
     // A batch's problems that the problems of the batches still to come push out of the list (problemsAfter, set
     // where every batch is applied before the state is read) get no text; the list ends the same.
+    // Rows restored from the history store are something to judge (the console's header shows a restored target's
+    // last verdict while it reconnects), though no line was applied yet; an empty state has nothing.
+    void restoredRowsAreSomethingToJudge()
+    {
+        TargetState earlier(QStringLiteral("earlier"));
+        applyAsRecords(fixture("docker-cli-28.2.2/logs-timestamps.stdout.txt"), earlier);
+        QVERIFY(earlier.process().size() > 0);
+        RestoredHistory history;
+        history.chunks[size_t(RingKind::Process)].push_back(
+            storedOpenChunk(QStringLiteral("t"), RingKind::Process, earlier.process()));
+
+        TargetState restored(QStringLiteral("restored"));
+        QVERIFY(!restored.hasSomethingToJudge());
+        restored.restoreHistory(history);
+        QCOMPARE(restored.process().size(), earlier.process().size());
+        QVERIFY(!restored.lastMemory());
+        QVERIFY(restored.hasSomethingToJudge());
+    }
+
     void problemsPushedOutByLaterBatchesNeedNoText()
     {
         // Warnings as a replay's parsing threads hand them: raw messages, their texts left to the state.
