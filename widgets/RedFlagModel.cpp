@@ -6,6 +6,8 @@
 #include "StateReport.h"
 
 #include <QFont>
+#include <algorithm>
+#include <numeric>
 
 namespace heapwatch {
 
@@ -29,25 +31,77 @@ QString RedFlagModel::composeNotes(const Flag& flag, const GrowthResult& growth,
     return parts.join(QStringLiteral("; "));
 }
 
+int RedFlagModel::urgencyRank(Level level)
+{
+    switch (level) {
+    case Level::Critical:
+        return 0;
+    case Level::Warning:
+        return 1;
+    case Level::Unknown:
+        return 2;
+    case Level::Ok:
+        break;
+    }
+    return 3;
+}
+
 void RedFlagModel::setAssessment(const Assessment& assessment, qint64 nowMs)
 {
     const auto& flags = assessment.flags;
+    // Problems first: critical, warning, unknown, ok, each in the assessment's (the investigation's table's) order.
+    // A dock a few rows high (a 768-pixel screen shows two or three) then shows the flags that need a look, as the
+    // fleet overview puts the most urgent target first.
+    std::vector<size_t> order(flags.size());
+    std::iota(order.begin(), order.end(), size_t(0));
+    std::stable_sort(order.begin(), order.end(), [&flags](size_t a, size_t b) {
+        return urgencyRank(flags[a].level) < urgencyRank(flags[b].level);
+    });
     bool sameRows = flags.size() == m_rows.size();
     for (size_t i = 0; sameRows && i < flags.size(); ++i)
-        sameRows = flags[i].id == m_rows[i].flag.id;
-    if (!sameRows) {
+        sameRows = flags[order[i]].id == m_rows[i].flag.id;
+    if (sameRows) {
+        for (size_t i = 0; i < flags.size(); ++i) {
+            const CellChanges changes(this, int(i), {LevelRole});
+            m_rows[i] = Row {flags[order[i]], composeNotes(flags[order[i]], assessment.growth, nowMs)};
+            changes.announce(this);
+        }
+        return;
+    }
+    std::vector<Row> rows;
+    rows.reserve(flags.size());
+    for (size_t i : order)
+        rows.push_back({flags[i], composeNotes(flags[i], assessment.growth, nowMs)});
+    // The same flags in another order (a level changed): the rows move, and a selected row moves with its flag.
+    bool sameFlags = rows.size() == m_rows.size();
+    for (size_t i = 0; sameFlags && i < m_rows.size(); ++i)
+        sameFlags = rowIn(rows, m_rows[i].flag.id) >= 0;
+    if (!sameFlags) {
         beginResetModel();
-        m_rows.clear();
-        for (const Flag& f : flags)
-            m_rows.push_back({f, composeNotes(f, assessment.growth, nowMs)});
+        m_rows = std::move(rows);
         endResetModel();
         return;
     }
-    for (size_t i = 0; i < flags.size(); ++i) {
-        const CellChanges changes(this, int(i), {LevelRole});
-        m_rows[i] = Row {flags[i], composeNotes(flags[i], assessment.growth, nowMs)};
-        changes.announce(this);
+    Q_EMIT layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
+    const QModelIndexList before = persistentIndexList();
+    QModelIndexList after;
+    after.reserve(before.size());
+    for (const QModelIndex& old : before)
+        after << index(rowIn(rows, m_rows[size_t(old.row())].flag.id), old.column());
+    m_rows = std::move(rows);
+    changePersistentIndexList(before, after);
+    Q_EMIT layoutChanged({}, QAbstractItemModel::VerticalSortHint);
+    // The moved rows' values may have changed too.
+    Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
+}
+
+int RedFlagModel::rowIn(const std::vector<Row>& rows, const QString& flagId)
+{
+    for (size_t i = 0; i < rows.size(); ++i) {
+        if (rows[i].flag.id == flagId)
+            return int(i);
     }
+    return -1;
 }
 
 void RedFlagModel::clear()
@@ -66,11 +120,7 @@ const Flag* RedFlagModel::flagAt(int row) const
 
 int RedFlagModel::rowOf(const QString& flagId) const
 {
-    for (size_t i = 0; i < m_rows.size(); ++i) {
-        if (m_rows[i].flag.id == flagId)
-            return int(i);
-    }
-    return -1;
+    return rowIn(m_rows, flagId);
 }
 
 int RedFlagModel::rowCount(const QModelIndex& parent) const

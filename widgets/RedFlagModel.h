@@ -1,7 +1,8 @@
 // The investigation's "Red Flags & Alerts" table as an item model: metric, warning, critical, current value,
 // status (icon and colour), trend and notes ("approaching warning", "needs longer observation (N of 30
 // min)", the projected time to the limit). Rows keep their identity across updates so that views only
-// repaint the cells that changed.
+// repaint the cells that changed. Problems come first: critical, warning, unknown, then ok (urgencyRank), each in
+// the assessment's order; a row whose level changes moves to its place (a layout change, not a reset).
 #pragma once
 
 #include "Assessment.h"
@@ -38,6 +39,8 @@ public:
     void clear();
     const Flag* flagAt(int row) const;
     int rowOf(const QString& flagId) const;
+    // The place of a level in the rows' order: 0 (critical) comes first.
+    static int urgencyRank(Level level);
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
@@ -51,6 +54,7 @@ private:
         QString notes; // flag note plus the projection, composed once per update
     };
     static QString composeNotes(const Flag& flag, const GrowthResult& growth, qint64 nowMs);
+    static int rowIn(const std::vector<Row>& rows, const QString& flagId);
     std::vector<Row> m_rows;
 };
 

@@ -98,6 +98,21 @@ private Q_SLOTS:
         model.setAssessment(target->assessment(), target->now());
         QCOMPARE(resets.count(), 1);
         QCOMPARE(changes.count(), 0);
+        // Problems first (critical, warning, unknown, ok), each level in the assessment's order: the investigation's
+        // heap usage (critical), then growth (unknown, too short), then the rest as the table lists them.
+        QStringList expected;
+        for (Level level : {Level::Critical, Level::Warning, Level::Unknown, Level::Ok})
+            for (const Flag& f : target->assessment().flags)
+                if (f.level == level)
+                    expected << f.id;
+        QStringList shown;
+        for (int r = 0; r < model.rowCount(); ++r)
+            shown << model.index(r, 0).data(RedFlagModel::FlagIdRole).toString();
+        QCOMPARE(shown, expected);
+        QCOMPARE(shown.mid(0, 3),
+                 (QStringList {QStringLiteral("heap_usage"), QStringLiteral("memory_growth"), QStringLiteral("rss")}));
+        const int rss = model.rowOf(QStringLiteral("rss"));
+        QCOMPARE(rss, 2);
         // A value that moves repaints its one cell, with the display role only.
         Assessment changed = target->assessment();
         QCOMPARE(changed.flags[0].id, QStringLiteral("rss"));
@@ -105,19 +120,68 @@ private Q_SLOTS:
         model.setAssessment(changed, target->now());
         QCOMPARE(resets.count(), 1);
         QCOMPARE(changes.count(), 1);
-        QCOMPARE(changes.at(0).at(0).toModelIndex(), model.index(0, RedFlagModel::CurrentColumn));
-        QCOMPARE(changes.at(0).at(1).toModelIndex(), model.index(0, RedFlagModel::CurrentColumn));
+        QCOMPARE(changes.at(0).at(0).toModelIndex(), model.index(rss, RedFlagModel::CurrentColumn));
+        QCOMPARE(changes.at(0).at(1).toModelIndex(), model.index(rss, RedFlagModel::CurrentColumn));
         QCOMPARE(changes.at(0).at(2).value<QList<int>>(), QList<int> {Qt::DisplayRole});
-        QCOMPARE(model.index(0, RedFlagModel::CurrentColumn).data().toString(), QStringLiteral("340.2 MiB"));
-        // A level change repaints the cells that show the level (value and status), with the level's roles.
+        QCOMPARE(model.index(rss, RedFlagModel::CurrentColumn).data().toString(), QStringLiteral("340.2 MiB"));
+        // A flag whose level changes moves to its level's place: the cache hit rate falling to unknown goes after
+        // growth, the first unknown, and before RSS, the first ok (a layout change, no reset).
+        const auto flagIndex = [&changed](const char* id) {
+            return size_t(std::find_if(changed.flags.begin(), changed.flags.end(),
+                                       [id](const Flag& f) { return f.id == QLatin1String(id); })
+                          - changed.flags.begin());
+        };
+        const size_t cacheFlag = flagIndex("cache_hit_rate");
+        QVERIFY(cacheFlag < changed.flags.size());
+        QSignalSpy layouts(&model, &QAbstractItemModel::layoutChanged);
+        changed.flags[cacheFlag].level = Level::Unknown;
+        model.setAssessment(changed, target->now());
+        QCOMPARE(model.rowOf(QStringLiteral("cache_hit_rate")), 2);
+        QCOMPARE(model.rowOf(QStringLiteral("rss")), 3);
+        QCOMPARE(layouts.count(), 1);
+        QCOMPARE(resets.count(), 1);
+        // A flag that turns critical moves to the top, before heap usage (the assessment lists RSS first), and a
+        // selected row moves with it: a layout change, not a reset.
         changes.clear();
+        layouts.clear();
+        QPersistentModelIndex selected(model.index(model.rowOf(QStringLiteral("rss")), RedFlagModel::MetricColumn));
+        QPersistentModelIndex heap(model.index(model.rowOf(QStringLiteral("heap_usage")), RedFlagModel::StatusColumn));
         changed.flags[0].level = Level::Critical;
         changed.flags[0].value = 380;
         model.setAssessment(changed, target->now());
         QCOMPARE(resets.count(), 1);
+        QCOMPARE(layouts.count(), 1);
+        QCOMPARE(model.rowOf(QStringLiteral("rss")), 0);
+        QCOMPARE(model.rowOf(QStringLiteral("heap_usage")), 1);
+        QCOMPARE(selected.row(), 0);
+        QCOMPARE(selected.data(RedFlagModel::FlagIdRole).toString(), QStringLiteral("rss"));
+        QCOMPARE(heap.row(), 1);
+        QCOMPARE(heap.column(), int(RedFlagModel::StatusColumn));
+        QCOMPARE(model.index(0, RedFlagModel::CurrentColumn).data().toString(), QStringLiteral("380.0 MiB"));
+        QCOMPARE(model.index(0, RedFlagModel::StatusColumn).data(RedFlagModel::LevelRole).toInt(),
+                 int(Level::Critical));
+        QVERIFY(!changes.isEmpty()); // the moved rows are repainted
+        // The same assessment again: nothing moves, nothing repaints.
+        changes.clear();
+        layouts.clear();
+        model.setAssessment(changed, target->now());
+        QCOMPARE(layouts.count(), 0);
+        QCOMPARE(changes.count(), 0);
+        QCOMPARE(resets.count(), 1);
+        // A level change that keeps the row's place repaints the cells that show the level (value and status), with
+        // the level's roles: buffer overflows, the first ok row, turning unknown stays after the cache hit rate.
+        const size_t overflowFlag = flagIndex("buffer_overflows");
+        QVERIFY(overflowFlag < changed.flags.size());
+        const int overflows = model.rowOf(QStringLiteral("buffer_overflows"));
+        QCOMPARE(overflows, 4); // rss and heap usage (critical), growth and cache (unknown), then the ok rows
+        changed.flags[overflowFlag].level = Level::Unknown;
+        model.setAssessment(changed, target->now());
+        QCOMPARE(model.rowOf(QStringLiteral("buffer_overflows")), overflows);
+        QCOMPARE(layouts.count(), 0);
+        QCOMPARE(resets.count(), 1);
         QSet<int> repainted; // cells announced with a role a view paints
         for (const QList<QVariant>& change : std::as_const(changes)) {
-            QCOMPARE(change.at(0).toModelIndex().row(), 0);
+            QCOMPARE(change.at(0).toModelIndex().row(), overflows);
             QCOMPARE(change.at(0).toModelIndex(), change.at(1).toModelIndex());
             const QList<int> roles = change.at(2).value<QList<int>>();
             QVERIFY(roles.contains(RedFlagModel::LevelRole));
@@ -127,7 +191,7 @@ private Q_SLOTS:
             if (change.at(0).toModelIndex().column() == RedFlagModel::StatusColumn)
                 QVERIFY(roles.contains(Qt::DecorationRole) && roles.contains(Qt::DisplayRole));
         }
-        QCOMPARE(repainted, (QSet<int> {RedFlagModel::CurrentColumn, RedFlagModel::StatusColumn}));
+        QCOMPARE(repainted, (QSet<int> {RedFlagModel::CurrentColumn, RedFlagModel::StatusColumn})); // its colour
         for (int c = 0; c < model.columnCount(); ++c)
             QVERIFY(!model.headerData(c, Qt::Horizontal).toString().isEmpty());
         model.clear();
