@@ -1,6 +1,7 @@
 #include "FleetOverviewModel.h"
 
 #include "Format.h"
+#include "LevelStyle.h"
 #include "StateReport.h"
 #include "Target.h"
 #include "TargetListModel.h"
@@ -12,22 +13,13 @@ namespace heapwatch {
 
 namespace {
 
-// Urgency rank: critical, warning, data not live (stale data must not look fine), unknown, ok.
+// Urgency rank: critical, warning, data not live (stale data must not look fine), unknown, ok: twice the level's
+// urgency, and data not live between warning and unknown.
 int urgencyRank(const FleetRow& r)
 {
     if (!r.live)
-        return 2;
-    switch (r.level) {
-    case Level::Critical:
-        return 4;
-    case Level::Warning:
-        return 3;
-    case Level::Unknown:
-        return 1;
-    case Level::Ok:
-        break;
-    }
-    return 0;
+        return 2 * LevelStyle::urgency(Level::Unknown) + 1;
+    return 2 * LevelStyle::urgency(r.level);
 }
 
 QString amount(double used, double limit, const QString& unit)

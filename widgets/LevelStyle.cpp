@@ -128,6 +128,21 @@ QIcon LevelStyle::trayIcon(Level level)
     return *cache.insert(int(level), icon);
 }
 
+int LevelStyle::urgency(Level level)
+{
+    switch (level) {
+    case Level::Critical:
+        return 3;
+    case Level::Warning:
+        return 2;
+    case Level::Unknown:
+        return 1;
+    case Level::Ok:
+        break;
+    }
+    return 0;
+}
+
 QString LevelStyle::symbol(Level level)
 {
     switch (level) {

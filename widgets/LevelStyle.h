@@ -29,6 +29,11 @@ public:
     // The application mark with a level dot, for the tray.
     static QIcon trayIcon(Level level);
 
+    // How much a level asks for a look, for the views that put the most urgent first (the red-flag table, the
+    // fleet overview): critical 3, warning 2, unknown 1, ok 0. Unknown ranks above ok here (a flag or target that
+    // cannot be judged needs a look before one that is fine), unlike levelSeverity's worst level.
+    static int urgency(Level level);
+
     // Status word with a symbol, as the investigation's table writes it ("✖ critical").
     static QString symbol(Level level);
     static QString statusText(Level level);

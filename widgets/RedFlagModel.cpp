@@ -31,31 +31,17 @@ QString RedFlagModel::composeNotes(const Flag& flag, const GrowthResult& growth,
     return parts.join(QStringLiteral("; "));
 }
 
-int RedFlagModel::urgencyRank(Level level)
-{
-    switch (level) {
-    case Level::Critical:
-        return 0;
-    case Level::Warning:
-        return 1;
-    case Level::Unknown:
-        return 2;
-    case Level::Ok:
-        break;
-    }
-    return 3;
-}
-
 void RedFlagModel::setAssessment(const Assessment& assessment, qint64 nowMs)
 {
     const auto& flags = assessment.flags;
-    // Problems first: critical, warning, unknown, ok, each in the assessment's (the investigation's table's) order.
+    // Problems first: critical, warning, unknown, ok (LevelStyle::urgency), each in the assessment's (the
+    // investigation's table's) order.
     // A dock a few rows high (a 768-pixel screen shows two or three) then shows the flags that need a look, as the
     // fleet overview puts the most urgent target first.
     std::vector<size_t> order(flags.size());
     std::iota(order.begin(), order.end(), size_t(0));
     std::stable_sort(order.begin(), order.end(), [&flags](size_t a, size_t b) {
-        return urgencyRank(flags[a].level) < urgencyRank(flags[b].level);
+        return LevelStyle::urgency(flags[a].level) > LevelStyle::urgency(flags[b].level);
     });
     bool sameRows = flags.size() == m_rows.size();
     for (size_t i = 0; sameRows && i < flags.size(); ++i)

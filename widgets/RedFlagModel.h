@@ -1,8 +1,8 @@
 // The investigation's "Red Flags & Alerts" table as an item model: metric, warning, critical, current value,
 // status (icon and colour), trend and notes ("approaching warning", "needs longer observation (N of 30
 // min)", the projected time to the limit). Rows keep their identity across updates so that views only
-// repaint the cells that changed. Problems come first: critical, warning, unknown, then ok (urgencyRank), each in
-// the assessment's order; a row whose level changes moves to its place (a layout change, not a reset).
+// repaint the cells that changed. Problems come first: critical, warning, unknown, then ok (LevelStyle::urgency), each
+// in the assessment's order; a row whose level changes moves to its place (a layout change, not a reset).
 #pragma once
 
 #include "Assessment.h"
@@ -39,8 +39,6 @@ public:
     void clear();
     const Flag* flagAt(int row) const;
     int rowOf(const QString& flagId) const;
-    // The place of a level in the rows' order: 0 (critical) comes first.
-    static int urgencyRank(Level level);
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
