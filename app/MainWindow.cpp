@@ -753,8 +753,9 @@ void MainWindow::editThresholds()
 
 void MainWindow::openLogDialog()
 {
-    const QString log = QFileDialog::getOpenFileName(this, tr("Open a saved `docker logs --timestamps` file"),
-                                                     QString(), tr("Logs (*.log *.txt);;All files (*)"));
+    // A saved `docker logs --timestamps`, or the engine's own log file of a container (json-file, k8s-file).
+    const QString log = QFileDialog::getOpenFileName(this, tr("Open a saved container log"), QString(),
+                                                     tr("Logs (*.log *.txt);;All files (*)"));
     if (log.isEmpty())
         return;
     const QString stats = QMessageBox::question(this, tr("Stats file"),

@@ -85,11 +85,7 @@ LogFileFollow::Outcome LogFileFollow::feed(QByteArrayView bytes, QByteArray out[
         const qint64 ns = rounded(line.timeNs);
         if (m_sinceNs >= 0 && ns < m_sinceNs)
             continue;
-        QByteArray& o = out[line.stream == LogStream::Stderr ? 1 : 0];
-        o += RemoteCommands::rfc3339Nano(ns).toLatin1();
-        o += ' ';
-        o += line.message;
-        o += '\n';
+        EngineLogFile::appendTimestamped(ns, line.message, out[line.stream == LogStream::Stderr ? 1 : 0]);
     }
     return Outcome::Reading;
 }

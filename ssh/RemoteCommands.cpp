@@ -1,6 +1,7 @@
 #include "RemoteCommands.h"
 
 #include "DockerStatsParser.h"
+#include "EngineLogFile.h"
 #include "InspectParser.h"
 
 #include <QDateTime>
@@ -476,11 +477,7 @@ QString RemoteCommands::shellQuote(const QString& arg)
 
 QString RemoteCommands::rfc3339Nano(qint64 ns)
 {
-    const qint64 secs = ns >= 0 ? ns / 1000000000 : (ns - 999999999) / 1000000000;
-    const qint64 frac = ns - secs * 1000000000;
-    const QDateTime dt = QDateTime::fromSecsSinceEpoch(secs, QTimeZone::utc());
-    return dt.toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss")) + QLatin1Char('.')
-        + QStringLiteral("%1").arg(frac, 9, 10, QLatin1Char('0')) + QLatin1Char('Z');
+    return QString::fromLatin1(EngineLogFile::rfc3339Nano(ns));
 }
 
 const char* RemoteCommands::logFilterPattern()

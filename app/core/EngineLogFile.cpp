@@ -4,6 +4,7 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <utility>
 
 namespace heapwatch {
 
@@ -139,6 +140,77 @@ void EngineLogFile::take(QByteArrayView line, std::vector<Line>& out, std::vecto
         pending = Line {};
         m_hasPending[s] = false;
     }
+}
+
+void EngineLogFile::finish(std::vector<Line>& out, std::vector<QByteArray>& control)
+{
+    if (!m_partial.isEmpty()) {
+        const QByteArray last = std::exchange(m_partial, QByteArray());
+        take(last, out, control);
+    }
+    // The unfinished lines of both streams, the older first.
+    const int first = m_hasPending[0] && m_hasPending[1] && m_pending[1].timeNs < m_pending[0].timeNs ? 1 : 0;
+    for (int s : {first, 1 - first}) {
+        if (m_hasPending[s])
+            out.push_back(std::move(m_pending[s]));
+    }
+    reset();
+}
+
+bool EngineLogFile::isEngineLogLine(QByteArrayView line)
+{
+    Piece piece;
+    return !line.startsWith(kControl) && parsePiece(line, piece);
+}
+
+QByteArray EngineLogFile::rfc3339Nano(qint64 ns)
+{
+    constexpr qint64 kNsPerSecond = 1000000000;
+    constexpr qint64 kSecondsPerDay = 86400;
+    // Floor divisions (a time before the epoch is in the second and the day before), without overflow at the ends.
+    const qint64 secs = ns / kNsPerSecond - (ns % kNsPerSecond < 0 ? 1 : 0);
+    const qint64 fraction = ns % kNsPerSecond + (ns % kNsPerSecond < 0 ? kNsPerSecond : 0);
+    const qint64 days = secs / kSecondsPerDay - (secs % kSecondsPerDay < 0 ? 1 : 0);
+    const qint64 ofDay = secs - days * kSecondsPerDay;
+    // The civil date of a day count (days since 1970-01-01, proleptic Gregorian): H. Hinnant's civil_from_days.
+    const qint64 z = days + 719468;
+    const qint64 era = (z >= 0 ? z : z - 146096) / 146097;
+    const qint64 dayOfEra = z - era * 146097;
+    const qint64 yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146096) / 365;
+    const qint64 dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+    const qint64 mp = (5 * dayOfYear + 2) / 153;
+    const qint64 day = dayOfYear - (153 * mp + 2) / 5 + 1;
+    const qint64 month = mp < 10 ? mp + 3 : mp - 9;
+    const qint64 year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+    // qint64 nanoseconds span the years 1677 to 2262: always four digits.
+    char text[31];
+    const auto digits = [&text](int at, qint64 value, int count) {
+        for (int i = count - 1; i >= 0; --i, value /= 10)
+            text[at + i] = char('0' + value % 10);
+    };
+    digits(0, year, 4);
+    text[4] = '-';
+    digits(5, month, 2);
+    text[7] = '-';
+    digits(8, day, 2);
+    text[10] = 'T';
+    digits(11, ofDay / 3600, 2);
+    text[13] = ':';
+    digits(14, ofDay / 60 % 60, 2);
+    text[16] = ':';
+    digits(17, ofDay % 60, 2);
+    text[19] = '.';
+    digits(20, fraction, 9);
+    text[29] = 'Z';
+    return QByteArray(text, 30);
+}
+
+void EngineLogFile::appendTimestamped(qint64 ns, QByteArrayView message, QByteArray& out)
+{
+    out += rfc3339Nano(ns);
+    out += ' ';
+    out += message;
+    out += '\n';
 }
 
 void EngineLogFile::reset()

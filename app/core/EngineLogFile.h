@@ -34,6 +34,18 @@ public:
     void feed(QByteArrayView bytes, std::vector<Line>& out, std::vector<QByteArray>& control);
     // Forget partial lines and pieces (the reader was stopped: the next run reads them again).
     void reset();
+    // The end of the input (a saved file read to its end): a last line without its newline is taken as a line, and
+    // the lines whose last piece never came are passed on as they are, as `docker logs` prints them. Then reset().
+    void finish(std::vector<Line>& out, std::vector<QByteArray>& control);
+
+    // Whether line (a file's first) is a line of either format: the file is an engine's log file.
+    static bool isEngineLogLine(QByteArrayView line);
+    // ns as `docker logs --timestamps` prints a time: RFC 3339 in UTC with nanoseconds,
+    // "2026-11-27T12:20:33.882071633Z".
+    static QByteArray rfc3339Nano(qint64 ns);
+    // A line as `docker logs --timestamps` prints it (its time, a space, the message and a newline), appended to out:
+    // what LogParser reads.
+    static void appendTimestamped(qint64 ns, QByteArrayView message, QByteArray& out);
 
     // One line of the file → a piece of a log line; false when it is neither format (counted as malformed).
     struct Piece

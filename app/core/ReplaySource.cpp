@@ -1,6 +1,7 @@
 #include "ReplaySource.h"
 
 #include "DockerStatsParser.h"
+#include "EngineLogFile.h"
 #include "LogParser.h"
 #include "TargetConfig.h"
 #include "TargetState.h"
@@ -10,6 +11,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QMutex>
+#include <QRegularExpression>
 #include <QSemaphore>
 #include <QThread>
 #include <algorithm>
@@ -259,6 +261,60 @@ bool parseSegments(int fd, qint64 size, const std::function<void(IngestBatch&, q
     return ok;
 }
 
+// The first bytes of a log that tell what it holds: its first line's (a json-file line is a piece of at most 16 KiB
+// of the app's line, escaped).
+constexpr qsizetype kSniffBytes = 4096;
+constexpr qsizetype kMaxSniffBytes = 256 * 1024;
+
+// The name of the compression whose magic number head starts with, and the tool that prints its text; empty if none.
+struct Compression
+{
+    const char* name = nullptr;
+    const char* cat = nullptr;
+};
+Compression compressionOf(QByteArrayView head)
+{
+    static const struct
+    {
+        QByteArrayView magic;
+        Compression compression;
+    } kKnown[] = {
+        {QByteArrayView("\x1f\x8b", 2), {"gzip", "zcat"}},
+        {QByteArrayView("\x28\xb5\x2f\xfd", 4), {"zstd", "zstdcat"}},
+        {QByteArrayView("\xfd\x37\x7a\x58\x5a\x00", 6), {"xz", "xzcat"}},
+        {QByteArrayView("\x04\x22\x4d\x18", 4), {"lz4", "lz4cat"}},
+        {QByteArrayView("BZh", 3), {"bzip2", "bzcat"}},
+    };
+    for (const auto& k : kKnown) {
+        if (head.startsWith(k.magic)
+            && (k.magic != QByteArrayView("BZh") || (head.size() > 3 && head[3] >= '1' && head[3] <= '9')))
+            return k.compression;
+    }
+    return {};
+}
+
+// path as a shell word (quoted unless it is plain), for a command line to copy.
+QString shellQuoted(const QString& path)
+{
+    static const QRegularExpression plain(QStringLiteral("^[A-Za-z0-9_./+,:@%-]+$"));
+    if (plain.match(path).hasMatch())
+        return path;
+    QString quoted = path;
+    quoted.replace(QLatin1Char('\''), QLatin1String("'\\''"));
+    return QLatin1Char('\'') + quoted + QLatin1Char('\'');
+}
+
+// The first line of head that is not empty; complete: whether a newline ends it within head.
+QByteArrayView firstLine(QByteArrayView head, bool* complete)
+{
+    qsizetype at = 0;
+    while (at < head.size() && (head[at] == '\n' || head[at] == '\r'))
+        ++at;
+    const qsizetype nl = head.indexOf('\n', at);
+    *complete = nl >= 0;
+    return head.sliced(at, (nl >= 0 ? nl : head.size()) - at);
+}
+
 // Opens path for reading: "-" is standard input (left open when the file is closed).
 bool openInput(QFile& file, const QString& path)
 {
@@ -360,10 +416,54 @@ bool ReplaySource::readFiles(const QString& logPath, const QString& statsPath,
         batch.bytesReceived = batch.logCounters.bytes;
         sink(batch);
     };
-    // A regular file is parsed in segments by worker threads (from its start: standard input redirected from a
-    // file someone read part of already is read from where it is); anything else (a pipe) is read in chunks.
+    // What the log holds, from its first line: `docker logs` output (or any app's log), the engine's own log file
+    // (json-file, k8s-file: read through EngineLogFile into the lines `docker logs --timestamps` prints, as the
+    // console's log-file follower reads it), or compressed bytes (refused with how to read them). A pipe's first
+    // bytes are read here and parsed first; a file's are read where it stands, which stays.
     const qint64 size = log.size();
-    if (!log.isSequential() && size > 0 && ::lseek(log.handle(), 0, SEEK_CUR) == 0) {
+    const bool segmented = !log.isSequential() && size > 0 && ::lseek(log.handle(), 0, SEEK_CUR) == 0;
+    QByteArray head; // a pipe's bytes read to tell
+    bool engineFile = false;
+    {
+        QByteArray sniffed;
+        bool complete = false;
+        for (qsizetype want = kSniffBytes;; want = std::min(want * 4, kMaxSniffBytes)) {
+            if (log.isSequential()) {
+                while (head.size() < want && !head.contains('\n')) {
+                    const QByteArray more = log.read(want - head.size());
+                    if (more.isEmpty())
+                        break;
+                    head += more;
+                }
+                sniffed = head;
+            } else {
+                sniffed.resize(want);
+                const off_t at = ::lseek(log.handle(), 0, SEEK_CUR);
+                sniffed.resize(readAt(log.handle(), at < 0 ? 0 : qint64(at), sniffed.data(), want));
+            }
+            const QByteArrayView line = firstLine(sniffed, &complete);
+            // Only a line that begins as the engines' do is read further (the first of a json-file can be long).
+            if (complete || sniffed.size() < want || want >= kMaxSniffBytes
+                || (!line.startsWith('{') && !(line.size() > 0 && line[0] >= '0' && line[0] <= '9')))
+                break;
+        }
+        if (const Compression c = compressionOf(sniffed); c.name) {
+            if (error) {
+                const QString name = TargetConfig::inputName(logPath);
+                *error = TargetConfig::isStandardInput(logPath)
+                    ? QStringLiteral("%1 is %2-compressed: pipe it through %3 first")
+                          .arg(name, QLatin1String(c.name), QLatin1String(c.cat))
+                    : QStringLiteral("%1 is %2-compressed: replay its text (for example --replay <(%3 %4))")
+                          .arg(name, QLatin1String(c.name), QLatin1String(c.cat), shellQuoted(logPath));
+            }
+            return false;
+        }
+        engineFile = EngineLogFile::isEngineLogLine(firstLine(sniffed, &complete));
+    }
+    // A regular file is parsed in segments by worker threads (from its start: standard input redirected from a
+    // file someone read part of already is read from where it is); anything else (a pipe, an engine's log file) is
+    // read in chunks.
+    if (segmented && !engineFile) {
         if (!parseSegments(log.handle(), size, deliver, cancel, wholeHistory)) {
             cancelled(); // sets the reason
             return false;
@@ -372,12 +472,46 @@ bool ReplaySource::readFiles(const QString& logPath, const QString& statsPath,
         LogParser parser(LogParser::Timestamps::Detect, LogParser::Hashing::Gated);
         IngestBatch batch;
         batch.backfill = true;
+        // An engine's log file: its lines as `docker logs --timestamps` prints them, each stream's to the parser as
+        // that stream's, in the file's order. Lines of neither format (and the follower's own) count as malformed.
+        EngineLogFile engine;
+        std::vector<EngineLogFile::Line> engineLines;
+        std::vector<QByteArray> control;
+        quint64 fileBytes = 0;
+        QByteArray text;
+        LogStream textStream = LogStream::Stdout;
+        const auto parseText = [&] {
+            if (!text.isEmpty())
+                parser.feed(text, textStream, batch.logs);
+            text.clear();
+        };
+        const auto parseEngineLines = [&] {
+            for (const EngineLogFile::Line& line : engineLines) {
+                if (line.stream != textStream)
+                    parseText();
+                textStream = line.stream;
+                EngineLogFile::appendTimestamped(line.timeNs, line.message, text);
+            }
+            engineLines.clear();
+            parseText();
+        };
+        const auto counters = [&] {
+            ParseCounters c = parser.counters();
+            if (engineFile) {
+                const quint64 rejected = engine.malformed() + control.size();
+                c.lines += rejected;
+                c.malformed += rejected;
+                c.bytes = fileBytes; // the file's, not those of the lines made of it
+            }
+            return c;
+        };
         ParseCounters reported;
         auto flush = [&](bool force) {
             if (!force && batch.logs.size() < kRecordsPerBatch)
                 return;
-            batch.logCounters = parser.counters().since(reported);
-            reported = parser.counters();
+            const ParseCounters now = counters();
+            batch.logCounters = now.since(reported);
+            reported = now;
             qint64 batchLastMs = -1;
             for (const LogRecord& r : batch.logs)
                 batchLastMs = std::max(batchLastMs, r.atMs);
@@ -385,12 +519,27 @@ bool ReplaySource::readFiles(const QString& logPath, const QString& statsPath,
             batch = IngestBatch();
             batch.backfill = true;
         };
+        const auto parse = [&](QByteArrayView bytes) {
+            fileBytes += quint64(bytes.size());
+            if (engineFile) {
+                engine.feed(bytes, engineLines, control);
+                parseEngineLines();
+            } else {
+                parser.feed(bytes, LogStream::Stdout, batch.logs);
+            }
+            flush(false);
+        };
+        if (!head.isEmpty())
+            parse(head);
         QByteArray chunk;
         while (!(chunk = log.read(kChunkBytes)).isEmpty()) {
             if (cancelled())
                 return false;
-            parser.feed(chunk, LogStream::Stdout, batch.logs);
-            flush(false);
+            parse(chunk);
+        }
+        if (engineFile) {
+            engine.finish(engineLines, control);
+            parseEngineLines();
         }
         parser.finish(batch.logs);
         if (log.error() != QFileDevice::NoError) {

@@ -78,6 +78,43 @@ QString mergedFixtureLog(const QTemporaryDir& dir)
     return path;
 }
 
+// The same lines as dockerd's json-file (k8s: podman's k8s-file) holds them: the file an operator copies from
+// /var/lib/docker/containers/ID/ID-json.log. Each fixture line keeps its stream and the engine's time.
+QString engineLogFile(const QTemporaryDir& dir, bool k8s)
+{
+    QList<std::pair<QByteArray, QByteArray>> lines; // (docker logs -t line, stream)
+    for (const char* stream : {"stdout", "stderr"}) {
+        QFile f(
+            QStringLiteral(HEAPWATCH_FIXTURES "/docker-cli-28.2.2/logs-timestamps.%1.txt").arg(QLatin1String(stream)));
+        if (!f.open(QIODevice::ReadOnly))
+            return {};
+        for (const QByteArray& line : f.readAll().split('\n'))
+            if (!line.isEmpty())
+                lines.append({line, stream});
+    }
+    std::stable_sort(lines.begin(), lines.end(),
+                     [](const auto& a, const auto& b) { return a.first.left(20) < b.first.left(20); });
+    QByteArray out;
+    for (const auto& [line, stream] : lines) {
+        const qsizetype space = line.indexOf(' ');
+        const QByteArray time = line.left(space), message = line.mid(space + 1);
+        if (k8s) {
+            out += time.chopped(1) + "+00:00 " + stream + " F " + message + '\n';
+        } else {
+            QJsonObject o {{QStringLiteral("log"), QString::fromUtf8(message + '\n')},
+                           {QStringLiteral("stream"), QString::fromLatin1(stream)},
+                           {QStringLiteral("time"), QString::fromLatin1(time)}};
+            out += QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n';
+        }
+    }
+    const QString path = dir.filePath(k8s ? QStringLiteral("ctr.log") : QStringLiteral("ID-json.log"));
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly))
+        return {};
+    f.write(out);
+    return path;
+}
+
 // Four starts of the app within two minutes (three restarts), each after a database error, as `docker logs -t`
 // of a container with a restart policy keeps them.
 QByteArray restartLoopLog()
@@ -447,6 +484,39 @@ private Q_SLOTS:
         QVERIFY(!problems.at(0).toObject().value(QStringLiteral("text")).toString().contains(QChar(0x1b)));
     }
 
+    // The engine's own log file of the same lines gives the same verdict, to the last figure, as `docker logs -t`:
+    // before, its JSON was read as text, with the app's times for the engine's, every line as stdout and the app's
+    // start line not recognised (restarts unknown), and a json-file of an app whose lines carry no time of their own
+    // was judged "at 1970-01-01" without a growth rate.
+    void replayOfTheEnginesOwnLogFile_data()
+    {
+        QTest::addColumn<bool>("k8s");
+        QTest::addRow("dockerd's json-file") << false;
+        QTest::addRow("podman's k8s-file") << true;
+    }
+    void replayOfTheEnginesOwnLogFile()
+    {
+        QFETCH(bool, k8s);
+        QTemporaryDir dir;
+        const QString logs = mergedFixtureLog(dir), file = engineLogFile(dir, k8s);
+        QVERIFY(!logs.isEmpty() && !file.isEmpty());
+        const QString stats = QStringLiteral(HEAPWATCH_FIXTURES "/docker-cli-28.2.2/stats-no-stream-table.txt");
+        const auto judged = [&stats](const QString& log) {
+            const Result r
+                = check({QStringLiteral("--replay"), log, QStringLiteral("--stats"), stats, QStringLiteral("--json")});
+            QJsonObject root = QJsonDocument::fromJson(r.out.toUtf8()).object();
+            root.remove(QStringLiteral("generated_at"));
+            root.remove(QStringLiteral("target"));
+            root.insert(QStringLiteral("exit_code"), r.exitCode);
+            return root;
+        };
+        const QJsonObject expected = judged(logs), got = judged(file);
+        QCOMPARE(expected.value(QStringLiteral("exit_code")).toInt(), 2);
+        QCOMPARE(flagById(expected, QStringLiteral("restarts")).value(QStringLiteral("level")).toString(),
+                 QStringLiteral("ok"));
+        QCOMPARE(got, expected);
+    }
+
     // Overflow warnings in other words than the seed's app (another version of it, a line cut short) are overflows
     // all the same, as for the seed's `grep "buffer overflow"`: before, such a line was counted as malformed and the
     // flag said "none" (OK).
@@ -781,6 +851,10 @@ private Q_SLOTS:
             << QStringLiteral("nothing to judge in %1 (2 lines, 1 recognised, none with a figure; 0 malformed, "
                               "0 oversized): its --trace-gc line has no time without the engine's timestamps "
                               "(docker logs --timestamps)");
+        // A rotated log kept compressed: before, "nothing recognisable in ... (15 lines, 0 malformed, ...)".
+        QTest::addRow("gzip-compressed") << qCompress(QByteArray(4000, 'x')).prepend("\x1f\x8b\x08\x00", 4)
+                                         << QStringLiteral("%1 is gzip-compressed: replay its text (for example "
+                                                           "--replay <(zcat %1))");
     }
     void unusableInputIsUnknown()
     {

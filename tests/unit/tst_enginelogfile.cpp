@@ -6,7 +6,10 @@
 #include "LogFileFollow.h"
 #include "LogParser.h"
 
+#include <QDateTime>
 #include <QTest>
+#include <QTimeZone>
+#include <limits>
 
 using namespace heapwatch;
 
@@ -105,6 +108,70 @@ private slots:
         QCOMPARE(render(out), expected);
         QCOMPARE(int(file.malformed()), malformed);
         QVERIFY(control.empty());
+    }
+
+    // The time as `docker logs --timestamps` prints it, for any qint64 of nanoseconds (QDateTime's as reference).
+    void rfc3339Nano_data()
+    {
+        QTest::addColumn<qint64>("ns");
+        QTest::addRow("the fixture's") << qint64(1795782033882071633LL);
+        QTest::addRow("a whole second") << qint64(1795782033000000000LL);
+        QTest::addRow("the epoch") << qint64(0);
+        QTest::addRow("a nanosecond before the epoch") << qint64(-1);
+        QTest::addRow("1969-12-31T00:00:00.5") << qint64(-86400000000000LL + 500000000);
+        QTest::addRow("2000-02-29 (a leap day of a 400th year)") << qint64(951782400123456789LL);
+        QTest::addRow("2024-02-29T23:59:59.999999999") << qint64(1709251199999999999LL);
+        QTest::addRow("2100-03-01 (2100 is no leap year)") << qint64(4107542400000000000LL);
+        QTest::addRow("the earliest") << std::numeric_limits<qint64>::min();
+        QTest::addRow("the latest") << std::numeric_limits<qint64>::max();
+        // A day in every month over a few years, at odd times.
+        for (qint64 s = 1700000000; s < 1830000000; s += 2700001 * 11)
+            QTest::addRow("%lld s", s) << qint64(s * 1000000000LL + s % 1000000000);
+    }
+    void rfc3339Nano()
+    {
+        QFETCH(qint64, ns);
+        const qint64 secs = ns / 1000000000 - (ns % 1000000000 < 0 ? 1 : 0);
+        const qint64 fraction = ns % 1000000000 + (ns % 1000000000 < 0 ? 1000000000 : 0);
+        const QByteArray expected = QDateTime::fromSecsSinceEpoch(secs, QTimeZone::utc())
+                                        .toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss"))
+                                        .toLatin1()
+            + '.' + QByteArray::number(fraction).rightJustified(9, '0') + 'Z';
+        QCOMPARE(EngineLogFile::rfc3339Nano(ns), expected);
+        if (ns >= 0 && ns < std::numeric_limits<qint64>::max()) // what the parser takes (not its very end)
+            QCOMPARE(parseRfc3339Ns(EngineLogFile::rfc3339Nano(ns)), ns);
+        QByteArray line = "x";
+        EngineLogFile::appendTimestamped(ns, "[info]: Memory: RSS=1MB", line);
+        QCOMPARE(line, "x" + expected + " [info]: Memory: RSS=1MB\n");
+    }
+
+    // The end of a saved file: its last line without a newline (here the end of the stderr line), and the lines
+    // whose last piece never came (the stdout line).
+    void finishTakesWhatIsLeft()
+    {
+        EngineLogFile file;
+        std::vector<EngineLogFile::Line> out;
+        std::vector<QByteArray> control;
+        file.feed("2026-12-01T17:21:35Z stderr P err begun\n2026-12-01T17:21:34Z stdout P out begun\n"
+                  "2026-12-01T17:21:36Z stdout P  more\n2026-12-01T17:21:37Z stderr F  no newline",
+                  out, control);
+        QVERIFY(out.empty());
+        file.finish(out, control);
+        QCOMPARE(render(out),
+                 QStringLiteral("e|%1|err begun no newline\no|%2|out begun more")
+                     .arg(ns("2026-12-01T17:21:35Z"))
+                     .arg(ns("2026-12-01T17:21:34Z")));
+        // Nothing is left for a next finish().
+        out.clear();
+        file.finish(out, control);
+        QVERIFY(out.empty());
+        QVERIFY(control.empty());
+        QCOMPARE(int(file.malformed()), 0);
+        QVERIFY(EngineLogFile::isEngineLogLine("2026-12-01T17:21:35Z stderr P err begun"));
+        QVERIFY(EngineLogFile::isEngineLogLine(R"({"log":"x\n","stream":"stdout","time":"2026-12-01T17:21:35Z"})"));
+        QVERIFY(!EngineLogFile::isEngineLogLine("2026-11-27T12:25:36Z 2026-11-27T12:25:36.935Z [info]: Starting"));
+        QVERIFY(!EngineLogFile::isEngineLogLine(R"({"level":30,"time":1,"msg":"Memory: RSS=1MB"})"));
+        QVERIFY(!EngineLogFile::isEngineLogLine("hwlog first 2026-12-01T17:21:35Z stdout F x"));
     }
 
     void controlLinesAndReset()

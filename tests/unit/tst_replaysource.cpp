@@ -2,6 +2,7 @@
 // ones a single LogParser gives reading the file from the start, in the same order, whatever the file's shape
 // (the Memory lines as the process ring's rows, in their place among the records). And the ring's rounding must
 // stay std::llround's.
+#include "EngineLogFile.h"
 #include "LogParser.h"
 #include "ProcessRow.h"
 #include "ReplaySource.h"
@@ -105,7 +106,8 @@ Read readWithSource(const QString& path)
             };
             for (size_t i = 0; i < b.logs.size(); ++i) {
                 cacheUpTo(i);
-                rowsUpTo(b.memoryRows.rowsBefore.at(i));
+                // (An engine's log file is read as a pipe is: Memory lines as records, no rows.)
+                rowsUpTo(i < b.memoryRows.rowsBefore.size() ? b.memoryRows.rowsBefore[i] : 0);
                 // The parsing threads leave a record's text to whoever applies it: made here as the state makes it.
                 LogRecord record = b.logs[i];
                 record.text = LogParser::recordText(record, b.memoryRows);
@@ -159,6 +161,90 @@ bool same(double a, double b)
     return a == b || (std::isnan(a) && std::isnan(b));
 }
 
+// bytes written to a file named name in dir; its path, empty if it could not be written.
+QString writeFile(const QTemporaryDir& dir, const QString& name, const QByteArray& bytes)
+{
+    const QString path = dir.filePath(name);
+    QFile f(path);
+    if (!dir.isValid() || !f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size())
+        return {};
+    return path;
+}
+
+// The docker fixture's stdout and stderr lines in the order the app wrote them (by its own times), each with its
+// stream and an engine time in nanoseconds (a microsecond apart, so that no two are the same).
+struct EngineLine
+{
+    LogStream stream;
+    qint64 timeNs;
+    QByteArray message;
+};
+std::vector<EngineLine> fixtureEngineLines(bool longFirstLine = false)
+{
+    std::vector<EngineLine> lines;
+    for (const auto& [name, stream] : {std::pair {"docker-cli-28.2.2/logs-timestamps.stdout.txt", LogStream::Stdout},
+                                       std::pair {"docker-cli-28.2.2/logs-timestamps.stderr.txt", LogStream::Stderr}}) {
+        for (const QByteArray& line : fixture(name).split('\n')) {
+            const qsizetype space = line.indexOf(' ');
+            if (space > 0)
+                lines.push_back({stream, parseRfc3339Ns(line.first(space)), line.mid(space + 1)});
+        }
+    }
+    std::stable_sort(lines.begin(), lines.end(),
+                     [](const EngineLine& a, const EngineLine& b) { return a.message.left(24) < b.message.left(24); });
+    for (size_t i = 0; i < lines.size(); ++i)
+        lines[i].timeNs += qint64(i) * 1000 + 123;
+    // A request line of 20 kB first: longer than the first bytes a replay reads to tell the format.
+    if (longFirstLine)
+        lines.insert(
+            lines.begin(),
+            EngineLine {LogStream::Stdout, lines.front().timeNs - 1000, "[info]: request " + QByteArray(20000, 'q')});
+    return lines;
+}
+
+// lines as dockerd's json-file holds them; pieceBytes > 0: every line cut into pieces of that many bytes (dockerd
+// cuts at 16 KiB), only the last ending in a newline.
+QByteArray jsonFile(const std::vector<EngineLine>& lines, qsizetype pieceBytes = 0)
+{
+    QByteArray out;
+    for (const EngineLine& l : lines) {
+        const QByteArray text = l.message + '\n';
+        const qsizetype step = pieceBytes > 0 ? pieceBytes : text.size();
+        for (qsizetype at = 0; at < text.size(); at += step) {
+            QByteArray escaped = text.mid(at, step);
+            escaped.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n").replace("\x1b", "\\u001b");
+            out += "{\"log\":\"" + escaped + "\",\"stream\":\"" + (l.stream == LogStream::Stderr ? "stderr" : "stdout")
+                + "\",\"time\":\"" + EngineLogFile::rfc3339Nano(l.timeNs) + "\"}\n";
+        }
+    }
+    return out;
+}
+
+// lines as podman's conmon writes a k8s-file (times with the UTC offset).
+QByteArray k8sFile(const std::vector<EngineLine>& lines)
+{
+    QByteArray out;
+    for (const EngineLine& l : lines)
+        out += EngineLogFile::rfc3339Nano(l.timeNs).chopped(1) + "+00:00 "
+            + (l.stream == LogStream::Stderr ? "stderr" : "stdout") + " F " + l.message + '\n';
+    return out;
+}
+
+// What `docker logs --timestamps` of lines gives the parser: each line with its stream.
+Read readAsDockerLogs(const std::vector<EngineLine>& lines)
+{
+    Read r;
+    LogParser parser(LogParser::Timestamps::Detect, LogParser::Hashing::Gated);
+    for (const EngineLine& l : lines) {
+        QByteArray text;
+        EngineLogFile::appendTimestamped(l.timeNs, l.message, text);
+        parser.feed(text, l.stream, r.records);
+    }
+    parser.finish(r.records);
+    r.counters = parser.counters();
+    return r;
+}
+
 } // namespace
 
 class TestReplaySource : public QObject
@@ -192,12 +278,8 @@ private Q_SLOTS:
     {
         QFETCH(QByteArray, bytes);
         QTemporaryDir dir;
-        QVERIFY(dir.isValid());
-        const QString path = dir.filePath(QStringLiteral("app.log"));
-        QFile f(path);
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        QCOMPARE(f.write(bytes), bytes.size());
-        f.close();
+        const QString path = writeFile(dir, QStringLiteral("app.log"), bytes);
+        QVERIFY(!path.isEmpty());
 
         const Read expected = readWithOneParser(bytes);
         const Read got = readWithSource(path);
@@ -291,6 +373,101 @@ private Q_SLOTS:
         QCOMPARE(parser.hashesComputed(), withGate ? stamped / 2 : quint64(0));
         if (withGate)
             QVERIFY(stamped > 0);
+    }
+
+    // The engines' own log files (dockerd's json-file, podman's k8s-file), as an operator copies them off the server:
+    // read as `docker logs --timestamps` of the same lines would be (the engine's times, each line's stream, long
+    // lines joined), not as text with JSON around it.
+    void engineLogFilesReadAsDockerLogs_data()
+    {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<int>("malformed");
+        QTest::addColumn<bool>("longFirstLine");
+        const std::vector<EngineLine> lines = fixtureEngineLines();
+        QTest::addRow("json-file") << jsonFile(lines) << 0 << false;
+        QTest::addRow("json-file, lines in pieces of 16 bytes") << jsonFile(lines, 16) << 0 << false;
+        QTest::addRow("json-file without its last newline") << jsonFile(lines).chopped(1) << 0 << false;
+        QTest::addRow("json-file with CRLF line ends") << jsonFile(lines).replace("}\n", "}\r\n") << 0 << false;
+        QTest::addRow("k8s-file") << k8sFile(lines) << 0 << false;
+        QTest::addRow("k8s-file with foreign lines") << k8sFile(lines) + "garbage\nhwlog first x\n" << 2 << false;
+        QTest::addRow("json-file with a 20 kB first line") << jsonFile(fixtureEngineLines(true)) << 0 << true;
+    }
+    void engineLogFilesReadAsDockerLogs()
+    {
+        QFETCH(QByteArray, bytes);
+        QFETCH(int, malformed);
+        QFETCH(bool, longFirstLine);
+        QTemporaryDir dir;
+        const QString path = writeFile(dir, QStringLiteral("container-json.log"), bytes);
+        QVERIFY(!path.isEmpty());
+
+        const std::vector<EngineLine> lines = fixtureEngineLines(longFirstLine);
+        const Read expected = readAsDockerLogs(lines);
+        const Read got = readWithSource(path);
+        QCOMPARE(got.counters.lines, expected.counters.lines + quint64(malformed));
+        QCOMPARE(got.counters.recognised, expected.counters.recognised);
+        QCOMPARE(got.counters.malformed, expected.counters.malformed + quint64(malformed));
+        QCOMPARE(got.bytesReceived, quint64(bytes.size()));
+        QCOMPARE(got.records.size(), expected.records.size());
+        // Every line of the fixture is one the app wrote: the start, Memory and cache stats lines, an overflow
+        // warning on stderr (coloured) and an error.
+        QCOMPARE(expected.counters.recognised, quint64(expected.records.size()));
+        QVERIFY(expected.records.size() >= 20);
+        int stderrLines = 0;
+        const size_t unrecognised = lines.size() - expected.records.size(); // the long request line
+        for (size_t i = 0; i < got.records.size(); ++i) {
+            const LogRecord& a = got.records[i];
+            const LogRecord& b = expected.records[i];
+            QVERIFY2(a.kind == b.kind && a.stream == b.stream && a.atMs == b.atMs && a.dockerTimeNs == b.dockerTimeNs
+                         && a.dockerTimeNs == lines[i + unrecognised].timeNs && a.text == b.text
+                         && a.cache.hits == b.cache.hits && a.overflow.totalDropped == b.overflow.totalDropped
+                         && same(a.memory.rssMiB, b.memory.rssMiB)
+                         && same(a.memory.heapTotalMiB, b.memory.heapTotalMiB),
+                     qPrintable(QStringLiteral("record %1 differs").arg(i)));
+            stderrLines += a.stream == LogStream::Stderr;
+        }
+        QCOMPARE(stderrLines, 2);
+        QCOMPARE(std::count_if(got.records.begin(), got.records.end(),
+                               [](const LogRecord& r) { return r.kind == LogKind::AppStart; }),
+                 1);
+        QCOMPARE(std::count_if(got.records.begin(), got.records.end(),
+                               [](const LogRecord& r) { return r.kind == LogKind::Overflow; }),
+                 1);
+    }
+
+    // Compressed logs are refused with the tool that prints their text, not read as a few unrecognised lines.
+    void compressedLogsAreRefused_data()
+    {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<QString>("expected");
+        QTest::addRow("gzip") << QByteArray("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03junk\n", 15)
+                              << QStringLiteral("is gzip-compressed: replay its text (for example --replay <(zcat ");
+        QTest::addRow("zstd") << QByteArray("\x28\xb5\x2f\xfd\x24\x00junk", 10) << QStringLiteral("zstdcat");
+        QTest::addRow("xz") << QByteArray("\xfd\x37\x7a\x58\x5a\x00\x00junk", 11) << QStringLiteral("xzcat");
+        QTest::addRow("bzip2") << QByteArray("BZh91AY&SY junk") << QStringLiteral("bzcat");
+        QTest::addRow("lz4") << QByteArray("\x04\x22\x4d\x18junk", 8) << QStringLiteral("lz4cat");
+    }
+    void compressedLogsAreRefused()
+    {
+        QFETCH(QByteArray, bytes);
+        QFETCH(QString, expected);
+        QTemporaryDir dir;
+        const QString path = writeFile(dir, QStringLiteral("app log.1.gz"), bytes);
+        QVERIFY(!path.isEmpty());
+        QString error;
+        int batches = 0;
+        QVERIFY(!ReplaySource(path).read([&batches](const IngestBatch&) { ++batches; }, &error));
+        QVERIFY2(error.contains(expected), qPrintable(error));
+        QVERIFY2(error.startsWith(path + QStringLiteral(" is ")), qPrintable(error));
+        QVERIFY2(error.endsWith(QLatin1Char('\'') + path + QStringLiteral("'))")), qPrintable(error)); // quoted
+        QCOMPARE(batches, 0);
+        // A log that only begins with the same letters is read.
+        const Read plain = readWithSource(
+            writeFile(dir, QStringLiteral("app.log"),
+                      "BZhello\n2026-11-27T12:25:37Z 2026-11-27T12:25:37.954Z [info]: Memory: RSS=330.1MB, "
+                      "Heap=212.7MB/218.0MB, External=17.6MB, ArrayBuffers=13.6MB\n"));
+        QCOMPARE(plain.counters.lines, quint64(2));
+        QCOMPARE(plain.counters.recognised, quint64(1));
     }
 
     void readingAMissingFileFails()
