@@ -4,6 +4,7 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <cstring>
 #include <utility>
 
 namespace heapwatch {
@@ -69,6 +70,49 @@ bool parseK8sFile(QByteArrayView line, EngineLogFile::Piece& out)
     out.last = rest[0] == 'F';
     out.text = rest.size() > 2 ? rest.sliced(2).toByteArray() : QByteArray();
     return true;
+}
+
+constexpr qsizetype kRfc3339NanoChars = 30; // 2026-11-27T12:20:33.882071633Z
+
+// The 30 characters of EngineLogFile::rfc3339Nano(ns), written at text.
+void writeRfc3339Nano(qint64 ns, char* text)
+{
+    constexpr qint64 kNsPerSecond = 1000000000;
+    constexpr qint64 kSecondsPerDay = 86400;
+    // Floor divisions (a time before the epoch is in the second and the day before), without overflow at the ends.
+    const qint64 secs = ns / kNsPerSecond - (ns % kNsPerSecond < 0 ? 1 : 0);
+    const qint64 fraction = ns % kNsPerSecond + (ns % kNsPerSecond < 0 ? kNsPerSecond : 0);
+    const qint64 days = secs / kSecondsPerDay - (secs % kSecondsPerDay < 0 ? 1 : 0);
+    const qint64 ofDay = secs - days * kSecondsPerDay;
+    // The civil date of a day count (days since 1970-01-01, proleptic Gregorian): H. Hinnant's civil_from_days.
+    const qint64 z = days + 719468;
+    const qint64 era = (z >= 0 ? z : z - 146096) / 146097;
+    const qint64 dayOfEra = z - era * 146097;
+    const qint64 yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146096) / 365;
+    const qint64 dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+    const qint64 mp = (5 * dayOfYear + 2) / 153;
+    const qint64 day = dayOfYear - (153 * mp + 2) / 5 + 1;
+    const qint64 month = mp < 10 ? mp + 3 : mp - 9;
+    const qint64 year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+    // qint64 nanoseconds span the years 1677 to 2262: always four digits.
+    const auto digits = [text](int at, qint64 value, int count) {
+        for (int i = count - 1; i >= 0; --i, value /= 10)
+            text[at + i] = char('0' + value % 10);
+    };
+    digits(0, year, 4);
+    text[4] = '-';
+    digits(5, month, 2);
+    text[7] = '-';
+    digits(8, day, 2);
+    text[10] = 'T';
+    digits(11, ofDay / 3600, 2);
+    text[13] = ':';
+    digits(14, ofDay / 60 % 60, 2);
+    text[16] = ':';
+    digits(17, ofDay % 60, 2);
+    text[19] = '.';
+    digits(20, fraction, 9);
+    text[29] = 'Z';
 }
 
 } // namespace
@@ -165,52 +209,22 @@ bool EngineLogFile::isEngineLogLine(QByteArrayView line)
 
 QByteArray EngineLogFile::rfc3339Nano(qint64 ns)
 {
-    constexpr qint64 kNsPerSecond = 1000000000;
-    constexpr qint64 kSecondsPerDay = 86400;
-    // Floor divisions (a time before the epoch is in the second and the day before), without overflow at the ends.
-    const qint64 secs = ns / kNsPerSecond - (ns % kNsPerSecond < 0 ? 1 : 0);
-    const qint64 fraction = ns % kNsPerSecond + (ns % kNsPerSecond < 0 ? kNsPerSecond : 0);
-    const qint64 days = secs / kSecondsPerDay - (secs % kSecondsPerDay < 0 ? 1 : 0);
-    const qint64 ofDay = secs - days * kSecondsPerDay;
-    // The civil date of a day count (days since 1970-01-01, proleptic Gregorian): H. Hinnant's civil_from_days.
-    const qint64 z = days + 719468;
-    const qint64 era = (z >= 0 ? z : z - 146096) / 146097;
-    const qint64 dayOfEra = z - era * 146097;
-    const qint64 yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146096) / 365;
-    const qint64 dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
-    const qint64 mp = (5 * dayOfYear + 2) / 153;
-    const qint64 day = dayOfYear - (153 * mp + 2) / 5 + 1;
-    const qint64 month = mp < 10 ? mp + 3 : mp - 9;
-    const qint64 year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
-    // qint64 nanoseconds span the years 1677 to 2262: always four digits.
-    char text[31];
-    const auto digits = [&text](int at, qint64 value, int count) {
-        for (int i = count - 1; i >= 0; --i, value /= 10)
-            text[at + i] = char('0' + value % 10);
-    };
-    digits(0, year, 4);
-    text[4] = '-';
-    digits(5, month, 2);
-    text[7] = '-';
-    digits(8, day, 2);
-    text[10] = 'T';
-    digits(11, ofDay / 3600, 2);
-    text[13] = ':';
-    digits(14, ofDay / 60 % 60, 2);
-    text[16] = ':';
-    digits(17, ofDay % 60, 2);
-    text[19] = '.';
-    digits(20, fraction, 9);
-    text[29] = 'Z';
-    return QByteArray(text, 30);
+    QByteArray text(kRfc3339NanoChars, Qt::Uninitialized);
+    writeRfc3339Nano(ns, text.data());
+    return text;
 }
 
 void EngineLogFile::appendTimestamped(qint64 ns, QByteArrayView message, QByteArray& out)
 {
-    out += rfc3339Nano(ns);
-    out += ' ';
-    out += message;
-    out += '\n';
+    // Written in place: no string of its own per line.
+    const qsizetype at = out.size();
+    out.resize(at + kRfc3339NanoChars + 1 + message.size() + 1);
+    char* p = out.data() + at;
+    writeRfc3339Nano(ns, p);
+    p[kRfc3339NanoChars] = ' ';
+    if (!message.isEmpty())
+        std::memcpy(p + kRfc3339NanoChars + 1, message.data(), size_t(message.size()));
+    p[kRfc3339NanoChars + 1 + message.size()] = '\n';
 }
 
 void EngineLogFile::reset()

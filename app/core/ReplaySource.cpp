@@ -421,7 +421,8 @@ bool ReplaySource::readFiles(const QString& logPath, const QString& statsPath,
     // console's log-file follower reads it), or compressed bytes (refused with how to read them). A pipe's first
     // bytes are read here and parsed first; a file's are read where it stands, which stays.
     const qint64 size = log.size();
-    const bool segmented = !log.isSequential() && size > 0 && ::lseek(log.handle(), 0, SEEK_CUR) == 0;
+    const qint64 position = log.isSequential() ? -1 : qint64(::lseek(log.handle(), 0, SEEK_CUR));
+    const bool segmented = size > 0 && position == 0;
     QByteArray head; // a pipe's bytes read to tell
     bool engineFile = false;
     {
@@ -438,8 +439,7 @@ bool ReplaySource::readFiles(const QString& logPath, const QString& statsPath,
                 sniffed = head;
             } else {
                 sniffed.resize(want);
-                const off_t at = ::lseek(log.handle(), 0, SEEK_CUR);
-                sniffed.resize(readAt(log.handle(), at < 0 ? 0 : qint64(at), sniffed.data(), want));
+                sniffed.resize(readAt(log.handle(), std::max<qint64>(position, 0), sniffed.data(), want));
             }
             const QByteArrayView line = firstLine(sniffed, &complete);
             // Only a line that begins as the engines' do is read further (the first of a json-file can be long).
@@ -483,7 +483,7 @@ bool ReplaySource::readFiles(const QString& logPath, const QString& statsPath,
         const auto parseText = [&] {
             if (!text.isEmpty())
                 parser.feed(text, textStream, batch.logs);
-            text.clear();
+            text.resize(0); // its room kept for the next lines
         };
         const auto parseEngineLines = [&] {
             for (const EngineLogFile::Line& line : engineLines) {
