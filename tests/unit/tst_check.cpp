@@ -12,6 +12,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextStream>
+#include <QTimeZone>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -515,6 +516,41 @@ private Q_SLOTS:
         QCOMPARE(flagById(expected, QStringLiteral("restarts")).value(QStringLiteral("level")).toString(),
                  QStringLiteral("ok"));
         QCOMPARE(got, expected);
+    }
+
+    // An app that logs its Memory line with console.log (the seed's sample output: no time of its own), two hours of
+    // it in dockerd's json-file: judged at the engine's last time, with the growth its engine times give (before:
+    // "judged at 1970-01-01", growth unknown).
+    void replayOfAJsonFileOfLinesWithoutTheirOwnTime()
+    {
+        QTemporaryDir dir;
+        QByteArray out;
+        for (int s = 0; s <= 7200; s += 10) {
+            const QDateTime at = QDateTime(QDate(2026, 11, 27), QTime(12, 0), QTimeZone::utc()).addSecs(s);
+            const QString message = QStringLiteral("Memory: RSS=%1MB, Heap=%2MB/218.0MB, External=17.6MB, "
+                                                   "ArrayBuffers=13.6MB\n")
+                                        .arg(300.0 + s * 0.01, 0, 'f', 1)
+                                        .arg(150.0 + s * 0.005, 0, 'f', 1);
+            const QJsonObject o {
+                {QStringLiteral("log"), message},
+                {QStringLiteral("stream"), QStringLiteral("stdout")},
+                {QStringLiteral("time"), at.toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss")) + ".123456789Z"}};
+            out += QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n';
+        }
+        QFile f(dir.filePath(QStringLiteral("ID-json.log")));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(out);
+        f.close();
+        const Result r = check({QStringLiteral("--replay"), f.fileName(), QStringLiteral("--json")});
+        QCOMPARE(r.exitCode, 2);
+        const QJsonObject root = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        const QJsonObject process = root.value(QStringLiteral("process")).toObject();
+        QCOMPARE(process.value(QStringLiteral("samples")).toInt(), 721);
+        QCOMPARE(process.value(QStringLiteral("last_sample_at")).toString(),
+                 QStringLiteral("2026-11-27T14:00:00.123Z"));
+        const QJsonObject growth = flagById(root, QStringLiteral("memory_growth"));
+        QCOMPARE(growth.value(QStringLiteral("level")).toString(), QStringLiteral("critical"));
+        QCOMPARE(qRound(growth.value(QStringLiteral("value")).toDouble()), 36); // 0.01 MB a second
     }
 
     // Overflow warnings in other words than the seed's app (another version of it, a line cut short) are overflows
