@@ -1,11 +1,16 @@
 #include "EngineLogFile.h"
 
+#include "JsonText.h"
 #include "LogParser.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <cstring>
+#include <limits>
 #include <utility>
+#if defined(__SSE2__)
+#    include <emmintrin.h>
+#endif
 
 namespace heapwatch {
 
@@ -31,9 +36,132 @@ bool streamFrom(QByteArrayView name, LogStream& out)
     return false;
 }
 
-// json-file: one JSON object a line. Parsed as JSON (escapes, \u sequences) only after a cheap shape check.
+// The value of a \uXXXX escape at p (the four hex digits), or -1.
+int hexQuad(const char* p)
+{
+    int value = 0;
+    for (int i = 0; i < 4; ++i) {
+        const char c = p[i];
+        int digit;
+        if (c >= '0' && c <= '9')
+            digit = c - '0';
+        else if (c >= 'a' && c <= 'f')
+            digit = c - 'a' + 10;
+        else if (c >= 'A' && c <= 'F')
+            digit = c - 'A' + 10;
+        else
+            return -1;
+        value = value * 16 + digit;
+    }
+    return value;
+}
+
+// The JSON string that begins at p (after its opening quote) unescaped into out, up to its closing quote; the
+// position after that quote, or nullptr for anything this reader leaves to a JSON parser: bytes outside ASCII
+// (whose invalid sequences a parser replaces), a control character (invalid), a surrogate escape, an unknown
+// escape or no closing quote.
+const char* unescapedString(const char* p, const char* end, QByteArray& out)
+{
+    const char* run = p; // the bytes since the last escape, copied at once
+    const auto flush = [&](const char* to) {
+        if (to > run)
+            out.append(run, to - run);
+    };
+    while (p < end) {
+#if defined(__SSE2__)
+        // Sixteen bytes at a time to the next byte that is not plain ASCII text: a quote, a backslash, a control
+        // character or a byte of 0x80 and above (negative as a signed byte, so below 0x20 too).
+        while (end - p >= 16) {
+            const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+            const __m128i special = _mm_or_si128(
+                _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+                _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
+            const int mask = _mm_movemask_epi8(special);
+            if (mask != 0) {
+                p += __builtin_ctz(unsigned(mask));
+                break;
+            }
+            p += 16;
+        }
+        if (p >= end)
+            break;
+#endif
+        const auto c = static_cast<unsigned char>(*p);
+        if (c == '"') {
+            flush(p);
+            return p + 1;
+        }
+        if (c < 0x20 || c >= 0x80)
+            return nullptr;
+        if (c != '\\') {
+            ++p;
+            continue;
+        }
+        flush(p);
+        if (end - p < 2)
+            return nullptr;
+        if (p[1] == 'u') {
+            // Go's encoder writes control characters, <, >, & and U+2028/U+2029 so (the others as UTF-8).
+            const int u = end - p >= 6 ? hexQuad(p + 2) : -1;
+            if (u < 0 || (u >= 0xD800 && u <= 0xDFFF))
+                return nullptr;
+            appendUtf8(out, std::uint32_t(u));
+            p += 6;
+            run = p;
+            continue;
+        }
+        const char plain = jsonShortEscape(p[1]);
+        if (!plain)
+            return nullptr;
+        out.append(plain);
+        p += 2;
+        run = p;
+    }
+    return nullptr;
+}
+
+// A line as dockerd writes it (daemon/logger/jsonfilelog: the keys log, stream and time in that order, no spaces,
+// the log escaped by Go's encoding/json), read without a JSON parser; false for any other spelling, which
+// parseJsonFile then gives to one. A million lines took two seconds through QJsonDocument.
+bool parseDockerJsonLine(QByteArrayView line, EngineLogFile::Piece& out)
+{
+    constexpr QByteArrayView kLog("{\"log\":\"");
+    constexpr QByteArrayView kStream("\"stream\":\"");
+    constexpr QByteArrayView kTime("\"time\":\"");
+    constexpr qsizetype kStreamName = 6; // stdout, stderr
+    if (!line.startsWith(kLog))
+        return false;
+    const char* const end = line.data() + line.size();
+    out.text.resize(0);
+    const char* p = unescapedString(line.data() + kLog.size(), end, out.text);
+    // ,"stream":"stdout",
+    if (!p || end - p < 1 + kStream.size() + kStreamName + 2 || *p != ','
+        || QByteArrayView(p + 1, kStream.size()) != kStream)
+        return false;
+    p += 1 + kStream.size();
+    if (!streamFrom(QByteArrayView(p, kStreamName), out.stream) || p[kStreamName] != '"' || p[kStreamName + 1] != ',')
+        return false;
+    p += kStreamName + 2;
+    // "time":"2026-11-27T12:20:33.882071633Z"}
+    if (end - p < kTime.size() + 2 || QByteArrayView(p, kTime.size()) != kTime || end[-1] != '}' || end[-2] != '"')
+        return false;
+    const QByteArrayView time(p + kTime.size(), end - 2 - (p + kTime.size()));
+    if (time.contains('"') || time.contains('\\'))
+        return false;
+    out.timeNs = parseRfc3339Ns(time);
+    if (out.timeNs < 0)
+        return false;
+    out.last = out.text.endsWith('\n');
+    if (out.last)
+        out.text.chop(1);
+    return true;
+}
+
+// json-file: one JSON object a line; dockerd's own spelling read directly, any other through a JSON parser.
 bool parseJsonFile(QByteArrayView line, EngineLogFile::Piece& out)
 {
+    if (parseDockerJsonLine(line, out))
+        return true;
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson(QByteArray(line.data(), line.size()), &error);
     if (error.error != QJsonParseError::NoError || !doc.isObject())
@@ -68,7 +196,9 @@ bool parseK8sFile(QByteArrayView line, EngineLogFile::Piece& out)
     if (out.timeNs < 0)
         return false;
     out.last = rest[0] == 'F';
-    out.text = rest.size() > 2 ? rest.sliced(2).toByteArray() : QByteArray();
+    out.text.resize(0); // its room kept
+    if (rest.size() > 2)
+        out.text.append(rest.sliced(2));
     return true;
 }
 
@@ -81,37 +211,57 @@ void writeRfc3339Nano(qint64 ns, char* text)
     constexpr qint64 kSecondsPerDay = 86400;
     // Floor divisions (a time before the epoch is in the second and the day before), without overflow at the ends.
     const qint64 secs = ns / kNsPerSecond - (ns % kNsPerSecond < 0 ? 1 : 0);
-    const qint64 fraction = ns % kNsPerSecond + (ns % kNsPerSecond < 0 ? kNsPerSecond : 0);
+    const auto fraction = quint32(ns % kNsPerSecond + (ns % kNsPerSecond < 0 ? kNsPerSecond : 0));
     const qint64 days = secs / kSecondsPerDay - (secs % kSecondsPerDay < 0 ? 1 : 0);
-    const qint64 ofDay = secs - days * kSecondsPerDay;
-    // The civil date of a day count (days since 1970-01-01, proleptic Gregorian): H. Hinnant's civil_from_days.
-    const qint64 z = days + 719468;
-    const qint64 era = (z >= 0 ? z : z - 146096) / 146097;
-    const qint64 dayOfEra = z - era * 146097;
-    const qint64 yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146096) / 365;
-    const qint64 dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
-    const qint64 mp = (5 * dayOfYear + 2) / 153;
-    const qint64 day = dayOfYear - (153 * mp + 2) / 5 + 1;
-    const qint64 month = mp < 10 ? mp + 3 : mp - 9;
-    const qint64 year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
-    // qint64 nanoseconds span the years 1677 to 2262: always four digits.
-    const auto digits = [text](int at, qint64 value, int count) {
-        for (int i = count - 1; i >= 0; --i, value /= 10)
-            text[at + i] = char('0' + value % 10);
+    const auto ofDay = quint32(secs - days * kSecondsPerDay);
+    const auto twoDigits = [text](int at, quint32 value) {
+        text[at] = char('0' + value / 10);
+        text[at + 1] = char('0' + value % 10);
     };
-    digits(0, year, 4);
-    text[4] = '-';
-    digits(5, month, 2);
-    text[7] = '-';
-    digits(8, day, 2);
+    // The lines of a log come many a day: the date of the line before is written again as it was (a replay of a
+    // million lines spent a sixth of its time here).
+    struct Day
+    {
+        qint64 days = std::numeric_limits<qint64>::min();
+        char text[10];
+    };
+    thread_local Day last;
+    if (days != last.days) {
+        // The civil date of a day count (days since 1970-01-01, proleptic Gregorian): H. Hinnant's civil_from_days.
+        const qint64 z = days + 719468;
+        const qint64 era = (z >= 0 ? z : z - 146096) / 146097;
+        const qint64 dayOfEra = z - era * 146097;
+        const qint64 yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146096) / 365;
+        const qint64 dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+        const qint64 mp = (5 * dayOfYear + 2) / 153;
+        const auto day = quint32(dayOfYear - (153 * mp + 2) / 5 + 1);
+        const auto month = quint32(mp < 10 ? mp + 3 : mp - 9);
+        // qint64 nanoseconds span the years 1677 to 2262: always four digits.
+        const auto year = quint32(yearOfEra + era * 400 + (month <= 2 ? 1 : 0));
+        twoDigits(0, year / 100);
+        twoDigits(2, year % 100);
+        text[4] = '-';
+        twoDigits(5, month);
+        text[7] = '-';
+        twoDigits(8, day);
+        last.days = days;
+        std::memcpy(last.text, text, sizeof last.text);
+    } else {
+        std::memcpy(text, last.text, sizeof last.text);
+    }
     text[10] = 'T';
-    digits(11, ofDay / 3600, 2);
+    twoDigits(11, ofDay / 3600);
     text[13] = ':';
-    digits(14, ofDay / 60 % 60, 2);
+    twoDigits(14, ofDay / 60 % 60);
     text[16] = ':';
-    digits(17, ofDay % 60, 2);
+    twoDigits(17, ofDay % 60);
     text[19] = '.';
-    digits(20, fraction, 9);
+    // Nine digits, two at a time.
+    quint32 f = fraction;
+    text[28] = char('0' + f % 10);
+    f /= 10;
+    for (int at = 26; at >= 20; at -= 2, f /= 100)
+        twoDigits(at, f % 100);
     text[29] = 'Z';
 }
 
@@ -130,7 +280,37 @@ bool EngineLogFile::parsePiece(QByteArrayView line, Piece& out)
     return false;
 }
 
+namespace {
+
+// The lines into vectors, each with a string of its own.
+class VectorSink : public EngineLogFile::Sink
+{
+public:
+    VectorSink(std::vector<EngineLogFile::Line>& out, std::vector<QByteArray>& control)
+        : m_out(out)
+        , m_control(control)
+    {
+    }
+    void line(LogStream stream, qint64 timeNs, QByteArrayView message) override
+    {
+        m_out.push_back(EngineLogFile::Line {stream, timeNs, message.toByteArray()});
+    }
+    void control(QByteArrayView line) override { m_control.push_back(line.toByteArray()); }
+
+private:
+    std::vector<EngineLogFile::Line>& m_out;
+    std::vector<QByteArray>& m_control;
+};
+
+} // namespace
+
 void EngineLogFile::feed(QByteArrayView bytes, std::vector<Line>& out, std::vector<QByteArray>& control)
+{
+    VectorSink sink(out, control);
+    feed(bytes, sink);
+}
+
+void EngineLogFile::feed(QByteArrayView bytes, Sink& sink)
 {
     while (!bytes.isEmpty()) {
         const qsizetype nl = bytes.indexOf('\n');
@@ -144,23 +324,23 @@ void EngineLogFile::feed(QByteArrayView bytes, std::vector<Line>& out, std::vect
             return;
         }
         if (m_partial.isEmpty()) {
-            take(bytes.first(nl), out, control);
+            take(bytes.first(nl), sink);
         } else {
             m_partial.append(bytes.data(), nl);
-            take(m_partial, out, control);
+            take(m_partial, sink);
             m_partial.clear();
         }
         bytes = bytes.sliced(nl + 1);
     }
 }
 
-void EngineLogFile::take(QByteArrayView line, std::vector<Line>& out, std::vector<QByteArray>& control)
+void EngineLogFile::take(QByteArrayView line, Sink& sink)
 {
     if (line.startsWith(kControl)) {
-        control.push_back(line.sliced(kControl.size()).toByteArray());
+        sink.control(line.sliced(kControl.size()));
         return;
     }
-    Piece piece;
+    Piece& piece = m_piece;
     if (!parsePiece(line, piece)) {
         ++m_malformed;
         return;
@@ -168,19 +348,23 @@ void EngineLogFile::take(QByteArrayView line, std::vector<Line>& out, std::vecto
     const int s = slot(piece.stream);
     Line& pending = m_pending[s];
     if (!m_hasPending[s]) {
+        if (piece.last) { // a whole line, as nearly all are: passed on from where it was read
+            sink.line(piece.stream, piece.timeNs, piece.text);
+            return;
+        }
         pending.stream = piece.stream;
         pending.timeNs = piece.timeNs;
-        pending.message = std::move(piece.text);
+        pending.message = piece.text;
         m_hasPending[s] = true;
     } else if (pending.message.size() + piece.text.size() <= kMaxJoinedBytes) {
         pending.message.append(piece.text);
     } else {
         // Too long to join: what was joined goes as it is (oversized for LogParser), the piece starts anew.
-        out.push_back(std::move(pending));
-        pending = Line {piece.stream, piece.timeNs, std::move(piece.text)};
+        sink.line(pending.stream, pending.timeNs, pending.message);
+        pending = Line {piece.stream, piece.timeNs, piece.text};
     }
     if (piece.last) {
-        out.push_back(std::move(pending));
+        sink.line(pending.stream, pending.timeNs, pending.message);
         pending = Line {};
         m_hasPending[s] = false;
     }
@@ -188,15 +372,21 @@ void EngineLogFile::take(QByteArrayView line, std::vector<Line>& out, std::vecto
 
 void EngineLogFile::finish(std::vector<Line>& out, std::vector<QByteArray>& control)
 {
+    VectorSink sink(out, control);
+    finish(sink);
+}
+
+void EngineLogFile::finish(Sink& sink)
+{
     if (!m_partial.isEmpty()) {
         const QByteArray last = std::exchange(m_partial, QByteArray());
-        take(last, out, control);
+        take(last, sink);
     }
     // The unfinished lines of both streams, the older first.
     const int first = m_hasPending[0] && m_hasPending[1] && m_pending[1].timeNs < m_pending[0].timeNs ? 1 : 0;
     for (int s : {first, 1 - first}) {
         if (m_hasPending[s])
-            out.push_back(std::move(m_pending[s]));
+            sink.line(m_pending[s].stream, m_pending[s].timeNs, m_pending[s].message);
     }
     reset();
 }

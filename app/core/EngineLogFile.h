@@ -29,14 +29,26 @@ public:
     // A joined line longer than this is passed on as it is (LogParser counts it as oversized and skips it).
     static constexpr qsizetype kMaxJoinedBytes = 1024 * 1024;
 
+    // Where the lines go as they are read, without a string of their own (each view is valid during the call only):
+    // a replay of a million lines allocated twice a line otherwise.
+    class Sink
+    {
+    public:
+        virtual ~Sink() = default;
+        virtual void line(LogStream stream, qint64 timeNs, QByteArrayView message) = 0;
+        virtual void control(QByteArrayView line) = 0; // the reader's own line, without "hwlog "
+    };
+
     // Appends the complete lines in bytes to out and the reader's own lines ("hwlog …", without "hwlog ")
     // to control. Keeps a partial line (and the pieces of a partial log line) for the next call.
     void feed(QByteArrayView bytes, std::vector<Line>& out, std::vector<QByteArray>& control);
+    void feed(QByteArrayView bytes, Sink& sink);
     // Forget partial lines and pieces (the reader was stopped: the next run reads them again).
     void reset();
     // The end of the input (a saved file read to its end): a last line without its newline is taken as a line, and
     // the lines whose last piece never came are passed on as they are, as `docker logs` prints them. Then reset().
     void finish(std::vector<Line>& out, std::vector<QByteArray>& control);
+    void finish(Sink& sink);
 
     // Whether line (a file's first) is a line of either format: the file is an engine's log file.
     static bool isEngineLogLine(QByteArrayView line);
@@ -58,11 +70,14 @@ public:
     static bool parsePiece(QByteArrayView line, Piece& out);
 
     quint64 malformed() const { return m_malformed; }
+    // Whether a line is begun and not ended: bytes after the last newline, or pieces whose last has not come.
+    bool unfinished() const { return !m_partial.isEmpty() || m_hasPending[0] || m_hasPending[1]; }
 
 private:
-    void take(QByteArrayView line, std::vector<Line>& out, std::vector<QByteArray>& control);
+    void take(QByteArrayView line, Sink& sink);
 
     QByteArray m_partial; // bytes after the last newline
+    Piece m_piece; // the line read last (its room kept)
     Line m_pending[2]; // pieces joined so far, per stream
     bool m_hasPending[2] = {false, false};
     quint64 m_malformed = 0;

@@ -2,6 +2,7 @@
 // straight into uint32 vectors, the strings into one blob; the `snapshot` object (a few KB of metadata) is the
 // only part read as a JSON document.
 #include "HeapSnapshot.h"
+#include "JsonText.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -79,25 +80,6 @@ private:
 #endif
     }
 
-    static void appendUtf8(QByteArray& out, uint32_t cp)
-    {
-        if (cp < 0x80) {
-            out.append(char(cp));
-        } else if (cp < 0x800) {
-            out.append(char(0xC0 | (cp >> 6)));
-            out.append(char(0x80 | (cp & 0x3F)));
-        } else if (cp < 0x10000) {
-            out.append(char(0xE0 | (cp >> 12)));
-            out.append(char(0x80 | ((cp >> 6) & 0x3F)));
-            out.append(char(0x80 | (cp & 0x3F)));
-        } else {
-            out.append(char(0xF0 | (cp >> 18)));
-            out.append(char(0x80 | ((cp >> 12) & 0x3F)));
-            out.append(char(0x80 | ((cp >> 6) & 0x3F)));
-            out.append(char(0x80 | (cp & 0x3F)));
-        }
-    }
-
     bool readHex4(uint32_t* cp)
     {
         if (m_end - m_p < 4)
@@ -135,29 +117,7 @@ private:
             if (m_p >= m_end)
                 return fail(QStringLiteral("truncated string"));
             const char e = *m_p++;
-            char plain = 0;
-            switch (e) {
-            case '"':
-            case '\\':
-            case '/':
-                plain = e;
-                break;
-            case 'b':
-                plain = '\b';
-                break;
-            case 'f':
-                plain = '\f';
-                break;
-            case 'n':
-                plain = '\n';
-                break;
-            case 'r':
-                plain = '\r';
-                break;
-            case 't':
-                plain = '\t';
-                break;
-            case 'u': {
+            if (e == 'u') {
                 uint32_t cp = 0;
                 if (!readHex4(&cp))
                     return false;
@@ -178,9 +138,9 @@ private:
                     appendUtf8(*out, cp);
                 continue;
             }
-            default:
+            const char plain = jsonShortEscape(e);
+            if (!plain)
                 return fail(QStringLiteral("bad escape in string"));
-            }
             if (out)
                 out->append(plain);
         }

@@ -99,47 +99,141 @@ template<typename Feed> void readSegment(int fd, qint64 size, qint64 i, qint64 c
     }
 }
 
+// An engine's log file fed to a parser: its lines as `docker logs --timestamps` prints them, each stream's to the
+// parser as that stream's, in the file's order (EngineLogFile, as the console's log-file follower reads it). Lines of
+// neither format (and the follower's own) count as malformed lines, and the file's bytes as the bytes read.
+class EngineFeed : private EngineLogFile::Sink
+{
+public:
+    // Starts anew from state (a file's start, or where the segment before ended: the pieces of a long line).
+    void restart(const EngineLogFile& state)
+    {
+        m_engine = state;
+        m_startMalformed = state.malformed();
+        m_control = 0;
+        m_fileBytes = 0;
+    }
+    void feed(QByteArrayView bytes, LogParser& parser, std::vector<LogRecord>& logs)
+    {
+        m_fileBytes += quint64(bytes.size());
+        m_parser = &parser;
+        m_logs = &logs;
+        m_engine.feed(bytes, *this);
+        parseText(parser, logs);
+    }
+    // The end of the file.
+    void finish(LogParser& parser, std::vector<LogRecord>& logs)
+    {
+        m_parser = &parser;
+        m_logs = &logs;
+        m_engine.finish(*this);
+        parseText(parser, logs);
+    }
+    // The parser's counters since restart(), with the file's rejected lines and bytes.
+    ParseCounters counters(const LogParser& parser) const
+    {
+        ParseCounters c = parser.counters();
+        const quint64 rejected = m_engine.malformed() - m_startMalformed + m_control;
+        c.lines += rejected;
+        c.malformed += rejected;
+        c.bytes = m_fileBytes; // the file's, not those of the lines made of it
+        return c;
+    }
+    const EngineLogFile& state() const { return m_engine; }
+
+private:
+    // The lines of one stream are gathered and parsed together, at a change of stream or at the end of the bytes.
+    void line(LogStream stream, qint64 timeNs, QByteArrayView message) override
+    {
+        if (stream != m_textStream && !m_text.isEmpty()) {
+            m_parser->feed(m_text, m_textStream, *m_logs);
+            m_text.resize(0);
+        }
+        m_textStream = stream;
+        EngineLogFile::appendTimestamped(timeNs, message, m_text);
+    }
+    void control(QByteArrayView) override { ++m_control; } // the follower's own lines: not a saved log's
+    void parseText(LogParser& parser, std::vector<LogRecord>& logs)
+    {
+        if (!m_text.isEmpty())
+            parser.feed(m_text, m_textStream, logs);
+        m_text.resize(0); // its room kept for the next lines
+    }
+
+    EngineLogFile m_engine;
+    quint64 m_startMalformed = 0;
+    quint64 m_control = 0;
+    quint64 m_fileBytes = 0;
+    QByteArray m_text;
+    LogStream m_textStream = LogStream::Stdout;
+    LogParser* m_parser = nullptr; // those of the feed() or finish() under way
+    std::vector<LogRecord>* m_logs = nullptr;
+};
+
+// What a thread that parses segments keeps from one to the next: its read buffer (kBufferBytes; allocated for each
+// segment, it was fresh pages every time: the kernel's copy into them took a page fault per 4 KiB, half the
+// process's faults) and, for an engine's log file, its text.
+struct SegmentScratch
+{
+    std::unique_ptr<char[]> buffer {new char[size_t(kBufferBytes)]};
+    EngineFeed engine;
+};
+
 // Parses a regular file in segments, each by its own LogParser in a worker thread reading its own bytes, and
 // hands their records to deliver in file order, in the calling thread. The result is the one a single parser
 // reading the file from the start gives: a parser carries nothing from one line to the next but a partial line
 // (and a cache of the last timestamp's minute, which changes no value), and every segment holds whole lines.
 // False when cancelled. problemsAfter: set IngestBatch::problemsAfter from the segments parsed ahead.
-bool parseSegments(int fd, qint64 size, const std::function<void(IngestBatch&, qint64 lastMs)>& deliver,
-                   const std::atomic<bool>* cancel, bool problemsAfter)
+// engineFile: the file is an engine's log file (EngineFeed). Its segments are parsed apart too; where one ends
+// within a line's pieces (a line longer than 16 KiB), the next is parsed again after it, in file order.
+bool parseSegments(int fd, qint64 size, bool engineFile,
+                   const std::function<void(IngestBatch&, qint64 lastMs)>& deliver, const std::atomic<bool>* cancel,
+                   bool problemsAfter)
 {
     const size_t count = size_t(std::max<qint64>(1, (size + kSegmentBytes - 1) / kSegmentBytes));
-    // Fills batch (its logs may hold the capacity of an earlier segment's) and returns its latest record time.
-    // buffer: kBufferBytes of the calling thread's, kept from one segment to the next (allocated for
-    // each, it was fresh pages every time: the kernel's copy into them took a page fault per 4 KiB, half the process's
-    // faults).
-    const auto parseSegment = [&](size_t i, IngestBatch& batch, char* buffer) {
-        LogParser parser(LogParser::Timestamps::Detect, LogParser::Hashing::Gated);
-        batch.backfill = true;
-        // Memory lines, nearly all of a log, become the process ring's rows here, on the parsing threads, rather
-        // than records for the one thread that applies every line.
-        batch.memoryRows.clear();
-        batch.memoryRows.rows.reserve(size_t(kSegmentBytes / 128)); // a Memory line is about 140 bytes
-        parser.setMemoryRows(&batch.memoryRows);
-        readSegment(fd, size, qint64(i), qint64(count), buffer,
-                    [&](QByteArrayView bytes) { parser.feed(bytes, LogStream::Stdout, batch.logs); });
-        if (i + 1 == count)
-            parser.finish(batch.logs);
-        batch.logCounters = parser.counters();
-        const std::vector<MemoryRows::Row>& rows = batch.memoryRows.rows;
-        const auto byTime = [](const auto& a, const auto& b) { return a.atMs < b.atMs; };
-        batch.memoryRows.inOrder = std::is_sorted(rows.begin(), rows.end(), byTime);
-        const std::vector<MemoryRows::CacheRow>& cacheRows = batch.memoryRows.cacheRows;
-        batch.memoryRows.cacheInOrder = std::is_sorted(cacheRows.begin(), cacheRows.end(), byTime);
-        qint64 lastMs = batch.memoryRows.lastMs;
-        for (const LogRecord& r : batch.logs)
-            lastMs = std::max(lastMs, r.atMs);
-        return lastMs;
-    };
+    // Fills batch (its logs may hold the capacity of an earlier segment's) and returns its latest record time, with
+    // the calling thread's scratch. An engine's log file is read from the state start (where the segment before
+    // ended), and end is set to where this one ends.
+    const auto parseSegment
+        = [&](size_t i, IngestBatch& batch, SegmentScratch& scratch, const EngineLogFile& start, EngineLogFile* end) {
+              LogParser parser(LogParser::Timestamps::Detect, LogParser::Hashing::Gated);
+              batch.backfill = true;
+              // Memory lines, nearly all of a log, become the process ring's rows here, on the parsing threads, rather
+              // than records for the one thread that applies every line.
+              batch.memoryRows.clear();
+              batch.memoryRows.rows.reserve(size_t(kSegmentBytes / 128)); // a Memory line is about 140 bytes
+              parser.setMemoryRows(&batch.memoryRows);
+              if (engineFile) {
+                  scratch.engine.restart(start);
+                  readSegment(fd, size, qint64(i), qint64(count), scratch.buffer.get(),
+                              [&](QByteArrayView bytes) { scratch.engine.feed(bytes, parser, batch.logs); });
+                  if (i + 1 == count)
+                      scratch.engine.finish(parser, batch.logs);
+              } else {
+                  readSegment(fd, size, qint64(i), qint64(count), scratch.buffer.get(),
+                              [&](QByteArrayView bytes) { parser.feed(bytes, LogStream::Stdout, batch.logs); });
+              }
+              if (i + 1 == count)
+                  parser.finish(batch.logs);
+              batch.logCounters = engineFile ? scratch.engine.counters(parser) : parser.counters();
+              if (end && engineFile)
+                  *end = scratch.engine.state();
+              const std::vector<MemoryRows::Row>& rows = batch.memoryRows.rows;
+              const auto byTime = [](const auto& a, const auto& b) { return a.atMs < b.atMs; };
+              batch.memoryRows.inOrder = std::is_sorted(rows.begin(), rows.end(), byTime);
+              const std::vector<MemoryRows::CacheRow>& cacheRows = batch.memoryRows.cacheRows;
+              batch.memoryRows.cacheInOrder = std::is_sorted(cacheRows.begin(), cacheRows.end(), byTime);
+              qint64 lastMs = batch.memoryRows.lastMs;
+              for (const LogRecord& r : batch.logs)
+                  lastMs = std::max(lastMs, r.atMs);
+              return lastMs;
+          };
     const auto isCancelled = [cancel] { return cancel && cancel->load(); };
+    const EngineLogFile fileStart;
     if (count <= 1) {
         IngestBatch batch;
-        const std::unique_ptr<char[]> buffer(new char[size_t(kBufferBytes)]);
-        const qint64 lastMs = parseSegment(0, batch, buffer.get());
+        SegmentScratch scratch;
+        const qint64 lastMs = parseSegment(0, batch, scratch, fileStart, nullptr);
         if (isCancelled())
             return false;
         deliver(batch, lastMs);
@@ -152,6 +246,7 @@ bool parseSegments(int fd, qint64 size, const std::function<void(IngestBatch&, q
         qint64 lastMs = -1;
         quint32 problems = 0; // records that add a problem (TargetState::addsProblem)
         bool done = false;
+        EngineLogFile end; // an engine's log file: its state where the segment ends
     };
     // Record vectors handed back after their segment was applied: their pages are reused, not faulted in anew.
     std::vector<std::vector<LogRecord>> spare;
@@ -162,9 +257,9 @@ bool parseSegments(int fd, qint64 size, const std::function<void(IngestBatch&, q
     size_t next = 0; // the next segment a worker takes
     size_t applied = 0; // segments handed to deliver
     bool stop = false;
-    // Parses segment i into its slot, in recycled vectors, reading through the thread's buffer; called without
-    // the lock.
-    const auto parseInto = [&](size_t i, char* buffer) {
+    // Parses segment i into its slot (from an engine's log file's start), in recycled vectors, with the thread's
+    // scratch; called without the lock.
+    const auto parseInto = [&](size_t i, SegmentScratch& scratch) {
         IngestBatch batch;
         {
             std::lock_guard lock(mutex);
@@ -178,7 +273,8 @@ bool parseSegments(int fd, qint64 size, const std::function<void(IngestBatch&, q
             }
         }
         batch.logs.clear(); // here rather than in the applying thread: a destructor call per record
-        const qint64 lastMs = parseSegment(i, batch, buffer);
+        EngineLogFile end;
+        const qint64 lastMs = parseSegment(i, batch, scratch, fileStart, &end);
         const auto problems = quint32(std::count_if(
             batch.logs.begin(), batch.logs.end(), [](const LogRecord& r) { return TargetState::addsProblem(r.kind); }));
         std::lock_guard lock(mutex);
@@ -186,6 +282,7 @@ bool parseSegments(int fd, qint64 size, const std::function<void(IngestBatch&, q
         parsed[i].lastMs = lastMs;
         parsed[i].problems = problems;
         parsed[i].done = true;
+        parsed[i].end = std::move(end);
         changed.notify_all();
     };
     // Whether a thread may parse the next segment now (under the lock): not too far ahead of the one applied.
@@ -193,7 +290,7 @@ bool parseSegments(int fd, qint64 size, const std::function<void(IngestBatch&, q
     // The segment a thread parses now (under the lock); count when none.
     const auto takeSegment = [&]() -> size_t { return canTake() ? next++ : count; };
     const auto work = [&] {
-        const std::unique_ptr<char[]> buffer(new char[size_t(kBufferBytes)]);
+        SegmentScratch scratch;
         for (;;) {
             size_t i;
             {
@@ -202,7 +299,7 @@ bool parseSegments(int fd, qint64 size, const std::function<void(IngestBatch&, q
                 if ((i = takeSegment()) == count)
                     return;
             }
-            parseInto(i, buffer.get());
+            parseInto(i, scratch);
         }
     };
     // The applying thread parses too whenever the segment it needs next is not ready: with one thread fewer than
@@ -214,10 +311,12 @@ bool parseSegments(int fd, qint64 size, const std::function<void(IngestBatch&, q
     for (unsigned w = 0; w < std::min<size_t>(workers, count); ++w)
         threads.emplace_back(work);
     bool ok = true;
-    std::unique_ptr<char[]> buffer; // the applying thread's, made when it first parses
+    std::unique_ptr<SegmentScratch> scratch; // the applying thread's, made when it first parses
+    EngineLogFile carried; // an engine's log file: its state where the segment applied last ended
     for (size_t i = 0; i < count; ++i) {
         IngestBatch batch;
         qint64 lastMs;
+        EngineLogFile end;
         for (;;) {
             size_t j = count;
             {
@@ -226,6 +325,7 @@ bool parseSegments(int fd, qint64 size, const std::function<void(IngestBatch&, q
                 if (parsed[i].done) {
                     batch = std::move(parsed[i].batch);
                     lastMs = parsed[i].lastMs;
+                    end = std::move(parsed[i].end);
                     // The problems of the segments parsed ahead without a gap: at least that many follow.
                     for (size_t k = i + 1; problemsAfter && k < count && parsed[k].done; ++k)
                         batch.problemsAfter = quint32(std::min<quint64>(
@@ -235,11 +335,20 @@ bool parseSegments(int fd, qint64 size, const std::function<void(IngestBatch&, q
                 j = takeSegment();
             }
             if (j < count) {
-                if (!buffer)
-                    buffer.reset(new char[size_t(kBufferBytes)]);
-                parseInto(j, buffer.get());
+                if (!scratch)
+                    scratch = std::make_unique<SegmentScratch>();
+                parseInto(j, *scratch);
             }
         }
+        if (engineFile && carried.unfinished()) {
+            // The segment before ended within a line's pieces: this one is read again after it (rare: a line
+            // longer than 16 KiB across the boundary, or a piece whose line never ended).
+            if (!scratch)
+                scratch = std::make_unique<SegmentScratch>();
+            batch.logs.clear();
+            lastMs = parseSegment(i, batch, *scratch, carried, &end);
+        }
+        carried = std::move(end);
         if (isCancelled()) {
             ok = false;
             break;
@@ -460,11 +569,11 @@ bool ReplaySource::readFiles(const QString& logPath, const QString& statsPath,
         }
         engineFile = EngineLogFile::isEngineLogLine(firstLine(sniffed, &complete));
     }
-    // A regular file is parsed in segments by worker threads (from its start: standard input redirected from a
-    // file someone read part of already is read from where it is); anything else (a pipe, an engine's log file) is
-    // read in chunks.
-    if (segmented && !engineFile) {
-        if (!parseSegments(log.handle(), size, deliver, cancel, wholeHistory)) {
+    // A regular file (a log or an engine's log file) is parsed in segments by worker threads (from its start:
+    // standard input redirected from a file someone read part of already is read from where it is); anything else
+    // (a pipe) is read in chunks.
+    if (segmented) {
+        if (!parseSegments(log.handle(), size, engineFile, deliver, cancel, wholeHistory)) {
             cancelled(); // sets the reason
             return false;
         }
@@ -474,37 +583,8 @@ bool ReplaySource::readFiles(const QString& logPath, const QString& statsPath,
         batch.backfill = true;
         // An engine's log file: its lines as `docker logs --timestamps` prints them, each stream's to the parser as
         // that stream's, in the file's order. Lines of neither format (and the follower's own) count as malformed.
-        EngineLogFile engine;
-        std::vector<EngineLogFile::Line> engineLines;
-        std::vector<QByteArray> control;
-        quint64 fileBytes = 0;
-        QByteArray text;
-        LogStream textStream = LogStream::Stdout;
-        const auto parseText = [&] {
-            if (!text.isEmpty())
-                parser.feed(text, textStream, batch.logs);
-            text.resize(0); // its room kept for the next lines
-        };
-        const auto parseEngineLines = [&] {
-            for (const EngineLogFile::Line& line : engineLines) {
-                if (line.stream != textStream)
-                    parseText();
-                textStream = line.stream;
-                EngineLogFile::appendTimestamped(line.timeNs, line.message, text);
-            }
-            engineLines.clear();
-            parseText();
-        };
-        const auto counters = [&] {
-            ParseCounters c = parser.counters();
-            if (engineFile) {
-                const quint64 rejected = engine.malformed() + control.size();
-                c.lines += rejected;
-                c.malformed += rejected;
-                c.bytes = fileBytes; // the file's, not those of the lines made of it
-            }
-            return c;
-        };
+        EngineFeed engine;
+        const auto counters = [&] { return engineFile ? engine.counters(parser) : parser.counters(); };
         ParseCounters reported;
         auto flush = [&](bool force) {
             if (!force && batch.logs.size() < kRecordsPerBatch)
@@ -520,10 +600,8 @@ bool ReplaySource::readFiles(const QString& logPath, const QString& statsPath,
             batch.backfill = true;
         };
         const auto parse = [&](QByteArrayView bytes) {
-            fileBytes += quint64(bytes.size());
             if (engineFile) {
-                engine.feed(bytes, engineLines, control);
-                parseEngineLines();
+                engine.feed(bytes, parser, batch.logs);
             } else {
                 parser.feed(bytes, LogStream::Stdout, batch.logs);
             }
@@ -537,10 +615,8 @@ bool ReplaySource::readFiles(const QString& logPath, const QString& statsPath,
                 return false;
             parse(chunk);
         }
-        if (engineFile) {
-            engine.finish(engineLines, control);
-            parseEngineLines();
-        }
+        if (engineFile)
+            engine.finish(parser, batch.logs);
         parser.finish(batch.logs);
         if (log.error() != QFileDevice::NoError) {
             if (error)

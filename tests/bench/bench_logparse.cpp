@@ -12,6 +12,7 @@
 // path lost a line, delivered one twice or hashed a line more than once.
 #include "Assessment.h"
 #include "ContainerStreams.h"
+#include "EngineLogFile.h"
 #include "LogParser.h"
 #include "TargetState.h"
 
@@ -550,8 +551,16 @@ int main(int argc, char** argv)
     std::printf("log: %s, %llu lines, %.1f MB\n", qPrintable(path), static_cast<unsigned long long>(lines),
                 double(QFile(path).size()) / 1e6);
 
-    // Lines without any timestamp are never a follower's (`logs --timestamps` stamps every line): no live path.
-    const bool withoutTimestamps = !givenLog && cli.isSet(noTimestampsOption);
+    // Lines without any timestamp are never a follower's (`logs --timestamps` stamps every line): no live path. Nor
+    // for an engine's own log file (dockerd's json-file, podman's k8s-file), which the replay reads as the follower of
+    // such a file does: the live path times `docker logs` output.
+    bool engineFile = false;
+    if (givenLog) {
+        QFile file(path);
+        if (file.open(QIODevice::ReadOnly))
+            engineFile = EngineLogFile::isEngineLogLine(file.readLine(256 * 1024).trimmed());
+    }
+    const bool withoutTimestamps = (!givenLog && cli.isSet(noTimestampsOption)) || engineFile;
     ParseRun best, bestEvaluated;
     LiveRun bestLive;
     bestLive.seconds = std::numeric_limits<double>::max();
@@ -658,7 +667,9 @@ int main(int argc, char** argv)
     } else {
         std::printf("backfill: %s could not be run (%s)\n", replay.ok ? "grep" : "heapwatch", qPrintable(heapwatch));
     }
-    if (withoutTimestamps)
+    if (engineFile)
+        std::printf("live path: not run (an engine's log file; the live path times docker logs output)\n");
+    else if (withoutTimestamps)
         std::printf("live path: not run (lines without timestamps are never a follower's)\n");
     else
         std::printf(

@@ -7,6 +7,9 @@
 #include "LogParser.h"
 
 #include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRandomGenerator>
 #include <QTest>
 #include <QTimeZone>
 #include <limits>
@@ -131,18 +134,113 @@ private slots:
     void rfc3339Nano()
     {
         QFETCH(qint64, ns);
-        const qint64 secs = ns / 1000000000 - (ns % 1000000000 < 0 ? 1 : 0);
-        const qint64 fraction = ns % 1000000000 + (ns % 1000000000 < 0 ? 1000000000 : 0);
-        const QByteArray expected = QDateTime::fromSecsSinceEpoch(secs, QTimeZone::utc())
-                                        .toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss"))
-                                        .toLatin1()
-            + '.' + QByteArray::number(fraction).rightJustified(9, '0') + 'Z';
+        const auto expectedOf = [](qint64 t) {
+            const qint64 secs = t / 1000000000 - (t % 1000000000 < 0 ? 1 : 0);
+            const qint64 fraction = t % 1000000000 + (t % 1000000000 < 0 ? 1000000000 : 0);
+            return QDateTime::fromSecsSinceEpoch(secs, QTimeZone::utc())
+                       .toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss"))
+                       .toLatin1()
+                + '.' + QByteArray::number(fraction).rightJustified(9, '0') + 'Z';
+        };
+        const QByteArray expected = expectedOf(ns);
         QCOMPARE(EngineLogFile::rfc3339Nano(ns), expected);
+        // The times around it, in the same day as the one before or not (the date of the day before is kept).
+        for (const qint64 delta : {qint64(1), qint64(-1), qint64(999999999), qint64(86399) * 1000000000,
+                                   qint64(86400) * 1000000000, qint64(-86400) * 1000000000, qint64(0)}) {
+            if ((delta > 0 && ns > std::numeric_limits<qint64>::max() - delta)
+                || (delta < 0 && ns < std::numeric_limits<qint64>::min() - delta))
+                continue;
+            QCOMPARE(EngineLogFile::rfc3339Nano(ns + delta), expectedOf(ns + delta));
+        }
         if (ns >= 0 && ns < std::numeric_limits<qint64>::max()) // what the parser takes (not its very end)
             QCOMPARE(parseRfc3339Ns(EngineLogFile::rfc3339Nano(ns)), ns);
         QByteArray line = "x";
         EngineLogFile::appendTimestamped(ns, "[info]: Memory: RSS=1MB", line);
         QCOMPARE(line, "x" + expected + " [info]: Memory: RSS=1MB\n");
+    }
+
+    // dockerd's json-file lines are read without a JSON parser (a million of them took two seconds through one): the
+    // piece must be the one QJsonDocument gives for every escape Go's encoder writes, and any other spelling (other
+    // key orders, spaces, attrs, non-ASCII text, surrogate pairs, bad escapes, control characters, cut lines) must
+    // come out as a JSON parser reads it, or be refused as it refuses it.
+    void jsonFileAsAJsonParserReadsIt_data()
+    {
+        QTest::addColumn<QByteArray>("line");
+        const QByteArray time = ",\"time\":\"2026-11-27T12:20:33.882071633Z\"}";
+        const auto docker = [&time](const QByteArray& log, const char* stream = "stdout") {
+            return "{\"log\":\"" + log + "\",\"stream\":\"" + stream + '"' + time;
+        };
+        QTest::addRow("plain") << docker("2026-11-27T12:20:33.882Z [info]: Memory: RSS=336.6MB\\n");
+        QTest::addRow("stderr") << docker("[warn]: Audit log buffer overflow\\n", "stderr");
+        QTest::addRow("every short escape") << docker("q\\\" b\\\\ s\\/ \\b\\f\\n\\r\\t end\\n");
+        QTest::addRow("control characters") << docker("\\u0000\\u0001\\u001b[33m[warn]\\u001b[39m\\u007f\\n");
+        QTest::addRow("HTML escapes") << docker("\\u003cb\\u003e \\u0026amp; \\u003C\\n");
+        QTest::addRow("two and three byte escapes") << docker("caf\\u00e9 \\u07ff \\u0800 \\u2028\\u2029 \\uffff\\n");
+        QTest::addRow("a surrogate pair") << docker("smile \\ud83d\\ude00\\n");
+        QTest::addRow("a lone surrogate") << docker("lone \\ud83d x\\n");
+        QTest::addRow("raw UTF-8") << docker("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\\n");
+        QTest::addRow("invalid UTF-8") << docker("bad \xff\xfe here\\n");
+        QTest::addRow("a piece (no newline)") << docker("first half ");
+        QTest::addRow("empty log") << docker("");
+        QTest::addRow("unknown escape") << docker("bad \\x41\\n");
+        QTest::addRow("short \\u escape") << docker("bad \\u12");
+        QTest::addRow("bad hex in \\u") << docker("bad \\u12g4\\n");
+        QTest::addRow("a raw tab") << docker("raw\ttab\\n");
+        QTest::addRow("escape at the end") << QByteArray("{\"log\":\"x\\");
+        QTest::addRow("no closing quote") << QByteArray("{\"log\":\"x");
+        QTest::addRow("cut after the log") << QByteArray("{\"log\":\"x\\n\",\"stream\":\"std");
+        QTest::addRow("no time") << QByteArray("{\"log\":\"x\\n\",\"stream\":\"stdout\"}");
+        QTest::addRow("another stream") << docker("x\\n", "stdin");
+        QTest::addRow("attrs (labels, env)") << QByteArray(
+            "{\"log\":\"x\\n\",\"stream\":\"stdout\",\"attrs\":{\"tag\":\"web\"},\"time\":\"2026-11-27T12:20:33Z\"}");
+        QTest::addRow("keys in another order")
+            << QByteArray("{\"stream\":\"stderr\",\"time\":\"2026-11-27T12:20:33Z\",\"log\":\"x \\\"y\\\"\\n\"}");
+        QTest::addRow("spaces") << QByteArray(
+            "{ \"log\" : \"x\\n\" , \"stream\" : \"stdout\" , \"time\" : \"2026-11-27T12:20:33Z\" }");
+        QTest::addRow("an escape in the time")
+            << QByteArray("{\"log\":\"x\\n\",\"stream\":\"stdout\",\"time\":\"2026-11-27T12:20:33\\u002e5Z\"}");
+        QTest::addRow("a bad time") << QByteArray("{\"log\":\"x\\n\",\"stream\":\"stdout\",\"time\":\"yesterday\"}");
+        QTest::addRow("trailing bytes") << docker("x\\n") + "junk";
+        QTest::addRow("a number for the log")
+            << QByteArray("{\"log\":12,\"stream\":\"stdout\",\"time\":\"2026-11-27T12:20:33Z\"}");
+        // Random strings of the escapes' alphabet, in dockerd's frame.
+        QRandomGenerator random(20261207);
+        const QByteArray alphabet = "ab\\\"/u0123456789abcdefABCDEF nrtbf\x01\x7f\xc3\xa9";
+        for (int i = 0; i < 300; ++i) {
+            QByteArray log;
+            const int length = int(random.bounded(24));
+            for (int k = 0; k < length; ++k)
+                log += alphabet[int(random.bounded(int(alphabet.size())))];
+            QTest::addRow("random %d", i) << docker(log);
+        }
+    }
+    void jsonFileAsAJsonParserReadsIt()
+    {
+        QFETCH(QByteArray, line);
+        // What a JSON parser makes of it.
+        bool parses = false;
+        QByteArray text;
+        QByteArray stream;
+        qint64 timeNs = -1;
+        QJsonParseError error;
+        const QJsonDocument doc = QJsonDocument::fromJson(line, &error);
+        if (error.error == QJsonParseError::NoError && doc.isObject()) {
+            const QJsonObject o = doc.object();
+            stream = o.value(QLatin1String("stream")).toString().toLatin1();
+            timeNs = parseRfc3339Ns(o.value(QLatin1String("time")).toString().toLatin1());
+            text = o.value(QLatin1String("log")).toString().toUtf8();
+            parses
+                = o.value(QLatin1String("log")).isString() && (stream == "stdout" || stream == "stderr") && timeNs >= 0;
+        }
+        EngineLogFile::Piece piece;
+        piece.text = "left from a line before";
+        QCOMPARE(EngineLogFile::parsePiece(line, piece), parses);
+        if (!parses)
+            return;
+        QCOMPARE(piece.stream == LogStream::Stderr ? QByteArray("stderr") : QByteArray("stdout"), stream);
+        QCOMPARE(piece.timeNs, timeNs);
+        QCOMPARE(piece.last, text.endsWith('\n'));
+        QCOMPARE(piece.text, piece.last ? text.chopped(1) : text);
     }
 
     // The end of a saved file: its last line without a newline (here the end of the stderr line), and the lines

@@ -106,7 +106,7 @@ Read readWithSource(const QString& path)
             };
             for (size_t i = 0; i < b.logs.size(); ++i) {
                 cacheUpTo(i);
-                // (An engine's log file is read as a pipe is: Memory lines as records, no rows.)
+                // (A pipe is read without rows: Memory lines as records.)
                 rowsUpTo(i < b.memoryRows.rowsBefore.size() ? b.memoryRows.rowsBefore[i] : 0);
                 // The parsing threads leave a record's text to whoever applies it: made here as the state makes it.
                 LogRecord record = b.logs[i];
@@ -220,14 +220,46 @@ QByteArray jsonFile(const std::vector<EngineLine>& lines, qsizetype pieceBytes =
     return out;
 }
 
-// lines as podman's conmon writes a k8s-file (times with the UTC offset).
-QByteArray k8sFile(const std::vector<EngineLine>& lines)
+// lines as podman's conmon writes a k8s-file (times with the UTC offset); pieceBytes > 0: every line cut into
+// pieces of that many bytes, flagged P but the last (F).
+QByteArray k8sFile(const std::vector<EngineLine>& lines, qsizetype pieceBytes = 0)
 {
     QByteArray out;
-    for (const EngineLine& l : lines)
-        out += EngineLogFile::rfc3339Nano(l.timeNs).chopped(1) + "+00:00 "
-            + (l.stream == LogStream::Stderr ? "stderr" : "stdout") + " F " + l.message + '\n';
+    for (const EngineLine& l : lines) {
+        const qsizetype step = pieceBytes > 0 ? pieceBytes : std::max<qsizetype>(1, l.message.size());
+        for (qsizetype at = 0; at == 0 || at < l.message.size(); at += step) {
+            const bool last = at + step >= l.message.size();
+            out += EngineLogFile::rfc3339Nano(l.timeNs).chopped(1) + "+00:00 "
+                + (l.stream == LogStream::Stderr ? "stderr" : "stdout") + (last ? " F " : " P ")
+                + l.message.mid(at, step) + '\n';
+        }
+    }
     return out;
+}
+
+// The fixture's lines over and over to about bytes, a second later each time, with a warning or error of
+// longLineBytes every 64 lines, on stdout and stderr by turns: lines that an engine writes in pieces, some of them
+// across the boundaries of the segments a replay parses apart.
+std::vector<EngineLine> manyEngineLines(qsizetype bytes, qsizetype longLineBytes)
+{
+    const std::vector<EngineLine> fixtureLines = fixtureEngineLines();
+    std::vector<EngineLine> lines;
+    qsizetype size = 0;
+    for (qint64 copy = 0; size < bytes; ++copy) {
+        for (EngineLine line : fixtureLines) {
+            line.timeNs += copy * 1000000000;
+            size += line.message.size() + 80;
+            if (lines.size() % 64 == 63) {
+                const bool onStderr = lines.size() % 128 == 127;
+                lines.push_back({onStderr ? LogStream::Stderr : LogStream::Stdout, line.timeNs - 1,
+                                 (onStderr ? "[error]: request failed " : "[warn]: slow request ")
+                                     + QByteArray(longLineBytes, onStderr ? 'e' : 'o')});
+                size += longLineBytes + 80;
+            }
+            lines.push_back(line);
+        }
+    }
+    return lines;
 }
 
 // What `docker logs --timestamps` of lines gives the parser: each line with its stream.
@@ -243,6 +275,35 @@ Read readAsDockerLogs(const std::vector<EngineLine>& lines)
     parser.finish(r.records);
     r.counters = parser.counters();
     return r;
+}
+
+// The first record of got that differs from expected's (one parser's records, Memory and cache stats lines as records
+// with their values), described; empty when none does. got's Memory and cache rows are compared as the rings store
+// them; its other records field by field, with their streams.
+QString firstDifference(const Read& got, const Read& expected)
+{
+    if (got.records.size() != expected.records.size())
+        return QStringLiteral("%1 records, expected %2").arg(got.records.size()).arg(expected.records.size());
+    for (size_t i = 0; i < got.records.size(); ++i) {
+        const LogRecord& a = got.records[i];
+        const LogRecord& b = expected.records[i];
+        bool equal;
+        if (a.kind == LogKind::Memory && got.rows[i])
+            equal = b.kind == LogKind::Memory && a.atMs == b.atMs
+                && std::memcmp(got.rows[i]->data(), storedProcessRow(b.memory).data(), sizeof(std::array<float, 6>))
+                    == 0;
+        else if (a.kind == LogKind::Cache && got.cacheRows[i])
+            equal = b.kind == LogKind::Cache && a.atMs == b.atMs
+                && std::memcmp(got.cacheRows[i]->data(), storedCacheRow(b.cache).data(), sizeof(std::array<float, 4>))
+                    == 0;
+        else
+            equal = a.kind == b.kind && a.stream == b.stream && a.atMs == b.atMs && a.dockerTimeNs == b.dockerTimeNs
+                && a.text == b.text && a.cache.hits == b.cache.hits
+                && a.overflow.totalDropped == b.overflow.totalDropped;
+        if (!equal)
+            return QStringLiteral("record %1 differs").arg(i);
+    }
+    return {};
 }
 
 } // namespace
@@ -289,30 +350,8 @@ private Q_SLOTS:
         QCOMPARE(got.counters.oversized, expected.counters.oversized);
         QCOMPARE(got.counters.bytes, quint64(bytes.size()));
         QCOMPARE(got.bytesReceived, quint64(bytes.size()));
-        QCOMPARE(got.records.size(), expected.records.size());
-        for (size_t i = 0; i < got.records.size(); ++i) {
-            const LogRecord& a = got.records[i];
-            const LogRecord& b = expected.records[i];
-            if (a.kind == LogKind::Memory) {
-                QVERIFY2(b.kind == LogKind::Memory && a.atMs == b.atMs && got.rows[i]
-                             && std::memcmp(got.rows[i]->data(), storedProcessRow(b.memory).data(),
-                                            sizeof(std::array<float, 6>))
-                                 == 0,
-                         qPrintable(QStringLiteral("row %1 differs").arg(i)));
-                continue;
-            }
-            if (a.kind == LogKind::Cache) {
-                QVERIFY2(b.kind == LogKind::Cache && a.atMs == b.atMs && got.cacheRows[i]
-                             && std::memcmp(got.cacheRows[i]->data(), storedCacheRow(b.cache).data(),
-                                            sizeof(std::array<float, 4>))
-                                 == 0,
-                         qPrintable(QStringLiteral("cache row %1 differs").arg(i)));
-                continue;
-            }
-            QVERIFY2(a.kind == b.kind && a.atMs == b.atMs && a.dockerTimeNs == b.dockerTimeNs && a.text == b.text
-                         && a.cache.hits == b.cache.hits && a.overflow.totalDropped == b.overflow.totalDropped,
-                     qPrintable(QStringLiteral("record %1 differs").arg(i)));
-        }
+        const QString difference = firstDifference(got, expected);
+        QVERIFY2(difference.isEmpty(), qPrintable(difference));
         QCOMPARE(got.lastMemory.has_value(), expected.lastMemory.has_value());
         if (got.lastMemory) {
             QCOMPARE(got.lastMemory->atMs, expected.lastMemory->atMs);
@@ -408,7 +447,8 @@ private Q_SLOTS:
         QCOMPARE(got.counters.recognised, expected.counters.recognised);
         QCOMPARE(got.counters.malformed, expected.counters.malformed + quint64(malformed));
         QCOMPARE(got.bytesReceived, quint64(bytes.size()));
-        QCOMPARE(got.records.size(), expected.records.size());
+        const QString difference = firstDifference(got, expected);
+        QVERIFY2(difference.isEmpty(), qPrintable(difference));
         // Every line of the fixture is one the app wrote: the start, Memory and cache stats lines, an overflow
         // warning on stderr (coloured) and an error.
         QCOMPARE(expected.counters.recognised, quint64(expected.records.size()));
@@ -417,22 +457,56 @@ private Q_SLOTS:
         const size_t unrecognised = lines.size() - expected.records.size(); // the long request line
         for (size_t i = 0; i < got.records.size(); ++i) {
             const LogRecord& a = got.records[i];
-            const LogRecord& b = expected.records[i];
-            QVERIFY2(a.kind == b.kind && a.stream == b.stream && a.atMs == b.atMs && a.dockerTimeNs == b.dockerTimeNs
-                         && a.dockerTimeNs == lines[i + unrecognised].timeNs && a.text == b.text
-                         && a.cache.hits == b.cache.hits && a.overflow.totalDropped == b.overflow.totalDropped
-                         && same(a.memory.rssMiB, b.memory.rssMiB)
-                         && same(a.memory.heapTotalMiB, b.memory.heapTotalMiB),
-                     qPrintable(QStringLiteral("record %1 differs").arg(i)));
+            // The engine's time of each line (the Memory and cache stats lines are rows: their time is the app's).
+            if (!got.rows[i] && !got.cacheRows[i])
+                QCOMPARE(a.dockerTimeNs, lines[i + unrecognised].timeNs);
             stderrLines += a.stream == LogStream::Stderr;
         }
         QCOMPARE(stderrLines, 2);
+        // The Memory and cache stats lines, nearly all of a log, became rows on the parsing threads.
+        QVERIFY(std::count_if(got.rows.begin(), got.rows.end(), [](const auto& row) { return row.has_value(); }) >= 10);
         QCOMPARE(std::count_if(got.records.begin(), got.records.end(),
                                [](const LogRecord& r) { return r.kind == LogKind::AppStart; }),
                  1);
         QCOMPARE(std::count_if(got.records.begin(), got.records.end(),
                                [](const LogRecord& r) { return r.kind == LogKind::Overflow; }),
                  1);
+    }
+
+    // An engine's log file of several segments is parsed in them as a log is, on several threads: the result is still
+    // `docker logs --timestamps` of its lines, where a line's pieces cross from one segment into the next too.
+    void engineLogFilesInSegments_data()
+    {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<int>("longLineBytes");
+        for (const int longLine : {40000, 300000}) {
+            const std::vector<EngineLine> lines = manyEngineLines(5 * 1024 * 1024, longLine);
+            QTest::addRow("json-file, lines of %d bytes in 16 KiB pieces", longLine)
+                << jsonFile(lines, 16 * 1024) << longLine;
+            QTest::addRow("k8s-file, lines of %d bytes in 8 KiB pieces", longLine)
+                << k8sFile(lines, 8 * 1024) << longLine;
+        }
+        QTest::addRow("json-file, whole lines") << jsonFile(manyEngineLines(5 * 1024 * 1024, 100)) << 100;
+    }
+    void engineLogFilesInSegments()
+    {
+        QFETCH(QByteArray, bytes);
+        QFETCH(int, longLineBytes);
+        QTemporaryDir dir;
+        const QString path = writeFile(dir, QStringLiteral("container-json.log"), bytes);
+        QVERIFY(!path.isEmpty());
+        QVERIFY(bytes.size() > 4 * 1024 * 1024); // five segments and more
+
+        const Read expected = readAsDockerLogs(manyEngineLines(5 * 1024 * 1024, longLineBytes));
+        const Read got = readWithSource(path);
+        QCOMPARE(got.counters.lines, expected.counters.lines);
+        QCOMPARE(got.counters.recognised, expected.counters.recognised);
+        QCOMPARE(got.counters.malformed, expected.counters.malformed);
+        QCOMPARE(got.counters.oversized, expected.counters.oversized);
+        QCOMPARE(got.bytesReceived, quint64(bytes.size()));
+        const QString difference = firstDifference(got, expected);
+        QVERIFY2(difference.isEmpty(), qPrintable(difference));
+        QVERIFY(expected.records.size() > 500);
     }
 
     // Compressed logs are refused with the tool that prints their text, not read as a few unrecognised lines.

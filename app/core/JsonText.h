@@ -1,0 +1,54 @@
+// What the JSON readers that do without a JSON parser (the heap snapshot reader, the json-file reader of
+// EngineLogFile) share: a string's escapes.
+#pragma once
+
+#include <QByteArray>
+#include <cstdint>
+
+namespace heapwatch {
+
+// The character a JSON escape's letter stands for (\" \\ \/ \b \f \n \r \t); 0 for any other letter (\u, or
+// an escape JSON does not have).
+inline char jsonShortEscape(char letter)
+{
+    switch (letter) {
+    case '"':
+    case '\\':
+    case '/':
+        return letter;
+    case 'b':
+        return '\b';
+    case 'f':
+        return '\f';
+    case 'n':
+        return '\n';
+    case 'r':
+        return '\r';
+    case 't':
+        return '\t';
+    default:
+        return 0;
+    }
+}
+
+// Code point cp (not a surrogate) appended to out as UTF-8.
+inline void appendUtf8(QByteArray& out, std::uint32_t cp)
+{
+    if (cp < 0x80) {
+        out.append(char(cp));
+    } else if (cp < 0x800) {
+        out.append(char(0xC0 | (cp >> 6)));
+        out.append(char(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+        out.append(char(0xE0 | (cp >> 12)));
+        out.append(char(0x80 | ((cp >> 6) & 0x3F)));
+        out.append(char(0x80 | (cp & 0x3F)));
+    } else {
+        out.append(char(0xF0 | (cp >> 18)));
+        out.append(char(0x80 | ((cp >> 12) & 0x3F)));
+        out.append(char(0x80 | ((cp >> 6) & 0x3F)));
+        out.append(char(0x80 | (cp & 0x3F)));
+    }
+}
+
+} // namespace heapwatch
