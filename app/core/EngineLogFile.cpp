@@ -41,15 +41,8 @@ int hexQuad(const char* p)
 {
     int value = 0;
     for (int i = 0; i < 4; ++i) {
-        const char c = p[i];
-        int digit;
-        if (c >= '0' && c <= '9')
-            digit = c - '0';
-        else if (c >= 'a' && c <= 'f')
-            digit = c - 'a' + 10;
-        else if (c >= 'A' && c <= 'F')
-            digit = c - 'A' + 10;
-        else
+        const int digit = jsonHexDigit(p[i]);
+        if (digit < 0)
             return -1;
         value = value * 16 + digit;
     }

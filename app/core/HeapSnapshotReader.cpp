@@ -86,11 +86,7 @@ private:
             return fail(QStringLiteral("truncated \\u escape"));
         uint32_t v = 0;
         for (int i = 0; i < 4; ++i, ++m_p) {
-            const char c = *m_p;
-            const int d = c >= '0' && c <= '9' ? c - '0'
-                : c >= 'a' && c <= 'f'         ? c - 'a' + 10
-                : c >= 'A' && c <= 'F'         ? c - 'A' + 10
-                                               : -1;
+            const int d = jsonHexDigit(*m_p);
             if (d < 0)
                 return fail(QStringLiteral("bad \\u escape"));
             v = v * 16 + uint32_t(d);

@@ -31,6 +31,15 @@ inline char jsonShortEscape(char letter)
     }
 }
 
+// The value of a hexadecimal digit (of a \uXXXX escape); -1 for any other character.
+inline int jsonHexDigit(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0'
+        : c >= 'a' && c <= 'f'  ? c - 'a' + 10
+        : c >= 'A' && c <= 'F'  ? c - 'A' + 10
+                                : -1;
+}
+
 // Code point cp (not a surrogate) appended to out as UTF-8.
 inline void appendUtf8(QByteArray& out, std::uint32_t cp)
 {
