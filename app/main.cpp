@@ -101,22 +101,25 @@ void heapOnHugePages(std::size_t prefaultBytes)
     if (advised)
         madvise(reinterpret_cast<void*>(from), end - from, MADV_HUGEPAGE);
     std::free(probe);
-#ifdef MADV_POPULATE_WRITE
     // Whole huge pages, holding zeros as a first touch would leave them: malloc sees no difference. The thread runs
     // only on a processor nothing else wants (SCHED_IDLE): the pages it populates that the replay never reaches (a
     // log with few Memory lines) then cost the parsing threads nothing. It is never waited for: the process may end
     // (_exit) while it works, which stops it.
+    // Each page is faulted in by an atomic OR of zero into its first byte (which leaves whatever malloc may have
+    // written there meanwhile), not by MADV_POPULATE_WRITE: that holds the process's mmap lock for reading while it
+    // zeroes the pages, and this thread, at idle priority, is preempted holding it while both processors work: the
+    // thread that starts the parsing threads (it maps their stacks) waited for it, up to 10 ms of a 45 ms replay, and
+    // the parsing began that much later. A fault takes only the heap's own lock (per-VMA locks, Linux 6.4 and later),
+    // which nothing that maps memory wants, and on older kernels the mmap lock for one page at a time.
     const std::size_t bytes = std::min<std::size_t>(prefaultBytes, end - from) & ~(kHugePage - 1);
     if (advised && bytes > 0) {
         std::thread([from, bytes] {
             const sched_param idle {};
             sched_setscheduler(0, SCHED_IDLE, &idle); // this thread alone
-            madvise(reinterpret_cast<void*>(from), bytes, MADV_POPULATE_WRITE);
+            for (std::uintptr_t page = from; page < from + bytes; page += kHugePage)
+                __atomic_fetch_or(reinterpret_cast<char*>(page), char(0), __ATOMIC_RELAXED);
         }).detach();
     }
-#else
-    Q_UNUSED(prefaultBytes);
-#endif
 }
 
 // About how much heap `check --replay LOGFILE` (argv after the verb) touches: the rings' encoded chunks and the
