@@ -49,10 +49,34 @@ int hexQuad(const char* p)
     return value;
 }
 
+// The length of the well-formed UTF-8 sequence at p (whose first byte is 0x80 or above) before end, or 0: a
+// continuation byte, an overlong form, a surrogate, a code point above U+10FFFF or a cut sequence (the Unicode
+// standard's table 3-7).
+int utf8SequenceLength(const char* p, const char* end)
+{
+    const auto byte = [p](int i) { return static_cast<unsigned char>(p[i]); };
+    const auto continuation = [&byte](int i) { return (byte(i) & 0xC0) == 0x80; };
+    const unsigned char lead = byte(0);
+    if (lead < 0xC2)
+        return 0;
+    if (lead < 0xE0)
+        return end - p >= 2 && continuation(1) ? 2 : 0;
+    if (lead < 0xF0) {
+        const unsigned char low = lead == 0xE0 ? 0xA0 : 0x80, high = lead == 0xED ? 0x9F : 0xBF;
+        return end - p >= 3 && byte(1) >= low && byte(1) <= high && continuation(2) ? 3 : 0;
+    }
+    if (lead < 0xF5) {
+        const unsigned char low = lead == 0xF0 ? 0x90 : 0x80, high = lead == 0xF4 ? 0x8F : 0xBF;
+        return end - p >= 4 && byte(1) >= low && byte(1) <= high && continuation(2) && continuation(3) ? 4 : 0;
+    }
+    return 0;
+}
+
 // The JSON string that begins at p (after its opening quote) unescaped into out, up to its closing quote; the
 // position after that quote, or nullptr for anything this reader leaves to a JSON parser: bytes outside ASCII
-// (whose invalid sequences a parser replaces), a control character (invalid), a surrogate escape, an unknown
-// escape or no closing quote.
+// that are not well-formed UTF-8 (which a parser refuses or replaces), a control character (invalid), a
+// surrogate escape, an unknown escape or no closing quote. Well-formed UTF-8 is kept as it is, as a JSON parser's
+// string written back as UTF-8 has it.
 const char* unescapedString(const char* p, const char* end, QByteArray& out)
 {
     const char* run = p; // the bytes since the last escape, copied at once
@@ -84,7 +108,15 @@ const char* unescapedString(const char* p, const char* end, QByteArray& out)
             flush(p);
             return p + 1;
         }
-        if (c < 0x20 || c >= 0x80)
+        if (c >= 0x80) {
+            // Text beyond ASCII (a name, an arrow, an emoji): a line of it took 2 us through the JSON parser.
+            const int length = utf8SequenceLength(p, end);
+            if (length == 0)
+                return nullptr;
+            p += length;
+            continue;
+        }
+        if (c < 0x20)
             return nullptr;
         if (c != '\\') {
             ++p;

@@ -180,6 +180,20 @@ private slots:
         QTest::addRow("a lone surrogate") << docker("lone \\ud83d x\\n");
         QTest::addRow("raw UTF-8") << docker("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\\n");
         QTest::addRow("invalid UTF-8") << docker("bad \xff\xfe here\\n");
+        // Well-formed UTF-8 at the bounds of each length, and every way a sequence is not (Unicode's table 3-7).
+        QTest::addRow("UTF-8 bounds") << docker("\xc2\x80 \xdf\xbf \xe0\xa0\x80 \xef\xbf\xbf \xf0\x90\x80\x80 "
+                                                "\xf4\x8f\xbf\xbf \xed\x9f\xbf \xee\x80\x80\\n");
+        QTest::addRow("UTF-8 noncharacters and BOM") << docker("\xef\xbf\xbe \xef\xb7\x90 \xef\xbb\xbf x\\n");
+        QTest::addRow("UTF-8 overlong 2") << docker("\xc0\xaf \xc1\xbf\\n");
+        QTest::addRow("UTF-8 overlong 3") << docker("\xe0\x80\xaf\\n");
+        QTest::addRow("UTF-8 overlong 4") << docker("\xf0\x8f\xbf\xbf\\n");
+        QTest::addRow("UTF-8 surrogate") << docker("\xed\xa0\x80 \xed\xbf\xbf\\n");
+        QTest::addRow("UTF-8 above U+10FFFF") << docker("\xf4\x90\x80\x80 \xf5\x80\x80\x80\\n");
+        QTest::addRow("UTF-8 lone continuation") << docker("x\x80y\\n");
+        QTest::addRow("UTF-8 cut by the quote") << docker("x\xe2\x82");
+        QTest::addRow("UTF-8 cut by an escape") << docker("x\xc3\\n");
+        QTest::addRow("UTF-8 at the line's end") << QByteArray("{\"log\":\"x\xc3");
+        QTest::addRow("UTF-8 then escapes") << docker("\xe2\x86\x92 \\u00e9\\t\xc3\xa9\\\"\xf0\x9f\x98\x80\\n");
         QTest::addRow("a piece (no newline)") << docker("first half ");
         QTest::addRow("empty log") << docker("");
         QTest::addRow("unknown escape") << docker("bad \\x41\\n");
@@ -203,16 +217,22 @@ private slots:
         QTest::addRow("trailing bytes") << docker("x\\n") + "junk";
         QTest::addRow("a number for the log")
             << QByteArray("{\"log\":12,\"stream\":\"stdout\",\"time\":\"2026-11-27T12:20:33Z\"}");
-        // Random strings of the escapes' alphabet, in dockerd's frame.
+        // Random strings of an alphabet's bytes, in dockerd's frame: rows named "name N".
         QRandomGenerator random(20261207);
-        const QByteArray alphabet = "ab\\\"/u0123456789abcdefABCDEF nrtbf\x01\x7f\xc3\xa9";
-        for (int i = 0; i < 300; ++i) {
-            QByteArray log;
-            const int length = int(random.bounded(24));
-            for (int k = 0; k < length; ++k)
-                log += alphabet[int(random.bounded(int(alphabet.size())))];
-            QTest::addRow("random %d", i) << docker(log);
-        }
+        const auto randomRows = [&](const char* name, const QByteArray& alphabet, int rows, int longest) {
+            for (int i = 0; i < rows; ++i) {
+                QByteArray log;
+                const int length = int(random.bounded(longest + 1));
+                for (int k = 0; k < length; ++k)
+                    log += alphabet[int(random.bounded(int(alphabet.size())))];
+                QTest::addRow("%s %d", name, i) << docker(log);
+            }
+        };
+        // The escapes' alphabet.
+        randomRows("random", "ab\\\"/u0123456789abcdefABCDEF nrtbf\x01\x7f\xc3\xa9", 300, 23);
+        // Bytes beyond ASCII (leads, continuations at the bounds of table 3-7) and a few escapes.
+        randomRows("random UTF-8", "a\\\"un\x80\x8f\x90\x9f\xa0\xbf\xc0\xc2\xdf\xe0\xe1\xed\xef\xf0\xf4\xf5\xff", 500,
+                   11);
     }
     void jsonFileAsAJsonParserReadsIt()
     {
