@@ -85,7 +85,7 @@ LogFileFollow::Outcome LogFileFollow::feed(QByteArrayView bytes, QByteArray out[
         const qint64 ns = rounded(line.timeNs);
         if (m_sinceNs >= 0 && ns < m_sinceNs)
             continue;
-        EngineLogFile::appendTimestamped(ns, line.message, out[line.stream == LogStream::Stderr ? 1 : 0]);
+        EngineLogFile::appendTimestamped(ns, {}, line.message, out[line.stream == LogStream::Stderr ? 1 : 0]);
     }
     return Outcome::Reading;
 }

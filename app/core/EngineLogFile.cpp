@@ -49,6 +49,25 @@ int hexQuad(const char* p)
     return value;
 }
 
+constexpr qsizetype kRfc3339NanoChars = 30; // 2026-11-27T12:20:33.882071633Z
+
+// out.timeNs and out.timeText of the time text of a line; false when it is not an RFC 3339 time. The minute of the
+// time before is kept (parseRfc3339Ns): a replay of a million lines read the whole date and time of each, and wrote
+// it out again for the parser, a sixth of its time.
+bool readLineTime(QByteArrayView time, EngineLogFile::Piece& out)
+{
+    out.timeNs = parseRfc3339Ns(time, out.minute);
+    if (out.timeNs < 0)
+        return false;
+    // rfc3339Nano()'s spelling, "2026-11-27T12:20:33.882071633Z" (what a time read has at the other places; a
+    // leap second, ":60", is the next minute's first second there).
+    const char* t = time.data();
+    const bool canonical
+        = time.size() == kRfc3339NanoChars && t[10] == 'T' && t[17] < '6' && t[19] == '.' && t[29] == 'Z';
+    out.timeText = canonical ? time : QByteArrayView();
+    return true;
+}
+
 // The length of the well-formed UTF-8 sequence at p (whose first byte is 0x80 or above) before end, or 0: a
 // continuation byte, an overlong form, a surrogate, a code point above U+10FFFF or a cut sequence (the Unicode
 // standard's table 3-7).
@@ -171,10 +190,7 @@ bool parseDockerJsonLine(QByteArrayView line, EngineLogFile::Piece& out)
     if (end - p < kTime.size() + 2 || QByteArrayView(p, kTime.size()) != kTime || end[-1] != '}' || end[-2] != '"')
         return false;
     const QByteArrayView time(p + kTime.size(), end - 2 - (p + kTime.size()));
-    if (time.contains('"') || time.contains('\\'))
-        return false;
-    out.timeNs = parseRfc3339Ns(time);
-    if (out.timeNs < 0)
+    if (time.contains('"') || time.contains('\\') || !readLineTime(time, out))
         return false;
     out.last = out.text.endsWith('\n');
     if (out.last)
@@ -196,6 +212,7 @@ bool parseJsonFile(QByteArrayView line, EngineLogFile::Piece& out)
     if (!log.isString() || !streamFrom(o.value(QLatin1String("stream")).toString().toLatin1(), out.stream))
         return false;
     out.timeNs = parseRfc3339Ns(o.value(QLatin1String("time")).toString().toLatin1());
+    out.timeText = {}; // not in the line as it is spelt there
     if (out.timeNs < 0)
         return false;
     out.text = log.toString().toUtf8();
@@ -217,8 +234,7 @@ bool parseK8sFile(QByteArrayView line, EngineLogFile::Piece& out)
     const QByteArrayView rest = line.sliced(b + 1);
     if (rest.isEmpty() || (rest[0] != 'F' && rest[0] != 'P') || (rest.size() > 1 && rest[1] != ' '))
         return false;
-    out.timeNs = parseRfc3339Ns(line.first(a));
-    if (out.timeNs < 0)
+    if (!readLineTime(line.first(a), out))
         return false;
     out.last = rest[0] == 'F';
     out.text.resize(0); // its room kept
@@ -226,8 +242,6 @@ bool parseK8sFile(QByteArrayView line, EngineLogFile::Piece& out)
         out.text.append(rest.sliced(2));
     return true;
 }
-
-constexpr qsizetype kRfc3339NanoChars = 30; // 2026-11-27T12:20:33.882071633Z
 
 // The 30 characters of EngineLogFile::rfc3339Nano(ns), written at text.
 void writeRfc3339Nano(qint64 ns, char* text)
@@ -316,7 +330,7 @@ public:
         , m_control(control)
     {
     }
-    void line(LogStream stream, qint64 timeNs, QByteArrayView message) override
+    void line(LogStream stream, qint64 timeNs, QByteArrayView, QByteArrayView message) override
     {
         m_out.push_back(EngineLogFile::Line {stream, timeNs, message.toByteArray()});
     }
@@ -374,7 +388,7 @@ void EngineLogFile::take(QByteArrayView line, Sink& sink)
     Line& pending = m_pending[s];
     if (!m_hasPending[s]) {
         if (piece.last) { // a whole line, as nearly all are: passed on from where it was read
-            sink.line(piece.stream, piece.timeNs, piece.text);
+            sink.line(piece.stream, piece.timeNs, piece.timeText, piece.text);
             return;
         }
         pending.stream = piece.stream;
@@ -385,11 +399,11 @@ void EngineLogFile::take(QByteArrayView line, Sink& sink)
         pending.message.append(piece.text);
     } else {
         // Too long to join: what was joined goes as it is (oversized for LogParser), the piece starts anew.
-        sink.line(pending.stream, pending.timeNs, pending.message);
+        sink.line(pending.stream, pending.timeNs, {}, pending.message);
         pending = Line {piece.stream, piece.timeNs, piece.text};
     }
     if (piece.last) {
-        sink.line(pending.stream, pending.timeNs, pending.message);
+        sink.line(pending.stream, pending.timeNs, {}, pending.message);
         pending = Line {};
         m_hasPending[s] = false;
     }
@@ -411,7 +425,7 @@ void EngineLogFile::finish(Sink& sink)
     const int first = m_hasPending[0] && m_hasPending[1] && m_pending[1].timeNs < m_pending[0].timeNs ? 1 : 0;
     for (int s : {first, 1 - first}) {
         if (m_hasPending[s])
-            sink.line(m_pending[s].stream, m_pending[s].timeNs, m_pending[s].message);
+            sink.line(m_pending[s].stream, m_pending[s].timeNs, {}, m_pending[s].message);
     }
     reset();
 }
@@ -429,13 +443,16 @@ QByteArray EngineLogFile::rfc3339Nano(qint64 ns)
     return text;
 }
 
-void EngineLogFile::appendTimestamped(qint64 ns, QByteArrayView message, QByteArray& out)
+void EngineLogFile::appendTimestamped(qint64 ns, QByteArrayView timeText, QByteArrayView message, QByteArray& out)
 {
     // Written in place: no string of its own per line.
     const qsizetype at = out.size();
     out.resize(at + kRfc3339NanoChars + 1 + message.size() + 1);
     char* p = out.data() + at;
-    writeRfc3339Nano(ns, p);
+    if (timeText.size() == kRfc3339NanoChars)
+        std::memcpy(p, timeText.data(), kRfc3339NanoChars);
+    else
+        writeRfc3339Nano(ns, p);
     p[kRfc3339NanoChars] = ' ';
     if (!message.isEmpty())
         std::memcpy(p + kRfc3339NanoChars + 1, message.data(), size_t(message.size()));

@@ -9,6 +9,7 @@
 // Lines starting with "hwlog " are the remote reader's own (RemoteCommands::logFile) and come back apart.
 #pragma once
 
+#include "LogParser.h"
 #include "Samples.h"
 
 #include <QByteArray>
@@ -35,7 +36,9 @@ public:
     {
     public:
         virtual ~Sink() = default;
-        virtual void line(LogStream stream, qint64 timeNs, QByteArrayView message) = 0;
+        // timeText: the time as rfc3339Nano(timeNs) spells it, when the file spelt it so (a replay then copies it
+        // instead of writing it again), else empty.
+        virtual void line(LogStream stream, qint64 timeNs, QByteArrayView timeText, QByteArrayView message) = 0;
         virtual void control(QByteArrayView line) = 0; // the reader's own line, without "hwlog "
     };
 
@@ -56,8 +59,8 @@ public:
     // "2026-11-27T12:20:33.882071633Z".
     static QByteArray rfc3339Nano(qint64 ns);
     // A line as `docker logs --timestamps` prints it (its time, a space, the message and a newline), appended to out:
-    // what LogParser reads.
-    static void appendTimestamped(qint64 ns, QByteArrayView message, QByteArray& out);
+    // what LogParser reads. timeText: rfc3339Nano(ns) when the caller has it (Sink::line), else empty.
+    static void appendTimestamped(qint64 ns, QByteArrayView timeText, QByteArrayView message, QByteArray& out);
 
     // One line of the file → a piece of a log line; false when it is neither format (counted as malformed).
     struct Piece
@@ -66,6 +69,9 @@ public:
         qint64 timeNs = -1;
         QByteArray text;
         bool last = true; // false: more pieces of this line follow on the same stream
+        // The time's text in the line when it is rfc3339Nano(timeNs) exactly, else empty.
+        QByteArrayView timeText;
+        Rfc3339Minute minute; // the minute of the time read before (parseRfc3339Ns)
     };
     static bool parsePiece(QByteArrayView line, Piece& out);
 

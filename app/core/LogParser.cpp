@@ -1485,6 +1485,15 @@ qint64 parseRfc3339Ns(QByteArrayView text)
     return ts.length == text.size() ? ts.ns : -1;
 }
 
+qint64 parseRfc3339Ns(QByteArrayView text, Rfc3339Minute& minute)
+{
+    const char* b = text.data();
+    const char* e = b + text.size();
+    const MinuteCache cache {minute.prefix, &minute.seconds};
+    const Timestamp ts = readTimestamp(b, e, false, &cache);
+    return ts.length == text.size() ? ts.ns : -1;
+}
+
 qsizetype loggerTimestampLength(QStringView message)
 {
     // "YYYY-MM-DD", 'T' or a space, the time (digits, ':', '.', ','), an optional zone ('Z', ±HH:MM or ±HHMM),

@@ -363,6 +363,15 @@ private:
 // Parses an RFC 3339 timestamp as docker and podman print them ("2026-11-27T12:20:33Z",
 // "2026-11-27T12:20:33.882071633Z", "+01:00" offsets) into ns since the epoch; -1 when invalid.
 qint64 parseRfc3339Ns(QByteArrayView text);
+// The date, hour and minute of the last time parseRfc3339Ns read with it (their 16 bytes, "2026-11-27T12:20", and
+// their seconds since the epoch): consecutive lines of a log nearly always share them, and the calendar is skipped.
+struct Rfc3339Minute
+{
+    char prefix[16] = {};
+    qint64 seconds = -1; // -1: none yet
+};
+// The same result, with minute kept from one call to the next.
+qint64 parseRfc3339Ns(QByteArrayView text, Rfc3339Minute& minute);
 
 // Length of the logger's own timestamp at the start of a message ("2026-01-14T10:00:00.000Z ", with the
 // blanks after it), 0 when the message does not start with one. The log panel leaves it out: it repeats the

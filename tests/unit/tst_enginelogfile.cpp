@@ -155,7 +155,7 @@ private slots:
         if (ns >= 0 && ns < std::numeric_limits<qint64>::max()) // what the parser takes (not its very end)
             QCOMPARE(parseRfc3339Ns(EngineLogFile::rfc3339Nano(ns)), ns);
         QByteArray line = "x";
-        EngineLogFile::appendTimestamped(ns, "[info]: Memory: RSS=1MB", line);
+        EngineLogFile::appendTimestamped(ns, {}, "[info]: Memory: RSS=1MB", line);
         QCOMPARE(line, "x" + expected + " [info]: Memory: RSS=1MB\n");
     }
 
@@ -261,6 +261,58 @@ private slots:
         QCOMPARE(piece.timeNs, timeNs);
         QCOMPARE(piece.last, text.endsWith('\n'));
         QCOMPARE(piece.text, piece.last ? text.chopped(1) : text);
+    }
+
+    // Line after line through one reader (which keeps the minute of the time before): each time read as
+    // parseRfc3339Ns reads it alone, and handed on as its text only where that is rfc3339Nano()'s spelling of it.
+    // Random times of a few minutes (valid, invalid, a leap day, a 31st of February), seconds (a leap second, 61),
+    // fractions of every length, zones and separators, in runs of one minute as a log has them.
+    void lineTimesAsTheLongWayReadsThem()
+    {
+        const QList<QByteArray> minutes
+            = {"2026-11-27T12:20", "2026-11-27T12:21", "2024-02-29T23:59", "2026-12-31T23:59", "1970-01-01T00:00",
+               "2026-02-31T10:00", "2026-11-27t12:20", "2026-11-27 12:20", "2026-13-01T00:00"};
+        const QList<QByteArray> seconds = {"00", "07", "59", "60", "61", "6a", "99"};
+        const QList<QByteArray> fractions
+            = {"",           ".1",         ".123",        ".12345678", ".882071633", ".882071633",
+               ".882071633", ".000000000", ".8820716331", ".",         ",5"};
+        const QList<QByteArray> zones
+            = {"Z", "Z", "Z", "Z", "Z", "z", "+00:00", "+01:30", "-05:00", "+0100", "", "+24:00"};
+        QRandomGenerator random(20261208);
+        const auto any
+            = [&random](const QList<QByteArray>& list) { return list[int(random.bounded(int(list.size())))]; };
+        EngineLogFile::Piece k8s;
+        EngineLogFile::Piece json;
+        int passedOn = 0;
+        int read = 0;
+        QByteArray minute = minutes[0];
+        for (int i = 0; i < 4000; ++i) {
+            if (random.bounded(20) == 0)
+                minute = any(minutes);
+            const QByteArray time = minute + ':' + any(seconds) + any(fractions) + any(zones);
+            const qint64 expected = parseRfc3339Ns(time);
+            for (EngineLogFile::Piece* piece : {&k8s, &json}) {
+                if (piece == &k8s && time.contains(' '))
+                    continue; // a k8s-file line's time ends at its first space
+                const QByteArray line = piece == &k8s
+                    ? time + " stdout F x"
+                    : "{\"log\":\"x\\n\",\"stream\":\"stdout\",\"time\":\"" + time + "\"}";
+                QVERIFY2(EngineLogFile::parsePiece(line, *piece) == (expected >= 0), line.constData());
+                if (expected < 0)
+                    continue;
+                ++read;
+                QCOMPARE(piece->timeNs, expected);
+                if (!piece->timeText.isEmpty()) {
+                    ++passedOn;
+                    QCOMPARE(piece->timeText.toByteArray(), EngineLogFile::rfc3339Nano(expected));
+                } else {
+                    QVERIFY(time != EngineLogFile::rfc3339Nano(expected));
+                }
+            }
+        }
+        // Both kinds came often enough to matter.
+        QVERIFY2(passedOn > 200 && read - passedOn > 200,
+                 qPrintable(QStringLiteral("%1 of %2").arg(passedOn).arg(read)));
     }
 
     // The end of a saved file: its last line without a newline (here the end of the stderr line), and the lines

@@ -269,7 +269,7 @@ Read readAsDockerLogs(const std::vector<EngineLine>& lines)
     LogParser parser(LogParser::Timestamps::Detect, LogParser::Hashing::Gated);
     for (const EngineLine& l : lines) {
         QByteArray text;
-        EngineLogFile::appendTimestamped(l.timeNs, l.message, text);
+        EngineLogFile::appendTimestamped(l.timeNs, {}, l.message, text);
         parser.feed(text, l.stream, r.records);
     }
     parser.finish(r.records);
