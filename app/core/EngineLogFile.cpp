@@ -5,6 +5,7 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <algorithm>
 #include <cstring>
 #include <limits>
 #include <utility>
@@ -30,6 +31,26 @@ bool streamFrom(QByteArrayView name, LogStream& out)
         return true;
     }
     if (name == "stderr") {
+        out = LogStream::Stderr;
+        return true;
+    }
+    return false;
+}
+
+// Whether the bytes at p are those of literal (without its terminating zero): one comparison of a few words.
+template<size_t N> bool bytesAre(const char* p, const char (&literal)[N])
+{
+    return std::memcmp(p, literal, N - 1) == 0;
+}
+
+// streamFrom() of the six bytes at p.
+bool streamAt(const char* p, LogStream& out)
+{
+    if (bytesAre(p, "stdout")) {
+        out = LogStream::Stdout;
+        return true;
+    }
+    if (bytesAre(p, "stderr")) {
         out = LogStream::Stderr;
         return true;
     }
@@ -91,17 +112,35 @@ int utf8SequenceLength(const char* p, const char* end)
     return 0;
 }
 
+// Where unescapedString() writes when the room is made ahead (EngineLogFile::writeJsonLine): the string's escaped
+// length and 16 bytes more, for it stores each 16 bytes it reads before it looks at them.
+struct RawText
+{
+    char* at;
+    void append(const char* from, qsizetype n)
+    {
+        std::memcpy(at, from, size_t(n));
+        at += n;
+    }
+    void append(char c) { *at++ = c; }
+};
+template<typename Out> constexpr bool kStoresAhead = false;
+template<> constexpr bool kStoresAhead<RawText> = true;
+
 // The JSON string that begins at p (after its opening quote) unescaped into out, up to its closing quote; the
 // position after that quote, or nullptr for anything this reader leaves to a JSON parser: bytes outside ASCII
 // that are not well-formed UTF-8 (which a parser refuses or replaces), a control character (invalid), a
 // surrogate escape, an unknown escape or no closing quote. Well-formed UTF-8 is kept as it is, as a JSON parser's
-// string written back as UTF-8 has it.
-const char* unescapedString(const char* p, const char* end, QByteArray& out)
+// string written back as UTF-8 has it. Into a QByteArray, the bytes between escapes are appended at once; into a
+// RawText, each 16 bytes are stored as they are read (what follows the string's end is written over later).
+template<typename Out> const char* unescapedString(const char* p, const char* end, Out& out)
 {
     const char* run = p; // the bytes since the last escape, copied at once
     const auto flush = [&](const char* to) {
-        if (to > run)
-            out.append(run, to - run);
+        if constexpr (!kStoresAhead<Out>) {
+            if (to > run)
+                out.append(run, to - run);
+        }
     };
     while (p < end) {
 #if defined(__SSE2__)
@@ -109,15 +148,18 @@ const char* unescapedString(const char* p, const char* end, QByteArray& out)
         // character or a byte of 0x80 and above (negative as a signed byte, so below 0x20 too).
         while (end - p >= 16) {
             const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+            if constexpr (kStoresAhead<Out>)
+                _mm_storeu_si128(reinterpret_cast<__m128i*>(out.at), v);
             const __m128i special = _mm_or_si128(
                 _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
                 _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
             const int mask = _mm_movemask_epi8(special);
-            if (mask != 0) {
-                p += __builtin_ctz(unsigned(mask));
+            const int plain = mask != 0 ? __builtin_ctz(unsigned(mask)) : 16;
+            p += plain;
+            if constexpr (kStoresAhead<Out>)
+                out.at += plain;
+            if (mask != 0)
                 break;
-            }
-            p += 16;
         }
         if (p >= end)
             break;
@@ -132,12 +174,16 @@ const char* unescapedString(const char* p, const char* end, QByteArray& out)
             const int length = utf8SequenceLength(p, end);
             if (length == 0)
                 return nullptr;
+            if constexpr (kStoresAhead<Out>)
+                out.append(p, length);
             p += length;
             continue;
         }
         if (c < 0x20)
             return nullptr;
         if (c != '\\') {
+            if constexpr (kStoresAhead<Out>)
+                out.append(char(c));
             ++p;
             continue;
         }
@@ -349,9 +395,156 @@ void EngineLogFile::feed(QByteArrayView bytes, std::vector<Line>& out, std::vect
     feed(bytes, sink);
 }
 
+// Writes whole lines into a sink's text (Sink::timestampedText) through a pointer: the text is made longer than
+// needed ahead and cut to what was written at close(), before the sink is called again, or when the stream changes.
+class EngineLogFile::TextWriter
+{
+public:
+    explicit TextWriter(Sink& sink)
+        : m_sink(sink)
+    {
+    }
+    ~TextWriter() { close(); }
+    TextWriter(const TextWriter&) = delete;
+    TextWriter& operator=(const TextWriter&) = delete;
+
+    // Room for bytes more of stream's text; nullptr when the sink has no text.
+    char* room(LogStream stream, qsizetype bytes)
+    {
+        if (!m_text || stream != m_stream) {
+            close();
+            if (!(m_text = m_sink.timestampedText(stream))) {
+                m_none = true;
+                return nullptr;
+            }
+            m_stream = stream;
+            m_written = m_text->size();
+        }
+        if (m_text->size() - m_written < bytes)
+            m_text->resize(m_written + std::max(bytes, kAhead)); // the new bytes uninitialized
+        return m_text->data() + m_written;
+    }
+    void wrote(qsizetype bytes) { m_written += bytes; }
+    bool none() const { return m_none; } // the sink has no text (seen at a line before)
+    void close()
+    {
+        if (m_text)
+            m_text->resize(m_written);
+        m_text = nullptr;
+    }
+
+private:
+    static constexpr qsizetype kAhead = 64 * 1024;
+    Sink& m_sink;
+    QByteArray* m_text = nullptr;
+    LogStream m_stream = LogStream::Stdout;
+    qsizetype m_written = 0;
+    bool m_none = false;
+};
+
+// The line of dockerd's json-file at the start of bytes written into the sink's text as take() would have it written
+// there (parseJsonFile, then Sink::line, then appendTimestamped), read once, without a copy of its own: the bytes
+// it took (the line and its newline), or 0 for anything else, which take() reads then: another spelling, a piece of
+// a longer line, a line of the other stream than the line before (one stream's room is asked for ahead) or of a
+// stream with pieces pending, or a line that does not end in these bytes.
+qsizetype EngineLogFile::writeJsonLine(QByteArrayView bytes, TextWriter& writer)
+{
+    static constexpr char kLog[] = "{\"log\":\"";
+    static constexpr char kStream[] = "\",\"stream\":\""; // from the log's closing quote
+    static constexpr char kTime[] = "\",\"time\":\""; // from the stream's closing quote
+    constexpr qsizetype kLogSize = sizeof kLog - 1, kStreamSize = sizeof kStream - 1, kTimeSize = sizeof kTime - 1;
+    constexpr qsizetype kStreamName = 6;
+    constexpr qsizetype kLongestTime = 64; // a longer one is read by take()
+    Piece& piece = m_piece;
+    const char* const b = bytes.data();
+    const char* const end = b + bytes.size();
+    const LogStream stream = piece.stream; // the line before's
+    if (writer.none() || bytes.size() < kLogSize || !bytesAre(b, kLog) || m_hasPending[slot(stream)])
+        return 0;
+    char* const room = writer.room(stream, kRfc3339NanoChars + 1 + (end - b) + 16);
+    if (!room)
+        return 0;
+    RawText text {room + kRfc3339NanoChars + 1};
+    const char* const after = unescapedString(b + kLogSize, end, text);
+    if (!after)
+        return 0;
+    // ","stream":"stdout","time":"2026-11-27T12:20:33.882071633Z"}\n
+    const char* const closing = after - 1;
+    const char* const time = closing + kStreamSize + kStreamName + kTimeSize;
+    LogStream lineStream;
+    if (end - time < 3 || !bytesAre(closing, kStream) || !streamAt(closing + kStreamSize, lineStream)
+        || lineStream != stream || !bytesAre(closing + kStreamSize + kStreamName, kTime))
+        return 0;
+    // The time's closing quote: where dockerd's nine digits put it, else the first after the time. (A time with a
+    // quote or a backslash in it is no RFC 3339 time: readLineTime() refuses it.)
+    const char* quote = time + kRfc3339NanoChars;
+    if (end - quote < 3 || *quote != '"') {
+        quote = static_cast<const char*>(
+            std::memchr(time, '"', size_t(std::min<qsizetype>(end - time, kLongestTime + 1))));
+        if (!quote || end - quote < 3)
+            return 0;
+    }
+    // The message ends with its newline (else it is a piece); the line with "} and its own.
+    if (quote[1] != '}' || quote[2] != '\n' || text.at == room + kRfc3339NanoChars + 1 || text.at[-1] != '\n'
+        || !readLineTime(QByteArrayView(time, quote - time), piece))
+        return 0;
+    if (piece.timeText.size() == kRfc3339NanoChars)
+        std::memcpy(room, piece.timeText.data(), kRfc3339NanoChars);
+    else
+        writeRfc3339Nano(piece.timeNs, room);
+    room[kRfc3339NanoChars] = ' ';
+    writer.wrote(text.at - room);
+    return quote + 3 - b;
+}
+
+// A whole line of podman's k8s-file (flag F, none of its stream's pieces pending) written into the sink's text as
+// take() would have it written there (parseK8sFile, then Sink::line, then appendTimestamped), without a copy of its
+// own; false for anything else, which take() reads then.
+bool EngineLogFile::writeK8sLine(QByteArrayView line, TextWriter& writer)
+{
+    constexpr qsizetype kLongestTime = 64; // a longer one is read by take()
+    if (line.isEmpty() || writer.none())
+        return false;
+    Piece& piece = m_piece;
+    const char* const b = line.data();
+    const char* const e = b + line.size();
+    if (*b < '0' || *b > '9' || e[-1] == '\r')
+        return false;
+    // TIME STREAM F MESSAGE
+    const void* const space = std::memchr(b, ' ', size_t(std::min(line.size(), kLongestTime + 1)));
+    if (!space)
+        return false;
+    const char* const stream = static_cast<const char*>(space) + 1;
+    constexpr qsizetype kStreamName = 6;
+    if (e - stream < kStreamName + 2 || stream[kStreamName] != ' ' || stream[kStreamName + 1] != 'F'
+        || (e - stream > kStreamName + 2 && stream[kStreamName + 2] != ' ') || !streamAt(stream, piece.stream)
+        || m_hasPending[slot(piece.stream)] || !readLineTime(QByteArrayView(b, stream - 1 - b), piece))
+        return false;
+    const char* const message = std::min(stream + kStreamName + 3, e);
+    char* const room = writer.room(piece.stream, kRfc3339NanoChars + 1 + (e - message) + 1);
+    if (!room)
+        return false;
+    if (piece.timeText.size() == kRfc3339NanoChars)
+        std::memcpy(room, piece.timeText.data(), kRfc3339NanoChars);
+    else
+        writeRfc3339Nano(piece.timeNs, room);
+    room[kRfc3339NanoChars] = ' ';
+    std::memcpy(room + kRfc3339NanoChars + 1, message, size_t(e - message));
+    room[kRfc3339NanoChars + 1 + (e - message)] = '\n';
+    writer.wrote(kRfc3339NanoChars + 1 + (e - message) + 1);
+    return true;
+}
+
 void EngineLogFile::feed(QByteArrayView bytes, Sink& sink)
 {
+    TextWriter writer(sink);
     while (!bytes.isEmpty()) {
+        if (m_partial.isEmpty() && bytes[0] == '{') {
+            if (const qsizetype taken = writeJsonLine(bytes, writer)) {
+                bytes = bytes.sliced(taken);
+                continue;
+            }
+        }
         const qsizetype nl = bytes.indexOf('\n');
         if (nl < 0) {
             // A line longer than any log line is let go piecewise: its end is what is kept.
@@ -363,8 +556,12 @@ void EngineLogFile::feed(QByteArrayView bytes, Sink& sink)
             return;
         }
         if (m_partial.isEmpty()) {
-            take(bytes.first(nl), sink);
+            if (!writeK8sLine(bytes.first(nl), writer)) {
+                writer.close(); // before the sink is called
+                take(bytes.first(nl), sink);
+            }
         } else {
+            writer.close();
             m_partial.append(bytes.data(), nl);
             take(m_partial, sink);
             m_partial.clear();

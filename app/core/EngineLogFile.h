@@ -40,6 +40,10 @@ public:
         // instead of writing it again), else empty.
         virtual void line(LogStream stream, qint64 timeNs, QByteArrayView timeText, QByteArrayView message) = 0;
         virtual void control(QByteArrayView line) = 0; // the reader's own line, without "hwlog "
+        // The text the sink gathers lines of stream in, as appendTimestamped() writes them, ready for one more (the
+        // lines of the other stream gathered before are passed on first); nullptr when it has none. The reader then
+        // writes a whole line of the file there itself instead of calling line(): no copy of its message.
+        virtual QByteArray* timestampedText(LogStream) { return nullptr; }
     };
 
     // Appends the complete lines in bytes to out and the reader's own lines ("hwlog …", without "hwlog ")
@@ -80,7 +84,10 @@ public:
     bool unfinished() const { return !m_partial.isEmpty() || m_hasPending[0] || m_hasPending[1]; }
 
 private:
+    class TextWriter;
     void take(QByteArrayView line, Sink& sink);
+    qsizetype writeJsonLine(QByteArrayView bytes, TextWriter& writer);
+    bool writeK8sLine(QByteArrayView line, TextWriter& writer);
 
     QByteArray m_partial; // bytes after the last newline
     Piece m_piece; // the line read last (its room kept)

@@ -40,8 +40,8 @@ inline int jsonHexDigit(char c)
                                 : -1;
 }
 
-// Code point cp (not a surrogate) appended to out as UTF-8.
-inline void appendUtf8(QByteArray& out, std::uint32_t cp)
+// Code point cp (not a surrogate) appended to out (a QByteArray, or any Out with append(char)) as UTF-8.
+template<typename Out> void appendUtf8(Out& out, std::uint32_t cp)
 {
     if (cp < 0x80) {
         out.append(char(cp));

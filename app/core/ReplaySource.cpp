@@ -145,12 +145,16 @@ private:
     // The lines of one stream are gathered and parsed together, at a change of stream or at the end of the bytes.
     void line(LogStream stream, qint64 timeNs, QByteArrayView timeText, QByteArrayView message) override
     {
+        EngineLogFile::appendTimestamped(timeNs, timeText, message, *timestampedText(stream));
+    }
+    QByteArray* timestampedText(LogStream stream) override
+    {
         if (stream != m_textStream && !m_text.isEmpty()) {
             m_parser->feed(m_text, m_textStream, *m_logs);
             m_text.resize(0);
         }
         m_textStream = stream;
-        EngineLogFile::appendTimestamped(timeNs, timeText, message, m_text);
+        return &m_text;
     }
     void control(QByteArrayView) override { ++m_control; } // the follower's own lines: not a saved log's
     void parseText(LogParser& parser, std::vector<LogRecord>& logs)

@@ -11,6 +11,7 @@
 #include "Assessment.h"
 #include "CgroupStatsParser.h"
 #include "DockerStatsParser.h"
+#include "EngineLogFile.h"
 #include "InspectParser.h"
 #include "LogParser.h"
 #include "StateReport.h"
@@ -434,6 +435,93 @@ inline void thresholds(const uint8_t* data, size_t size)
 {
     QString error;
     Thresholds::fromJson(QByteArray(reinterpret_cast<const char*>(data), qsizetype(size)), &error);
+}
+
+// The text a replay gathers of an engine's log file (EngineLogFile::Sink::timestampedText): each stream's lines as
+// LogParser reads them, run after run (one stream's runs that follow each other taken for one: where a run ends
+// changes nothing for the parser, which reads whole lines), and the reader's own lines.
+class EngineText : public EngineLogFile::Sink
+{
+public:
+    void line(LogStream stream, qint64 timeNs, QByteArrayView timeText, QByteArrayView message) override
+    {
+        EngineLogFile::appendTimestamped(timeNs, timeText, message, *timestampedText(stream));
+    }
+    void control(QByteArrayView line) override { controls.push_back(line.toByteArray()); }
+    QByteArray* timestampedText(LogStream stream) override
+    {
+        if (stream != m_stream)
+            endRun();
+        m_stream = stream;
+        return &m_text;
+    }
+    // "o|" or "e|" and the run's text, percent-encoded but for the bytes of a log line's words.
+    QStringList runs()
+    {
+        endRun();
+        return m_runs;
+    }
+    std::vector<QByteArray> controls;
+
+private:
+    void endRun()
+    {
+        if (m_text.isEmpty())
+            return;
+        const QString run = (m_stream == LogStream::Stderr ? QStringLiteral("e|") : QStringLiteral("o|"))
+            + QString::fromLatin1(m_text.toPercentEncoding(" :.-|+[]=/,"));
+        if (!m_runs.isEmpty() && m_runs.last().left(2) == run.left(2))
+            m_runs.last() += run.mid(2);
+        else
+            m_runs.append(run);
+        m_text.clear();
+    }
+    QByteArray m_text;
+    LogStream m_stream = LogStream::Stdout;
+    QStringList m_runs;
+};
+
+// The first difference between two engine texts' runs, or empty.
+inline QString engineTextDifference(const QStringList& a, const QStringList& b)
+{
+    for (qsizetype i = 0; i < std::min(a.size(), b.size()); ++i) {
+        if (a[i] != b[i])
+            return QStringLiteral("run %1: %2 != %3").arg(i).arg(a[i].left(400), b[i].left(400));
+    }
+    return a.size() == b.size() ? QString() : QStringLiteral("%1 runs != %2").arg(a.size()).arg(b.size());
+}
+
+// An engine's log file (json-file, k8s-file): a replay's reader writes whole lines into its text itself; fed in
+// chunks cut anywhere, the text, the reader's own lines and the count of bad lines must be those of the
+// line-by-line way (Sink::line, as the live follower has the lines) fed whole.
+inline void engineLogFile(const uint8_t* data, size_t size)
+{
+    const QByteArrayView all(reinterpret_cast<const char*>(data), qsizetype(size));
+    EngineLogFile byLine;
+    std::vector<EngineLogFile::Line> lines;
+    std::vector<QByteArray> controls;
+    byLine.feed(all, lines, controls);
+    byLine.finish(lines, controls);
+    EngineText expected;
+    for (const EngineLogFile::Line& l : lines) {
+        if (l.timeNs < 0)
+            violated("engine log line without a time");
+        expected.line(l.stream, l.timeNs, {}, l.message);
+    }
+    EngineLogFile whole;
+    EngineText text;
+    size_t at = 0;
+    for (const size_t cut : cutsFor(data, size)) {
+        whole.feed(all.sliced(qsizetype(at), qsizetype(cut - at)), text);
+        at = cut;
+    }
+    whole.feed(all.sliced(qsizetype(at)), text);
+    whole.finish(text);
+    const QString difference = engineTextDifference(text.runs(), expected.runs());
+    if (!difference.isEmpty())
+        violated("engine log text written whole != line by line:", difference);
+    if (text.controls != controls || whole.malformed() != byLine.malformed())
+        violated("engine log file's own lines or bad lines differ");
 }
 
 } // namespace heapwatch::fuzz

@@ -31,7 +31,7 @@ mkdir -p "$build"
 cmake -S "$src" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DHEAPWATCH_FUZZ=ON >"$build.configure.log" 2>&1 || { cat "$build.configure.log"; exit 1; }
 cmake --build "$build" -j 2 --target fuzz_logparser fuzz_statsparser fuzz_cgroupstatsparser fuzz_inspectparser fuzz_thresholds \
-    fuzz_heapsnapshot
+    fuzz_heapsnapshot fuzz_enginelogfile
 
 fixtures=$src/tests/fixtures
 export ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1
@@ -98,4 +98,5 @@ run cgroupstatsparser "$src"/tests/fuzz/regressions/cgroupstatsparser/* & a=$!
 run heapsnapshot "$fixtures"/heapsnap/*.heapsnapshot & b=$!
 wait $a || failed=1
 wait $b || failed=1
+run enginelogfile "$src"/tests/fuzz/regressions/enginelogfile/* || failed=1
 exit $failed

@@ -2,6 +2,7 @@
 // them for a container printing a line, an unfinished line and a stderr line each second (captured on this
 // machine), json-file lines as dockerd writes them, pieces of long lines, the reader's own lines and hostile
 // input; then what LogFileFollow makes of them for the log parser (the `logs --timestamps` form).
+#include "../fuzz/FuzzTargets.h"
 #include "EngineLogFile.h"
 #include "LogFileFollow.h"
 #include "LogParser.h"
@@ -49,6 +50,82 @@ QString render(const std::vector<EngineLogFile::Line>& lines)
 qint64 ns(const char* text)
 {
     return parseRfc3339Ns(text);
+}
+
+// dockerd's json-file lines of every spelling a reader meets: rows of a name and a line (without its newline). Every
+// escape Go's encoder writes, other key orders, spaces, attrs, non-ASCII text, surrogate pairs, bad escapes, control
+// characters, cut lines, and random strings.
+QList<std::pair<QByteArray, QByteArray>> jsonFileRows()
+{
+    QList<std::pair<QByteArray, QByteArray>> rows;
+    const auto add = [&rows](const QByteArray& name, const QByteArray& line) { rows.append({name, line}); };
+    const QByteArray time = ",\"time\":\"2026-11-27T12:20:33.882071633Z\"}";
+    const auto docker = [&time](const QByteArray& log, const char* stream = "stdout") {
+        return "{\"log\":\"" + log + "\",\"stream\":\"" + stream + '"' + time;
+    };
+    add("plain", docker("2026-11-27T12:20:33.882Z [info]: Memory: RSS=336.6MB\\n"));
+    add("stderr", docker("[warn]: Audit log buffer overflow\\n", "stderr"));
+    add("every short escape", docker("q\\\" b\\\\ s\\/ \\b\\f\\n\\r\\t end\\n"));
+    add("control characters", docker("\\u0000\\u0001\\u001b[33m[warn]\\u001b[39m\\u007f\\n"));
+    add("HTML escapes", docker("\\u003cb\\u003e \\u0026amp; \\u003C\\n"));
+    add("two and three byte escapes", docker("caf\\u00e9 \\u07ff \\u0800 \\u2028\\u2029 \\uffff\\n"));
+    add("a surrogate pair", docker("smile \\ud83d\\ude00\\n"));
+    add("a lone surrogate", docker("lone \\ud83d x\\n"));
+    add("raw UTF-8", docker("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\\n"));
+    add("invalid UTF-8", docker("bad \xff\xfe here\\n"));
+    // Well-formed UTF-8 at the bounds of each length, and every way a sequence is not (Unicode's table 3-7).
+    add("UTF-8 bounds",
+        docker("\xc2\x80 \xdf\xbf \xe0\xa0\x80 \xef\xbf\xbf \xf0\x90\x80\x80 "
+               "\xf4\x8f\xbf\xbf \xed\x9f\xbf \xee\x80\x80\\n"));
+    add("UTF-8 noncharacters and BOM", docker("\xef\xbf\xbe \xef\xb7\x90 \xef\xbb\xbf x\\n"));
+    add("UTF-8 overlong 2", docker("\xc0\xaf \xc1\xbf\\n"));
+    add("UTF-8 overlong 3", docker("\xe0\x80\xaf\\n"));
+    add("UTF-8 overlong 4", docker("\xf0\x8f\xbf\xbf\\n"));
+    add("UTF-8 surrogate", docker("\xed\xa0\x80 \xed\xbf\xbf\\n"));
+    add("UTF-8 above U+10FFFF", docker("\xf4\x90\x80\x80 \xf5\x80\x80\x80\\n"));
+    add("UTF-8 lone continuation", docker("x\x80y\\n"));
+    add("UTF-8 cut by the quote", docker("x\xe2\x82"));
+    add("UTF-8 cut by an escape", docker("x\xc3\\n"));
+    add("UTF-8 at the line's end", QByteArray("{\"log\":\"x\xc3"));
+    add("UTF-8 then escapes", docker("\xe2\x86\x92 \\u00e9\\t\xc3\xa9\\\"\xf0\x9f\x98\x80\\n"));
+    add("a piece (no newline)", docker("first half "));
+    add("empty log", docker(""));
+    add("unknown escape", docker("bad \\x41\\n"));
+    add("short \\u escape", docker("bad \\u12"));
+    add("bad hex in \\u", docker("bad \\u12g4\\n"));
+    add("a raw tab", docker("raw\ttab\\n"));
+    add("escape at the end", QByteArray("{\"log\":\"x\\"));
+    add("no closing quote", QByteArray("{\"log\":\"x"));
+    add("cut after the log", QByteArray("{\"log\":\"x\\n\",\"stream\":\"std"));
+    add("no time", QByteArray("{\"log\":\"x\\n\",\"stream\":\"stdout\"}"));
+    add("another stream", docker("x\\n", "stdin"));
+    add("attrs (labels, env)",
+        QByteArray(
+            "{\"log\":\"x\\n\",\"stream\":\"stdout\",\"attrs\":{\"tag\":\"web\"},\"time\":\"2026-11-27T12:20:33Z\"}"));
+    add("keys in another order",
+        QByteArray("{\"stream\":\"stderr\",\"time\":\"2026-11-27T12:20:33Z\",\"log\":\"x \\\"y\\\"\\n\"}"));
+    add("spaces", QByteArray("{ \"log\" : \"x\\n\" , \"stream\" : \"stdout\" , \"time\" : \"2026-11-27T12:20:33Z\" }"));
+    add("an escape in the time",
+        QByteArray("{\"log\":\"x\\n\",\"stream\":\"stdout\",\"time\":\"2026-11-27T12:20:33\\u002e5Z\"}"));
+    add("a bad time", QByteArray("{\"log\":\"x\\n\",\"stream\":\"stdout\",\"time\":\"yesterday\"}"));
+    add("trailing bytes", docker("x\\n") + "junk");
+    add("a number for the log", QByteArray("{\"log\":12,\"stream\":\"stdout\",\"time\":\"2026-11-27T12:20:33Z\"}"));
+    // Random strings of an alphabet's bytes, in dockerd's frame: rows named "name N".
+    QRandomGenerator random(20261207);
+    const auto randomRows = [&](const char* name, const QByteArray& alphabet, int count, int longest) {
+        for (int i = 0; i < count; ++i) {
+            QByteArray log;
+            const int length = int(random.bounded(longest + 1));
+            for (int k = 0; k < length; ++k)
+                log += alphabet[int(random.bounded(int(alphabet.size())))];
+            add(QByteArray(name) + ' ' + QByteArray::number(i), docker(log));
+        }
+    };
+    // The escapes' alphabet.
+    randomRows("random", "ab\\\"/u0123456789abcdefABCDEF nrtbf\x01\x7f\xc3\xa9", 300, 23);
+    // Bytes beyond ASCII (leads, continuations at the bounds of table 3-7) and a few escapes.
+    randomRows("random UTF-8", "a\\\"un\x80\x8f\x90\x9f\xa0\xbf\xc0\xc2\xdf\xe0\xe1\xed\xef\xf0\xf4\xf5\xff", 500, 11);
+    return rows;
 }
 
 } // namespace
@@ -166,73 +243,8 @@ private slots:
     void jsonFileAsAJsonParserReadsIt_data()
     {
         QTest::addColumn<QByteArray>("line");
-        const QByteArray time = ",\"time\":\"2026-11-27T12:20:33.882071633Z\"}";
-        const auto docker = [&time](const QByteArray& log, const char* stream = "stdout") {
-            return "{\"log\":\"" + log + "\",\"stream\":\"" + stream + '"' + time;
-        };
-        QTest::addRow("plain") << docker("2026-11-27T12:20:33.882Z [info]: Memory: RSS=336.6MB\\n");
-        QTest::addRow("stderr") << docker("[warn]: Audit log buffer overflow\\n", "stderr");
-        QTest::addRow("every short escape") << docker("q\\\" b\\\\ s\\/ \\b\\f\\n\\r\\t end\\n");
-        QTest::addRow("control characters") << docker("\\u0000\\u0001\\u001b[33m[warn]\\u001b[39m\\u007f\\n");
-        QTest::addRow("HTML escapes") << docker("\\u003cb\\u003e \\u0026amp; \\u003C\\n");
-        QTest::addRow("two and three byte escapes") << docker("caf\\u00e9 \\u07ff \\u0800 \\u2028\\u2029 \\uffff\\n");
-        QTest::addRow("a surrogate pair") << docker("smile \\ud83d\\ude00\\n");
-        QTest::addRow("a lone surrogate") << docker("lone \\ud83d x\\n");
-        QTest::addRow("raw UTF-8") << docker("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\\n");
-        QTest::addRow("invalid UTF-8") << docker("bad \xff\xfe here\\n");
-        // Well-formed UTF-8 at the bounds of each length, and every way a sequence is not (Unicode's table 3-7).
-        QTest::addRow("UTF-8 bounds") << docker("\xc2\x80 \xdf\xbf \xe0\xa0\x80 \xef\xbf\xbf \xf0\x90\x80\x80 "
-                                                "\xf4\x8f\xbf\xbf \xed\x9f\xbf \xee\x80\x80\\n");
-        QTest::addRow("UTF-8 noncharacters and BOM") << docker("\xef\xbf\xbe \xef\xb7\x90 \xef\xbb\xbf x\\n");
-        QTest::addRow("UTF-8 overlong 2") << docker("\xc0\xaf \xc1\xbf\\n");
-        QTest::addRow("UTF-8 overlong 3") << docker("\xe0\x80\xaf\\n");
-        QTest::addRow("UTF-8 overlong 4") << docker("\xf0\x8f\xbf\xbf\\n");
-        QTest::addRow("UTF-8 surrogate") << docker("\xed\xa0\x80 \xed\xbf\xbf\\n");
-        QTest::addRow("UTF-8 above U+10FFFF") << docker("\xf4\x90\x80\x80 \xf5\x80\x80\x80\\n");
-        QTest::addRow("UTF-8 lone continuation") << docker("x\x80y\\n");
-        QTest::addRow("UTF-8 cut by the quote") << docker("x\xe2\x82");
-        QTest::addRow("UTF-8 cut by an escape") << docker("x\xc3\\n");
-        QTest::addRow("UTF-8 at the line's end") << QByteArray("{\"log\":\"x\xc3");
-        QTest::addRow("UTF-8 then escapes") << docker("\xe2\x86\x92 \\u00e9\\t\xc3\xa9\\\"\xf0\x9f\x98\x80\\n");
-        QTest::addRow("a piece (no newline)") << docker("first half ");
-        QTest::addRow("empty log") << docker("");
-        QTest::addRow("unknown escape") << docker("bad \\x41\\n");
-        QTest::addRow("short \\u escape") << docker("bad \\u12");
-        QTest::addRow("bad hex in \\u") << docker("bad \\u12g4\\n");
-        QTest::addRow("a raw tab") << docker("raw\ttab\\n");
-        QTest::addRow("escape at the end") << QByteArray("{\"log\":\"x\\");
-        QTest::addRow("no closing quote") << QByteArray("{\"log\":\"x");
-        QTest::addRow("cut after the log") << QByteArray("{\"log\":\"x\\n\",\"stream\":\"std");
-        QTest::addRow("no time") << QByteArray("{\"log\":\"x\\n\",\"stream\":\"stdout\"}");
-        QTest::addRow("another stream") << docker("x\\n", "stdin");
-        QTest::addRow("attrs (labels, env)") << QByteArray(
-            "{\"log\":\"x\\n\",\"stream\":\"stdout\",\"attrs\":{\"tag\":\"web\"},\"time\":\"2026-11-27T12:20:33Z\"}");
-        QTest::addRow("keys in another order")
-            << QByteArray("{\"stream\":\"stderr\",\"time\":\"2026-11-27T12:20:33Z\",\"log\":\"x \\\"y\\\"\\n\"}");
-        QTest::addRow("spaces") << QByteArray(
-            "{ \"log\" : \"x\\n\" , \"stream\" : \"stdout\" , \"time\" : \"2026-11-27T12:20:33Z\" }");
-        QTest::addRow("an escape in the time")
-            << QByteArray("{\"log\":\"x\\n\",\"stream\":\"stdout\",\"time\":\"2026-11-27T12:20:33\\u002e5Z\"}");
-        QTest::addRow("a bad time") << QByteArray("{\"log\":\"x\\n\",\"stream\":\"stdout\",\"time\":\"yesterday\"}");
-        QTest::addRow("trailing bytes") << docker("x\\n") + "junk";
-        QTest::addRow("a number for the log")
-            << QByteArray("{\"log\":12,\"stream\":\"stdout\",\"time\":\"2026-11-27T12:20:33Z\"}");
-        // Random strings of an alphabet's bytes, in dockerd's frame: rows named "name N".
-        QRandomGenerator random(20261207);
-        const auto randomRows = [&](const char* name, const QByteArray& alphabet, int rows, int longest) {
-            for (int i = 0; i < rows; ++i) {
-                QByteArray log;
-                const int length = int(random.bounded(longest + 1));
-                for (int k = 0; k < length; ++k)
-                    log += alphabet[int(random.bounded(int(alphabet.size())))];
-                QTest::addRow("%s %d", name, i) << docker(log);
-            }
-        };
-        // The escapes' alphabet.
-        randomRows("random", "ab\\\"/u0123456789abcdefABCDEF nrtbf\x01\x7f\xc3\xa9", 300, 23);
-        // Bytes beyond ASCII (leads, continuations at the bounds of table 3-7) and a few escapes.
-        randomRows("random UTF-8", "a\\\"un\x80\x8f\x90\x9f\xa0\xbf\xc0\xc2\xdf\xe0\xe1\xed\xef\xf0\xf4\xf5\xff", 500,
-                   11);
+        for (const auto& [name, line] : jsonFileRows())
+            QTest::newRow(name.constData()) << line;
     }
     void jsonFileAsAJsonParserReadsIt()
     {
@@ -261,6 +273,102 @@ private slots:
         QCOMPARE(piece.timeNs, timeNs);
         QCOMPARE(piece.last, text.endsWith('\n'));
         QCOMPARE(piece.text, piece.last ? text.chopped(1) : text);
+    }
+
+    // A replay's reader writes a whole line of either format into the replay's text itself (Sink::timestampedText),
+    // a json-file line read once from its start to its end, a k8s-file line copied: the text of each stream's
+    // lines, the reader's own lines and the count of bad lines must be those the line-by-line way gives
+    // (parsePiece, then Sink::line and appendTimestamped, as the live follower has them), for every json-file row
+    // above and k8s-file lines of every kind, the two streams in turn, pieces, CRs, times of every spelling and
+    // length, fed in pieces of any size (a line cut anywhere, its end in the next feed).
+    void wholeLinesAsTheLineByLineWay_data()
+    {
+        QTest::addColumn<quint32>("seed");
+        for (quint32 seed = 1; seed <= 12; ++seed)
+            QTest::addRow("seed %u", seed) << seed;
+    }
+    void wholeLinesAsTheLineByLineWay()
+    {
+        QFETCH(quint32, seed);
+        QRandomGenerator random(seed);
+        QList<QByteArray> lines;
+        for (const auto& row : jsonFileRows())
+            lines.append(row.second);
+        const QList<QByteArray> times = {"2026-11-27T12:20:33.882071633Z",
+                                         "2026-11-27T12:20:33.882071633+00:00",
+                                         "2026-11-27T12:20:33.5Z",
+                                         "2026-11-27T12:20:33Z",
+                                         "2026-11-27T12:20:60.1Z",
+                                         "2026-11-27T12:20:33.882071633+01:00",
+                                         "2026-11-27T12:20:33.8820716331Z",
+                                         "2026-11-27T12:20:33.000000000Z",
+                                         "2026-11-27T12:20:33.882071633" + QByteArray(60, '0') + 'Z',
+                                         "2026-11-27T12:20:33\"Z",
+                                         "yesterday",
+                                         ""};
+        const QList<QByteArray> streams = {"stdout", "stdout", "stderr", "stdin", "stdou"};
+        const QList<QByteArray> messages
+            = {"2026-11-27T12:20:33.882Z [info]: Memory: RSS=336.6MB", "", " ", "x \" \\ caf\xc3\xa9", "\"}"};
+        const auto any
+            = [&random](const QList<QByteArray>& list) { return list[int(random.bounded(int(list.size())))]; };
+        for (int i = 0; i < 600; ++i) {
+            const QByteArray time = any(times);
+            const QByteArray stream = any(streams);
+            switch (random.bounded(4)) {
+            case 0: // k8s-file, a whole line or a piece, or odd flags
+                lines.append(time + ' ' + stream + ' ' + QByteArray("FFFPX").at(int(random.bounded(5)))
+                             + (random.bounded(3) == 0 ? QByteArray() : ' ' + any(messages)));
+                break;
+            case 1: { // json-file of other times and streams, whole lines and pieces
+                const QByteArray log = any(messages) + (random.bounded(4) == 0 ? "" : "\\n");
+                lines.append("{\"log\":\"" + log + "\",\"stream\":\"" + stream + "\",\"time\":\"" + time + "\"}");
+                break;
+            }
+            case 2: // a json-file row on stderr
+                lines.append(QByteArray(any(lines)).replace("\"stream\":\"stdout\"", "\"stream\":\"stderr\""));
+                break;
+            default: // the reader's own lines, bad lines, a CR
+                lines.append(any({"hwlog file tail", "", "garbage", "{\"log\":", "2026", "{", any(lines) + '\r',
+                                  any(lines) + "\"}", any(lines).chopped(1)}));
+                break;
+            }
+        }
+        // Shuffled, and runs of one stream's lines as a log has them.
+        for (qsizetype i = lines.size() - 1; i > 0; --i)
+            lines.swapItemsAt(i, qsizetype(random.bounded(quint64(i + 1))));
+        QByteArray file;
+        for (const QByteArray& line : lines) {
+            const int copies = random.bounded(3) == 0 ? 1 + int(random.bounded(20)) : 1;
+            for (int k = 0; k < copies; ++k)
+                file += line + '\n';
+        }
+        file += lines.first(); // a last line without its newline
+
+        // The line-by-line way.
+        EngineLogFile byLine;
+        std::vector<EngineLogFile::Line> expectedLines;
+        std::vector<QByteArray> expectedControls;
+        byLine.feed(file, expectedLines, expectedControls);
+        byLine.finish(expectedLines, expectedControls);
+        fuzz::EngineText expected;
+        for (const EngineLogFile::Line& l : expectedLines)
+            expected.line(l.stream, l.timeNs, {}, l.message);
+
+        // The replay's way, in pieces of any size.
+        EngineLogFile whole;
+        fuzz::EngineText sink;
+        for (qsizetype at = 0; at < file.size();) {
+            const qsizetype n
+                = std::min(file.size() - at, qsizetype(1 + random.bounded(random.bounded(2) ? 64 : 4096)));
+            whole.feed(QByteArrayView(file).sliced(at, n), sink);
+            at += n;
+        }
+        whole.finish(sink);
+        const QStringList want = expected.runs();
+        QCOMPARE(fuzz::engineTextDifference(sink.runs(), want), QString());
+        QCOMPARE(sink.controls, expectedControls);
+        QCOMPARE(whole.malformed(), byLine.malformed());
+        QVERIFY(want.size() > 20); // the streams took turns
     }
 
     // Line after line through one reader (which keeps the minute of the time before): each time read as

@@ -30,8 +30,8 @@ private Q_SLOTS:
         QDirIterator fixtures(tests + QStringLiteral("/fixtures"), QDir::Files, QDirIterator::Subdirectories);
         while (fixtures.hasNext()) {
             const QString path = fixtures.next();
-            for (const char* target :
-                 {"logparser", "statsparser", "cgroupstatsparser", "inspectparser", "thresholds", "heapsnapshot"})
+            for (const char* target : {"logparser", "statsparser", "cgroupstatsparser", "inspectparser", "thresholds",
+                                       "heapsnapshot", "enginelogfile"})
                 QTest::addRow("%s %s", target, qPrintable(QDir(tests).relativeFilePath(path)))
                     << QString::fromLatin1(target) << path;
         }
@@ -58,6 +58,8 @@ private Q_SLOTS:
             fuzz::thresholds(data, size);
         else if (target == QLatin1String("heapsnapshot"))
             fuzz::heapSnapshot(data, size);
+        else if (target == QLatin1String("enginelogfile"))
+            fuzz::engineLogFile(data, size);
         else
             QFAIL(qPrintable(QStringLiteral("unknown fuzz target directory %1").arg(target)));
     }
