@@ -80,13 +80,33 @@ bool readLineTime(QByteArrayView time, EngineLogFile::Piece& out)
     out.timeNs = parseRfc3339Ns(time, out.minute);
     if (out.timeNs < 0)
         return false;
+    out.timeSpelt = time.data();
     // rfc3339Nano()'s spelling, "2026-11-27T12:20:33.882071633Z" (what a time read has at the other places; a
     // leap second, ":60", is the next minute's first second there).
     const char* t = time.data();
     const bool canonical
         = time.size() == kRfc3339NanoChars && t[10] == 'T' && t[17] < '6' && t[19] == '.' && t[29] == 'Z';
     out.timeText = canonical ? time : QByteArrayView();
+    // conmon's spelling of it, "2026-11-27T12:20:33.882071633+00:00": the same but for its zone.
+    out.utcOffsetSpelling = !canonical && time.size() == kRfc3339NanoChars + 5 && t[10] == 'T' && t[17] < '6'
+        && t[19] == '.' && std::memcmp(t + kRfc3339NanoChars - 1, "+00:00", 6) == 0;
     return true;
+}
+
+void writeRfc3339Nano(qint64 ns, char* text);
+
+// rfc3339Nano() of a time read (readLineTime) written at text: copied where the line spelt it so or with a zone of
+// +00:00, else written from its nanoseconds.
+void writeLineTime(const EngineLogFile::Piece& piece, char* text)
+{
+    if (piece.timeText.size() == kRfc3339NanoChars) {
+        std::memcpy(text, piece.timeText.data(), kRfc3339NanoChars);
+    } else if (piece.utcOffsetSpelling) {
+        std::memcpy(text, piece.timeSpelt, kRfc3339NanoChars - 1);
+        text[kRfc3339NanoChars - 1] = 'Z';
+    } else {
+        writeRfc3339Nano(piece.timeNs, text);
+    }
 }
 
 // The length of the well-formed UTF-8 sequence at p (whose first byte is 0x80 or above) before end, or 0: a
@@ -488,59 +508,81 @@ qsizetype EngineLogFile::writeJsonLine(QByteArrayView bytes, TextWriter& writer)
     if (quote[1] != '}' || quote[2] != '\n' || text.at == room + kRfc3339NanoChars + 1 || text.at[-1] != '\n'
         || !readLineTime(QByteArrayView(time, quote - time), piece))
         return 0;
-    if (piece.timeText.size() == kRfc3339NanoChars)
-        std::memcpy(room, piece.timeText.data(), kRfc3339NanoChars);
-    else
-        writeRfc3339Nano(piece.timeNs, room);
+    writeLineTime(piece, room);
     room[kRfc3339NanoChars] = ' ';
     writer.wrote(text.at - room);
     return quote + 3 - b;
 }
 
-// A whole line of podman's k8s-file (flag F, none of its stream's pieces pending) written into the sink's text as
-// take() would have it written there (parseK8sFile, then Sink::line, then appendTimestamped), without a copy of its
-// own; false for anything else, which take() reads then.
-bool EngineLogFile::writeK8sLine(QByteArrayView line, TextWriter& writer)
+// The line of podman's k8s-file at the start of bytes (flag F, none of its stream's pieces pending) written into
+// the sink's text as take() would have it written there (parseK8sFile, then Sink::line, then appendTimestamped),
+// its message copied 16 bytes at a time to its newline: the bytes it took (the line and its newline), or 0 for
+// anything else, which take() reads then.
+qsizetype EngineLogFile::writeK8sLine(QByteArrayView bytes, TextWriter& writer)
 {
     constexpr qsizetype kLongestTime = 64; // a longer one is read by take()
-    if (line.isEmpty() || writer.none())
-        return false;
-    Piece& piece = m_piece;
-    const char* const b = line.data();
-    const char* const e = b + line.size();
-    if (*b < '0' || *b > '9' || e[-1] == '\r')
-        return false;
-    // TIME STREAM F MESSAGE
-    const void* const space = std::memchr(b, ' ', size_t(std::min(line.size(), kLongestTime + 1)));
-    if (!space)
-        return false;
-    const char* const stream = static_cast<const char*>(space) + 1;
     constexpr qsizetype kStreamName = 6;
-    if (e - stream < kStreamName + 2 || stream[kStreamName] != ' ' || stream[kStreamName + 1] != 'F'
-        || (e - stream > kStreamName + 2 && stream[kStreamName + 2] != ' ') || !streamAt(stream, piece.stream)
+    if (writer.none())
+        return 0;
+    Piece& piece = m_piece;
+    const char* const b = bytes.data();
+    const char* const end = b + bytes.size();
+    // TIME STREAM F MESSAGE (the time has no space or newline: readLineTime() refuses one that has)
+    const void* const space = std::memchr(b, ' ', size_t(std::min(bytes.size(), kLongestTime + 1)));
+    if (!space)
+        return 0;
+    const char* const stream = static_cast<const char*>(space) + 1;
+    if (end - stream < kStreamName + 3 || stream[kStreamName] != ' ' || stream[kStreamName + 1] != 'F'
+        || (stream[kStreamName + 2] != ' ' && stream[kStreamName + 2] != '\n') || !streamAt(stream, piece.stream)
         || m_hasPending[slot(piece.stream)] || !readLineTime(QByteArrayView(b, stream - 1 - b), piece))
-        return false;
-    const char* const message = std::min(stream + kStreamName + 3, e);
-    char* const room = writer.room(piece.stream, kRfc3339NanoChars + 1 + (e - message) + 1);
+        return 0;
+    const char* p = stream + kStreamName + (stream[kStreamName + 2] == ' ' ? 3 : 2); // the message
+    const char* const message = p;
+    char* const room = writer.room(piece.stream, kRfc3339NanoChars + 1 + (end - p) + 16);
     if (!room)
-        return false;
-    if (piece.timeText.size() == kRfc3339NanoChars)
-        std::memcpy(room, piece.timeText.data(), kRfc3339NanoChars);
-    else
-        writeRfc3339Nano(piece.timeNs, room);
+        return 0;
+    char* w = room + kRfc3339NanoChars + 1;
+    for (;;) {
+#if defined(__SSE2__)
+        if (end - p >= 16) {
+            const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(w), v);
+            const int mask = _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')));
+            const int plain = mask != 0 ? __builtin_ctz(unsigned(mask)) : 16;
+            p += plain;
+            w += plain;
+            if (mask != 0)
+                break;
+            continue;
+        }
+#endif
+        if (p == end)
+            return 0; // the line goes on in the next bytes
+        *w = *p;
+        if (*p == '\n')
+            break;
+        ++p;
+        ++w;
+    }
+    if (p > message && p[-1] == '\r')
+        return 0; // take() leaves the CR out
+    writeLineTime(piece, room);
     room[kRfc3339NanoChars] = ' ';
-    std::memcpy(room + kRfc3339NanoChars + 1, message, size_t(e - message));
-    room[kRfc3339NanoChars + 1 + (e - message)] = '\n';
-    writer.wrote(kRfc3339NanoChars + 1 + (e - message) + 1);
-    return true;
+    *w = '\n';
+    writer.wrote(w + 1 - room);
+    return p + 1 - b;
 }
 
 void EngineLogFile::feed(QByteArrayView bytes, Sink& sink)
 {
     TextWriter writer(sink);
     while (!bytes.isEmpty()) {
-        if (m_partial.isEmpty() && bytes[0] == '{') {
-            if (const qsizetype taken = writeJsonLine(bytes, writer)) {
+        if (m_partial.isEmpty()) {
+            const char first = bytes[0];
+            const qsizetype taken = first == '{' ? writeJsonLine(bytes, writer)
+                : first >= '0' && first <= '9'   ? writeK8sLine(bytes, writer)
+                                                 : 0;
+            if (taken) {
                 bytes = bytes.sliced(taken);
                 continue;
             }
@@ -555,13 +597,10 @@ void EngineLogFile::feed(QByteArrayView bytes, Sink& sink)
             m_partial.append(bytes.data(), bytes.size());
             return;
         }
+        writer.close(); // before the sink is called
         if (m_partial.isEmpty()) {
-            if (!writeK8sLine(bytes.first(nl), writer)) {
-                writer.close(); // before the sink is called
-                take(bytes.first(nl), sink);
-            }
+            take(bytes.first(nl), sink);
         } else {
-            writer.close();
             m_partial.append(bytes.data(), nl);
             take(m_partial, sink);
             m_partial.clear();

@@ -76,6 +76,9 @@ public:
         // The time's text in the line when it is rfc3339Nano(timeNs) exactly, else empty.
         QByteArrayView timeText;
         Rfc3339Minute minute; // the minute of the time read before (parseRfc3339Ns)
+        // A writer's: the time's text in the line, and whether it is rfc3339Nano(timeNs) but for a zone of +00:00.
+        const char* timeSpelt = nullptr;
+        bool utcOffsetSpelling = false;
     };
     static bool parsePiece(QByteArrayView line, Piece& out);
 
@@ -87,7 +90,7 @@ private:
     class TextWriter;
     void take(QByteArrayView line, Sink& sink);
     qsizetype writeJsonLine(QByteArrayView bytes, TextWriter& writer);
-    bool writeK8sLine(QByteArrayView line, TextWriter& writer);
+    qsizetype writeK8sLine(QByteArrayView bytes, TextWriter& writer);
 
     QByteArray m_partial; // bytes after the last newline
     Piece m_piece; // the line read last (its room kept)

@@ -296,6 +296,12 @@ private slots:
             lines.append(row.second);
         const QList<QByteArray> times = {"2026-11-27T12:20:33.882071633Z",
                                          "2026-11-27T12:20:33.882071633+00:00",
+                                         "2026-11-27T12:20:33.882071633+00:00",
+                                         "2026-11-27T12:20:60.882071633+00:00",
+                                         "2026-11-27t12:20:33.882071633+00:00",
+                                         "2026-11-27T12:20:33.88207163+00:00",
+                                         "2026-11-27T12:20:33.882071633-00:00",
+                                         "2026-11-27T12:20:33,882071633+00:00",
                                          "2026-11-27T12:20:33.5Z",
                                          "2026-11-27T12:20:33Z",
                                          "2026-11-27T12:20:60.1Z",
@@ -308,7 +314,7 @@ private slots:
                                          ""};
         const QList<QByteArray> streams = {"stdout", "stdout", "stderr", "stdin", "stdou"};
         const QList<QByteArray> messages
-            = {"2026-11-27T12:20:33.882Z [info]: Memory: RSS=336.6MB", "", " ", "x \" \\ caf\xc3\xa9", "\"}"};
+            = {"2026-11-27T12:20:33.882Z [info]: Memory: RSS=336.6MB", "", " ", "x \" \\ caf\xc3\xa9", "\"}", "x\r"};
         const auto any
             = [&random](const QList<QByteArray>& list) { return list[int(random.bounded(int(list.size())))]; };
         for (int i = 0; i < 600; ++i) {
@@ -317,7 +323,8 @@ private slots:
             switch (random.bounded(4)) {
             case 0: // k8s-file, a whole line or a piece, or odd flags
                 lines.append(time + ' ' + stream + ' ' + QByteArray("FFFPX").at(int(random.bounded(5)))
-                             + (random.bounded(3) == 0 ? QByteArray() : ' ' + any(messages)));
+                             + (random.bounded(3) == 0 ? QByteArray() : ' ' + any(messages))
+                             + (random.bounded(5) == 0 ? "\r" : ""));
                 break;
             case 1: { // json-file of other times and streams, whole lines and pieces
                 const QByteArray log = any(messages) + (random.bounded(4) == 0 ? "" : "\\n");
