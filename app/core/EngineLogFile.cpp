@@ -24,26 +24,15 @@ int slot(LogStream s)
     return s == LogStream::Stderr ? 1 : 0;
 }
 
-bool streamFrom(QByteArrayView name, LogStream& out)
-{
-    if (name == "stdout") {
-        out = LogStream::Stdout;
-        return true;
-    }
-    if (name == "stderr") {
-        out = LogStream::Stderr;
-        return true;
-    }
-    return false;
-}
-
 // Whether the bytes at p are those of literal (without its terminating zero): one comparison of a few words.
 template<size_t N> bool bytesAre(const char* p, const char (&literal)[N])
 {
     return std::memcmp(p, literal, N - 1) == 0;
 }
 
-// streamFrom() of the six bytes at p.
+constexpr qsizetype kStreamName = 6; // stdout, stderr
+
+// The stream named by the kStreamName bytes at p.
 bool streamAt(const char* p, LogStream& out)
 {
     if (bytesAre(p, "stdout")) {
@@ -56,6 +45,15 @@ bool streamAt(const char* p, LogStream& out)
     }
     return false;
 }
+
+bool streamFrom(QByteArrayView name, LogStream& out)
+{
+    return name.size() == kStreamName && streamAt(name.data(), out);
+}
+
+// The longest time the writers of whole lines (EngineLogFile::writeJsonLine, writeK8sLine) look for; a line with a
+// longer one is read by take().
+constexpr qsizetype kLongestTime = 64;
 
 // The value of a \uXXXX escape at p (the four hex digits), or -1.
 int hexQuad(const char* p)
@@ -238,7 +236,6 @@ bool parseDockerJsonLine(QByteArrayView line, EngineLogFile::Piece& out)
     constexpr QByteArrayView kLog("{\"log\":\"");
     constexpr QByteArrayView kStream("\"stream\":\"");
     constexpr QByteArrayView kTime("\"time\":\"");
-    constexpr qsizetype kStreamName = 6; // stdout, stderr
     if (!line.startsWith(kLog))
         return false;
     const char* const end = line.data() + line.size();
@@ -473,8 +470,6 @@ qsizetype EngineLogFile::writeJsonLine(QByteArrayView bytes, TextWriter& writer)
     static constexpr char kStream[] = "\",\"stream\":\""; // from the log's closing quote
     static constexpr char kTime[] = "\",\"time\":\""; // from the stream's closing quote
     constexpr qsizetype kLogSize = sizeof kLog - 1, kStreamSize = sizeof kStream - 1, kTimeSize = sizeof kTime - 1;
-    constexpr qsizetype kStreamName = 6;
-    constexpr qsizetype kLongestTime = 64; // a longer one is read by take()
     Piece& piece = m_piece;
     const char* const b = bytes.data();
     const char* const end = b + bytes.size();
@@ -520,8 +515,6 @@ qsizetype EngineLogFile::writeJsonLine(QByteArrayView bytes, TextWriter& writer)
 // anything else, which take() reads then.
 qsizetype EngineLogFile::writeK8sLine(QByteArrayView bytes, TextWriter& writer)
 {
-    constexpr qsizetype kLongestTime = 64; // a longer one is read by take()
-    constexpr qsizetype kStreamName = 6;
     if (writer.none())
         return 0;
     Piece& piece = m_piece;
