@@ -334,10 +334,12 @@ private slots:
             case 2: // a json-file row on stderr
                 lines.append(QByteArray(any(lines)).replace("\"stream\":\"stdout\"", "\"stream\":\"stderr\""));
                 break;
-            default: // the reader's own lines, bad lines, a CR
-                lines.append(any({"hwlog file tail", "", "garbage", "{\"log\":", "2026", "{", any(lines) + '\r',
-                                  any(lines) + "\"}", any(lines).chopped(1)}));
+            default: { // the reader's own lines, bad lines, a CR, a line without its last byte (some are empty)
+                const QByteArray line = any(lines);
+                lines.append(any({"hwlog file tail", "", "garbage", "{\"log\":", "2026", "{", line + '\r', line + "\"}",
+                                  line.left(line.size() - 1)}));
                 break;
+            }
             }
         }
         // Shuffled, and runs of one stream's lines as a log has them.
